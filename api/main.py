@@ -1,0 +1,37 @@
+"""The landgis web application: ``create_app(settings)`` builds it; nothing runs at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.routers import health, maps, parcels, stats
+from landgis.db.engine import make_engine, make_sessionmaker
+from landgis.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The FastAPI app on the configured database."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings)
+        app.state.sessions = make_sessionmaker(engine)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="landgis",
+        summary="低效闲置工业用地 GIS 管理 · idle and low-efficiency industrial land",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    for module in (health, stats, parcels, maps):
+        app.include_router(module.router)
+    return app

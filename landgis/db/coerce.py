@@ -1,0 +1,82 @@
+"""Turn values read from files (pandas, JSON, text) into what a model column stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Column
+
+from landgis.db.models import Base
+from landgis.errors import InvalidInput
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN, NaT and blank text all mean 'no value'."""
+    if value is None or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _to_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value).date()
+    return dt.date.fromisoformat(str(value).strip()[:10])
+
+
+def _to_python(column: Column[Any], value: Any) -> Any:
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:  # geometry columns: passed through as they are
+        return value
+    if python_type is dt.date:
+        return _to_date(value)
+    if python_type is float:
+        return float(value)
+    if python_type is int:
+        number = float(value)
+        if not number.is_integer():
+            raise ValueError(value)
+        return int(number)
+    if python_type is bool:
+        return bool(value)
+    if python_type is str:
+        return str(value).strip()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def column_values(
+    model: type[Base], record: Mapping[str, Any], *, row: int | None = None
+) -> dict[str, Any]:
+    """The values of ``record`` that are columns of ``model``, converted to their types."""
+    columns = model.__table__.columns
+    values: dict[str, Any] = {}
+    for name, value in record.items():
+        if name not in columns:
+            continue
+        column = columns[name]
+        if is_missing(value):
+            values[name] = None
+            continue
+        try:
+            values[name] = _to_python(column, value)
+        except (TypeError, ValueError) as exc:
+            where = f"第 {row} 行" if row is not None else ""
+            where_en = f"row {row}: " if row is not None else ""
+            raise InvalidInput(
+                f"{where}字段 {name} 的值 {value!r} 无法识别。",
+                f"{where_en}field {name}: cannot read the value {value!r}.",
+            ) from exc
+    return values

@@ -1,0 +1,124 @@
+"""Load the demo county (青溪县工业园区, fictional) from its committed GeoPackage.
+
+Loading is idempotent: a database that already holds the demo is left as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from landgis.db.coerce import column_values
+from landgis.db.models import Building, Case, CaseEvent, Parcel, Zone
+from landgis.db.repository import (
+    existing_values,
+    geometry_value,
+    insert_returning_ids,
+    insert_rows,
+)
+from landgis.errors import Conflict
+from landgis.geo import parcel_areas, planar_areas_m2
+from landgis.imports import store_parcels
+
+ZONE_ORDER = {"county": 0, "park": 1, "area": 2}
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    """What loading the demo did."""
+
+    loaded: bool
+    zones: int = 0
+    parcels: int = 0
+    buildings: int = 0
+    cases: int = 0
+    events: int = 0
+
+
+def _layer(path: Path, name: str) -> pd.DataFrame:
+    return gpd.read_file(path, layer=name, engine="pyogrio")
+
+
+def _store_zones(session: Session, zones: gpd.GeoDataFrame) -> None:
+    zones = zones.assign(_order=zones["kind"].map(ZONE_ORDER)).sort_values("_order")
+    areas = parcel_areas(zones.geometry)["area_m2"]
+    ids: dict[str, int] = {}
+    for (_, zone), area in zip(zones.iterrows(), areas, strict=True):
+        row = column_values(Zone, zone.to_dict()) | {
+            "parent_id": ids.get(zone.get("parent_code")),
+            "area_m2": float(area),
+            "geom": geometry_value(zone.geometry),
+        }
+        ids.update(insert_returning_ids(session, Zone, "code", [row]))
+
+
+def _store_buildings(
+    session: Session, buildings: gpd.GeoDataFrame, parcel_ids: dict[str, int]
+) -> None:
+    footprint_areas = planar_areas_m2(buildings.geometry)
+    rows = [
+        column_values(Building, b.to_dict())
+        | {
+            "parcel_id": parcel_ids[b["parcel_code"]],
+            "footprint_area_m2": float(area),
+            "footprint": geometry_value(b.geometry),
+        }
+        for (_, b), area in zip(buildings.iterrows(), footprint_areas, strict=True)
+    ]
+    insert_rows(session, Building, rows)
+
+
+def _store_cases(
+    session: Session, cases: pd.DataFrame, events: pd.DataFrame, parcel_ids: dict[str, int]
+) -> None:
+    events_per_case = Counter(events["case_no"])
+    rows = [
+        column_values(Case, case.to_dict())
+        | {"parcel_id": parcel_ids[case["parcel_code"]], "version": events_per_case[case_no]}
+        for case_no, (_, case) in zip(cases["case_no"], cases.iterrows(), strict=True)
+    ]
+    case_ids = insert_returning_ids(session, Case, "case_no", rows)
+    event_rows: list[dict[str, Any]] = [
+        column_values(CaseEvent, event.to_dict())
+        | {"case_id": case_ids[event["case_no"]], "changes": json.loads(event["changes"])}
+        for _, event in events.iterrows()
+    ]
+    insert_rows(session, CaseEvent, event_rows)
+
+
+def load_demo(session: Session, path: Path) -> DemoReport:
+    """Load the demo county into an empty or demo-holding database (idempotent)."""
+    parcels = _layer(path, "parcels")
+    codes = list(parcels["parcel_code"])
+    present = existing_values(session, Parcel.parcel_code, codes)
+    if len(present) == len(codes):
+        return DemoReport(loaded=False)
+    if present:
+        raise Conflict(
+            f"数据库中已有 {len(present)} 宗与演示数据编号相同的宗地,无法加载演示数据。",
+            f"{len(present)} parcels with demo parcel codes already exist; "
+            "the demo cannot be loaded.",
+        )
+    zones = _layer(path, "zones")
+    buildings = _layer(path, "buildings")
+    cases = _layer(path, "cases")
+    events = _layer(path, "case_events").sort_values(["occurred_on", "case_no"], kind="stable")
+    _store_zones(session, zones)
+    parcel_ids = store_parcels(session, parcels)
+    _store_buildings(session, buildings, parcel_ids)
+    _store_cases(session, cases, events, parcel_ids)
+    return DemoReport(
+        loaded=True,
+        zones=len(zones),
+        parcels=len(parcel_ids),
+        buildings=len(buildings),
+        cases=len(cases),
+        events=len(events),
+    )

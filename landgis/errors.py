@@ -1,0 +1,60 @@
+"""The landgis error family.
+
+Each error carries a message a clerk can act on (Chinese, with an English version) and an
+optional detail for the log. The web layer maps error classes to HTTP status codes in one
+table; the library never knows about HTTP.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class LandGISError(Exception):
+    """Base class: ``message`` is for the user, ``detail`` for the log."""
+
+    def __init__(
+        self,
+        message: str,
+        message_en: str | None = None,
+        *,
+        detail: str | None = None,
+        problems: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.message = message
+        self.message_en = message_en or message
+        both = message if self.message_en == message else f"{message} / {self.message_en}"
+        super().__init__(both)
+        self.detail = detail
+        self.problems = problems or []
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description of the error for API clients."""
+        body: dict[str, Any] = {
+            "error": type(self).__name__,
+            "message": self.message,
+            "message_en": self.message_en,
+        }
+        if self.problems:
+            body["problems"] = self.problems
+        return body
+
+
+class InvalidInput(LandGISError):
+    """The input (a file, a field, a parameter) cannot be accepted as it is."""
+
+
+class CRSError(InvalidInput):
+    """Coordinates are missing a reference system or fall where they cannot be."""
+
+
+class NotFound(LandGISError):
+    """The named parcel, case or file does not exist."""
+
+
+class Conflict(LandGISError):
+    """The change clashes with what is stored (a duplicate code, a stale version)."""
+
+
+class ConfigurationError(LandGISError):
+    """The installation is missing something it needs (a library, a setting)."""

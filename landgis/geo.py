@@ -1,0 +1,120 @@
+"""Coordinates and areas.
+
+Parcels are stored in CGCS2000 geographic coordinates (EPSG:4490, x = longitude,
+y = latitude). Their area (宗地面积) is the planar area in the parcel's own CGCS2000
+3-degree Gauss-Kruger zone; the ellipsoidal (geodesic) area is kept beside it for
+comparison. Nothing here ever measures an area in degrees.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import Geod
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from landgis.errors import CRSError, InvalidInput
+
+CGCS2000_EPSG = 4490
+CGCS2000 = f"EPSG:{CGCS2000_EPSG}"
+
+# CGCS2000 3-degree Gauss-Kruger zones: EPSG:4534-4554 are central meridians 75°E-135°E
+# with false easting 500 000; EPSG:4513-4533 are the same zones (25-45) with the zone
+# number prefixed to the false easting.
+_GK_FIRST_CM = 75
+_GK_LAST_CM = 135
+_GK_FIRST_EPSG = 4534
+_GK_FIRST_PREFIXED_EPSG = 4513
+
+_CGCS2000_GEOD = Geod(ellps="GRS80")  # CGCS2000's ellipsoid differs from GRS80 by < 0.1 mm
+
+
+def gk_central_meridian(lon: float) -> int:
+    """Central meridian (degrees east) of the 3-degree zone containing ``lon``."""
+    return 3 * math.floor(lon / 3 + 0.5)
+
+
+def gk_zone_epsg(lon: float, *, prefixed: bool = False) -> int:
+    """EPSG code of the CGCS2000 3-degree Gauss-Kruger zone containing ``lon``.
+
+    ``prefixed`` selects the variant whose false easting carries the zone number.
+    """
+    cm = gk_central_meridian(lon)
+    if not _GK_FIRST_CM <= cm <= _GK_LAST_CM:
+        raise CRSError(
+            f"经度 {lon:.4f} 不在中国境内的高斯-克吕格 3 度带范围(75°E-135°E)内,请检查坐标系。",
+            f"Longitude {lon:.4f} lies outside China's 3-degree Gauss-Kruger zones "
+            "(75°E-135°E); check the coordinate reference system.",
+        )
+    offset = (cm - _GK_FIRST_CM) // 3
+    return (_GK_FIRST_PREFIXED_EPSG if prefixed else _GK_FIRST_EPSG) + offset
+
+
+def to_multipolygon(geom: BaseGeometry) -> MultiPolygon:
+    """The polygonal part of ``geom`` as a MultiPolygon; refuses anything else."""
+    if isinstance(geom, MultiPolygon):
+        return geom
+    if isinstance(geom, Polygon):
+        return MultiPolygon([geom])
+    parts = [g for g in getattr(geom, "geoms", []) if isinstance(g, Polygon | MultiPolygon)]
+    polygons = [p for g in parts for p in (g.geoms if isinstance(g, MultiPolygon) else [g])]
+    if not polygons or len(polygons) != len(getattr(geom, "geoms", [])):
+        raise InvalidInput(
+            f"图形类型为 {geom.geom_type},宗地只能是面(Polygon/MultiPolygon)。",
+            f"Geometry type {geom.geom_type} is not a polygon; parcels must be polygons.",
+        )
+    return MultiPolygon(polygons)
+
+
+def _require_cgcs2000(geoms: gpd.GeoSeries) -> None:
+    if geoms.crs is None:
+        raise CRSError("图形没有坐标系。", "The geometries have no coordinate reference system.")
+    if geoms.crs.to_epsg() != CGCS2000_EPSG:
+        raise CRSError(
+            f"面积计算需要 CGCS2000 地理坐标(EPSG:4490),收到的是 {geoms.crs.to_string()}。",
+            f"Area computation needs CGCS2000 geographic coordinates (EPSG:4490), "
+            f"got {geoms.crs.to_string()}.",
+        )
+
+
+def gk_zone_epsgs(geoms: gpd.GeoSeries) -> np.ndarray:
+    """The Gauss-Kruger zone EPSG code of each geometry, by its centroid's longitude."""
+    _require_cgcs2000(geoms)
+    lons = shapely.get_x(shapely.centroid(geoms.values))
+    return np.array([gk_zone_epsg(lon) for lon in lons], dtype=np.int32)
+
+
+def planar_areas_m2(geoms: gpd.GeoSeries, zones: np.ndarray | None = None) -> np.ndarray:
+    """Planar area (m²) of each EPSG:4490 geometry in its own 3-degree Gauss-Kruger zone.
+
+    ``zones`` may pass the zone EPSG codes when the caller already has them.
+    """
+    if zones is None:
+        zones = gk_zone_epsgs(geoms)
+    areas = np.zeros(len(geoms), dtype=float)
+    for epsg in np.unique(zones):
+        in_zone = zones == epsg
+        areas[in_zone] = geoms[in_zone].to_crs(epsg=int(epsg)).area.to_numpy()
+    return areas
+
+
+def geodesic_areas_m2(geoms: gpd.GeoSeries) -> np.ndarray:
+    """Ellipsoidal area (m²) of each EPSG:4490 geometry, for comparison."""
+    _require_cgcs2000(geoms)
+    return np.array(
+        [abs(_CGCS2000_GEOD.geometry_area_perimeter(g)[0]) for g in geoms.values], dtype=float
+    )
+
+
+def parcel_areas(geoms: gpd.GeoSeries) -> dict[str, np.ndarray]:
+    """The stored area columns of each geometry: ``area_m2``, ``geodesic_area_m2``, ``gk_epsg``."""
+    zones = gk_zone_epsgs(geoms)
+    return {
+        "area_m2": planar_areas_m2(geoms, zones),
+        "geodesic_area_m2": geodesic_areas_m2(geoms),
+        "gk_epsg": zones,
+    }

@@ -1,0 +1,101 @@
+"""Parcels as the map and the API see them: each with its current ledger case, filtered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from landgis.db.dialects import Envelope
+from landgis.db.models import Case, Parcel, Zone
+from landgis.db.repository import read_frame, wkb_of
+from landgis.geo import CGCS2000_EPSG
+
+
+@dataclass(frozen=True)
+class ParcelFilter:
+    """What a user narrows the parcels down to; unset fields do not filter."""
+
+    status: tuple[str, ...] = ()
+    zone: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    route: tuple[str, ...] = ()
+    cause: tuple[str, ...] = ()
+    in_ledger: bool | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    text: str | None = None
+    limit: int | None = None
+    offset: int = 0
+
+
+def current_case_ids() -> Select[tuple[int, int]]:
+    """The newest case of each parcel (a parcel may have been in the ledger more than once)."""
+    return select(Case.parcel_id, func.max(Case.id).label("case_id")).group_by(Case.parcel_id)
+
+
+def parcels_query(filters: ParcelFilter) -> Select[tuple]:
+    """The parcels with zone and current case columns, filtered and ordered by code."""
+    current = current_case_ids().subquery()
+    stmt = (
+        select(
+            Parcel.id,
+            Parcel.parcel_code,
+            Parcel.project_name,
+            Parcel.holder,
+            Parcel.location,
+            Parcel.land_use,
+            Parcel.area_m2,
+            Parcel.registered_area_m2,
+            Zone.code.label("zone_code"),
+            Zone.name.label("zone_name"),
+            Case.case_no,
+            Case.status,
+            Case.category,
+            Case.cause,
+            Case.route,
+            Case.idle_area_m2,
+            Case.revitalized_area_m2,
+            Case.deadline,
+            wkb_of(Parcel.geom),
+        )
+        .outerjoin(Zone, Zone.id == Parcel.zone_id)
+        .outerjoin(current, current.c.parcel_id == Parcel.id)
+        .outerjoin(Case, Case.id == current.c.case_id)
+    )
+    for column, values in (
+        (Case.status, filters.status),
+        (Zone.code, filters.zone),
+        (Case.category, filters.category),
+        (Case.route, filters.route),
+        (Case.cause, filters.cause),
+    ):
+        if values:
+            stmt = stmt.where(column.in_(values))
+    if filters.in_ledger is not None:
+        stmt = stmt.where(Case.id.is_not(None) if filters.in_ledger else Case.id.is_(None))
+    if filters.bbox is not None:
+        stmt = stmt.where(func.ST_Intersects(Parcel.geom, _envelope(filters.bbox)))
+    if filters.text:
+        pattern = f"%{filters.text.strip()}%"
+        stmt = stmt.where(
+            or_(
+                Parcel.parcel_code.ilike(pattern),
+                Parcel.holder.ilike(pattern),
+                Parcel.project_name.ilike(pattern),
+            )
+        )
+    stmt = stmt.order_by(Parcel.parcel_code).offset(filters.offset)
+    if filters.limit is not None:
+        stmt = stmt.limit(filters.limit)
+    return stmt
+
+
+def _envelope(bbox: tuple[float, float, float, float]) -> Envelope:
+    return Envelope(*bbox, CGCS2000_EPSG)
+
+
+def parcels_frame(session: Session, filters: ParcelFilter | None = None) -> gpd.GeoDataFrame:
+    """The filtered parcels as an EPSG:4490 GeoDataFrame."""
+    return read_frame(session, parcels_query(filters or ParcelFilter()))

@@ -1,0 +1,72 @@
+"""Controlled vocabularies of the ledger: code names and their Chinese labels.
+
+Code names are stored; labels are what users see and what exported ledgers carry.
+"""
+
+from __future__ import annotations
+
+CASE_STATUSES: dict[str, str] = {
+    "suspected": "疑似闲置",
+    "investigating": "调查中",
+    "identified": "已认定",
+    "planned": "方案已批复",
+    "disposing": "处置中",
+    "revitalized": "已盘活",
+    "closed": "已销号",
+    "dismissed": "不予认定/已撤销",
+}
+
+CATEGORIES: dict[str, str] = {
+    "idle": "闲置土地",
+    "low_efficiency": "低效用地",
+    "approved_not_supplied": "批而未供",
+    "supplied_not_used": "供而未用",
+    "used_not_fully": "用而未尽",
+}
+
+CAUSES: dict[str, str] = {
+    "government": "政府原因",
+    "force_majeure": "不可抗力",
+    "enterprise": "企业原因",
+    "judicial_seizure": "司法查封",
+    "business_failure": "停产/经营困难",
+}
+
+ROUTES: dict[str, str] = {
+    "buyback": "依法回购",
+    "judicial_auction": "司法拍卖",
+    "lease_conversion": "租赁转产",
+    "free_recovery": "无偿收回",
+    "idle_fee": "征缴土地闲置费",
+    "extension": "延长动工开发期限",
+    "use_change": "调整土地用途、规划条件",
+    "temporary_use": "政府安排临时使用",
+    "land_swap": "置换土地",
+    "self_revitalization": "企业自行盘活",
+    "merger": "兼并重组",
+    "split_transfer": "分割转让",
+    "other": "其他",
+}
+
+BUILDING_STATES: dict[str, str] = {
+    "in_use": "在用",
+    "idle": "闲置",
+    "revitalized": "已盘活",
+}
+
+ZONE_KINDS: dict[str, str] = {
+    "county": "县界",
+    "park": "园区",
+    "area": "片区",
+}
+
+SUPPLY_METHODS: dict[str, str] = {
+    "transfer": "出让",
+    "allocation": "划拨",
+}
+
+ROLES: dict[str, str] = {
+    "viewer": "查看",
+    "editor": "编辑",
+    "admin": "管理员",
+}

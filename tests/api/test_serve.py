@@ -1,0 +1,60 @@
+"""The run command's steps, as a user runs them: init, demo, serve, then ask the server."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+LANDGIS = shutil.which("landgis", path=str(Path(sys.executable).parent))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+def test_init_demo_serve_answers_with_the_report_figures(databases, tmp_path):
+    assert LANDGIS, "the landgis console script is installed with the package"
+    env = {**os.environ, "LANDGIS_DATABASE_URL": databases.new_url()}
+    for command in ("init", "demo"):
+        subprocess.run([LANDGIS, command], env=env, check=True, capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [LANDGIS, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = _get_json(f"http://127.0.0.1:{port}/health")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail(server.stdout.read().decode() if server.poll() else "no answer")
+                time.sleep(0.2)
+        stats = _get_json(f"http://127.0.0.1:{port}/api/stats")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert health["status"] == "ok"
+    assert stats["cases"] == 13
+    assert stats["ledger_area_mu"] == pytest.approx(539, abs=0.5)
+    assert stats["revitalized_area_mu"] == pytest.approx(120, abs=0.5)

@@ -1,0 +1,139 @@
+"""Fixtures: every database test runs on a real SpatiaLite file and a real PostGIS server.
+
+PostGIS comes from ``LANDGIS_TEST_POSTGIS_URL`` (``make test`` provides a fresh database);
+without it the run fails rather than skipping the backend.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from landgis.db.engine import make_engine
+from landgis.db.migrate import upgrade
+from landgis.db.session import transaction
+from landgis.demo import load_demo
+from landgis.settings import DEMO_DATA, Settings
+
+BACKENDS = ("spatialite", "postgis")
+_counter = itertools.count(1)
+
+
+def postgis_base_url() -> str:
+    url = os.environ.get("LANDGIS_TEST_POSTGIS_URL")
+    if not url:
+        pytest.fail(
+            "LANDGIS_TEST_POSTGIS_URL is not set: run the suite with `make test`, or point "
+            "it at a PostGIS database (postgresql+psycopg://user@host:port/db).",
+            pytrace=False,
+        )
+    return url
+
+
+class DatabaseFactory:
+    """Creates empty databases on one backend and removes them at the end of the run."""
+
+    def __init__(self, backend: str, workdir: Path) -> None:
+        self.backend = backend
+        self.workdir = workdir
+        self.created: list[str] = []
+        self.engines: list[Engine] = []
+
+    def new_url(self) -> str:
+        n = next(_counter)
+        if self.backend == "spatialite":
+            return f"sqlite:///{self.workdir / f'landgis_{n}.sqlite'}"
+        base = make_url(postgis_base_url())
+        name = f"{base.database}_{n}"
+        with self._server().connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        self.created.append(name)
+        url = base.set(database=name)
+        with create_engine(url).begin() as conn:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        return url.render_as_string(hide_password=False)
+
+    def settings(self, url: str | None = None) -> Settings:
+        return Settings(database_url=url or self.new_url())
+
+    def engine(self, url: str | None = None) -> Engine:
+        engine = make_engine(self.settings(url))
+        self.engines.append(engine)
+        return engine
+
+    def _server(self) -> Engine:
+        return create_engine(make_url(postgis_base_url()), isolation_level="AUTOCOMMIT")
+
+    def cleanup(self) -> None:
+        for engine in self.engines:
+            engine.dispose()
+        if self.created:
+            with self._server().connect() as conn:
+                for name in self.created:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def database_factories(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    factories = {b: DatabaseFactory(b, tmp_path_factory.mktemp(b)) for b in BACKENDS}
+    yield factories
+    for factory in factories.values():
+        factory.cleanup()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each database test runs once per backend."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def databases(database_factories: dict, backend: str) -> DatabaseFactory:
+    """A factory of empty databases on the current backend."""
+    return database_factories[backend]
+
+
+@pytest.fixture(scope="session")
+def demo_engines(database_factories: dict) -> dict[str, Engine]:
+    """Lazily built engines per backend on a migrated database holding the demo county."""
+    return _LazyDemoEngines(database_factories)
+
+
+class _LazyDemoEngines(dict):
+    def __init__(self, factories: dict) -> None:
+        super().__init__()
+        self.factories = factories
+
+    def __missing__(self, backend: str) -> Engine:
+        engine = self.factories[backend].engine()
+        upgrade(engine)
+        with transaction(engine) as session:
+            load_demo(session, DEMO_DATA)
+        self[backend] = engine
+        return engine
+
+
+@pytest.fixture(scope="session")
+def demo_engine(demo_engines: dict[str, Engine], backend: str) -> Engine:
+    """The demo database of the current backend (read it, or write inside ``session``)."""
+    return demo_engines[backend]
+
+
+@pytest.fixture
+def session(demo_engine: Engine) -> Iterator[Session]:
+    """A session on the demo database whose changes are rolled back after the test."""
+    with demo_engine.connect() as connection:
+        outer = connection.begin()
+        db = Session(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            yield db
+        finally:
+            db.close()
+            outer.rollback()

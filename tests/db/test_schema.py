@@ -1,0 +1,75 @@
+"""The Alembic migration builds the same schema as the models, on both backends."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DatabaseError
+
+from landgis.db.dialects import backend_of
+from landgis.db.migrate import current_revision, head_revision, upgrade
+from landgis.db.migrations.env_helpers import include_object
+from landgis.db.models import Base
+
+TABLES = {"zones", "parcels", "buildings", "cases", "case_events", "users"}
+
+
+@pytest.fixture(scope="module")
+def migrated(databases):
+    engine = databases.engine()
+    assert current_revision(engine) is None
+    upgrade(engine)
+    return engine
+
+
+def test_migration_creates_every_table_at_head(migrated, backend):
+    assert backend_of(migrated) == backend
+    assert current_revision(migrated) == head_revision()
+    assert set(inspect(migrated).get_table_names()) >= TABLES
+
+
+def test_migration_matches_the_models(migrated):
+    with migrated.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"include_object": include_object, "compare_type": True}
+        )
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_upgrade_twice_changes_nothing(migrated):
+    upgrade(migrated)
+    assert current_revision(migrated) == head_revision()
+
+
+def test_geometry_columns_are_multipolygons_in_cgcs2000_with_spatial_indexes(migrated, backend):
+    with migrated.connect() as conn:
+        if backend == "postgis":
+            columns = conn.execute(
+                text("SELECT f_table_name, type, srid FROM geometry_columns ORDER BY 1")
+            ).all()
+            indexed = conn.execute(
+                text("SELECT tablename FROM pg_indexes WHERE indexdef ILIKE '%USING gist%'")
+            ).scalars()
+        else:
+            columns = conn.execute(
+                text(
+                    "SELECT f_table_name, CASE geometry_type WHEN 6 THEN 'MULTIPOLYGON' END, srid "
+                    "FROM geometry_columns ORDER BY 1"
+                )
+            ).all()
+            indexed = conn.execute(
+                text("SELECT f_table_name FROM geometry_columns WHERE spatial_index_enabled = 1")
+            ).scalars()
+        assert [tuple(c) for c in columns] == [
+            ("buildings", "MULTIPOLYGON", 4490),
+            ("parcels", "MULTIPOLYGON", 4490),
+            ("zones", "MULTIPOLYGON", 4490),
+        ]
+        assert set(indexed) >= {"buildings", "parcels", "zones"}
+
+
+def test_case_events_refuse_update_and_delete(session):
+    assert session.execute(text("SELECT count(*) FROM case_events")).scalar() > 0
+    for statement in ("UPDATE case_events SET note = 'changed'", "DELETE FROM case_events"):
+        with pytest.raises(DatabaseError, match="append-only"), session.begin_nested():
+            session.execute(text(statement))
