@@ -1,0 +1,61 @@
+# landgis developer tasks.  On a fresh Debian/Ubuntu machine:
+#   make run     set up everything, load demo data, serve on http://127.0.0.1:8000
+#   make test    set up everything, lint, run the test suite against PostGIS
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+export PYTEST_ARGS
+
+.DEFAULT_GOAL := help
+.PHONY: help venv install system-deps run test lint clean distclean
+
+help:
+	@echo "make install   create $(VENV) and install landgis with its test extras"
+	@echo "make run       init the database, load demo data, serve on $(HOST):$(PORT)"
+	@echo "               (make run HOST=0.0.0.0 PORT=8080)"
+	@echo "make test      ruff + pytest against a fresh PostGIS database"
+	@echo "               (make test PYTEST_ARGS='-k ledger -x')"
+	@echo "make lint      ruff check + ruff format --check"
+	@echo "make clean     remove caches and build artifacts (distclean: also $(VENV))"
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+venv: install
+install: $(STAMP)
+
+$(BIN)/python: | system-deps
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when pyproject.toml changed since the last successful install.
+$(STAMP): pyproject.toml | system-deps $(BIN)/python
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e '.[test]'
+	@touch $@
+
+run: install
+	$(BIN)/landgis init
+	$(BIN)/landgis demo
+	$(BIN)/landgis serve --host $(HOST) --port $(PORT)
+
+test: install
+	bash scripts/test.sh
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache .ruff_cache .hypothesis test-artifacts
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

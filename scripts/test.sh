@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# Runs the linter and the test suite against a fresh, throwaway PostGIS database.
+#
+# PostGIS server, in order of preference:
+#   1. LANDGIS_TEST_POSTGIS_URL, a SQLAlchemy URL of a server the tests may
+#      create databases on (e.g. postgresql+psycopg://postgres@db:5432/postgres);
+#   2. a server answering on 127.0.0.1:5432 (user postgres, trust auth);
+#   3. a temporary cluster started here from the local PostgreSQL binaries
+#      (always used when LANDGIS_TEST_POSTGIS_THROWAWAY=1).
+# On that server a database landgis_test_<pid>_<random> is created with the
+# postgis extension, handed to pytest as LANDGIS_TEST_POSTGIS_URL and dropped
+# on exit (the temporary cluster is stopped and deleted on exit as well).
+#
+# Usage: scripts/test.sh [pytest args...]   (PYTEST_ARGS is prepended to them)
+# Other environment: PG_MAJOR (PostgreSQL version for the temporary cluster).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PY=.venv/bin/python
+RUFF=.venv/bin/ruff
+
+log() { printf 'test.sh: %s\n' "$*" >&2; }
+die() {
+    log "ERROR: $*"
+    exit 1
+}
+
+[[ -x "$PY" ]] || die "$PY not found; run 'make install' first"
+
+# Small PostgreSQL helper (psycopg + SQLAlchemy's URL parser from the venv).
+pg() {
+    "$PY" - "$@" <<'PYEOF'
+import socket
+import sys
+
+import psycopg
+from psycopg import sql
+from sqlalchemy.engine import make_url
+
+
+def parse(url):
+    u = make_url(url)
+    if u.get_backend_name() != "postgresql":
+        sys.exit(f"not a PostgreSQL URL: {u.render_as_string(hide_password=True)}")
+    return u
+
+
+def conninfo(u):
+    return u.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def connect(url, **kw):
+    return psycopg.connect(conninfo(parse(url)), connect_timeout=10, **kw)
+
+
+def main(cmd, *args):
+    if cmd == "free-port":
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            print(s.getsockname()[1])
+    elif cmd == "mask":
+        try:
+            print(make_url(args[0]).render_as_string(hide_password=True))
+        except Exception:
+            print("<unparsable URL>")
+    elif cmd == "is-local":
+        u = parse(args[0])
+        host = u.query.get("host") or u.host or ""
+        if isinstance(host, tuple):
+            host = host[0]
+        local = host in ("", "localhost", "127.0.0.1", "::1") or host.startswith("/")
+        sys.exit(0 if local else 1)
+    elif cmd == "probe":
+        try:
+            with connect(args[0]) as conn:
+                print(conn.info.server_version // 10000)
+        except psycopg.Error as exc:
+            print(str(exc).strip(), file=sys.stderr)
+            sys.exit(1)
+    elif cmd == "has-postgis":
+        with connect(args[0]) as conn:
+            row = conn.execute(
+                "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'"
+            ).fetchone()
+        sys.exit(0 if row else 3)
+    elif cmd == "create":
+        url, name = args
+        with connect(url, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL(
+                    "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'"
+                    " LC_COLLATE 'C' LC_CTYPE 'C'"
+                ).format(sql.Identifier(name))
+            )
+        test_url = parse(url).set(drivername="postgresql+psycopg", database=name)
+        with psycopg.connect(conninfo(test_url), autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION postgis")
+            version = conn.execute("SELECT postgis_lib_version()").fetchone()[0]
+        print(f"PostGIS {version}", file=sys.stderr)
+        print(test_url.render_as_string(hide_password=False))
+    elif cmd == "drop":
+        url, name = args
+        with connect(url, autocommit=True) as conn:
+            ident = sql.Identifier(name)
+            if conn.info.server_version >= 130000:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
+            else:
+                conn.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (name,),
+                )
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(ident))
+    else:
+        sys.exit(f"unknown command {cmd}")
+
+
+main(*sys.argv[1:])
+PYEOF
+}
+
+ADMIN_URL=""    # server-level URL the test database is created through
+TEST_DB=""      # name of the test database, once created
+CLUSTER_DIR=""  # temporary cluster directory, when one was started
+CLUSTER_USER="" # system user owning the temporary cluster (when running as root)
+PG_BIN=""
+
+# shellcheck disable=SC2317 # (runs from the EXIT trap)
+cleanup() {
+    local rc=$?
+    set +e
+    trap - EXIT INT TERM
+    if [[ -n "$TEST_DB" && -z "$CLUSTER_DIR" ]]; then
+        pg drop "$ADMIN_URL" "$TEST_DB" ||
+            log "WARNING: could not drop test database $TEST_DB"
+    fi
+    if [[ -n "$CLUSTER_DIR" ]]; then
+        if [[ -f "$CLUSTER_DIR/data/postmaster.pid" ]]; then
+            as_cluster_user "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate -w stop \
+                >/dev/null 2>&1 ||
+                log "WARNING: could not stop the temporary PostgreSQL cluster"
+        fi
+        rm -rf "$CLUSTER_DIR"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Runs a command as the owner of the temporary cluster, from inside its
+# directory (the current directory may not be readable by that user).
+as_cluster_user() {
+    if [[ -n "$CLUSTER_USER" ]]; then
+        (cd "$CLUSTER_DIR" && runuser -u "$CLUSTER_USER" -- "$@")
+    else
+        (cd "$CLUSTER_DIR" && "$@")
+    fi
+}
+
+find_pg_bin() {
+    local d
+    if [[ -n "${PG_MAJOR:-}" ]]; then
+        d="/usr/lib/postgresql/$PG_MAJOR/bin"
+        [[ -x "$d/initdb" ]] && echo "$d" && return 0
+        return 1
+    fi
+    while IFS= read -r d; do
+        [[ -x "$d/initdb" && -x "$d/pg_ctl" ]] && echo "$d" && return 0
+    done < <(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V -r)
+    d=$(command -v initdb 2>/dev/null) && dirname "$d" && return 0
+    return 1
+}
+
+start_throwaway_cluster() {
+    bash scripts/system-deps.sh --test
+    PG_BIN=$(find_pg_bin) ||
+        die "PostgreSQL server binaries (initdb, pg_ctl) not found"
+
+    # Short path under /tmp: unix socket paths are limited to ~100 bytes, and
+    # the cluster user must be able to reach it.
+    CLUSTER_DIR=$(mktemp -d /tmp/landgis-pg.XXXXXXXX)
+    if ((EUID == 0)); then
+        # initdb refuses to run as root.
+        if id postgres >/dev/null 2>&1; then
+            CLUSTER_USER=postgres
+        else
+            CLUSTER_USER=nobody
+        fi
+        chown "$CLUSTER_USER" "$CLUSTER_DIR"
+    fi
+    chmod 700 "$CLUSTER_DIR"
+
+    log "starting a temporary PostgreSQL cluster ($PG_BIN) in $CLUSTER_DIR"
+    if ! as_cluster_user "$PG_BIN/initdb" -D "$CLUSTER_DIR/data" -U postgres \
+        --auth=trust -E UTF8 --locale=C --no-sync >"$CLUSTER_DIR/initdb.log" 2>&1; then
+        cat "$CLUSTER_DIR/initdb.log" >&2
+        die "initdb failed"
+    fi
+
+    local port attempt
+    for attempt in 1 2 3 4 5; do
+        port=$(pg free-port)
+        if as_cluster_user "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" \
+            -l "$CLUSTER_DIR/server.log" -w -t 60 \
+            -o "-c listen_addresses=127.0.0.1 -p $port -k '$CLUSTER_DIR'" \
+            -o "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+            start >/dev/null 2>&1; then
+            ADMIN_URL="postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
+            return 0
+        fi
+        log "cluster did not start on port $port (attempt $attempt)"
+    done
+    cat "$CLUSTER_DIR/server.log" >&2 || true
+    die "could not start the temporary PostgreSQL cluster"
+}
+
+local_server_answers() {
+    local isready
+    isready=$(command -v pg_isready 2>/dev/null) ||
+        isready=$(printf '%s\n' /usr/lib/postgresql/*/bin/pg_isready | sort -V | tail -n 1)
+    if [[ -x "$isready" ]]; then
+        "$isready" -q -h 127.0.0.1 -p 5432 -t 3
+    else
+        pg probe "postgresql://postgres@127.0.0.1:5432/postgres" >/dev/null 2>&1
+    fi
+}
+
+# PostGIS must be installable on the chosen server; if the server is local and
+# the extension package is missing, install it for the server's major version.
+ensure_postgis() {
+    local rc=0 major
+    pg has-postgis "$ADMIN_URL" || rc=$?
+    ((rc == 0)) && return 0
+    ((rc == 3)) || die "could not query $(pg mask "$ADMIN_URL")"
+    if pg is-local "$ADMIN_URL"; then
+        major=$(pg probe "$ADMIN_URL")
+        log "PostGIS is not available on the local PostgreSQL $major server; installing it"
+        PG_MAJOR=$major bash scripts/system-deps.sh --test
+        pg has-postgis "$ADMIN_URL" && return 0
+    fi
+    die "the PostGIS extension is not available on $(pg mask "$ADMIN_URL")" \
+        "(SELECT 1 FROM pg_available_extensions WHERE name='postgis' returned nothing)." \
+        "Install PostGIS for that server (Debian/Ubuntu: postgresql-<major>-postgis-3)."
+}
+
+# --- choose the PostGIS server ------------------------------------------------
+
+if [[ "${LANDGIS_TEST_POSTGIS_THROWAWAY:-0}" == 1 ]]; then
+    start_throwaway_cluster
+elif [[ -n "${LANDGIS_TEST_POSTGIS_URL:-}" ]]; then
+    ADMIN_URL=$LANDGIS_TEST_POSTGIS_URL
+    err=$(pg probe "$ADMIN_URL" 2>&1 >/dev/null) ||
+        die "cannot connect to LANDGIS_TEST_POSTGIS_URL=$(pg mask "$ADMIN_URL"): $err"
+    log "using the PostgreSQL server from LANDGIS_TEST_POSTGIS_URL"
+elif local_server_answers; then
+    ADMIN_URL="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    if err=$(pg probe "$ADMIN_URL" 2>&1 >/dev/null); then
+        log "using the PostgreSQL server on 127.0.0.1:5432"
+    else
+        log "a server answers on 127.0.0.1:5432 but refuses user postgres ($err);" \
+            "using a temporary cluster instead"
+        ADMIN_URL=""
+        start_throwaway_cluster
+    fi
+else
+    start_throwaway_cluster
+fi
+
+ensure_postgis
+
+TEST_DB="landgis_test_$$_$(printf '%04x%04x' "$RANDOM" "$RANDOM")"
+test_url=$(pg create "$ADMIN_URL" "$TEST_DB") ||
+    die "could not create the test database $TEST_DB on $(pg mask "$ADMIN_URL")"
+export LANDGIS_TEST_POSTGIS_URL=$test_url
+log "test database: $(pg mask "$LANDGIS_TEST_POSTGIS_URL")"
+
+# --- lint + tests -------------------------------------------------------------
+
+status=0
+
+log "ruff check ."
+"$RUFF" check . || status=1
+
+pytest_args=()
+if [[ -n "${PYTEST_ARGS:-}" ]]; then
+    # Shell-style splitting, so quoted arguments work: PYTEST_ARGS='-k "a and b"'
+    eval "pytest_args=($PYTEST_ARGS)"
+fi
+log "pytest ${pytest_args[*]} $*"
+"$PY" -m pytest ${pytest_args[@]+"${pytest_args[@]}"} "$@" || status=$?
+
+exit "$status"
