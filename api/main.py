@@ -6,9 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.routers import health, maps, parcels, stats
+from landgis.assets import VENDOR_PACKAGES, VENDOR_URL
 from landgis.db.engine import make_engine, make_sessionmaker
 from landgis.settings import Settings, get_settings
 
@@ -34,4 +36,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for module in (health, stats, parcels, maps):
         app.include_router(module.router)
+    for name, directory in VENDOR_PACKAGES.items():
+        app.mount(f"{VENDOR_URL}/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
     return app

@@ -10,8 +10,8 @@ import folium
 import geopandas as gpd
 from branca.element import Element
 
+from landgis.assets import VENDOR_URL, map_scripts, map_stylesheets
 from landgis.geojson import feature_collection
-from landgis.units import m2_to_mu
 from landgis.vocab import CASE_STATUSES
 
 NOT_IN_LEDGER = "none"
@@ -53,11 +53,7 @@ def _escaped(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _parcel_layer_frame(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     status = parcels["status"].fillna(NOT_IN_LEDGER)
-    frame = parcels.assign(
-        status_key=status,
-        status_label=status.map(STATUS_LABELS),
-        area_mu=parcels["area_m2"].map(lambda a: round(m2_to_mu(a), 2)),
-    )
+    frame = parcels.assign(status_key=status, status_label=status.map(STATUS_LABELS))
     return _escaped(frame[[*TOOLTIP_FIELDS, "status_key", "geometry"]])
 
 
@@ -75,11 +71,23 @@ def _legend(statuses: list[str]) -> Element:
     )
 
 
+def offline_map(asset_url: str = VENDOR_URL) -> folium.Map:
+    """An empty folium map whose scripts and styles come from ``asset_url``, not a CDN."""
+    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
+    fmap.default_js = map_scripts(asset_url)
+    fmap.default_css = map_stylesheets(asset_url)
+    return fmap
+
+
 def ledger_map(
-    parcels: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, basemap: str = "none"
+    parcels: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    *,
+    basemap: str = "none",
+    asset_url: str = VENDOR_URL,
 ) -> folium.Map:
     """The ledger map: parcels by status (one toggleable layer each), zone boundaries."""
-    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
+    fmap = offline_map(asset_url)
     if basemap in BASEMAPS:
         folium.TileLayer(BASEMAPS[basemap], name="底图").add_to(fmap)
     for kind, style in ZONE_STYLES.items():

@@ -12,6 +12,7 @@ from landgis.db.dialects import Envelope
 from landgis.db.models import Case, Parcel, Zone
 from landgis.db.repository import read_frame, wkb_of
 from landgis.geo import CGCS2000_EPSG
+from landgis.units import m2_to_hectare, m2_to_mu
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ def parcels_query(filters: ParcelFilter) -> Select[tuple]:
             Parcel.location,
             Parcel.land_use,
             Parcel.area_m2,
+            Parcel.geodesic_area_m2,
             Parcel.registered_area_m2,
             Zone.code.label("zone_code"),
             Zone.name.label("zone_name"),
@@ -97,5 +99,10 @@ def _envelope(bbox: tuple[float, float, float, float]) -> Envelope:
 
 
 def parcels_frame(session: Session, filters: ParcelFilter | None = None) -> gpd.GeoDataFrame:
-    """The filtered parcels as an EPSG:4490 GeoDataFrame."""
-    return read_frame(session, parcels_query(filters or ParcelFilter()))
+    """The filtered parcels as an EPSG:4490 GeoDataFrame, areas also in 亩 and 公顷."""
+    frame = read_frame(session, parcels_query(filters or ParcelFilter()))
+    area = frame["area_m2"].astype(float)
+    position = frame.columns.get_loc("area_m2") + 1
+    frame.insert(position, "area_mu", m2_to_mu(area).round(2))
+    frame.insert(position + 1, "area_ha", m2_to_hectare(area).round(4))
+    return frame

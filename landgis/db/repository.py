@@ -33,15 +33,15 @@ def insert_returning_ids(
     """Insert ``rows`` into ``model``'s table; return the new ids by the ``key`` column."""
     if not rows:
         return {}
-    column = getattr(model, key)
-    result = session.execute(insert(model).returning(column, model.id), list(rows))
-    return dict(result.tuples().all())
+    table = model.__table__
+    result = session.execute(insert(table).returning(table.c[key], table.c.id), list(rows))
+    return dict(result.all())
 
 
 def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
     """Insert ``rows`` into ``model``'s table in one executemany."""
     if rows:
-        session.execute(insert(model), list(rows))
+        session.execute(insert(model.__table__), list(rows))
 
 
 def existing_values(session: Session, column: Any, values: Iterable[str]) -> set[str]:
@@ -56,7 +56,7 @@ def existing_values(session: Session, column: Any, values: Iterable[str]) -> set
 
 def id_map(session: Session, column: Any, model: type[Base]) -> dict[str, int]:
     """The id of every row of ``model`` by the natural-key ``column``."""
-    return dict(session.execute(select(column, model.id)).tuples().all())
+    return dict(session.execute(select(column, model.id)).all())
 
 
 def read_frame(session: Session, stmt: Select[Any], geometry: str = "geometry") -> gpd.GeoDataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -83,3 +84,14 @@ def test_map_colours_parcels_by_status_with_a_legend(client):
     assert "处置状态" in page and "已盘活" in page
     assert "#2a9d8f" in page  # the revitalized colour
     assert page.count('"type": "Feature"') + page.count('"type":"Feature"') >= 60
+
+
+def test_map_loads_its_scripts_and_styles_from_landgis_itself(client):
+    page = client.get("/map").text
+    assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
+    assert assets, "the map page loads Leaflet"
+    for asset in assets:
+        assert asset.startswith("/static/"), asset
+        response = client.get(asset)
+        assert response.status_code == 200, asset
+        assert len(response.content) > 1000

@@ -65,15 +65,20 @@ def test_case_versions_count_their_events(session):
 
 
 def test_stored_area_agrees_with_the_database_geodesic_area(session, backend):
-    """Stored planar GK area vs the backend's own ellipsoidal area, within 0.1 %."""
+    """Stored planar GK area vs the backend's own ellipsoidal area, within 0.1 %.
+
+    Our stored geodesic area (pyproj) matches PostGIS to 1 ppm; SpatiaLite's own
+    ellipsoidal formula is coarser (a few ppm).
+    """
     geodesic = "ST_Area(geom::geography)" if backend == "postgis" else "ST_Area(geom, 1)"
+    tolerance = 1e-6 if backend == "postgis" else 2e-5
     rows = session.execute(
         text(f"SELECT parcel_code, area_m2, geodesic_area_m2, {geodesic} FROM parcels")
     ).all()
     assert len(rows) >= 60
     for code, area, our_geodesic, database_geodesic in rows:
         assert area == pytest.approx(database_geodesic, rel=1e-3), code
-        assert our_geodesic == pytest.approx(database_geodesic, rel=1e-6), code
+        assert our_geodesic == pytest.approx(database_geodesic, rel=tolerance), code
 
 
 def test_idle_area_of_each_case_is_its_parcels_computed_area(session):

@@ -1,0 +1,31 @@
+"""Browser assets (scripts, stylesheets, images) that landgis serves itself.
+
+Maps must load on an intranet with no internet access, so every asset comes from a
+Python package installed with landgis, never from a CDN.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xstatic.pkg.leaflet as leaflet
+
+# URL path under which the web layer serves the vendor packages.
+VENDOR_URL = "/static/vendor"
+
+VENDOR_PACKAGES: dict[str, Path] = {
+    "leaflet": Path(leaflet.BASE_DIR),
+}
+
+MAP_SCRIPTS: list[tuple[str, str]] = [("leaflet", "leaflet/leaflet.js")]
+MAP_STYLESHEETS: list[tuple[str, str]] = [("leaflet_css", "leaflet/leaflet.css")]
+
+
+def map_scripts(base_url: str = VENDOR_URL) -> list[tuple[str, str]]:
+    """The scripts a map page loads, under ``base_url``."""
+    return [(name, f"{base_url}/{path}") for name, path in MAP_SCRIPTS]
+
+
+def map_stylesheets(base_url: str = VENDOR_URL) -> list[tuple[str, str]]:
+    """The stylesheets a map page loads, under ``base_url``."""
+    return [(name, f"{base_url}/{path}") for name, path in MAP_STYLESHEETS]
