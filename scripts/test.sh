@@ -280,8 +280,9 @@ log "test database: $(pg mask "$LANDGIS_TEST_POSTGIS_URL")"
 
 status=0
 
-log "ruff check ."
+log "ruff check . && ruff format --check ."
 "$RUFF" check . || status=1
+"$RUFF" format --check . || status=1
 
 pytest_args=()
 if [[ -n "${PYTEST_ARGS:-}" ]]; then

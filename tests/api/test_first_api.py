@@ -71,10 +71,32 @@ def test_parcels_filter_by_status_text_and_page(client):
     assert [f["id"] for f in page] == [f["id"] for f in every[10:20]]
 
 
-def test_bad_parameters_are_4xx_json(client):
-    response = client.get("/api/parcels", params={"limit": 0})
+def test_parcels_filter_by_route_cause_category_and_bbox(client):
+    for name, value in (("route", "buyback"), ("cause", "government"), ("category", "idle")):
+        found = client.get("/api/parcels", params={name: value}).json()["features"]
+        assert found, name
+        assert {f["properties"][name] for f in found} == {value}
+    every = client.get("/api/parcels").json()["features"]
+    lon, lat = every[0]["geometry"]["coordinates"][0][0][0]
+    box = f"{lon - 0.0005},{lat - 0.0005},{lon + 0.0005},{lat + 0.0005}"
+    near = client.get("/api/parcels", params={"bbox": box}).json()["features"]
+    assert every[0]["id"] in {f["id"] for f in near}
+    assert 0 < len(near) < len(every)
+
+
+@pytest.mark.parametrize(
+    ("params", "says"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"status": "lost"}, "status"),
+        ({"bbox": "104,30,105"}, "bbox"),
+        ({"bbox": "105,30,104,31"}, "bbox"),
+    ],
+)
+def test_bad_parameters_are_422_with_a_message(client, params, says):
+    response = client.get("/api/parcels", params=params)
     assert response.status_code == 422
-    assert response.json()["detail"]
+    assert says in json.dumps(response.json(), ensure_ascii=False)
 
 
 def test_map_colours_parcels_by_status_with_a_legend(client):

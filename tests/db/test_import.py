@@ -94,6 +94,7 @@ def test_dry_run_reports_and_writes_nothing(session, tmp_path):
     assert _count(session) == before
 
 
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")
 def test_file_without_crs_is_refused_unless_the_user_names_one(session, tmp_path):
     path = tmp_path / "nocrs.gpkg"
     frame = _frame(2).to_crs(4544)
