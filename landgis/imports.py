@@ -30,6 +30,8 @@ from landgis.units import m2_to_mu
 # Parcel columns a file can set; the rest are computed or managed by landgis.
 COMPUTED = {"id", "geom", "area_m2", "geodesic_area_m2", "gk_epsg", "zone_id", "extra"}
 COMPUTED |= {"created_at", "updated_at"}
+# Columns naming the zone: resolved to zone_id, not kept as extra attributes.
+ZONE_COLUMNS = {"zone_code", "zone_name"}
 
 
 @dataclass
@@ -86,54 +88,60 @@ def validate_parcels(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     return problems
 
 
-def _assign_zones(session: Session, frame: gpd.GeoDataFrame) -> list[int | None]:
-    """Zone ids: by the file's zone code or name, else the area containing the parcel."""
-    zones = zones_frame(session, kinds=("area", "park"))
-    by_code = dict(zip(zones["code"], zones["id"], strict=True))
-    by_name = dict(zip(zones["name"], zones["id"], strict=True))
-    named = [
-        by_code.get(str(c).strip()) if "zone_code" in frame and not is_missing(c) else None
-        for c in (frame["zone_code"] if "zone_code" in frame else [None] * len(frame))
-    ]
-    if "zone_name" in frame:
-        named = [
-            z if z is not None else by_name.get(str(n).strip()) if not is_missing(n) else None
-            for z, n in zip(named, frame["zone_name"], strict=True)
-        ]
-    areas = zones[zones["kind"] == "area"]
+def _named_zone(known: dict[str, int], *labels: Any) -> int | None:
+    for label in labels:
+        if not is_missing(label) and str(label).strip() in known:
+            return known[str(label).strip()]
+    return None
+
+
+def _containing_area(frame: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> list[int | None]:
+    """The id of the park area containing each parcel's representative point."""
     if areas.empty:
-        return named
+        return [None] * len(frame)
     points = gpd.GeoDataFrame(geometry=frame.geometry.representative_point(), crs=frame.crs)
     located = gpd.sjoin(points, areas[["id", "geometry"]], predicate="within", how="left")
-    spatial = located[~located.index.duplicated()]["id"]
+    first = located[~located.index.duplicated()]["id"]
+    return [None if is_missing(v) else int(v) for v in first]
+
+
+def _zone_ids(session: Session, frame: gpd.GeoDataFrame) -> list[int | None]:
+    """Each parcel's zone: the file's zone code or name when known, else where it lies."""
+    zones = zones_frame(session, kinds=("area", "park"))
+    known = dict(zip(zones["name"], zones["id"], strict=True))
+    known |= dict(zip(zones["code"], zones["id"], strict=True))
+    missing = [None] * len(frame)
+    codes = frame.get("zone_code", missing)
+    names = frame.get("zone_name", missing)
+    located = _containing_area(frame, zones[zones["kind"] == "area"])
     return [
-        z if z is not None else (None if is_missing(s) else int(s))
-        for z, s in zip(named, spatial, strict=True)
+        named if (named := _named_zone(known, code, name)) is not None else where
+        for code, name, where in zip(codes, names, located, strict=True)
     ]
 
 
 def parcel_records(session: Session, frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """Insertable parcel rows: typed fields, areas, zone, geometry, extra attributes."""
+    frame = frame.reset_index(drop=True)
     areas = parcel_areas(frame.geometry)
-    zone_ids = _assign_zones(session, frame)
+    zone_ids = _zone_ids(session, frame)
     settable = {c.key for c in Parcel.__table__.columns} - COMPUTED
-    extra_columns = [c for c in frame.columns if c not in settable | {"geometry", "zone_name"}]
-    extra_columns = [c for c in extra_columns if c != "zone_code"]
+    extra_columns = set(frame.columns) - settable - ZONE_COLUMNS - {frame.geometry.name}
+    attributes = frame.drop(columns=frame.geometry.name).to_dict("records")
     records = []
-    for row, (index, item) in enumerate(frame.iterrows(), start=1):
-        values = column_values(Parcel, {k: item[k] for k in settable if k in item}, row=row)
+    for position, (item, geom) in enumerate(zip(attributes, frame.geometry, strict=True)):
+        given = {k: v for k, v in item.items() if k in settable}
+        values = column_values(Parcel, given, row=position + 1)
         method = values.get("supply_method")
-        if method in SUPPLY_METHOD_LABELS:
-            values["supply_method"] = SUPPLY_METHOD_LABELS[method]
-        position = frame.index.get_loc(index)
-        extra = {c: _jsonable(item[c]) for c in extra_columns if not is_missing(item[c])}
+        values["supply_method"] = SUPPLY_METHOD_LABELS.get(method, method)
+        extra = {c: _jsonable(item[c]) for c in sorted(extra_columns) if not is_missing(item[c])}
         values.update(
             area_m2=float(areas["area_m2"][position]),
             geodesic_area_m2=float(areas["geodesic_area_m2"][position]),
             gk_epsg=int(areas["gk_epsg"][position]),
             zone_id=zone_ids[position],
             extra=extra or None,
-            geom=geometry_value(to_multipolygon(item.geometry)),
+            geom=geometry_value(to_multipolygon(geom)),
         )
         records.append(values)
     return records

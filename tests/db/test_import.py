@@ -7,13 +7,14 @@ import json
 import geopandas as gpd
 import pyogrio
 import pytest
+import shapely
 from shapely.affinity import translate
 from shapely.geometry import LineString, Point, Polygon, box
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from landgis.cli import app
-from landgis.db.models import Parcel
+from landgis.db.models import Parcel, Zone
 from landgis.errors import Conflict, CRSError, InvalidInput
 from landgis.geo import planar_areas_m2
 from landgis.imports import import_parcels
@@ -208,3 +209,40 @@ def test_cli_import_writes_in_one_transaction(databases, tmp_path):
     engine = databases.engine(url)
     with engine.connect() as conn:
         assert conn.scalar(select(func.count(Parcel.id))) == 5
+
+
+def test_typed_in_area_and_ids_are_never_trusted(session, tmp_path):
+    path = tmp_path / "typed.geojson"
+    _frame(1, id=[999999], area_m2=[1.0]).to_file(path, driver="GeoJSON")
+
+    import_parcels(session, path)
+
+    stored = session.scalars(select(Parcel).where(Parcel.parcel_code == "TEST-000")).one()
+    assert stored.id != 999999
+    assert stored.area_m2 > 1000
+    assert stored.extra == {"area_m2": 1.0, "id": 999999}  # kept, as the file said
+
+
+def test_zone_comes_from_the_file_or_from_where_the_parcel_lies(session, tmp_path):
+    areas = session.execute(select(Zone.id, Zone.name).where(Zone.kind == "area")).all()
+    inside = session.execute(
+        select(Parcel.zone_id, func.ST_AsText(func.ST_PointOnSurface(Parcel.geom))).limit(1)
+    ).one()
+    zone_of_point, point_wkt = inside
+    point = shapely.from_wkt(point_wkt)
+    near = translate(box(-0.00005, -0.00005, 0.00005, 0.00005), point.x, point.y)
+    path = tmp_path / "zones.geojson"
+    gpd.GeoDataFrame(
+        {"宗地编号": ["Z-1", "Z-2"], "所在园区": [None, areas[1].name]},
+        geometry=[near, _square(0)],
+        crs=4490,
+    ).to_file(path, driver="GeoJSON")
+
+    import_parcels(session, path)
+
+    zones = dict(
+        session.execute(
+            select(Parcel.parcel_code, Parcel.zone_id).where(Parcel.parcel_code.in_(["Z-1", "Z-2"]))
+        ).all()
+    )
+    assert zones == {"Z-1": zone_of_point, "Z-2": areas[1].id}
