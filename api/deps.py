@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from landgis.db.session import transaction
 from landgis.settings import Settings
 
 
@@ -17,10 +18,11 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session in one transaction, committed when the request succeeds."""
-    with request.app.state.sessions.begin() as session:
+    """A session in one transaction, committed when the route function returns, before the
+    response is sent, so a failed commit is reported to the client."""
+    with transaction(request.app.state.engine) as session:
         yield session
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import install_error_handlers
 from api.routers import health, maps, parcels, stats
 from landgis.assets import VENDOR_PACKAGES, VENDOR_URL
-from landgis.db.engine import make_engine, make_sessionmaker
+from landgis.db.engine import make_engine
 from landgis.settings import Settings, get_settings
 
 
@@ -21,10 +21,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings)
-        app.state.sessions = make_sessionmaker(engine)
+        app.state.engine = make_engine(settings)
         yield
-        engine.dispose()
+        app.state.engine.dispose()
 
     app = FastAPI(
         title="landgis",

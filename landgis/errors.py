@@ -58,3 +58,33 @@ class Conflict(LandGISError):
 
 class ConfigurationError(LandGISError):
     """The installation is missing something it needs (a library, a setting)."""
+
+
+class ForbiddenTransition(Conflict):
+    """The workflow does not allow this status change from the case's current status."""
+
+
+class MissingEvidence(InvalidInput):
+    """The status change needs evidence (a document number, a date, an area) not given."""
+
+
+class StaleVersion(Conflict):
+    """Someone else changed the record since the user read it."""
+
+    def __init__(self, message: str, message_en: str | None = None, **kwargs: Any) -> None:
+        self.current: dict[str, Any] | None = kwargs.pop("current", None)
+        super().__init__(message, message_en, **kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        body = super().to_dict()
+        if self.current is not None:
+            body["current"] = self.current
+        return body
+
+
+class ReadOnly(Conflict):
+    """The record can no longer be changed (a closed case)."""
+
+
+class PermissionDenied(LandGISError):
+    """The user's role does not allow this action."""

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from landgis.clock import ClockRules
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DATA = PROJECT_ROOT / "data" / "geo" / "demo_county.gpkg"
@@ -30,10 +32,30 @@ def default_database_url() -> str:
     return f"sqlite:///{default_data_dir() / 'landgis.sqlite'}"
 
 
+class ClockSettings(BaseModel):
+    """Thresholds of the statutory clock (set as ``LANDGIS_CLOCK__<NAME>``)."""
+
+    idle_after_years: int = 1
+    investigation_days: int = 30
+    idle_fee_after_years: int = 1
+    idle_fee_share: float = 0.20
+    recovery_after_years: int = 2
+    extension_max_years: int = 1
+    temporary_use_max_years: int = 2
+    exempt_causes: tuple[str, ...] = ("government", "force_majeure")
+    warn_days_ahead: int = 30
+
+    def rules(self) -> ClockRules:
+        """The clock's rules with these thresholds."""
+        return ClockRules(**self.model_dump())
+
+
 class Settings(BaseSettings):
     """landgis configuration; every field can be set as ``LANDGIS_<NAME>``."""
 
-    model_config = SettingsConfigDict(env_prefix="LANDGIS_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="LANDGIS_", env_file=".env", env_nested_delimiter="__", extra="ignore"
+    )
 
     database_url: str = Field(
         default_factory=default_database_url,
@@ -52,6 +74,15 @@ class Settings(BaseSettings):
         default="none", description="Map background; `none` makes no outside request."
     )
     demo_data: Path = Field(default=DEMO_DATA, description="GeoPackage of the demo county.")
+    case_no_prefix: str = Field(
+        default="XZ", description="Prefix of new case numbers: PREFIX-YEAR-NNN."
+    )
+    evidence: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Evidence gates by target status, replacing the defaults, as JSON, e.g. "
+        '{"identified": ["determination_no", "identified_on"]}.',
+    )
+    clock: ClockSettings = Field(default_factory=ClockSettings)
 
     @property
     def backend(self) -> Literal["spatialite", "postgis"]:

@@ -180,6 +180,7 @@ class Case(TimestampMixin, Base):
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), index=True)
     remarks: Mapped[str | None] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     parcel: Mapped[Parcel] = relationship(back_populates="cases")

@@ -6,13 +6,33 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from landgis.db.engine import make_sessionmaker
+from landgis.errors import Conflict, StaleVersion
 
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    """A session in one transaction: committed on success, rolled back on any error."""
-    with make_sessionmaker(engine).begin() as session:
-        yield session
+    """A session in one transaction: committed on success, rolled back on any error.
+
+    A concurrent writer that got there first surfaces as a Conflict, never as a crash.
+    """
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            yield session
+    except StaleDataError as exc:
+        raise StaleVersion(
+            "记录刚被他人修改,请刷新后再试。",
+            "The record was just changed by someone else; reload and try again.",
+        ) from exc
+    except OperationalError as exc:
+        if "locked" not in str(exc).lower():
+            raise
+        raise Conflict(
+            "数据库正被其他操作写入,请稍后再试。",
+            "The database is busy with another change; try again in a moment.",
+            detail=str(exc),
+        ) from exc

@@ -1,0 +1,527 @@
+"""Use cases of the ledger: open a case, move it through the workflow, edit it, record
+revitalization, close it out, reopen it.
+
+Each use case changes the case row and appends exactly one :class:`CaseEvent` (who, when,
+what, status before and after, every changed field before and after, document number,
+note) in the caller's transaction. A change names the version the user saw: an older
+version is refused (:class:`StaleVersion`) instead of overwriting someone else's change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from landgis import vocab
+from landgis.db.coerce import column_values
+from landgis.db.models import Case, CaseEvent, Parcel
+from landgis.errors import (
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    ReadOnly,
+    StaleVersion,
+)
+from landgis.workflow import READ_ONLY_STATUSES, Workflow, role_allows
+
+# The case fields the ledger keeps history of; every event records changes to these.
+LEDGER_FIELDS: tuple[str, ...] = (
+    "category",
+    "cause",
+    "cause_detail",
+    "idle_area_m2",
+    "idle_building_area_m2",
+    "identified_on",
+    "determination_no",
+    "route",
+    "plan_no",
+    "deadline",
+    "responsible_unit",
+    "revitalized_area_m2",
+    "revitalized_building_area_m2",
+    "revitalized_on",
+    "new_holder",
+    "new_project",
+    "amount_yuan",
+    "closed_on",
+    "remarks",
+    "next_step",
+)
+# Fields a user edits directly; status and revitalized figures change through their use cases.
+EDITABLE_FIELDS: tuple[str, ...] = tuple(
+    f for f in LEDGER_FIELDS if f not in ("revitalized_area_m2", "closed_on")
+)
+VOCABULARIES: dict[str, dict[str, str]] = {
+    "category": vocab.CATEGORIES,
+    "cause": vocab.CAUSES,
+    "route": vocab.ROUTES,
+}
+# Areas compared with a tolerance of a square millimetre, against float noise.
+AREA_TOLERANCE_M2 = 1e-6
+
+DEFAULT_WORKFLOW = Workflow()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change, with their role (viewer, editor or admin)."""
+
+    username: str
+    role: str = "editor"
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def get_case(session: Session, case_no: str, *, for_update: bool = False) -> Case:
+    """The case with this number; NotFound otherwise."""
+    stmt = select(Case).where(Case.case_no == case_no)
+    if for_update:
+        stmt = stmt.with_for_update()
+    case = session.scalars(stmt).one_or_none()
+    if case is None:
+        raise NotFound(f"台账中没有编号为 {case_no} 的条目。", f"No case numbered {case_no}.")
+    return case
+
+
+def case_values(case: Case) -> dict[str, Any]:
+    """The case's ledger fields, status and version, JSON-ready."""
+    values = {f: _json_value(getattr(case, f)) for f in LEDGER_FIELDS}
+    return {"case_no": case.case_no, "status": case.status, "version": case.version, **values}
+
+
+def event_values(event: CaseEvent) -> dict[str, Any]:
+    """One event, JSON-ready."""
+    return {
+        "occurred_on": event.occurred_on.isoformat(),
+        "recorded_at": event.recorded_at.isoformat() if event.recorded_at else None,
+        "actor": event.actor,
+        "action": event.action,
+        "status_before": event.status_before,
+        "status_after": event.status_after,
+        "changes": event.changes,
+        "document_no": event.document_no,
+        "note": event.note,
+    }
+
+
+def case_history(session: Session, case_no: str) -> list[CaseEvent]:
+    """Every event of a case, oldest first."""
+    case = get_case(session, case_no)
+    stmt = select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
+    return list(session.scalars(stmt))
+
+
+def _status_label(case: Case) -> str:
+    return vocab.CASE_STATUSES.get(case.status, case.status)
+
+
+def _require_editor(actor: Actor) -> None:
+    if not role_allows(actor.role, "editor"):
+        raise PermissionDenied("查看权限的用户不能修改台账。", "Viewers cannot change the ledger.")
+
+
+def _typed_fields(fields: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise InvalidInput(
+            f"不能在此修改字段:{'、'.join(unknown)}。",
+            f"These fields cannot be set here: {', '.join(unknown)}.",
+        )
+    values = column_values(Case, fields)
+    for name, choices in VOCABULARIES.items():
+        value = values.get(name)
+        if value is not None and value not in choices:
+            raise InvalidInput(
+                f"{vocab.CASE_FIELD_LABELS[name]}“{value}”不在可选值内:{'、'.join(choices.values())}。",
+                f"{name} {value!r} is not one of: {', '.join(choices)}.",
+            )
+    return values
+
+
+def _check_invariants(state: Mapping[str, Any], parcel_area_m2: float) -> None:
+    idle = state.get("idle_area_m2") or 0.0
+    revitalized = state.get("revitalized_area_m2") or 0.0
+    idle_building = state.get("idle_building_area_m2") or 0.0
+    revitalized_building = state.get("revitalized_building_area_m2") or 0.0
+    if min(idle, revitalized, idle_building, revitalized_building) < 0:
+        raise InvalidInput("面积不能为负数。", "Areas cannot be negative.")
+    if idle > parcel_area_m2 + AREA_TOLERANCE_M2:
+        raise InvalidInput(
+            f"闲置面积 {idle:.2f} ㎡ 超过宗地面积 {parcel_area_m2:.2f} ㎡。",
+            f"Idle area {idle:.2f} m² exceeds the parcel's area {parcel_area_m2:.2f} m².",
+        )
+    if revitalized > idle + AREA_TOLERANCE_M2:
+        raise InvalidInput(
+            f"盘活面积 {revitalized:.2f} ㎡ 超过闲置面积 {idle:.2f} ㎡。",
+            f"Revitalized area {revitalized:.2f} m² exceeds the idle area {idle:.2f} m².",
+        )
+    if revitalized_building > idle_building + AREA_TOLERANCE_M2:
+        raise InvalidInput(
+            f"盘活厂房面积 {revitalized_building:.2f} ㎡ 超过闲置厂房面积 {idle_building:.2f} ㎡。",
+            f"Revitalized floor area {revitalized_building:.2f} m² exceeds the idle floor "
+            f"area {idle_building:.2f} m².",
+        )
+
+
+def _check_date(session: Session, case: Case | None, occurred_on: dt.date) -> None:
+    if occurred_on > dt.date.today():
+        raise InvalidInput(
+            f"日期 {occurred_on} 晚于今天,不能预先登记。",
+            f"The date {occurred_on} is in the future.",
+        )
+    if case is None or case.id is None:
+        return
+    last = session.scalar(
+        select(func.max(CaseEvent.occurred_on)).where(CaseEvent.case_id == case.id)
+    )
+    if last is not None and occurred_on < last:
+        raise InvalidInput(
+            f"日期 {occurred_on} 早于该条目上一条处置记录({last}),处置记录须按时间顺序登记。",
+            f"The date {occurred_on} is before the case's last event ({last}); "
+            "events are recorded in date order.",
+        )
+
+
+def _refuse_read_only(case: Case) -> None:
+    raise ReadOnly(
+        f"台账条目 {case.case_no} 已销号,只读;如需修改请由管理员重新打开。",
+        f"Case {case.case_no} is closed and read-only; an administrator may reopen it.",
+    )
+
+
+def _load_for_change(
+    session: Session, case_no: str, version: int, *, allow_read_only: bool = False
+) -> Case:
+    case = get_case(session, case_no, for_update=True)
+    if case.version != version:
+        raise StaleVersion(
+            f"台账条目 {case_no} 在您打开后已被他人修改(当前版本 {case.version},"
+            f"您看到的是版本 {version}),请查看最新内容后再修改。",
+            f"Case {case_no} was changed by someone else since you opened it (now version "
+            f"{case.version}, you saw {version}); review the newer values and try again.",
+            current=case_values(case),
+        )
+    if case.status in READ_ONLY_STATUSES and not allow_read_only:
+        _refuse_read_only(case)
+    return case
+
+
+def _record(
+    session: Session,
+    case: Case,
+    *,
+    action: str,
+    actor: Actor,
+    occurred_on: dt.date,
+    values: Mapping[str, Any],
+    status: str | None = None,
+    document_no: str | None = None,
+    note: str | None = None,
+) -> Case:
+    """Apply ``values`` (and ``status``) to ``case`` and append the event that says so."""
+    _check_date(session, case, occurred_on)
+    before_status = case.status
+    changes = {
+        name: [_json_value(getattr(case, name)), _json_value(value)]
+        for name, value in values.items()
+        if getattr(case, name) != value
+    }
+    if status is not None and status != before_status:
+        changes["status"] = [before_status, status]
+    if not changes and action != "open":
+        raise InvalidInput("没有任何改动。", "Nothing was changed.")
+    parcel_area = session.scalar(select(Parcel.area_m2).where(Parcel.id == case.parcel_id))
+    state = {f: getattr(case, f) for f in LEDGER_FIELDS} | dict(values)
+    _check_invariants(state, parcel_area)
+    for name, value in values.items():
+        setattr(case, name, value)
+    if status is not None:
+        case.status = status
+    session.add(case)
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise StaleVersion(
+            f"台账条目 {case.case_no} 刚被他人修改,请刷新后再试。",
+            f"Case {case.case_no} was just changed by someone else; reload and try again.",
+        ) from exc
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            occurred_on=occurred_on,
+            actor=actor.username,
+            action=action,
+            status_before=None if action == "open" else before_status,
+            status_after=case.status,
+            changes=changes,
+            document_no=document_no,
+            note=note,
+        )
+    )
+    session.flush()
+    return case
+
+
+def next_case_no(session: Session, prefix: str, year: int) -> str:
+    """The next free case number ``PREFIX-YEAR-NNN``."""
+    stem = f"{prefix}-{year}-"
+    taken = session.scalars(select(Case.case_no).where(Case.case_no.like(f"{stem}%")))
+    numbers = [int(n[len(stem) :]) for n in taken if n[len(stem) :].isdigit()]
+    return f"{stem}{max(numbers, default=0) + 1:03d}"
+
+
+def open_case(
+    session: Session,
+    parcel_code: str,
+    *,
+    actor: Actor,
+    occurred_on: dt.date,
+    fields: Mapping[str, Any] | None = None,
+    case_no: str | None = None,
+    case_no_prefix: str = "XZ",
+    document_no: str | None = None,
+    note: str | None = None,
+) -> Case:
+    """Enter a parcel in the ledger as suspected idle land (疑似闲置).
+
+    The idle area defaults to the parcel's whole computed area.
+    """
+    _require_editor(actor)
+    parcel = session.scalars(select(Parcel).where(Parcel.parcel_code == parcel_code)).one_or_none()
+    if parcel is None:
+        raise NotFound(f"没有编号为 {parcel_code} 的宗地。", f"No parcel coded {parcel_code}.")
+    open_on_parcel = session.scalar(
+        select(Case.case_no).where(
+            Case.parcel_id == parcel.id, Case.status.not_in(("closed", "dismissed"))
+        )
+    )
+    if open_on_parcel:
+        raise InvalidInput(
+            f"宗地 {parcel_code} 已在台账中({open_on_parcel}),不能重复立案。",
+            f"Parcel {parcel_code} already has an open case ({open_on_parcel}).",
+        )
+    _check_date(session, None, occurred_on)
+    values = dict.fromkeys(LEDGER_FIELDS) | {
+        "idle_area_m2": parcel.area_m2,
+        "idle_building_area_m2": 0.0,
+        "revitalized_area_m2": 0.0,
+        "revitalized_building_area_m2": 0.0,
+    }
+    values |= _typed_fields(fields or {}, EDITABLE_FIELDS)
+    if values.get("category") is None:
+        raise InvalidInput("立案需要填写问题类型。", "Opening a case needs a category.")
+    number = case_no or next_case_no(session, case_no_prefix, occurred_on.year)
+    if session.scalar(select(Case.id).where(Case.case_no == number)) is not None:
+        raise InvalidInput(f"台账编号 {number} 已被使用。", f"Case number {number} is taken.")
+    case = Case(case_no=number, parcel_id=parcel.id, status="suspected", **values)
+    _check_invariants(values, parcel.area_m2)
+    session.add(case)
+    session.flush()
+    event_values = {f: values[f] for f in LEDGER_FIELDS}
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            occurred_on=occurred_on,
+            actor=actor.username,
+            action="open",
+            status_before=None,
+            status_after="suspected",
+            changes={f: [None, _json_value(v)] for f, v in event_values.items()}
+            | {"status": [None, "suspected"]},
+            document_no=document_no,
+            note=note,
+        )
+    )
+    session.flush()
+    return case
+
+
+def change_status(
+    session: Session,
+    case_no: str,
+    target: str,
+    *,
+    version: int,
+    actor: Actor,
+    occurred_on: dt.date,
+    fields: Mapping[str, Any] | None = None,
+    document_no: str | None = None,
+    note: str | None = None,
+    workflow: Workflow = DEFAULT_WORKFLOW,
+) -> Case:
+    """Move a case to ``target``, with the evidence ``fields`` (e.g. 认定书文号) and, for a
+    step back, dismissal or reopening, the reason in ``note``."""
+    _require_editor(actor)
+    if target not in vocab.CASE_STATUSES:
+        raise InvalidInput(f"未知的处置状态:{target}。", f"Unknown status {target!r}.")
+    case = _load_for_change(session, case_no, version, allow_read_only=True)
+    transition = workflow.transition(case.status, target)
+    if case.status in READ_ONLY_STATUSES and transition.kind != "reopen":
+        _refuse_read_only(case)
+    values = _typed_fields(fields or {}, EDITABLE_FIELDS)
+    if target == "closed":
+        values["closed_on"] = occurred_on
+    if transition.kind == "reopen" and case.status == "closed":
+        values["closed_on"] = None
+    state = {f: getattr(case, f) for f in LEDGER_FIELDS} | values
+    workflow.check(case.status, target, state, role=actor.role, reason=note)
+    return _record(
+        session,
+        case,
+        action={"reopen": "reopen", "dismiss": "dismiss"}.get(transition.kind, "status"),
+        actor=actor,
+        occurred_on=occurred_on,
+        values=values,
+        status=target,
+        document_no=document_no,
+        note=note,
+    )
+
+
+def edit_case(
+    session: Session,
+    case_no: str,
+    *,
+    version: int,
+    actor: Actor,
+    occurred_on: dt.date,
+    fields: Mapping[str, Any],
+    document_no: str | None = None,
+    note: str | None = None,
+) -> Case:
+    """Change a case's fields (not its status); a closed case cannot be edited."""
+    _require_editor(actor)
+    case = _load_for_change(session, case_no, version)
+    values = _typed_fields(fields, EDITABLE_FIELDS)
+    return _record(
+        session,
+        case,
+        action="edit",
+        actor=actor,
+        occurred_on=occurred_on,
+        values=values,
+        document_no=document_no,
+        note=note,
+    )
+
+
+def record_revitalization(
+    session: Session,
+    case_no: str,
+    *,
+    version: int,
+    actor: Actor,
+    occurred_on: dt.date,
+    area_m2: float,
+    building_area_m2: float = 0.0,
+    fields: Mapping[str, Any] | None = None,
+    complete: bool = False,
+    document_no: str | None = None,
+    note: str | None = None,
+    workflow: Workflow = DEFAULT_WORKFLOW,
+) -> Case:
+    """Add revitalized area (and factory floor area) to a case being disposed of.
+
+    Partial revitalization keeps the case ``disposing``; ``complete`` also moves it to
+    ``revitalized`` in the same event. ``fields`` may name the new holder, project, amount.
+    """
+    _require_editor(actor)
+    case = _load_for_change(session, case_no, version)
+    if case.status != "disposing":
+        raise InvalidInput(
+            f"只有“处置中”的条目可以登记盘活,{case_no} 当前为“{_status_label(case)}”。",
+            f"Only a case being disposed of can record revitalization; {case_no} is {case.status}.",
+        )
+    if area_m2 < 0 or building_area_m2 < 0 or (area_m2 == 0 and building_area_m2 == 0):
+        raise InvalidInput(
+            "本次盘活面积须大于 0(厂房面积不能为负数)。",
+            "The revitalized area must be positive (floor area not negative).",
+        )
+    values = _typed_fields(fields or {}, ("new_holder", "new_project", "amount_yuan", "remarks"))
+    values |= {
+        "revitalized_area_m2": (case.revitalized_area_m2 or 0.0) + float(area_m2),
+        "revitalized_building_area_m2": (case.revitalized_building_area_m2 or 0.0)
+        + float(building_area_m2),
+        "revitalized_on": occurred_on,
+    }
+    status = None
+    if complete:
+        state = {f: getattr(case, f) for f in LEDGER_FIELDS} | values
+        workflow.check(case.status, "revitalized", state, role=actor.role, reason=note)
+        status = "revitalized"
+    return _record(
+        session,
+        case,
+        action="revitalize",
+        actor=actor,
+        occurred_on=occurred_on,
+        values=values,
+        status=status,
+        document_no=document_no,
+        note=note,
+    )
+
+
+def close_case(
+    session: Session,
+    case_no: str,
+    *,
+    version: int,
+    actor: Actor,
+    occurred_on: dt.date,
+    document_no: str | None = None,
+    note: str | None = None,
+    workflow: Workflow = DEFAULT_WORKFLOW,
+) -> Case:
+    """Close out (销号) a revitalized case on ``occurred_on``; it is read-only afterwards."""
+    return change_status(
+        session,
+        case_no,
+        "closed",
+        version=version,
+        actor=actor,
+        occurred_on=occurred_on,
+        document_no=document_no,
+        note=note,
+        workflow=workflow,
+    )
+
+
+def reopen_case(
+    session: Session,
+    case_no: str,
+    *,
+    version: int,
+    actor: Actor,
+    occurred_on: dt.date,
+    reason: str,
+    workflow: Workflow = DEFAULT_WORKFLOW,
+) -> Case:
+    """Reopen a closed (or reinstate a dismissed) case: administrators only, with a reason."""
+    case = get_case(session, case_no)
+    reopenings = [t for t in workflow.transitions if t.source == case.status and t.kind == "reopen"]
+    if not reopenings:
+        raise InvalidInput(
+            f"只有已销号或已撤销的条目可以重新打开,{case_no} 当前为“{_status_label(case)}”。",
+            f"Only a closed or dismissed case can be reopened; {case_no} is {case.status}.",
+        )
+    return change_status(
+        session,
+        case_no,
+        reopenings[0].target,
+        version=version,
+        actor=actor,
+        occurred_on=occurred_on,
+        note=reason,
+        workflow=workflow,
+    )

@@ -1,0 +1,90 @@
+"""Commands that report: headline figures, the ledger at a date, statutory warnings."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated
+
+import typer
+
+from landgis.alerts import ledger_warnings
+from landgis.cli.common import (
+    DatabaseOption,
+    Date,
+    JsonOption,
+    date_option,
+    day,
+    print_json,
+    unit_of_work,
+)
+from landgis.ledger import LEDGER_COLUMNS, ledger_rows
+from landgis.stats import headline_figures
+from landgis.vocab import CASE_STATUSES
+
+
+def stats(
+    date_from: Annotated[Date, date_option("--from", help="Period start, YYYY-MM-DD.")] = None,
+    date_to: Annotated[Date, date_option("--to", help="Period end, YYYY-MM-DD.")] = None,
+    as_json: JsonOption = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Headline figures: the ledger as of --to, revitalized from --from to --to."""
+    with unit_of_work(database_url) as (session, _settings):
+        figures = headline_figures(session, date_from=day(date_from), date_to=day(date_to))
+    if as_json:
+        print_json(figures)
+        return
+    period = figures["period"]
+    span = f"{period['from'] or '…'} – {period['to'] or '…'}" if any(period.values()) else "累计"
+    typer.echo(
+        f"台账 ledger ({figures['as_of']}): {figures['cases']} 宗, "
+        f"{figures['ledger_area_mu']:.2f} 亩, 逾期 overdue {figures['overdue_cases']} 宗"
+    )
+    typer.echo(
+        f"盘活 revitalized ({span}): {figures['revitalized_area_mu']:.2f} 亩, "
+        f"厂房 {figures['revitalized_building_area_m2']:.2f} ㎡"
+    )
+    for route, group in figures["revitalized_by_route"].items():
+        typer.echo(f"  {route}: {group['area_mu']:.2f} 亩 ({group['cases']} 宗)")
+    typer.echo(
+        f"闲置厂房 idle floor area: {figures['idle_building_area_m2']:.2f} ㎡; "
+        f"盘活比例 share revitalized: {figures['revitalized_share']:.1%}"
+    )
+
+
+def ledger(
+    as_of: Annotated[Date, date_option("--as-of", help="The ledger on this date.")] = None,
+    as_json: JsonOption = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """The ledger (台账), now or as it stood on a date."""
+    with unit_of_work(database_url) as (session, _settings):
+        rows = ledger_rows(session, day(as_of))
+    if as_json:
+        keys = [k for k, _ in LEDGER_COLUMNS] + ["case_no", "version", "overdue"]
+        print_json([{k: row.get(k) for k in keys} for row in rows.to_dict("records")])
+        return
+    for row in rows.to_dict("records"):
+        flag = " 逾期" if row["overdue"] else ""
+        typer.echo(
+            f"{row['seq']:>3} {row['case_no']} {row['parcel_code']} {row['zone_name'] or ''} "
+            f"{CASE_STATUSES[row['status']]} {row['idle_area_mu']:.2f} 亩 "
+            f"盘活 {row['revitalized_area_mu']:.2f} 亩{flag}"
+        )
+
+
+def warnings(
+    as_of: Annotated[Date, date_option("--as-of", help="Warnings on this date.")] = None,
+    as_json: JsonOption = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Statutory warnings (闲置土地处置办法) and overdue cases."""
+    with unit_of_work(database_url) as (session, settings):
+        found = ledger_warnings(session, day(as_of), settings.clock.rules())
+    if as_json:
+        print_json([dataclasses.asdict(w) for w in found])
+        return
+    for w in found:
+        amount = f" 金额 {w.amount_yuan:,.2f} 元" if w.amount_yuan else ""
+        typer.echo(f"[{w.severity}] {w.message}{amount}\n        依据:{w.article}")
+    typer.echo(f"共 {len(found)} 条提醒 ({len(found)} warnings)")

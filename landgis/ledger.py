@@ -1,0 +1,174 @@
+"""The ledger (台账): every case as it stands now, or as it stood on any past date.
+
+The past is rebuilt from the events alone: each event's ``changes`` are applied in the
+order they were recorded, up to the date asked for. With today's date the result equals
+the current case rows; the tests hold both to that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from landgis.cases import LEDGER_FIELDS
+from landgis.db.coerce import column_values
+from landgis.db.models import Case, CaseEvent, Parcel, Zone
+from landgis.units import m2_to_mu
+from landgis.workflow import OPEN_STATUSES
+
+STATE_COLUMNS: tuple[str, ...] = ("case_no", "parcel_id", "status", "version", *LEDGER_FIELDS)
+OUTSIDE_LEDGER: tuple[str, ...] = ("dismissed",)
+
+# The exported ledger of DOMAIN section 6: (row key, Chinese header), in order.
+LEDGER_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("seq", "序号"),
+    ("parcel_code", "宗地编号"),
+    ("supervision_no", "电子监管号"),
+    ("project_name", "项目名称"),
+    ("zone_name", "所在园区"),
+    ("location", "坐落"),
+    ("holder", "土地使用权人"),
+    ("credit_code", "统一社会信用代码"),
+    ("land_use", "土地用途"),
+    ("supply_method", "供地方式"),
+    ("contract_no", "合同编号"),
+    ("parcel_area_mu", "宗地面积(亩)"),
+    ("idle_area_mu", "闲置/低效面积(亩)"),
+    ("idle_building_area_m2", "闲置厂房面积(㎡)"),
+    ("category", "问题类型"),
+    ("cause", "闲置原因"),
+    ("identified_on", "认定日期"),
+    ("determination_no", "认定书文号"),
+    ("route", "处置方式"),
+    ("plan_no", "方案批复文号"),
+    ("responsible_unit", "责任单位"),
+    ("deadline", "完成时限"),
+    ("status", "处置状态"),
+    ("revitalized_area_mu", "盘活面积(亩)"),
+    ("revitalized_building_area_m2", "盘活厂房面积(㎡)"),
+    ("revitalized_on", "盘活日期"),
+    ("new_holder", "承接企业"),
+    ("closed_on", "销号日期"),
+    ("remarks", "备注"),
+)
+
+
+def _empty_states() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(STATE_COLUMNS))
+
+
+def current_states(session: Session) -> pd.DataFrame:
+    """Every case as its row stands now, ordered by case number."""
+    columns = [getattr(Case, name) for name in STATE_COLUMNS]
+    rows = session.execute(select(*columns).order_by(Case.case_no)).all()
+    return pd.DataFrame.from_records(rows, columns=list(STATE_COLUMNS)) if rows else _empty_states()
+
+
+def replay(events: Iterable[tuple[str | None, dict[str, Any]]]) -> dict[str, Any]:
+    """The case state after applying ``(status_after, changes)`` events in order."""
+    state: dict[str, Any] = {}
+    count = 0
+    for status_after, changes in events:
+        for name, (_before, after) in changes.items():
+            state[name] = after
+        if status_after is not None:
+            state["status"] = status_after
+        count += 1
+    state["version"] = count
+    return state
+
+
+def states_as_of(session: Session, as_of: dt.date) -> pd.DataFrame:
+    """Every case as it stood at the end of ``as_of``, rebuilt from its events alone."""
+    stmt = (
+        select(
+            Case.case_no,
+            Case.parcel_id,
+            CaseEvent.case_id,
+            CaseEvent.status_after,
+            CaseEvent.changes,
+        )
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.occurred_on <= as_of)
+        .order_by(CaseEvent.case_id, CaseEvent.id)
+    )
+    histories: dict[int, list[tuple[str | None, dict[str, Any]]]] = {}
+    identity: dict[int, tuple[str, int]] = {}
+    for case_no, parcel_id, case_id, status_after, changes in session.execute(stmt):
+        histories.setdefault(case_id, []).append((status_after, changes))
+        identity[case_id] = (case_no, parcel_id)
+    records = []
+    for case_id, events in histories.items():
+        state = replay(events)
+        typed = column_values(Case, {k: state.get(k) for k in LEDGER_FIELDS})
+        case_no, parcel_id = identity[case_id]
+        records.append(
+            {"case_no": case_no, "parcel_id": parcel_id, "status": state.get("status")}
+            | {"version": state["version"]}
+            | typed
+        )
+    if not records:
+        return _empty_states()
+    frame = pd.DataFrame.from_records(records, columns=list(STATE_COLUMNS))
+    return frame.sort_values("case_no", ignore_index=True)
+
+
+def case_states(session: Session, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Cases now (``as_of`` None) or as they stood on ``as_of``."""
+    return current_states(session) if as_of is None else states_as_of(session, as_of)
+
+
+def is_overdue(states: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    """Cases still open (not revitalized, closed or dismissed) past their own deadline."""
+    deadline = pd.to_datetime(states["deadline"])
+    return states["status"].isin(OPEN_STATUSES) & (deadline < pd.Timestamp(as_of))
+
+
+def _parcel_attributes(session: Session) -> pd.DataFrame:
+    rows = session.execute(
+        select(
+            Parcel.id.label("parcel_id"),
+            Parcel.parcel_code,
+            Parcel.supervision_no,
+            Parcel.project_name,
+            Zone.code.label("zone_code"),
+            Zone.name.label("zone_name"),
+            Parcel.location,
+            Parcel.holder,
+            Parcel.credit_code,
+            Parcel.land_use,
+            Parcel.supply_method,
+            Parcel.contract_no,
+            Parcel.area_m2.label("parcel_area_m2"),
+        ).outerjoin(Zone, Zone.id == Parcel.zone_id)
+    ).all()
+    return pd.DataFrame.from_records(rows, columns=list(rows[0]._fields) if rows else None)
+
+
+def ledger_rows(
+    session: Session, as_of: dt.date | None = None, *, include_dismissed: bool = False
+) -> pd.DataFrame:
+    """The ledger as rows: each case with its parcel, areas in 亩, overdue flag; by zone.
+
+    Columns: the keys of :data:`LEDGER_COLUMNS` plus ``case_no``, ``zone_code``,
+    ``version``, ``overdue`` and the areas in m².
+    """
+    day = as_of or dt.date.today()
+    states = case_states(session, as_of)
+    if not include_dismissed:
+        states = states[~states["status"].isin(OUTSIDE_LEDGER)]
+    if states.empty:
+        return pd.DataFrame(columns=[k for k, _ in LEDGER_COLUMNS] + ["case_no", "overdue"])
+    rows = states.merge(_parcel_attributes(session), on="parcel_id", how="left")
+    rows = rows.sort_values(["zone_code", "case_no"], na_position="last", ignore_index=True)
+    rows["overdue"] = is_overdue(rows, day)
+    rows["parcel_area_mu"] = rows["parcel_area_m2"].map(m2_to_mu).round(2)
+    rows["idle_area_mu"] = rows["idle_area_m2"].map(m2_to_mu).round(2)
+    rows["revitalized_area_mu"] = rows["revitalized_area_m2"].map(m2_to_mu).round(2)
+    rows["seq"] = range(1, len(rows) + 1)
+    return rows
