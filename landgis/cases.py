@@ -365,9 +365,10 @@ def change_status(
     if target not in vocab.CASE_STATUSES:
         raise InvalidInput(f"未知的处置状态:{target}。", f"Unknown status {target!r}.")
     case = _load_for_change(session, case_no, version, allow_read_only=True)
-    transition = workflow.transition(case.status, target)
-    if case.status in READ_ONLY_STATUSES and transition.kind != "reopen":
+    reopenings = {t.target for t in workflow.transitions if t.kind == "reopen"}
+    if case.status in READ_ONLY_STATUSES and target not in reopenings:
         _refuse_read_only(case)
+    transition = workflow.transition(case.status, target)
     values = _typed_fields(fields or {}, EDITABLE_FIELDS)
     if target == "closed":
         values["closed_on"] = occurred_on
