@@ -85,8 +85,8 @@ def _json_value(value: Any) -> Any:
 def get_case(session: Session, case_no: str, *, for_update: bool = False) -> Case:
     """The case with this number; NotFound otherwise."""
     stmt = select(Case).where(Case.case_no == case_no)
-    if for_update:
-        stmt = stmt.with_for_update()
+    if for_update:  # lock the row (PostGIS) and read it afresh, not from the session's cache
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     case = session.scalars(stmt).one_or_none()
     if case is None:
         raise NotFound(f"台账中没有编号为 {case_no} 的条目。", f"No case numbered {case_no}.")
@@ -248,12 +248,13 @@ def _record(
     if status is not None:
         case.status = status
     session.add(case)
+    case_no = case.case_no
     try:
         session.flush()
     except StaleDataError as exc:
         raise StaleVersion(
-            f"台账条目 {case.case_no} 刚被他人修改,请刷新后再试。",
-            f"Case {case.case_no} was just changed by someone else; reload and try again.",
+            f"台账条目 {case_no} 刚被他人修改,请刷新后再试。",
+            f"Case {case_no} was just changed by someone else; reload and try again.",
         ) from exc
     session.add(
         CaseEvent(

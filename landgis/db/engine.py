@@ -53,6 +53,9 @@ def _spatialite_connect_hook(library: str) -> Any:
         finally:
             dbapi_conn.enable_load_extension(False)
         dbapi_conn.execute("PRAGMA foreign_keys = ON")
+        # Readers never wait for a writer, and a writer waits its turn instead of failing.
+        dbapi_conn.execute("PRAGMA journal_mode = WAL")
+        dbapi_conn.execute("PRAGMA busy_timeout = 10000")
         init_spatialite(dbapi_conn, transaction=True)
 
     return on_connect

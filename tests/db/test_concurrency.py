@@ -1,0 +1,104 @@
+"""Two clients change the same case having seen the same version: one wins, the other is
+told, and nothing is lost. Each runs in its own transaction on a real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from landgis import cases
+from landgis.cases import Actor
+from landgis.db.migrate import upgrade
+from landgis.db.models import CaseEvent
+from landgis.db.session import transaction
+from landgis.demo import load_demo
+from landgis.errors import Conflict, StaleVersion
+from landgis.settings import DEMO_DATA
+
+CASE = "QX-XZ-2023-009"  # identified, in the demo
+
+
+@pytest.fixture
+def engine(databases):
+    """A demo database of its own: these tests commit."""
+    engine = databases.engine()
+    upgrade(engine)
+    with transaction(engine) as session:
+        load_demo(session, DEMO_DATA)
+    return engine
+
+
+def _edit(engine, version: int, who: str, unit: str) -> None:
+    with transaction(engine) as session:
+        cases.edit_case(
+            session,
+            CASE,
+            version=version,
+            actor=Actor(who),
+            occurred_on=dt.date.today(),
+            fields={"responsible_unit": unit},
+        )
+
+
+def _seen_version(engine) -> int:
+    with transaction(engine) as session:
+        return cases.get_case(session, CASE).version
+
+
+def test_the_second_writer_with_the_same_version_gets_a_conflict(engine):
+    seen = _seen_version(engine)  # both clerks open the case and see this version
+
+    _edit(engine, seen, "zhangwei", "县自然资源局执法大队")
+    with pytest.raises(StaleVersion) as raised:
+        _edit(engine, seen, "liting", "园区管委会规划建设局")
+
+    assert raised.value.current["responsible_unit"] == "县自然资源局执法大队"
+    with transaction(engine) as session:
+        case = cases.get_case(session, CASE)
+        assert (case.version, case.responsible_unit) == (seen + 1, "县自然资源局执法大队")
+        events = session.scalar(
+            select(func.count(CaseEvent.id)).where(CaseEvent.case_id == case.id)
+        )
+        assert events == case.version  # the refused change left no event behind
+
+
+def test_simultaneous_writers_one_succeeds_one_conflicts(engine):
+    seen = _seen_version(engine)
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def clerk(name: str, unit: str) -> None:
+        try:
+            with transaction(engine) as session:
+                case = cases.get_case(session, CASE)
+                assert case.version == seen
+                barrier.wait(timeout=10)  # both have read the same version
+                cases.edit_case(
+                    session,
+                    CASE,
+                    version=seen,
+                    actor=Actor(name),
+                    occurred_on=dt.date.today(),
+                    fields={"responsible_unit": unit},
+                )
+            outcomes[name] = "saved"
+        except Conflict:
+            outcomes[name] = "conflict"
+
+    threads = [
+        threading.Thread(target=clerk, args=(n, u))
+        for n, u in (("zhangwei", "甲单位"), ("liting", "乙单位"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes.values()) == ["conflict", "saved"]
+    winner = "甲单位" if outcomes["zhangwei"] == "saved" else "乙单位"
+    with transaction(engine) as session:
+        case = cases.get_case(session, CASE)
+        assert (case.version, case.responsible_unit) == (seen + 1, winner)
