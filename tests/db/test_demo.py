@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
 from landgis.db.models import Building, Case, CaseEvent, Parcel, Zone
 from landgis.demo import load_demo
+from landgis.ledger import current_states, states_as_of
 from landgis.settings import DEMO_DATA
 from landgis.stats import headline_figures
 
@@ -88,3 +92,9 @@ def test_idle_area_of_each_case_is_its_parcels_computed_area(session):
     ).all()
     for case_no, idle, parcel_area in rows:
         assert idle <= parcel_area * (1 + 1e-9), case_no
+
+
+def test_the_demo_ledger_rebuilt_from_its_events_equals_its_rows(session):
+    pd.testing.assert_frame_equal(
+        states_as_of(session, dt.date.today()), current_states(session), check_dtype=False
+    )
