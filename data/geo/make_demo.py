@@ -59,6 +59,7 @@ if str(ROOT) not in sys.path:
 from landgis.credit_code import check_character, is_valid  # noqa: E402
 from landgis.geo import CGCS2000, gk_zone_epsg, planar_areas_m2, to_multipolygon  # noqa: E402
 from landgis.units import m2_to_mu, mu_to_m2  # noqa: E402
+from landgis.workflow import MAIN_LINE  # noqa: E402
 
 SEED = 20230831
 GDAL_DATE = "2023-09-01T00:00:00Z"  # fixed GeoPackage timestamps, for byte-stable output
@@ -663,15 +664,7 @@ class CaseSpec:
     edits: tuple[tuple[str, tuple[str, ...], str], ...] = ()  # (date, fields, note)
 
 
-STEPS = (
-    "suspected",
-    "investigating",
-    "identified",
-    "planned",
-    "disposing",
-    "revitalized",
-    "closed",
-)
+STEPS = MAIN_LINE  # the workflow's main line, suspected … closed
 NATURAL_RESOURCES, PARK_COMMITTEE, COURT = "县自然资源局", "园区管委会", "县人民法院"
 
 CASES: tuple[CaseSpec, ...] = (

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import inspect
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 import typer
@@ -73,18 +76,38 @@ def parse_assignments(assignments: list[str] | None) -> dict[str, Any]:
     return fields
 
 
-def _version(case: Case, seen: int | None) -> int:
-    return case.version if seen is None else seen
-
-
-def _report(case: Case) -> None:
-    typer.echo(
-        f"{case.case_no}: {CASE_STATUSES[case.status]} ({case.status}), version {case.version}"
-    )
-
-
 def _today(value: dt.datetime | None) -> dt.date:
     return day(value) or dt.date.today()
+
+
+def _change(
+    use_case: Callable[..., Case],
+    case_no: str,
+    *,
+    database_url: str | None,
+    version: int | None,
+    actor: str | None,
+    on: dt.datetime | None,
+    assignments: list[str] | None = None,
+    **arguments: Any,
+) -> None:
+    """Run a use case that changes a case, in one transaction, and report the result.
+
+    ``assignments`` (``--set``) become the use case's fields; without ``--version`` the
+    change applies to the case as it is now.
+    """
+    with unit_of_work(database_url) as (session, settings):
+        if assignments is not None:
+            arguments["fields"] = parse_assignments(assignments)
+        if "workflow" in inspect.signature(use_case).parameters:
+            arguments["workflow"] = Workflow(evidence=settings.evidence)
+        seen = cases.get_case(session, case_no).version if version is None else version
+        case = use_case(
+            session, case_no, version=seen, actor=_actor(actor), occurred_on=_today(on), **arguments
+        )
+        typer.echo(
+            f"{case.case_no}: {CASE_STATUSES[case.status]} ({case.status}), version {case.version}"
+        )
 
 
 @app.command("open")
@@ -101,19 +124,18 @@ def open_(
 ) -> None:
     """Enter a parcel in the ledger as suspected idle land."""
     with unit_of_work(database_url) as (session, settings):
-        fields = {"category": category} | parse_assignments(assignments)
         case = cases.open_case(
             session,
             parcel_code,
             actor=_actor(actor),
             occurred_on=_today(on),
-            fields=fields,
+            fields={"category": category} | parse_assignments(assignments),
             case_no=case_no,
             case_no_prefix=settings.case_no_prefix,
             document_no=doc,
             note=note,
         )
-        _report(case)
+        typer.echo(f"{case.case_no}: {CASE_STATUSES[case.status]} ({case.status}), version 1")
 
 
 @app.command()
@@ -129,20 +151,17 @@ def status(
     database_url: DatabaseOption = None,
 ) -> None:
     """Move a case to another status, with its evidence (--set) or reason (--note)."""
-    with unit_of_work(database_url) as (session, settings):
-        case = cases.change_status(
-            session,
-            case_no,
-            target,
-            version=_version(cases.get_case(session, case_no), version),
-            actor=_actor(actor),
-            occurred_on=_today(on),
-            fields=parse_assignments(assignments),
-            document_no=doc,
-            note=note,
-            workflow=Workflow(evidence=settings.evidence),
-        )
-        _report(case)
+    _change(
+        partial(cases.change_status, target=target),
+        case_no,
+        database_url=database_url,
+        version=version,
+        actor=actor,
+        on=on,
+        assignments=assignments or [],
+        document_no=doc,
+        note=note,
+    )
 
 
 @app.command()
@@ -157,18 +176,17 @@ def edit(
     database_url: DatabaseOption = None,
 ) -> None:
     """Change a case's fields (--set field=value)."""
-    with unit_of_work(database_url) as (session, _settings):
-        case = cases.edit_case(
-            session,
-            case_no,
-            version=_version(cases.get_case(session, case_no), version),
-            actor=_actor(actor),
-            occurred_on=_today(on),
-            fields=parse_assignments(assignments),
-            document_no=doc,
-            note=note,
-        )
-        _report(case)
+    _change(
+        cases.edit_case,
+        case_no,
+        database_url=database_url,
+        version=version,
+        actor=actor,
+        on=on,
+        assignments=assignments or [],
+        document_no=doc,
+        note=note,
+    )
 
 
 @app.command()
@@ -190,22 +208,20 @@ def revitalize(
     database_url: DatabaseOption = None,
 ) -> None:
     """Record (partial) revitalization of a case being disposed of."""
-    with unit_of_work(database_url) as (session, settings):
-        case = cases.record_revitalization(
-            session,
-            case_no,
-            version=_version(cases.get_case(session, case_no), version),
-            actor=_actor(actor),
-            occurred_on=_today(on),
-            area_m2=mu_to_m2(area_mu),
-            building_area_m2=building_m2,
-            fields=parse_assignments(assignments),
-            complete=complete,
-            document_no=doc,
-            note=note,
-            workflow=Workflow(evidence=settings.evidence),
-        )
-        _report(case)
+    _change(
+        cases.record_revitalization,
+        case_no,
+        database_url=database_url,
+        version=version,
+        actor=actor,
+        on=on,
+        area_m2=mu_to_m2(area_mu),
+        building_area_m2=building_m2,
+        assignments=assignments or [],
+        complete=complete,
+        document_no=doc,
+        note=note,
+    )
 
 
 @app.command()
@@ -219,18 +235,16 @@ def close(
     database_url: DatabaseOption = None,
 ) -> None:
     """Close out (销号) a revitalized case; it is read-only afterwards."""
-    with unit_of_work(database_url) as (session, settings):
-        case = cases.close_case(
-            session,
-            case_no,
-            version=_version(cases.get_case(session, case_no), version),
-            actor=_actor(actor),
-            occurred_on=_today(on),
-            document_no=doc,
-            note=note,
-            workflow=Workflow(evidence=settings.evidence),
-        )
-        _report(case)
+    _change(
+        cases.close_case,
+        case_no,
+        database_url=database_url,
+        version=version,
+        actor=actor,
+        on=on,
+        document_no=doc,
+        note=note,
+    )
 
 
 @app.command()
@@ -243,17 +257,15 @@ def reopen(
     database_url: DatabaseOption = None,
 ) -> None:
     """Reopen a closed case (or reinstate a dismissed one), with a reason."""
-    with unit_of_work(database_url) as (session, settings):
-        case = cases.reopen_case(
-            session,
-            case_no,
-            version=_version(cases.get_case(session, case_no), version),
-            actor=_actor(actor),
-            occurred_on=_today(on),
-            reason=reason,
-            workflow=Workflow(evidence=settings.evidence),
-        )
-        _report(case)
+    _change(
+        cases.reopen_case,
+        case_no,
+        database_url=database_url,
+        version=version,
+        actor=actor,
+        on=on,
+        reason=reason,
+    )
 
 
 @app.command()
