@@ -1,4 +1,4 @@
-"""Typed dependencies shared by the routers."""
+"""Typed dependencies shared by the routers: settings, the database session, who asks."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from api.auth import Principal, current_principal, require_role
 from landgis.db.session import transaction
 from landgis.settings import Settings
 
@@ -26,3 +27,8 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+# Who asks: None for an anonymous reader (when reads are open).
+PrincipalDep = Annotated[Principal | None, Depends(current_principal)]
+ReaderDep = Annotated[Principal | None, Depends(require_role("viewer"))]
+EditorDep = Annotated[Principal, Depends(require_role("editor"))]
+AdminDep = Annotated[Principal, Depends(require_role("admin"))]

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import health, maps, parcels, stats
+from api.routers import health, maps, ogc, parcels, stats
 from landgis.assets import VENDOR_PACKAGES, VENDOR_URL
 from landgis.db.engine import make_engine
 from landgis.settings import Settings, get_settings
@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (health, stats, parcels, maps):
+    for module in (health, stats, parcels, maps, ogc):
         app.include_router(module.router)
     for name, directory in VENDOR_PACKAGES.items():
         app.mount(f"{VENDOR_URL}/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")

@@ -70,8 +70,21 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `landgis serve` listens on.")
     port: int = Field(default=8000, description="Port `landgis serve` listens on.")
     county_name: str = Field(default="青溪县", description="County shown in titles and exports.")
-    basemap: Literal["none", "osm"] = Field(
-        default="none", description="Map background; `none` makes no outside request."
+    basemap: Literal["none", "osm", "tianditu", "amap"] = Field(
+        default="none",
+        description="Map background: none (no outside request), osm, tianditu (needs a key) "
+        "or amap (高德; parcels shifted to GCJ-02 for display only).",
+    )
+    tianditu_key: str | None = Field(default=None, description="天地图 key (tk) for its tiles.")
+    read_requires_login: bool = Field(
+        default=False, description="Whether reading (maps, ledger, API) needs a login."
+    )
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs browser sessions; set it in production (random per start if unset).",
+    )
+    secure_cookies: bool = Field(
+        default=False, description="Send the session cookie over HTTPS only."
     )
     demo_data: Path = Field(default=DEMO_DATA, description="GeoPackage of the demo county.")
     case_no_prefix: str = Field(
