@@ -1,29 +1,48 @@
-"""One table maps library errors to HTTP status codes; bodies are JSON a clerk can act on."""
+"""One table maps library errors to HTTP status codes; every error body is JSON with a
+Chinese ``message`` a clerk can act on and an English ``message_en``."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from landgis.errors import (
+    AuthenticationRequired,
     ConfigurationError,
     Conflict,
     CRSError,
     InvalidInput,
     LandGISError,
     NotFound,
+    PermissionDenied,
+    PreconditionRequired,
 )
 
 log = logging.getLogger("landgis.api")
 
+# Library error class -> HTTP status. Subclasses take their closest ancestor's entry:
+# StaleVersion, ForbiddenTransition and ReadOnly are Conflicts (409); MissingEvidence is
+# InvalidInput (422).
 STATUS_CODES: dict[type[LandGISError], int] = {
+    AuthenticationRequired: 401,
+    PermissionDenied: 403,
     NotFound: 404,
     Conflict: 409,
+    PreconditionRequired: 428,
     CRSError: 422,
     InvalidInput: 422,
     ConfigurationError: 503,
+}
+
+HTTP_MESSAGES: dict[int, tuple[str, str]] = {
+    404: ("没有这个地址。", "Not found."),
+    405: ("此地址不支持该请求方法。", "Method not allowed."),
 }
 
 
@@ -35,13 +54,69 @@ def status_code_for(error: LandGISError) -> int:
     return 400
 
 
-async def landgis_error_handler(_request: Request, error: Exception) -> JSONResponse:
+def _body(error: str, message: str, message_en: str, **extra: Any) -> dict[str, Any]:
+    return {"error": error, "message": message, "message_en": message_en, **extra}
+
+
+def _wants_page(request: Request) -> bool:
+    return request.method == "GET" and "text/html" in request.headers.get("accept", "")
+
+
+async def landgis_error_handler(request: Request, error: Exception) -> Response:
     assert isinstance(error, LandGISError)
     if error.detail:
         log.warning("%s: %s", type(error).__name__, error.detail)
-    return JSONResponse(status_code=status_code_for(error), content=error.to_dict())
+    if isinstance(error, AuthenticationRequired) and _wants_page(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
+    status = status_code_for(error)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(status_code=status, content=error.to_dict(), headers=headers)
+
+
+async def validation_error_handler(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        {
+            "field": ".".join(str(part) for part in item.get("loc", ()) if part != "body"),
+            "problem": item.get("msg", ""),
+            "problem_en": item.get("msg", ""),
+        }
+        for item in error.errors()
+    ]
+    fields = "、".join(p["field"] for p in problems if p["field"]) or "请求"
+    body = _body(
+        "InvalidInput",
+        f"请求内容有误,请检查:{fields}。",
+        f"The request is not valid; check: {fields}.",
+        problems=problems,
+    )
+    return JSONResponse(status_code=422, content=body)
+
+
+async def http_error_handler(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    message, message_en = HTTP_MESSAGES.get(error.status_code, (str(error.detail),) * 2)
+    return JSONResponse(
+        status_code=error.status_code,
+        content=_body("HTTPError", message, message_en),
+        headers=getattr(error, "headers", None),
+    )
+
+
+async def unexpected_error_handler(_request: Request, error: Exception) -> JSONResponse:
+    log.exception("unexpected error", exc_info=error)
+    body = _body(
+        "InternalError",
+        "服务器内部错误,已记录,请联系系统管理员。",
+        "Internal error; it was logged. Contact the administrator.",
+    )
+    return JSONResponse(status_code=500, content=body)
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the library-error handler on ``app``."""
+    """Register the error handlers on ``app``."""
     app.add_exception_handler(LandGISError, landgis_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    app.add_exception_handler(Exception, unexpected_error_handler)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 
 from api.errors import install_error_handlers
-from api.routers import health, maps, ogc, parcels, stats
+from api.routers import cases, health, maps, ogc, parcels, session, stats
 from landgis.assets import VENDOR_PACKAGES, VENDOR_URL
 from landgis.db.engine import make_engine
 from landgis.settings import Settings, get_settings
@@ -32,8 +34,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key or secrets.token_urlsafe(32),
+        session_cookie="landgis_session",
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
     install_error_handlers(app)
-    for module in (health, stats, parcels, maps, ogc):
+    for module in (health, session, stats, parcels, cases, maps, ogc):
         app.include_router(module.router)
     for name, directory in VENDOR_PACKAGES.items():
         app.mount(f"{VENDOR_URL}/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")

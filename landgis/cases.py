@@ -99,6 +99,30 @@ def case_values(case: Case) -> dict[str, Any]:
     return {"case_no": case.case_no, "status": case.status, "version": case.version, **values}
 
 
+def case_detail(
+    session: Session, case: Case, role: str | None, workflow: Workflow = DEFAULT_WORKFLOW
+) -> dict[str, Any]:
+    """A case with its parcel's identity and the transitions ``role`` may take now."""
+    parcel = session.get(Parcel, case.parcel_id)
+    allowed = workflow.allowed(case.status, role) if role else []
+    return case_values(case) | {
+        "parcel_code": parcel.parcel_code,
+        "holder": parcel.holder,
+        "project_name": parcel.project_name,
+        "parcel_area_m2": parcel.area_m2,
+        "allowed_transitions": [
+            {
+                "status": t.target,
+                "kind": t.kind,
+                "evidence": list(t.evidence),
+                "needs_reason": t.needs_reason,
+                "rule": t.rule,
+            }
+            for t in allowed
+        ],
+    }
+
+
 def event_values(event: CaseEvent) -> dict[str, Any]:
     """One event, JSON-ready."""
     return {

@@ -88,3 +88,11 @@ class ReadOnly(Conflict):
 
 class PermissionDenied(LandGISError):
     """The user's role does not allow this action."""
+
+
+class AuthenticationRequired(LandGISError):
+    """The request needs a logged-in user or a valid token."""
+
+
+class PreconditionRequired(LandGISError):
+    """A change must name the version it was based on."""

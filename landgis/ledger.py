@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from landgis.cases import LEDGER_FIELDS
 from landgis.db.coerce import column_values
 from landgis.db.models import Case, CaseEvent, Parcel, Zone
+from landgis.parcels import ParcelFilter
 from landgis.units import m2_to_mu
 from landgis.workflow import OPEN_STATUSES
 
@@ -172,3 +173,33 @@ def ledger_rows(
     rows["revitalized_area_mu"] = rows["revitalized_area_m2"].map(m2_to_mu).round(2)
     rows["seq"] = range(1, len(rows) + 1)
     return rows
+
+
+def case_list(
+    session: Session,
+    filters: ParcelFilter | None = None,
+    as_of: dt.date | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """Ledger rows narrowed by the parcel filters (not bbox); the page and the total count."""
+    filters = filters or ParcelFilter()
+    rows = ledger_rows(session, as_of, include_dismissed="dismissed" in filters.status)
+    for column, values in (
+        ("status", filters.status),
+        ("zone_code", filters.zone),
+        ("category", filters.category),
+        ("route", filters.route),
+        ("cause", filters.cause),
+        ("parcel_code", filters.codes),
+    ):
+        if values:
+            rows = rows[rows[column].isin(values)]
+    if filters.overdue is not None:
+        rows = rows[rows["overdue"] == filters.overdue]
+    if filters.text:
+        needle = filters.text.strip().lower()
+        text = rows[["parcel_code", "holder", "project_name", "case_no"]].fillna("")
+        hit = text.apply(lambda column: column.str.lower().str.contains(needle, regex=False))
+        rows = rows[hit.any(axis=1)]
+    total = len(rows)
+    end = None if filters.limit is None else filters.offset + filters.limit
+    return rows.iloc[filters.offset : end], total

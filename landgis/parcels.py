@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import geopandas as gpd
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from landgis.db.dialects import Envelope
@@ -13,6 +14,7 @@ from landgis.db.models import Case, Parcel, Zone
 from landgis.db.repository import read_frame, wkb_of
 from landgis.geo import CGCS2000_EPSG
 from landgis.units import m2_to_hectare, m2_to_mu
+from landgis.workflow import OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class ParcelFilter:
     route: tuple[str, ...] = ()
     cause: tuple[str, ...] = ()
     in_ledger: bool | None = None
+    overdue: bool | None = None
+    codes: tuple[str, ...] = ()
     bbox: tuple[float, float, float, float] | None = None
     text: str | None = None
     limit: int | None = None
@@ -75,6 +79,11 @@ def parcels_query(filters: ParcelFilter) -> Select[tuple]:
     ):
         if values:
             stmt = stmt.where(column.in_(values))
+    if filters.codes:
+        stmt = stmt.where(Parcel.parcel_code.in_(filters.codes))
+    if filters.overdue is not None:
+        late = and_(Case.status.in_(OPEN_STATUSES), Case.deadline < dt.date.today())
+        stmt = stmt.where(late if filters.overdue else or_(Case.id.is_(None), not_(late)))
     if filters.in_ledger is not None:
         stmt = stmt.where(Case.id.is_not(None) if filters.in_ledger else Case.id.is_(None))
     if filters.bbox is not None:
@@ -105,4 +114,8 @@ def parcels_frame(session: Session, filters: ParcelFilter | None = None) -> gpd.
     position = frame.columns.get_loc("area_m2") + 1
     frame.insert(position, "area_mu", m2_to_mu(area).round(2))
     frame.insert(position + 1, "area_ha", m2_to_hectare(area).round(4))
+    deadline = gpd.pd.to_datetime(frame["deadline"])
+    frame["overdue"] = frame["status"].isin(OPEN_STATUSES) & (
+        deadline < gpd.pd.Timestamp(dt.date.today())
+    )
     return frame

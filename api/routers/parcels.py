@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import json
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from api.deps import SessionDep
-from landgis.errors import InvalidInput
+from api.deps import EditorDep, ReaderDep, SessionDep
+from api.schemas import ParcelIn, ParcelPatch
+from landgis import parcel_edits
+from landgis.errors import InvalidInput, NotFound
 from landgis.geojson import feature_collection
 from landgis.parcels import ParcelFilter, parcels_frame
 from landgis.vocab import CASE_STATUSES, CATEGORIES, CAUSES, ROUTES
@@ -49,6 +52,7 @@ def parcel_filter(
     category: Annotated[list[Category] | None, Query(description="问题类型")] = None,
     route: Annotated[list[Route] | None, Query(description="处置方式")] = None,
     cause: Annotated[list[Cause] | None, Query(description="闲置原因")] = None,
+    overdue: Annotated[bool | None, Query(description="逾期 (past the case deadline)")] = None,
     bbox: Annotated[
         str | None, Query(description="minlon,minlat,maxlon,maxlat", max_length=200)
     ] = None,
@@ -63,6 +67,7 @@ def parcel_filter(
         category=tuple(category or ()),
         route=tuple(route or ()),
         cause=tuple(cause or ()),
+        overdue=overdue,
         bbox=parse_bbox(bbox),
         text=q,
         limit=limit,
@@ -79,7 +84,64 @@ FilterDep = Annotated[ParcelFilter, Depends(parcel_filter)]
     response_class=Response,
     responses={200: {"content": {GEOJSON: {}}}},
 )
-def list_parcels(session: SessionDep, filters: FilterDep) -> Response:
+def list_parcels(session: SessionDep, filters: FilterDep, _: ReaderDep) -> Response:
     """RFC 7946 GeoJSON: longitude/latitude (CGCS2000), feature id = parcel code."""
     body = feature_collection(parcels_frame(session, filters), id_column="parcel_code")
     return Response(content=body, media_type=GEOJSON)
+
+
+def _feature(session: Any, code: str, status: int = 200) -> Response:
+    frame = parcels_frame(session, ParcelFilter(codes=(code,)))
+    if frame.empty:
+        raise NotFound(f"没有编号为 {code} 的宗地。", f"No parcel coded {code}.")
+    collection = json.loads(feature_collection(frame, id_column="parcel_code"))
+    return Response(
+        content=json.dumps(collection["features"][0], ensure_ascii=False),
+        media_type=GEOJSON,
+        status_code=status,
+    )
+
+
+@router.get(
+    "/parcels/{code}",
+    summary="One parcel as a GeoJSON Feature",
+    response_class=Response,
+    responses={200: {"content": {GEOJSON: {}}}},
+)
+def get_parcel(code: str, session: SessionDep, _: ReaderDep) -> Response:
+    """The parcel with its areas (m², 亩, 公顷) and current case."""
+    return _feature(session, code)
+
+
+@router.post(
+    "/parcels",
+    status_code=201,
+    summary="Add a parcel (editor)",
+    response_class=Response,
+    responses={201: {"content": {GEOJSON: {}}}},
+)
+def create_parcel(body: ParcelIn, session: SessionDep, _: EditorDep) -> Response:
+    """A GeoJSON Feature in lon/lat (CGCS2000); ``properties.parcel_code`` is required.
+    The area is computed from the geometry, never taken from the request."""
+    properties = dict(body.properties)
+    code = str(properties.pop("parcel_code", "") or "").strip()
+    if not code:
+        raise InvalidInput("缺少宗地编号 parcel_code。", "properties.parcel_code is required.")
+    parcel = parcel_edits.create_parcel(
+        session, code, properties, body.geometry.model_dump(exclude_none=True)
+    )
+    response = _feature(session, parcel.parcel_code, status=201)
+    response.headers["Location"] = f"/api/parcels/{parcel.parcel_code}"
+    return response
+
+
+@router.patch(
+    "/parcels/{code}",
+    summary="Edit a parcel's attributes or geometry (editor)",
+    response_class=Response,
+    responses={200: {"content": {GEOJSON: {}}}},
+)
+def edit_parcel(code: str, body: ParcelPatch, session: SessionDep, _: EditorDep) -> Response:
+    """A new geometry gets its areas recomputed."""
+    parcel_edits.update_parcel(session, code, body.properties, body.geometry_dict())
+    return _feature(session, code)

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import ReaderDep, SessionDep, SettingsDep
+from api.jsonable import rows
 from landgis.alerts import ledger_warnings
 from landgis.ledger import LEDGER_COLUMNS, ledger_rows
 from landgis.stats import headline_figures
@@ -21,6 +22,7 @@ ROW_KEYS = [key for key, _ in LEDGER_COLUMNS] + ["case_no", "zone_code", "versio
 @router.get("/stats", summary="Headline figures (the object `landgis stats --json` prints)")
 def stats(
     session: SessionDep,
+    _: ReaderDep,
     date_from: Annotated[
         dt.date | None, Query(alias="from", description="Period start (revitalized from)")
     ] = None,
@@ -36,17 +38,18 @@ def stats(
 @router.get("/ledger", summary="The ledger (台账) as rows, now or as of a date")
 def ledger(
     session: SessionDep,
+    _: ReaderDep,
     as_of: Annotated[dt.date | None, Query(description="The ledger as it stood that day")] = None,
 ) -> dict[str, Any]:
     """One row per case with its parcel, in the columns of the exported ledger."""
-    rows = ledger_rows(session, as_of)
-    records = [{k: _plain(row.get(k)) for k in ROW_KEYS} for row in rows.to_dict("records")]
+    records = rows(ledger_rows(session, as_of).to_dict("records"), ROW_KEYS)
     return {"as_of": (as_of or dt.date.today()).isoformat(), "rows": records}
 
 
 @router.get("/warnings", summary="Statutory warnings and overdue cases")
 def warnings(
     session: SessionDep,
+    _: ReaderDep,
     settings: SettingsDep,
     as_of: Annotated[dt.date | None, Query(description="Warnings on this day")] = None,
 ) -> dict[str, Any]:
@@ -56,11 +59,3 @@ def warnings(
         "as_of": (as_of or dt.date.today()).isoformat(),
         "warnings": [dataclasses.asdict(w) for w in found],
     }
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, str | bool | int | dt.date):
-        return value
-    if isinstance(value, float):
-        return None if value != value else value  # NaN means no value
-    return value.item() if hasattr(value, "item") else value

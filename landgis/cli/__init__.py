@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from landgis.cli import cases, reports, setup
+from landgis.cli import cases, reports, setup, users
 
 app = typer.Typer(
     help="landgis: 低效闲置工业用地 GIS 管理 (idle and low-efficiency industrial land).",
@@ -18,6 +18,7 @@ app.command()(reports.stats)
 app.command()(reports.ledger)
 app.command()(reports.warnings)
 app.add_typer(cases.app, name="case")
+app.add_typer(users.app, name="user")
 app.command()(setup.serve)
 
 

@@ -70,7 +70,8 @@ def _check_geographic_range(frame: gpd.GeoDataFrame) -> None:
         )
 
 
-def _check_in_china(frame: gpd.GeoDataFrame) -> None:
+def check_in_china(frame: gpd.GeoDataFrame) -> None:
+    """Refuse lon/lat coordinates that fall outside China (a wrong CRS or swapped axes)."""
     minx, miny, maxx, maxy = frame.total_bounds
     west, south, east, north = CHINA_BOUNDS
     if minx < west or maxx > east or miny < south or maxy > north:
@@ -116,7 +117,7 @@ def read_parcel_file(
             )
         frame = frame.set_crs(_parse_crs(crs), allow_override=True)
     frame = frame.to_crs(CGCS2000)
-    _check_in_china(frame)
+    check_in_china(frame)
     return frame
 
 

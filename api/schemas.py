@@ -1,0 +1,91 @@
+"""Request bodies of the write endpoints (documented in the OpenAPI schema)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from geojson_pydantic.geometries import MultiPolygon, Polygon
+from pydantic import BaseModel, ConfigDict, Field
+
+from landgis.vocab import CASE_STATUSES, CATEGORIES
+
+Scalar = str | float | int | bool | None
+Status = Literal[tuple(CASE_STATUSES)]  # type: ignore[valid-type]
+Category = Literal[tuple(CATEGORIES)]  # type: ignore[valid-type]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Change(Body):
+    """What every change of a case carries."""
+
+    version: int | None = Field(
+        default=None, ge=1, description="The version you saw (or send If-Match)."
+    )
+    occurred_on: dt.date | None = Field(default=None, description="When it happened; today.")
+    document_no: str | None = Field(default=None, max_length=64, description="文号")
+    note: str | None = Field(default=None, max_length=2000, description="备注或理由")
+
+
+class CaseOpen(Body):
+    """Enter a parcel in the ledger as suspected idle land."""
+
+    parcel_code: str = Field(min_length=1, max_length=64)
+    category: Category = "idle"
+    case_no: str | None = Field(default=None, min_length=1, max_length=32)
+    fields: dict[str, Scalar] = Field(default_factory=dict, max_length=50)
+    occurred_on: dt.date | None = None
+    document_no: str | None = Field(default=None, max_length=64)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class StatusChange(Change):
+    """Move a case to another status with its evidence."""
+
+    status: Status
+    fields: dict[str, Scalar] = Field(default_factory=dict, max_length=50)
+
+
+class CaseEdit(Change):
+    """Change case fields."""
+
+    fields: dict[str, Scalar] = Field(min_length=1, max_length=50)
+
+
+class Revitalization(Change):
+    """Revitalized area added now (partial revitalization), in 亩 or m²."""
+
+    area_mu: float | None = Field(default=None, ge=0, le=1e7)
+    area_m2: float | None = Field(default=None, ge=0, le=1e10)
+    building_area_m2: float = Field(default=0.0, ge=0, le=1e10)
+    complete: bool = False
+    new_holder: str | None = Field(default=None, max_length=256)
+    new_project: str | None = Field(default=None, max_length=256)
+    amount_yuan: float | None = Field(default=None, ge=0, le=1e13)
+
+
+class Reopen(Change):
+    """Reopen a closed case (administrators)."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ParcelIn(Body):
+    """A new parcel as a GeoJSON Feature (lon/lat, CGCS2000)."""
+
+    type: Literal["Feature"] = "Feature"
+    geometry: Polygon | MultiPolygon
+    properties: dict[str, Scalar] = Field(description="parcel_code and attributes")
+
+
+class ParcelPatch(Body):
+    """Changed attributes and/or a new geometry of a parcel."""
+
+    geometry: Polygon | MultiPolygon | None = None
+    properties: dict[str, Scalar] = Field(default_factory=dict, max_length=50)
+
+    def geometry_dict(self) -> dict[str, Any] | None:
+        return None if self.geometry is None else self.geometry.model_dump(exclude_none=True)

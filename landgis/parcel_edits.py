@@ -1,0 +1,114 @@
+"""Create and edit single parcels (the API's parcel forms); areas recomputed on write."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import shape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from landgis.db.coerce import column_values
+from landgis.db.models import Case, Parcel
+from landgis.db.repository import geometry_value
+from landgis.errors import InvalidInput, NotFound
+from landgis.geo import CGCS2000, parcel_areas, to_multipolygon
+from landgis.imports import COMPUTED, store_parcels, validate_parcels
+from landgis.io.readers import check_in_china
+from landgis.workflow import READ_ONLY_STATUSES
+
+# Parcel fields a user may set through a form or the API.
+SETTABLE: tuple[str, ...] = tuple(
+    c.key for c in Parcel.__table__.columns if c.key not in COMPUTED and c.key != "parcel_code"
+)
+
+
+def _geometry(geojson: Mapping[str, Any]) -> shapely.Geometry:
+    try:
+        geom = shape(geojson)
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
+        raise InvalidInput(
+            "图形不是有效的 GeoJSON。", "The geometry is not valid GeoJSON."
+        ) from exc
+    return geom
+
+
+def _frame(code: str, properties: Mapping[str, Any], geom: shapely.Geometry) -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame([{"parcel_code": code, **properties}], geometry=[geom], crs=CGCS2000)
+    problems = validate_parcels(frame)
+    if problems:
+        raise InvalidInput(
+            f"宗地 {code}:{problems[0]['problem']}。",
+            f"Parcel {code}: {problems[0]['problem_en']}.",
+            problems=problems,
+        )
+    check_in_china(frame)
+    return frame
+
+
+def _unknown_fields(properties: Mapping[str, Any]) -> None:
+    unknown = sorted(set(properties) - set(SETTABLE))
+    if unknown:
+        raise InvalidInput(
+            f"不能设置这些字段:{'、'.join(unknown)}。",
+            f"These fields cannot be set: {', '.join(unknown)}.",
+        )
+
+
+def create_parcel(
+    session: Session, code: str, properties: Mapping[str, Any], geometry: Mapping[str, Any]
+) -> Parcel:
+    """A new parcel from GeoJSON (lon/lat, CGCS2000); its area is computed here."""
+    _unknown_fields(properties)
+    frame = _frame(code, column_values(Parcel, properties), _geometry(geometry))
+    ids = store_parcels(session, frame)
+    return session.get(Parcel, ids[code])
+
+
+def update_parcel(
+    session: Session,
+    code: str,
+    properties: Mapping[str, Any],
+    geometry: Mapping[str, Any] | None = None,
+) -> Parcel:
+    """Change a parcel's attributes and/or geometry; a new geometry gets new areas.
+
+    Refused when the new area would be smaller than the idle area of an open case.
+    """
+    parcel = session.scalars(select(Parcel).where(Parcel.parcel_code == code)).one_or_none()
+    if parcel is None:
+        raise NotFound(f"没有编号为 {code} 的宗地。", f"No parcel coded {code}.")
+    _unknown_fields(properties)
+    values = column_values(Parcel, properties)
+    if geometry is not None:
+        frame = _frame(code, {}, _geometry(geometry))
+        areas = parcel_areas(frame.geometry)
+        new_area = float(areas["area_m2"][0])
+        largest_idle = session.scalar(
+            select(Case.idle_area_m2)
+            .where(Case.parcel_id == parcel.id, Case.status.not_in(READ_ONLY_STATUSES))
+            .order_by(Case.idle_area_m2.desc())
+            .limit(1)
+        )
+        if largest_idle is not None and largest_idle > new_area + 1e-6:
+            raise InvalidInput(
+                f"新图形面积 {new_area:.2f} ㎡ 小于台账中的闲置面积 {largest_idle:.2f} ㎡,"
+                "请先修改台账条目的闲置面积。",
+                f"The new area {new_area:.2f} m² is below the case's idle area "
+                f"{largest_idle:.2f} m²; change the case first.",
+            )
+        values |= {
+            "geom": geometry_value(to_multipolygon(frame.geometry.iloc[0])),
+            "area_m2": new_area,
+            "geodesic_area_m2": float(areas["geodesic_area_m2"][0]),
+            "gk_epsg": int(areas["gk_epsg"][0]),
+        }
+    if not values:
+        raise InvalidInput("没有任何改动。", "Nothing was changed.")
+    for name, value in values.items():
+        setattr(parcel, name, value)
+    session.flush()
+    return parcel
