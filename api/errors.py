@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from landgis.errors import (
@@ -104,6 +105,19 @@ async def http_error_handler(_request: Request, error: Exception) -> JSONRespons
     )
 
 
+async def unstorable_value_handler(_request: Request, error: Exception) -> JSONResponse:
+    """Values the database cannot hold (NUL characters, numbers out of range): the
+    transaction was rolled back, and the client is told which kind of value to fix."""
+    log.info("refused an unstorable value: %s", error)
+    body = _body(
+        "InvalidInput",
+        "输入中含有无法保存的字符(如空字符)或超出范围的数值,请修改后重试。",
+        "The input holds characters (such as NUL) or numbers out of range that cannot be "
+        "stored; correct them and try again.",
+    )
+    return JSONResponse(status_code=422, content=body)
+
+
 async def unexpected_error_handler(_request: Request, error: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=error)
     body = _body(
@@ -119,4 +133,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(LandGISError, landgis_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    app.add_exception_handler(DataError, unstorable_value_handler)
+    app.add_exception_handler(OverflowError, unstorable_value_handler)
     app.add_exception_handler(Exception, unexpected_error_handler)

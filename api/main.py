@@ -23,7 +23,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = make_engine(settings)
         yield
         app.state.engine.dispose()
 
@@ -34,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.engine = make_engine(settings)  # connects lazily, on the first request
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key or secrets.token_urlsafe(32),

@@ -23,7 +23,7 @@ class Change(Body):
     """What every change of a case carries."""
 
     version: int | None = Field(
-        default=None, ge=1, description="The version you saw (or send If-Match)."
+        default=None, ge=1, le=2**31 - 1, description="The version you saw (or send If-Match)."
     )
     occurred_on: dt.date | None = Field(default=None, description="When it happened; today.")
     document_no: str | None = Field(default=None, max_length=64, description="文号")

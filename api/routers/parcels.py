@@ -58,7 +58,7 @@ def parcel_filter(
     ] = None,
     q: Annotated[str | None, Query(max_length=100, description="宗地编号/权利人/项目名称")] = None,
     limit: Annotated[int | None, Query(ge=1, le=10_000)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
 ) -> ParcelFilter:
     """The parcel filter from query parameters (shared by the parcels list and the map)."""
     return ParcelFilter(
