@@ -51,7 +51,7 @@ class DatabaseFactory:
         if self.backend == "spatialite":
             return f"sqlite:///{self.workdir / f'landgis_{n}.sqlite'}"
         base = make_url(postgis_base_url())
-        name = f"{base.database}_{n}"
+        name = f"{base.database}_{os.getpid()}_{n}"
         with self._server().connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         self.created.append(name)

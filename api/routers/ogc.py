@@ -1,7 +1,253 @@
-"""OGC API - Features, Part 1 (Core, GeoJSON) at /ogc."""
+"""OGC API - Features, Part 1 (Core, GeoJSON) at /ogc.
+
+QGIS and GDAL's OAPIF driver read the parcels, the ledger cases and the zones from here
+with no plug-in. Queries live in :mod:`landgis.features`; this module only turns requests
+into calls and results into documents with links.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from api.deps import ReaderDep, SessionDep
+from landgis import features
+from landgis.errors import InvalidInput
 
 router = APIRouter(prefix="/ogc", tags=["OGC API - Features"])
+
+JSON = "application/json"
+GEOJSON = "application/geo+json"
+OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
+CONFORMANCE = (
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+)
+FORMATS = (None, "json", "geojson")
+
+FormatParam = Annotated[
+    str | None, Query(description="Output format: json (the only one offered)", max_length=20)
+]
+
+
+def _values(description: str) -> Any:
+    return Query(description=f"{description}; comma-separated or repeated", max_length=200)
+
+
+def _link(href: Any, rel: str, media_type: str, title: str | None = None) -> dict[str, str]:
+    link = {"href": str(href), "rel": rel, "type": media_type}
+    if title:
+        link["title"] = title
+    return link
+
+
+def _check_format(f: str | None) -> None:
+    if f not in FORMATS:
+        raise InvalidInput(
+            f"不支持的格式 f={f!r};只提供 JSON(f=json)。",
+            f"Unsupported format f={f!r}; only JSON is offered (f=json).",
+        )
+
+
+def _collection_document(request: Request, session: Session, collection_id: str) -> dict[str, Any]:
+    collection = features.get_collection(collection_id)
+    here = request.url_for("ogc_collection", collection_id=collection.id)
+    document: dict[str, Any] = {
+        "id": collection.id,
+        "title": collection.title,
+        "description": collection.description,
+        "itemType": "feature",
+        "crs": [features.CRS84],
+        "links": [
+            _link(here, "self", JSON, collection.title),
+            _link(
+                request.url_for("ogc_items", collection_id=collection.id),
+                "items",
+                GEOJSON,
+                f"{collection.title} (GeoJSON)",
+            ),
+        ],
+    }
+    bbox = features.collection_extent(session, collection.id)
+    if bbox is not None:
+        document["extent"] = {"spatial": {"bbox": [list(bbox)], "crs": features.CRS84}}
+    return document
+
+
+@router.get("", summary="Landing page", name="ogc_landing")
+@router.get("/", include_in_schema=False)
+def landing(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, Any]:
+    """Title, description and links to the API definition, conformance and collections."""
+    _check_format(f)
+    links = [_link(request.url_for("ogc_landing"), "self", JSON, "This document")]
+    app = request.app
+    if app.openapi_url:
+        links.append(
+            _link(f"{request.base_url}{app.openapi_url.lstrip('/')}", "service-desc", OPENAPI)
+        )
+    if app.docs_url:
+        links.append(
+            _link(f"{request.base_url}{app.docs_url.lstrip('/')}", "service-doc", "text/html")
+        )
+    links += [
+        _link(request.url_for("ogc_conformance"), "conformance", JSON, "Conformance classes"),
+        _link(request.url_for("ogc_collections"), "data", JSON, "Feature collections"),
+    ]
+    return {
+        "title": "landgis 低效闲置工业用地 · idle and low-efficiency industrial land",
+        "description": (
+            "宗地、台账条目与片区,CGCS2000 经纬度(CRS84,经度在前)。"
+            " Parcels, ledger cases and zones in CGCS2000 longitude/latitude (CRS84)."
+        ),
+        "links": links,
+    }
+
+
+@router.get("/conformance", summary="Conformance classes", name="ogc_conformance")
+def conformance(_: ReaderDep, f: FormatParam = None) -> dict[str, Any]:
+    """The parts of OGC API - Features this service implements."""
+    _check_format(f)
+    return {"conformsTo": list(CONFORMANCE)}
+
+
+@router.get("/collections", summary="Feature collections", name="ogc_collections")
+def collections(
+    request: Request, session: SessionDep, _: ReaderDep, f: FormatParam = None
+) -> dict[str, Any]:
+    """Parcels (宗地), ledger cases (台账条目) and zones (片区), each with its extent."""
+    _check_format(f)
+    return {
+        "links": [_link(request.url_for("ogc_collections"), "self", JSON, "Feature collections")],
+        "collections": [
+            _collection_document(request, session, name) for name in features.collection_ids()
+        ],
+    }
+
+
+@router.get("/collections/{collection_id}", summary="One feature collection", name="ogc_collection")
+def collection(
+    request: Request, session: SessionDep, _: ReaderDep, collection_id: str, f: FormatParam = None
+) -> dict[str, Any]:
+    """Title, description, extent and links of one collection."""
+    _check_format(f)
+    return _collection_document(request, session, collection_id)
+
+
+@router.get(
+    "/collections/{collection_id}/items",
+    summary="Features of a collection (GeoJSON)",
+    name="ogc_items",
+    response_class=Response,
+    responses={200: {"content": {GEOJSON: {}}}},
+)
+def items(
+    request: Request,
+    session: SessionDep,
+    _: ReaderDep,
+    collection_id: str,
+    bbox: Annotated[
+        str | None,
+        Query(description="minlon,minlat,maxlon,maxlat (CRS84, longitude first)", max_length=200),
+    ] = None,
+    bbox_crs: Annotated[
+        str | None, Query(alias="bbox-crs", description=f"Only {features.CRS84}", max_length=200)
+    ] = None,
+    limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            description=f"Features per page; above {features.MAX_LIMIT} served as the maximum",
+            json_schema_extra={"maximum": features.MAX_LIMIT},
+        ),
+    ] = features.DEFAULT_LIMIT,
+    offset: Annotated[int, Query(ge=0, le=features.MAX_OFFSET)] = 0,
+    status: Annotated[list[str] | None, _values("处置状态 (parcels, cases)")] = None,
+    zone: Annotated[list[str] | None, _values("片区编号 zone code (parcels, cases)")] = None,
+    category: Annotated[list[str] | None, _values("问题类型 (parcels, cases)")] = None,
+    route: Annotated[list[str] | None, _values("处置方式 (parcels, cases)")] = None,
+    cause: Annotated[list[str] | None, _values("闲置原因 (parcels, cases)")] = None,
+    overdue: Annotated[
+        bool | None, Query(description="逾期: past the case deadline (parcels, cases)")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=100, description="宗地编号/权利人/项目名称 (and case number for cases)"),
+    ] = None,
+    f: FormatParam = None,
+) -> Response:
+    """One page of features: ``numberMatched``, ``numberReturned`` and next/prev links.
+
+    Parcels and cases can also be narrowed by status (处置状态), zone (片区编号), category,
+    route, cause (each comma-separated or repeated), overdue and q (text).
+    """
+    _check_format(f)
+    filters = features.item_filter(
+        bbox=features.parse_bbox(bbox, bbox_crs),
+        status=status or (),
+        zone=zone or (),
+        category=category or (),
+        route=route or (),
+        cause=cause or (),
+        overdue=overdue,
+        text=q,
+    )
+    page = features.items_page(session, collection_id, filters, limit, offset)
+    links = [
+        _link(request.url, "self", GEOJSON, "This page"),
+        _link(
+            request.url_for("ogc_collection", collection_id=collection_id),
+            "collection",
+            JSON,
+            "The collection",
+        ),
+    ]
+    if page.has_next:
+        after = request.url.include_query_params(limit=page.limit, offset=page.offset + page.limit)
+        links.append(_link(after, "next", GEOJSON, "Next page"))
+    if page.has_prev:
+        before = max(page.offset - page.limit, 0)
+        links.append(
+            _link(
+                request.url.include_query_params(limit=page.limit, offset=before),
+                "prev",
+                GEOJSON,
+                "Previous page",
+            )
+        )
+    body = features.feature_collection_json(page, collection_id, {"links": links})
+    return Response(content=body, media_type=GEOJSON)
+
+
+@router.get(
+    "/collections/{collection_id}/items/{feature_id}",
+    summary="One feature (GeoJSON)",
+    name="ogc_item",
+    response_class=Response,
+    responses={200: {"content": {GEOJSON: {}}}},
+)
+def item(
+    request: Request,
+    session: SessionDep,
+    _: ReaderDep,
+    collection_id: str,
+    feature_id: str,
+    f: FormatParam = None,
+) -> Response:
+    """The feature with this id: parcel code, case number or zone code."""
+    _check_format(f)
+    frame = features.item(session, collection_id, feature_id)
+    links = [
+        _link(request.url, "self", GEOJSON, "This feature"),
+        _link(
+            request.url_for("ogc_collection", collection_id=collection_id),
+            "collection",
+            JSON,
+            "The collection",
+        ),
+    ]
+    body = features.feature_json(frame, collection_id, {"links": links})
+    return Response(content=body, media_type=GEOJSON)
