@@ -2,6 +2,11 @@
 
 Maps must load on an intranet with no internet access, so every asset comes from a
 Python package installed with landgis, never from a CDN.
+
+The maps need Leaflet only (its script, stylesheet and the images the stylesheet names).
+folium's other default assets (jQuery, Bootstrap, Font Awesome, Leaflet.awesome-markers)
+are not used by landgis maps and are left out rather than served; labels use the fonts
+installed on the user's machine, so no web font is needed either.
 """
 
 from __future__ import annotations

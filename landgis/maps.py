@@ -1,18 +1,40 @@
-"""Folium maps of the ledger: parcels coloured by disposal status, with zone boundaries."""
+"""Folium maps: the ledger map (parcels by disposal status) and the map of one parcel.
+
+Every page works offline: Leaflet comes from landgis itself (:mod:`landgis.assets`) and the
+default background is none. Tile backgrounds (OpenStreetMap, 天地图, 高德) are optional;
+on 高德 tiles the geometries are shifted to GCJ-02 for display (:mod:`landgis.gcj02`),
+never in storage.
+
+All text shown in tooltips, popups and the layer control is HTML-escaped in Python before
+it reaches the page, so a holder named ``<script>…`` displays as text.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
-from typing import Any
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import folium
 import geopandas as gpd
-from branca.element import Element
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
 
 from landgis.assets import VENDOR_URL, map_scripts, map_stylesheets
+from landgis.errors import InvalidInput
+from landgis.gcj02 import to_gcj02
 from landgis.geojson import feature_collection
-from landgis.vocab import CASE_STATUSES
+from landgis.units import m2_to_mu
+from landgis.vocab import BUILDING_STATES, CASE_STATUSES, ROUTES, ZONE_KINDS
+
+if TYPE_CHECKING:
+    from landgis.parcel_view import ParcelView
 
 NOT_IN_LEDGER = "none"
 STATUS_COLOURS: dict[str, str] = {
@@ -27,11 +49,20 @@ STATUS_COLOURS: dict[str, str] = {
     NOT_IN_LEDGER: "#d9d9d9",
 }
 STATUS_LABELS: dict[str, str] = {**CASE_STATUSES, NOT_IN_LEDGER: "未列入台账"}
+BUILDING_COLOURS: dict[str, str] = {
+    "in_use": "#6c757d",
+    "idle": "#d62828",
+    "revitalized": "#2a9d8f",
+}
+NEIGHBOUR_COLOUR = "#bdbdbd"
+FOCUS_OUTLINE = "#c1121f"
 ZONE_STYLES: dict[str, dict[str, Any]] = {
     "county": {"color": "#555555", "weight": 2, "dashArray": "8 6", "fill": False},
     "park": {"color": "#1d3557", "weight": 2, "fill": False},
     "area": {"color": "#457b9d", "weight": 1.5, "dashArray": "4 4", "fill": False},
 }
+NO_ZONE = ""
+NO_ZONE_LABEL = "未分区"
 TOOLTIP_FIELDS = {
     "parcel_code": "宗地编号",
     "holder": "土地使用权人",
@@ -39,44 +70,477 @@ TOOLTIP_FIELDS = {
     "status_label": "处置状态",
     "area_mu": "宗地面积(亩)",
 }
-BASEMAPS = {"osm": "OpenStreetMap"}
+# Links in popups; the case page is served by the ledger UI.
+CASE_URL = "/cases/{case_no}"
+PARCEL_URL = "/map/parcels/{parcel_code}"
+# SVG keeps every parcel a DOM element (countable, accessible); above this many features
+# the map draws on a canvas instead, which stays fast.
+SVG_MAX_FEATURES = 5000
+# Pane for zone boundaries: below the parcels (overlayPane is 400), above the tiles.
+ZONE_PANE = "landgis-zones"
 
 
-def _escaped(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A copy whose text attributes are HTML-escaped, so names display as text."""
-    text_columns = [c for c in frame.columns if frame[c].dtype == object and c != "geometry"]
-    escaped = frame.copy()
-    for column in text_columns:
-        escaped[column] = frame[column].map(lambda v: html.escape(v) if isinstance(v, str) else v)
-    return escaped
+# --- basemaps -----------------------------------------------------------------
 
 
-def _parcel_layer_frame(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    status = parcels["status"].fillna(NOT_IN_LEDGER)
-    frame = parcels.assign(status_key=status, status_label=status.map(STATUS_LABELS))
-    return _escaped(frame[[*TOOLTIP_FIELDS, "status_key", "geometry"]])
+@dataclass(frozen=True)
+class TileSource:
+    """One XYZ tile layer."""
+
+    name: str
+    url: str
+    attribution: str
+    subdomains: str = "abc"
+    max_zoom: int = 18
+    overlay: bool = False
 
 
-def _legend(statuses: list[str]) -> Element:
-    rows = "".join(
-        f'<div><span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
-        f'vertical-align:middle;background:{STATUS_COLOURS[s]};border:1px solid #333"></span>'
-        f"{html.escape(STATUS_LABELS[s])}</div>"
-        for s in statuses
+@dataclass(frozen=True)
+class Basemap:
+    """A map background: its tile layers and whether geometries must be shifted to GCJ-02."""
+
+    key: str
+    label: str
+    tiles: tuple[TileSource, ...] = ()
+    gcj02: bool = False
+
+
+BASEMAP_LABELS: dict[str, str] = {
+    "none": "无底图",
+    "osm": "OpenStreetMap",
+    "tianditu": "天地图",
+    "amap": "高德地图",
+}
+OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+TIANDITU_URL = (
+    "https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+    "&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
+)
+AMAP_URL = (
+    "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8"
+    "&x={x}&y={y}&z={z}"
+)
+TILE_HOSTS: dict[str, tuple[str, ...]] = {
+    "osm": ("tile.openstreetmap.org",),
+    "tianditu": tuple(f"t{i}.tianditu.gov.cn" for i in range(8)),
+    "amap": tuple(f"webrd0{i}.is.autonavi.com" for i in range(1, 5)),
+}
+
+
+def resolve_basemap(name: str = "none", tianditu_key: str | None = None) -> Basemap:
+    """The background called ``name`` (none, osm, tianditu, amap).
+
+    天地图 needs a key (``tk``); without one this raises :class:`InvalidInput`.
+    """
+    if name == "none":
+        return Basemap("none", BASEMAP_LABELS["none"])
+    if name == "osm":
+        attribution = (
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> 贡献者'
+        )
+        return Basemap(
+            "osm", "OpenStreetMap", (TileSource("OpenStreetMap", OSM_URL, attribution, "", 19),)
+        )
+    if name == "tianditu":
+        key = (tianditu_key or "").strip()
+        if not key:
+            raise InvalidInput(
+                "天地图底图需要密钥(tk):请在设置中配置 LANDGIS_TIANDITU_KEY,"
+                "或改用其他底图(basemap=none、osm 或 amap)。",
+                "The 天地图 (Tianditu) basemap needs a key (tk): set LANDGIS_TIANDITU_KEY, "
+                "or choose another basemap (basemap=none, osm or amap).",
+            )
+        tk = quote(key, safe="")
+        attribution = "&copy; 天地图 国家地理信息公共服务平台"
+        return Basemap(
+            "tianditu",
+            "天地图",
+            (
+                TileSource(
+                    "天地图矢量",
+                    TIANDITU_URL.format(layer="vec", key=tk),
+                    attribution,
+                    "01234567",
+                ),
+                TileSource(
+                    "天地图注记",
+                    TIANDITU_URL.format(layer="cva", key=tk),
+                    attribution,
+                    "01234567",
+                    overlay=True,
+                ),
+            ),
+        )
+    if name == "amap":
+        attribution = "&copy; 高德地图 AutoNavi (GCJ-02)"
+        return Basemap(
+            "amap", "高德地图", (TileSource("高德地图", AMAP_URL, attribution, "1234"),), gcj02=True
+        )
+    raise InvalidInput(
+        f"未知底图 {name!r}:可选 none、osm、tianditu、amap。",
+        f"Unknown basemap {name!r}: choose none, osm, tianditu or amap.",
     )
+
+
+def _add_tiles(fmap: folium.Map, background: Basemap) -> None:
+    for source in background.tiles:
+        folium.TileLayer(
+            tiles=source.url,
+            attr=source.attribution,
+            name=source.name,
+            subdomains=source.subdomains or "abc",
+            max_zoom=source.max_zoom,
+            overlay=source.overlay,
+            control=True,
+        ).add_to(fmap)
+
+
+# --- text and features --------------------------------------------------------
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _text(value: Any) -> str:
+    """``value`` as escaped HTML text ('' when missing)."""
+    if _missing(value):
+        return ""
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return html.escape(str(value))
+
+
+def _mu(m2: Any) -> str:
+    if _missing(m2):
+        return ""
+    return f"{float(m2_to_mu(float(m2))):.2f}"
+
+
+def _escaped_or_none(value: Any) -> Any:
+    if _missing(value):
+        return None
+    if isinstance(value, str):
+        return html.escape(value)
+    return value
+
+
+def _url(template: str, **values: str) -> str:
+    return template.format(**{k: quote(str(v), safe="") for k, v in values.items()})
+
+
+# Popup rows: (property, label) for parcels in the ledger and for the others.
+CASE_POPUP_ROWS: tuple[tuple[str, str], ...] = (
+    ("case_no", "台账编号"),
+    ("parcel_code", "宗地编号"),
+    ("status_label", "处置状态"),
+    ("route_label", "处置方式"),
+    ("idle_mu", "闲置/低效面积(亩)"),
+    ("revitalized_mu", "盘活面积(亩)"),
+    ("deadline", "完成时限"),
+    ("holder", "土地使用权人"),
+    ("project_name", "项目名称"),
+)
+PARCEL_POPUP_ROWS: tuple[tuple[str, str], ...] = (
+    ("parcel_code", "宗地编号"),
+    ("status_label", "处置状态"),
+    ("holder", "土地使用权人"),
+    ("project_name", "项目名称"),
+    ("zone_name", "所在园区"),
+    ("area_mu", "宗地面积(亩)"),
+)
+CASE_LINK_TEXT = "查看台账详情 »"
+PARCEL_LINK_TEXT = "查看宗地图 »"
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
+
+
+def _href(case_no: Any, code: Any) -> str:
+    if _missing(case_no):
+        return html.escape(_url(PARCEL_URL, parcel_code=code), quote=True)
+    return html.escape(_url(CASE_URL, case_no=case_no), quote=True)
+
+
+def parcel_properties(parcels: pd.DataFrame) -> pd.DataFrame:
+    """What the map shows of each parcel, every displayed value already HTML-escaped text.
+
+    ``code`` (the feature id) and ``zone_code`` stay raw: scripts compare them, they are
+    never displayed. ``href`` is the link of the popup: the case page for parcels in the
+    ledger, the parcel map for the others.
+    """
+    frame = parcels.reset_index(drop=True)
+    status = _column(frame, "status")
+    status = status.where(status.notna(), NOT_IN_LEDGER).astype(str)
+    zone_code = _column(frame, "zone_code")
+    route = _column(frame, "route")
+    case_no = _column(frame, "case_no")
+    return pd.DataFrame(
+        {
+            "code": frame["parcel_code"].astype(str),
+            "zone_code": zone_code.where(zone_code.notna(), NO_ZONE).astype(str),
+            "status_key": status,
+            "parcel_code": frame["parcel_code"].map(_text),
+            "holder": _column(frame, "holder").map(_text),
+            "zone_name": _column(frame, "zone_name").map(_text),
+            "status_label": status.map(lambda s: _text(STATUS_LABELS.get(s, s))),
+            "area_mu": _column(frame, "area_m2").map(_mu),
+            "case_no": case_no.map(_text),
+            "route_label": route.map(lambda r: "" if _missing(r) else _text(ROUTES.get(r, r))),
+            "idle_mu": _column(frame, "idle_area_m2").map(_mu),
+            "revitalized_mu": _column(frame, "revitalized_area_m2").map(_mu),
+            "deadline": _column(frame, "deadline").map(_text),
+            "project_name": _column(frame, "project_name").map(_text),
+            "href": [_href(c, p) for c, p in zip(case_no, frame["parcel_code"], strict=True)],
+        },
+        index=frame.index,
+    )
+
+
+def _parcel_features(parcels: gpd.GeoDataFrame) -> tuple[pd.Series, dict[str, Any]]:
+    """Each parcel's status key, and the parcels as a FeatureCollection whose ``id`` is the
+    parcel code (properties: :func:`parcel_properties`)."""
+    properties = parcel_properties(parcels)
+    display = gpd.GeoDataFrame(
+        properties, geometry=parcels.geometry.values, crs=parcels.crs, index=properties.index
+    )
+    return properties["status_key"], json.loads(feature_collection(display, id_column="code"))
+
+
+def _subset(collection: dict[str, Any], mask: Iterable[bool]) -> dict[str, Any]:
+    features = [f for f, keep in zip(collection["features"], mask, strict=True) if keep]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _parcel_tooltip() -> folium.GeoJsonTooltip:
+    return folium.GeoJsonTooltip(
+        fields=list(TOOLTIP_FIELDS), aliases=list(TOOLTIP_FIELDS.values()), sticky=True
+    )
+
+
+def _swatch(colour: str, *, outline: str = "#333", dashed: bool = False) -> str:
+    border = f"1px {'dashed' if dashed else 'solid'} {outline}"
+    return (
+        '<span class="landgis-swatch" style="display:inline-block;width:14px;height:14px;'
+        f'margin:0 6px 0 2px;vertical-align:middle;background:{colour};border:{border}"></span>'
+    )
+
+
+def _legend(title: str, items: Iterable[tuple[str, str]]) -> Element:
+    """A fixed legend box; ``items`` are (swatch HTML, escaped label)."""
+    rows = "".join(f"<div>{swatch}{label}</div>" for swatch, label in items)
     return Element(
         '<div class="landgis-legend" style="position:fixed;bottom:24px;right:12px;z-index:1000;'
         "background:#fff;padding:8px 10px;border:1px solid #999;border-radius:4px;"
-        f'font:13px sans-serif"><b>处置状态</b>{rows}</div>'
+        f'font:13px sans-serif;line-height:20px"><b>{html.escape(title)}</b>{rows}</div>'
     )
 
 
-def offline_map(asset_url: str = VENDOR_URL) -> folium.Map:
-    """An empty folium map whose scripts and styles come from ``asset_url``, not a CDN."""
-    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
+_PAGE_STYLE = """
+<style>
+  .folium-map.leaflet-container { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC",
+    sans-serif; background: #f2f2ef; }
+  .landgis-popup table { border-collapse: collapse; font-size: 13px; }
+  .landgis-popup th { text-align: left; padding: 1px 8px 1px 0; white-space: nowrap;
+    color: #555; font-weight: normal; }
+  .landgis-popup td { padding: 1px 0; }
+  .landgis-popup .landgis-link { display: inline-block; margin-top: 6px; }
+  .leaflet-control-layers-overlays label { line-height: 20px; }
+</style>
+"""
+
+
+class _MapScript(MacroElement):
+    """Wires the layers together once they exist: parcel popups (case summary and link),
+    zone toggles that hide or show the parcels of their zone inside every status layer, a
+    metric scale bar, and ``window.landgis`` (the map and its layers, for the page's own
+    scripts and for tests)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+    var map = {{ this.map_name }};
+    var parcelLayers = { {%- for key, name in this.parcel_layers %}
+        {{ key|tojson }}: {{ name }},{% endfor %} };
+    var zoneToggles = { {%- for key, name in this.zone_toggles %}
+        {{ key|tojson }}: {{ name }},{% endfor %} };
+    var layers = { {%- for key, name in this.named_layers %}
+        {{ key|tojson }}: {{ name }},{% endfor %} };
+    var members = [];
+    var parcels = {};
+    Object.keys(parcelLayers).forEach(function (key) {
+        var group = parcelLayers[key];
+        group.eachLayer(function (layer) {
+            var feature = layer.feature || {};
+            var zone = (feature.properties || {}).zone_code || "";
+            members.push([group, layer, zone]);
+            if (feature.id !== undefined && !(feature.id in parcels)) {
+                parcels[feature.id] = layer;
+            }
+        });
+    });
+    function sync() {
+        members.forEach(function (m) {
+            var toggle = zoneToggles[m[2]];
+            var shown = !toggle || map.hasLayer(toggle);
+            if (shown && !m[0].hasLayer(m[1])) { m[0].addLayer(m[1]); }
+            if (!shown && m[0].hasLayer(m[1])) { m[0].removeLayer(m[1]); }
+        });
+    }
+    map.on("overlayadd overlayremove", sync);
+    var caseRows = {{ this.case_rows|tojson }};
+    var parcelRows = {{ this.parcel_rows|tojson }};
+    var linkText = {{ this.link_text|tojson }};
+    // Every displayed property is HTML-escaped text already (see parcel_properties).
+    function popup(layer) {
+        var p = (layer.feature || {}).properties || {};
+        var rows = p.case_no ? caseRows : parcelRows;
+        var body = rows.map(function (r) {
+            return "<tr><th>" + r[1] + "</th><td>" + (p[r[0]] || "") + "</td></tr>";
+        }).join("");
+        return '<div class="landgis-popup"><table>' + body + '</table>' +
+            '<a class="landgis-link" href="' + p.href + '">' +
+            (p.case_no ? linkText[0] : linkText[1]) + "</a></div>";
+    }
+    Object.keys(parcelLayers).forEach(function (key) {
+        parcelLayers[key].bindPopup(popup, { maxWidth: 380 });
+    });
+    sync();
+    L.control.scale({ metric: true, imperial: false }).addTo(map);
+    function openPopup(code) {
+        var layer = parcels[code];
+        if (!layer || !map.hasLayer(layer)) { return false; }
+        layer.fire("click", { latlng: layer.getBounds().getCenter() }, true);
+        return true;
+    }
+    window.landgis = {
+        map: map, parcels: parcels, parcelLayers: parcelLayers,
+        zoneLayers: zoneToggles, layers: layers, openPopup: openPopup
+    };
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(
+        self,
+        fmap: folium.Map,
+        parcel_layers: dict[str, folium.GeoJson],
+        zone_toggles: dict[str, folium.map.Layer] | None = None,
+        named_layers: dict[str, folium.map.Layer] | None = None,
+    ) -> None:
+        super().__init__()
+        self._name = "LandgisMapScript"
+        self.map_name = fmap.get_name()
+        self.parcel_layers = [(k, v.get_name()) for k, v in parcel_layers.items()]
+        self.zone_toggles = [(k, v.get_name()) for k, v in (zone_toggles or {}).items()]
+        self.named_layers = [(k, v.get_name()) for k, v in (named_layers or {}).items()]
+        self.case_rows = [(key, html.escape(label)) for key, label in CASE_POPUP_ROWS]
+        self.parcel_rows = [(key, html.escape(label)) for key, label in PARCEL_POPUP_ROWS]
+        self.link_text = [html.escape(CASE_LINK_TEXT), html.escape(PARCEL_LINK_TEXT)]
+
+
+def offline_map(
+    asset_url: str = VENDOR_URL, *, title: str | None = None, prefer_canvas: bool = False
+) -> folium.Map:
+    """An empty folium map whose scripts and styles come from ``asset_url``, not a CDN.
+
+    Only Leaflet is loaded: none of folium's other defaults (jQuery, Bootstrap, Font
+    Awesome, awesome-markers) is used by landgis maps.
+    """
+    fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=prefer_canvas, zoom_snap=0.25)
     fmap.default_js = map_scripts(asset_url)
     fmap.default_css = map_stylesheets(asset_url)
+    root = fmap.get_root()
+    if title:
+        root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="title")
+    root.header.add_child(Element(_PAGE_STYLE), name="landgis_style")
+    folium.map.CustomPane(ZONE_PANE, z_index=390).add_to(fmap)
     return fmap
+
+
+def _fit(fmap: folium.Map, *frames: gpd.GeoDataFrame) -> None:
+    bounds = [f.total_bounds for f in frames if not f.empty and f.geometry.notna().any()]
+    bounds = [b for b in bounds if all(math.isfinite(v) for v in b)]
+    if not bounds:
+        fmap.location = [35.0, 105.0]
+        fmap.zoom_start = 4
+        return
+    minx = min(b[0] for b in bounds)
+    miny = min(b[1] for b in bounds)
+    maxx = max(b[2] for b in bounds)
+    maxy = max(b[3] for b in bounds)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(12, 12))
+
+
+def _fit_around(fmap: folium.Map, parcel: gpd.GeoDataFrame, margin_m: float = 100.0) -> None:
+    """Centre the parcel with at least ``margin_m`` (or half its size) of its surroundings."""
+    minx, miny, maxx, maxy = parcel.total_bounds
+    lat = math.radians((miny + maxy) / 2)
+    dy = max(margin_m / 111_000, (maxy - miny) / 2)
+    dx = max(margin_m / (111_000 * max(math.cos(lat), 0.01)), (maxx - minx) / 2)
+    fmap.fit_bounds([[miny - dy, minx - dx], [maxy + dy, maxx + dx]])
+
+
+def _for_display(frame: gpd.GeoDataFrame, background: Basemap) -> gpd.GeoDataFrame:
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    return to_gcj02(frame) if background.gcj02 else frame
+
+
+def _unique(name: str, taken: set[str], extra: str) -> str:
+    if name in taken:
+        name = f"{name} ({html.escape(extra)})"
+    taken.add(name)
+    return name
+
+
+def _zone_layers(
+    fmap: folium.Map, zones: gpd.GeoDataFrame, parcel_zones: set[str], taken: set[str]
+) -> dict[str, folium.map.Layer]:
+    """One overlay per zone (its boundary); the zones that hold parcels also toggle them."""
+    toggles: dict[str, folium.map.Layer] = {}
+    order = {kind: i for i, kind in enumerate(ZONE_STYLES)}
+    ordered = zones.assign(_order=zones["kind"].map(order).fillna(len(order))).sort_values(
+        ["_order", "code"], kind="stable"
+    )
+    for _, zone in ordered.iterrows():
+        kind = zone["kind"]
+        style = ZONE_STYLES.get(kind, ZONE_STYLES["area"])
+        label = f"{ZONE_KINDS.get(kind, kind)} · {html.escape(str(zone['name']))}"
+        one = gpd.GeoDataFrame(
+            {"name": [html.escape(str(zone["name"]))]}, geometry=[zone.geometry], crs=zones.crs
+        )
+        layer = folium.GeoJson(
+            json.loads(feature_collection(one)),
+            name=_unique(
+                _swatch("transparent", outline=style["color"], dashed="dashArray" in style) + label,
+                taken,
+                str(zone["code"]),
+            ),
+            style_function=lambda _f, s=style: {**s, "className": "landgis-zone"},
+            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+            pane=ZONE_PANE,
+        )
+        layer.add_to(fmap)
+        if zone["code"] in parcel_zones:
+            toggles[str(zone["code"])] = layer
+    missing = sorted(parcel_zones - set(toggles))
+    if missing:
+        # Parcels without a (known) zone get one toggle of their own.
+        group = folium.FeatureGroup(name=_unique(NO_ZONE_LABEL, taken, "")).add_to(fmap)
+        for code in missing:
+            toggles[code] = group
+    return toggles
 
 
 def ledger_map(
@@ -84,42 +548,146 @@ def ledger_map(
     zones: gpd.GeoDataFrame,
     *,
     basemap: str = "none",
+    tianditu_key: str | None = None,
     asset_url: str = VENDOR_URL,
+    title: str = "闲置土地处置台账图",
 ) -> folium.Map:
-    """The ledger map: parcels by status (one toggleable layer each), zone boundaries."""
-    fmap = offline_map(asset_url)
-    if basemap in BASEMAPS:
-        folium.TileLayer(BASEMAPS[basemap], name="底图").add_to(fmap)
-    for kind, style in ZONE_STYLES.items():
-        layer = zones[zones["kind"] == kind]
-        if not layer.empty:
-            folium.GeoJson(
-                json.loads(feature_collection(_escaped(layer[["name", "geometry"]]))),
-                name={"county": "县界", "park": "园区", "area": "片区"}[kind],
-                style_function=lambda _f, s=style: s,
-                tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-            ).add_to(fmap)
-    frame = _parcel_layer_frame(parcels)
-    present = [s for s in STATUS_COLOURS if (frame["status_key"] == s).any()]
-    for status in present:
-        colour = STATUS_COLOURS[status]
-        folium.GeoJson(
-            json.loads(feature_collection(frame[frame["status_key"] == status])),
-            name=f"{STATUS_LABELS[status]}",
-            style_function=lambda _f, c=colour: {
+    """The ledger map: parcels coloured by disposal status (one overlay per status), zone
+    boundaries (one overlay per zone; turning a zone off hides its parcels), a legend,
+    tooltips, and popups with the case summary and a link to the case page."""
+    background = resolve_basemap(basemap, tianditu_key)
+    parcels = _for_display(parcels, background)
+    zones = _for_display(zones, background)
+    fmap = offline_map(asset_url, title=title, prefer_canvas=len(parcels) > SVG_MAX_FEATURES)
+    _add_tiles(fmap, background)
+
+    status, collection = _parcel_features(parcels)
+    taken: set[str] = set()
+    status_layers: dict[str, folium.GeoJson] = {}
+    for key in [s for s in STATUS_COLOURS if (status == s).any()]:
+        colour = STATUS_COLOURS[key]
+        subset = _subset(collection, status == key)
+        label = f"{_swatch(colour)}{STATUS_LABELS[key]} ({len(subset['features'])})"
+        layer = folium.GeoJson(
+            subset,
+            name=_unique(label, taken, key),
+            style_function=lambda _f, c=colour, k=key: {
                 "color": "#333333",
                 "weight": 1,
                 "fillColor": c,
                 "fillOpacity": 0.7,
+                "className": f"landgis-parcel landgis-status-{k}",
             },
             highlight_function=lambda _f: {"weight": 3},
+            tooltip=_parcel_tooltip(),
+        )
+        layer.add_to(fmap)
+        status_layers[key] = layer
+
+    parcel_zones = {f["properties"]["zone_code"] for f in collection["features"]}
+    toggles = _zone_layers(fmap, zones, parcel_zones, taken)
+    _fit(fmap, parcels if not parcels.empty else zones)
+    fmap.get_root().html.add_child(
+        _legend("处置状态", [(_swatch(STATUS_COLOURS[s]), STATUS_LABELS[s]) for s in status_layers])
+    )
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    _MapScript(fmap, status_layers, toggles).add_to(fmap)
+    return fmap
+
+
+def parcel_map(
+    view: ParcelView,
+    *,
+    basemap: str = "none",
+    tianditu_key: str | None = None,
+    asset_url: str = VENDOR_URL,
+) -> folium.Map:
+    """One parcel highlighted, its neighbours greyed, its factory buildings by state."""
+    background = resolve_basemap(basemap, tianditu_key)
+    parcel = _for_display(view.parcel, background)
+    neighbours = _for_display(view.neighbours, background)
+    buildings = _for_display(view.buildings, background)
+    fmap = offline_map(asset_url, title=f"宗地 {view.code}")
+    _add_tiles(fmap, background)
+    taken: set[str] = set()
+
+    layers: dict[str, folium.map.Layer] = {}
+    if not neighbours.empty:
+        _, collection = _parcel_features(neighbours)
+        layers["neighbours"] = folium.GeoJson(
+            collection,
+            name=_unique(
+                f"{_swatch(NEIGHBOUR_COLOUR)}周边宗地 ({len(neighbours)})", taken, "neighbours"
+            ),
+            style_function=lambda _f: {
+                "color": "#888888",
+                "weight": 1,
+                "fillColor": NEIGHBOUR_COLOUR,
+                "fillOpacity": 0.5,
+                "className": "landgis-neighbour",
+            },
+            highlight_function=lambda _f: {"weight": 2},
+            tooltip=_parcel_tooltip(),
+        ).add_to(fmap)
+
+    status, collection = _parcel_features(parcel)
+    colour = STATUS_COLOURS.get(status.iloc[0], STATUS_COLOURS[NOT_IN_LEDGER])
+    layers["parcel"] = folium.GeoJson(
+        collection,
+        name=_unique(f"{_swatch(colour, outline=FOCUS_OUTLINE)}本宗地", taken, "parcel"),
+        style_function=lambda _f: {
+            "color": FOCUS_OUTLINE,
+            "weight": 4,
+            "fillColor": colour,
+            "fillOpacity": 0.35,
+            "className": "landgis-parcel-focus",
+        },
+        tooltip=_parcel_tooltip(),
+    ).add_to(fmap)
+
+    if not buildings.empty:
+        state = buildings["state"].astype(str)
+        frame = gpd.GeoDataFrame(
+            {
+                "state_key": state,
+                "name": buildings["name"].map(_escaped_or_none),
+                "state_label": state.map(lambda s: html.escape(BUILDING_STATES.get(s, s))),
+                "floor_area": buildings["floor_area_m2"].map(
+                    lambda v: "" if _missing(v) else f"{float(v):,.0f}"
+                ),
+            },
+            geometry=buildings.geometry.values,
+            crs=buildings.crs,
+        )
+        layers["buildings"] = folium.GeoJson(
+            json.loads(feature_collection(frame)),
+            name=_unique(f"厂房 ({len(buildings)})", taken, "buildings"),
+            style_function=lambda f: {
+                "color": "#222222",
+                "weight": 1,
+                "fillColor": BUILDING_COLOURS.get(f["properties"]["state_key"], "#6c757d"),
+                "fillOpacity": 0.85,
+                "className": f"landgis-building landgis-building-{f['properties']['state_key']}",
+            },
             tooltip=folium.GeoJsonTooltip(
-                fields=list(TOOLTIP_FIELDS), aliases=list(TOOLTIP_FIELDS.values())
+                fields=["name", "state_label", "floor_area"],
+                aliases=["厂房", "状态", "建筑面积(㎡)"],
             ),
         ).add_to(fmap)
-    if not parcels.empty:
-        minx, miny, maxx, maxy = parcels.total_bounds
-        fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-    fmap.get_root().html.add_child(_legend(present))
+
+    _fit_around(fmap, parcel, view.distance_m)
+    legend = [
+        (_swatch(colour, outline=FOCUS_OUTLINE), "本宗地"),
+        (_swatch(NEIGHBOUR_COLOUR, outline="#888"), "周边宗地(200 米内)"),
+        *[(_swatch(BUILDING_COLOURS[s]), f"厂房 · {BUILDING_STATES[s]}") for s in BUILDING_COLOURS],
+    ]
+    fmap.get_root().html.add_child(_legend("图例", legend))
     folium.LayerControl(collapsed=False).add_to(fmap)
+    parcel_layers = {k: v for k, v in layers.items() if k in ("parcel", "neighbours")}
+    _MapScript(fmap, parcel_layers, named_layers=layers).add_to(fmap)
     return fmap
+
+
+def render(fmap: folium.Map) -> str:
+    """The map as a complete HTML page."""
+    return fmap.get_root().render()

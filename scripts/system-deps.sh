@@ -3,7 +3,8 @@
 # missing ones with apt-get when running as root (or with password-less sudo).
 #
 #   scripts/system-deps.sh           runtime: SpatiaLite module, python3-venv
-#   scripts/system-deps.sh --test    also: PostgreSQL server binaries + PostGIS
+#   scripts/system-deps.sh --test    also: PostgreSQL server binaries + PostGIS,
+#                                    Chromium and a CJK font (browser tests)
 #
 # Environment:
 #   PG_MAJOR=16                    PostgreSQL major version to check/install
@@ -17,7 +18,7 @@
 set -euo pipefail
 
 usage() {
-    sed -n '2,17s/^# \{0,1\}//p' "$0"
+    sed -n '2,18s/^# \{0,1\}//p' "$0"
 }
 
 want_test=0
@@ -116,6 +117,17 @@ server_present() {
     [[ -x "/usr/lib/postgresql/$1/bin/initdb" && -x "/usr/lib/postgresql/$1/bin/pg_ctl" ]]
 }
 
+# The browser tests drive Debian's Chromium (never a downloaded one) and need a font
+# with Chinese glyphs for the map legends, tooltips and popups.
+chromium_present() {
+    pkg_installed chromium || [[ -x /usr/bin/chromium ]]
+}
+
+cjk_font_present() {
+    pkg_installed fonts-noto-cjk && return 0
+    command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh family 2>/dev/null | grep -q .
+}
+
 postgis_present() {
     [[ -e "/usr/share/postgresql/$1/extension/postgis.control" ]] ||
         pkg_installed "postgresql-$1-postgis-3"
@@ -131,6 +143,8 @@ collect_missing() {
         major=$(pg_major)
         server_present "$major" || missing+=("postgresql-$major")
         postgis_present "$major" || missing+=("postgresql-$major-postgis-3")
+        chromium_present || missing+=(chromium)
+        cjk_font_present || missing+=(fonts-noto-cjk)
     fi
 }
 
