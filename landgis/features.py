@@ -18,21 +18,18 @@ from typing import Any
 
 import geopandas as gpd
 import shapely
-from sqlalchemy import Select, and_, func, not_, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from landgis.cases import LEDGER_FIELDS
-from landgis.db.dialects import Envelope
 from landgis.db.models import Case, Parcel, Zone
 from landgis.db.repository import read_frame, wkb_of
 from landgis.errors import InvalidInput, NotFound
-from landgis.geo import CGCS2000_EPSG
 from landgis.geojson import feature_collection
 from landgis.ledger import is_overdue
-from landgis.parcels import ParcelFilter, parcels_frame, parcels_query
+from landgis.parcels import ParcelFilter, apply_filters, envelope, parcels_frame, parcels_query
 from landgis.units import m2_to_hectare, m2_to_mu
 from landgis.vocab import CASE_STATUSES, CATEGORIES, CAUSES, ROUTES, ZONE_KINDS
-from landgis.workflow import OPEN_STATUSES
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 DEFAULT_LIMIT = 10
@@ -41,10 +38,6 @@ MAX_LIMIT = 10_000
 MAX_OFFSET = 2**31 - 1
 
 Bbox = tuple[float, float, float, float]
-
-
-def _envelope(bbox: Bbox) -> Envelope:
-    return Envelope(*bbox, CGCS2000_EPSG)
 
 
 @dataclass(frozen=True)
@@ -84,10 +77,6 @@ class Page:
     @property
     def has_prev(self) -> bool:
         return self.offset > 0
-
-
-def _overdue() -> Any:
-    return and_(Case.status.in_(OPEN_STATUSES), Case.deadline < dt.date.today())
 
 
 # ---------------------------------------------------------------------------------------
@@ -131,29 +120,14 @@ def _cases_select(filters: ParcelFilter) -> Select[Any]:
         .join(Parcel, Parcel.id == Case.parcel_id)
         .outerjoin(Zone, Zone.id == Parcel.zone_id)
     )
-    for column, values in (
-        (Case.status, filters.status),
-        (Zone.code, filters.zone),
-        (Case.category, filters.category),
-        (Case.route, filters.route),
-        (Case.cause, filters.cause),
-    ):
-        if values:
-            stmt = stmt.where(column.in_(values))
-    if filters.overdue is not None:
-        stmt = stmt.where(_overdue() if filters.overdue else not_(_overdue()))
-    if filters.bbox is not None:
-        stmt = stmt.where(func.ST_Intersects(Parcel.geom, _envelope(filters.bbox)))
-    if filters.text:
-        pattern = f"%{filters.text.strip()}%"
-        stmt = stmt.where(
-            or_(
-                Case.case_no.ilike(pattern),
-                Parcel.parcel_code.ilike(pattern),
-                Parcel.holder.ilike(pattern),
-                Parcel.project_name.ilike(pattern),
-            )
-        )
+    stmt = apply_filters(
+        stmt,
+        filters,
+        Case.case_no,
+        Parcel.parcel_code,
+        Parcel.holder,
+        Parcel.project_name,
+    )
     return stmt.order_by(Case.case_no)
 
 
@@ -183,7 +157,7 @@ def _zones_select(filters: ParcelFilter) -> Select[Any]:
         wkb_of(Zone.geom),
     ).outerjoin(parent, parent.id == Zone.parent_id)
     if filters.bbox is not None:
-        stmt = stmt.where(func.ST_Intersects(Zone.geom, _envelope(filters.bbox)))
+        stmt = stmt.where(func.ST_Intersects(Zone.geom, envelope(filters.bbox)))
     return stmt.order_by(Zone.id)
 
 
@@ -290,8 +264,8 @@ def get_collection(collection_id: str) -> Collection:
 def collection_extent(session: Session, collection_id: str) -> Bbox | None:
     """The bounding box (minlon, minlat, maxlon, maxlat) of a collection; None when empty."""
     geometry = get_collection(collection_id).geometry().subquery()
-    envelope = func.ST_Envelope(func.ST_Collect(func.ST_Envelope(geometry.c.geom)))
-    wkb = session.scalar(select(func.ST_AsBinary(envelope)))
+    bounds = func.ST_Envelope(func.ST_Collect(func.ST_Envelope(geometry.c.geom)))
+    wkb = session.scalar(select(func.ST_AsBinary(bounds)))
     if wkb is None:
         return None
     minx, miny, maxx, maxy = shapely.from_wkb(bytes(wkb)).bounds

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 from sqlalchemy import Select, and_, func, not_, or_, select
@@ -70,41 +71,49 @@ def parcels_query(filters: ParcelFilter) -> Select[tuple]:
         .outerjoin(current, current.c.parcel_id == Parcel.id)
         .outerjoin(Case, Case.id == current.c.case_id)
     )
-    for column, values in (
-        (Case.status, filters.status),
-        (Zone.code, filters.zone),
-        (Case.category, filters.category),
-        (Case.route, filters.route),
-        (Case.cause, filters.cause),
-    ):
-        if values:
-            stmt = stmt.where(column.in_(values))
-    if filters.codes:
-        stmt = stmt.where(Parcel.parcel_code.in_(filters.codes))
-    if filters.overdue is not None:
-        late = and_(Case.status.in_(OPEN_STATUSES), Case.deadline < dt.date.today())
-        stmt = stmt.where(late if filters.overdue else or_(Case.id.is_(None), not_(late)))
-    if filters.in_ledger is not None:
-        stmt = stmt.where(Case.id.is_not(None) if filters.in_ledger else Case.id.is_(None))
-    if filters.bbox is not None:
-        stmt = stmt.where(func.ST_Intersects(Parcel.geom, _envelope(filters.bbox)))
-    if filters.text:
-        pattern = f"%{filters.text.strip()}%"
-        stmt = stmt.where(
-            or_(
-                Parcel.parcel_code.ilike(pattern),
-                Parcel.holder.ilike(pattern),
-                Parcel.project_name.ilike(pattern),
-            )
-        )
+    stmt = apply_filters(stmt, filters, Parcel.parcel_code, Parcel.holder, Parcel.project_name)
     stmt = stmt.order_by(Parcel.parcel_code).offset(filters.offset)
     if filters.limit is not None:
         stmt = stmt.limit(filters.limit)
     return stmt
 
 
-def _envelope(bbox: tuple[float, float, float, float]) -> Envelope:
+def envelope(bbox: tuple[float, float, float, float]) -> Envelope:
+    """A lon/lat rectangle in CGCS2000, on either backend."""
     return Envelope(*bbox, CGCS2000_EPSG)
+
+
+def late_cases() -> Any:
+    """Cases still open past their own deadline."""
+    return and_(Case.status.in_(OPEN_STATUSES), Case.deadline < dt.date.today())
+
+
+def apply_filters(stmt: Select[Any], filters: ParcelFilter, *text_columns: Any) -> Select[Any]:
+    """Narrow a select over parcels joined to zones and cases by ``filters`` (not paging).
+
+    ``text_columns`` are searched for ``filters.text``.
+    """
+    for column, values in (
+        (Case.status, filters.status),
+        (Zone.code, filters.zone),
+        (Case.category, filters.category),
+        (Case.route, filters.route),
+        (Case.cause, filters.cause),
+        (Parcel.parcel_code, filters.codes),
+    ):
+        if values:
+            stmt = stmt.where(column.in_(values))
+    if filters.overdue is not None:
+        late = late_cases()
+        stmt = stmt.where(late if filters.overdue else or_(Case.id.is_(None), not_(late)))
+    if filters.in_ledger is not None:
+        stmt = stmt.where(Case.id.is_not(None) if filters.in_ledger else Case.id.is_(None))
+    if filters.bbox is not None:
+        stmt = stmt.where(func.ST_Intersects(Parcel.geom, envelope(filters.bbox)))
+    if filters.text:
+        pattern = f"%{filters.text.strip()}%"
+        stmt = stmt.where(or_(*(column.ilike(pattern) for column in text_columns)))
+    return stmt
 
 
 def parcels_frame(session: Session, filters: ParcelFilter | None = None) -> gpd.GeoDataFrame:
