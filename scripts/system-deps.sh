@@ -133,6 +133,12 @@ postgis_present() {
         pkg_installed "postgresql-$1-postgis-3"
 }
 
+# The export tests open the ledger workbook with LibreOffice Calc (headless).
+libreoffice_calc_present() {
+    pkg_installed libreoffice-calc-nogui || pkg_installed libreoffice-calc ||
+        command -v soffice >/dev/null 2>&1
+}
+
 # Fills the global array `missing` with the packages that are not installed.
 collect_missing() {
     missing=()
@@ -145,6 +151,7 @@ collect_missing() {
         postgis_present "$major" || missing+=("postgresql-$major-postgis-3")
         chromium_present || missing+=(chromium)
         cjk_font_present || missing+=(fonts-noto-cjk)
+        libreoffice_calc_present || missing+=(libreoffice-calc-nogui)
     fi
 }
 

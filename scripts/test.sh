@@ -245,6 +245,10 @@ ensure_postgis() {
         "Install PostGIS for that server (Debian/Ubuntu: postgresql-<major>-postgis-3)."
 }
 
+# --- system packages the tests use (PostGIS, Chromium, CJK fonts, LibreOffice) --
+
+bash scripts/system-deps.sh --test
+
 # --- choose the PostGIS server ------------------------------------------------
 
 if [[ "${LANDGIS_TEST_POSTGIS_THROWAWAY:-0}" == 1 ]]; then

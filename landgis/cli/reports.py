@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,7 +18,9 @@ from landgis.cli.common import (
     print_json,
     unit_of_work,
 )
+from landgis.io.exports import export_ledger
 from landgis.ledger import LEDGER_COLUMNS, ledger_rows
+from landgis.parcels import ParcelFilter
 from landgis.stats import headline_figures
 from landgis.vocab import CASE_STATUSES
 
@@ -88,3 +91,51 @@ def warnings(
         amount = f" 金额 {w.amount_yuan:,.2f} 元" if w.amount_yuan else ""
         typer.echo(f"[{w.severity}] {w.message}{amount}\n        依据:{w.article}")
     typer.echo(f"共 {len(found)} 条提醒 ({len(found)} warnings)")
+
+
+def export(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="xlsx, csv, geojson, gpkg, shp.zip, kml.")
+    ] = "xlsx",
+    as_of: Annotated[Date, date_option("--as-of", help="The ledger on this date.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="File to write (default: 台账_<county>_<date>.<ext>)."),
+    ] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="处置状态, repeatable.")
+    ] = None,
+    zone: Annotated[list[str] | None, typer.Option("--zone", help="片区编号, repeatable.")] = None,
+    period_from: Annotated[
+        Date, date_option("--period-from", help="xlsx: start of the revitalized period.")
+    ] = None,
+    epsg: Annotated[
+        str | None, typer.Option("--epsg", help="gpkg/shp.zip: 4490, 4534-4554 or auto.")
+    ] = None,
+    encoding: Annotated[str | None, typer.Option(help="shp.zip: utf-8 or gbk.")] = None,
+    field_names: Annotated[
+        str | None, typer.Option("--field-names", help="shp.zip: short or chinese.")
+    ] = None,
+    scope: Annotated[str | None, typer.Option(help="GIS formats: ledger or parcels.")] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Export the ledger (台账): workbook, CSV or GIS file."""
+    filters = ParcelFilter(status=tuple(status or ()), zone=tuple(zone or ()))
+    with unit_of_work(database_url) as (session, settings):
+        result = export_ledger(
+            session,
+            fmt,
+            as_of=day(as_of),
+            filters=filters,
+            out=out,
+            county=settings.county_name,
+            period_from=day(period_from),
+            epsg=epsg,
+            encoding=encoding,
+            field_names=field_names,
+            scope=scope,
+        )
+    path = out or Path(result.filename)
+    if out is None:
+        path.write_bytes(result.content)
+    typer.echo(f"已导出 exported {result.rows} 宗 → {path}")

@@ -1,0 +1,98 @@
+"""Ledger downloads over HTTP and from the command line, read back by openpyxl and GDAL."""
+
+from __future__ import annotations
+
+import io
+import urllib.parse
+import zipfile
+
+import openpyxl
+import pyogrio
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from api.main import create_app
+from landgis.cli import app as cli
+from landgis.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def client(demo_engine):
+    url = demo_engine.url.render_as_string(hide_password=False)
+    with TestClient(create_app(Settings(database_url=url))) as test_client:
+        test_client.database_url = url
+        yield test_client
+
+
+def _case_numbers(workbook) -> list[str]:
+    sheet = workbook.worksheets[0]
+    headers = [cell.value for cell in sheet[2]]
+    column = headers.index("台账编号")
+    return [row[column] for row in sheet.iter_rows(min_row=3, values_only=True) if row[column]]
+
+
+def test_the_workbook_downloads_with_its_name_and_rows(client):
+    response = client.get("/api/exports/ledger.xlsx", params={"as_of": "2023-08-31"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    disposition = response.headers["content-disposition"]
+    assert "attachment" in disposition
+    assert urllib.parse.quote("台账_青溪县_2023-08-31.xlsx") in disposition
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert len(_case_numbers(workbook)) == 13
+    assert workbook.sheetnames[:3] == ["台账", "核心数据", "处置记录"]
+
+
+def test_filters_narrow_every_format(client, tmp_path):
+    disposing = client.get(
+        "/api/exports/ledger.xlsx", params={"as_of": "2023-08-31", "status": "disposing"}
+    )
+    numbers = _case_numbers(openpyxl.load_workbook(io.BytesIO(disposing.content)))
+    assert 0 < len(numbers) < 13
+    csv = client.get("/api/exports/ledger.csv", params={"status": "disposing"})
+    assert csv.content.startswith(b"\xef\xbb\xbf")
+    shapefile = client.get("/api/exports/ledger.shp.zip", params={"encoding": "gbk"})
+    names = zipfile.ZipFile(io.BytesIO(shapefile.content)).namelist()
+    assert any(n.endswith(".cpg") for n in names) and any(n.endswith(".prj") for n in names)
+    package = client.get("/api/exports/ledger.gpkg", params={"epsg": "4544"})
+    (tmp_path / "ledger.gpkg").write_bytes(package.content)
+    info = pyogrio.read_info(tmp_path / "ledger.gpkg")
+    assert info["crs"] == "EPSG:4544"
+    assert info["features"] == len(client.get("/api/cases").json()["items"])
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/exports/ledger.docx", {}),
+        ("/api/exports/ledger.gpkg", {"epsg": "3857"}),
+        ("/api/exports/ledger.shp.zip", {"encoding": "latin-1"}),
+    ],
+)
+def test_bad_formats_and_options_are_422(client, path, params):
+    response = client.get(path, params=params)
+    assert response.status_code == 422
+    assert response.json()["message"]
+
+
+def test_cli_export_writes_the_file(client, tmp_path):
+    out = tmp_path / "ledger.xlsx"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "export",
+            "--as-of",
+            "2023-08-31",
+            "--out",
+            str(out),
+            "--database-url",
+            client.database_url,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert len(_case_numbers(openpyxl.load_workbook(out))) == 13
+    bad = CliRunner().invoke(cli, ["export", "-f", "pdf", "--database-url", client.database_url])
+    assert bad.exit_code == 2
