@@ -11,7 +11,18 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from api.errors import install_error_handlers
-from api.routers import cases, exports, health, maps, ogc, pages, parcels, session, stats
+from api.routers import (
+    cases,
+    exports,
+    health,
+    imports,
+    maps,
+    ogc,
+    pages,
+    parcels,
+    session,
+    stats,
+)
 from landgis.assets import VENDOR_PACKAGES, VENDOR_URL
 from landgis.db.engine import make_engine
 from landgis.settings import Settings, get_settings
@@ -42,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.secure_cookies,
     )
     install_error_handlers(app)
-    for module in (health, session, stats, parcels, cases, exports, maps, ogc, pages):
+    for module in (health, session, stats, parcels, cases, exports, imports, maps, ogc, pages):
         app.include_router(module.router)
     for name, directory in VENDOR_PACKAGES.items():
         app.mount(f"{VENDOR_URL}/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")

@@ -297,6 +297,11 @@ def _record(
     return case
 
 
+def require_version(session: Session, case_no: str, version: int) -> Case:
+    """The case, locked for a change, if it is still at ``version``; StaleVersion if not."""
+    return _load_for_change(session, case_no, version, allow_read_only=True)
+
+
 def next_case_no(session: Session, prefix: str, year: int) -> str:
     """The next free case number ``PREFIX-YEAR-NNN``."""
     stem = f"{prefix}-{year}-"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import getpass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from landgis.alerts import ledger_warnings
+from landgis.cases import Actor
 from landgis.cli.common import (
     DatabaseOption,
     Date,
@@ -19,10 +21,12 @@ from landgis.cli.common import (
     unit_of_work,
 )
 from landgis.io.exports import export_ledger
+from landgis.io.ledger_import import import_ledger_workbook
 from landgis.ledger import LEDGER_COLUMNS, ledger_rows
 from landgis.parcels import ParcelFilter
 from landgis.stats import headline_figures
 from landgis.vocab import CASE_STATUSES
+from landgis.workflow import Workflow
 
 
 def stats(
@@ -139,3 +143,30 @@ def export(
     if out is None:
         path.write_bytes(result.content)
     typer.echo(f"已导出 exported {result.rows} 宗 → {path}")
+
+
+def import_ledger(
+    file: Annotated[Path, typer.Argument(help="The edited ledger workbook (.xlsx).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; write nothing.")] = False,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="Who made the edits (default: login name).")
+    ] = None,
+    as_json: JsonOption = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Apply an edited ledger workbook: changed rows go through the workflow, all or none."""
+    with unit_of_work(database_url) as (session, settings):
+        report = import_ledger_workbook(
+            session,
+            file,
+            actor=Actor(actor or getpass.getuser(), role="admin"),
+            dry_run=dry_run,
+            workflow=Workflow(evidence=settings.evidence),
+        )
+    if as_json:
+        print_json(report.to_dict())
+        return
+    verb = "将修改 would change" if dry_run else "已修改 changed"
+    typer.echo(f"{verb} {len(report.changed)} 宗 of {report.rows} rows")
+    for case_no, changes in report.changed.items():
+        typer.echo(f"  {case_no}: {', '.join(changes)}")

@@ -1,0 +1,310 @@
+"""Import an edited ledger workbook back: each changed row goes through the workflow.
+
+A clerk exports the ledger (:mod:`landgis.io.ledger_xlsx`), edits it in a spreadsheet
+program (status, dates, revitalized area, document numbers …) and imports it. Rows are
+matched by 台账编号; the 版本 column is the version the clerk saw, checked like the API's.
+Each changed case gets the use cases' events (edit, revitalization, status change,
+close-out), with the same errors as the API. All rows or none: one error anywhere and
+nothing is written; a dry run reports what would change and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zipfile import BadZipFile
+from typing import Any
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+from sqlalchemy.orm import Session
+
+from landgis import cases, vocab
+from landgis.errors import Conflict, InvalidInput, LandGISError, NotFound
+from landgis.ledger import LEDGER_COLUMNS
+from landgis.units import m2_to_mu, mu_to_m2
+from landgis.workflow import Workflow
+
+CASE_NO_HEADER, VERSION_HEADER = "台账编号", "版本"
+HEADERS = dict(LEDGER_COLUMNS)
+# Workbook column key -> (case field, kind); kinds: text, date, mu (亩 → m²), m2, or a
+# vocabulary of Chinese labels.
+EDITABLE: dict[str, tuple[str, Any]] = {
+    "category": ("category", vocab.CATEGORIES),
+    "cause": ("cause", vocab.CAUSES),
+    "idle_area_mu": ("idle_area_m2", "mu"),
+    "idle_building_area_m2": ("idle_building_area_m2", "m2"),
+    "identified_on": ("identified_on", "date"),
+    "determination_no": ("determination_no", "text"),
+    "route": ("route", vocab.ROUTES),
+    "plan_no": ("plan_no", "text"),
+    "responsible_unit": ("responsible_unit", "text"),
+    "deadline": ("deadline", "date"),
+    "status": ("status", vocab.CASE_STATUSES),
+    "revitalized_area_mu": ("revitalized_area_m2", "mu"),
+    "revitalized_building_area_m2": ("revitalized_building_area_m2", "m2"),
+    "revitalized_on": ("revitalized_on", "date"),
+    "new_holder": ("new_holder", "text"),
+    "closed_on": ("closed_on", "date"),
+    "remarks": ("remarks", "text"),
+}
+REVITALIZATION_FIELDS = ("new_holder", "remarks")
+MANAGED = ("status", "revitalized_area_m2", "revitalized_building_area_m2", "revitalized_on")
+MANAGED += ("closed_on",)
+
+
+@dataclass
+class LedgerImportReport:
+    """What importing an edited ledger workbook did (or, in a dry run, would do)."""
+
+    rows: int = 0
+    changed: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    dry_run: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "cases_changed": len(self.changed),
+            "changes": [{"case_no": k, "changes": v} for k, v in self.changed.items()],
+            "dry_run": self.dry_run,
+        }
+
+
+def _problem(row: int, case_no: str | None, error: LandGISError) -> dict[str, Any]:
+    return {
+        "row": row,
+        "case_no": case_no,
+        "kind": type(error).__name__,
+        "problem": error.message,
+        "problem_en": error.message_en,
+    }
+
+
+def _header_row(sheet: Any) -> tuple[int, dict[str, int]]:
+    for number, values in enumerate(sheet.iter_rows(max_row=10, values_only=True), start=1):
+        labels = {str(v).strip(): i for i, v in enumerate(values) if v is not None}
+        if CASE_NO_HEADER in labels and VERSION_HEADER in labels:
+            return number, labels
+    raise InvalidInput(
+        "工作簿中找不到“台账编号”和“版本”两列:请导入从本系统导出的台账工作簿。",
+        "The workbook has no 台账编号 and 版本 columns; import a ledger exported by landgis.",
+    )
+
+
+def _parse(kind: Any, value: Any, header: str) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if kind == "text":
+        return str(value).strip()
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip()[:10])
+        except ValueError as exc:
+            raise InvalidInput(
+                f"“{header}”应为日期(如 2023-08-31),收到 {value!r}。",
+                f"{header} must be a date such as 2023-08-31, got {value!r}.",
+            ) from exc
+    if kind in ("mu", "m2"):
+        try:
+            number = float(value)
+        except (TypeError, ValueError) as exc:
+            raise InvalidInput(
+                f"“{header}”应为数字,收到 {value!r}。", f"{header} must be a number: {value!r}."
+            ) from exc
+        return round(number, 2)
+    labels = {label: code for code, label in kind.items()}
+    text = str(value).strip()
+    if text in labels or text in kind:
+        return labels.get(text, text)
+    raise InvalidInput(
+        f"“{header}”的值“{text}”不在可选值内:{'、'.join(kind.values())}。",
+        f"{header}: {text!r} is not one of {', '.join(kind)}.",
+    )
+
+
+def _version(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(
+            f"“版本”应为整数,收到 {value!r};请勿修改该列。",
+            f"版本 must be an integer, got {value!r}; leave that column as exported.",
+        ) from exc
+
+
+def _shown(kind: Any, value: Any) -> Any:
+    """A stored value as the workbook shows it (areas rounded to 0.01)."""
+    if value is None:
+        return None
+    if kind == "mu":
+        return round(m2_to_mu(value), 2)
+    if kind == "m2":
+        return round(value, 2)
+    return value
+
+
+def _edits(case: cases.Case, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The case fields whose workbook value differs from what is stored (as shown)."""
+    changed: dict[str, Any] = {}
+    for key, value in values.items():
+        name, kind = EDITABLE[key]
+        if value != _shown(kind, getattr(case, name)):
+            changed[name] = mu_to_m2(value) if kind == "mu" and value is not None else value
+    return changed
+
+
+def _apply(
+    session: Session,
+    case_no: str,
+    version: int,
+    edits: dict[str, Any],
+    actor: cases.Actor,
+    workflow: Workflow,
+) -> None:
+    """Carry out one row's edits through the use cases, each naming the version it saw."""
+    case = cases.get_case(session, case_no)
+    if case.version != version:
+        cases.edit_case(  # raises StaleVersion with the newer values
+            session,
+            case_no,
+            version=version,
+            actor=actor,
+            occurred_on=dt.date.today(),
+            fields={"remarks": case.remarks},
+        )
+    today = dt.date.today()
+    target = edits.pop("status", None)
+    plain = {k: v for k, v in edits.items() if k not in MANAGED}
+    added = (edits.get("revitalized_area_m2") or case.revitalized_area_m2) - (
+        case.revitalized_area_m2 or 0.0
+    )
+    added_building = (
+        edits.get("revitalized_building_area_m2", case.revitalized_building_area_m2) or 0.0
+    ) - (case.revitalized_building_area_m2 or 0.0)
+    if added < -1e-6 or added_building < -1e-6:
+        raise InvalidInput(
+            f"{case_no}:盘活面积只能增加;更正已登记的盘活面积请联系管理员。",
+            f"{case_no}: revitalized areas only grow; ask an administrator to correct them.",
+        )
+    if added > 1e-6 or added_building > 1e-6:
+        complete = target in ("revitalized", "closed") and case.status == "disposing"
+        extra = {k: plain.pop(k) for k in REVITALIZATION_FIELDS if k in plain}
+        case = cases.record_revitalization(
+            session,
+            case_no,
+            version=case.version,
+            actor=actor,
+            occurred_on=edits.get("revitalized_on") or today,
+            area_m2=max(added, 0.0),
+            building_area_m2=max(added_building, 0.0),
+            fields=extra,
+            complete=complete,
+            note="台账工作簿导入",
+            workflow=workflow,
+        )
+    if target is not None and target != case.status:
+        day = edits.get("closed_on") if target == "closed" else None
+        case = cases.change_status(
+            session,
+            case_no,
+            target,
+            version=case.version,
+            actor=actor,
+            occurred_on=day or today,
+            fields=plain,
+            note="台账工作簿导入",
+            workflow=workflow,
+        )
+        plain = {}
+    if plain:
+        cases.edit_case(
+            session,
+            case_no,
+            version=case.version,
+            actor=actor,
+            occurred_on=today,
+            fields=plain,
+            note="台账工作簿导入",
+        )
+
+
+def import_ledger_workbook(
+    session: Session,
+    path: Path,
+    *,
+    actor: cases.Actor,
+    dry_run: bool = False,
+    workflow: Workflow | None = None,
+) -> LedgerImportReport:
+    """Apply the edits of a ledger workbook to the cases, all or nothing."""
+    workflow = workflow or Workflow()
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise InvalidInput(
+            "无法读取该 Excel 文件,请确认是 .xlsx 工作簿。",
+            "Cannot read this file as an .xlsx workbook.",
+            detail=str(exc),
+        ) from exc
+    sheet = book.worksheets[0]
+    header_row, labels = _header_row(sheet)
+    columns = {key: labels[HEADERS[key]] for key in EDITABLE if HEADERS[key] in labels}
+    report = LedgerImportReport(dry_run=dry_run)
+    problems: list[dict[str, Any]] = []
+    with session.begin_nested() as whole:
+        for number, row in enumerate(
+            sheet.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1
+        ):
+            case_no = row[labels[CASE_NO_HEADER]] if len(row) > labels[CASE_NO_HEADER] else None
+            if case_no is None or not str(case_no).strip():
+                continue  # subtotal, total and note rows carry no case number
+            case_no = str(case_no).strip()
+            report.rows += 1
+            try:
+                with session.begin_nested():
+                    version = _version(row[labels[VERSION_HEADER]])
+                    values = {
+                        key: _parse(EDITABLE[key][1], row[index], HEADERS[key])
+                        for key, index in columns.items()
+                    }
+                    edits = _edits(cases.get_case(session, case_no), values)
+                    if edits:
+                        before = cases.case_values(cases.get_case(session, case_no))
+                        _apply(session, case_no, version, dict(edits), actor, workflow)
+                        after = cases.case_values(cases.get_case(session, case_no))
+                        report.changed[case_no] = {
+                            k: [before[k], after[k]] for k in after if before.get(k) != after[k]
+                        }
+            except (TypeError, ValueError) as exc:
+                problems.append(
+                    _problem(
+                        number,
+                        case_no,
+                        InvalidInput("“版本”应为整数。", "版本 must be an integer."),
+                    )
+                )
+                del exc
+            except LandGISError as error:
+                problems.append(_problem(number, case_no, error))
+        if problems or dry_run:
+            whole.rollback()
+    book.close()
+    if problems:
+        stale = any(
+            p["kind"] in ("StaleVersion", "ReadOnly", "ForbiddenTransition") for p in problems
+        )
+        error_class = Conflict if stale else InvalidInput
+        if all(p["kind"] == "NotFound" for p in problems):
+            error_class = NotFound
+        raise error_class(
+            f"台账工作簿中有 {len(problems)} 行无法导入,未作任何修改。",
+            f"{len(problems)} rows of the workbook cannot be imported; nothing was changed.",
+            problems=problems,
+        )
+    return report
