@@ -23,6 +23,8 @@ from landgis.errors import (
     NotFound,
     PermissionDenied,
     PreconditionRequired,
+    TooLarge,
+    UnsupportedFileType,
 )
 
 log = logging.getLogger("landgis.api")
@@ -37,6 +39,8 @@ STATUS_CODES: dict[type[LandGISError], int] = {
     Conflict: 409,
     PreconditionRequired: 428,
     CRSError: 422,
+    TooLarge: 413,
+    UnsupportedFileType: 415,
     InvalidInput: 422,
     ConfigurationError: 503,
 }

@@ -96,3 +96,11 @@ class AuthenticationRequired(LandGISError):
 
 class PreconditionRequired(LandGISError):
     """A change must name the version it was based on."""
+
+
+class TooLarge(InvalidInput):
+    """An upload or archive larger than the limits allow."""
+
+
+class UnsupportedFileType(InvalidInput):
+    """A file of a kind landgis does not read."""

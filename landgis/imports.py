@@ -1,31 +1,63 @@
-"""Import parcels from a file: validate everything first, then write in one transaction."""
+"""Import parcels from a file: check everything first, then write in one transaction.
+
+:func:`import_parcels` is the entry point of the CLI and the API. It reads the file
+(:mod:`landgis.io.readers`: format, encoding, CRS guard, fields, geometry repair, row
+checks), adds the checks that need the database (codes that exist, overlaps with stored
+parcels, GCJ-02 offsets, idle areas of open cases) and, when no problem is an error,
+writes: ``insert`` adds new parcels (an existing code is an error), ``upsert`` also
+updates existing parcels by code and records the change on the parcel's newest ledger
+case as a ``parcel_update`` event.
+
+Refusals raise :class:`ImportRefused` (an :class:`InvalidInput`; a :class:`CRSError` when
+the coordinates are the problem) carrying the full :class:`ImportReport`, so the API can
+answer 422 with the report and the CLI print it; nothing is written then. Warnings never
+stop an import.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import shapely
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from landgis.db.coerce import column_values, is_missing
-from landgis.db.models import Parcel
+from landgis.db.models import Case, CaseEvent, Parcel
 from landgis.db.repository import (
     existing_values,
     geometry_value,
     insert_returning_ids,
+    read_frame,
+    wkb_of,
     zones_frame,
 )
-from landgis.errors import Conflict, InvalidInput
-from landgis.geo import parcel_areas, to_multipolygon
-from landgis.io.fields import SUPPLY_METHOD_LABELS, map_columns
-from landgis.io.readers import read_parcel_file
+from landgis.errors import Conflict, CRSError, InvalidInput, StaleVersion
+from landgis.geo import CGCS2000, parcel_areas, planar_areas_m2, to_multipolygon
+from landgis.io import crs_guard
+from landgis.io.fields import SUPPLY_METHOD_LABELS, supply_method_code
+from landgis.io.problems import (
+    COORDINATE_KINDS,
+    ERROR,
+    WARNING,
+    errors,
+    problem,
+    sort_problems,
+)
+from landgis.io.readers import AREA_MISMATCH_SHARE, ReadResult, read_parcels
+from landgis.io.validate import overlaps
 from landgis.units import m2_to_mu
+from landgis.workflow import READ_ONLY_STATUSES
 
 # Parcel columns a file can set; the rest are computed or managed by landgis.
 COMPUTED = {"id", "geom", "area_m2", "geodesic_area_m2", "gk_epsg", "zone_id", "extra"}
@@ -34,48 +66,200 @@ COMPUTED |= {"created_at", "updated_at"}
 ZONE_COLUMNS = {"zone_code", "zone_name"}
 
 
+class ImportMode(StrEnum):
+    """How an import treats parcel codes already stored: ``insert`` refuses them,
+    ``upsert`` updates those parcels."""
+
+    insert = "insert"
+    upsert = "upsert"
+
+
+MODES = tuple(m.value for m in ImportMode)
+# Geometries differing by less than this (m², symmetric difference) are the same.
+GEOMETRY_TOLERANCE_M2 = 0.01
+AREA_TOLERANCE_M2 = 1e-6
+# Stored parcels within this margin (degrees, ~1 km) of the file are compared with it.
+_NEAR_DEG = 0.01
+_SETTABLE = tuple(c.key for c in Parcel.__table__.columns if c.key not in COMPUTED)
+
+
 @dataclass
 class ImportReport:
-    """What an import did (or, in a dry run, would do)."""
+    """What an import did or, in a dry run, would do.
+
+    ``parcels`` counts the rows accepted (no error of their own) and ``area_m2`` their
+    computed area; ``inserted``/``updated``/``unchanged`` count what was written (in a dry
+    run: what would be) and are 0 when the import is refused (``accepted`` False).
+    ``problems`` lists every problem (row, parcel_code, kind, severity, message,
+    message_en); ``updates`` the changes made to existing parcels.
+    """
 
     source: str
-    features: int
-    inserted: int
-    area_mu: float
+    mode: str = "insert"
     dry_run: bool = False
+    accepted: bool = False
+    format: str | None = None
+    layer: str | None = None
+    encoding: str | None = None
+    crs: str | None = None
+    features: int = 0
+    parcels: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    area_m2: float = 0.0
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
     parcel_codes: list[str] = field(default_factory=list)
 
+    @property
+    def area_mu(self) -> float:
+        """The accepted parcels' computed area in 亩."""
+        return m2_to_mu(self.area_m2)
+
+    @property
+    def errors(self) -> int:
+        """How many problems are errors."""
+        return sum(1 for p in self.problems if p["severity"] == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        """How many problems are warnings."""
+        return sum(1 for p in self.problems if p["severity"] == WARNING)
+
+    def text_lines(self, limit: int = 50) -> list[str]:
+        """The report for a terminal: a summary, then up to ``limit`` problems."""
+        if not self.accepted:
+            head = (
+                f"错误:导入被拒绝,未写入任何宗地 import refused, nothing written "
+                f"({self.errors} errors, {self.warnings} warnings)"
+            )
+        elif self.dry_run:
+            head = (
+                f"检查通过(未写入) checked, nothing written: {self.parcels} parcels, "
+                f"{self.area_mu:.2f} 亩; would insert {self.inserted}, update {self.updated}, "
+                f"leave {self.unchanged} unchanged"
+            )
+        else:
+            head = (
+                f"已导入 imported: {self.parcels} parcels, {self.area_mu:.2f} 亩; inserted "
+                f"{self.inserted}, updated {self.updated}, unchanged {self.unchanged}"
+            )
+        lines = [head]
+        details = [d for d in (self.format, self.layer, self.crs, self.encoding) if d]
+        if details:
+            lines.append("  " + " · ".join(str(d) for d in details))
+        for item in self.problems[:limit]:
+            where = f"第 {item['row']} 行 " if item["row"] else ""
+            subject = f"{item['parcel_code']}: " if item["parcel_code"] else ""
+            level = "错误 error" if item["severity"] == ERROR else "警告 warning"
+            lines.append(
+                f"  [{level}] {where}{subject}{item['message']} ({item['message_en']}) "
+                f"[{item['kind']}]"
+            )
+        if len(self.problems) > limit:
+            lines.append(
+                f"  … 另有 {len(self.problems) - limit} 处问题 ({len(self.problems) - limit} more)"
+            )
+        return lines
+
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
         return {
             "source": self.source,
-            "features": self.features,
-            "inserted": self.inserted,
-            "area_mu": round(self.area_mu, 2),
+            "mode": self.mode,
             "dry_run": self.dry_run,
+            "accepted": self.accepted,
+            "format": self.format,
+            "layer": self.layer,
+            "encoding": self.encoding,
+            "crs": self.crs,
+            "features": self.features,
+            "parcels": self.parcels,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "area_m2": round(self.area_m2, 2),
+            "area_mu": round(self.area_mu, 2),
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "problems": [
+                {
+                    k: p[k]
+                    for k in ("row", "parcel_code", "kind", "severity", "message", "message_en")
+                }
+                for p in self.problems
+            ],
+            "updates": self.updates,
+            "parcel_codes": self.parcel_codes,
         }
 
 
-def _problem(row: int, code: Any, message: str, message_en: str) -> dict[str, Any]:
-    return {"row": row, "parcel_code": code, "problem": message, "problem_en": message_en}
+class ImportRefused(InvalidInput):
+    """An import with error-severity problems: nothing was written; ``report`` says why."""
+
+    def __init__(self, report: ImportReport) -> None:
+        found = errors(report.problems)
+        if len(found) == 1:
+            first = found[0]
+            where = f"第 {first['row']} 行:" if first["row"] else ""
+            where_en = f"row {first['row']}: " if first["row"] else ""
+            message = f"{where}{first['message'].rstrip('。')}。未导入任何宗地。"
+            message_en = f"{where_en}{first['message_en'].rstrip('.')}. Nothing was imported."
+        else:
+            kinds = "、".join(sorted({p["kind"] for p in found}))
+            message = f"文件中有 {len(found)} 处错误({kinds}),未导入任何宗地。"
+            message_en = f"{len(found)} errors in the file ({kinds}); nothing was imported."
+        super().__init__(message, message_en, problems=report.problems)
+        self.report = report
+
+    def to_dict(self) -> dict[str, Any]:
+        body = super().to_dict()
+        body["problems"] = self.report.to_dict()["problems"]
+        body["report"] = self.report.to_dict()
+        return body
+
+
+class CoordinatesRefused(ImportRefused, CRSError):
+    """An import refused because of where its coordinates are (no CRS, swapped axes,
+    outside the county, GCJ-02 …)."""
+
+
+# ---- compatibility helpers (single parcels, the demo loader) ---------------------------
+
+
+def _problem(row: int, code: Any, kind: str, message: str, message_en: str) -> dict[str, Any]:
+    return problem(kind, message, message_en, row=row, parcel_code=code)
 
 
 def validate_parcels(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """Every problem that stops ``frame`` from being stored, row by row (1-based)."""
+    """Every problem that stops ``frame`` (EPSG:4490, landgis names) from being stored
+    as it is, row by row (1-based): missing or duplicate codes, empty, non-polygonal or
+    invalid geometries."""
     problems: list[dict[str, Any]] = []
     codes = frame["parcel_code"] if "parcel_code" in frame else [None] * len(frame)
     duplicated = Counter(str(c).strip() for c in codes if not is_missing(c))
     for row, (code, geom) in enumerate(zip(codes, frame.geometry, strict=True), start=1):
         if is_missing(code):
-            problems.append(_problem(row, None, "缺少宗地编号", "missing parcel code"))
+            problems.append(
+                _problem(row, None, "missing_code", "缺少宗地编号", "missing parcel code")
+            )
         elif duplicated[str(code).strip()] > 1:
-            problems.append(_problem(row, code, "宗地编号在文件中重复", "duplicate parcel code"))
+            problems.append(
+                _problem(
+                    row, code, "duplicate_code", "宗地编号在文件中重复", "duplicate parcel code"
+                )
+            )
         if geom is None or geom.is_empty:
-            problems.append(_problem(row, code, "图形为空", "empty or missing geometry"))
+            problems.append(
+                _problem(row, code, "empty_geometry", "图形为空", "empty or missing geometry")
+            )
         elif geom.geom_type not in ("Polygon", "MultiPolygon"):
             problems.append(
                 _problem(
                     row,
                     code,
+                    "not_polygon",
                     f"图形类型为 {geom.geom_type},不是面",
                     f"geometry is a {geom.geom_type}, not a polygon",
                 )
@@ -83,7 +267,13 @@ def validate_parcels(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
         elif not geom.is_valid:
             reason = shapely.is_valid_reason(geom)
             problems.append(
-                _problem(row, code, f"图形无效:{reason}", f"invalid geometry: {reason}")
+                _problem(
+                    row,
+                    code,
+                    "invalid_geometry",
+                    f"图形无效:{reason}",
+                    f"invalid geometry: {reason}",
+                )
             )
     return problems
 
@@ -99,10 +289,19 @@ def _containing_area(frame: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> list[i
     """The id of the park area containing each parcel's representative point."""
     if areas.empty:
         return [None] * len(frame)
-    points = gpd.GeoDataFrame(geometry=frame.geometry.representative_point(), crs=frame.crs)
+    present = crs_guard.present_mask(frame.geometry)
+    result: list[int | None] = [None] * len(frame)
+    if not present.any():
+        return result
+    points = gpd.GeoDataFrame(
+        geometry=frame.geometry[present].representative_point().reset_index(drop=True),
+        crs=frame.crs,
+    )
     located = gpd.sjoin(points, areas[["id", "geometry"]], predicate="within", how="left")
-    first = located[~located.index.duplicated()]["id"]
-    return [None if is_missing(v) else int(v) for v in first]
+    first = located[~located.index.duplicated()]["id"].sort_index()
+    for position, value in zip(np.flatnonzero(present), first, strict=True):
+        result[position] = None if is_missing(value) else int(value)
+    return result
 
 
 def _zone_ids(session: Session, frame: gpd.GeoDataFrame) -> list[int | None]:
@@ -120,12 +319,20 @@ def _zone_ids(session: Session, frame: gpd.GeoDataFrame) -> list[int | None]:
     ]
 
 
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
 def parcel_records(session: Session, frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """Insertable parcel rows: typed fields, areas, zone, geometry, extra attributes."""
     frame = frame.reset_index(drop=True)
     areas = parcel_areas(frame.geometry)
     zone_ids = _zone_ids(session, frame)
-    settable = {c.key for c in Parcel.__table__.columns} - COMPUTED
+    settable = set(_SETTABLE)
     extra_columns = set(frame.columns) - settable - ZONE_COLUMNS - {frame.geometry.name}
     attributes = frame.drop(columns=frame.geometry.name).to_dict("records")
     records = []
@@ -133,7 +340,8 @@ def parcel_records(session: Session, frame: gpd.GeoDataFrame) -> list[dict[str, 
         given = {k: v for k, v in item.items() if k in settable}
         values = column_values(Parcel, given, row=position + 1)
         method = values.get("supply_method")
-        values["supply_method"] = SUPPLY_METHOD_LABELS.get(method, method)
+        if method is not None:
+            values["supply_method"] = SUPPLY_METHOD_LABELS.get(method, method)
         extra = {c: _jsonable(item[c]) for c in sorted(extra_columns) if not is_missing(item[c])}
         values.update(
             area_m2=float(areas["area_m2"][position]),
@@ -145,14 +353,6 @@ def parcel_records(session: Session, frame: gpd.GeoDataFrame) -> list[dict[str, 
         )
         records.append(values)
     return records
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 def prepare_parcels(session: Session, frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
@@ -176,7 +376,7 @@ def prepare_parcels(session: Session, frame: gpd.GeoDataFrame) -> list[dict[str,
             f"{len(taken)} parcel codes already exist in the database (e.g. {listed}); "
             "nothing was imported.",
             problems=[
-                _problem(row, code, "宗地编号已存在", "parcel code already exists")
+                _problem(row, code, "exists", "宗地编号已存在", "parcel code already exists")
                 for row, code in enumerate(codes, start=1)
                 if code in taken
             ],
@@ -189,29 +389,432 @@ def store_parcels(session: Session, frame: gpd.GeoDataFrame) -> dict[str, int]:
     return insert_returning_ids(session, Parcel, "parcel_code", prepare_parcels(session, frame))
 
 
+# ---- checks against the database -------------------------------------------------------
+
+
+def county_geometry(session: Session) -> shapely.Geometry | None:
+    """The county boundary (union of county zones) in EPSG:4490, or None."""
+    counties = zones_frame(session, kinds=("county",))
+    if counties.empty:
+        return None
+    return shapely.union_all(np.asarray(counties.geometry.values, dtype=object))
+
+
+@dataclass
+class _Stored:
+    """Stored parcels the file touches: by code, and those near the file."""
+
+    by_code: gpd.GeoDataFrame
+    near: gpd.GeoDataFrame
+    zones: gpd.GeoSeries
+
+
+def _stored_parcels(session: Session, frame: gpd.GeoDataFrame) -> _Stored:
+    codes = sorted({str(c) for c in frame.get("parcel_code", []) if not is_missing(c)})
+    columns = (Parcel.id, Parcel.parcel_code, Parcel.area_m2, wkb_of(Parcel.geom))
+    by_code = []
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        by_code.append(read_frame(session, select(*columns).where(Parcel.parcel_code.in_(chunk))))
+    present = frame.geometry[crs_guard.present_mask(frame.geometry)]
+    if present.empty:
+        near = read_frame(session, select(*columns).where(Parcel.id < 0))
+    else:
+        minx, miny, maxx, maxy = present.total_bounds
+        from landgis.db.dialects import Envelope
+
+        envelope = Envelope(
+            minx - _NEAR_DEG, miny - _NEAR_DEG, maxx + _NEAR_DEG, maxy + _NEAR_DEG, 4490
+        )
+        near = read_frame(
+            session, select(*columns).where(func.ST_Intersects(Parcel.geom, envelope))
+        )
+    empty = read_frame(session, select(*columns).where(Parcel.id < 0))
+    stored = gpd.pd.concat([empty, *by_code], ignore_index=True) if by_code else empty
+    zones = zones_frame(session, kinds=("park", "area")).geometry
+    return _Stored(gpd.GeoDataFrame(stored, geometry="geometry", crs=CGCS2000), near, zones)
+
+
+def _exists_problems(frame: gpd.GeoDataFrame, stored: _Stored) -> list[dict[str, Any]]:
+    if "parcel_code" not in frame:
+        return []
+    taken = set(stored.by_code["parcel_code"])
+    return [
+        problem(
+            "exists",
+            "宗地编号已存在于数据库中(如需更新请使用 upsert 模式)",
+            "parcel code already exists in the database (use the upsert mode to update it)",
+            row=int(row),
+            parcel_code=code,
+        )
+        for row, code in zip(frame["row"], frame.get("parcel_code", []), strict=True)
+        if not is_missing(code) and code in taken
+    ]
+
+
+def _stored_overlap_problems(frame: gpd.GeoDataFrame, stored: _Stored) -> list[dict[str, Any]]:
+    near = stored.near
+    if near.empty:
+        return []
+    codes = list(frame.get("parcel_code", [None] * len(frame)))
+    problems = []
+    for found in overlaps(frame.geometry, near.geometry):
+        other = near["parcel_code"].iloc[found.j]
+        if other == codes[found.i]:
+            continue  # the same parcel, to be replaced
+        problems.append(
+            problem(
+                "overlap",
+                f"与库中宗地 {other} 重叠 {found.area_m2:.1f} ㎡(占较小宗地的 {found.share:.1%})",
+                f"overlaps the stored parcel {other} by {found.area_m2:.1f} m² "
+                f"({found.share:.1%} of the smaller parcel)",
+                row=int(frame["row"].iloc[found.i]),
+                parcel_code=codes[found.i],
+            )
+        )
+    return problems
+
+
+def _gcj02_problems(frame: gpd.GeoDataFrame, stored: _Stored) -> list[dict[str, Any]]:
+    present = frame[crs_guard.present_mask(frame.geometry)]
+    if present.empty:
+        return []
+    by_code = stored.by_code.set_index("parcel_code")
+    pairs = present.iloc[0:0]
+    if "parcel_code" in present:
+        pairs = present[present["parcel_code"].isin(by_code.index)]
+    matched = None
+    if not pairs.empty:
+        matched = (
+            pairs.geometry.reset_index(drop=True),
+            gpd.GeoSeries(list(by_code.loc[list(pairs["parcel_code"]), "geometry"]), crs=CGCS2000),
+        )
+    found = crs_guard.gcj02_problem(
+        present.geometry, matched=matched, reference=stored.near.geometry, zones=stored.zones
+    )
+    return [found] if found else []
+
+
+def _idle_areas(session: Session, parcel_ids: list[int]) -> dict[int, float]:
+    """The largest idle area of an open case of each parcel."""
+    if not parcel_ids:
+        return {}
+    stmt = (
+        select(Case.parcel_id, func.max(Case.idle_area_m2))
+        .where(Case.parcel_id.in_(parcel_ids), Case.status.not_in(READ_ONLY_STATUSES))
+        .group_by(Case.parcel_id)
+    )
+    return {pid: float(area) for pid, area in session.execute(stmt) if area is not None}
+
+
+def _idle_area_problems(
+    session: Session, frame: gpd.GeoDataFrame, stored: _Stored
+) -> list[dict[str, Any]]:
+    if "parcel_code" not in frame:
+        return []
+    ids = dict(zip(stored.by_code["parcel_code"], stored.by_code["id"], strict=True))
+    idle = _idle_areas(session, [int(i) for i in ids.values()])
+    problems = []
+    for row, code, area in zip(
+        frame["row"], frame.get("parcel_code", []), frame["area_m2"], strict=True
+    ):
+        pid = ids.get(code)
+        if pid is None or not np.isfinite(area) or int(pid) not in idle:
+            continue
+        largest = idle[int(pid)]
+        if largest > area + AREA_TOLERANCE_M2:
+            problems.append(
+                problem(
+                    "idle_area_exceeds",
+                    f"新图形面积 {area:.2f} ㎡ 小于台账中未销号条目的闲置面积 {largest:.2f} ㎡,"
+                    "请先修改台账条目的闲置面积",
+                    f"the new area {area:.2f} m² is below the idle area {largest:.2f} m² of "
+                    "an open ledger case; change the case first",
+                    row=int(row),
+                    parcel_code=code,
+                )
+            )
+    return problems
+
+
+# ---- writing ----------------------------------------------------------------------------
+
+
+def _field_json(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, float) and isinstance(new, float | int):
+        return math.isclose(old, float(new), rel_tol=1e-9, abs_tol=1e-9)
+    return old == new
+
+
+def _geometry_changed(old: shapely.Geometry, new: shapely.Geometry) -> bool:
+    if shapely.equals_exact(shapely.normalize(old), shapely.normalize(new), tolerance=1e-9):
+        return False
+    difference = shapely.symmetric_difference(old, new)
+    if difference.is_empty:
+        return False
+    return planar_areas_m2(gpd.GeoSeries([difference], crs=CGCS2000))[0] > GEOMETRY_TOLERANCE_M2
+
+
+def _outline(geom: shapely.Geometry) -> str:
+    """A short description of a geometry for the event history (kept small: events are
+    shown and exported in full)."""
+    centre = geom.centroid
+    vertices = shapely.get_num_coordinates(geom)
+    return f"centroid {centre.x:.6f},{centre.y:.6f}; {vertices} vertices"
+
+
+def _new_values(item: Mapping[str, Any]) -> dict[str, Any]:
+    values = {k: item[k] for k in _SETTABLE if k in item and k != "parcel_code"}
+    method = values.get("supply_method")
+    if isinstance(method, str):
+        values["supply_method"] = supply_method_code(method) or method
+    return values
+
+
+def _insert(session: Session, rows: gpd.GeoDataFrame, zone_ids: list[int | None]) -> dict[str, int]:
+    records = []
+    for (_, item), zone_id in zip(rows.iterrows(), zone_ids, strict=True):
+        values = {k: item[k] for k in _SETTABLE if k in item}
+        values = {k: (None if is_missing(v) else _field_json_free(v)) for k, v in values.items()}
+        values.update(
+            area_m2=float(item["area_m2"]),
+            geodesic_area_m2=float(item["geodesic_area_m2"]),
+            gk_epsg=int(item["gk_epsg"]),
+            zone_id=zone_id,
+            extra=item["extra"] or None,
+            geom=geometry_value(item.geometry),
+        )
+        records.append(values)
+    return insert_returning_ids(session, Parcel, "parcel_code", records)
+
+
+def _field_json_free(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _newest_cases(session: Session, parcel_ids: list[int]) -> dict[int, Case]:
+    if not parcel_ids:
+        return {}
+    newest = (
+        select(func.max(Case.id))
+        .where(Case.parcel_id.in_(parcel_ids))
+        .group_by(Case.parcel_id)
+        .scalar_subquery()
+    )
+    cases = session.scalars(select(Case).where(Case.id.in_(newest)))
+    return {case.parcel_id: case for case in cases}
+
+
+def _update(
+    session: Session,
+    rows: gpd.GeoDataFrame,
+    zone_ids: list[int | None],
+    fields: list[str],
+    *,
+    actor: str,
+    source: str,
+) -> tuple[int, int, list[dict[str, Any]]]:
+    """Apply the file's values to existing parcels; (updated, unchanged, updates)."""
+    codes = list(rows["parcel_code"])
+    parcels = {
+        p.parcel_code: p
+        for p in session.scalars(select(Parcel).where(Parcel.parcel_code.in_(codes)))
+    }
+    stored_geoms = read_frame(
+        session,
+        select(Parcel.parcel_code, wkb_of(Parcel.geom)).where(Parcel.parcel_code.in_(codes)),
+    )
+    old_geoms = dict(zip(stored_geoms["parcel_code"], stored_geoms.geometry, strict=True))
+    cases = _newest_cases(session, [p.id for p in parcels.values()])
+    zone_given = bool(ZONE_COLUMNS & set(fields))
+    updated = unchanged = 0
+    updates: list[dict[str, Any]] = []
+    today = dt.date.today()
+    for (_, item), zone_id in zip(rows.iterrows(), zone_ids, strict=True):
+        parcel = parcels[item["parcel_code"]]
+        changes: dict[str, list[Any]] = {}
+        values: dict[str, Any] = {}
+        for name, new in _new_values(item).items():
+            if name not in fields or is_missing(new):
+                continue  # a blank cell keeps what is stored
+            new = _field_json_free(new)
+            old = getattr(parcel, name)
+            if not _same(old, new):
+                values[name] = new
+                changes[f"parcel.{name}"] = [_field_json(old), _field_json(new)]
+        geom = item.geometry
+        old_geom = old_geoms[parcel.parcel_code]
+        geometry_changed = _geometry_changed(old_geom, geom)
+        if geometry_changed:
+            values.update(
+                geom=geometry_value(geom),
+                area_m2=float(item["area_m2"]),
+                geodesic_area_m2=float(item["geodesic_area_m2"]),
+                gk_epsg=int(item["gk_epsg"]),
+            )
+            changes["parcel.area_m2"] = [parcel.area_m2, float(item["area_m2"])]
+            changes["parcel.geom"] = [_outline(old_geom), _outline(geom)]
+        if (zone_given or geometry_changed) and zone_id is not None and zone_id != parcel.zone_id:
+            values["zone_id"] = zone_id
+            changes["parcel.zone_id"] = [parcel.zone_id, zone_id]
+        new_extra = item["extra"] or {}
+        merged = {**(parcel.extra or {}), **new_extra}
+        if new_extra and merged != (parcel.extra or {}):
+            values["extra"] = merged
+            changes["parcel.extra"] = [parcel.extra, merged]
+        if not values:
+            unchanged += 1
+            continue
+        for name, value in values.items():
+            setattr(parcel, name, value)
+        case = cases.get(parcel.id)
+        update = {"row": int(item["row"]), "parcel_code": parcel.parcel_code}
+        update["changes"] = changes
+        update["geometry_changed"] = geometry_changed
+        if case is not None:
+            case.updated_at = func.current_timestamp()  # bumps the version with the event
+            session.add(
+                CaseEvent(
+                    case_id=case.id,
+                    occurred_on=today,
+                    actor=actor,
+                    action="parcel_update",
+                    status_before=case.status,
+                    status_after=case.status,
+                    changes=changes,
+                    note=f"宗地数据由文件 {source} 导入更新"
+                    f" (parcel updated by an import of {source})",
+                )
+            )
+            update["case_no"] = case.case_no
+        updates.append(update)
+        updated += 1
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise StaleVersion(
+            "台账条目刚被他人修改,请重新导入。",
+            "A ledger case was just changed by someone else; import again.",
+        ) from exc
+    return updated, unchanged, updates
+
+
+# ---- the entry point ---------------------------------------------------------------------
+
+
+def _refuse(report: ImportReport) -> ImportRefused:
+    coordinates = any(p["kind"] in COORDINATE_KINDS for p in errors(report.problems))
+    return (CoordinatesRefused if coordinates else ImportRefused)(report)
+
+
 def import_parcels(
     session: Session,
-    path: Path,
+    path: Path | str,
     *,
     layer: str | None = None,
     crs: str | None = None,
+    mapping: Mapping[str, str | None] | Path | str | None = None,
+    mode: str = "insert",
+    swap_xy: bool = False,
     dry_run: bool = False,
+    from_gcj02: bool = False,
+    area_tolerance: float = AREA_MISMATCH_SHARE,
+    actor: str = "import",
+    source_name: str | None = None,
 ) -> ImportReport:
-    """Read, validate and (unless ``dry_run``) insert the parcels of a file.
+    """Read, check and (unless ``dry_run``) write the parcels of a file.
 
-    The caller owns the transaction: on any error nothing of the file is kept.
+    ``mode`` is ``insert`` (new codes only) or ``upsert`` (existing codes updated, each
+    change recorded on the parcel's newest case). Returns the report when no problem is
+    an error; otherwise raises :class:`ImportRefused` (:class:`CoordinatesRefused` when
+    the coordinates are at fault) with the report, having written nothing. The caller
+    owns the transaction; the writes run in a savepoint, so a failure while writing
+    leaves the session as it was.
+
+    ``from_gcj02`` moves data digitized on GCJ-02 maps back first; ``area_tolerance`` is
+    the share above which computed and registered areas are reported as differing;
+    ``actor`` names who imports in the ledger events; ``source_name`` is the name to
+    report (an upload's original file name) instead of ``path``'s.
     """
-    frame = read_parcel_file(path, layer=layer, crs=crs)
-    frame = frame.rename(columns=map_columns(c for c in frame.columns if c != "geometry"))
-    records = prepare_parcels(session, frame)
-    area_mu = m2_to_mu(math.fsum(r["area_m2"] for r in records))
-    if not dry_run:
-        insert_returning_ids(session, Parcel, "parcel_code", records)
-    return ImportReport(
-        source=str(path),
-        features=len(frame),
-        inserted=0 if dry_run else len(records),
-        area_mu=area_mu,
-        dry_run=dry_run,
-        parcel_codes=[r["parcel_code"] for r in records],
+    if mode not in MODES:
+        raise InvalidInput(
+            f"导入模式应为 insert 或 upsert,收到 {mode}。",
+            f"The import mode must be insert or upsert, not {mode!r}.",
+        )
+    read: ReadResult = read_parcels(
+        path,
+        layer=layer,
+        crs=crs,
+        mapping=mapping,
+        swap_xy=swap_xy,
+        from_gcj02=from_gcj02,
+        county=county_geometry(session),
+        area_tolerance=area_tolerance,
     )
+    source = source_name or Path(path).name
+    report = ImportReport(
+        source=source,
+        mode=mode,
+        dry_run=dry_run,
+        format=read.driver,
+        layer=read.layer,
+        encoding=read.encoding,
+        crs=read.crs,
+        features=read.features,
+    )
+    problems = list(read.problems)
+    frame = read.frame
+    stored = None
+    if frame is not None:
+        stored = _stored_parcels(session, frame)
+        if mode == "insert":
+            problems += _exists_problems(frame, stored)
+        problems += _stored_overlap_problems(frame, stored)
+        if not from_gcj02:
+            problems += _gcj02_problems(frame, stored)
+        if mode == "upsert":
+            problems += _idle_area_problems(session, frame, stored)
+    report.problems = sort_problems(problems)
+    if frame is not None:
+        bad_rows = {p["row"] for p in report.problems if p["severity"] == ERROR and p["row"]}
+        good = frame[~frame["row"].isin(bad_rows)]
+        report.parcels = len(good)
+        report.area_m2 = math.fsum(a for a in good["area_m2"] if np.isfinite(a))
+        report.parcel_codes = [str(c) for c in good.get("parcel_code", [])]
+    if frame is None or errors(report.problems):
+        raise _refuse(report)
+
+    assert stored is not None
+    taken = set(stored.by_code["parcel_code"])
+    is_new = ~frame["parcel_code"].isin(taken)
+    new_rows, old_rows = frame[is_new], frame[~is_new]
+    zone_ids = _zone_ids(session, frame)
+    new_zones = [z for z, n in zip(zone_ids, is_new, strict=True) if n]
+    old_zones = [z for z, n in zip(zone_ids, is_new, strict=True) if not n]
+    report.accepted = True
+    if dry_run:
+        report.inserted = len(new_rows)
+        with session.begin_nested() as savepoint:  # what an upsert would change
+            report.updated, report.unchanged, report.updates = (
+                _update(session, old_rows, old_zones, read.fields, actor=actor, source=source)
+                if len(old_rows)
+                else (0, 0, [])
+            )
+            savepoint.rollback()
+        session.expire_all()
+        return report
+    with session.begin_nested():
+        report.inserted = len(_insert(session, new_rows, new_zones))
+        if len(old_rows):
+            report.updated, report.unchanged, report.updates = _update(
+                session, old_rows, old_zones, read.fields, actor=actor, source=source
+            )
+    return report

@@ -34,6 +34,9 @@ def describe_event(action: str, before: str | None, after: str | None, changes: 
     """One event in a sentence of the report."""
     if action == "open":
         return f"列入台账({_status(after)})"
+    if action == "parcel_update":
+        fields = "、".join(name.removeprefix("parcel.") for name in changes)
+        return f"宗地数据更新({fields})"
     if action == "revitalize":
         old, new = changes.get("revitalized_area_m2", (0.0, 0.0))
         text = f"盘活 {m2_to_mu((new or 0) - (old or 0)):.2f} 亩(累计 {m2_to_mu(new or 0):.2f} 亩)"

@@ -96,6 +96,19 @@ class Settings(BaseSettings):
         '{"identified": ["determination_no", "identified_on"]}.',
     )
     clock: ClockSettings = Field(default_factory=ClockSettings)
+    import_max_mb: int = Field(default=200, gt=0, le=4096, description="Largest upload, MB.")
+    attachments_dir: Path = Field(
+        default_factory=lambda: default_data_dir() / "attachments",
+        description="Folder where documents attached to cases (PDF, images) are stored.",
+    )
+    attachment_max_mb: float = Field(
+        default=20.0, gt=0, description="Largest attachment accepted, in MB."
+    )
+    campaign_target_mu: float | None = Field(
+        default=None,
+        gt=0,
+        description="The campaign's revitalization target in 亩, shown on the dashboard.",
+    )
 
     @property
     def backend(self) -> Literal["spatialite", "postgis"]:

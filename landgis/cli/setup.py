@@ -8,12 +8,20 @@ from typing import Annotated
 
 import typer
 
-from landgis.cli.common import DatabaseOption, fail, settings_for, unit_of_work
+from landgis.cli.common import (
+    DatabaseOption,
+    JsonOption,
+    fail,
+    print_json,
+    settings_for,
+    unit_of_work,
+)
 from landgis.db.engine import make_engine
 from landgis.db.migrate import current_revision, upgrade
+from landgis.db.session import transaction
 from landgis.demo import load_demo
 from landgis.errors import LandGISError
-from landgis.imports import import_parcels
+from landgis.imports import ImportMode, ImportRefused, import_parcels
 
 
 def init(database_url: DatabaseOption = None) -> None:
@@ -43,19 +51,62 @@ def demo(database_url: DatabaseOption = None) -> None:
 
 
 def import_file(
-    file: Annotated[Path, typer.Argument(help="GeoJSON or GeoPackage file of parcels.")],
-    layer: Annotated[str | None, typer.Option(help="Layer to read (GeoPackage).")] = None,
-    crs: Annotated[
-        str | None, typer.Option(help="CRS of a file that names none, e.g. EPSG:4544.")
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Parcel file: Shapefile (.shp, .zip or folder), GeoPackage, GeoJSON, "
+            "KML/KMZ, DXF, CSV or XLSX."
+        ),
+    ],
+    layer: Annotated[
+        str | None,
+        typer.Option(help="Layer, sheet, CAD layer or file in an archive to read."),
     ] = None,
+    crs: Annotated[str | None, typer.Option(help="CRS of the coordinates, e.g. EPSG:4523.")] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(help='JSON or YAML file {"file column": "landgis field"}.'),
+    ] = None,
+    mode: Annotated[
+        ImportMode, typer.Option(help="insert: new codes only; upsert: update existing.")
+    ] = ImportMode.insert,
+    swap_xy: Annotated[
+        bool, typer.Option("--swap-xy", help="Exchange X and Y (northing/easting).")
+    ] = False,
+    from_gcj02: Annotated[
+        bool,
+        typer.Option("--from-gcj02", help="Move data digitized on GCJ-02 maps back."),
+    ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
+    as_json: JsonOption = False,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Import parcels from a file, all or nothing."""
-    with unit_of_work(database_url) as (session, _settings):
-        report = import_parcels(session, file, layer=layer, crs=crs, dry_run=dry_run)
-    verb = "检查通过(未写入) checked, nothing written" if dry_run else "已导入 imported"
-    typer.echo(f"{verb}: {report.features} parcels, {report.area_mu:.2f} 亩")
+    """Import parcels from a file, all or nothing; exit code 2 when refused."""
+    settings = settings_for(database_url)
+    try:
+        with transaction(make_engine(settings)) as session:
+            report = import_parcels(
+                session,
+                file,
+                layer=layer,
+                crs=crs,
+                mapping=mapping,
+                mode=mode.value,
+                swap_xy=swap_xy,
+                from_gcj02=from_gcj02,
+                dry_run=dry_run,
+            )
+    except ImportRefused as refused:  # rolled back; the report says why
+        report = refused.report
+    except LandGISError as error:
+        fail(error)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        for line in report.text_lines():
+            typer.echo(line, err=not report.accepted)
+    if not report.accepted:
+        raise typer.Exit(code=2)
 
 
 def serve(

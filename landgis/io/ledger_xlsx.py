@@ -78,6 +78,7 @@ ACTION_LABELS: dict[str, str] = {
     "revitalize": "登记盘活",
     "close": "销号",
     "reopen": "重新打开",
+    "parcel_update": "宗地数据更新",
     "dismiss": "不予认定/撤销",
 }
 # Fields an event records that the sheet shows elsewhere (its own columns) or not at all.

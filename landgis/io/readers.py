@@ -1,30 +1,143 @@
-"""Read parcel files into EPSG:4490 GeoDataFrames, refusing what cannot be trusted."""
+"""Read parcel files into EPSG:4490 parcels plus a problem report, never half a result.
+
+Formats: Shapefile (``.shp``, a folder or a ``.zip``; ``.cpg`` honoured, else UTF-8 or
+GB18030 detected from the ``.dbf`` bytes), GeoPackage (the polygon layer, or the one
+named), GeoJSON (RFC 7946, and the older ``crs`` member), KML/KMZ, DXF (closed polylines
+and hatches), CSV and XLSX (a WKT or coordinate-list column).
+
+:func:`read_parcels` returns a :class:`ReadResult`: every row with its parcel fields
+(typed), its extra attributes, a valid MultiPolygon in EPSG:4490 and its areas, and every
+problem found, each with its row. When the file as a whole cannot be trusted (no CRS,
+swapped axes, an unreadable or unsafe file) the result has no rows at all, only the
+problem saying why.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pyogrio
+import shapely
+from pandas.api.types import is_object_dtype, is_string_dtype
 from pyproj import CRS
-from pyproj.exceptions import CRSError as PyprojCRSError
+from shapely.geometry.base import BaseGeometry
 
+from landgis import credit_code
+from landgis.db.coerce import column_values, is_missing
+from landgis.db.models import Parcel
 from landgis.errors import CRSError, InvalidInput
-from landgis.geo import CGCS2000
+from landgis.geo import CGCS2000, parcel_areas
+from landgis.io import crs_guard, dxf, tables
+from landgis.io.archives import ArchiveLimits, extracted
+from landgis.io.encoding import shapefile_encoding
+from landgis.io.fields import (
+    ColumnPlan,
+    load_mapping,
+    plan_columns,
+    supply_method_code,
+    validate_mapping,
+)
+from landgis.io.problems import ERROR, WARNING, FileRefused, problem, sort_problems
+from landgis.io.validate import is_polygonal, overlaps, repair
 
-SUPPORTED_SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage"}
+CHINA_BOUNDS = crs_guard.CHINA_BOUNDS
 
-# Where CGCS2000 longitudes and latitudes of Chinese land can fall.
-CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
+SUPPORTED_SUFFIXES: dict[str, str] = {
+    ".shp": "ESRI Shapefile",
+    ".zip": "ZIP",
+    ".gpkg": "GPKG",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".kml": "KML",
+    ".kmz": "KMZ",
+    ".dxf": "DXF",
+    ".csv": "CSV",
+    ".xlsx": "XLSX",
+    ".xlsm": "XLSX",
+}
+# What a folder or an archive may hold, in the order they are looked for.
+_DATASET_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".dxf", ".csv", ".xlsx")
+
+# Computed area vs registered area: above this share, a warning.
+AREA_MISMATCH_SHARE = 0.05
+# Share of a parcel's area outside the county: above the first a warning, above the
+# second an error.
+OUTSIDE_COUNTY_WARNING = 0.01
+OUTSIDE_COUNTY_ERROR = 0.5
+
+# LIBKML housekeeping fields, not attributes of the parcel.
+_KML_HOUSEKEEPING = {
+    "timestamp",
+    "begin",
+    "end",
+    "altitudeMode",
+    "tessellate",
+    "extrude",
+    "visibility",
+    "drawOrder",
+    "icon",
+    "snippet",
+}
+_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?")
+_DATE_FIELDS = frozenset(
+    c.key for c in Parcel.__table__.columns if getattr(c.type, "python_type", None) is dt.date
+)
+
+
+# ---- reading the file -----------------------------------------------------------------
+
+
+@dataclass
+class RawLayer:
+    """Rows as the file has them: source coordinates, the declared CRS (if any)."""
+
+    frame: gpd.GeoDataFrame
+    declared_crs: CRS | None
+    driver: str
+    layer: str | None = None
+    encoding: str | None = None
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    fallbacks: dict[str, str] = field(default_factory=dict)
+
+
+def _unreadable(path: Path, exc: Exception | None = None) -> FileRefused:
+    return FileRefused(
+        "unreadable",
+        f"无法读取文件 {path.name},文件可能已损坏或不完整。",
+        f"Cannot read {path.name}; the file may be damaged or incomplete.",
+        detail=str(exc) if exc else None,
+    )
+
+
+def _is_polygonal_type(geometry_type: Any) -> bool:
+    return bool(geometry_type) and "POLYGON" in str(geometry_type).upper()
+
+
+def _is_unknown_type(geometry_type: Any) -> bool:
+    return bool(geometry_type) and str(geometry_type).upper() in ("UNKNOWN", "GEOMETRY")
 
 
 def polygon_layers(path: Path) -> list[str]:
-    """The names of the layers of ``path`` that hold polygons."""
-    return [
-        str(name)
-        for name, geometry_type in pyogrio.list_layers(path)
-        if geometry_type and "POLYGON" in str(geometry_type).upper()
-    ]
+    """The names of the layers of ``path`` that hold polygons (declared, or found in
+    layers of mixed geometry such as KML folders)."""
+    found = []
+    for name, geometry_type in pyogrio.list_layers(path):
+        if _is_polygonal_type(geometry_type):
+            found.append(str(name))
+        elif _is_unknown_type(geometry_type):
+            frame = pyogrio.read_dataframe(path, layer=str(name), read_geometry=True)
+            if any(g is not None and "Polygon" in g.geom_type for g in frame.geometry):
+                found.append(str(name))
+    return found
 
 
 def choose_layer(path: Path, layer: str | None) -> str | None:
@@ -32,42 +145,663 @@ def choose_layer(path: Path, layer: str | None) -> str | None:
     names = [str(name) for name, _ in pyogrio.list_layers(path)]
     if layer is not None:
         if layer not in names:
-            raise InvalidInput(
+            raise FileRefused(
+                "layer_missing",
                 f"文件中没有图层 {layer},现有图层:{'、'.join(names)}。",
                 f"The file has no layer {layer!r}; its layers are {', '.join(names)}.",
             )
         return layer
     if len(names) <= 1:
-        return None
+        return names[0] if names else None
     candidates = polygon_layers(path)
     if len(candidates) == 1:
         return candidates[0]
-    raise InvalidInput(
-        f"文件中有多个面图层({'、'.join(candidates) or '无'}),请指定要导入的图层。",
+    raise FileRefused(
+        "layer_required",
+        f"文件中有 {len(candidates)} 个面图层({'、'.join(candidates) or '无'}),"
+        "请用 --layer 指定要导入的图层。",
         f"The file has {len(candidates)} polygon layers ({', '.join(candidates) or 'none'}); "
-        "name the one to import.",
+        "name the one to import with --layer.",
     )
 
 
-def _parse_crs(crs: str) -> CRS:
+def _geographic_range(frame: gpd.GeoDataFrame) -> bool:
+    present = frame.geometry[crs_guard.present_mask(frame.geometry)]
+    if present.empty:
+        return True
+    minx, miny, maxx, maxy = present.total_bounds
+    return minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90
+
+
+def _read_ogr(path: Path, layer: str | None, driver: str) -> RawLayer:
     try:
-        return CRS.from_user_input(crs)
-    except PyprojCRSError as exc:
-        raise CRSError(
-            f"无法识别坐标系 {crs},请使用如 EPSG:4490 的写法。",
-            f"Unknown coordinate reference system {crs!r}; write it like EPSG:4490.",
-        ) from exc
+        name = choose_layer(path, layer)
+        frame = pyogrio.read_dataframe(path, layer=name)
+    except pyogrio.errors.DataSourceError as exc:
+        raise _unreadable(path, exc) from exc
+    declared = frame.crs
+    implied = driver in ("GeoJSON", "KML") and declared is not None and declared.to_epsg() == 4326
+    if implied and not _geographic_range(frame):
+        declared = None  # metres in a file that claims (or implies) lon/lat
+    fallbacks: dict[str, str] = {}
+    if driver == "KML":
+        frame = frame.drop(columns=[c for c in frame.columns if c in _KML_HOUSEKEEPING])
+        fallbacks = {c: "parcel_code" for c in frame.columns if c.lower() == "name"}
+    return RawLayer(frame, declared, driver, layer=name, fallbacks=fallbacks)
 
 
-def _check_geographic_range(frame: gpd.GeoDataFrame) -> None:
-    minx, miny, maxx, maxy = frame.total_bounds
-    if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
-        raise CRSError(
-            "文件未声明坐标系,而坐标不是经纬度(可能是投影坐标,单位为米)。"
-            "请在导入时指定坐标系,例如 EPSG:4544。",
-            "The file declares no coordinate reference system and its coordinates are not "
-            "longitude/latitude (projected metres?). Name the CRS, e.g. EPSG:4544.",
+def _read_shapefile(path: Path) -> RawLayer:
+    missing = [s for s in (".shx", ".dbf") if not _has_part(path, s)]
+    if missing:
+        raise FileRefused(
+            "unreadable",
+            f"Shapefile {path.stem} 缺少 {'、'.join(missing)} 文件:"
+            "请一并上传 .shp、.shx、.dbf(及 .prj、.cpg)。",
+            f"The shapefile {path.stem} lacks its {', '.join(missing)} file: upload the "
+            ".shp, .shx and .dbf (and .prj, .cpg) together.",
         )
+    encoding, how, contradicted = shapefile_encoding(path)
+    try:  # byte-transparent, decoded here: a name cut mid-character must not stop the read
+        frame = pyogrio.read_dataframe(path, encoding="ISO-8859-1")
+    except pyogrio.errors.DataSourceError as exc:
+        raise _unreadable(path, exc) from exc
+    problems = []
+    replaced = False
+    if encoding is not None:
+        frame, replaced = _recode(frame, encoding)
+    if contradicted or replaced:
+        problems.append(
+            problem(
+                "encoding_mismatch",
+                f"Shapefile 的属性编码与 .cpg 所写不符或含无法识别的字符,按 {encoding} 读取,"
+                "个别字符可能有误。",
+                f"The shapefile's attributes do not match the encoding its .cpg names, or "
+                f"hold undecodable bytes; read as {encoding}, some characters may be wrong.",
+            )
+        )
+    label = encoding if how != "ascii" else "ASCII"
+    return RawLayer(frame, frame.crs, "ESRI Shapefile", path.stem, label, problems)
+
+
+def _recode(frame: gpd.GeoDataFrame, encoding: str) -> tuple[gpd.GeoDataFrame, bool]:
+    """Text read as Latin-1 (bytes as they are) decoded with the shapefile's encoding."""
+    replaced = False
+
+    def text(value: Any, errors: str = "strict") -> Any:
+        nonlocal replaced
+        if not isinstance(value, str):
+            return value
+        raw = value.encode("latin-1")
+        try:
+            return raw.decode(encoding, errors=errors)
+        except UnicodeDecodeError:
+            replaced = True
+            return raw.decode(encoding, errors="replace")
+
+    geometry = frame.geometry.name
+    names = {c: text(c, "ignore") if c != geometry else c for c in frame.columns}
+    frame = frame.rename(columns=names)
+    for column in frame.columns:
+        dtype = frame[column].dtype
+        if column != geometry and (is_object_dtype(dtype) or is_string_dtype(dtype)):
+            frame[column] = frame[column].map(text)
+    return frame, replaced
+
+
+def _has_part(shp: Path, suffix: str) -> bool:
+    return any(p.suffix.lower() == suffix for p in shp.parent.glob(f"{shp.stem}.*"))
+
+
+def _read_file(path: Path, layer: str | None, limits: ArchiveLimits) -> RawLayer:
+    suffix = path.suffix.lower()
+    if suffix == ".shp":
+        return _read_shapefile(path)
+    if suffix in (".gpkg", ".geojson", ".json", ".kml"):
+        return _read_ogr(path, layer, SUPPORTED_SUFFIXES[suffix])
+    if suffix == ".kmz":
+        with extracted(path, limits) as folder:
+            kml = sorted(folder.rglob("*.kml"), key=lambda p: (p.name.lower() != "doc.kml", p))
+            if not kml:
+                raise FileRefused(
+                    "unreadable",
+                    f"KMZ 文件 {path.name} 中没有 KML。",
+                    f"The KMZ file {path.name} holds no KML.",
+                )
+            raw = _read_ogr(kml[0], layer, "KML")
+        raw.driver = "KMZ"
+        return raw
+    if suffix == ".dxf":
+        drawing = dxf.read_dxf(path, layer=layer)
+        return RawLayer(
+            drawing.frame,
+            None,
+            "DXF",
+            layer=layer,
+            encoding=drawing.encoding,
+            problems=drawing.problems,
+            fallbacks={"text": "parcel_code"},
+        )
+    if suffix == ".csv":
+        table = tables.read_csv(path)
+        return RawLayer(table.frame, None, "CSV", None, table.encoding, table.problems)
+    if suffix in (".xlsx", ".xlsm"):
+        table = tables.read_xlsx(path, sheet=layer)
+        return RawLayer(table.frame, None, "XLSX", table.sheet, None, table.problems)
+    if suffix == ".zip" or path.is_dir():
+        return _read_folder_or_zip(path, layer, limits)
+    raise FileRefused(
+        "unsupported_format",
+        f"不支持的文件类型 {path.suffix}:支持 Shapefile(.shp/.zip/文件夹)、GeoPackage、"
+        "GeoJSON、KML/KMZ、DXF、CSV 和 XLSX。",
+        f"Unsupported file type {path.suffix!r}: Shapefile (.shp, .zip or a folder), "
+        "GeoPackage, GeoJSON, KML/KMZ, DXF, CSV and XLSX are supported.",
+    )
+
+
+def _datasets(folder: Path) -> list[Path]:
+    found = [
+        p
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix.lower() in _DATASET_SUFFIXES
+    ]
+    return [p for p in found if not p.name.startswith(".")]
+
+
+def _read_folder_or_zip(path: Path, layer: str | None, limits: ArchiveLimits) -> RawLayer:
+    if path.is_dir():
+        return _read_folder(path, layer, limits)
+    with extracted(path, limits) as folder:
+        return _read_folder(folder, layer, limits)
+
+
+def _read_folder(folder: Path, layer: str | None, limits: ArchiveLimits) -> RawLayer:
+    datasets = _datasets(folder)
+    if not datasets:
+        raise FileRefused(
+            "unreadable",
+            "压缩包或文件夹中没有可导入的文件(.shp、.gpkg、.geojson、.kml、.dxf、.csv、.xlsx)。",
+            "The archive or folder holds no file to import (.shp, .gpkg, .geojson, .kml, "
+            ".dxf, .csv, .xlsx).",
+        )
+    if len(datasets) == 1:
+        return _read_file(datasets[0], layer, limits)
+    named = [p for p in datasets if layer is not None and layer in (p.stem, p.name)]
+    if len(named) == 1:
+        return _read_file(named[0], None, limits)
+    listed = [str(p.relative_to(folder)) for p in datasets]
+    raise FileRefused(
+        "layer_required",
+        f"压缩包或文件夹中有多个数据文件({'、'.join(listed)}),请用 --layer 指定其一(文件名)。",
+        f"The archive or folder holds several datasets ({', '.join(listed)}); name one "
+        "with --layer (its file name).",
+    )
+
+
+def read_raw(
+    path: Path, *, layer: str | None = None, limits: ArchiveLimits | None = None
+) -> RawLayer:
+    """The rows of a parcel file as it has them (source coordinates, original columns)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileRefused("unreadable", f"找不到文件 {path}。", f"File not found: {path}.")
+    return _read_file(path, layer, limits or ArchiveLimits())
+
+
+# ---- parcel fields --------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def _code_text(value: Any) -> str:
+    """A parcel code as text; a number read from a spreadsheet loses no digits unnoticed."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        if not value.is_integer() or abs(value) >= 2**53:
+            raise ValueError("a parcel code stored as a number")
+        return str(int(value))
+    return str(value).strip()
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, str):
+        value = value.replace(",", "").replace(",", "").strip()
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
+def _date_value(value: Any) -> Any:
+    if isinstance(value, str) and (match := _DATE.match(value)):
+        year, month, day = (int(g) for g in match.groups())
+        return dt.date(year, month, day)
+    return value
+
+
+def _string_limit(name: str) -> int | None:
+    return getattr(Parcel.__table__.columns[name].type, "length", None)
+
+
+def typed_fields(
+    item: Mapping[str, Any], plan: ColumnPlan, row: int
+) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+    """The parcel fields (typed; None for blank cells), the extra attributes and the
+    problems of one row."""
+    values: dict[str, Any] = {}
+    problems: list[dict[str, Any]] = []
+    code = item.get(next((c for c, f in plan.rename.items() if f == "parcel_code"), ""))
+    for column, name in plan.rename.items():
+        raw = item.get(column)
+        if is_missing(raw):
+            values[name] = None
+            continue
+        try:
+            if name == "parcel_code":
+                value: Any = _code_text(raw)
+            elif name == "supply_method":
+                value = supply_method_code(raw)
+                if value is None:
+                    raise ValueError(raw)
+            elif name == "registered_area_m2":
+                value = _number(raw) * plan.factors.get(column, 1.0)
+            elif name in ("zone_code", "zone_name"):
+                value = str(raw).strip()
+            else:
+                if name in _DATE_FIELDS:
+                    raw = _date_value(raw)
+                elif name in ("land_price_yuan", "plot_ratio", "tax_per_mu"):
+                    raw = _number(raw)
+                value = column_values(Parcel, {name: raw})[name]
+        except (InvalidInput, TypeError, ValueError, OverflowError):
+            problems.append(
+                problem(
+                    "invalid_value",
+                    f"列 {column} 的值 {raw!r} 无法识别为{_field_label(name)}。",
+                    f"Column {column!r}: cannot read {raw!r} as {name}.",
+                    row=row,
+                    parcel_code=None if is_missing(code) else code,
+                )
+            )
+            values[name] = None
+            continue
+        limit = _string_limit(name) if name in Parcel.__table__.columns else None
+        if isinstance(value, str) and limit is not None and len(value) > limit:
+            problems.append(
+                problem(
+                    "invalid_value",
+                    f"列 {column} 的值超过 {limit} 个字符。",
+                    f"Column {column!r}: the value is longer than {limit} characters.",
+                    row=row,
+                    parcel_code=None if is_missing(code) else code,
+                )
+            )
+            value = None
+        values[name] = value
+    credit = values.get("credit_code")
+    if credit and not credit_code.is_valid(credit):
+        problems.append(
+            problem(
+                "invalid_credit_code",
+                f"统一社会信用代码 {credit} 校验位不符。",
+                f"The unified social credit code {credit} fails its check character.",
+                row=row,
+                parcel_code=values.get("parcel_code"),
+            )
+        )
+    extra = {}
+    for column in plan.extra:
+        value = item.get(column)
+        if not is_missing(value):
+            value = _jsonable(value)
+            if value is not None:
+                extra[column] = value
+    return values, extra, problems
+
+
+def _field_label(name: str) -> str:
+    labels = {
+        "supply_method": "供地方式(出让/划拨)",
+        "registered_area_m2": "面积",
+        "parcel_code": "宗地编号(请将该列设为文本格式)",
+    }
+    if name in _DATE_FIELDS:
+        return "日期"
+    return labels.get(name, "该字段的值")
+
+
+# ---- the result -----------------------------------------------------------------------
+
+
+@dataclass
+class ReadResult:
+    """Parcels read from a file, with every problem found.
+
+    ``frame`` (None when the file as a whole was refused) has one row per feature:
+    ``row`` (1-based), the parcel fields found, ``extra`` (dict or None), ``geometry``
+    (a valid MultiPolygon in EPSG:4490, None where the row's geometry is unusable),
+    ``area_m2``, ``geodesic_area_m2`` and ``gk_epsg`` (NaN where there is no geometry).
+    """
+
+    source: str
+    driver: str | None = None
+    layer: str | None = None
+    encoding: str | None = None
+    crs: str | None = None
+    features: int = 0
+    frame: gpd.GeoDataFrame | None = None
+    fields: list[str] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """No error-severity problem."""
+        return self.frame is not None and not any(p["severity"] == ERROR for p in self.problems)
+
+    @property
+    def error_rows(self) -> set[int]:
+        """Rows with an error of their own."""
+        return {p["row"] for p in self.problems if p["severity"] == ERROR and p["row"]}
+
+
+def _geometry_problems(
+    geoms: gpd.GeoSeries, codes: list[Any], skip: set[int]
+) -> tuple[list[Any], list[dict[str, Any]]]:
+    """Valid MultiPolygons (None where unusable) and the row problems."""
+    fixed: list[Any] = []
+    problems: list[dict[str, Any]] = []
+    for position, (geom, code) in enumerate(zip(geoms, codes, strict=True)):
+        row = position + 1
+        code = None if is_missing(code) else code
+        if geom is None or geom.is_empty:
+            fixed.append(None)
+            if row not in skip:
+                problems.append(
+                    problem(
+                        "empty_geometry",
+                        "图形为空",
+                        "empty or missing geometry",
+                        row=row,
+                        parcel_code=code,
+                    )
+                )
+            continue
+        if not is_polygonal(geom):
+            fixed.append(None)
+            problems.append(
+                problem(
+                    "not_polygon",
+                    f"图形类型为 {geom.geom_type},不是面",
+                    f"geometry is a {geom.geom_type}, not a polygon",
+                    row=row,
+                    parcel_code=code,
+                )
+            )
+            continue
+        outcome = repair(geom)
+        if outcome.status == "invalid":
+            fixed.append(None)
+            problems.append(
+                problem(
+                    "invalid_geometry",
+                    f"图形无效且无法安全修复:{outcome.reason}",
+                    f"invalid geometry that cannot be repaired safely: {outcome.reason}",
+                    row=row,
+                    parcel_code=code,
+                )
+            )
+            continue
+        if outcome.status == "repaired":
+            problems.append(
+                problem(
+                    "repaired_geometry",
+                    f"图形无效({outcome.reason}),已自动修复,请核对",
+                    f"invalid geometry ({outcome.reason}) repaired; please check it",
+                    row=row,
+                    parcel_code=code,
+                )
+            )
+        fixed.append(outcome.geometry)
+    return fixed, problems
+
+
+def _code_problems(codes: list[Any]) -> list[dict[str, Any]]:
+    problems = []
+    texts = [None if is_missing(c) else str(c).strip() for c in codes]
+    rows_of: dict[str, list[int]] = {}
+    for row, text in enumerate(texts, start=1):
+        if text:
+            rows_of.setdefault(text, []).append(row)
+    for row, text in enumerate(texts, start=1):
+        if not text:
+            problems.append(
+                problem(
+                    "missing_code",
+                    "缺少宗地编号(如列名不同,请用映射文件指定哪一列是 parcel_code)",
+                    "missing parcel code (if the column has another name, map it to "
+                    "parcel_code with a mapping file)",
+                    row=row,
+                )
+            )
+        elif len(rows_of[text]) > 1:
+            others = [str(r) for r in rows_of[text] if r != row][:20]
+            problems.append(
+                problem(
+                    "duplicate_code",
+                    f"宗地编号在文件中重复(另见第 {'、'.join(others)} 行)",
+                    f"duplicate parcel code in the file (also row {', '.join(others)})",
+                    row=row,
+                    parcel_code=text,
+                )
+            )
+    return problems
+
+
+def _overlap_problems(geoms: gpd.GeoSeries, codes: list[Any]) -> list[dict[str, Any]]:
+    problems = []
+    for found in overlaps(geoms):
+        for me, other in ((found.i, found.j), (found.j, found.i)):
+            problems.append(
+                problem(
+                    "overlap",
+                    f"与文件第 {other + 1} 行({codes[other]})重叠 {found.area_m2:.1f} ㎡"
+                    f"(占较小宗地的 {found.share:.1%})",
+                    f"overlaps row {other + 1} ({codes[other]}) of the file by "
+                    f"{found.area_m2:.1f} m² ({found.share:.1%} of the smaller parcel)",
+                    row=me + 1,
+                    parcel_code=codes[me],
+                )
+            )
+    return problems
+
+
+def _area_problems(
+    registered: list[Any], computed: np.ndarray, codes: list[Any], share: float
+) -> list[dict[str, Any]]:
+    problems = []
+    for position, (given, area) in enumerate(zip(registered, computed, strict=True)):
+        if is_missing(given) or not np.isfinite(area) or given <= 0:
+            continue
+        difference = (area - given) / given
+        if abs(difference) > share:
+            problems.append(
+                problem(
+                    "area_mismatch",
+                    f"计算面积 {area:.2f} ㎡ 与登记面积 {given:.2f} ㎡ 相差 {difference:+.1%}"
+                    f"(超过 {share:.0%})",
+                    f"computed area {area:.2f} m² differs from the registered "
+                    f"{given:.2f} m² by {difference:+.1%} (more than {share:.0%})",
+                    row=position + 1,
+                    parcel_code=codes[position],
+                    severity=WARNING,
+                )
+            )
+    return problems
+
+
+def _county_problems(
+    geoms: gpd.GeoSeries, county: BaseGeometry, codes: list[Any]
+) -> list[dict[str, Any]]:
+    problems = []
+    shares = crs_guard.county_shares_outside(geoms, county)
+    for position, share in enumerate(shares):
+        if share <= OUTSIDE_COUNTY_WARNING:
+            continue
+        severity = ERROR if share > OUTSIDE_COUNTY_ERROR else WARNING
+        problems.append(
+            problem(
+                "outside_county",
+                f"图形有 {share:.0%} 在县界之外,请检查坐标系或数据范围",
+                f"{share:.0%} of the geometry lies outside the county: check the CRS or "
+                "the data's extent",
+                row=position + 1,
+                parcel_code=codes[position],
+                severity=severity,
+            )
+        )
+    return problems
+
+
+def _china_problems(geoms: gpd.GeoSeries, codes: list[Any]) -> tuple[np.ndarray, list]:
+    inside = crs_guard.in_china(geoms)
+    problems = [
+        problem(
+            "outside_china",
+            "图形在中国境外,请检查坐标系或横纵坐标是否颠倒",
+            "the geometry falls outside China: check the CRS, or whether X and Y are swapped",
+            row=position + 1,
+            parcel_code=codes[position],
+        )
+        for position in np.flatnonzero(~inside)
+    ]
+    return inside, problems
+
+
+def read_parcels(
+    path: Path | str,
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+    mapping: Mapping[str, str | None] | Path | str | None = None,
+    swap_xy: bool = False,
+    from_gcj02: bool = False,
+    county: BaseGeometry | None = None,
+    area_tolerance: float = AREA_MISMATCH_SHARE,
+    limits: ArchiveLimits | None = None,
+) -> ReadResult:
+    """Read a parcel file into EPSG:4490 parcels and a problem report.
+
+    ``crs`` is the user's CRS (it wins over the file's, with a warning); ``mapping`` a
+    ``{file column: landgis field}`` dict or the path of a JSON/YAML mapping file;
+    ``swap_xy`` exchanges the axes before anything else; ``from_gcj02`` moves data
+    digitized on GCJ-02 maps back; ``county`` (EPSG:4490) locates Gauss-Kruger
+    coordinates without the zone prefix and flags parcels outside it.
+    """
+    result = ReadResult(source=str(path))
+    try:
+        if mapping is not None and not isinstance(mapping, Mapping):
+            mapping = load_mapping(mapping)
+        elif mapping is not None:
+            mapping = validate_mapping(mapping)
+        if crs is not None:
+            crs_guard.parse_crs(crs)
+        raw = read_raw(Path(path), layer=layer, limits=limits)
+    except FileRefused as refused:
+        result.problems = list(refused.problems)
+        return result
+    result.driver, result.layer, result.encoding = raw.driver, raw.layer, raw.encoding
+    result.crs = crs_guard.crs_label(raw.declared_crs)
+    problems: list[dict[str, Any]] = list(raw.problems)
+    frame = raw.frame.reset_index(drop=True)
+    result.features = len(frame)
+    if frame.empty:
+        problems.append(
+            problem("no_features", "文件中没有任何图形要素。", "The file holds no features.")
+        )
+        result.problems = sort_problems(problems)
+        return result
+    geometry_name = frame.geometry.name
+    plan = plan_columns(
+        [c for c in frame.columns if c != geometry_name], mapping, fallbacks=raw.fallbacks
+    )
+    problems += plan.problems
+    fields = sorted(set(plan.rename.values()))
+    records, extras = [], []
+    for row, item in enumerate(frame.drop(columns=geometry_name).to_dict("records"), start=1):
+        values, extra, row_problems = typed_fields(item, plan, row)
+        records.append(values)
+        extras.append(extra or None)
+        problems += row_problems
+    codes = [r.get("parcel_code") for r in records]
+    for p in problems:  # rows read before their code was known
+        if p["row"] and p["parcel_code"] is None and not is_missing(codes[p["row"] - 1]):
+            p["parcel_code"] = str(codes[p["row"] - 1])
+
+    geoms = gpd.GeoSeries(shapely.force_2d(np.asarray(frame.geometry.values, dtype=object)))
+    if swap_xy:
+        geoms = crs_guard.swap_axes(geoms)
+    guarded = crs_guard.resolve(geoms, raw.declared_crs, crs, county=county)
+    problems += guarded.problems
+    result.crs = crs_guard.crs_label(guarded.crs) or result.crs
+    if guarded.geoms is None:
+        result.problems = sort_problems(problems)
+        return result
+    geoms = guarded.geoms
+    if from_gcj02:
+        from landgis.gcj02 import from_gcj02 as shift_back
+
+        geoms = shift_back(geoms)
+
+    parse_failures = {p["row"] for p in problems if p["kind"] == "invalid_geometry"}
+    fixed, geometry_problems = _geometry_problems(geoms, codes, parse_failures)
+    problems += geometry_problems
+    geoms = gpd.GeoSeries(fixed, crs=CGCS2000, dtype="geometry")
+    inside, china_problems = _china_problems(geoms, codes)
+    problems += china_problems
+    geoms = geoms.where(inside, None)
+    if county is not None and not county.is_empty:
+        problems += _county_problems(geoms, county, codes)
+
+    present = crs_guard.present_mask(geoms)
+    area = np.full(len(geoms), np.nan)
+    geodesic = np.full(len(geoms), np.nan)
+    zone_epsg = np.full(len(geoms), np.nan)
+    if present.any():
+        computed = parcel_areas(geoms[present])
+        area[present] = computed["area_m2"]
+        geodesic[present] = computed["geodesic_area_m2"]
+        zone_epsg[present] = computed["gk_epsg"]
+    registered = [r.get("registered_area_m2") for r in records]
+    problems += _area_problems(registered, area, codes, area_tolerance)
+    problems += _code_problems(codes)
+    problems += _overlap_problems(geoms, codes)
+
+    parcels = gpd.GeoDataFrame(
+        pd.DataFrame.from_records(records, columns=fields)
+        if fields
+        else pd.DataFrame(index=range(len(frame))),
+        geometry=geoms.reset_index(drop=True),
+        crs=CGCS2000,
+    )
+    parcels.insert(0, "row", np.arange(1, len(frame) + 1))
+    parcels["extra"] = extras
+    parcels["area_m2"] = area
+    parcels["geodesic_area_m2"] = geodesic
+    parcels["gk_epsg"] = zone_epsg
+    result.frame = parcels
+    result.fields = fields
+    result.problems = sort_problems(problems)
+    return result
 
 
 def check_in_china(frame: gpd.GeoDataFrame) -> None:
@@ -81,52 +815,3 @@ def check_in_china(frame: gpd.GeoDataFrame) -> None:
             f"The coordinates ({minx:.4f}, {miny:.4f})-({maxx:.4f}, {maxy:.4f}) fall outside "
             "China: check the CRS, or whether X and Y are swapped.",
         )
-
-
-def read_parcel_file(
-    path: Path, *, layer: str | None = None, crs: str | None = None
-) -> gpd.GeoDataFrame:
-    """Read a GeoJSON or GeoPackage file of parcels, transformed to EPSG:4490.
-
-    A file without a coordinate reference system is refused unless ``crs`` names one.
-    """
-    path = Path(path)
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise InvalidInput(
-            f"不支持的文件类型 {path.suffix}:目前支持 GeoJSON 和 GeoPackage。",
-            f"Unsupported file type {path.suffix!r}: GeoJSON and GeoPackage are supported.",
-        )
-    if not path.is_file():
-        raise InvalidInput(f"找不到文件 {path}。", f"File not found: {path}.")
-    try:
-        frame = gpd.read_file(path, layer=choose_layer(path, layer), engine="pyogrio")
-    except pyogrio.errors.DataSourceError as exc:
-        raise InvalidInput(
-            f"无法读取文件 {path.name},文件可能已损坏。",
-            f"Cannot read {path.name}; the file may be damaged.",
-            detail=str(exc),
-        ) from exc
-    declared = _declared_crs(path, frame)
-    if declared is None:
-        if crs is None:
-            _check_geographic_range(frame)
-            raise CRSError(
-                "文件没有坐标系信息,请在导入时指定坐标系(例如 EPSG:4490 或 EPSG:4544)。",
-                "The file has no coordinate reference system; name one when importing "
-                "(e.g. EPSG:4490 or EPSG:4544).",
-            )
-        frame = frame.set_crs(_parse_crs(crs), allow_override=True)
-    frame = frame.to_crs(CGCS2000)
-    check_in_china(frame)
-    return frame
-
-
-def _declared_crs(path: Path, frame: gpd.GeoDataFrame) -> CRS | None:
-    """The CRS the file states; GeoJSON without a ``crs`` member is lon/lat by RFC 7946."""
-    if frame.crs is None:
-        return None
-    if SUPPORTED_SUFFIXES[path.suffix.lower()] == "GeoJSON" and frame.crs.to_epsg() == 4326:
-        minx, miny, maxx, maxy = frame.total_bounds
-        if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
-            return None  # projected coordinates in a file without a crs member
-    return frame.crs

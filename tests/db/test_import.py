@@ -15,12 +15,12 @@ from typer.testing import CliRunner
 
 from landgis.cli import app
 from landgis.db.models import Parcel, Zone
-from landgis.errors import Conflict, CRSError, InvalidInput
+from landgis.errors import CRSError, InvalidInput
 from landgis.geo import planar_areas_m2
 from landgis.imports import import_parcels
 
-# A spot east of the demo park, clear of its parcels.
-ORIGIN = (104.98, 30.32)
+# A spot in the demo county, north-east of its park, clear of its parcels.
+ORIGIN = (104.90, 30.15)
 
 
 def _square(i: int, size: float = 0.001) -> Polygon:
@@ -90,8 +90,9 @@ def test_dry_run_reports_and_writes_nothing(session, tmp_path):
 
     report = import_parcels(session, path, dry_run=True)
 
-    assert (report.features, report.inserted, report.dry_run) == (4, 0, True)
-    assert report.area_mu > 0
+    # a dry run reports what the import would do, and writes nothing
+    assert (report.features, report.parcels, report.inserted, report.dry_run) == (4, 4, 4, True)
+    assert report.accepted and report.area_mu > 0
     assert _count(session) == before
 
 
@@ -148,7 +149,7 @@ def test_duplicate_codes_in_the_file_are_refused(session, tmp_path):
     assert {p["row"] for p in raised.value.problems} == {1, 3}
 
 
-def test_codes_already_in_the_database_are_a_conflict(session, tmp_path):
+def test_codes_already_in_the_database_are_refused_in_insert_mode(session, tmp_path):
     existing = session.scalars(select(Parcel.parcel_code).limit(1)).one()
     path = tmp_path / "again.geojson"
     frame = _frame(2)
@@ -156,10 +157,12 @@ def test_codes_already_in_the_database_are_a_conflict(session, tmp_path):
     frame.to_file(path, driver="GeoJSON")
     before = _count(session)
 
-    with pytest.raises(Conflict, match="already exist") as raised:
+    with pytest.raises(InvalidInput, match="already exist") as raised:
         import_parcels(session, path)
 
-    assert raised.value.problems[0]["parcel_code"] == existing
+    (found,) = raised.value.problems
+    assert (found["row"], found["parcel_code"], found["kind"]) == (2, existing, "exists")
+    assert raised.value.report.accepted is False
     assert _count(session) == before
 
 
@@ -223,13 +226,20 @@ def test_typed_in_area_and_ids_are_never_trusted(session, tmp_path):
     assert stored.extra == {"area_m2": 1.0, "id": 999999}  # kept, as the file said
 
 
+def _free_spot_in(session, zone_kind: str = "area") -> tuple[int, shapely.Point]:
+    """A zone of ``zone_kind`` and a point inside it that no stored parcel covers."""
+    zone = session.execute(
+        select(Zone.id, func.ST_AsBinary(Zone.geom)).where(Zone.kind == zone_kind).limit(1)
+    ).one()
+    parcels = session.scalars(select(func.ST_AsBinary(Parcel.geom))).all()
+    taken = shapely.union_all([shapely.from_wkb(bytes(g)) for g in parcels])
+    free = shapely.from_wkb(bytes(zone[1])).difference(taken.buffer(0.0005))
+    return zone[0], free.representative_point()
+
+
 def test_zone_comes_from_the_file_or_from_where_the_parcel_lies(session, tmp_path):
     areas = session.execute(select(Zone.id, Zone.name).where(Zone.kind == "area")).all()
-    inside = session.execute(
-        select(Parcel.zone_id, func.ST_AsText(func.ST_PointOnSurface(Parcel.geom))).limit(1)
-    ).one()
-    zone_of_point, point_wkt = inside
-    point = shapely.from_wkt(point_wkt)
+    zone_of_point, point = _free_spot_in(session)
     near = translate(box(-0.00005, -0.00005, 0.00005, 0.00005), point.x, point.y)
     path = tmp_path / "zones.geojson"
     gpd.GeoDataFrame(

@@ -1,0 +1,199 @@
+"""Unpacking uploaded archives (zip, kmz) without trusting them.
+
+Every member is checked before a byte is written: no absolute paths, no ``..``, no
+symbolic links or other special files, no encryption, a limit on the number of files, on
+the total uncompressed size and on the compression ratio (a zip bomb declares a huge size
+from a tiny payload). Extraction then counts the bytes it writes, in case the declared
+sizes lie. Anything unsafe is an :class:`InvalidInput` naming the member.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import stat
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from landgis.io.problems import FileRefused
+
+_CHUNK = 1 << 16
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """How much an uploaded archive may hold."""
+
+    max_total_bytes: int = 500 * 1024 * 1024
+    max_files: int = 1000
+    # Uncompressed / compressed size, for members (and the archive) above ``ratio_floor``:
+    # text and DBF padding compress up to ~100:1; a run of zeros 1000:1.
+    max_ratio: float = 200.0
+    ratio_floor: int = 1024 * 1024
+
+
+DEFAULT_LIMITS = ArchiveLimits()
+
+
+def _unsafe(message: str, message_en: str) -> FileRefused:
+    return FileRefused("unsafe_archive", message, message_en)
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name; names written by Chinese Windows tools without the UTF-8 flag
+    are GBK, which :mod:`zipfile` reads as CP437."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        with suppress(UnicodeEncodeError, UnicodeDecodeError):
+            name = name.encode("cp437").decode("gb18030")
+    return name
+
+
+def _is_ignorable(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    return bool(parts) and (parts[0] == "__MACOSX" or parts[-1].startswith("._"))
+
+
+def _check_name(info: zipfile.ZipInfo, name: str) -> None:
+    posix = name.replace("\\", "/")
+    parts = PurePosixPath(posix).parts
+    if "\x00" in name or posix.startswith("/") or _DRIVE.match(posix):
+        raise _unsafe(
+            f"压缩包中的文件 {name} 使用绝对路径,已拒绝。",
+            f"The archive member {name!r} has an absolute path; refused.",
+        )
+    if ".." in parts:
+        raise _unsafe(
+            f"压缩包中的文件 {name} 含有“..”路径,可能写到目标目录之外,已拒绝。",
+            f"The archive member {name!r} contains '..' and could escape the target "
+            "directory; refused.",
+        )
+    mode = info.external_attr >> 16
+    kind = stat.S_IFMT(mode)
+    if stat.S_ISLNK(mode) or kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+        raise _unsafe(
+            f"压缩包中的 {name} 是符号链接或特殊文件,已拒绝。",
+            f"The archive member {name!r} is a symbolic link or special file; refused.",
+        )
+    if info.flag_bits & 0x1:
+        raise _unsafe(
+            f"压缩包中的文件 {name} 已加密,无法读取。",
+            f"The archive member {name!r} is encrypted and cannot be read.",
+        )
+
+
+def _too_big(limits: ArchiveLimits) -> FileRefused:
+    mb = limits.max_total_bytes // (1024 * 1024)
+    return _unsafe(
+        f"压缩包解压后超过 {mb} MB,已拒绝。",
+        f"The archive unpacks to more than {mb} MB; refused.",
+    )
+
+
+def check_archive(
+    archive: zipfile.ZipFile, limits: ArchiveLimits = DEFAULT_LIMITS
+) -> list[tuple[zipfile.ZipInfo, str]]:
+    """The members worth extracting, with their names; refuses an unsafe archive."""
+    infos = archive.infolist()
+    if len(infos) > limits.max_files:
+        raise _unsafe(
+            f"压缩包中有 {len(infos)} 个文件,超过上限 {limits.max_files}。",
+            f"The archive holds {len(infos)} files, above the limit of {limits.max_files}.",
+        )
+    members: list[tuple[zipfile.ZipInfo, str]] = []
+    total = compressed = 0
+    for info in infos:
+        name = member_name(info)
+        _check_name(info, name)
+        if info.is_dir() or _is_ignorable(name):
+            continue
+        total += info.file_size
+        compressed += info.compress_size
+        if total > limits.max_total_bytes:
+            raise _too_big(limits)
+        if info.file_size > limits.ratio_floor and (
+            info.file_size > limits.max_ratio * max(info.compress_size, 1)
+        ):
+            ratio = info.file_size / max(info.compress_size, 1)
+            raise _unsafe(
+                f"压缩包中的文件 {name} 压缩比为 {ratio:.0f}:1,超过上限 "
+                f"{limits.max_ratio:.0f}:1(疑似压缩炸弹),已拒绝。",
+                f"The archive member {name!r} has a compression ratio of {ratio:.0f}:1, "
+                f"above the limit of {limits.max_ratio:.0f}:1 (a decompression bomb?); refused.",
+            )
+        members.append((info, name))
+    if total > limits.ratio_floor and total > limits.max_ratio * max(compressed, 1):
+        raise _unsafe(
+            f"压缩包整体压缩比超过 {limits.max_ratio:.0f}:1(疑似压缩炸弹),已拒绝。",
+            f"The archive's overall compression ratio is above {limits.max_ratio:.0f}:1 "
+            "(a decompression bomb?); refused.",
+        )
+    return members
+
+
+def safe_extract(
+    path: Path, destination: Path, limits: ArchiveLimits = DEFAULT_LIMITS
+) -> list[Path]:
+    """Extract the zip (or kmz) at ``path`` into ``destination``; the files written."""
+    destination = Path(destination).resolve()
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileRefused(
+            "unreadable",
+            f"{Path(path).name} 不是有效的 zip 压缩包。",
+            f"{Path(path).name} is not a valid zip archive.",
+            detail=str(exc),
+        ) from exc
+    written: list[Path] = []
+    with archive:
+        members = check_archive(archive, limits)
+        budget = limits.max_total_bytes
+        for info, name in members:
+            target = (destination / name.replace("\\", "/")).resolve()
+            if not target.is_relative_to(destination):
+                raise _unsafe(
+                    f"压缩包中的文件 {name} 会写到目标目录之外,已拒绝。",
+                    f"The archive member {name!r} would be written outside the target "
+                    "directory; refused.",
+                )
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with archive.open(info) as source, target.open("xb") as sink:
+                    left = info.file_size
+                    while chunk := source.read(_CHUNK):
+                        left -= len(chunk)
+                        budget -= len(chunk)
+                        if left < 0 or budget < 0:
+                            raise _too_big(limits)
+                        sink.write(chunk)
+            except FileExistsError as exc:
+                raise _unsafe(
+                    f"压缩包中有重名文件 {name}。",
+                    f"The archive holds the file {name!r} twice.",
+                ) from exc
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+                raise FileRefused(
+                    "unreadable",
+                    f"压缩包中的文件 {name} 已损坏,无法解压。",
+                    f"The archive member {name!r} is damaged and cannot be unpacked.",
+                    detail=str(exc),
+                ) from exc
+            written.append(target)
+    return written
+
+
+@contextmanager
+def extracted(path: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> Iterator[Path]:
+    """A temporary directory holding the safely extracted archive; removed afterwards."""
+    directory = Path(tempfile.mkdtemp(prefix="landgis-import-"))
+    try:
+        safe_extract(path, directory, limits)
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)

@@ -1,0 +1,138 @@
+"""Checks of parcel geometries: repair where it is safe, overlaps above a tolerance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from landgis.geo import CGCS2000, planar_areas_m2
+
+# A repair is safe when the repaired area agrees with the area the rings describe (the
+# outlines made valid, less the holes made valid) to within this share.
+REPAIR_TOLERANCE = 0.001
+# Overlaps below either threshold are digitizing noise, not two rights on one piece of land.
+OVERLAP_MIN_M2 = 1.0
+OVERLAP_MIN_SHARE = 0.01
+
+
+def polygonal_part(geom: BaseGeometry) -> MultiPolygon | None:
+    """The polygons of ``geom`` (dropping collapsed lines and points), or None."""
+    if isinstance(geom, Polygon):
+        return MultiPolygon([geom]) if not geom.is_empty else None
+    if isinstance(geom, MultiPolygon):
+        return geom if not geom.is_empty else None
+    parts = [
+        p
+        for g in getattr(geom, "geoms", [])
+        for p in (g.geoms if isinstance(g, MultiPolygon) else [g])
+        if isinstance(p, Polygon) and not p.is_empty
+    ]
+    return MultiPolygon(parts) if parts else None
+
+
+def is_polygonal(geom: BaseGeometry) -> bool:
+    """Polygon, MultiPolygon, or a collection made only of polygons."""
+    if isinstance(geom, Polygon | MultiPolygon):
+        return True
+    parts = getattr(geom, "geoms", None)
+    return bool(parts) and all(isinstance(g, Polygon | MultiPolygon) for g in parts)
+
+
+def _ring_area(coords) -> float:
+    fixed = shapely.make_valid(Polygon(coords))
+    part = polygonal_part(fixed)
+    return 0.0 if part is None else part.area
+
+
+def described_area(geom: BaseGeometry) -> tuple[float, float]:
+    """(outlines, holes): the areas the rings of ``geom`` describe, each ring made valid."""
+    polygons = geom.geoms if isinstance(geom, MultiPolygon) else [geom]
+    shells = [shapely.make_valid(Polygon(p.exterior.coords)) for p in polygons]
+    shell_parts = [s for s in (polygonal_part(s) for s in shells) if s is not None]
+    outline = shapely.union_all(shell_parts).area if shell_parts else 0.0
+    holes = sum(_ring_area(r.coords) for p in polygons for r in p.interiors)
+    return outline, holes
+
+
+@dataclass(frozen=True)
+class Repair:
+    """The outcome for one geometry: ``status`` is ``valid``, ``repaired`` or ``invalid``."""
+
+    geometry: MultiPolygon | None
+    status: str
+    reason: str = ""
+
+
+def repair(geom: BaseGeometry) -> Repair:
+    """A valid MultiPolygon for a polygonal geometry, repaired with ``make_valid`` only
+    when the result is polygonal and keeps the area its rings describe."""
+    if geom.is_valid:
+        return Repair(polygonal_part(geom), "valid")
+    reason = shapely.is_valid_reason(geom)
+    fixed = polygonal_part(shapely.make_valid(geom))
+    if fixed is None or fixed.area <= 0:
+        return Repair(None, "invalid", reason)
+    outline, holes = described_area(geom)
+    slack = REPAIR_TOLERANCE * max(outline, fixed.area)
+    if not (outline - holes - slack <= fixed.area <= outline + slack):
+        return Repair(None, "invalid", reason)
+    return Repair(fixed, "repaired", reason)
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Geometry ``i`` of the first set overlaps ``j`` of the second by ``area_m2``."""
+
+    i: int
+    j: int
+    area_m2: float
+    share: float  # of the smaller of the two
+
+
+def overlaps(
+    geoms: gpd.GeoSeries,
+    others: gpd.GeoSeries | None = None,
+    *,
+    min_m2: float = OVERLAP_MIN_M2,
+    min_share: float = OVERLAP_MIN_SHARE,
+) -> list[Overlap]:
+    """Pairs overlapping by more than ``min_m2`` and ``min_share`` of the smaller one
+    (EPSG:4490; areas in the Gauss-Kruger zone). Without ``others``, pairs within
+    ``geoms`` (each pair once)."""
+    a = np.asarray(geoms.values, dtype=object)
+    b = a if others is None else np.asarray(others.values, dtype=object)
+    a_ok = ~(shapely.is_missing(a) | shapely.is_empty(a))
+    b_ok = ~(shapely.is_missing(b) | shapely.is_empty(b))
+    if not a_ok.any() or not b_ok.any():
+        return []
+    b_index = np.flatnonzero(b_ok)
+    tree = shapely.STRtree(b[b_ok])
+    left, right = tree.query(a[a_ok], predicate="intersects")
+    left = np.flatnonzero(a_ok)[left]
+    right = b_index[right]
+    if others is None:
+        keep = left < right
+        left, right = left[keep], right[keep]
+    if len(left) == 0:
+        return []
+    common = shapely.intersection(a[left], b[right])
+    polygonal = np.array([polygonal_part(g) for g in common], dtype=object)
+    has_area = np.array([g is not None for g in polygonal])
+    if not has_area.any():
+        return []
+    left, right, polygonal = left[has_area], right[has_area], polygonal[has_area]
+    area = planar_areas_m2(gpd.GeoSeries(polygonal, crs=CGCS2000))
+    sizes_a = planar_areas_m2(gpd.GeoSeries(a[left], crs=CGCS2000))
+    sizes_b = planar_areas_m2(gpd.GeoSeries(b[right], crs=CGCS2000))
+    smaller = np.minimum(sizes_a, sizes_b)
+    share = np.divide(area, smaller, out=np.zeros_like(area), where=smaller > 0)
+    found = (area > min_m2) & (share > min_share)
+    return [
+        Overlap(int(i), int(j), float(m2), float(s))
+        for i, j, m2, s in zip(left[found], right[found], area[found], share[found], strict=True)
+    ]
