@@ -57,4 +57,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     for name, directory in VENDOR_PACKAGES.items():
         app.mount(f"{VENDOR_URL}/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
+    app.mount("/static/app", StaticFiles(directory=pages.STATIC_DIR), name="app-static")
     return app

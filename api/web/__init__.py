@@ -1,0 +1,1 @@
+"""The staff UI: templates, static files and the message catalogue."""
