@@ -20,9 +20,9 @@ templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "
 
 def _safe_next(target: str | None) -> str:
     """Only local paths: never redirect a user to another site after login."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return "/map"
+    return "/"
 
 
 @router.get("/login", response_class=HTMLResponse, summary="The login page")

@@ -291,7 +291,7 @@ def test_browser_login_session_and_csrf(site, client):
         },
         follow_redirects=False,
     )
-    assert ok.status_code == 303 and ok.headers["location"] == "/map"
+    assert ok.status_code == 303 and ok.headers["location"] == "/"
     me = client.get("/api/me").json()
     assert (me["user"], me["role"]) == ("editor1", "editor")
     case = _case(client, "QX-XZ-2023-011")
