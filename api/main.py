@@ -22,6 +22,7 @@ from api.routers import (
     parcels,
     session,
     stats,
+    tiles,
 )
 from landgis.assets import VENDOR_PACKAGES, VENDOR_URL
 from landgis.db.engine import make_engine
@@ -53,7 +54,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.secure_cookies,
     )
     install_error_handlers(app)
-    for module in (health, session, stats, parcels, cases, exports, imports, maps, ogc, pages):
+    for module in (
+        health,
+        session,
+        stats,
+        parcels,
+        cases,
+        exports,
+        imports,
+        maps,
+        ogc,
+        pages,
+        tiles,
+    ):
         app.include_router(module.router)
     for name, directory in VENDOR_PACKAGES.items():
         app.mount(f"{VENDOR_URL}/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")

@@ -1,0 +1,65 @@
+"""Vector tiles (Mapbox Vector Tile) of parcels and zones, for maps too large to inline."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path
+from fastapi.responses import Response
+
+from api.deps import ReaderDep, SessionDep
+from api.routers.parcels import FilterDep
+from landgis.tiles import (
+    MAX_ZOOM,
+    MVT_MEDIA_TYPE,
+    Tile,
+    check_collection,
+    etag_matches,
+    render_tile,
+    tile_etag,
+)
+
+router = APIRouter(prefix="/tiles", tags=["tiles"])
+
+# Browsers and proxies keep a tile but ask again each time; an unchanged tile costs one
+# small query and a 304.
+CACHE_CONTROL = "no-cache"
+LAST_INDEX = (1 << MAX_ZOOM) - 1
+
+
+@router.get(
+    "/{collection}/{z}/{x}/{y}.mvt",
+    summary="A vector tile (Web Mercator, XYZ scheme) of parcels or zones",
+    response_class=Response,
+    responses={
+        200: {"content": {MVT_MEDIA_TYPE: {}}, "description": "The tile"},
+        204: {"description": "No feature in this tile"},
+        304: {"description": "Unchanged since the ETag given in If-None-Match"},
+    },
+)
+def get_tile(
+    collection: Annotated[str, Path(description="parcels or zones (the layer name)")],
+    z: Annotated[int, Path(ge=0, le=MAX_ZOOM, description="zoom")],
+    x: Annotated[int, Path(ge=0, le=LAST_INDEX, description="column, 0 at the west")],
+    y: Annotated[int, Path(ge=0, le=LAST_INDEX, description="row, 0 at the north")],
+    session: SessionDep,
+    filters: FilterDep,
+    _: ReaderDep,
+    if_none_match: Annotated[str | None, Header(max_length=2000)] = None,
+) -> Response:
+    """Layer ``parcels``: ``code``, ``status`` ("none" outside the ledger), ``route``,
+    ``overdue``, ``case_no`` (absent when empty), filtered like ``/api/parcels`` (``limit``
+    and ``offset`` do not apply to tiles). Layer ``zones``: ``code``, ``name``, ``kind``
+    (the parcel filters do not apply). Feature id = row id. An empty tile is 204 No Content.
+    ``ETag`` changes whenever parcels, zones or cases change; send it back in
+    ``If-None-Match`` to get 304."""
+    check_collection(collection)
+    tile = Tile(z, x, y)
+    etag = tile_etag(session, collection, tile, filters)
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+    if etag_matches(if_none_match, etag):
+        return Response(status_code=304, headers=headers)
+    body = render_tile(session, collection, tile, filters)
+    if body is None:
+        return Response(status_code=204, headers=headers)
+    return Response(content=body, media_type=MVT_MEDIA_TYPE, headers=headers)
