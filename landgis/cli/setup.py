@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Annotated
 
@@ -112,16 +113,27 @@ def import_file(
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes serving the same database.")
+    ] = 1,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Serve the API, the maps and the web pages (http://127.0.0.1:8000 by default)."""
+    """Serve the API, the maps and the web pages (http://127.0.0.1:8000 by default).
+
+    Workers keep no state of their own: sessions are signed cookies, locks and versions
+    live in the database. Without LANDGIS_SECRET_KEY one key is made here and shared by
+    this command's workers (set it yourself when several hosts serve one database).
+    """
     import uvicorn
 
     settings = settings_for(database_url)
     os.environ["LANDGIS_DATABASE_URL"] = settings.database_url
+    if not settings.secret_key:
+        os.environ["LANDGIS_SECRET_KEY"] = secrets.token_urlsafe(32)
     uvicorn.run(
         "api.main:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
+        workers=workers,
     )
