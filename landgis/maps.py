@@ -7,6 +7,10 @@ never in storage.
 
 All text shown in tooltips, popups and the layer control is HTML-escaped in Python before
 it reaches the page, so a holder named ``<script>…`` displays as text.
+
+The maps' own texts (legend, layer names, tooltip and popup labels …) come from a
+:class:`MapLabels`, Chinese by default; a caller passes another one to show the map in
+another language. Stored data (holders, zone names …) is shown as stored.
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ import datetime as dt
 import html
 import json
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -128,19 +132,104 @@ TILE_HOSTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def resolve_basemap(name: str = "none", tianditu_key: str | None = None) -> Basemap:
-    """The background called ``name`` (none, osm, tianditu, amap).
+# Popup rows: (property, label) for parcels in the ledger and for the others.
+CASE_POPUP_ROWS: tuple[tuple[str, str], ...] = (
+    ("case_no", "台账编号"),
+    ("parcel_code", "宗地编号"),
+    ("status_label", "处置状态"),
+    ("route_label", "处置方式"),
+    ("idle_mu", "闲置/低效面积(亩)"),
+    ("revitalized_mu", "盘活面积(亩)"),
+    ("deadline", "完成时限"),
+    ("holder", "土地使用权人"),
+    ("project_name", "项目名称"),
+)
+PARCEL_POPUP_ROWS: tuple[tuple[str, str], ...] = (
+    ("parcel_code", "宗地编号"),
+    ("status_label", "处置状态"),
+    ("holder", "土地使用权人"),
+    ("project_name", "项目名称"),
+    ("zone_name", "所在园区"),
+    ("area_mu", "宗地面积(亩)"),
+)
+CASE_LINK_TEXT = "查看台账详情 »"
+PARCEL_LINK_TEXT = "查看宗地图 »"
+# Tile layer names (layer control) and attributions of the backgrounds.
+TILE_NAMES: dict[str, str] = {
+    "osm": "OpenStreetMap",
+    "tianditu_vec": "天地图矢量",
+    "tianditu_cva": "天地图注记",
+    "amap": "高德地图",
+}
+TILE_ATTRIBUTIONS: dict[str, str] = {
+    "osm": "OpenStreetMap 贡献者",
+    "tianditu": "天地图 国家地理信息公共服务平台",
+    "amap": "高德地图 AutoNavi (GCJ-02)",
+}
+
+
+@dataclass(frozen=True)
+class MapLabels:
+    """Every text a map shows of its own, Chinese by default.
+
+    Plain text, not HTML: the maps escape each label where they show it.
+    """
+
+    title: str = "闲置土地处置台账图"
+    parcel_title: str = "宗地 {code}"
+    status_legend: str = "处置状态"
+    legend: str = "图例"
+    this_parcel: str = "本宗地"
+    neighbours: str = "周边宗地"
+    neighbours_legend: str = "周边宗地(200 米内)"
+    buildings: str = "厂房"
+    building_state: str = "状态"
+    floor_area: str = "建筑面积(㎡)"
+    no_zone: str = NO_ZONE_LABEL
+    case_link: str = CASE_LINK_TEXT
+    parcel_link: str = PARCEL_LINK_TEXT
+    statuses: Mapping[str, str] = field(default_factory=lambda: dict(STATUS_LABELS))
+    routes: Mapping[str, str] = field(default_factory=lambda: dict(ROUTES))
+    building_states: Mapping[str, str] = field(default_factory=lambda: dict(BUILDING_STATES))
+    zone_kinds: Mapping[str, str] = field(default_factory=lambda: dict(ZONE_KINDS))
+    tooltip: Mapping[str, str] = field(default_factory=lambda: dict(TOOLTIP_FIELDS))
+    case_popup: tuple[tuple[str, str], ...] = CASE_POPUP_ROWS
+    parcel_popup: tuple[tuple[str, str], ...] = PARCEL_POPUP_ROWS
+    basemaps: Mapping[str, str] = field(default_factory=lambda: dict(BASEMAP_LABELS))
+    tiles: Mapping[str, str] = field(default_factory=lambda: dict(TILE_NAMES))
+    attributions: Mapping[str, str] = field(default_factory=lambda: dict(TILE_ATTRIBUTIONS))
+
+
+CHINESE = MapLabels()
+
+
+def resolve_basemap(
+    name: str = "none", tianditu_key: str | None = None, labels: MapLabels = CHINESE
+) -> Basemap:
+    """The background called ``name`` (none, osm, tianditu, amap), named in ``labels``.
 
     天地图 needs a key (``tk``); without one this raises :class:`InvalidInput`.
     """
+
+    def tile(key: str) -> str:
+        return html.escape(labels.tiles.get(key, TILE_NAMES[key]))
+
+    def attribution_of(key: str) -> str:
+        return "&copy; " + html.escape(labels.attributions.get(key, TILE_ATTRIBUTIONS[key]))
+
+    def label(key: str) -> str:
+        return labels.basemaps.get(key, BASEMAP_LABELS[key])
+
     if name == "none":
-        return Basemap("none", BASEMAP_LABELS["none"])
+        return Basemap("none", label("none"))
     if name == "osm":
-        attribution = (
-            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> 贡献者'
+        attribution = attribution_of("osm").replace(
+            "OpenStreetMap",
+            '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+            1,
         )
         return Basemap(
-            "osm", "OpenStreetMap", (TileSource("OpenStreetMap", OSM_URL, attribution, "", 19),)
+            "osm", label("osm"), (TileSource(tile("osm"), OSM_URL, attribution, "", 19),)
         )
     if name == "tianditu":
         key = (tianditu_key or "").strip()
@@ -152,19 +241,19 @@ def resolve_basemap(name: str = "none", tianditu_key: str | None = None) -> Base
                 "or choose another basemap (basemap=none, osm or amap).",
             )
         tk = quote(key, safe="")
-        attribution = "&copy; 天地图 国家地理信息公共服务平台"
+        attribution = attribution_of("tianditu")
         return Basemap(
             "tianditu",
-            "天地图",
+            label("tianditu"),
             (
                 TileSource(
-                    "天地图矢量",
+                    tile("tianditu_vec"),
                     TIANDITU_URL.format(layer="vec", key=tk),
                     attribution,
                     "01234567",
                 ),
                 TileSource(
-                    "天地图注记",
+                    tile("tianditu_cva"),
                     TIANDITU_URL.format(layer="cva", key=tk),
                     attribution,
                     "01234567",
@@ -173,9 +262,12 @@ def resolve_basemap(name: str = "none", tianditu_key: str | None = None) -> Base
             ),
         )
     if name == "amap":
-        attribution = "&copy; 高德地图 AutoNavi (GCJ-02)"
+        attribution = attribution_of("amap")
         return Basemap(
-            "amap", "高德地图", (TileSource("高德地图", AMAP_URL, attribution, "1234"),), gcj02=True
+            "amap",
+            label("amap"),
+            (TileSource(tile("amap"), AMAP_URL, attribution, "1234"),),
+            gcj02=True,
         )
     raise InvalidInput(
         f"未知底图 {name!r}:可选 none、osm、tianditu、amap。",
@@ -237,30 +329,6 @@ def _url(template: str, **values: str) -> str:
     return template.format(**{k: quote(str(v), safe="") for k, v in values.items()})
 
 
-# Popup rows: (property, label) for parcels in the ledger and for the others.
-CASE_POPUP_ROWS: tuple[tuple[str, str], ...] = (
-    ("case_no", "台账编号"),
-    ("parcel_code", "宗地编号"),
-    ("status_label", "处置状态"),
-    ("route_label", "处置方式"),
-    ("idle_mu", "闲置/低效面积(亩)"),
-    ("revitalized_mu", "盘活面积(亩)"),
-    ("deadline", "完成时限"),
-    ("holder", "土地使用权人"),
-    ("project_name", "项目名称"),
-)
-PARCEL_POPUP_ROWS: tuple[tuple[str, str], ...] = (
-    ("parcel_code", "宗地编号"),
-    ("status_label", "处置状态"),
-    ("holder", "土地使用权人"),
-    ("project_name", "项目名称"),
-    ("zone_name", "所在园区"),
-    ("area_mu", "宗地面积(亩)"),
-)
-CASE_LINK_TEXT = "查看台账详情 »"
-PARCEL_LINK_TEXT = "查看宗地图 »"
-
-
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
 
@@ -271,12 +339,12 @@ def _href(case_no: Any, code: Any) -> str:
     return html.escape(_url(CASE_URL, case_no=case_no), quote=True)
 
 
-def parcel_properties(parcels: pd.DataFrame) -> pd.DataFrame:
+def parcel_properties(parcels: pd.DataFrame, labels: MapLabels = CHINESE) -> pd.DataFrame:
     """What the map shows of each parcel, every displayed value already HTML-escaped text.
 
     ``code`` (the feature id) and ``zone_code`` stay raw: scripts compare them, they are
     never displayed. ``href`` is the link of the popup: the case page for parcels in the
-    ledger, the parcel map for the others.
+    ledger, the parcel map for the others. Status and route names come from ``labels``.
     """
     frame = parcels.reset_index(drop=True)
     status = _column(frame, "status")
@@ -292,10 +360,12 @@ def parcel_properties(parcels: pd.DataFrame) -> pd.DataFrame:
             "parcel_code": frame["parcel_code"].map(_text),
             "holder": _column(frame, "holder").map(_text),
             "zone_name": _column(frame, "zone_name").map(_text),
-            "status_label": status.map(lambda s: _text(STATUS_LABELS.get(s, s))),
+            "status_label": status.map(lambda s: _text(labels.statuses.get(s, s))),
             "area_mu": _column(frame, "area_m2").map(_mu),
             "case_no": case_no.map(_text),
-            "route_label": route.map(lambda r: "" if _missing(r) else _text(ROUTES.get(r, r))),
+            "route_label": route.map(
+                lambda r: "" if _missing(r) else _text(labels.routes.get(r, r))
+            ),
             "idle_mu": _column(frame, "idle_area_m2").map(_mu),
             "revitalized_mu": _column(frame, "revitalized_area_m2").map(_mu),
             "deadline": _column(frame, "deadline").map(_text),
@@ -306,10 +376,12 @@ def parcel_properties(parcels: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _parcel_features(parcels: gpd.GeoDataFrame) -> tuple[pd.Series, dict[str, Any]]:
+def _parcel_features(
+    parcels: gpd.GeoDataFrame, labels: MapLabels
+) -> tuple[pd.Series, dict[str, Any]]:
     """Each parcel's status key, and the parcels as a FeatureCollection whose ``id`` is the
     parcel code (properties: :func:`parcel_properties`)."""
-    properties = parcel_properties(parcels)
+    properties = parcel_properties(parcels, labels)
     display = gpd.GeoDataFrame(
         properties, geometry=parcels.geometry.values, crs=parcels.crs, index=properties.index
     )
@@ -321,10 +393,10 @@ def _subset(collection: dict[str, Any], mask: Iterable[bool]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _parcel_tooltip() -> folium.GeoJsonTooltip:
-    return folium.GeoJsonTooltip(
-        fields=list(TOOLTIP_FIELDS), aliases=list(TOOLTIP_FIELDS.values()), sticky=True
-    )
+def _parcel_tooltip(labels: MapLabels) -> folium.GeoJsonTooltip:
+    fields = list(TOOLTIP_FIELDS)
+    aliases = [html.escape(labels.tooltip.get(f, TOOLTIP_FIELDS[f])) for f in fields]
+    return folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True)
 
 
 def _swatch(colour: str, *, outline: str = "#333", dashed: bool = False) -> str:
@@ -438,6 +510,7 @@ class _MapScript(MacroElement):
         parcel_layers: dict[str, folium.GeoJson],
         zone_toggles: dict[str, folium.map.Layer] | None = None,
         named_layers: dict[str, folium.map.Layer] | None = None,
+        labels: MapLabels = CHINESE,
     ) -> None:
         super().__init__()
         self._name = "LandgisMapScript"
@@ -445,9 +518,9 @@ class _MapScript(MacroElement):
         self.parcel_layers = [(k, v.get_name()) for k, v in parcel_layers.items()]
         self.zone_toggles = [(k, v.get_name()) for k, v in (zone_toggles or {}).items()]
         self.named_layers = [(k, v.get_name()) for k, v in (named_layers or {}).items()]
-        self.case_rows = [(key, html.escape(label)) for key, label in CASE_POPUP_ROWS]
-        self.parcel_rows = [(key, html.escape(label)) for key, label in PARCEL_POPUP_ROWS]
-        self.link_text = [html.escape(CASE_LINK_TEXT), html.escape(PARCEL_LINK_TEXT)]
+        self.case_rows = [(key, html.escape(label)) for key, label in labels.case_popup]
+        self.parcel_rows = [(key, html.escape(label)) for key, label in labels.parcel_popup]
+        self.link_text = [html.escape(labels.case_link), html.escape(labels.parcel_link)]
 
 
 def offline_map(
@@ -505,7 +578,11 @@ def _unique(name: str, taken: set[str], extra: str) -> str:
 
 
 def _zone_layers(
-    fmap: folium.Map, zones: gpd.GeoDataFrame, parcel_zones: set[str], taken: set[str]
+    fmap: folium.Map,
+    zones: gpd.GeoDataFrame,
+    parcel_zones: set[str],
+    taken: set[str],
+    labels: MapLabels,
 ) -> dict[str, folium.map.Layer]:
     """One overlay per zone (its boundary); the zones that hold parcels also toggle them."""
     toggles: dict[str, folium.map.Layer] = {}
@@ -516,7 +593,8 @@ def _zone_layers(
     for _, zone in ordered.iterrows():
         kind = zone["kind"]
         style = ZONE_STYLES.get(kind, ZONE_STYLES["area"])
-        label = f"{ZONE_KINDS.get(kind, kind)} · {html.escape(str(zone['name']))}"
+        kind_name = html.escape(str(labels.zone_kinds.get(kind, kind)))
+        label = f"{kind_name} · {html.escape(str(zone['name']))}"
         one = gpd.GeoDataFrame(
             {"name": [html.escape(str(zone["name"]))]}, geometry=[zone.geometry], crs=zones.crs
         )
@@ -537,7 +615,8 @@ def _zone_layers(
     missing = sorted(parcel_zones - set(toggles))
     if missing:
         # Parcels without a (known) zone get one toggle of their own.
-        group = folium.FeatureGroup(name=_unique(NO_ZONE_LABEL, taken, "")).add_to(fmap)
+        name = _unique(html.escape(labels.no_zone), taken, "")
+        group = folium.FeatureGroup(name=name).add_to(fmap)
         for code in missing:
             toggles[code] = group
     return toggles
@@ -550,24 +629,29 @@ def ledger_map(
     basemap: str = "none",
     tianditu_key: str | None = None,
     asset_url: str = VENDOR_URL,
-    title: str = "闲置土地处置台账图",
+    title: str | None = None,
+    labels: MapLabels = CHINESE,
 ) -> folium.Map:
     """The ledger map: parcels coloured by disposal status (one overlay per status), zone
     boundaries (one overlay per zone; turning a zone off hides its parcels), a legend,
-    tooltips, and popups with the case summary and a link to the case page."""
-    background = resolve_basemap(basemap, tianditu_key)
+    tooltips, and popups with the case summary and a link to the case page.
+
+    Its own texts come from ``labels`` (``title`` defaults to ``labels.title``)."""
+    background = resolve_basemap(basemap, tianditu_key, labels)
+    title = labels.title if title is None else title
     parcels = _for_display(parcels, background)
     zones = _for_display(zones, background)
     fmap = offline_map(asset_url, title=title, prefer_canvas=len(parcels) > SVG_MAX_FEATURES)
     _add_tiles(fmap, background)
 
-    status, collection = _parcel_features(parcels)
+    status, collection = _parcel_features(parcels, labels)
+    status_name = {key: html.escape(labels.statuses.get(key, key)) for key in STATUS_COLOURS}
     taken: set[str] = set()
     status_layers: dict[str, folium.GeoJson] = {}
     for key in [s for s in STATUS_COLOURS if (status == s).any()]:
         colour = STATUS_COLOURS[key]
         subset = _subset(collection, status == key)
-        label = f"{_swatch(colour)}{STATUS_LABELS[key]} ({len(subset['features'])})"
+        label = f"{_swatch(colour)}{status_name[key]} ({len(subset['features'])})"
         layer = folium.GeoJson(
             subset,
             name=_unique(label, taken, key),
@@ -579,19 +663,22 @@ def ledger_map(
                 "className": f"landgis-parcel landgis-status-{k}",
             },
             highlight_function=lambda _f: {"weight": 3},
-            tooltip=_parcel_tooltip(),
+            tooltip=_parcel_tooltip(labels),
         )
         layer.add_to(fmap)
         status_layers[key] = layer
 
     parcel_zones = {f["properties"]["zone_code"] for f in collection["features"]}
-    toggles = _zone_layers(fmap, zones, parcel_zones, taken)
+    toggles = _zone_layers(fmap, zones, parcel_zones, taken, labels)
     _fit(fmap, parcels if not parcels.empty else zones)
     fmap.get_root().html.add_child(
-        _legend("处置状态", [(_swatch(STATUS_COLOURS[s]), STATUS_LABELS[s]) for s in status_layers])
+        _legend(
+            labels.status_legend,
+            [(_swatch(STATUS_COLOURS[s]), status_name[s]) for s in status_layers],
+        )
     )
     folium.LayerControl(collapsed=False).add_to(fmap)
-    _MapScript(fmap, status_layers, toggles).add_to(fmap)
+    _MapScript(fmap, status_layers, toggles, labels=labels).add_to(fmap)
     return fmap
 
 
@@ -601,23 +688,27 @@ def parcel_map(
     basemap: str = "none",
     tianditu_key: str | None = None,
     asset_url: str = VENDOR_URL,
+    labels: MapLabels = CHINESE,
 ) -> folium.Map:
-    """One parcel highlighted, its neighbours greyed, its factory buildings by state."""
-    background = resolve_basemap(basemap, tianditu_key)
+    """One parcel highlighted, its neighbours greyed, its factory buildings by state; its
+    own texts come from ``labels``."""
+    background = resolve_basemap(basemap, tianditu_key, labels)
     parcel = _for_display(view.parcel, background)
     neighbours = _for_display(view.neighbours, background)
     buildings = _for_display(view.buildings, background)
-    fmap = offline_map(asset_url, title=f"宗地 {view.code}")
+    fmap = offline_map(asset_url, title=labels.parcel_title.format(code=view.code))
     _add_tiles(fmap, background)
     taken: set[str] = set()
 
     layers: dict[str, folium.map.Layer] = {}
     if not neighbours.empty:
-        _, collection = _parcel_features(neighbours)
+        _, collection = _parcel_features(neighbours, labels)
         layers["neighbours"] = folium.GeoJson(
             collection,
             name=_unique(
-                f"{_swatch(NEIGHBOUR_COLOUR)}周边宗地 ({len(neighbours)})", taken, "neighbours"
+                f"{_swatch(NEIGHBOUR_COLOUR)}{html.escape(labels.neighbours)} ({len(neighbours)})",
+                taken,
+                "neighbours",
             ),
             style_function=lambda _f: {
                 "color": "#888888",
@@ -627,14 +718,18 @@ def parcel_map(
                 "className": "landgis-neighbour",
             },
             highlight_function=lambda _f: {"weight": 2},
-            tooltip=_parcel_tooltip(),
+            tooltip=_parcel_tooltip(labels),
         ).add_to(fmap)
 
-    status, collection = _parcel_features(parcel)
+    status, collection = _parcel_features(parcel, labels)
     colour = STATUS_COLOURS.get(status.iloc[0], STATUS_COLOURS[NOT_IN_LEDGER])
     layers["parcel"] = folium.GeoJson(
         collection,
-        name=_unique(f"{_swatch(colour, outline=FOCUS_OUTLINE)}本宗地", taken, "parcel"),
+        name=_unique(
+            f"{_swatch(colour, outline=FOCUS_OUTLINE)}{html.escape(labels.this_parcel)}",
+            taken,
+            "parcel",
+        ),
         style_function=lambda _f: {
             "color": FOCUS_OUTLINE,
             "weight": 4,
@@ -642,7 +737,7 @@ def parcel_map(
             "fillOpacity": 0.35,
             "className": "landgis-parcel-focus",
         },
-        tooltip=_parcel_tooltip(),
+        tooltip=_parcel_tooltip(labels),
     ).add_to(fmap)
 
     if not buildings.empty:
@@ -651,7 +746,7 @@ def parcel_map(
             {
                 "state_key": state,
                 "name": buildings["name"].map(_escaped_or_none),
-                "state_label": state.map(lambda s: html.escape(BUILDING_STATES.get(s, s))),
+                "state_label": state.map(lambda s: html.escape(labels.building_states.get(s, s))),
                 "floor_area": buildings["floor_area_m2"].map(
                     lambda v: "" if _missing(v) else f"{float(v):,.0f}"
                 ),
@@ -661,7 +756,7 @@ def parcel_map(
         )
         layers["buildings"] = folium.GeoJson(
             json.loads(feature_collection(frame)),
-            name=_unique(f"厂房 ({len(buildings)})", taken, "buildings"),
+            name=_unique(f"{html.escape(labels.buildings)} ({len(buildings)})", taken, "buildings"),
             style_function=lambda f: {
                 "color": "#222222",
                 "weight": 1,
@@ -671,20 +766,31 @@ def parcel_map(
             },
             tooltip=folium.GeoJsonTooltip(
                 fields=["name", "state_label", "floor_area"],
-                aliases=["厂房", "状态", "建筑面积(㎡)"],
+                aliases=[
+                    html.escape(labels.buildings),
+                    html.escape(labels.building_state),
+                    html.escape(labels.floor_area),
+                ],
             ),
         ).add_to(fmap)
 
     _fit_around(fmap, parcel, view.distance_m)
+    building = html.escape(labels.buildings)
     legend = [
-        (_swatch(colour, outline=FOCUS_OUTLINE), "本宗地"),
-        (_swatch(NEIGHBOUR_COLOUR, outline="#888"), "周边宗地(200 米内)"),
-        *[(_swatch(BUILDING_COLOURS[s]), f"厂房 · {BUILDING_STATES[s]}") for s in BUILDING_COLOURS],
+        (_swatch(colour, outline=FOCUS_OUTLINE), html.escape(labels.this_parcel)),
+        (_swatch(NEIGHBOUR_COLOUR, outline="#888"), html.escape(labels.neighbours_legend)),
+        *[
+            (
+                _swatch(BUILDING_COLOURS[s]),
+                f"{building} · {html.escape(labels.building_states.get(s, s))}",
+            )
+            for s in BUILDING_COLOURS
+        ],
     ]
-    fmap.get_root().html.add_child(_legend("图例", legend))
+    fmap.get_root().html.add_child(_legend(labels.legend, legend))
     folium.LayerControl(collapsed=False).add_to(fmap)
     parcel_layers = {k: v for k, v in layers.items() if k in ("parcel", "neighbours")}
-    _MapScript(fmap, parcel_layers, named_layers=layers).add_to(fmap)
+    _MapScript(fmap, parcel_layers, named_layers=layers, labels=labels).add_to(fmap)
     return fmap
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Cookie, Path, Query
 from fastapi.responses import HTMLResponse
 
 from api.deps import ReaderDep, SessionDep, SettingsDep
 from api.routers.parcels import FilterDep
+from api.web.i18n import COOKIE, language_of, map_labels
 from landgis.db.repository import zones_frame
-from landgis.maps import ledger_map, parcel_map, render
+from landgis.maps import MapLabels, ledger_map, parcel_map, render
 from landgis.parcel_view import parcel_view
 from landgis.parcels import parcels_frame
 
@@ -25,6 +26,17 @@ BasemapQuery = Annotated[
     ),
 ]
 
+LangQuery = Annotated[
+    str | None,
+    Query(description="Language of the map's own texts: zh (default) or en."),
+]
+LangCookie = Annotated[str | None, Cookie(alias=COOKIE, include_in_schema=False)]
+
+
+def _labels(lang: str | None, cookie: str | None) -> MapLabels:
+    """The map texts in the language the pages use: ``lang``, else their cookie, else 中文."""
+    return map_labels(language_of(lang, cookie))
+
 
 @router.get(
     "/map", summary="The ledger map (parcels coloured by status)", response_class=HTMLResponse
@@ -35,6 +47,8 @@ def ledger_map_page(
     filters: FilterDep,
     _: ReaderDep,
     basemap: BasemapQuery = None,
+    lang: LangQuery = None,
+    lang_cookie: LangCookie = None,
 ) -> HTMLResponse:
     """A map of the filtered parcels by disposal status, with zones, legend and popups."""
     fmap = ledger_map(
@@ -42,6 +56,7 @@ def ledger_map_page(
         zones_frame(session),
         basemap=basemap or settings.basemap,
         tianditu_key=settings.tianditu_key,
+        labels=_labels(lang, lang_cookie),
     )
     return HTMLResponse(render(fmap))
 
@@ -58,11 +73,14 @@ def parcel_map_page(
     settings: SettingsDep,
     _: ReaderDep,
     basemap: BasemapQuery = None,
+    lang: LangQuery = None,
+    lang_cookie: LangCookie = None,
 ) -> HTMLResponse:
     """The parcel highlighted, parcels within 200 m greyed, its buildings by state."""
     fmap = parcel_map(
         parcel_view(session, code),
         basemap=basemap or settings.basemap,
         tianditu_key=settings.tianditu_key,
+        labels=_labels(lang, lang_cookie),
     )
     return HTMLResponse(render(fmap))

@@ -39,7 +39,7 @@ from api.deps import EditorDep, ReaderDep, SessionDep, SettingsDep
 from api.routers import session as session_router
 from api.routers.imports import PARCEL_SUFFIXES
 from api.uploads import safe_name, save
-from api.web.i18n import COOKIE, LANGUAGES, Translator, language_of
+from api.web.i18n import COOKIE, LANGUAGES, Translator, language_of, map_labels
 from landgis import alerts, attachments, cases, imports, vocab
 from landgis.db.models import Case
 from landgis.db.repository import zones_frame
@@ -152,6 +152,10 @@ class UI:
             current = here == path or (path != "/" and here.startswith(path))
             items.append({"href": path, "key": key, "current": current})
         return items
+
+    def with_lang(self, url: str) -> str:
+        """``url`` with this page's language, for the maps the page embeds in iframes."""
+        return f"{url}{'&' if '?' in url else '?'}{urlencode({'lang': self.t.lang})}"
 
     def lang_url(self, code: str) -> str:
         return f"/lang/{code}?{urlencode({'next': self.path})}"
@@ -1295,12 +1299,14 @@ def import_preview(
         zones = zones_frame(session)
     finally:
         savepoint.rollback()
+    ui = ui_for(request)
     fmap = ledger_map(
         frame,
         zones,
         basemap=settings.basemap,
         tianditu_key=settings.tianditu_key,
-        title=ui_for(request).t("import.preview"),
+        title=ui.t("import.preview"),
+        labels=map_labels(ui.lang),
     )
     return HTMLResponse(render(fmap))
 

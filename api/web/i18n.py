@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from landgis import vocab
 from landgis.errors import LandGISError
 from landgis.ledger import LEDGER_COLUMNS
+from landgis.maps import NOT_IN_LEDGER, MapLabels
 
 LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -352,6 +353,7 @@ BUILDING_STATE_EN: dict[str, str] = {
     "idle": "Idle",
     "revitalized": "Revitalized",
 }
+ZONE_KIND_EN: dict[str, str] = {"county": "County", "park": "Park", "area": "Area"}
 SUPPLY_METHOD_EN: dict[str, str] = {"transfer": "Transfer", "allocation": "Allocation"}
 FIELD_EN: dict[str, str] = {
     "case_no": "Case number",
@@ -423,6 +425,7 @@ VOCABULARIES: dict[str, tuple[Mapping[str, str], Mapping[str, str]]] = {
     "role": (vocab.ROLES, ROLE_EN),
     "building_state": (vocab.BUILDING_STATES, BUILDING_STATE_EN),
     "supply_method": (vocab.SUPPLY_METHODS, SUPPLY_METHOD_EN),
+    "zone_kind": (vocab.ZONE_KINDS, ZONE_KIND_EN),
     "action": (ACTION_ZH, ACTION_EN),
 }
 FIELDS: tuple[Mapping[str, str], Mapping[str, str]] = (
@@ -433,6 +436,76 @@ COLUMNS: tuple[Mapping[str, str], Mapping[str, str]] = (
     {**dict(LEDGER_COLUMNS), **COLUMN_ZH_EXTRA},
     COLUMN_EN,
 )
+
+
+def map_labels(lang: str = DEFAULT_LANGUAGE) -> MapLabels:
+    """The texts of the folium maps in ``lang``: the maps' own (Chinese) ones, or English
+    built from this catalogue's English names."""
+    if language_of(lang) == "zh":
+        return MapLabels()
+    area_mu = "Parcel area (mu)"
+    return MapLabels(
+        title="Idle land disposal ledger map",
+        parcel_title="Parcel {code}",
+        status_legend=COLUMN_EN["status"],
+        legend="Legend",
+        this_parcel="This parcel",
+        neighbours="Nearby parcels",
+        neighbours_legend="Nearby parcels (within 200 m)",
+        buildings="Factory buildings",
+        building_state=COLUMN_EN["status"],
+        floor_area="Floor area (m²)",
+        no_zone="No zone",
+        case_link="View the case »",
+        parcel_link="View the parcel map »",
+        statuses={**STATUS_EN, NOT_IN_LEDGER: "Not in the ledger"},
+        routes=ROUTE_EN,
+        building_states=BUILDING_STATE_EN,
+        zone_kinds=ZONE_KIND_EN,
+        tooltip={
+            "parcel_code": COLUMN_EN["parcel_code"],
+            "holder": COLUMN_EN["holder"],
+            "zone_name": COLUMN_EN["zone_name"],
+            "status_label": COLUMN_EN["status"],
+            "area_mu": area_mu,
+        },
+        case_popup=(
+            ("case_no", COLUMN_EN["case_no"]),
+            ("parcel_code", COLUMN_EN["parcel_code"]),
+            ("status_label", COLUMN_EN["status"]),
+            ("route_label", COLUMN_EN["route"]),
+            ("idle_mu", COLUMN_EN["idle_area_mu"]),
+            ("revitalized_mu", COLUMN_EN["revitalized_area_mu"]),
+            ("deadline", COLUMN_EN["deadline"]),
+            ("holder", COLUMN_EN["holder"]),
+            ("project_name", COLUMN_EN["project_name"]),
+        ),
+        parcel_popup=(
+            ("parcel_code", COLUMN_EN["parcel_code"]),
+            ("status_label", COLUMN_EN["status"]),
+            ("holder", COLUMN_EN["holder"]),
+            ("project_name", COLUMN_EN["project_name"]),
+            ("zone_name", COLUMN_EN["zone_name"]),
+            ("area_mu", area_mu),
+        ),
+        basemaps={
+            "none": "No background",
+            "osm": "OpenStreetMap",
+            "tianditu": "Tianditu",
+            "amap": "AutoNavi (Amap)",
+        },
+        tiles={
+            "osm": "OpenStreetMap",
+            "tianditu_vec": "Tianditu streets",
+            "tianditu_cva": "Tianditu labels",
+            "amap": "AutoNavi (Amap)",
+        },
+        attributions={
+            "osm": "OpenStreetMap contributors",
+            "tianditu": "Tianditu, National Platform for Common GeoSpatial Information Services",
+            "amap": "AutoNavi (GCJ-02)",
+        },
+    )
 
 
 def language_of(*choices: str | None) -> str:

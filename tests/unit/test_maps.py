@@ -14,6 +14,7 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 
+from api.web.i18n import STATUS_EN, map_labels
 from landgis import maps
 from landgis.assets import VENDOR_PACKAGES, VENDOR_URL
 from landgis.errors import InvalidInput
@@ -332,3 +333,79 @@ def test_the_parcel_map_without_neighbours_or_buildings():
     )
     page = render(parcel_map(lonely, basemap="amap"))
     assert "landgis-parcel-focus" in page and "landgis-neighbour" not in page
+
+
+# --- languages --------------------------------------------------------------------------
+
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f㎡]")
+# Stored data the fixtures hold: it is shown as stored, in any language.
+USER_TEXT = (
+    "四川甲公司",
+    "丙公司",
+    "丁公司",
+    "项目甲",
+    "项目丁",
+    "产城新区",
+    "青溪县",
+    "&lt;b&gt;片区&lt;/b&gt;&amp;",
+    "1号厂房",
+    "&lt;i&gt;仓库&lt;/i&gt;",
+    "无图形",
+)
+
+
+def without_user_text(page: str) -> str:
+    text = decoded(page)
+    for value in USER_TEXT:
+        text = text.replace(value, "")
+    return text
+
+
+def test_english_labels_replace_every_chinese_label_of_both_maps():
+    english = map_labels("en")
+    assert map_labels("zh") == maps.MapLabels()
+
+    ledger = render(ledger_map(parcels_fixture(), zones_fixture(), labels=english))
+    text = decoded(ledger)
+    legend = re.search(r'<div class="landgis-legend".*?</div></div>', ledger, re.S).group(0)
+    assert "<b>Status</b>" in legend
+    for label in (STATUS_EN["revitalized"], STATUS_EN["disposing"], "Not in the ledger"):
+        assert label in legend
+    assert "Parcel code" in text and "Land-use right holder" in text  # tooltip aliases
+    assert "View the case »" in text and "View the parcel map »" in text  # popup links
+    assert "Disposal route" in text and "Buyback" in text  # popup row and route name
+    assert "Area · 产城新区" in text and "No zone" in text  # layer control
+    assert "<title>Idle land disposal ledger map</title>" in ledger
+    leftover = CJK.findall(without_user_text(ledger))
+    assert leftover == [], "".join(leftover)
+
+    parcel = render(parcel_map(view_fixture(), labels=english))
+    text = decoded(parcel)
+    assert "<title>Parcel P2</title>" in parcel
+    assert "<b>Legend</b>" in text and "This parcel" in text
+    assert "Nearby parcels (2)" in text and "Factory buildings (2)" in text
+    assert "Floor area (m²)" in text and "Factory buildings · Idle" in text
+    leftover = CJK.findall(without_user_text(parcel))
+    assert leftover == [], "".join(leftover)
+    # User text is escaped as before, whatever the language.
+    assert SCRIPT_HOLDER not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+@pytest.mark.parametrize("name", ["osm", "tianditu", "amap"])
+def test_english_basemap_names(name):
+    page = render(
+        ledger_map(
+            parcels_fixture(),
+            zones_fixture(),
+            basemap=name,
+            tianditu_key="k",
+            labels=map_labels("en"),
+        )
+    )
+    assert CJK.findall(without_user_text(page)) == []
+
+
+def test_the_chinese_labels_are_still_the_default():
+    page = decoded(render(parcel_map(view_fixture())))
+    assert "图例" in page and "本宗地" in page and "查看台账详情 »" in page
+    assert "Legend" not in page and "This parcel" not in page
