@@ -53,61 +53,22 @@ import shapely
 from pyproj import Transformer
 
 from landgis.credit_code import ALPHABET, WEIGHTS
+from landgis.exchange import (
+    CASE_FIELDS,
+    EVENT_FIELDS,
+    LAYERS,
+    PARCEL_FIELDS,
+    SPATIAL_LAYERS,
+    ZONE_FIELDS,
+)
 from landgis.geo import CGCS2000, gk_zone_epsg, parcel_areas, planar_areas_m2
 from landgis.units import m2_to_mu
 from landgis.workflow import MAIN_LINE
 
 # ----------------------------------------------------------------------------- schema
-# The columns of the demo county's layers (data/geo/make_demo.py), in order.
+# The layers and columns are those of landgis.exchange; these are the numeric ones.
 
-ZONE_FIELDS = ("code", "name", "kind", "parent_code")
-PARCEL_FIELDS = (
-    "parcel_code",
-    "supervision_no",
-    "project_name",
-    "zone_code",
-    "location",
-    "holder",
-    "credit_code",
-    "land_use",
-    "supply_method",
-    "contract_no",
-    "contract_date",
-    "land_price_yuan",
-    "agreed_start_date",
-    "agreed_completion_date",
-    "actual_start_date",
-    "actual_completion_date",
-    "registered_area_m2",
-    "plot_ratio",
-    "tax_per_mu",
-)
 PARCEL_FLOATS = ("land_price_yuan", "registered_area_m2", "plot_ratio", "tax_per_mu")
-BUILDING_FIELDS = ("parcel_code", "name", "floors", "footprint_area_m2", "floor_area_m2", "state")
-CASE_FIELDS = (
-    "case_no",
-    "parcel_code",
-    "category",
-    "cause",
-    "cause_detail",
-    "idle_area_m2",
-    "idle_building_area_m2",
-    "identified_on",
-    "determination_no",
-    "route",
-    "plan_no",
-    "deadline",
-    "responsible_unit",
-    "revitalized_area_m2",
-    "revitalized_building_area_m2",
-    "revitalized_on",
-    "new_holder",
-    "new_project",
-    "amount_yuan",
-    "closed_on",
-    "status",
-    "remarks",
-)
 CASE_FLOATS = (
     "idle_area_m2",
     "idle_building_area_m2",
@@ -115,19 +76,6 @@ CASE_FLOATS = (
     "revitalized_building_area_m2",
     "amount_yuan",
 )
-EVENT_FIELDS = (
-    "case_no",
-    "occurred_on",
-    "actor",
-    "action",
-    "status_before",
-    "status_after",
-    "changes",
-    "document_no",
-    "note",
-)
-LAYERS = ("zones", "parcels", "buildings", "cases", "case_events")
-SPATIAL_LAYERS = ("zones", "parcels", "buildings")
 
 # ----------------------------------------------------------------------------- parameters
 

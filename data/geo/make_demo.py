@@ -57,6 +57,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from landgis.credit_code import check_character, is_valid  # noqa: E402
+from landgis.exchange import (  # noqa: E402
+    BUILDING_FIELDS,
+    CASE_FIELDS,
+    EVENT_FIELDS,
+    PARCEL_FIELDS,
+    ZONE_FIELDS,
+)
 from landgis.geo import CGCS2000, gk_zone_epsg, planar_areas_m2, to_multipolygon  # noqa: E402
 from landgis.units import m2_to_mu, mu_to_m2  # noqa: E402
 from landgis.workflow import MAIN_LINE  # noqa: E402
@@ -85,64 +92,6 @@ REVITALIZED_MU = 120.0
 AS_OF = "2023-08-31"
 CAMPAIGN_DEADLINE = "2023-12-31"  # the campaign's default completion deadline
 
-ZONE_FIELDS = ("code", "name", "kind", "parent_code")
-PARCEL_FIELDS = (
-    "parcel_code",
-    "supervision_no",
-    "project_name",
-    "zone_code",
-    "location",
-    "holder",
-    "credit_code",
-    "land_use",
-    "supply_method",
-    "contract_no",
-    "contract_date",
-    "land_price_yuan",
-    "agreed_start_date",
-    "agreed_completion_date",
-    "actual_start_date",
-    "actual_completion_date",
-    "registered_area_m2",
-    "plot_ratio",
-    "tax_per_mu",
-)
-BUILDING_FIELDS = ("parcel_code", "name", "floors", "footprint_area_m2", "floor_area_m2", "state")
-CASE_FIELDS = (
-    "case_no",
-    "parcel_code",
-    "category",
-    "cause",
-    "cause_detail",
-    "idle_area_m2",
-    "idle_building_area_m2",
-    "identified_on",
-    "determination_no",
-    "route",
-    "plan_no",
-    "deadline",
-    "responsible_unit",
-    "revitalized_area_m2",
-    "revitalized_building_area_m2",
-    "revitalized_on",
-    "new_holder",
-    "new_project",
-    "amount_yuan",
-    "closed_on",
-    "status",
-    "remarks",
-)
-EVENT_FIELDS = (
-    "case_no",
-    "occurred_on",
-    "actor",
-    "action",
-    "status_before",
-    "status_after",
-    "changes",
-    "document_no",
-    "note",
-)
 
 Cut = tuple[float, float]  # positions (0..1 of arc length) on a strip's top and bottom lines
 PieceKey = tuple[str, int]  # (strip key, piece index)
