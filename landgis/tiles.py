@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -90,16 +89,6 @@ def to_mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarra
 def from_mercator(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """EPSG:3857 metres to EPSG:4490 longitude/latitude (degrees)."""
     return np.degrees(x / RADIUS), np.degrees(np.arctan(np.sinh(y / RADIUS)))
-
-
-def lonlat_to_tile(lon: float, lat: float, z: int) -> Tile:
-    """The tile at zoom ``z`` holding the point (lon, lat)."""
-    x, y = to_mercator(np.array(lon), np.array(lat))
-    span = 2 * ORIGIN / (1 << z)
-    last = (1 << z) - 1
-    column = min(max(math.floor((float(x) + ORIGIN) / span), 0), last)
-    row = min(max(math.floor((ORIGIN - float(y)) / span), 0), last)
-    return Tile(z, column, row)
 
 
 # --- layers ---------------------------------------------------------------------------

@@ -54,11 +54,6 @@ def existing_values(session: Session, column: Any, values: Iterable[str]) -> set
     return found
 
 
-def id_map(session: Session, column: Any, model: type[Base]) -> dict[str, int]:
-    """The id of every row of ``model`` by the natural-key ``column``."""
-    return dict(session.execute(select(column, model.id)).all())
-
-
 def read_frame(session: Session, stmt: Select[Any], geometry: str = "geometry") -> gpd.GeoDataFrame:
     """Run ``stmt`` (whose ``geometry`` column is WKB) into an EPSG:4490 GeoDataFrame."""
     result = session.execute(stmt)

@@ -235,11 +235,6 @@ def plan_columns(
     return plan
 
 
-def map_columns(columns: Iterable[str]) -> dict[str, str]:
-    """Rename map ``{file column: landgis field}`` for the columns that have a known name."""
-    return plan_columns(columns).rename
-
-
 def validate_mapping(mapping: Mapping[str, Any]) -> dict[str, str | None]:
     """A mapping ``{file column: landgis field or null}``; refuses unknown fields."""
     if not isinstance(mapping, Mapping):

@@ -168,16 +168,7 @@ def _apply(
     workflow: Workflow,
 ) -> None:
     """Carry out one row's edits through the use cases, each naming the version it saw."""
-    case = cases.get_case(session, case_no)
-    if case.version != version:
-        cases.edit_case(  # raises StaleVersion with the newer values
-            session,
-            case_no,
-            version=version,
-            actor=actor,
-            occurred_on=dt.date.today(),
-            fields={"remarks": case.remarks},
-        )
+    case = cases.require_version(session, case_no, version)
     today = dt.date.today()
     target = edits.pop("status", None)
     plain = {k: v for k, v in edits.items() if k not in MANAGED}

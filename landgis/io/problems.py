@@ -97,11 +97,6 @@ def errors(problems: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [p for p in problems if p["severity"] == ERROR]
 
 
-def has_errors(problems: Iterable[dict[str, Any]]) -> bool:
-    """Whether any of ``problems`` stops an import."""
-    return any(p["severity"] == ERROR for p in problems)
-
-
 def sort_problems(problems: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """File-wide problems first, then by row; errors before warnings within a row."""
     return sorted(
