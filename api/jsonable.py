@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -21,6 +22,6 @@ def plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def rows(records: list[dict[str, Any]], keys: list[str]) -> list[dict[str, Any]]:
+def rows(records: list[dict[str, Any]], keys: Sequence[str]) -> list[dict[str, Any]]:
     """The given keys of each record, JSON-ready."""
     return [{key: plain(record.get(key)) for key in keys} for record in records]

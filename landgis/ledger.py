@@ -58,6 +58,15 @@ LEDGER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("remarks", "备注"),
 )
 
+# The keys of a ledger row as the API returns it: the exported columns, then identity.
+ROW_KEYS: tuple[str, ...] = (
+    *(key for key, _ in LEDGER_COLUMNS),
+    "case_no",
+    "zone_code",
+    "version",
+    "overdue",
+)
+
 
 def _empty_states() -> pd.DataFrame:
     return pd.DataFrame(columns=list(STATE_COLUMNS))

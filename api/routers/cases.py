@@ -15,13 +15,12 @@ from api.routers.parcels import FilterDep
 from api.schemas import CaseEdit, CaseOpen, Change, Reopen, Revitalization, StatusChange
 from landgis import cases
 from landgis.errors import InvalidInput, PreconditionRequired
-from landgis.ledger import LEDGER_COLUMNS, case_list
+from landgis.ledger import ROW_KEYS, case_list
 from landgis.units import mu_to_m2
 from landgis.workflow import Workflow
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
-ROW_KEYS = [key for key, _ in LEDGER_COLUMNS] + ["case_no", "zone_code", "version", "overdue"]
 IfMatch = Annotated[str | None, Header(description='The version you saw, e.g. "3"')]
 
 

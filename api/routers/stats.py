@@ -11,12 +11,10 @@ from fastapi import APIRouter, Query
 from api.deps import ReaderDep, SessionDep, SettingsDep
 from api.jsonable import rows
 from landgis.alerts import ledger_warnings
-from landgis.ledger import LEDGER_COLUMNS, ledger_rows
+from landgis.ledger import ROW_KEYS, ledger_rows
 from landgis.stats import headline_figures
 
 router = APIRouter(prefix="/api", tags=["ledger"])
-
-ROW_KEYS = [key for key, _ in LEDGER_COLUMNS] + ["case_no", "zone_code", "version", "overdue"]
 
 
 @router.get("/stats", summary="Headline figures (the object `landgis stats --json` prints)")
