@@ -18,13 +18,15 @@
 set -euo pipefail
 
 usage() {
-    sed -n '2,18s/^# \{0,1\}//p' "$0"
+    sed -n '2,21s/^# \{0,1\}//p' "$0"
 }
 
 want_test=0
+want_bench=0
 for arg in "$@"; do
     case "$arg" in
         --test) want_test=1 ;;
+        --bench) want_bench=1 ;;
         -h | --help)
             usage
             exit 0
@@ -75,6 +77,11 @@ venv_ok() {
         *) return 0 ;;
     esac
     "$py" -c 'import ensurepip, venv' >/dev/null 2>&1
+}
+
+# The baseline tools of the benchmarks get their own venvs made by /usr/bin/python3.
+venv_ok_system() {
+    /usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1
 }
 
 # Highest PostgreSQL major version with server binaries under /usr/lib/postgresql.
@@ -152,6 +159,19 @@ collect_missing() {
         chromium_present || missing+=(chromium)
         cjk_font_present || missing+=(fonts-noto-cjk)
         libreoffice_calc_present || missing+=(libreoffice-calc-nogui)
+    fi
+    if ((want_bench)); then
+        local bmajor
+        bmajor=$(pg_major)
+        if ((!want_test)); then
+            server_present "$bmajor" || missing+=("postgresql-$bmajor")
+            postgis_present "$bmajor" || missing+=("postgresql-$bmajor-postgis-3")
+            chromium_present || missing+=(chromium)
+        fi
+        command -v ogr2ogr >/dev/null 2>&1 || missing+=(gdal-bin)
+        command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+        command -v /usr/bin/time >/dev/null 2>&1 || missing+=(time)
+        venv_ok_system || missing+=(python3-venv)
     fi
 }
 
