@@ -7,6 +7,9 @@ The maps need Leaflet only (its script, stylesheet and the images the stylesheet
 folium's other default assets (jQuery, Bootstrap, Font Awesome, Leaflet.awesome-markers)
 are not used by landgis maps and are left out rather than served; labels use the fonts
 installed on the user's machine, so no web font is needed either.
+
+The large ledger map also needs Leaflet.VectorGrid, which is not on PyPI: its bundled script
+is vendored in ``landgis/static/vectorgrid`` (with its licence) and served like Leaflet.
 """
 
 from __future__ import annotations
@@ -18,12 +21,17 @@ import xstatic.pkg.leaflet as leaflet
 # URL path under which the web layer serves the vendor packages.
 VENDOR_URL = "/static/vendor"
 
+VENDORED_DIR = Path(__file__).resolve().parent / "static"
+
 VENDOR_PACKAGES: dict[str, Path] = {
     "leaflet": Path(leaflet.BASE_DIR),
+    "vectorgrid": VENDORED_DIR / "vectorgrid",
 }
 
 MAP_SCRIPTS: list[tuple[str, str]] = [("leaflet", "leaflet/leaflet.js")]
 MAP_STYLESHEETS: list[tuple[str, str]] = [("leaflet_css", "leaflet/leaflet.css")]
+# Leaflet.VectorGrid (vector tiles in Leaflet), for the tiled ledger map only.
+VECTORGRID_SCRIPT = ("vectorGrid", "vectorgrid/Leaflet.VectorGrid.bundled.js")
 
 
 def map_scripts(base_url: str = VENDOR_URL) -> list[tuple[str, str]]:
@@ -34,3 +42,9 @@ def map_scripts(base_url: str = VENDOR_URL) -> list[tuple[str, str]]:
 def map_stylesheets(base_url: str = VENDOR_URL) -> list[tuple[str, str]]:
     """The stylesheets a map page loads, under ``base_url``."""
     return [(name, f"{base_url}/{path}") for name, path in MAP_STYLESHEETS]
+
+
+def vectorgrid_script(base_url: str = VENDOR_URL) -> tuple[str, str]:
+    """Leaflet.VectorGrid's script (name, URL) under ``base_url``."""
+    name, path = VECTORGRID_SCRIPT
+    return name, f"{base_url}/{path}"

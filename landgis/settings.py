@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     attachment_max_mb: float = Field(
         default=20.0, gt=0, description="Largest attachment accepted, in MB."
     )
+    map_inline_max_parcels: int = Field(
+        default=5000,
+        ge=0,
+        description="Above this many filtered parcels the ledger map draws them from vector "
+        "tiles instead of inlining them in the page.",
+    )
     campaign_target_mu: float | None = Field(
         default=None,
         gt=0,
