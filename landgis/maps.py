@@ -11,6 +11,12 @@ it reaches the page, so a holder named ``<script>…`` displays as text.
 The maps' own texts (legend, layer names, tooltip and popup labels …) come from a
 :class:`MapLabels`, Chinese by default; a caller passes another one to show the map in
 another language. Stored data (holders, zone names …) is shown as stored.
+
+Readiness signal: when the parcels of the current view are drawn, the ledger map sets
+``document.documentElement.dataset.parcelsDrawn`` to ``performance.now()`` (here, in the
+animation frame after the inline GeoJSON layers are added; the tiled ledger map of
+:mod:`landgis.tiled_map` sets the same attribute when its tiles have loaded). Benchmarks
+and tests wait for it.
 """
 
 from __future__ import annotations
@@ -188,6 +194,8 @@ class MapLabels:
     no_zone: str = NO_ZONE_LABEL
     case_link: str = CASE_LINK_TEXT
     parcel_link: str = PARCEL_LINK_TEXT
+    parcels: str = "宗地"
+    zoom_in: str = "放大以查看宗地"
     statuses: Mapping[str, str] = field(default_factory=lambda: dict(STATUS_LABELS))
     routes: Mapping[str, str] = field(default_factory=lambda: dict(ROUTES))
     building_states: Mapping[str, str] = field(default_factory=lambda: dict(BUILDING_STATES))
@@ -376,6 +384,25 @@ def parcel_properties(parcels: pd.DataFrame, labels: MapLabels = CHINESE) -> pd.
     )
 
 
+def popup_html(properties: Mapping[str, Any], labels: MapLabels = CHINESE) -> str:
+    """The popup of one parcel, as the ledger map shows it: the case summary and a link to
+    the case page for parcels in the ledger, else the parcel's facts and a link to its map.
+
+    ``properties`` is one row of :func:`parcel_properties` (values already escaped).
+    """
+    in_ledger = bool(properties.get("case_no"))
+    rows = labels.case_popup if in_ledger else labels.parcel_popup
+    body = "".join(
+        f"<tr><th>{html.escape(label)}</th><td>{properties.get(key) or ''}</td></tr>"
+        for key, label in rows
+    )
+    link = html.escape(labels.case_link if in_ledger else labels.parcel_link)
+    return (
+        f'<div class="landgis-popup"><table>{body}</table>'
+        f'<a class="landgis-link" href="{properties["href"]}">{link}</a></div>'
+    )
+
+
 def _parcel_features(
     parcels: gpd.GeoDataFrame, labels: MapLabels
 ) -> tuple[pd.Series, dict[str, Any]]:
@@ -489,6 +516,11 @@ class _MapScript(MacroElement):
     });
     sync();
     L.control.scale({ metric: true, imperial: false }).addTo(map);
+    {%- if this.signal_drawn %}
+    requestAnimationFrame(function () {
+        document.documentElement.dataset.parcelsDrawn = String(performance.now());
+    });
+    {%- endif %}
     function openPopup(code) {
         var layer = parcels[code];
         if (!layer || !map.hasLayer(layer)) { return false; }
@@ -511,9 +543,11 @@ class _MapScript(MacroElement):
         zone_toggles: dict[str, folium.map.Layer] | None = None,
         named_layers: dict[str, folium.map.Layer] | None = None,
         labels: MapLabels = CHINESE,
+        signal_drawn: bool = False,
     ) -> None:
         super().__init__()
         self._name = "LandgisMapScript"
+        self.signal_drawn = signal_drawn
         self.map_name = fmap.get_name()
         self.parcel_layers = [(k, v.get_name()) for k, v in parcel_layers.items()]
         self.zone_toggles = [(k, v.get_name()) for k, v in (zone_toggles or {}).items()]
@@ -678,7 +712,7 @@ def ledger_map(
         )
     )
     folium.LayerControl(collapsed=False).add_to(fmap)
-    _MapScript(fmap, status_layers, toggles, labels=labels).add_to(fmap)
+    _MapScript(fmap, status_layers, toggles, labels=labels, signal_drawn=True).add_to(fmap)
     return fmap
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Cookie, Path, Query
 from fastapi.responses import HTMLResponse
@@ -10,10 +11,9 @@ from fastapi.responses import HTMLResponse
 from api.deps import ReaderDep, SessionDep, SettingsDep
 from api.routers.parcels import FilterDep
 from api.web.i18n import COOKIE, language_of, map_labels
-from landgis.db.repository import zones_frame
-from landgis.maps import MapLabels, ledger_map, parcel_map, render
+from landgis.maps import MapLabels, parcel_map, render
 from landgis.parcel_view import parcel_view
-from landgis.parcels import parcels_frame
+from landgis.tiled_map import ledger_page_map, parcel_popup
 
 router = APIRouter(tags=["maps"])
 
@@ -38,6 +38,11 @@ def _labels(lang: str | None, cookie: str | None) -> MapLabels:
     return map_labels(language_of(lang, cookie))
 
 
+def _popup_url(lang: str | None, cookie: str | None) -> str:
+    """Where the tiled map fetches a parcel's popup, in the page's language."""
+    return f"/map/parcels/{{code}}/popup?{urlencode({'lang': language_of(lang, cookie)})}"
+
+
 @router.get(
     "/map", summary="The ledger map (parcels coloured by status)", response_class=HTMLResponse
 )
@@ -50,15 +55,37 @@ def ledger_map_page(
     lang: LangQuery = None,
     lang_cookie: LangCookie = None,
 ) -> HTMLResponse:
-    """A map of the filtered parcels by disposal status, with zones, legend and popups."""
-    fmap = ledger_map(
-        parcels_frame(session, filters),
-        zones_frame(session),
+    """A map of the filtered parcels by disposal status, with zones, legend and popups.
+
+    Above `map_inline_max_parcels` filtered parcels the page draws them from the vector
+    tiles (`/tiles/parcels/…`, same filters) from zoom 12 on, and fetches popups on click."""
+    fmap = ledger_page_map(
+        session,
+        filters,
+        inline_max_parcels=settings.map_inline_max_parcels,
+        popup_url=_popup_url(lang, lang_cookie),
         basemap=basemap or settings.basemap,
         tianditu_key=settings.tianditu_key,
         labels=_labels(lang, lang_cookie),
     )
     return HTMLResponse(render(fmap))
+
+
+@router.get(
+    "/map/parcels/{code}/popup",
+    summary="The popup of one parcel on the ledger map (an HTML fragment)",
+    response_class=HTMLResponse,
+    responses={404: {"description": "No parcel has this code"}},
+)
+def parcel_popup_fragment(
+    code: Annotated[str, Path(description="宗地编号", max_length=64)],
+    session: SessionDep,
+    _: ReaderDep,
+    lang: LangQuery = None,
+    lang_cookie: LangCookie = None,
+) -> HTMLResponse:
+    """The case summary and link (or the parcel's facts and link), every value escaped."""
+    return HTMLResponse(parcel_popup(session, code, _labels(lang, lang_cookie)))
 
 
 @router.get(
