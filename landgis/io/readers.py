@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,6 +107,25 @@ class RawLayer:
     encoding: str | None = None
     problems: list[dict[str, Any]] = field(default_factory=list)
     fallbacks: dict[str, str] = field(default_factory=dict)
+    # Set when the rows are read batch by batch: ``frame`` is then empty (the columns
+    # only), ``features`` counts the rows and ``rows(skip, count)`` reads some of them.
+    rows: Callable[[int, int], gpd.GeoDataFrame] | None = None
+    features: int | None = None
+
+    @property
+    def count(self) -> int:
+        """How many rows the layer has."""
+        return len(self.frame) if self.features is None else self.features
+
+    def batches(self, size: int | None) -> Iterator[tuple[int, gpd.GeoDataFrame]]:
+        """(offset, rows) for each run of at most ``size`` rows (all at once without one)."""
+        total = self.count
+        size = max(1, size or total)
+        for offset in range(0, total, size):
+            if self.rows is not None:
+                yield offset, self.rows(offset, min(size, total - offset))
+            else:
+                yield offset, self.frame.iloc[offset : offset + size]
 
 
 def _unreadable(path: Path, exc: Exception | None = None) -> FileRefused:
@@ -173,10 +192,27 @@ def _geographic_range(frame: gpd.GeoDataFrame) -> bool:
     return minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90
 
 
-def _read_ogr(path: Path, layer: str | None, driver: str) -> RawLayer:
+def _gpkg_rows(path: Path, layer: str | None) -> Callable[[int, int], gpd.GeoDataFrame]:
+    def rows(skip: int, count: int) -> gpd.GeoDataFrame:
+        try:
+            return pyogrio.read_dataframe(path, layer=layer, skip_features=skip, max_features=count)
+        except pyogrio.errors.DataSourceError as exc:
+            raise _unreadable(path, exc) from exc
+
+    return rows
+
+
+def _read_ogr(path: Path, layer: str | None, driver: str, stream: bool = False) -> RawLayer:
+    features = rows = None
     try:
         name = choose_layer(path, layer)
-        frame = pyogrio.read_dataframe(path, layer=name)
+        if stream and driver == "GPKG":  # rows read batch by batch, later
+            info = pyogrio.read_info(path, layer=name, force_feature_count=True)
+            features = int(info["features"])
+            frame = pyogrio.read_dataframe(path, layer=name, max_features=1).iloc[0:0]
+            rows = _gpkg_rows(path, name)
+        else:
+            frame = pyogrio.read_dataframe(path, layer=name)
     except pyogrio.errors.DataSourceError as exc:
         raise _unreadable(path, exc) from exc
     declared = frame.crs
@@ -187,7 +223,9 @@ def _read_ogr(path: Path, layer: str | None, driver: str) -> RawLayer:
     if driver == "KML":
         frame = frame.drop(columns=[c for c in frame.columns if c in _KML_HOUSEKEEPING])
         fallbacks = {c: "parcel_code" for c in frame.columns if c.lower() == "name"}
-    return RawLayer(frame, declared, driver, layer=name, fallbacks=fallbacks)
+    return RawLayer(
+        frame, declared, driver, layer=name, fallbacks=fallbacks, rows=rows, features=features
+    )
 
 
 def _read_shapefile(path: Path) -> RawLayer:
@@ -252,12 +290,14 @@ def _has_part(shp: Path, suffix: str) -> bool:
     return any(p.suffix.lower() == suffix for p in shp.parent.glob(f"{shp.stem}.*"))
 
 
-def _read_file(path: Path, layer: str | None, limits: ArchiveLimits) -> RawLayer:
+def _read_file(
+    path: Path, layer: str | None, limits: ArchiveLimits, stream: bool = False
+) -> RawLayer:
     suffix = path.suffix.lower()
     if suffix == ".shp":
         return _read_shapefile(path)
     if suffix in (".gpkg", ".geojson", ".json", ".kml"):
-        return _read_ogr(path, layer, SUPPORTED_SUFFIXES[suffix])
+        return _read_ogr(path, layer, SUPPORTED_SUFFIXES[suffix], stream)
     if suffix == ".kmz":
         with extracted(path, limits) as folder:
             kml = sorted(folder.rglob("*.kml"), key=lambda p: (p.name.lower() != "doc.kml", p))
@@ -338,13 +378,21 @@ def _read_folder(folder: Path, layer: str | None, limits: ArchiveLimits) -> RawL
 
 
 def read_raw(
-    path: Path, *, layer: str | None = None, limits: ArchiveLimits | None = None
+    path: Path,
+    *,
+    layer: str | None = None,
+    limits: ArchiveLimits | None = None,
+    stream: bool = False,
 ) -> RawLayer:
-    """The rows of a parcel file as it has them (source coordinates, original columns)."""
+    """The rows of a parcel file as it has them (source coordinates, original columns).
+
+    ``stream`` defers reading a GeoPackage's rows to :meth:`RawLayer.batches`, so that a
+    large layer is never in memory at once (other formats are read whole).
+    """
     path = Path(path)
     if not path.exists():
         raise FileRefused("unreadable", f"找不到文件 {path}。", f"File not found: {path}.")
-    return _read_file(path, layer, limits or ArchiveLimits())
+    return _read_file(path, layer, limits or ArchiveLimits(), stream)
 
 
 # ---- parcel fields --------------------------------------------------------------------
@@ -393,6 +441,77 @@ def _string_limit(name: str) -> int | None:
     return getattr(Parcel.__table__.columns[name].type, "length", None)
 
 
+def _typed_value(name: str, column: str, raw: Any, plan: ColumnPlan) -> Any:
+    """One cell as the parcel field ``name``; raises when it cannot be read."""
+    if name == "parcel_code":
+        return _code_text(raw)
+    if name == "supply_method":
+        value = supply_method_code(raw)
+        if value is None:
+            raise ValueError(raw)
+        return value
+    if name == "registered_area_m2":
+        return _number(raw) * plan.factors.get(column, 1.0)
+    if name in ("zone_code", "zone_name"):
+        return str(raw).strip()
+    if name in _DATE_FIELDS:
+        raw = _date_value(raw)
+    elif name in ("land_price_yuan", "plot_ratio", "tax_per_mu"):
+        raw = _number(raw)
+    return column_values(Parcel, {name: raw})[name]
+
+
+# What became of a cell: its value, or why it has none.
+_INVALID = object()
+_TOO_LONG = object()
+
+
+def _cell(name: str, column: str, raw: Any, plan: ColumnPlan) -> Any:
+    """The typed value of a non-blank cell, or ``_INVALID`` / ``_TOO_LONG``."""
+    try:
+        value = _typed_value(name, column, raw, plan)
+    except (InvalidInput, TypeError, ValueError, OverflowError):
+        return _INVALID
+    limit = _string_limit(name) if name in Parcel.__table__.columns else None
+    if isinstance(value, str) and limit is not None and len(value) > limit:
+        return _TOO_LONG
+    return value
+
+
+def _cell_problem(
+    outcome: Any, name: str, column: str, raw: Any, row: int, code: Any
+) -> dict[str, Any]:
+    code = None if is_missing(code) else code
+    if outcome is _INVALID:
+        if name in _DATE_FIELDS:
+            raw = _date_value(raw)
+        return problem(
+            "invalid_value",
+            f"列 {column} 的值 {raw!r} 无法识别为{_field_label(name)}。",
+            f"Column {column!r}: cannot read {raw!r} as {name}.",
+            row=row,
+            parcel_code=code,
+        )
+    limit = _string_limit(name)
+    return problem(
+        "invalid_value",
+        f"列 {column} 的值超过 {limit} 个字符。",
+        f"Column {column!r}: the value is longer than {limit} characters.",
+        row=row,
+        parcel_code=code,
+    )
+
+
+def _credit_problem(credit: str, row: int, code: Any) -> dict[str, Any]:
+    return problem(
+        "invalid_credit_code",
+        f"统一社会信用代码 {credit} 校验位不符。",
+        f"The unified social credit code {credit} fails its check character.",
+        row=row,
+        parcel_code=code,
+    )
+
+
 def typed_fields(
     item: Mapping[str, Any], plan: ColumnPlan, row: int
 ) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
@@ -406,59 +525,14 @@ def typed_fields(
         if is_missing(raw):
             values[name] = None
             continue
-        try:
-            if name == "parcel_code":
-                value: Any = _code_text(raw)
-            elif name == "supply_method":
-                value = supply_method_code(raw)
-                if value is None:
-                    raise ValueError(raw)
-            elif name == "registered_area_m2":
-                value = _number(raw) * plan.factors.get(column, 1.0)
-            elif name in ("zone_code", "zone_name"):
-                value = str(raw).strip()
-            else:
-                if name in _DATE_FIELDS:
-                    raw = _date_value(raw)
-                elif name in ("land_price_yuan", "plot_ratio", "tax_per_mu"):
-                    raw = _number(raw)
-                value = column_values(Parcel, {name: raw})[name]
-        except (InvalidInput, TypeError, ValueError, OverflowError):
-            problems.append(
-                problem(
-                    "invalid_value",
-                    f"列 {column} 的值 {raw!r} 无法识别为{_field_label(name)}。",
-                    f"Column {column!r}: cannot read {raw!r} as {name}.",
-                    row=row,
-                    parcel_code=None if is_missing(code) else code,
-                )
-            )
-            values[name] = None
-            continue
-        limit = _string_limit(name) if name in Parcel.__table__.columns else None
-        if isinstance(value, str) and limit is not None and len(value) > limit:
-            problems.append(
-                problem(
-                    "invalid_value",
-                    f"列 {column} 的值超过 {limit} 个字符。",
-                    f"Column {column!r}: the value is longer than {limit} characters.",
-                    row=row,
-                    parcel_code=None if is_missing(code) else code,
-                )
-            )
-            value = None
-        values[name] = value
+        outcome = _cell(name, column, raw, plan)
+        if outcome is _INVALID or outcome is _TOO_LONG:
+            problems.append(_cell_problem(outcome, name, column, raw, row, code))
+            outcome = None
+        values[name] = outcome
     credit = values.get("credit_code")
     if credit and not credit_code.is_valid(credit):
-        problems.append(
-            problem(
-                "invalid_credit_code",
-                f"统一社会信用代码 {credit} 校验位不符。",
-                f"The unified social credit code {credit} fails its check character.",
-                row=row,
-                parcel_code=values.get("parcel_code"),
-            )
-        )
+        problems.append(_credit_problem(credit, row, values.get("parcel_code")))
     extra = {}
     for column in plan.extra:
         value = item.get(column)
@@ -467,6 +541,74 @@ def typed_fields(
             if value is not None:
                 extra[column] = value
     return values, extra, problems
+
+
+def _cache_key(value: Any) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        return None
+    return (type(value), value)
+
+
+def typed_columns(
+    frame: pd.DataFrame, plan: ColumnPlan, first_row: int = 1
+) -> tuple[dict[str, list[Any]], list[Any], list[dict[str, Any]]]:
+    """:func:`typed_fields` for every row of ``frame`` at once, column by column (each
+    distinct cell read once): the field columns, the extra attributes (dict or None) and
+    the problems, rows numbered from ``first_row``."""
+    n = len(frame)
+    code_column = next((c for c, f in plan.rename.items() if f == "parcel_code"), None)
+    raw_codes = list(frame[code_column]) if code_column in frame else [None] * n
+    columns: dict[str, list[Any]] = {}
+    found: list[tuple[int, int, dict[str, Any]]] = []  # (position, order, problem)
+    for order, (column, name) in enumerate(plan.rename.items()):
+        cells = list(frame[column]) if column in frame else [None] * n
+        outcomes: dict[Any, Any] = {}
+        typed: list[Any] = []
+        for position, raw in enumerate(cells):
+            if is_missing(raw):
+                typed.append(None)
+                continue
+            key = _cache_key(raw)
+            outcome = outcomes.get(key, outcomes) if key is not None else outcomes
+            if outcome is outcomes:
+                outcome = _cell(name, column, raw, plan)
+                if key is not None:
+                    outcomes[key] = outcome
+            if outcome is _INVALID or outcome is _TOO_LONG:
+                row = first_row + position
+                code = raw_codes[position]
+                found.append(
+                    (position, order, _cell_problem(outcome, name, column, raw, row, code))
+                )
+                outcome = None
+            typed.append(outcome)
+        columns[name] = typed
+    if "credit_code" in columns:
+        codes = columns.get("parcel_code", [None] * n)
+        valid: dict[str, bool] = {}
+        for position, credit in enumerate(columns["credit_code"]):
+            if not credit:
+                continue
+            if credit not in valid:
+                valid[credit] = credit_code.is_valid(credit)
+            if not valid[credit]:
+                problem_ = _credit_problem(credit, first_row + position, codes[position])
+                found.append((position, len(plan.rename), problem_))
+    found.sort(key=lambda item: (item[0], item[1]))
+    extras: list[Any] = [None] * n
+    if plan.extra:
+        items = frame[[c for c in plan.extra if c in frame]].to_dict("records")
+        for position, item in enumerate(items):
+            extra = {}
+            for column, value in item.items():
+                if not is_missing(value):
+                    value = _jsonable(value)
+                    if value is not None:
+                        extra[column] = value
+            extras[position] = extra or None
+    return columns, extras, [p for _, _, p in found]
 
 
 def _field_label(name: str) -> str:
@@ -514,119 +656,148 @@ class ReadResult:
         return {p["row"] for p in self.problems if p["severity"] == ERROR and p["row"]}
 
 
+def _slow_geometry(geom: Any, row: int, code: Any, skip: set[int]) -> tuple[Any, list]:
+    """One geometry that is not a plain valid polygon: repaired, or the problem why not."""
+    if geom is None or geom.is_empty:
+        if row in skip:
+            return None, []
+        empty = problem(
+            "empty_geometry", "图形为空", "empty or missing geometry", row=row, parcel_code=code
+        )
+        return None, [empty]
+    if not is_polygonal(geom):
+        return None, [
+            problem(
+                "not_polygon",
+                f"图形类型为 {geom.geom_type},不是面",
+                f"geometry is a {geom.geom_type}, not a polygon",
+                row=row,
+                parcel_code=code,
+            )
+        ]
+    outcome = repair(geom)
+    if outcome.status == "invalid":
+        return None, [
+            problem(
+                "invalid_geometry",
+                f"图形无效且无法安全修复:{outcome.reason}",
+                f"invalid geometry that cannot be repaired safely: {outcome.reason}",
+                row=row,
+                parcel_code=code,
+            )
+        ]
+    if outcome.status == "repaired":
+        return outcome.geometry, [
+            problem(
+                "repaired_geometry",
+                f"图形无效({outcome.reason}),已自动修复,请核对",
+                f"invalid geometry ({outcome.reason}) repaired; please check it",
+                row=row,
+                parcel_code=code,
+            )
+        ]
+    return outcome.geometry, []
+
+
 def _geometry_problems(
-    geoms: gpd.GeoSeries, codes: list[Any], skip: set[int]
+    geoms: gpd.GeoSeries, codes: list[Any], skip: set[int], first_row: int = 1
 ) -> tuple[list[Any], list[dict[str, Any]]]:
-    """Valid MultiPolygons (None where unusable) and the row problems."""
-    fixed: list[Any] = []
+    """Valid MultiPolygons (None where unusable) and the row problems.
+
+    Valid polygons and multipolygons (nearly all rows) are checked and converted as
+    arrays; the rest one by one.
+    """
+    values = np.asarray(geoms.values, dtype=object)
+    types = shapely.get_type_id(values)
+    plain = ((types == 3) | (types == 6)) & ~shapely.is_empty(values)
+    plain[plain] = shapely.is_valid(values[plain])
+    fixed = np.full(len(values), None, dtype=object)
+    multi = plain & (types == 6)
+    fixed[multi] = values[multi]
+    single = np.flatnonzero(plain & (types == 3))
+    if len(single):
+        fixed[single] = shapely.multipolygons(values[single], indices=np.arange(len(single)))
     problems: list[dict[str, Any]] = []
-    for position, (geom, code) in enumerate(zip(geoms, codes, strict=True)):
-        row = position + 1
+    for position in np.flatnonzero(~plain):
+        code = codes[position]
         code = None if is_missing(code) else code
-        if geom is None or geom.is_empty:
-            fixed.append(None)
-            if row not in skip:
-                problems.append(
-                    problem(
-                        "empty_geometry",
-                        "图形为空",
-                        "empty or missing geometry",
-                        row=row,
-                        parcel_code=code,
-                    )
-                )
-            continue
-        if not is_polygonal(geom):
-            fixed.append(None)
-            problems.append(
-                problem(
-                    "not_polygon",
-                    f"图形类型为 {geom.geom_type},不是面",
-                    f"geometry is a {geom.geom_type}, not a polygon",
-                    row=row,
-                    parcel_code=code,
-                )
-            )
-            continue
-        outcome = repair(geom)
-        if outcome.status == "invalid":
-            fixed.append(None)
-            problems.append(
-                problem(
-                    "invalid_geometry",
-                    f"图形无效且无法安全修复:{outcome.reason}",
-                    f"invalid geometry that cannot be repaired safely: {outcome.reason}",
-                    row=row,
-                    parcel_code=code,
-                )
-            )
-            continue
-        if outcome.status == "repaired":
-            problems.append(
-                problem(
-                    "repaired_geometry",
-                    f"图形无效({outcome.reason}),已自动修复,请核对",
-                    f"invalid geometry ({outcome.reason}) repaired; please check it",
-                    row=row,
-                    parcel_code=code,
-                )
-            )
-        fixed.append(outcome.geometry)
-    return fixed, problems
+        row = first_row + int(position)
+        fixed[position], found = _slow_geometry(values[position], row, code, skip)
+        problems += found
+    return list(fixed), problems
 
 
-def _code_problems(codes: list[Any]) -> list[dict[str, Any]]:
+def _code_problems(codes: list[Any], first_row: int = 1) -> list[dict[str, Any]]:
     problems = []
     texts = [None if is_missing(c) else str(c).strip() for c in codes]
     rows_of: dict[str, list[int]] = {}
-    for row, text in enumerate(texts, start=1):
+    for row, text in enumerate(texts, start=first_row):
         if text:
             rows_of.setdefault(text, []).append(row)
-    for row, text in enumerate(texts, start=1):
+    for row, text in enumerate(texts, start=first_row):
         if not text:
-            problems.append(
-                problem(
-                    "missing_code",
-                    "缺少宗地编号(如列名不同,请用映射文件指定哪一列是 parcel_code)",
-                    "missing parcel code (if the column has another name, map it to "
-                    "parcel_code with a mapping file)",
-                    row=row,
-                )
-            )
+            problems.append(missing_code_problem(row))
         elif len(rows_of[text]) > 1:
-            others = [str(r) for r in rows_of[text] if r != row][:20]
-            problems.append(
-                problem(
-                    "duplicate_code",
-                    f"宗地编号在文件中重复(另见第 {'、'.join(others)} 行)",
-                    f"duplicate parcel code in the file (also row {', '.join(others)})",
-                    row=row,
-                    parcel_code=text,
-                )
-            )
+            problems.append(duplicate_code_problem(row, text, rows_of[text]))
     return problems
 
 
-def _overlap_problems(geoms: gpd.GeoSeries, codes: list[Any]) -> list[dict[str, Any]]:
+def missing_code_problem(row: int) -> dict[str, Any]:
+    """A row without a parcel code."""
+    return problem(
+        "missing_code",
+        "缺少宗地编号(如列名不同,请用映射文件指定哪一列是 parcel_code)",
+        "missing parcel code (if the column has another name, map it to "
+        "parcel_code with a mapping file)",
+        row=row,
+    )
+
+
+def duplicate_code_problem(row: int, code: str, rows: list[int]) -> dict[str, Any]:
+    """Row ``row`` repeats a code that the ``rows`` of the file (``row`` among them) share."""
+    others = [str(r) for r in rows if r != row][:20]
+    return problem(
+        "duplicate_code",
+        f"宗地编号在文件中重复(另见第 {'、'.join(others)} 行)",
+        f"duplicate parcel code in the file (also row {', '.join(others)})",
+        row=row,
+        parcel_code=code,
+    )
+
+
+def file_overlap_problem(row: int, code: Any, other_row: int, other_code: Any, found: Any) -> dict:
+    """Row ``row`` overlaps row ``other_row`` of the same file (``found``: an Overlap)."""
+    return problem(
+        "overlap",
+        f"与文件第 {other_row} 行({other_code})重叠 {found.area_m2:.1f} ㎡"
+        f"(占较小宗地的 {found.share:.1%})",
+        f"overlaps row {other_row} ({other_code}) of the file by "
+        f"{found.area_m2:.1f} m² ({found.share:.1%} of the smaller parcel)",
+        row=row,
+        parcel_code=code,
+    )
+
+
+def _overlap_problems(
+    geoms: gpd.GeoSeries, codes: list[Any], first_row: int = 1
+) -> list[dict[str, Any]]:
     problems = []
     for found in overlaps(geoms):
         for me, other in ((found.i, found.j), (found.j, found.i)):
             problems.append(
-                problem(
-                    "overlap",
-                    f"与文件第 {other + 1} 行({codes[other]})重叠 {found.area_m2:.1f} ㎡"
-                    f"(占较小宗地的 {found.share:.1%})",
-                    f"overlaps row {other + 1} ({codes[other]}) of the file by "
-                    f"{found.area_m2:.1f} m² ({found.share:.1%} of the smaller parcel)",
-                    row=me + 1,
-                    parcel_code=codes[me],
+                file_overlap_problem(
+                    first_row + me, codes[me], first_row + other, codes[other], found
                 )
             )
     return problems
 
 
 def _area_problems(
-    registered: list[Any], computed: np.ndarray, codes: list[Any], share: float
+    registered: list[Any],
+    computed: np.ndarray,
+    codes: list[Any],
+    share: float,
+    first_row: int = 1,
 ) -> list[dict[str, Any]]:
     problems = []
     for position, (given, area) in enumerate(zip(registered, computed, strict=True)):
@@ -641,7 +812,7 @@ def _area_problems(
                     f"(超过 {share:.0%})",
                     f"computed area {area:.2f} m² differs from the registered "
                     f"{given:.2f} m² by {difference:+.1%} (more than {share:.0%})",
-                    row=position + 1,
+                    row=first_row + position,
                     parcel_code=codes[position],
                     severity=WARNING,
                 )
@@ -650,13 +821,12 @@ def _area_problems(
 
 
 def _county_problems(
-    geoms: gpd.GeoSeries, county: BaseGeometry, codes: list[Any]
+    geoms: gpd.GeoSeries, county: BaseGeometry, codes: list[Any], first_row: int = 1
 ) -> list[dict[str, Any]]:
     problems = []
     shares = crs_guard.county_shares_outside(geoms, county)
-    for position, share in enumerate(shares):
-        if share <= OUTSIDE_COUNTY_WARNING:
-            continue
+    for position in np.flatnonzero(shares > OUTSIDE_COUNTY_WARNING):
+        share = shares[position]
         severity = ERROR if share > OUTSIDE_COUNTY_ERROR else WARNING
         problems.append(
             problem(
@@ -664,7 +834,7 @@ def _county_problems(
                 f"图形有 {share:.0%} 在县界之外,请检查坐标系或数据范围",
                 f"{share:.0%} of the geometry lies outside the county: check the CRS or "
                 "the data's extent",
-                row=position + 1,
+                row=first_row + int(position),
                 parcel_code=codes[position],
                 severity=severity,
             )
@@ -672,19 +842,196 @@ def _county_problems(
     return problems
 
 
-def _china_problems(geoms: gpd.GeoSeries, codes: list[Any]) -> tuple[np.ndarray, list]:
+def _china_problems(
+    geoms: gpd.GeoSeries, codes: list[Any], first_row: int = 1
+) -> tuple[np.ndarray, list]:
     inside = crs_guard.in_china(geoms)
     problems = [
         problem(
             "outside_china",
             "图形在中国境外,请检查坐标系或横纵坐标是否颠倒",
             "the geometry falls outside China: check the CRS, or whether X and Y are swapped",
-            row=position + 1,
+            row=first_row + int(position),
             parcel_code=codes[position],
         )
         for position in np.flatnonzero(~inside)
     ]
     return inside, problems
+
+
+@dataclass
+class _Batch:
+    """One run of rows, checked: the parcels (None when the file is refused), the CRS
+    used and the problems found."""
+
+    frame: gpd.GeoDataFrame | None
+    crs: CRS | None
+    problems: list[dict[str, Any]]
+
+
+def _read_batch(
+    frame: gpd.GeoDataFrame,
+    first_row: int,
+    raw: RawLayer,
+    plan: ColumnPlan,
+    fields: list[str],
+    *,
+    crs: str | None,
+    swap_xy: bool,
+    from_gcj02: bool,
+    county: BaseGeometry | None,
+    area_tolerance: float,
+    skip: set[int],
+) -> _Batch:
+    """Type, place, repair and check the rows of ``frame`` (the file's rows from
+    ``first_row`` on)."""
+    frame = frame.reset_index(drop=True)
+    geometry_name = frame.geometry.name
+    columns, extras, problems = typed_columns(frame, plan, first_row)
+    n = len(frame)
+    codes = columns.get("parcel_code", [None] * n)
+
+    geoms = gpd.GeoSeries(shapely.force_2d(np.asarray(frame[geometry_name].values, dtype=object)))
+    if swap_xy:
+        geoms = crs_guard.swap_axes(geoms)
+    guarded = crs_guard.resolve(geoms, raw.declared_crs, crs, county=county)
+    problems += guarded.problems
+    if guarded.geoms is None:
+        return _Batch(None, guarded.crs, problems)
+    geoms = guarded.geoms
+    if from_gcj02:
+        from landgis.gcj02 import from_gcj02 as shift_back
+
+        geoms = shift_back(geoms)
+
+    fixed, geometry_problems = _geometry_problems(geoms, codes, skip, first_row)
+    problems += geometry_problems
+    geoms = gpd.GeoSeries(fixed, crs=CGCS2000, dtype="geometry")
+    inside, china_problems = _china_problems(geoms, codes, first_row)
+    problems += china_problems
+    if not inside.all():
+        geoms = geoms.where(inside, None)
+    if county is not None and not county.is_empty:
+        problems += _county_problems(geoms, county, codes, first_row)
+
+    present = crs_guard.present_mask(geoms)
+    area = np.full(n, np.nan)
+    geodesic = np.full(n, np.nan)
+    zone_epsg = np.full(n, np.nan)
+    if present.any():
+        computed = parcel_areas(geoms[present])
+        area[present] = computed["area_m2"]
+        geodesic[present] = computed["geodesic_area_m2"]
+        zone_epsg[present] = computed["gk_epsg"]
+    registered = columns.get("registered_area_m2", [None] * n)
+    problems += _area_problems(registered, area, codes, area_tolerance, first_row)
+    problems += _code_problems(codes, first_row)
+    problems += _overlap_problems(geoms, codes, first_row)
+
+    parcels = gpd.GeoDataFrame(
+        pd.DataFrame(columns, columns=fields) if fields else pd.DataFrame(index=range(n)),
+        geometry=geoms.reset_index(drop=True),
+        crs=CGCS2000,
+    )
+    parcels.insert(0, "row", np.arange(first_row, first_row + n))
+    parcels["extra"] = extras
+    parcels["area_m2"] = area
+    parcels["geodesic_area_m2"] = geodesic
+    parcels["gk_epsg"] = zone_epsg
+    return _Batch(parcels, guarded.crs, problems)
+
+
+def read_parcel_batches(
+    path: Path | str,
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+    mapping: Mapping[str, str | None] | Path | str | None = None,
+    swap_xy: bool = False,
+    from_gcj02: bool = False,
+    county: BaseGeometry | None = None,
+    area_tolerance: float = AREA_MISMATCH_SHARE,
+    limits: ArchiveLimits | None = None,
+    batch_size: int | None = None,
+) -> Iterator[ReadResult]:
+    """:func:`read_parcels`, ``batch_size`` rows at a time (all at once without one).
+
+    Yields one :class:`ReadResult` per batch; rows keep their numbers in the file, and
+    each result carries the file's details. The problems of the file as a whole come with
+    the first batch (each once). The checks that compare rows (duplicate codes, overlaps)
+    only see the rows of one batch: comparing batches is the caller's job. When the file
+    as a whole is refused, the last result has no ``frame``. A GeoPackage is read batch by
+    batch, other files are read whole and checked batch by batch.
+    """
+    head = ReadResult(source=str(path))
+    try:
+        if mapping is not None and not isinstance(mapping, Mapping):
+            mapping = load_mapping(mapping)
+        elif mapping is not None:
+            mapping = validate_mapping(mapping)
+        if crs is not None:
+            crs_guard.parse_crs(crs)
+        raw = read_raw(Path(path), layer=layer, limits=limits, stream=batch_size is not None)
+    except FileRefused as refused:
+        head.problems = list(refused.problems)
+        yield head
+        return
+    head.driver, head.layer, head.encoding = raw.driver, raw.layer, raw.encoding
+    head.crs = crs_guard.crs_label(raw.declared_crs)
+    head.features = raw.count
+    problems: list[dict[str, Any]] = list(raw.problems)
+    if head.features == 0:
+        problems.append(
+            problem("no_features", "文件中没有任何图形要素。", "The file holds no features.")
+        )
+        head.problems = sort_problems(problems)
+        yield head
+        return
+    geometry_name = raw.frame.geometry.name
+    plan = plan_columns(
+        [c for c in raw.frame.columns if c != geometry_name], mapping, fallbacks=raw.fallbacks
+    )
+    problems += plan.problems
+    fields = sorted(set(plan.rename.values()))
+    head.fields = fields
+    skip = {p["row"] for p in problems if p["kind"] == "invalid_geometry"}
+    said: set[tuple[str, str]] = set()
+    for offset, rows in raw.batches(batch_size):
+        batch = _read_batch(
+            rows,
+            offset + 1,
+            raw,
+            plan,
+            fields,
+            crs=crs,
+            swap_xy=swap_xy,
+            from_gcj02=from_gcj02,
+            county=county,
+            area_tolerance=area_tolerance,
+            skip=skip,
+        )
+        result = ReadResult(
+            source=head.source,
+            driver=head.driver,
+            layer=head.layer,
+            encoding=head.encoding,
+            crs=crs_guard.crs_label(batch.crs) or head.crs,
+            features=head.features,
+            frame=batch.frame,
+            fields=fields,
+        )
+        for item in problems + batch.problems:
+            if item["row"] is None:  # about the file: said once
+                key = (item["kind"], item["message_en"])
+                if key in said:
+                    continue
+                said.add(key)
+            result.problems.append(item)
+        problems = []
+        result.problems = sort_problems(result.problems)
+        yield result
+        if batch.frame is None:
+            return
 
 
 def read_parcels(
@@ -707,101 +1054,18 @@ def read_parcels(
     digitized on GCJ-02 maps back; ``county`` (EPSG:4490) locates Gauss-Kruger
     coordinates without the zone prefix and flags parcels outside it.
     """
-    result = ReadResult(source=str(path))
-    try:
-        if mapping is not None and not isinstance(mapping, Mapping):
-            mapping = load_mapping(mapping)
-        elif mapping is not None:
-            mapping = validate_mapping(mapping)
-        if crs is not None:
-            crs_guard.parse_crs(crs)
-        raw = read_raw(Path(path), layer=layer, limits=limits)
-    except FileRefused as refused:
-        result.problems = list(refused.problems)
-        return result
-    result.driver, result.layer, result.encoding = raw.driver, raw.layer, raw.encoding
-    result.crs = crs_guard.crs_label(raw.declared_crs)
-    problems: list[dict[str, Any]] = list(raw.problems)
-    frame = raw.frame.reset_index(drop=True)
-    result.features = len(frame)
-    if frame.empty:
-        problems.append(
-            problem("no_features", "文件中没有任何图形要素。", "The file holds no features.")
-        )
-        result.problems = sort_problems(problems)
-        return result
-    geometry_name = frame.geometry.name
-    plan = plan_columns(
-        [c for c in frame.columns if c != geometry_name], mapping, fallbacks=raw.fallbacks
+    batches = read_parcel_batches(
+        path,
+        layer=layer,
+        crs=crs,
+        mapping=mapping,
+        swap_xy=swap_xy,
+        from_gcj02=from_gcj02,
+        county=county,
+        area_tolerance=area_tolerance,
+        limits=limits,
     )
-    problems += plan.problems
-    fields = sorted(set(plan.rename.values()))
-    records, extras = [], []
-    for row, item in enumerate(frame.drop(columns=geometry_name).to_dict("records"), start=1):
-        values, extra, row_problems = typed_fields(item, plan, row)
-        records.append(values)
-        extras.append(extra or None)
-        problems += row_problems
-    codes = [r.get("parcel_code") for r in records]
-    for p in problems:  # rows read before their code was known
-        if p["row"] and p["parcel_code"] is None and not is_missing(codes[p["row"] - 1]):
-            p["parcel_code"] = str(codes[p["row"] - 1])
-
-    geoms = gpd.GeoSeries(shapely.force_2d(np.asarray(frame.geometry.values, dtype=object)))
-    if swap_xy:
-        geoms = crs_guard.swap_axes(geoms)
-    guarded = crs_guard.resolve(geoms, raw.declared_crs, crs, county=county)
-    problems += guarded.problems
-    result.crs = crs_guard.crs_label(guarded.crs) or result.crs
-    if guarded.geoms is None:
-        result.problems = sort_problems(problems)
-        return result
-    geoms = guarded.geoms
-    if from_gcj02:
-        from landgis.gcj02 import from_gcj02 as shift_back
-
-        geoms = shift_back(geoms)
-
-    parse_failures = {p["row"] for p in problems if p["kind"] == "invalid_geometry"}
-    fixed, geometry_problems = _geometry_problems(geoms, codes, parse_failures)
-    problems += geometry_problems
-    geoms = gpd.GeoSeries(fixed, crs=CGCS2000, dtype="geometry")
-    inside, china_problems = _china_problems(geoms, codes)
-    problems += china_problems
-    geoms = geoms.where(inside, None)
-    if county is not None and not county.is_empty:
-        problems += _county_problems(geoms, county, codes)
-
-    present = crs_guard.present_mask(geoms)
-    area = np.full(len(geoms), np.nan)
-    geodesic = np.full(len(geoms), np.nan)
-    zone_epsg = np.full(len(geoms), np.nan)
-    if present.any():
-        computed = parcel_areas(geoms[present])
-        area[present] = computed["area_m2"]
-        geodesic[present] = computed["geodesic_area_m2"]
-        zone_epsg[present] = computed["gk_epsg"]
-    registered = [r.get("registered_area_m2") for r in records]
-    problems += _area_problems(registered, area, codes, area_tolerance)
-    problems += _code_problems(codes)
-    problems += _overlap_problems(geoms, codes)
-
-    parcels = gpd.GeoDataFrame(
-        pd.DataFrame.from_records(records, columns=fields)
-        if fields
-        else pd.DataFrame(index=range(len(frame))),
-        geometry=geoms.reset_index(drop=True),
-        crs=CGCS2000,
-    )
-    parcels.insert(0, "row", np.arange(1, len(frame) + 1))
-    parcels["extra"] = extras
-    parcels["area_m2"] = area
-    parcels["geodesic_area_m2"] = geodesic
-    parcels["gk_epsg"] = zone_epsg
-    result.frame = parcels
-    result.fields = fields
-    result.problems = sort_problems(problems)
-    return result
+    return next(iter(batches))
 
 
 def check_in_china(frame: gpd.GeoDataFrame) -> None:
