@@ -14,9 +14,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 export PYTEST_ARGS
+BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install system-deps run test lint clean distclean
+.PHONY: help venv install system-deps bench-deps run test bench lint clean distclean
 
 help:
 	@echo "make install   create $(VENV) and install landgis with its test extras"
@@ -24,6 +25,8 @@ help:
 	@echo "               (make run HOST=0.0.0.0 PORT=8080)"
 	@echo "make test      ruff + pytest against a fresh PostGIS database"
 	@echo "               (make test PYTEST_ARGS='-k ledger -x')"
+	@echo "make bench     benchmark suite: landgis beside tipg, ogr2ogr, ... (~20 min);"
+	@echo "               writes bench/results.md (make bench BENCH_ARGS='--quick --rows 1,2')"
 	@echo "make lint      ruff check + ruff format --check"
 	@echo "make clean     remove caches and build artifacts (distclean: also $(VENV))"
 
@@ -49,6 +52,12 @@ run: install
 
 test: install
 	bash scripts/test.sh
+
+bench-deps:
+	@bash scripts/system-deps.sh --bench
+
+bench: install bench-deps
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

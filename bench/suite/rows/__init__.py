@@ -1,0 +1,1 @@
+"""One module per row of the results table; each exposes ``run(ctx) -> list[Line]``."""

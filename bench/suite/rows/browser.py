@@ -1,0 +1,144 @@
+"""Row 6: the ledger map of every parcel in headless Chromium, from navigation start until
+the parcels are drawn: landgis ``/map`` against an inline-GeoJSON folium map."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bench.suite import data, servers
+from bench.suite.context import Context
+from bench.suite.figures import fmt_mb, fmt_ratio, fmt_seconds, median, ratio
+from bench.suite.folium_map import write_map
+from bench.suite.procs import descendants, free_port, log, peak_rss_kb, server
+from bench.suite.table import Line, failed
+
+ROW = "6 ledger map"
+CHROMIUM = os.environ.get("LANDGIS_TEST_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+DRAWN = "document.documentElement.dataset.parcelsDrawn"
+LANDGIS_CAP_S = 180
+BASELINE_CAP_S = 120
+
+
+def _chromium_rss_kb() -> int:
+    pids = []
+    for pid in descendants(os.getpid()):
+        try:
+            if "chrom" in Path(f"/proc/{pid}/comm").read_text():
+                pids.append(pid)
+        except OSError:
+            continue
+    return peak_rss_kb(pids)
+
+
+def time_page(url: str, cap_s: float, runs: int) -> tuple[list[float], int, str]:
+    """Seconds from navigation start until drawn (``parcelsDrawn`` when the page sets it,
+    else the load event) for each run, Chromium's peak RSS, and what was waited for.
+    Raises TimeoutError past ``cap_s``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    times: list[float] = []
+    waited = "load event"
+    rss = 0
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            for _ in range(runs):
+                context = browser.new_context(viewport={"width": 1280, "height": 800})
+                page = context.new_page()
+
+                def local_only(route, request) -> None:  # type: ignore[no-untyped-def]
+                    host = urlparse(request.url).hostname
+                    if host in ("127.0.0.1", "localhost") or request.url.startswith("data:"):
+                        route.continue_()
+                    else:
+                        route.abort()
+
+                page.route("**/*", local_only)
+                try:
+                    page.goto(url, wait_until="load", timeout=cap_s * 1000)
+                    if page.evaluate("document.documentElement.innerHTML.includes('parcelsDrawn')"):
+                        waited = "parcelsDrawn"
+                        page.wait_for_function(DRAWN, timeout=cap_s * 1000)
+                        drawn = float(page.evaluate(DRAWN))
+                    else:
+                        drawn = float(
+                            page.evaluate(
+                                "performance.getEntriesByType('navigation')[0].loadEventEnd"
+                            )
+                        )
+                except PlaywrightTimeout:
+                    raise TimeoutError(f"> {cap_s:.0f} s cap") from None
+                times.append(drawn / 1000)
+                rss = max(rss, _chromium_rss_kb())
+                context.close()
+                if sum(times) > cap_s:
+                    break
+        finally:
+            browser.close()
+    return times, rss, waited
+
+
+def run(ctx: Context) -> list[Line]:
+    db = ctx.main_db()
+    case = f"{ctx.parcels:,} parcels"
+    lines: list[Line] = []
+    found: dict[str, float] = {}
+    log("row 6: landgis /map")
+    try:
+        with servers.landgis(db, ctx.workers, ctx.work) as running:
+            times, rss, waited = time_page(running.base + "/map", LANDGIS_CAP_S, ctx.runs)
+            found["landgis"] = median(times)
+            server_rss = fmt_mb(running.peak_rss_kb())
+            note = f"median of {len(times)}; until {waited}; server peak {server_rss}"
+            if waited != "parcelsDrawn":
+                note += " (the map sets no parcelsDrawn mark yet)"
+            lines.append(
+                Line(
+                    ROW, case, "landgis /map", fmt_seconds(found["landgis"]), fmt_mb(rss), "", note
+                )
+            )
+    except Exception as error:
+        lines.append(failed(ROW, case, "landgis /map", error))
+    log("row 6: folium inline GeoJSON")
+    try:
+        site = ctx.work / "folium-map"
+        write_map(db.url("postgresql+psycopg"), site)
+        size = (site / "index.html").stat().st_size / 1e6
+        port = free_port()
+        command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+        command += ["--directory", str(site)]
+        with server(
+            "static",
+            command,
+            port=port,
+            ready_path="/leaflet.css",
+            log_dir=ctx.work,
+            cwd=data.ROOT,
+        ) as running:
+            times, rss, waited = time_page(running.base + "/index.html", BASELINE_CAP_S, ctx.runs)
+        found["folium"] = median(times)
+        lines.append(
+            Line(
+                ROW,
+                case,
+                "folium GeoJson (inline)",
+                fmt_seconds(found["folium"]),
+                fmt_mb(rss),
+                "",
+                f"median of {len(times)}; until {waited}; {size:.0f} MB HTML",
+            )
+        )
+    except TimeoutError as error:
+        lines.append(Line(ROW, case, "folium GeoJson (inline)", str(error), "–", "", "capped"))
+    except Exception as error:
+        lines.append(failed(ROW, case, "folium GeoJson (inline)", error))
+    if "landgis" in found and "folium" in found:
+        first = lines[0]
+        slower = fmt_ratio(ratio(found["landgis"], found["folium"]))
+        lines[0] = Line(*first.cells()[:5], f"time {slower} folium", first.note)
+    return lines

@@ -1,0 +1,73 @@
+"""Row 4: the headline figures of `landgis stats` through the library, against the raw
+GROUP BY a GIS engineer would write, on the big database and on the main one."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from bench.suite import data
+from bench.suite.context import Context
+from bench.suite.figures import fmt_mb, fmt_ratio, fmt_seconds, median, ratio
+from bench.suite.procs import log, timed_command
+from bench.suite.table import Line, failed
+
+ROW = "4 headline figures"
+
+
+def _measure(mode: str, db: data.Database, runs: int) -> tuple[list[float], int]:
+    command = [sys.executable, "-m", "bench.suite.child_figures", mode]
+    command += [db.url("postgresql+psycopg"), "--runs", str(runs)]
+    done = timed_command(command, cwd=data.ROOT, timeout_s=900)
+    return json.loads(done.stdout.strip().splitlines()[-1])["times"], done.max_rss_kb
+
+
+def _cases(db: data.Database) -> int:
+    with db.connect() as conn:
+        row = conn.execute("select count(*) from cases").fetchone()
+    return int(row[0]) if row else 0
+
+
+def run(ctx: Context) -> list[Line]:
+    lines: list[Line] = []
+    targets = [
+        (f"{ctx.big_parcels:,} parcels (imported)", ctx.big_db),
+        (f"{ctx.parcels:,} parcels (main)", ctx.main_db),
+    ]
+    for label, get_db in targets:
+        try:
+            db = get_db()
+            case = f"{label}, {_cases(db):,} cases"
+        except Exception as error:
+            lines.append(failed(ROW, label, "landgis stats (library)", error))
+            continue
+        found: dict[str, tuple[float, int, int]] = {}
+        for mode, tool in (("landgis", "landgis stats (library)"), ("sql", "GROUP BY (psycopg)")):
+            log(f"row 4: {tool} on {case}")
+            try:
+                times, rss = _measure(mode, db, ctx.runs)
+                found[mode] = (median(times), rss, len(times))
+            except Exception as error:
+                lines.append(failed(ROW, case, tool, error))
+                continue
+            seconds, rss, n = found[mode]
+            compared = ""
+            if mode == "sql" and "landgis" in found:
+                compared = ""
+            lines.append(
+                Line(
+                    ROW,
+                    case,
+                    tool,
+                    fmt_seconds(seconds),
+                    fmt_mb(rss),
+                    compared,
+                    f"median of {n}; child process peak RSS",
+                )
+            )
+        if "landgis" in found and "sql" in found:
+            slower = fmt_ratio(ratio(found["landgis"][0], found["sql"][0]))
+            for i, line in enumerate(lines):
+                if line.case == case and line.tool.startswith("landgis"):
+                    lines[i] = Line(*line.cells()[:5], f"time {slower} GROUP BY", line.note)
+    return lines

@@ -1,0 +1,79 @@
+"""Row 3: importing a province's parcels into an empty PostGIS database: ``landgis
+import`` (validation, areas) against ``ogr2ogr`` with COPY; then the big file (1M)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.suite import data
+from bench.suite.context import Context, repeat
+from bench.suite.figures import fmt_mb, fmt_rate, fmt_ratio, fmt_seconds, median, ratio
+from bench.suite.procs import Timed, log, timed_command
+from bench.suite.table import Line, failed
+
+ROW = "3 import"
+
+
+def landgis_import(gpkg: Path) -> Timed:
+    """``landgis import`` of the parcels layer into a new, initialised database."""
+    with data.scratch_database("import") as db:
+        data.init(db)
+        command = [data.LANDGIS, "import", str(gpkg), "--layer", "parcels"]
+        return timed_command(command, env=db.landgis_env, cwd=data.ROOT, timeout_s=1500)
+
+
+def ogr2ogr_import(gpkg: Path) -> Timed:
+    """``ogr2ogr`` of the parcels layer into a new PostGIS database, with COPY."""
+    data.check_tool("ogr2ogr")
+    with data.scratch_database("ogr") as db:
+        dsn = f"PG:{db.url()}"
+        command = ["ogr2ogr", "-f", "PostgreSQL", dsn, str(gpkg), "parcels"]
+        command += [
+            "--config",
+            "PG_USE_COPY",
+            "YES",
+            "-nln",
+            "parcels",
+            "-lco",
+            "GEOMETRY_NAME=geom",
+        ]
+        return timed_command(command, timeout_s=1500)
+
+
+def _line(case: str, tool: str, rows: int, runs: list[Timed], note: str = "") -> Line:
+    seconds = median([r.seconds for r in runs])
+    peak = max(r.max_rss_kb for r in runs)
+    result = f"{fmt_seconds(seconds)} · {fmt_rate(rows / seconds, 'rows/s')}"
+    note = f"median of {len(runs)}" + (f"; {note}" if note else "")
+    return Line(ROW, case, tool, result, fmt_mb(peak), "", note)
+
+
+def run(ctx: Context) -> list[Line]:
+    gpkg = ctx.main_file()
+    case = f"{ctx.parcels:,} parcels"
+    lines: list[Line] = []
+    measured: dict[str, list[Timed]] = {}
+    for tool, function in (("landgis import", landgis_import), ("ogr2ogr (COPY)", ogr2ogr_import)):
+        log(f"row 3: {tool} {gpkg.name}")
+        try:
+            measured[tool] = repeat(lambda f=function: f(gpkg), ctx.runs, 120)
+        except Exception as error:
+            lines.append(failed(ROW, case, tool, error))
+    for tool, runs in measured.items():
+        line = _line(case, tool, ctx.parcels, runs)
+        if tool == "landgis import" and "ogr2ogr (COPY)" in measured:
+            mine = median([r.seconds for r in runs])
+            theirs = median([r.seconds for r in measured["ogr2ogr (COPY)"]])
+            line = Line(
+                *line.cells()[:5], f"time {fmt_ratio(ratio(mine, theirs))} ogr2ogr", line.note
+            )
+        lines.append(line)
+    big_case = f"{ctx.big_parcels:,} parcels"
+    log(f"row 3: landgis import of {big_case}")
+    try:
+        ctx.big_db()
+        assert ctx.big_import is not None
+        lines.append(_line(big_case, "landgis import", ctx.big_parcels, [ctx.big_import]))
+    except Exception as error:
+        lines.append(failed(ROW, big_case, "landgis import", error))
+    return lines

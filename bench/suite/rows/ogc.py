@@ -1,0 +1,115 @@
+"""Row 1: a page of 100 parcels from OGC API - Features: landgis, tipg and the floor app,
+plain, filtered by status, in a bounding box, and deep (offset 50,000)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from bench.suite import probes, servers
+from bench.suite.context import Context
+from bench.suite.figures import fmt_mb, fmt_ratio, ratio
+from bench.suite.procs import log
+from bench.suite.rows.loadtest import CONCURRENCIES, compare, describe, load_all, probe
+from bench.suite.table import Line, failed
+from bench.suite.wrk import Load
+
+ROW = "1 OGC items"
+TOOLS = ("landgis", "tipg", "floor")
+# tipg filters on columns of what it serves: a view gives parcels their current case.
+VIEW = "bench_parcels_ledger"
+VIEW_SQL = f"""
+create or replace view {VIEW} as
+select p.id, p.parcel_code, p.project_name, p.holder, p.location, p.land_use, p.area_m2,
+  p.geodesic_area_m2, p.registered_area_m2, z.code as zone_code, z.name as zone_name,
+  c.case_no, c.status, c.category, c.cause, c.route, c.idle_area_m2,
+  c.revitalized_area_m2, c.deadline, p.geom
+from parcels p
+left join zones z on z.id = p.zone_id
+left join lateral (
+  select * from cases c where c.parcel_id = p.id order by c.id desc limit 1
+) c on true
+"""
+
+
+def _paths(tool: str, query: dict[str, str]) -> str:
+    if tool == "landgis":
+        return "/ogc/collections/parcels/items?" + urlencode(query)
+    if tool == "floor":
+        return "/collections/parcels/items?" + urlencode(query)
+    collection = f"public.{VIEW}" if "status" in query else "public.parcels"
+    return f"/collections/{collection}/items?" + urlencode({**query, "sortby": "parcel_code"})
+
+
+def run(ctx: Context) -> list[Line]:
+    db = ctx.main_db()
+    with db.connect() as conn:
+        conn.execute(VIEW_SQL)
+        x, y, _ = probes.densest_tile(conn, 13)
+        bbox, in_bbox = probes.bbox_with(conn, probes.tile_center(13, x, y), 600)
+        status, with_status = probes.commonest_status(conn)
+    offset = ctx.parcels // 2
+    cases = {
+        "plain": {"limit": "100"},
+        f"status={status} ({with_status:,} parcels)": {"limit": "100", "status": status},
+        f"bbox ({in_bbox} parcels)": {"limit": "100", "bbox": ",".join(map(str, bbox))},
+        f"offset={offset:,}": {"limit": "100", "offset": str(offset)},
+    }
+    loads: dict[tuple[str, str], dict[int, Load]] = {}
+    errors: dict[tuple[str, str], str] = {}
+    memory: dict[str, str] = {}
+    notes: dict[tuple[str, str], str] = {}
+    for tool in TOOLS:
+        log(f"row 1: {tool}")
+        try:
+            with servers.SERVERS[tool](db, ctx.workers, ctx.work) as running:
+                for case, query in cases.items():
+                    url = running.base + _paths(tool, query)
+                    try:
+                        got = probe(url)
+                        notes[tool, case] = f"{got.features} features, {got.bytes:,} B"
+                        loads[tool, case] = load_all(url, ctx.load_seconds)
+                    except Exception as error:  # one case failing leaves the others
+                        errors[tool, case] = str(error)
+                memory[tool] = fmt_mb(running.peak_rss_kb())
+        except Exception as error:
+            for case in cases:
+                errors.setdefault((tool, case), str(error))
+    return _lines(cases, loads, errors, memory, notes)
+
+
+def _lines(
+    cases: dict[str, dict[str, str]],
+    loads: dict[tuple[str, str], dict[int, Load]],
+    errors: dict[tuple[str, str], str],
+    memory: dict[str, str],
+    notes: dict[tuple[str, str], str],
+) -> list[Line]:
+    first, deep = next(iter(cases)), list(cases)[-1]
+    lines = []
+    for case in cases:
+        for connections in CONCURRENCIES:
+            label = f"{case}, c={connections}"
+            for tool in TOOLS:
+                if (tool, case) not in loads:
+                    lines.append(failed(ROW, label, tool, errors.get((tool, case), "?")))
+                    continue
+                load = loads[tool, case][connections]
+                note = notes.get((tool, case), "")
+                if case == deep and (tool, first) in loads:
+                    page1 = loads[tool, first][connections].p50_s
+                    deep_ratio = fmt_ratio(ratio(load.p50_s, page1))
+                    note += f"; p50 offset page / first page {deep_ratio}"
+                if tool == "tipg" and "status" in cases[case]:
+                    note += f"; tipg serves view {VIEW} (parcels + current case)"
+                compared = ""
+                if tool == "landgis":
+                    others = {
+                        name: loads[name, case][connections]
+                        for name in TOOLS[1:]
+                        if (name, case) in loads
+                    }
+                    compared = compare(load, others)
+                lines.append(
+                    Line(ROW, label, tool, describe(load), memory.get(tool, "–"), compared, note)
+                )
+    return lines

@@ -1,0 +1,69 @@
+"""Row 5: the ledger workbook of every case (``landgis export`` xlsx) against a bare
+xlsxwriter ``constant_memory`` write of the same rows and columns."""
+
+from __future__ import annotations
+
+import sys
+
+from bench.suite import data
+from bench.suite.context import Context, repeat
+from bench.suite.figures import fmt_mb, fmt_rate, fmt_ratio, fmt_seconds, median, ratio
+from bench.suite.procs import Timed, log, timed_command
+from bench.suite.table import Line, failed
+
+ROW = "5 ledger workbook"
+
+
+def run(ctx: Context) -> list[Line]:
+    db = ctx.main_db()
+    with db.connect() as conn:
+        row = conn.execute("select count(*) from cases where status <> 'dismissed'").fetchone()
+    rows = int(row[0]) if row else 0
+    case = f"{rows:,} ledger rows"
+    out_landgis = ctx.work / "ledger-landgis.xlsx"
+    out_floor = ctx.work / "ledger-floor.xlsx"
+    tools = {
+        "landgis export xlsx": (
+            [data.LANDGIS, "export", "-f", "xlsx", "-o", str(out_landgis)],
+            db.landgis_env,
+            out_landgis,
+        ),
+        "xlsxwriter constant_memory": (
+            [sys.executable, "-m", "bench.suite.child_xlsx", db.url(), str(out_floor)],
+            {},
+            out_floor,
+        ),
+    }
+    found: dict[str, list[Timed]] = {}
+    lines: list[Line] = []
+    for tool, (command, env, out) in tools.items():
+        log(f"row 5: {tool}")
+        try:
+            runs = repeat(
+                lambda c=command, e=env: timed_command(c, env=e, cwd=data.ROOT, timeout_s=900),
+                ctx.runs,
+                150,
+            )
+        except Exception as error:
+            lines.append(failed(ROW, case, tool, error))
+            continue
+        found[tool] = runs
+        seconds = median([r.seconds for r in runs])
+        lines.append(
+            Line(
+                ROW,
+                case,
+                tool,
+                f"{fmt_seconds(seconds)} · {fmt_rate(rows / seconds, 'rows/s')}",
+                fmt_mb(max(r.max_rss_kb for r in runs)),
+                "",
+                f"median of {len(runs)}; {out.stat().st_size / 1e6:.1f} MB file",
+            )
+        )
+    if len(found) == 2:
+        mine, floor = (median([r.seconds for r in runs]) for runs in found.values())
+        first = lines[0]
+        lines[0] = Line(
+            *first.cells()[:5], f"time {fmt_ratio(ratio(mine, floor))} xlsxwriter", first.note
+        )
+    return lines

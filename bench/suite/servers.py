@@ -1,0 +1,107 @@
+"""The three HTTP servers the suite loads: landgis, tipg (own venv) and the floor app."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from bench.suite import data
+from bench.suite.procs import Server, free_port, log, server
+
+TIPG_PACKAGES = ("tipg", "uvicorn")
+
+
+def tipg_venv() -> Path:
+    """The venv of tipg under the cache dir, made on first use (packages from PyPI)."""
+    venv = data.cache_dir() / "tipg-venv"
+    python = venv / "bin" / "python"
+    ok = python.exists() and (
+        subprocess.run([str(python), "-c", "import tipg, uvicorn"], check=False).returncode == 0
+    )
+    if not ok:
+        log(f"installing {' '.join(TIPG_PACKAGES)} into {venv}")
+        subprocess.run(["/usr/bin/python3", "-m", "venv", "--clear", str(venv)], check=True)
+        pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+        subprocess.run([*pip, *TIPG_PACKAGES], check=True, capture_output=True)
+    return venv
+
+
+def tipg_version() -> str:
+    python = tipg_venv() / "bin" / "python"
+    done = subprocess.run(
+        [str(python), "-c", "import tipg; print(tipg.__version__)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or "?"
+
+
+@contextlib.contextmanager
+def landgis(db: data.Database, workers: int, log_dir: Path) -> Iterator[Server]:
+    """``landgis serve`` on ``db``."""
+    port = free_port()
+    command = [data.LANDGIS, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(workers)]
+    with server(
+        "landgis",
+        command,
+        port=port,
+        ready_path="/ogc/collections/parcels",
+        env=db.landgis_env,
+        cwd=data.ROOT,
+        log_dir=log_dir,
+    ) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def tipg(db: data.Database, workers: int, log_dir: Path) -> Iterator[Server]:
+    """tipg (``uvicorn tipg.main:app``) on ``db``, public schema."""
+    port = free_port()
+    uvicorn = tipg_venv() / "bin" / "uvicorn"
+    command = [str(uvicorn), "tipg.main:app", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(workers), "--no-access-log", "--log-level", "warning"]
+    env = {
+        "DATABASE_URL": db.url(),
+        "TIPG_DB_SCHEMAS": '["public"]',
+        "TIPG_DB_SPATIAL_EXTENT": "false",
+        "TIPG_DB_DATETIME_EXTENT": "false",
+        "TIPG_DB_MAX_CONN_SIZE": "10",
+    }
+    with server(
+        "tipg",
+        command,
+        port=port,
+        ready_path="/collections/public.parcels",
+        env=env,
+        cwd=data.cache_dir(),
+        log_dir=log_dir,
+        timeout_s=120,
+    ) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def floor(db: data.Database, workers: int, log_dir: Path) -> Iterator[Server]:
+    """The floor app (bench/floor_app.py) on ``db``."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "bench.floor_app:app", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", str(workers), "--no-access-log"]
+    command += ["--log-level", "warning"]
+    with server(
+        "floor",
+        command,
+        port=port,
+        ready_path="/health",
+        env={"FLOOR_DATABASE_URL": db.url()},
+        cwd=data.ROOT,
+        log_dir=log_dir,
+    ) as running:
+        yield running
+
+
+SERVERS = {"landgis": landgis, "tipg": tipg, "floor": floor}
