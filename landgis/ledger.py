@@ -191,7 +191,16 @@ def case_list(
 ) -> tuple[pd.DataFrame, int]:
     """Ledger rows narrowed by the parcel filters (not bbox); the page and the total count."""
     filters = filters or ParcelFilter()
-    rows = ledger_rows(session, as_of, include_dismissed="dismissed" in filters.status)
+    rows = narrow_rows(
+        ledger_rows(session, as_of, include_dismissed="dismissed" in filters.status), filters
+    )
+    total = len(rows)
+    end = None if filters.limit is None else filters.offset + filters.limit
+    return rows.iloc[filters.offset : end], total
+
+
+def narrow_rows(rows: pd.DataFrame, filters: ParcelFilter) -> pd.DataFrame:
+    """Ledger rows narrowed by the parcel filters (not bbox, not paging)."""
     for column, values in (
         ("status", filters.status),
         ("zone_code", filters.zone),
@@ -209,6 +218,4 @@ def case_list(
         text = rows[["parcel_code", "holder", "project_name", "case_no"]].fillna("")
         hit = text.apply(lambda column: column.str.lower().str.contains(needle, regex=False))
         rows = rows[hit.any(axis=1)]
-    total = len(rows)
-    end = None if filters.limit is None else filters.offset + filters.limit
-    return rows.iloc[filters.offset : end], total
+    return rows

@@ -10,19 +10,23 @@ Sheets:
 2. 核心数据: the headline figures of the period.
 3. 处置记录: every event of the exported cases, oldest first within each case.
 
-The caller passes a table whose columns are the Chinese headers, already labelled; this
-module knows the layout, not the database.
+The caller passes the rows in chunks whose columns are the Chinese headers, already
+labelled, and the events in chunks; each chunk is prepared column by column and written as
+it comes, so a workbook of any size holds one chunk in memory. This module knows the
+layout, not the database.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import unicodedata
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -57,6 +61,11 @@ TOTAL_FILL = "#BDD7EE"
 MIN_WIDTH, MAX_WIDTH = 6, 40
 WIDTH_SAMPLE = 2000
 LINE_HEIGHT = 15.0  # points per line of 10-point text, with leading
+# Excel's 1900 date system: serial 1 is 1900-01-01 and serial 60 the 29 February 1900 it
+# believes in, so from 1 March 1900 on a date's serial counts days from 1899-12-30.
+EXCEL_EPOCH_DATE = dt.date(1899, 12, 30)
+EXCEL_EPOCH = pd.Timestamp(EXCEL_EPOCH_DATE)
+EXCEL_FIRST_REAL_SERIAL = 61
 
 EVENT_COLUMNS: tuple[tuple[str, str, str, float], ...] = (
     # (event key, header, kind, width)
@@ -162,6 +171,38 @@ class _Formats:
         return self._cells[key]
 
 
+def _numbers(column: pd.Series) -> np.ndarray:
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _excel_serials(column: pd.Series) -> np.ndarray:
+    """Dates as Excel serial numbers (1900 system, as XlsxWriter writes them); NaN blanks."""
+    days = pd.to_datetime(column, errors="coerce").dt.normalize()
+    serial = ((days - EXCEL_EPOCH) / pd.Timedelta(days=1)).to_numpy(dtype=float, na_value=np.nan)
+    # Excel counts 29 February 1900, which never was: days before 1 March 1900 count one less.
+    return np.where(serial < EXCEL_FIRST_REAL_SERIAL, serial - 1, serial)
+
+
+def _with_blanks(values: np.ndarray) -> list[Any]:
+    """Floats with None for NaN and infinities."""
+    cells = values.astype(object)
+    cells[~np.isfinite(values)] = None
+    return cells.tolist()
+
+
+def cell_values(column: pd.Series, kind: str) -> list[Any]:
+    """A column as the values its cells get, computed column-wise: floats for numbers and
+    dates (Excel serials), str for text; None for blanks."""
+    if kind in ("int", "mu", "m2", "percent"):
+        return _with_blanks(_numbers(column))
+    if kind == "date":
+        return _with_blanks(_excel_serials(column))
+    present = column.notna().to_numpy()
+    cells = np.full(len(column), None, dtype=object)
+    cells[present] = column[present].astype(str).to_numpy(dtype=object)
+    return cells.tolist()
+
+
 def _write_value(sheet: Worksheet, row: int, col: int, value: Any, kind: str, fmt: Format) -> None:
     if is_blank(value):
         sheet.write_blank(row, col, None, fmt)
@@ -178,52 +219,60 @@ def _write_value(sheet: Worksheet, row: int, col: int, value: Any, kind: str, fm
         sheet.write_string(row, col, str(value), fmt)
 
 
-def _cell_values(column: pd.Series, kind: str) -> list[Any]:
-    """A column as the values its cells get: float, datetime or str; None for blanks."""
-    if kind in ("int", "mu", "m2", "percent"):
-        numbers = pd.to_numeric(column, errors="coerce").astype(float)
-        return [v if math.isfinite(v) else None for v in numbers.tolist()]
-    if kind == "date":
-        days = pd.to_datetime(column, errors="coerce")
-        return [None if pd.isna(d) else d.to_pydatetime() for d in days]
-    return [None if is_blank(v) else str(v) for v in column.tolist()]
-
-
 def _writer(sheet: Worksheet, kind: str) -> Any:
-    if kind in ("int", "mu", "m2", "percent"):
+    if kind in ("int", "mu", "m2", "percent", "date"):
         return sheet.write_number
-    if kind == "date":
-        return sheet.write_datetime
     return sheet.write_string
 
 
-def _column_widths(table: pd.DataFrame, kinds: Mapping[str, str]) -> list[float]:
-    sample = table.head(WIDTH_SAMPLE)
-    widths = []
-    for header in table.columns:
-        kind = kinds.get(header, "text")
-        if kind == "date":
-            content = 10
-        elif kind in ("int", "mu", "m2"):
-            numbers = pd.to_numeric(sample[header], errors="coerce").dropna()
-            content = max((len(f"{v:.2f}") for v in numbers), default=4)
-        else:
-            texts = sample[header].dropna().astype(str)
-            content = max((display_width(t) for t in texts), default=4)
-        heading = max(display_width(part) for part in str(header).split("/"))
-        widths.append(float(min(max(content + 2, heading + 2, MIN_WIDTH), MAX_WIDTH)))
-    return widths
+class _Widths:
+    """Column widths from the values of the first :data:`WIDTH_SAMPLE` rows."""
+
+    def __init__(self, columns: Sequence[str], kinds: Sequence[str]) -> None:
+        self.columns = list(columns)
+        self.kinds = list(kinds)
+        self.content: list[int | None] = [None] * len(self.columns)
+        self.sampled = 0
+
+    def add(self, cells: Sequence[list[Any]]) -> None:
+        """Widen by the first rows of a chunk's cells (column-wise) until the sample is full."""
+        take = min(WIDTH_SAMPLE - self.sampled, len(cells[0]) if cells else 0)
+        if take <= 0:
+            return
+        for col, kind in enumerate(self.kinds):
+            values = [v for v in cells[col][:take] if v is not None]
+            if not values or kind == "date":
+                continue
+            if kind in ("int", "mu", "m2"):
+                width = max(len(f"{v:.2f}") for v in values)
+            else:
+                width = max(display_width(v) for v in values)
+            self.content[col] = max(self.content[col] or 0, width)
+        self.sampled += take
+
+    def widths(self) -> list[float]:
+        """Each column's width: its content or its header, within MIN_WIDTH…MAX_WIDTH."""
+        out = []
+        for header, kind, content in zip(self.columns, self.kinds, self.content, strict=True):
+            size = 10 if kind == "date" else (4 if content is None else content)
+            heading = max(display_width(part) for part in str(header).split("/"))
+            out.append(float(min(max(size + 2, heading + 2, MIN_WIDTH), MAX_WIDTH)))
+        return out
 
 
-def _group_runs(groups: Sequence[str]) -> list[tuple[str, int, int]]:
-    """Consecutive runs of equal labels as ``(label, first index, last index + 1)``."""
-    runs: list[tuple[str, int, int]] = []
-    for i, label in enumerate(groups):
-        if runs and runs[-1][0] == label:
-            runs[-1] = (label, runs[-1][1], i + 1)
-        else:
-            runs.append((label, i, i + 1))
-    return runs
+@dataclasses.dataclass(frozen=True)
+class LedgerChunk:
+    """Consecutive ledger rows: ``table`` has the Chinese headers as columns (labels for
+    codes, numbers for areas, dates for dates), ``groups`` each row's zone label (rows come
+    grouped), ``overdue`` the rows to shade."""
+
+    table: pd.DataFrame
+    groups: Sequence[str]
+    overdue: Sequence[bool]
+
+    def __post_init__(self) -> None:
+        if len(self.groups) != len(self.table) or len(self.overdue) != len(self.table):
+            raise ValueError("groups and overdue must have one entry per table row")
 
 
 def _write_sum_row(
@@ -261,24 +310,40 @@ def _write_sum_row(
             sheet.write_blank(row, col, None, fmt)
 
 
+class _Group:
+    """The zone being written: its label, first sheet row, row count and area sums."""
+
+    def __init__(self, label: str, first_row: int, sum_cols: Sequence[int]) -> None:
+        self.label = label
+        self.first_row = first_row
+        self.count = 0
+        self.sums = dict.fromkeys(sum_cols, 0.0)
+
+    def add(self, cells: Sequence[list[Any]], start: int, end: int) -> None:
+        self.count += end - start
+        for col in self.sums:
+            self.sums[col] += sum(v for v in cells[col][start:end] if v is not None)
+
+
 def write_ledger_sheet(
     book: xlsxwriter.Workbook,
     formats: _Formats,
     *,
     title: str,
-    table: pd.DataFrame,
+    columns: Sequence[str],
     kinds: Mapping[str, str],
-    groups: Sequence[str],
-    overdue: Sequence[bool],
+    chunks: Iterable[LedgerChunk],
     helper_columns: Collection[str] = (),
     notes: Sequence[str] = (),
-) -> None:
-    """Sheet 1 (台账): title, frozen header, rows by zone with subtotals, totals, notes."""
+) -> int:
+    """Sheet 1 (台账): title, frozen header, rows by zone with subtotals, totals, notes.
+
+    The rows come in chunks and are written as they come, column values prepared per chunk;
+    returns the number of rows written.
+    """
     sheet = book.add_worksheet(LEDGER_SHEET)
-    columns = [str(c) for c in table.columns]
+    columns = [str(c) for c in columns]
     last_col = len(columns) - 1
-    for col, width in enumerate(_column_widths(table, kinds)):
-        sheet.set_column(col, col, width)
     sheet.freeze_panes(FIRST_DATA_ROW, min(2, len(columns)))
     sheet.set_landscape()
     sheet.set_paper(8)  # A3
@@ -296,9 +361,8 @@ def write_ledger_sheet(
         fmt = formats.helper_header if header in helper_columns else formats.header
         sheet.write_string(HEADER_ROW, col, header, fmt)
 
-    sum_headers = [h for h in columns if kinds.get(h) in SUM_KINDS]
     kind_of = [kinds.get(h, "text") for h in columns]
-    cells = [_cell_values(table[h], kind) for h, kind in zip(columns, kind_of, strict=True)]
+    sum_cols = [col for col, kind in enumerate(kind_of) if kind in SUM_KINDS]
     writers = [_writer(sheet, kind) for kind in kind_of]
     plain = [
         formats.cell(kind, "helper" if h in helper_columns else "plain")
@@ -306,45 +370,76 @@ def write_ledger_sheet(
     ]
     late = [formats.cell(kind, "overdue") for kind in kind_of]
     blank = sheet.write_blank
+    widths = _Widths(columns, kind_of)
+    totals = dict.fromkeys(sum_cols, 0.0)
+    count = 0
     row = FIRST_DATA_ROW
-    totals = dict.fromkeys(sum_headers, 0.0)
-    for label, start, end in _group_runs(list(groups)):
-        first_row = row
-        for i in range(start, end):
-            row_formats = late if overdue[i] else plain
-            for col, write in enumerate(writers):
-                value = cells[col][i]
-                if value is None:
-                    blank(row, col, None, row_formats[col])
-                else:
-                    write(row, col, value, row_formats[col])
-            row += 1
-        sums = {
-            h: sum(v for v in cells[columns.index(h)][start:end] if v is not None)
-            for h in sum_headers
-        }
+    group: _Group | None = None
+
+    def close_group() -> int:
+        assert group is not None
+        sums = {columns[c]: v for c, v in group.sums.items()}
         _write_sum_row(
             sheet,
             row,
-            f"小计:{label} {end - start} 宗",
+            f"小计:{group.label} {group.count} 宗",
             columns=columns,
             kinds=kinds,
             sums=sums,
-            ranges=[(first_row, row - 1)],
+            ranges=[(group.first_row, row - 1)],
             style="subtotal",
             formats=formats,
         )
-        for header, value in sums.items():
-            totals[header] += value
-        row += 1
+        for col, value in group.sums.items():
+            totals[col] += value
+        return row + 1
+
+    for chunk in chunks:
+        size = len(chunk.table)
+        if not size:
+            continue
+        cells = [
+            cell_values(chunk.table[h], kind) for h, kind in zip(columns, kind_of, strict=True)
+        ]
+        widths.add(cells)
+        groups = list(chunk.groups)
+        overdue = [bool(v) for v in chunk.overdue]
+        start = 0
+        while start < size:
+            label = groups[start]
+            end = start + 1
+            while end < size and groups[end] == label:
+                end += 1
+            if group is not None and group.label != label:
+                row = close_group()
+                group = None
+            if group is None:
+                group = _Group(label, row, sum_cols)
+            for values, is_late in zip(
+                zip(*(c[start:end] for c in cells), strict=True), overdue[start:end], strict=True
+            ):
+                row_formats = late if is_late else plain
+                for col, value in enumerate(values):
+                    if value is None:
+                        blank(row, col, None, row_formats[col])
+                    else:
+                        writers[col](row, col, value, row_formats[col])
+                row += 1
+            group.add(cells, start, end)
+            start = end
+        count += size
+    if group is not None:
+        row = close_group()
+    for col, width in enumerate(widths.widths()):
+        sheet.set_column(col, col, width)
     whole = [(FIRST_DATA_ROW, row - 1)] if row > FIRST_DATA_ROW else []
     _write_sum_row(
         sheet,
         row,
-        f"合计:{len(table)} 宗",
+        f"合计:{count} 宗",
         columns=columns,
         kinds=kinds,
-        sums=totals,
+        sums={columns[c]: v for c, v in totals.items()},
         ranges=whole,
         style="total",
         formats=formats,
@@ -353,6 +448,7 @@ def write_ledger_sheet(
     for note in notes:
         sheet.write_string(row, 0, note, formats.note)
         row += 1
+    return count
 
 
 def _label(mapping: Mapping[str, str], key: str) -> str:
@@ -487,8 +583,41 @@ def _wrapped_lines(value: Any, width: float) -> int:
     return sum(max(1, math.ceil(display_width(line) / width)) for line in str(value).split("\n"))
 
 
-def write_events_sheet(book: xlsxwriter.Workbook, formats: _Formats, events: pd.DataFrame) -> None:
-    """Sheet 3 (处置记录): one row per event, statuses and changed fields in Chinese."""
+def event_cells(event: Sequence[Any]) -> list[Any]:
+    """An event (values in the order of :data:`EVENT_COLUMNS`) as its row's cell values:
+    Chinese labels for the action and statuses, the changes in words; None for blanks."""
+    values = []
+    for (key, _header, kind, _width), value in zip(EVENT_COLUMNS, event, strict=True):
+        if key == "action":
+            value = ACTION_LABELS.get(value, value)
+        elif key in ("status_before", "status_after") and not is_blank(value):
+            value = vocab.CASE_STATUSES.get(value, value)
+        elif key == "changes":
+            value = describe_changes(value) or None
+        if is_blank(value):
+            value = None
+        elif kind == "date":
+            value = _excel_day(value)
+        elif not isinstance(value, str):
+            value = str(value)
+        values.append(value)
+    return values
+
+
+def _excel_day(value: Any) -> float | None:
+    day = value if isinstance(value, dt.date) else pd.Timestamp(value).date()
+    serial = float((dt.date(day.year, day.month, day.day) - EXCEL_EPOCH_DATE).days)
+    return serial - 1 if serial < EXCEL_FIRST_REAL_SERIAL else serial
+
+
+def write_events_sheet(
+    book: xlsxwriter.Workbook, formats: _Formats, events: Iterable[Sequence[Sequence[Any]]]
+) -> int:
+    """Sheet 3 (处置记录): one row per event, statuses and changed fields in Chinese.
+
+    ``events`` come in chunks of rows, each row's values in the order of
+    :data:`EVENT_COLUMNS` (``changes`` a mapping); returns the number of events written.
+    """
     sheet = book.add_worksheet(EVENTS_SHEET)
     for col, (_key, header, _kind, width) in enumerate(EVENT_COLUMNS):
         sheet.set_column(col, col, width)
@@ -498,79 +627,78 @@ def write_events_sheet(book: xlsxwriter.Workbook, formats: _Formats, events: pd.
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
     sheet.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
-    for i, event in enumerate(events.to_dict("records"), start=1):
-        values = []
-        for key, _header, _kind, _width in EVENT_COLUMNS:
-            value = event.get(key)
-            if key == "action":
-                value = ACTION_LABELS.get(value, value)
-            elif key in ("status_before", "status_after") and not is_blank(value):
-                value = vocab.CASE_STATUSES.get(value, value)
-            elif key == "changes":
-                value = describe_changes(value) or None
-            values.append(value)
-        # Rows written in constant memory get no automatic height: size them to the text.
-        lines = max(
-            _wrapped_lines(value, width)
-            for value, (_k, _h, kind, width) in zip(values, EVENT_COLUMNS, strict=True)
-            if kind == "wrap"
-        )
-        if lines > 1:
-            sheet.set_row(i, LINE_HEIGHT * lines)
-        for col, (value, (_key, _header, kind, _width)) in enumerate(
-            zip(values, EVENT_COLUMNS, strict=True)
-        ):
-            _write_value(sheet, i, col, value, kind, formats.cell(kind))
-    if len(events):
-        sheet.autofilter(0, 0, len(events), len(EVENT_COLUMNS) - 1)
+    kinds = [kind for _k, _h, kind, _w in EVENT_COLUMNS]
+    writers = [sheet.write_number if kind == "date" else sheet.write_string for kind in kinds]
+    cell_formats = [formats.cell(kind) for kind in kinds]
+    wrapped = [
+        (col, width) for col, (_k, _h, kind, width) in enumerate(EVENT_COLUMNS) if kind == "wrap"
+    ]
+    blank = sheet.write_blank
+    row = 0
+    for chunk in events:
+        for event in chunk:
+            row += 1
+            values = event_cells(event)
+            # Rows written in constant memory get no automatic height: size them to the text.
+            lines = max(_wrapped_lines(values[col], width) for col, width in wrapped)
+            if lines > 1:
+                sheet.set_row(row, LINE_HEIGHT * lines)
+            for col, value in enumerate(values):
+                if value is None:
+                    blank(row, col, None, cell_formats[col])
+                else:
+                    writers[col](row, col, value, cell_formats[col])
+    if row:
+        sheet.autofilter(0, 0, row, len(EVENT_COLUMNS) - 1)
+    return row
 
 
 def write_ledger_workbook(
     out: BinaryIO | str | Path,
     *,
     title: str,
-    table: pd.DataFrame,
+    columns: Sequence[str],
     kinds: Mapping[str, str],
-    groups: Sequence[str],
-    overdue: Sequence[bool],
+    chunks: Iterable[LedgerChunk],
     helper_columns: Collection[str] = (),
     notes: Sequence[str] = (),
-    figures: Mapping[str, Any] | None = None,
+    figures: Callable[[], Mapping[str, Any]] | Mapping[str, Any] | None = None,
     figures_title: str = FIGURES_SHEET,
     figures_notes: Sequence[str] = (),
-    events: pd.DataFrame | None = None,
+    events: Iterable[Sequence[Sequence[Any]]] | None = None,
     properties: Mapping[str, str] | None = None,
-) -> None:
-    """Write the ledger workbook to ``out`` (a binary stream or a file path).
+) -> int:
+    """Write the ledger workbook to ``out`` (a binary stream or a file path); returns the
+    number of ledger rows.
 
-    ``table`` has the Chinese headers as columns, in order, with labels for codes, numbers
-    for areas and dates for dates; ``kinds`` gives each header's kind (text, int, mu, m2,
-    date); ``groups`` is each row's zone label (rows come grouped); ``overdue`` marks the
-    rows to shade.
+    ``columns`` are the Chinese headers in order, ``kinds`` each header's kind (text, int,
+    mu, m2, date); the rows come in ``chunks`` (:class:`LedgerChunk`), grouped by zone, and
+    are written as they come. ``figures`` (or a function giving them, called after the
+    ledger sheet is written) fill sheet 2; ``events`` (chunks of rows, read after the
+    ledger sheet) sheet 3.
     """
-    if len(groups) != len(table) or len(overdue) != len(table):
-        raise ValueError("groups and overdue must have one entry per table row")
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False})
     try:
         if properties:
             book.set_properties(dict(properties))
         formats = _Formats(book)
-        write_ledger_sheet(
+        count = write_ledger_sheet(
             book,
             formats,
             title=title,
-            table=table,
+            columns=columns,
             kinds=kinds,
-            groups=groups,
-            overdue=overdue,
+            chunks=chunks,
             helper_columns=helper_columns,
             notes=notes,
         )
         if figures is not None:
+            values = figures() if callable(figures) else figures
             write_figures_sheet(
-                book, formats, title=figures_title, figures=figures, notes=figures_notes
+                book, formats, title=figures_title, figures=values, notes=figures_notes
             )
         if events is not None:
             write_events_sheet(book, formats, events)
     finally:
         book.close()
+    return count

@@ -1,0 +1,91 @@
+"""The exported columns: keys, Chinese headers, kinds, labels; and a chunk of rows as
+exported (:func:`ledger_table`), computed column by column."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from landgis import vocab
+from landgis.ledger import LEDGER_COLUMNS
+
+# Helper columns after 备注: they let an edited workbook or CSV be matched back to its case.
+HELPER_COLUMNS: tuple[tuple[str, str], ...] = (("case_no", "台账编号"), ("version", "版本"))
+EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (*LEDGER_COLUMNS, *HELPER_COLUMNS)
+EXPORT_KEYS: tuple[str, ...] = tuple(key for key, _ in EXPORT_COLUMNS)
+HEADERS: dict[str, str] = dict(EXPORT_COLUMNS)
+OVERDUE_HEADER = "逾期"
+
+# Kind of each column (text when not named): int, mu (亩), m2 (㎡) or date.
+COLUMN_KINDS: dict[str, str] = {
+    "seq": "int",
+    "parcel_area_mu": "mu",
+    "idle_area_mu": "mu",
+    "idle_building_area_m2": "m2",
+    "identified_on": "date",
+    "deadline": "date",
+    "revitalized_area_mu": "mu",
+    "revitalized_building_area_m2": "m2",
+    "revitalized_on": "date",
+    "closed_on": "date",
+    "version": "int",
+}
+CODE_LABELS: dict[str, dict[str, str]] = {
+    "status": vocab.CASE_STATUSES,
+    "category": vocab.CATEGORIES,
+    "cause": vocab.CAUSES,
+    "route": vocab.ROUTES,
+    "supply_method": vocab.SUPPLY_METHODS,
+}
+NO_ZONE_LABEL = "未划定园区"
+
+
+def kind_of(key: str) -> str:
+    """The kind of column ``key``: text, int, mu, m2 or date."""
+    return COLUMN_KINDS.get(key, "text")
+
+
+def text_column(column: pd.Series, labels: Mapping[str, str] | None = None) -> pd.Series:
+    """Text (object dtype) with None for blanks; codes replaced by ``labels`` when given."""
+    present = column.notna()
+    text = column[present].astype(str)
+    if labels:
+        text = text.map(labels).fillna(text)
+    out = pd.Series(None, index=column.index, dtype=object)
+    out[present] = text
+    return out
+
+
+def date_column(column: pd.Series) -> pd.Series:
+    """Dates as ``datetime64`` at midnight (NaT for blanks and unreadable values)."""
+    return pd.to_datetime(column, errors="coerce").dt.normalize()
+
+
+def ledger_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows as exported: the keys of :data:`EXPORT_COLUMNS` in order plus ``overdue``;
+    codes as Chinese labels, areas rounded to 0.01 (NaN when unknown), integers as
+    nullable ``Int64``, dates as ``datetime64`` (NaT when unknown)."""
+    columns: dict[str, pd.Series] = {}
+    for key in EXPORT_KEYS:
+        column = rows[key] if key in rows else pd.Series(None, index=rows.index, dtype=object)
+        kind = kind_of(key)
+        if kind in ("mu", "m2"):
+            columns[key] = pd.to_numeric(column, errors="coerce").astype(float).round(2)
+        elif kind == "int":
+            columns[key] = pd.to_numeric(column, errors="coerce").round().astype("Int64")
+        elif kind == "date":
+            columns[key] = date_column(column)
+        else:
+            columns[key] = text_column(column, CODE_LABELS.get(key))
+    overdue = rows["overdue"] if "overdue" in rows else pd.Series(False, index=rows.index)
+    columns["overdue"] = overdue.fillna(False).astype(bool)
+    return pd.DataFrame(columns, index=rows.index)
+
+
+def zone_labels(rows: pd.DataFrame) -> np.ndarray:
+    """Each row's zone name for the subtotals (:data:`NO_ZONE_LABEL` when it has none)."""
+    if "zone_name" not in rows:
+        return np.full(len(rows), NO_ZONE_LABEL, dtype=object)
+    return text_column(rows["zone_name"]).fillna(NO_ZONE_LABEL).to_numpy(dtype=object)

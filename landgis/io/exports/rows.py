@@ -1,0 +1,299 @@
+"""The ledger being exported, read from the database in chunks.
+
+The current ledger is one query over cases, parcels and zones ordered by zone and case
+number, read with a server-side cursor ``chunk_size`` rows at a time; each chunk gets its
+derived columns (亩, overdue), the filters and its labels as a whole. A ledger as of a past
+date is rebuilt from the events (:func:`landgis.ledger.case_list`) and then cut in chunks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from landgis import vocab
+from landgis.cases import LEDGER_FIELDS
+from landgis.db.dialects import backend_of
+from landgis.db.models import Case, CaseEvent, Parcel, Zone
+from landgis.db.repository import wkb_of
+from landgis.geo import CGCS2000_EPSG
+from landgis.io.exports.columns import ledger_table, zone_labels
+from landgis.ledger import OUTSIDE_LEDGER, case_list, is_overdue, narrow_rows
+from landgis.parcels import ParcelFilter, parcels_frame
+from landgis.stats import headline_figures
+from landgis.units import m2_to_mu
+
+DEFAULT_CHUNK_SIZE = 5000
+EVENT_COLUMNS: tuple[str, ...] = (
+    "case_no",
+    "parcel_code",
+    "occurred_on",
+    "actor",
+    "action",
+    "status_before",
+    "status_after",
+    "changes",
+    "document_no",
+    "note",
+)
+_PARCEL_COLUMNS = (
+    Parcel.parcel_code,
+    Parcel.supervision_no,
+    Parcel.project_name,
+    Zone.code.label("zone_code"),
+    Zone.name.label("zone_name"),
+    Parcel.location,
+    Parcel.holder,
+    Parcel.credit_code,
+    Parcel.land_use,
+    Parcel.supply_method,
+    Parcel.contract_no,
+    Parcel.area_m2.label("parcel_area_m2"),
+)
+
+
+def describe_filters(filters: ParcelFilter) -> str:
+    """The filters in words, for notes in exported files ('' when nothing is narrowed)."""
+    parts = []
+    named = (
+        ("处置状态", filters.status, vocab.CASE_STATUSES),
+        ("园区", filters.zone, {}),
+        ("问题类型", filters.category, vocab.CATEGORIES),
+        ("处置方式", filters.route, vocab.ROUTES),
+        ("闲置原因", filters.cause, vocab.CAUSES),
+        ("宗地编号", filters.codes, {}),
+    )
+    for label, values, labels in named:
+        if values:
+            parts.append(f"{label}={'、'.join(labels.get(v, v) for v in values)}")
+    if filters.overdue is not None:
+        parts.append("逾期=" + ("是" if filters.overdue else "否"))
+    if filters.in_ledger is not None:
+        parts.append("在台账中=" + ("是" if filters.in_ledger else "否"))
+    if filters.bbox is not None:
+        parts.append("范围=" + ",".join(f"{v:g}" for v in filters.bbox))
+    if filters.text:
+        parts.append(f"关键字={filters.text.strip()}")
+    return ";".join(parts)
+
+
+def has_case_filters(filters: ParcelFilter) -> bool:
+    """Whether ``filters`` narrow by something only cases have."""
+    return bool(filters.status or filters.category or filters.route or filters.cause) or (
+        filters.overdue is not None or filters.in_ledger is True
+    )
+
+
+def _ordered(session: Session, column: Any) -> Any:
+    # Code-point order on both backends, as pandas sorts (PostgreSQL's locale would not).
+    return column.collate("C") if backend_of(session) == "postgis" else column
+
+
+def current_ledger_query(session: Session, *, dismissed: bool, geometry: bool) -> Select[Any]:
+    """Current cases with their parcel and zone, by zone code (none last) and case number."""
+    states = [getattr(Case, name) for name in ("case_no", "parcel_id", "status", "version")]
+    columns = [*states, *(getattr(Case, name) for name in LEDGER_FIELDS), *_PARCEL_COLUMNS]
+    if geometry:
+        columns.append(wkb_of(Parcel.geom))
+    stmt = (
+        select(*columns)
+        .outerjoin(Parcel, Parcel.id == Case.parcel_id)
+        .outerjoin(Zone, Zone.id == Parcel.zone_id)
+    )
+    if not dismissed:
+        stmt = stmt.where(Case.status.not_in(OUTSIDE_LEDGER))
+    zone_code = _ordered(session, Zone.code)
+    return stmt.order_by(zone_code.asc().nulls_last(), _ordered(session, Case.case_no))
+
+
+def _with_derived(rows: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    rows = rows.reset_index(drop=True)
+    rows["overdue"] = is_overdue(rows, day)
+    for target, source in (
+        ("parcel_area_mu", "parcel_area_m2"),
+        ("idle_area_mu", "idle_area_m2"),
+        ("revitalized_area_mu", "revitalized_area_m2"),
+    ):
+        rows[target] = m2_to_mu(pd.to_numeric(rows[source], errors="coerce")).round(2)
+    return rows
+
+
+def _geometries(frame: pd.DataFrame) -> Any:
+    wkb = [bytes(v) if isinstance(v, bytes | memoryview) else None for v in frame["geometry"]]
+    return shapely.from_wkb(wkb)
+
+
+@dataclasses.dataclass
+class LedgerData:
+    """The ledger being exported: its rows as of a date, filtered, numbered 1…N and grouped
+    by zone, read in chunks of ``chunk_size`` each time :meth:`chunks` is iterated; figures
+    and events fetched when a format asks for them."""
+
+    session: Session
+    as_of: dt.date
+    county: str
+    filters: ParcelFilter = dataclasses.field(default_factory=ParcelFilter)
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    # Whether the ledger is the current one (True) or rebuilt as of ``as_of`` from events.
+    current: bool = True
+    # Counted by the last complete pass of :meth:`chunks`: rows and their case numbers.
+    count: int = 0
+    case_nos: set[str] = dataclasses.field(default_factory=set)
+
+    @property
+    def title(self) -> str:
+        """``青溪县低效闲置工业用地处置台账(截至2023年8月31日)``."""
+        return f"{self.county}低效闲置工业用地处置台账(截至{_cn_date(self.as_of)})"
+
+    @property
+    def filter_note(self) -> str:
+        """The filters in words, or ''."""
+        return describe_filters(self.filters)
+
+    def _inside_bbox(self) -> set[str] | None:
+        if self.filters.bbox is None:
+            return None
+        inside = parcels_frame(self.session, ParcelFilter(bbox=self.filters.bbox))
+        return set(inside["parcel_code"])
+
+    def _raw_chunks(self, geometry: bool) -> Iterator[pd.DataFrame]:
+        """Ledger rows (keys of :func:`landgis.ledger.ledger_rows`), filtered, in order."""
+        f = self.filters
+        if f.in_ledger is False:
+            return
+        inside = self._inside_bbox()
+        if self.current:
+            stmt = current_ledger_query(
+                self.session, dismissed="dismissed" in f.status, geometry=geometry
+            )
+            result = self.session.execute(stmt.execution_options(yield_per=self.chunk_size))
+            columns = list(result.keys())
+            for part in result.partitions():
+                rows = _with_derived(pd.DataFrame.from_records(part, columns=columns), self.as_of)
+                rows = narrow_rows(rows, f)
+                if inside is not None:
+                    rows = rows[rows["parcel_code"].isin(inside)]
+                if len(rows):
+                    yield rows
+            return
+        rows, _total = case_list(self.session, f, self.as_of)
+        if inside is not None:
+            rows = rows[rows["parcel_code"].isin(inside)]
+        rows = rows.reset_index(drop=True)
+        geoms = self._parcel_geometries() if geometry else None
+        for start in range(0, len(rows), self.chunk_size):
+            chunk = rows.iloc[start : start + self.chunk_size].reset_index(drop=True)
+            if geoms is not None:
+                chunk["geometry"] = chunk["parcel_code"].map(geoms)
+            yield chunk
+
+    def _parcel_geometries(self) -> dict[str, Any]:
+        stmt = select(Parcel.parcel_code, wkb_of(Parcel.geom))
+        return {
+            code: (None if wkb is None else bytes(wkb)) for code, wkb in self.session.execute(stmt)
+        }
+
+    def chunks(self, *, geometry: bool = False) -> Iterator[pd.DataFrame]:
+        """The rows as exported (:func:`~landgis.io.exports.columns.ledger_table`) chunk by
+        chunk, with ``seq`` 1…N and ``zone_label``; with ``geometry`` a GeoDataFrame with
+        each row's parcel geometry (EPSG:4490)."""
+        seq = 0
+        case_nos: set[str] = set()
+        for rows in self._raw_chunks(geometry):
+            rows = rows.reset_index(drop=True)
+            rows["seq"] = range(seq + 1, seq + len(rows) + 1)
+            seq += len(rows)
+            case_nos.update(rows["case_no"].dropna())
+            table = ledger_table(rows)
+            table["zone_label"] = zone_labels(rows)
+            if geometry:
+                table = gpd.GeoDataFrame(table, geometry=_geometries(rows), crs=CGCS2000_EPSG)
+            yield table
+        self.count, self.case_nos = seq, case_nos
+
+    def rows_frame(self) -> pd.DataFrame:
+        """Every row as exported, in one frame (for the formats that need the whole)."""
+        parts = list(self.chunks())
+        if not parts:
+            return ledger_table(pd.DataFrame()).assign(zone_label=pd.Series(dtype=object))
+        return pd.concat(parts, ignore_index=True)
+
+    def figures(self, date_from: dt.date | None) -> dict[str, Any]:
+        """The headline figures: the ledger as of the export date, revitalized since
+        ``date_from`` (the whole county's, whatever the filters)."""
+        date_to = None if self.current else self.as_of
+        figures = headline_figures(self.session, date_from=date_from, date_to=date_to)
+        if date_to is None:
+            figures["period"]["to"] = self.as_of.isoformat()
+        return figures
+
+    def events(self) -> Iterator[list[tuple[Any, ...]]]:
+        """Every event of the exported cases up to the export date, by case, oldest first,
+        in chunks of tuples (:data:`EVENT_COLUMNS`). Needs a finished pass of
+        :meth:`chunks` (it keeps the case numbers)."""
+        stmt = (
+            select(
+                Case.case_no,
+                Parcel.parcel_code,
+                CaseEvent.occurred_on,
+                CaseEvent.actor,
+                CaseEvent.action,
+                CaseEvent.status_before,
+                CaseEvent.status_after,
+                CaseEvent.changes,
+                CaseEvent.document_no,
+                CaseEvent.note,
+            )
+            .join(Case, Case.id == CaseEvent.case_id)
+            .join(Parcel, Parcel.id == Case.parcel_id)
+            .where(CaseEvent.occurred_on <= self.as_of)
+            .order_by(_ordered(self.session, Case.case_no), CaseEvent.occurred_on, CaseEvent.id)
+        )
+        wanted = self.case_nos
+        result = self.session.execute(stmt.execution_options(yield_per=self.chunk_size))
+        for part in result.partitions():
+            kept = [tuple(r) for r in part if r[0] in wanted]
+            if kept:
+                yield kept
+
+
+def _cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def collect_ledger(
+    session: Session,
+    *,
+    as_of: dt.date | None = None,
+    filters: ParcelFilter | None = None,
+    county: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> LedgerData:
+    """The ledger as of ``as_of`` (today's, current, when None), narrowed by ``filters``.
+
+    Paging (limit, offset) is ignored: an export holds every matching row. Nothing is read
+    until a format iterates :meth:`LedgerData.chunks`.
+    """
+    if county is None:
+        from landgis.settings import get_settings
+
+        county = get_settings().county_name
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be positive")
+    filters = dataclasses.replace(filters or ParcelFilter(), limit=None, offset=0)
+    return LedgerData(
+        session=session,
+        as_of=as_of or dt.date.today(),
+        county=county,
+        filters=filters,
+        chunk_size=chunk_size,
+        current=as_of is None,
+    )

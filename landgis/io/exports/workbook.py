@@ -1,0 +1,77 @@
+"""The ledger workbook (.xlsx): 台账 with subtotals and totals, 核心数据, 处置记录."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from landgis.errors import InvalidInput
+from landgis.io import ledger_xlsx
+from landgis.io.exports.base import Exporter
+from landgis.io.exports.columns import EXPORT_COLUMNS, HEADERS, HELPER_COLUMNS, kind_of
+from landgis.io.exports.options import date_option
+from landgis.io.exports.rows import LedgerData
+
+WORKBOOK_COLUMNS: list[str] = [header for _, header in EXPORT_COLUMNS]
+WORKBOOK_KINDS: dict[str, str] = {header: kind_of(key) for key, header in EXPORT_COLUMNS}
+
+
+def workbook_chunks(data: LedgerData) -> Iterator[ledger_xlsx.LedgerChunk]:
+    """The ledger rows as the workbook writer takes them, chunk by chunk."""
+    keys = [key for key, _ in EXPORT_COLUMNS]
+    for table in data.chunks():
+        yield ledger_xlsx.LedgerChunk(
+            table=table[keys].rename(columns=HEADERS),
+            groups=table["zone_label"].tolist(),
+            overdue=table["overdue"].tolist(),
+        )
+
+
+class XlsxExporter(Exporter):
+    """The ledger workbook: 台账 (with subtotals and totals), 核心数据, 处置记录.
+
+    Option ``period_from``: start of the period of the revitalized figures on sheet 2
+    (default: 1 January of the export date's year, as in "1–8 月").
+    """
+
+    name = "xlsx"
+    label = "Excel 台账"
+    media_type = ledger_xlsx.MEDIA_TYPE
+    extension = "xlsx"
+    options = ("period_from",)
+
+    def normalize(self, options: dict[str, Any]) -> dict[str, Any]:
+        value = options.get("period_from")
+        return {"period_from": None if value is None else date_option("period_from", value)}
+
+    def write(self, data: LedgerData, out: BinaryIO, **options: Any) -> None:
+        period_from = options.get("period_from") or data.as_of.replace(month=1, day=1)
+        if period_from > data.as_of:
+            raise InvalidInput(
+                f"统计期间起始日 {period_from} 晚于台账日期 {data.as_of}。",
+                f"The period starts ({period_from}) after the ledger date ({data.as_of}).",
+            )
+        notes = ["注:浅红色底纹的条目已逾期(超过完成时限仍未盘活或销号)。"]
+        notes.append("“台账编号”“版本”两列供修改后导回系统时核对,请勿改动。")
+        if data.filter_note:
+            notes.append(f"筛选条件:{data.filter_note}")
+        figures_notes = ["本表为全县台账数据,不受筛选条件影响。"] if data.filter_note else []
+        span = f"{ledger_xlsx.cn_date(period_from)}至{ledger_xlsx.cn_date(data.as_of)}"
+        ledger_xlsx.write_ledger_workbook(
+            out,
+            title=data.title,
+            columns=WORKBOOK_COLUMNS,
+            kinds=WORKBOOK_KINDS,
+            chunks=workbook_chunks(data),
+            helper_columns=[h for _, h in HELPER_COLUMNS],
+            notes=notes,
+            figures=lambda: data.figures(period_from),
+            figures_title=f"{data.county}低效闲置工业用地处置核心数据({span})",
+            figures_notes=figures_notes,
+            events=data.events(),
+            properties={
+                "title": data.title,
+                "subject": "低效闲置工业用地处置台账",
+                "company": data.county,
+            },
+        )
