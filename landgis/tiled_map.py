@@ -222,6 +222,8 @@ class _TiledScript(MacroElement):
         return below;
     }
     grid.on("load", drawn);
+    // A layer's minZoom would otherwise become the map's: keep province views reachable.
+    if (map.options.minZoom === undefined) { map.options.minZoom = 0; }
     grid.addTo(map);
     map.on("zoomend", function () { if (belowMinZoom()) { drawn(); } });
     requestAnimationFrame(function () { if (belowMinZoom()) { drawn(); } });
