@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from api.deps import ReaderDep, SessionDep, SettingsDep
@@ -16,14 +18,11 @@ from landgis.io.exports import export_ledger
 
 router = APIRouter(prefix="/api/exports", tags=["exports"])
 
-CHUNK = 1 << 16
-IN_MEMORY_LIMIT = 16 << 20  # larger exports spill to a temporary file
-
 
 @router.get(
     "/ledger.{ext}",
     summary="The ledger as xlsx, csv, geojson, gpkg, shp.zip or kml",
-    response_class=StreamingResponse,
+    response_class=FileResponse,
 )
 def ledger_file(
     ext: str,
@@ -41,16 +40,19 @@ def ledger_file(
     encoding: Annotated[Literal["utf-8", "gbk"] | None, Query()] = None,
     field_names: Annotated[Literal["short", "chinese"] | None, Query()] = None,
     scope: Annotated[Literal["ledger", "parcels"] | None, Query()] = None,
-) -> StreamingResponse:
-    """A file with a proper name (Content-Disposition), written once and streamed."""
-    spool = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_LIMIT)  # noqa: SIM115 - the response closes it
+) -> FileResponse:
+    """A file with a proper name (Content-Disposition): the export is written to a
+    temporary file (so bad options still get a 4xx), then streamed from disk and deleted."""
+    handle, name = tempfile.mkstemp(prefix="landgis-export-")
+    os.close(handle)
+    path = Path(name)
     try:
         result = export_ledger(
             session,
             ext,
             as_of=as_of,
             filters=filters,
-            out=spool,
+            out=path,
             county=settings.county_name,
             period_from=period_from,
             epsg=epsg,
@@ -59,12 +61,11 @@ def ledger_file(
             scope=scope,
         )
     except BaseException:
-        spool.close()
+        path.unlink(missing_ok=True)
         raise
-    spool.seek(0)
-    return StreamingResponse(
-        iter(lambda: spool.read(CHUNK), b""),
+    return FileResponse(
+        path,
         media_type=result.media_type,
         headers={"Content-Disposition": result.content_disposition},
-        background=BackgroundTask(spool.close),
+        background=BackgroundTask(path.unlink, missing_ok=True),
     )

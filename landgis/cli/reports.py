@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import getpass
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +21,7 @@ from landgis.cli.common import (
     print_json,
     unit_of_work,
 )
-from landgis.io.exports import export_ledger
+from landgis.io.exports import export_filenames, export_ledger, get_exporter
 from landgis.io.ledger_import import import_ledger_workbook
 from landgis.ledger import LEDGER_COLUMNS, ledger_rows
 from landgis.parcels import ParcelFilter
@@ -123,9 +124,13 @@ def export(
     scope: Annotated[str | None, typer.Option(help="GIS formats: ledger or parcels.")] = None,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Export the ledger (台账): workbook, CSV or GIS file."""
+    """Export the ledger (台账): workbook, CSV or GIS file, written as it is read."""
     filters = ParcelFilter(status=tuple(status or ()), zone=tuple(zone or ()))
     with unit_of_work(database_url) as (session, settings):
+        if out is None:
+            extension = get_exporter(fmt).extension
+            day_of = day(as_of) or dt.date.today()
+            out = Path(export_filenames(settings.county_name, day_of, extension)[0])
         result = export_ledger(
             session,
             fmt,
@@ -139,10 +144,7 @@ def export(
             field_names=field_names,
             scope=scope,
         )
-    path = out or Path(result.filename)
-    if out is None:
-        path.write_bytes(result.content)
-    typer.echo(f"已导出 exported {result.rows} 宗 → {path}")
+    typer.echo(f"已导出 exported {result.rows} 宗 → {out}")
 
 
 def import_ledger(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tempfile
 import urllib.parse
 import zipfile
 
@@ -96,3 +97,29 @@ def test_cli_export_writes_the_file(client, tmp_path):
     assert len(_case_numbers(openpyxl.load_workbook(out))) == 13
     bad = CliRunner().invoke(cli, ["export", "-f", "pdf", "--database-url", client.database_url])
     assert bad.exit_code == 2
+
+
+def test_downloads_come_from_a_temporary_file_deleted_after_sending(client, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    for ext in ("xlsx", "csv", "gpkg"):
+        response = client.get(f"/api/exports/ledger.{ext}", params={"as_of": "2023-08-31"})
+        assert response.status_code == 200
+        assert int(response.headers["content-length"]) == len(response.content) > 0
+        if ext == "xlsx":
+            assert len(_case_numbers(openpyxl.load_workbook(io.BytesIO(response.content)))) == 13
+    refused = client.get("/api/exports/ledger.gpkg", params={"epsg": "3857"})
+    assert refused.status_code == 422
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_export_without_out_names_the_file_by_county_and_date(client, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        cli,
+        ["export", "-f", "csv", "--as-of", "2023-08-31", "--database-url", client.database_url],
+    )
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "台账_青溪县_2023-08-31.csv"
+    assert written.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert len(written.read_text(encoding="utf-8-sig").splitlines()) == 14
+    assert [p.name for p in tmp_path.iterdir()] == [written.name]
