@@ -12,7 +12,9 @@ and popups, fetched on click from ``/map/parcels/{code}/popup`` in the page's la
 
 A tile at province zoom would hold every parcel, so parcels appear from zoom
 :data:`PARCELS_MIN_ZOOM` on; below it the legend says to zoom in and only the zones show.
-The map opens on the extent of the filtered parcels, computed in the database.
+The map opens on the extent of the filtered parcels, computed in the database. Paging
+(``limit``/``offset``) does not apply to tiles. Tiles are in CGCS2000 and are not shifted
+to GCJ-02: on 高德 backgrounds the tiled map (zones too, to match) sits off the tiles.
 
 Readiness signal (as the inline map's): when the parcels of the current view are drawn, the
 page sets ``document.documentElement.dataset.parcelsDrawn`` to ``performance.now()``: each
@@ -47,7 +49,6 @@ from landgis.maps import (
     STATUS_COLOURS,
     MapLabels,
     _add_tiles,
-    _for_display,
     _legend,
     _swatch,
     _unique,
@@ -307,7 +308,9 @@ def tiled_ledger_map(
     )
     grid.default_js = [vectorgrid_script(asset_url)]
     grid.add_to(fmap)
-    _zone_layers(fmap, _for_display(zones, background), set(), taken, labels)
+    # Tiles are CGCS2000, never shifted to GCJ-02: zones stay unshifted to match them.
+    zones = zones[zones.geometry.notna() & ~zones.geometry.is_empty]
+    _zone_layers(fmap, zones, set(), taken, labels)
     if extent is not None:
         minx, miny, maxx, maxy = extent
         fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(12, 12))

@@ -168,6 +168,9 @@ def test_the_map_draws_parcels_from_tiles_and_fetches_popups(
         assert site.parcels[code]["properties"]["case_no"] in popup.inner_text()
         assert "查看台账详情 »" in popup.inner_text()
         assert page.evaluate("window.__xss") is None
+        page.wait_for_function(
+            "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+        )
         page.screenshot(path=artifacts / f"map-tiles-popup-{backend}.png")
         p.assert_clean()
 
