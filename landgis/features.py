@@ -1,10 +1,16 @@
 """Feature collections for OGC API - Features: parcels, cases and zones.
 
-Each collection is one SQL select, ordered by a unique key so that pages are stable. A page
-is that select with LIMIT/OFFSET; ``numberMatched`` is a SQL ``COUNT`` of the same select;
-the extent is computed by the database. Coordinates are CGCS2000 longitude/latitude
-(EPSG:4490), which OGC API - Features publishes as CRS84: the two frames differ by
-centimetres, far below the accuracy of cadastral boundaries.
+Each collection is one SQL select whose rows are a unique, indexed key and the GeoJSON
+Feature itself, built by the database (``json_build_object``/``ST_AsGeoJSON`` on PostGIS,
+``json_object``/``AsGeoJSON`` on SpatiaLite): a page is one query and a string join, with no
+per-feature work in Python. Pages follow the key (keyset paging: ``next`` links carry the
+last key), so a page deep in a large collection costs what the first one does; an offset is
+turned into a key by scanning the key column alone. ``numberMatched`` is counted once per
+data version and filter and cached in the database.
+
+Coordinates are CGCS2000 longitude/latitude (EPSG:4490), which OGC API - Features publishes
+as CRS84: the two frames differ by centimetres, far below the accuracy of cadastral
+boundaries.
 """
 
 from __future__ import annotations
@@ -16,20 +22,27 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import geopandas as gpd
 import shapely
-from sqlalchemy import Select, func, select
+from sqlalchemy import Float, Select, Text, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
 from landgis.cases import LEDGER_FIELDS
+from landgis.db.dialects import (
+    GeoJsonGeometry,
+    JsonBoolean,
+    JsonNumber,
+    JsonObject,
+    JsonText,
+    Rounded,
+)
 from landgis.db.models import Case, Parcel, Zone
-from landgis.db.repository import read_frame, wkb_of
+from landgis.db.versioning import cache_key, cached_count
 from landgis.errors import InvalidInput, NotFound
-from landgis.geojson import feature_collection
-from landgis.ledger import is_overdue
-from landgis.parcels import ParcelFilter, apply_filters, envelope, parcels_frame, parcels_query
+from landgis.geojson import COORDINATE_DECIMALS
+from landgis.parcels import ParcelFilter, apply_filters, envelope, join_zone_and_current_case
 from landgis.units import m2_to_hectare, m2_to_mu
 from landgis.vocab import CASE_STATUSES, CATEGORIES, CAUSES, ROUTES, ZONE_KINDS
+from landgis.workflow import OPEN_STATUSES
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 DEFAULT_LIMIT = 10
@@ -49,93 +62,171 @@ class Collection:
     description: str
     id_column: str
     filters: tuple[str, ...]
-    # Every matching feature, ordered by the key (what numberMatched counts).
-    select: Callable[[ParcelFilter], Select[Any]]
-    # The features of filters.offset/limit, or the one feature with that id.
-    read: Callable[[Session, ParcelFilter, str | None], gpd.GeoDataFrame]
+    # The ordering key (unique, indexed): pages are ``key > after ORDER BY key``.
+    key: Callable[[], Any]
+    # One row per matching feature: ``key`` and ``feature`` (the GeoJSON Feature as text,
+    # built by the database), not ordered. Arguments: filters, today (for ``overdue``).
+    features: Callable[[ParcelFilter, dt.date], Select[Any]]
+    # The keys of the matching features alone, joining only what the filters need: what
+    # is counted, and scanned to turn an offset into a key.
+    keys: Callable[[ParcelFilter, dt.date], Select[Any]]
     # The geometries the extent is computed from.
     geometry: Callable[[], Select[Any]]
 
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a collection's features and how many features match in all."""
+    """One page of a collection: its features (GeoJSON text, in key order), whether more
+    follow, and how many features match in all (None when not counted)."""
 
-    frame: gpd.GeoDataFrame
-    number_matched: int
+    features: list[str]
+    number_matched: int | None
     limit: int
     offset: int
+    # The key of the last feature when more features follow: the next page starts after it.
+    next_after: str | None
 
     @property
     def number_returned(self) -> int:
-        return len(self.frame)
+        return len(self.features)
 
     @property
     def has_next(self) -> bool:
-        return self.offset + self.number_returned < self.number_matched
+        return self.next_after is not None
 
     @property
     def has_prev(self) -> bool:
         return self.offset > 0
 
 
+def _feature(key: Any, geometry: Any, properties: Sequence[tuple[str, Any]]) -> Any:
+    """A GeoJSON Feature built by the database, as text."""
+    members: list[Any] = []
+    for name, value in properties:
+        exact = JsonNumber(value) if isinstance(getattr(value, "type", None), Float) else value
+        members += [_name(name), exact]
+    return JsonText(
+        JsonObject(
+            _name("type"),
+            _name("Feature"),
+            _name("id"),
+            key,
+            _name("geometry"),
+            GeoJsonGeometry(geometry, literal_column(str(COORDINATE_DECIMALS))),
+            _name("properties"),
+            JsonObject(*members),
+        )
+    )
+
+
+def _name(name: str) -> Any:
+    """A member name as an SQL string literal (names are identifiers of this module)."""
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"not a member name: {name!r}")
+    return literal_column(f"'{name}'", Text())
+
+
+def _areas(name: str, m2: Any, hectares: bool = False) -> list[tuple[str, Any]]:
+    """``name_m2``, ``name_mu`` (2 decimals) and optionally ``name_ha`` (4 decimals)."""
+    stem = name.removesuffix("_m2")
+    members = [(name, m2), (f"{stem}_mu", Rounded(m2_to_mu(m2), 2))]
+    if hectares:
+        members.append((f"{stem}_ha", Rounded(m2_to_hectare(m2), 4)))
+    return members
+
+
+def _overdue(today: dt.date) -> Any:
+    return JsonBoolean(and_(Case.status.in_(OPEN_STATUSES), Case.deadline < today))
+
+
 # ---------------------------------------------------------------------------------------
-# parcels 宗地: the rows of landgis.parcels.parcels_frame
+# parcels 宗地: each with its current ledger case
 
 
-def _parcels_select(filters: ParcelFilter) -> Select[Any]:
-    return parcels_query(dataclasses.replace(filters, limit=None, offset=0))
+CASE_FILTERS = ("status", "category", "route", "cause", "in_ledger", "overdue")
 
 
-def _parcels_read(
-    session: Session, filters: ParcelFilter, feature_id: str | None
-) -> gpd.GeoDataFrame:
-    if feature_id is not None:
-        filters = ParcelFilter(codes=(feature_id,))
-    # The internal row id stays inside: the feature id is the parcel code.
-    return parcels_frame(session, filters).drop(columns=["id"])
+def _parcels_joined(stmt: Select[Any], filters: ParcelFilter) -> Select[Any]:
+    stmt = join_zone_and_current_case(stmt)
+    return apply_filters(stmt, filters, Parcel.parcel_code, Parcel.holder, Parcel.project_name)
+
+
+def _parcels_keys(filters: ParcelFilter, today: dt.date) -> Select[Any]:
+    stmt = select(Parcel.parcel_code.label("key"))
+    unset = ParcelFilter()
+    if filters.zone or any(getattr(filters, f) != getattr(unset, f) for f in CASE_FILTERS):
+        return _parcels_joined(stmt, filters)
+    return apply_filters(stmt, filters, Parcel.parcel_code, Parcel.holder, Parcel.project_name)
+
+
+def _parcels_features(filters: ParcelFilter, today: dt.date) -> Select[Any]:
+    properties = [
+        ("parcel_code", Parcel.parcel_code),
+        ("project_name", Parcel.project_name),
+        ("holder", Parcel.holder),
+        ("location", Parcel.location),
+        ("land_use", Parcel.land_use),
+        *_areas("area_m2", Parcel.area_m2, hectares=True),
+        ("geodesic_area_m2", Parcel.geodesic_area_m2),
+        ("registered_area_m2", Parcel.registered_area_m2),
+        ("zone_code", Zone.code),
+        ("zone_name", Zone.name),
+        ("case_no", Case.case_no),
+        ("status", Case.status),
+        ("category", Case.category),
+        ("cause", Case.cause),
+        ("route", Case.route),
+        ("idle_area_m2", Case.idle_area_m2),
+        ("revitalized_area_m2", Case.revitalized_area_m2),
+        ("deadline", Case.deadline),
+        ("overdue", _overdue(today)),
+    ]
+    stmt = select(
+        Parcel.parcel_code.label("key"),
+        _feature(Parcel.parcel_code, Parcel.geom, properties).label("feature"),
+    )
+    return _parcels_joined(stmt, filters)
 
 
 # ---------------------------------------------------------------------------------------
 # cases 台账条目
 
 
-def _cases_select(filters: ParcelFilter) -> Select[Any]:
+def _cases_features(filters: ParcelFilter, today: dt.date) -> Select[Any]:
+    ledger: list[tuple[str, Any]] = []
+    for name in LEDGER_FIELDS:
+        column = getattr(Case, name)
+        ledger += (
+            _areas(name, column)
+            if name in ("idle_area_m2", "revitalized_area_m2")
+            else [(name, column)]
+        )
+    properties = [
+        ("case_no", Case.case_no),
+        ("status", Case.status),
+        ("version", Case.version),
+        *ledger,
+        ("parcel_code", Parcel.parcel_code),
+        ("project_name", Parcel.project_name),
+        ("holder", Parcel.holder),
+        ("location", Parcel.location),
+        ("land_use", Parcel.land_use),
+        ("zone_code", Zone.code),
+        ("zone_name", Zone.name),
+        *_areas("parcel_area_m2", Parcel.area_m2),
+        ("overdue", _overdue(today)),
+    ]
     stmt = (
         select(
-            Case.case_no,
-            Case.status,
-            Case.version,
-            *(getattr(Case, name) for name in LEDGER_FIELDS),
-            Parcel.parcel_code,
-            Parcel.project_name,
-            Parcel.holder,
-            Parcel.location,
-            Parcel.land_use,
-            Zone.code.label("zone_code"),
-            Zone.name.label("zone_name"),
-            Parcel.area_m2.label("parcel_area_m2"),
-            wkb_of(Parcel.geom),
+            Case.case_no.label("key"),
+            _feature(Case.case_no, Parcel.geom, properties).label("feature"),
         )
         .join(Parcel, Parcel.id == Case.parcel_id)
         .outerjoin(Zone, Zone.id == Parcel.zone_id)
     )
-    stmt = apply_filters(
-        stmt,
-        filters,
-        Case.case_no,
-        Parcel.parcel_code,
-        Parcel.holder,
-        Parcel.project_name,
+    return apply_filters(
+        stmt, filters, Case.case_no, Parcel.parcel_code, Parcel.holder, Parcel.project_name
     )
-    return stmt.order_by(Case.case_no)
-
-
-def _cases_finish(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    for name in ("parcel_area", "idle_area", "revitalized_area"):
-        frame[f"{name}_mu"] = m2_to_mu(frame[f"{name}_m2"].astype(float)).round(2)
-    frame["overdue"] = is_overdue(frame, dt.date.today()).astype(bool)
-    return frame
 
 
 def _cases_geometry() -> Select[Any]:
@@ -146,46 +237,28 @@ def _cases_geometry() -> Select[Any]:
 # zones 片区
 
 
-def _zones_select(filters: ParcelFilter) -> Select[Any]:
+def _zones_features(filters: ParcelFilter, today: dt.date) -> Select[Any]:
     parent = aliased(Zone)
+    kind_name = case(*((Zone.kind == kind, name) for kind, name in ZONE_KINDS.items()))
+    properties = [
+        ("code", Zone.code),
+        ("name", Zone.name),
+        ("kind", Zone.kind),
+        ("kind_name", kind_name),
+        ("parent_code", parent.code),
+        *_areas("area_m2", Zone.area_m2, hectares=True),
+    ]
     stmt = select(
-        Zone.code,
-        Zone.name,
-        Zone.kind,
-        parent.code.label("parent_code"),
-        Zone.area_m2,
-        wkb_of(Zone.geom),
+        Zone.code.label("key"), _feature(Zone.code, Zone.geom, properties).label("feature")
     ).outerjoin(parent, parent.id == Zone.parent_id)
     if filters.bbox is not None:
         stmt = stmt.where(func.ST_Intersects(Zone.geom, envelope(filters.bbox)))
-    return stmt.order_by(Zone.id)
+    return stmt
 
 
-def _zones_finish(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    frame.insert(frame.columns.get_loc("kind") + 1, "kind_name", frame["kind"].map(ZONE_KINDS))
-    area = frame["area_m2"].astype(float)
-    position = frame.columns.get_loc("area_m2") + 1
-    frame.insert(position, "area_mu", m2_to_mu(area).round(2))
-    frame.insert(position + 1, "area_ha", m2_to_hectare(area).round(4))
-    return frame
-
-
-def _reader(
-    select_: Callable[[ParcelFilter], Select[Any]],
-    key: Any,
-    finish: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame],
-) -> Callable[[Session, ParcelFilter, str | None], gpd.GeoDataFrame]:
-    """A ``read`` for a collection given as a select, its key column and a finishing step."""
-
-    def read(session: Session, filters: ParcelFilter, feature_id: str | None) -> gpd.GeoDataFrame:
-        stmt = select_(filters)
-        if feature_id is not None:
-            stmt = stmt.where(key == feature_id)
-        else:
-            stmt = stmt.offset(filters.offset).limit(filters.limit)
-        return finish(read_frame(session, stmt))
-
-    return read
+def _keys_of(features: Select[Any]) -> Select[Any]:
+    """The key column of a features select, with its joins and filters."""
+    return features.with_only_columns(features.selected_columns.key)
 
 
 COLLECTIONS: dict[str, Collection] = {
@@ -210,8 +283,9 @@ COLLECTIONS: dict[str, Collection] = {
                 "overdue",
                 "text",
             ),
-            select=_parcels_select,
-            read=_parcels_read,
+            key=lambda: Parcel.parcel_code,
+            features=_parcels_features,
+            keys=_parcels_keys,
             geometry=lambda: select(Parcel.geom.label("geom")),
         ),
         Collection(
@@ -224,8 +298,9 @@ COLLECTIONS: dict[str, Collection] = {
             ),
             id_column="case_no",
             filters=("status", "zone", "category", "route", "cause", "overdue", "text"),
-            select=_cases_select,
-            read=_reader(_cases_select, Case.case_no, _cases_finish),
+            key=lambda: Case.case_no,
+            features=_cases_features,
+            keys=lambda f, today: _keys_of(_cases_features(f, today)),
             geometry=_cases_geometry,
         ),
         Collection(
@@ -237,8 +312,9 @@ COLLECTIONS: dict[str, Collection] = {
             ),
             id_column="code",
             filters=(),
-            select=_zones_select,
-            read=_reader(_zones_select, Zone.code, _zones_finish),
+            key=lambda: Zone.code,
+            features=_zones_features,
+            keys=lambda f, today: _keys_of(_zones_features(f, today)),
             geometry=lambda: select(Zone.geom.label("geom")),
         ),
     )
@@ -278,10 +354,19 @@ def items_page(
     filters: ParcelFilter | None = None,
     limit: int = DEFAULT_LIMIT,
     offset: int = 0,
+    after: str | None = None,
+    today: dt.date | None = None,
 ) -> Page:
-    """Features ``offset`` … ``offset + limit`` of a collection, and the number matched."""
+    """Up to ``limit`` features of a collection in key order: those after the key ``after``
+    (keyset paging, what the ``next`` links use), else from position ``offset``. With
+    ``after``, ``offset`` only says where the page is (for a link back).
+
+    Either way the page costs about the same wherever it starts: an offset is first turned
+    into a key by a scan of the key column alone. ``numberMatched`` is counted once per data
+    version and filter (:func:`landgis.db.versioning.cached_count`).
+    """
     collection = get_collection(collection_id)
-    filters = filters or ParcelFilter()
+    filters = dataclasses.replace(filters or ParcelFilter(), limit=None, offset=0)
     _check_filters(collection, filters)
     limit = clamp_limit(limit)
     if not 0 <= offset <= MAX_OFFSET:
@@ -289,20 +374,45 @@ def items_page(
             f"offset 应为 0 到 {MAX_OFFSET} 之间的整数。",
             f"offset must be an integer from 0 to {MAX_OFFSET}.",
         )
-    matching = collection.select(filters).order_by(None).subquery()
-    number_matched = session.scalar(select(func.count()).select_from(matching)) or 0
-    paged = dataclasses.replace(filters, limit=limit, offset=offset)
-    return Page(collection.read(session, paged, None), number_matched, limit, offset)
+    if after is not None and "\x00" in after:
+        raise InvalidInput("after 含有无效字符。", "after contains an invalid character.")
+    today = today or dt.date.today()
+    key = collection.key()
+    matching = collection.features(filters, today)
+    keys_only = collection.keys(filters, today)
+    number_matched = cached_count(
+        session, cache_key("features", collection.id, filters, today), keys_only
+    )
+    page = matching
+    if after is not None:
+        page = page.where(key > after)
+    elif offset:
+        first = keys_only.order_by(key).offset(offset).limit(1).scalar_subquery()
+        # (A bound at the first key of the page; no key that far: the page is empty.)
+        page = page.where(key >= first)
+    rows = session.execute(page.order_by(key).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(
+        features=[row.feature for row in rows],
+        number_matched=number_matched,
+        limit=limit,
+        offset=offset,
+        next_after=rows[-1].key if more else None,
+    )
 
 
-def item(session: Session, collection_id: str, feature_id: str) -> gpd.GeoDataFrame:
-    """The one feature ``feature_id`` of a collection, as a one-row GeoDataFrame."""
+def item(
+    session: Session, collection_id: str, feature_id: str, today: dt.date | None = None
+) -> str:
+    """The one feature ``feature_id`` of a collection, as GeoJSON Feature text."""
     collection = get_collection(collection_id)
     # A NUL character can be in no key, and PostgreSQL refuses it in a text parameter.
     if "\x00" not in feature_id:
-        frame = collection.read(session, ParcelFilter(), feature_id)
-        if not frame.empty:
-            return frame
+        stmt = collection.features(ParcelFilter(), today or dt.date.today())
+        found = session.execute(stmt.where(collection.key() == feature_id)).first()
+        if found is not None:
+            return found.feature
     raise NotFound(
         f"要素集 {collection_id} 中没有 {feature_id!r}。",
         f"No feature {feature_id!r} in collection {collection_id}.",
@@ -397,26 +507,24 @@ def _check_filters(collection: Collection, filters: ParcelFilter) -> None:
             )
 
 
-def feature_collection_json(page: Page, collection_id: str, members: dict[str, Any]) -> str:
+def feature_collection_json(page: Page, members: dict[str, Any]) -> str:
     """The page as an RFC 7946 FeatureCollection string with ``members`` added
-    (``numberMatched``, ``numberReturned``, ``timeStamp`` and the caller's links)."""
-    collection = get_collection(collection_id)
-    body = feature_collection(page.frame, id_column=collection.id_column)
-    extra = {
-        "numberMatched": page.number_matched,
-        "numberReturned": page.number_returned,
-        "timeStamp": timestamp(),
-        **members,
-    }
-    # Both are JSON objects: splice the extra members in before the closing brace.
-    return body[:-1] + "," + json.dumps(extra, ensure_ascii=False)[1:]
+    (``numberMatched`` when counted, ``numberReturned``, ``timeStamp``, the caller's links)."""
+    extra: dict[str, Any] = {}
+    if page.number_matched is not None:
+        extra["numberMatched"] = page.number_matched
+    extra |= {"numberReturned": page.number_returned, "timeStamp": timestamp(), **members}
+    return (
+        '{"type":"FeatureCollection","features":['
+        + ",".join(page.features)
+        + "],"
+        + json.dumps(extra, ensure_ascii=False)[1:]
+    )
 
 
-def feature_json(frame: gpd.GeoDataFrame, collection_id: str, members: dict[str, Any]) -> str:
-    """The first feature of ``frame`` as an RFC 7946 Feature string with ``members`` added."""
-    collection = get_collection(collection_id)
-    feature = json.loads(feature_collection(frame.iloc[:1], id_column=collection.id_column))
-    return json.dumps(feature["features"][0] | members, ensure_ascii=False)
+def feature_json(feature: str, members: dict[str, Any]) -> str:
+    """A Feature string with ``members`` (links) added."""
+    return feature.rstrip()[:-1] + "," + json.dumps(members, ensure_ascii=False)[1:]
 
 
 def timestamp() -> str:

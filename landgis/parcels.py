@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
-from sqlalchemy import Select, and_, func, not_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, exists, func, not_, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from landgis.db.dialects import Envelope
 from landgis.db.models import Case, Parcel, Zone
@@ -41,10 +41,23 @@ def current_case_ids() -> Select[tuple[int, int]]:
     return select(Case.parcel_id, func.max(Case.id).label("case_id")).group_by(Case.parcel_id)
 
 
+def is_current_case() -> Any:
+    """True for the newest case of its parcel: join ``Case`` on ``parcel_id`` and this, and
+    each parcel meets at most its current case (one index probe per joined row)."""
+    newer = aliased(Case)
+    return ~exists().where(newer.parcel_id == Case.parcel_id, newer.id > Case.id)
+
+
+def join_zone_and_current_case(stmt: Select[Any]) -> Select[Any]:
+    """``stmt`` over parcels, outer-joined to each parcel's zone and current case."""
+    return stmt.outerjoin(Zone, Zone.id == Parcel.zone_id).outerjoin(
+        Case, and_(Case.parcel_id == Parcel.id, is_current_case())
+    )
+
+
 def parcels_query(filters: ParcelFilter) -> Select[tuple]:
     """The parcels with zone and current case columns, filtered and ordered by code."""
-    current = current_case_ids().subquery()
-    stmt = (
+    stmt = join_zone_and_current_case(
         select(
             Parcel.id,
             Parcel.parcel_code,
@@ -67,9 +80,6 @@ def parcels_query(filters: ParcelFilter) -> Select[tuple]:
             Case.deadline,
             wkb_of(Parcel.geom),
         )
-        .outerjoin(Zone, Zone.id == Parcel.zone_id)
-        .outerjoin(current, current.c.parcel_id == Parcel.id)
-        .outerjoin(Case, Case.id == current.c.case_id)
     )
     stmt = apply_filters(stmt, filters, Parcel.parcel_code, Parcel.holder, Parcel.project_name)
     stmt = stmt.order_by(Parcel.parcel_code).offset(filters.offset)

@@ -24,10 +24,16 @@ from sqlalchemy import Select, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from landgis.db.dialects import Envelope, IndexOverlaps, backend_of
-from landgis.db.models import Case, CaseEvent, Parcel, Zone
+from landgis.db.models import Case, Parcel, Zone
+from landgis.db.versioning import data_version
 from landgis.errors import InvalidInput, NotFound
 from landgis.geo import CGCS2000_EPSG
-from landgis.parcels import ParcelFilter, apply_filters, current_case_ids, late_cases
+from landgis.parcels import (
+    ParcelFilter,
+    apply_filters,
+    join_zone_and_current_case,
+    late_cases,
+)
 
 MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 EXTENT = 4096
@@ -95,8 +101,7 @@ def from_mercator(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 
 def _parcel_layer(filters: ParcelFilter) -> tuple[Select[Any], Any]:
-    current = current_case_ids().subquery()
-    stmt = (
+    stmt = join_zone_and_current_case(
         select(
             Parcel.id.label("id"),
             Parcel.parcel_code.label("code"),
@@ -104,11 +109,7 @@ def _parcel_layer(filters: ParcelFilter) -> tuple[Select[Any], Any]:
             Case.route.label("route"),
             case((late_cases(), True), else_=False).label("overdue"),
             Case.case_no.label("case_no"),
-        )
-        .select_from(Parcel)
-        .outerjoin(Zone, Zone.id == Parcel.zone_id)
-        .outerjoin(current, current.c.parcel_id == Parcel.id)
-        .outerjoin(Case, Case.id == current.c.case_id)
+        ).select_from(Parcel)
     )
     unpaged = dataclasses.replace(filters, limit=None, offset=0)
     stmt = apply_filters(stmt, unpaged, Parcel.parcel_code, Parcel.holder, Parcel.project_name)
@@ -228,31 +229,6 @@ def render_tile(
 # --- caching --------------------------------------------------------------------------
 
 
-def data_version(session: Session) -> str:
-    """A cheap fingerprint of everything a tile shows: it changes whenever a parcel, a zone
-    or a case is added, removed or changed (one small query)."""
-
-    def scalar(expression: Any) -> Any:
-        return select(expression).scalar_subquery()
-
-    values = session.execute(
-        select(
-            scalar(func.count(Parcel.id)),
-            scalar(func.max(Parcel.id)),
-            scalar(func.max(Parcel.updated_at)),
-            scalar(func.sum(Parcel.area_m2)),
-            scalar(func.count(Case.id)),
-            scalar(func.max(Case.id)),
-            scalar(func.sum(Case.version)),
-            scalar(func.max(Case.updated_at)),
-            scalar(func.max(CaseEvent.id)),
-            scalar(func.count(Zone.id)),
-            scalar(func.max(Zone.id)),
-        )
-    ).one()
-    return "|".join(str(value) for value in values)
-
-
 def tile_etag(
     session: Session, collection: str, tile: Tile, filters: ParcelFilter | None = None
 ) -> str:
@@ -262,7 +238,7 @@ def tile_etag(
     key = "\n".join(
         (
             ENCODING_VERSION,
-            data_version(session),
+            str(data_version(session)),
             dt.date.today().isoformat(),
             collection,
             f"{tile.z}/{tile.x}/{tile.y}",

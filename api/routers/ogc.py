@@ -165,6 +165,13 @@ def items(
         ),
     ] = features.DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=features.MAX_OFFSET)] = 0,
+    after: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Key of the last feature of the previous page (the next links carry it)",
+        ),
+    ] = None,
     status: Annotated[list[str] | None, _values("处置状态 (parcels, cases)")] = None,
     zone: Annotated[list[str] | None, _values("片区编号 zone code (parcels, cases)")] = None,
     category: Annotated[list[str] | None, _values("问题类型 (parcels, cases)")] = None,
@@ -181,6 +188,10 @@ def items(
 ) -> Response:
     """One page of features: ``numberMatched``, ``numberReturned`` and next/prev links.
 
+    ``next`` links page by key (``after``, the last key of this page), at the same cost
+    however deep the page; their ``offset`` only numbers the page. ``offset`` alone pages
+    by position.
+
     Parcels and cases can also be narrowed by status (处置状态), zone (片区编号), category,
     route, cause (each comma-separated or repeated), overdue and q (text).
     """
@@ -195,7 +206,7 @@ def items(
         overdue=overdue,
         text=q,
     )
-    page = features.items_page(session, collection_id, filters, limit, offset)
+    page = features.items_page(session, collection_id, filters, limit, offset, after)
     links = [
         _link(request.url, "self", GEOJSON, "This page"),
         _link(
@@ -206,19 +217,25 @@ def items(
         ),
     ]
     if page.has_next:
-        after = request.url.include_query_params(limit=page.limit, offset=page.offset + page.limit)
-        links.append(_link(after, "next", GEOJSON, "Next page"))
+        # Keyset paging: the next page starts after this page's last key, at the same cost
+        # however deep it is.
+        after_url = request.url.include_query_params(
+            limit=page.limit, offset=page.offset + page.limit, after=page.next_after
+        )
+        links.append(_link(after_url, "next", GEOJSON, "Next page"))
     if page.has_prev:
         before = max(page.offset - page.limit, 0)
         links.append(
             _link(
-                request.url.include_query_params(limit=page.limit, offset=before),
+                request.url.remove_query_params("after").include_query_params(
+                    limit=page.limit, offset=before
+                ),
                 "prev",
                 GEOJSON,
                 "Previous page",
             )
         )
-    body = features.feature_collection_json(page, collection_id, {"links": links})
+    body = features.feature_collection_json(page, {"links": links})
     return Response(content=body, media_type=GEOJSON)
 
 
@@ -239,7 +256,7 @@ def item(
 ) -> Response:
     """The feature with this id: parcel code, case number or zone code."""
     _check_format(f)
-    frame = features.item(session, collection_id, feature_id)
+    feature = features.item(session, collection_id, feature_id)
     links = [
         _link(request.url, "self", GEOJSON, "This feature"),
         _link(
@@ -249,5 +266,5 @@ def item(
             "The collection",
         ),
     ]
-    body = features.feature_json(frame, collection_id, {"links": links})
+    body = features.feature_json(feature, {"links": links})
     return Response(content=body, media_type=GEOJSON)

@@ -12,6 +12,7 @@ from typing import Any
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -269,3 +270,26 @@ class Attachment(Base):
     uploaded_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.current_timestamp()
     )
+
+
+class DataVersion(Base):
+    """One row: a counter the database bumps whenever parcels, zones, cases or case events
+    change (triggers, migration 0005). Tile ETags and cached counts are keyed by it, so
+    every worker on every host sees the same version without asking the data itself."""
+
+    __tablename__ = "data_version"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_data_version_one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
+class CountCache(Base):
+    """A cached row count (``numberMatched`` of a filtered collection), valid while the
+    data version it was counted at is current."""
+
+    __tablename__ = "count_cache"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data_version: Mapped[int] = mapped_column(BigInteger)
+    matched: Mapped[int] = mapped_column(BigInteger)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyogrio
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
 from api.main import create_app
 from landgis import features
@@ -467,7 +467,8 @@ def test_reads_can_be_put_behind_a_login(demo_engine):
 # --- the library: counting and paging in SQL ----------------------------------------------
 
 
-def test_items_page_counts_in_sql_and_fetches_only_the_page(session, counts):
+def _statements(session, call):
+    """What ``call()`` returns and the SQL statements it ran."""
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):
@@ -476,16 +477,59 @@ def test_items_page_counts_in_sql_and_fetches_only_the_page(session, counts):
     connection = session.connection()
     event.listen(connection, "before_cursor_execute", record)
     try:
-        page = features.items_page(session, "parcels", limit=4, offset=counts["parcels"] - 2)
+        return call(), statements
     finally:
         event.remove(connection, "before_cursor_execute", record)
+
+
+def test_items_page_builds_features_in_sql_and_counts_once_per_data_version(session, counts):
+    def last_two():
+        return features.items_page(session, "parcels", limit=4, offset=counts["parcels"] - 2)
+
+    # Some change (here a parcel's holder) bumps the data version: the count is taken.
+    session.execute(update(Parcel).where(Parcel.id == 1).values(holder="某公司"))
+    page, first_run = _statements(session, last_two)
     assert page.number_matched == counts["parcels"]
     assert page.number_returned == 2
     assert not page.has_next and page.has_prev
-    assert len(statements) == 2
-    count, rows = statements
-    assert "count(" in count.lower()
-    assert "limit" in rows.lower() and "offset" in rows.lower()
+    assert any("count(" in s.lower() for s in first_run)
+    # The features come out of the database as GeoJSON text.
+    assert all(json.loads(f)["type"] == "Feature" for f in page.features)
+    # Asked again with nothing changed: the count comes from the cache.
+    again, second_run = _statements(session, last_two)
+    assert again.features == page.features and again.number_matched == counts["parcels"]
+    assert not any("count(" in s.lower() for s in second_run)
+    # A change to a parcel bumps the data version, and the count is taken again.
+    session.execute(update(Parcel).where(Parcel.parcel_code == page_key(page)).values(holder="x"))
+    _, after_change = _statements(session, last_two)
+    assert any("count(" in s.lower() for s in after_change)
+
+
+def page_key(page) -> str:
+    return json.loads(page.features[0])["id"]
+
+
+def test_keyset_pages_equal_offset_pages_and_read_no_skipped_rows(session, counts):
+    by_offset = features.items_page(session, "parcels", limit=5, offset=40)
+    before = features.items_page(session, "parcels", limit=5, offset=35)
+    by_key, statements = _statements(
+        session,
+        lambda: features.items_page(session, "parcels", limit=5, after=before.next_after),
+    )
+    assert by_key.features == by_offset.features
+    assert "parcels.parcel_code >" in statements[-1]
+    # Filters apply to keyset pages too.
+    planned = features.items_page(session, "parcels", ParcelFilter(in_ledger=True), limit=3)
+    rest = features.items_page(
+        session, "parcels", ParcelFilter(in_ledger=True), limit=100, after=planned.next_after
+    )
+    ids = [page_key_of(f) for f in planned.features + rest.features]
+    assert len(ids) == planned.number_matched == rest.number_matched == counts["cases"]
+    assert ids == sorted(ids)
+
+
+def page_key_of(feature: str) -> str:
+    return json.loads(feature)["id"]
 
 
 def test_items_page_clamps_the_limit_and_refuses_unknown_collections(session):

@@ -1,0 +1,60 @@
+"""The data version (bumped by database triggers on every change to parcels, zones, cases
+and case events) and counts cached under it.
+
+Every worker on every host reads the same row, so nothing is cached in a process: a count
+is cached in ``count_cache`` together with the version it was taken at, and is used only
+while that version is current. Reading the version is one primary-key lookup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from landgis.db.dialects import backend_of
+from landgis.db.models import CountCache, DataVersion
+
+
+def data_version(session: Session) -> int:
+    """The current data version (it grows with every committed change)."""
+    return int(session.scalar(select(DataVersion.version).where(DataVersion.id == 1)) or 0)
+
+
+def cache_key(*parts: Any) -> str:
+    """A fixed-length key for a cached value from what identifies it."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:64]
+
+
+def cached_count(session: Session, key: str, stmt: Select[Any]) -> int:
+    """The number of rows ``stmt`` selects, counted once per data version.
+
+    The version is read before counting: if a change commits meanwhile, the count is
+    stored under the older version and is not used again.
+    """
+    version = data_version(session)
+    hit = session.execute(
+        select(CountCache.matched).where(CountCache.key == key, CountCache.data_version == version)
+    ).scalar_one_or_none()
+    if hit is not None:
+        return int(hit)
+    matched = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+    _store(session, key, version, matched)
+    return matched
+
+
+def _store(session: Session, key: str, version: int, matched: int) -> None:
+    insert = pg_insert if backend_of(session) == "postgis" else sqlite_insert
+    values = {"key": key, "data_version": version, "matched": matched}
+    stmt = insert(CountCache).values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[CountCache.key],
+        set_={"data_version": version, "matched": matched},
+        # Never replace a count taken at a newer version.
+        where=CountCache.data_version <= version,
+    )
+    session.execute(stmt)
