@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -35,9 +36,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from landgis.db.coerce import column_values, is_missing
 from landgis.db.models import Case, CaseEvent, Parcel
 from landgis.db.repository import (
+    bulk_insert,
     existing_values,
+    frame_where_in,
     geometry_value,
     insert_returning_ids,
+    near_boxes,
     read_frame,
     wkb_of,
     zones_frame,
@@ -54,7 +58,12 @@ from landgis.io.problems import (
     problem,
     sort_problems,
 )
-from landgis.io.readers import AREA_MISMATCH_SHARE, ReadResult, read_parcels
+from landgis.io.readers import (
+    AREA_MISMATCH_SHARE,
+    duplicate_code_problem,
+    file_overlap_problem,
+    read_parcel_batches,
+)
 from landgis.io.validate import overlaps
 from landgis.units import m2_to_mu
 from landgis.workflow import READ_ONLY_STATUSES
@@ -81,6 +90,25 @@ AREA_TOLERANCE_M2 = 1e-6
 # Stored parcels within this margin (degrees, ~1 km) of the file are compared with it.
 _NEAR_DEG = 0.01
 _SETTABLE = tuple(c.key for c in Parcel.__table__.columns if c.key not in COMPUTED)
+# Rows read, checked and written at a time: memory stays bounded by this, not the file.
+BATCH_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """Where an import stands after a batch: ``rows_read`` of ``rows_total`` rows read and
+    checked, ``rows_written`` written so far (in a refused import or a dry run, rolled
+    back at the end), ``errors`` found so far."""
+
+    batch: int
+    rows_read: int
+    rows_total: int
+    rows_written: int
+    errors: int
+    seconds: float
+
+
+ProgressCallback = Callable[[ImportProgress], None]
 
 
 @dataclass
@@ -111,6 +139,8 @@ class ImportReport:
     problems: list[dict[str, Any]] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
     parcel_codes: list[str] = field(default_factory=list)
+    batch_size: int | None = None
+    batches: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def area_mu(self) -> float:
@@ -149,6 +179,15 @@ class ImportReport:
         details = [d for d in (self.format, self.layer, self.crs, self.encoding) if d]
         if details:
             lines.append("  " + " · ".join(str(d) for d in details))
+        if self.batches:
+            read = sum(b["rows"] for b in self.batches)
+            written = sum(b["written"] for b in self.batches)
+            seconds = sum(b["read_s"] + b["check_s"] + b["write_s"] for b in self.batches)
+            lines.append(
+                f"  分 {len(self.batches)} 批 in {len(self.batches)} batches "
+                f"(≤ {self.batch_size or read} rows): {read} rows read and checked, "
+                f"{written} written, {seconds:.1f} s"
+            )
         for item in self.problems[:limit]:
             where = f"第 {item['row']} 行 " if item["row"] else ""
             subject = f"{item['parcel_code']}: " if item["parcel_code"] else ""
@@ -192,6 +231,8 @@ class ImportReport:
             ],
             "updates": self.updates,
             "parcel_codes": self.parcel_codes,
+            "batch_size": self.batch_size,
+            "batches": self.batches,
         }
 
 
@@ -304,9 +345,13 @@ def _containing_area(frame: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> list[i
     return result
 
 
-def _zone_ids(session: Session, frame: gpd.GeoDataFrame) -> list[int | None]:
-    """Each parcel's zone: the file's zone code or name when known, else where it lies."""
-    zones = zones_frame(session, kinds=("area", "park"))
+def _zone_ids(
+    session: Session, frame: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None = None
+) -> list[int | None]:
+    """Each parcel's zone: the file's zone code or name when known, else where it lies
+    (``zones``: the park and area zones, read here when not given)."""
+    if zones is None:
+        zones = zones_frame(session, kinds=("area", "park"))
     known = dict(zip(zones["name"], zones["id"], strict=True))
     known |= dict(zip(zones["code"], zones["id"], strict=True))
     missing = [None] * len(frame)
@@ -407,31 +452,19 @@ class _Stored:
     by_code: gpd.GeoDataFrame
     near: gpd.GeoDataFrame
     zones: gpd.GeoSeries
+    reference: gpd.GeoSeries | None = None  # near, less this import's own parcels
 
 
-def _stored_parcels(session: Session, frame: gpd.GeoDataFrame) -> _Stored:
+def _stored_parcels(
+    session: Session, frame: gpd.GeoDataFrame, zones: gpd.GeoSeries | None = None
+) -> _Stored:
     codes = sorted({str(c) for c in frame.get("parcel_code", []) if not is_missing(c)})
     columns = (Parcel.id, Parcel.parcel_code, Parcel.area_m2, wkb_of(Parcel.geom))
-    by_code = []
-    for start in range(0, len(codes), 500):
-        chunk = codes[start : start + 500]
-        by_code.append(read_frame(session, select(*columns).where(Parcel.parcel_code.in_(chunk))))
+    stored = frame_where_in(session, columns, Parcel.parcel_code, codes)
     present = frame.geometry[crs_guard.present_mask(frame.geometry)]
-    if present.empty:
-        near = read_frame(session, select(*columns).where(Parcel.id < 0))
-    else:
-        minx, miny, maxx, maxy = present.total_bounds
-        from landgis.db.dialects import Envelope
-
-        envelope = Envelope(
-            minx - _NEAR_DEG, miny - _NEAR_DEG, maxx + _NEAR_DEG, maxy + _NEAR_DEG, 4490
-        )
-        near = read_frame(
-            session, select(*columns).where(func.ST_Intersects(Parcel.geom, envelope))
-        )
-    empty = read_frame(session, select(*columns).where(Parcel.id < 0))
-    stored = gpd.pd.concat([empty, *by_code], ignore_index=True) if by_code else empty
-    zones = zones_frame(session, kinds=("park", "area")).geometry
+    near = near_boxes(session, Parcel, columns, present.bounds.to_numpy(), _NEAR_DEG)
+    if zones is None:
+        zones = zones_frame(session, kinds=("park", "area")).geometry
     return _Stored(gpd.GeoDataFrame(stored, geometry="geometry", crs=CGCS2000), near, zones)
 
 
@@ -452,14 +485,26 @@ def _exists_problems(frame: gpd.GeoDataFrame, stored: _Stored) -> list[dict[str,
     ]
 
 
-def _stored_overlap_problems(frame: gpd.GeoDataFrame, stored: _Stored) -> list[dict[str, Any]]:
+def _stored_overlap_problems(
+    frame: gpd.GeoDataFrame, stored: _Stored, file_rows: Mapping[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Overlaps with stored parcels; those stored by earlier batches of this import
+    (``file_rows``: their row by code) are overlaps between rows of the file."""
     near = stored.near
     if near.empty:
         return []
+    file_rows = file_rows or {}
+    first = int(frame["row"].iloc[0]) if len(frame) else 0
     codes = list(frame.get("parcel_code", [None] * len(frame)))
     problems = []
     for found in overlaps(frame.geometry, near.geometry):
         other = near["parcel_code"].iloc[found.j]
+        row = int(frame["row"].iloc[found.i])
+        other_row = file_rows.get(other)
+        if other_row is not None and other_row < first:  # a row of an earlier batch
+            problems.append(file_overlap_problem(row, codes[found.i], other_row, other, found))
+            problems.append(file_overlap_problem(other_row, other, row, codes[found.i], found))
+            continue
         if other == codes[found.i]:
             continue  # the same parcel, to be replaced
         problems.append(
@@ -468,7 +513,7 @@ def _stored_overlap_problems(frame: gpd.GeoDataFrame, stored: _Stored) -> list[d
                 f"与库中宗地 {other} 重叠 {found.area_m2:.1f} ㎡(占较小宗地的 {found.share:.1%})",
                 f"overlaps the stored parcel {other} by {found.area_m2:.1f} m² "
                 f"({found.share:.1%} of the smaller parcel)",
-                row=int(frame["row"].iloc[found.i]),
+                row=row,
                 parcel_code=codes[found.i],
             )
         )
@@ -490,7 +535,10 @@ def _gcj02_problems(frame: gpd.GeoDataFrame, stored: _Stored) -> list[dict[str, 
             gpd.GeoSeries(list(by_code.loc[list(pairs["parcel_code"]), "geometry"]), crs=CGCS2000),
         )
     found = crs_guard.gcj02_problem(
-        present.geometry, matched=matched, reference=stored.near.geometry, zones=stored.zones
+        present.geometry,
+        matched=matched,
+        reference=stored.near.geometry if stored.reference is None else stored.reference,
+        zones=stored.zones,
     )
     return [found] if found else []
 
@@ -579,21 +627,22 @@ def _new_values(item: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _insert(session: Session, rows: gpd.GeoDataFrame, zone_ids: list[int | None]) -> dict[str, int]:
-    records = []
-    for (_, item), zone_id in zip(rows.iterrows(), zone_ids, strict=True):
-        values = {k: item[k] for k in _SETTABLE if k in item}
-        values = {k: (None if is_missing(v) else _field_json_free(v)) for k, v in values.items()}
-        values.update(
-            area_m2=float(item["area_m2"]),
-            geodesic_area_m2=float(item["geodesic_area_m2"]),
-            gk_epsg=int(item["gk_epsg"]),
-            zone_id=zone_id,
-            extra=item["extra"] or None,
-            geom=geometry_value(item.geometry),
-        )
-        records.append(values)
-    return insert_returning_ids(session, Parcel, "parcel_code", records)
+def _insert(session: Session, rows: gpd.GeoDataFrame, zone_ids: list[int | None]) -> int:
+    """Insert the new parcels of ``rows`` in bulk; how many."""
+    n = len(rows)
+    columns: dict[str, list[Any]] = {}
+    for name in _SETTABLE:
+        if name in rows:
+            columns[name] = [
+                None if is_missing(v) else _field_json_free(v) for v in rows[name].tolist()
+            ]
+    columns["area_m2"] = rows["area_m2"].astype(float).tolist()
+    columns["geodesic_area_m2"] = rows["geodesic_area_m2"].astype(float).tolist()
+    columns["gk_epsg"] = rows["gk_epsg"].astype(int).tolist()
+    columns["zone_id"] = list(zone_ids)
+    columns["extra"] = [e or None for e in rows["extra"]] if "extra" in rows else [None] * n
+    columns["geom"] = list(rows.geometry.values)
+    return bulk_insert(session, Parcel, columns)
 
 
 def _field_json_free(value: Any) -> Any:
@@ -715,6 +764,98 @@ def _refuse(report: ImportReport) -> ImportRefused:
     return (CoordinatesRefused if coordinates else ImportRefused)(report)
 
 
+class _FileCodes:
+    """The row of each parcel code read so far, to find codes repeated across batches."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, int] = {}
+        self.repeated: dict[str, list[int]] = {}
+
+    def add(self, rows: Any, codes: Any) -> None:
+        """Note the codes of a batch's rows."""
+        for row, code in zip(rows, codes, strict=True):
+            if is_missing(code):
+                continue
+            code = str(code).strip()
+            first = self.first.setdefault(code, int(row))
+            if first != row:
+                self.repeated.setdefault(code, [first]).append(int(row))
+
+    def is_repeated(self, codes: Any) -> np.ndarray:
+        """Which of ``codes`` occur on more than one row of the file (so far)."""
+        return np.array(
+            [not is_missing(c) and str(c).strip() in self.repeated for c in codes], dtype=bool
+        )
+
+    def problems(self) -> list[dict[str, Any]]:
+        """A ``duplicate_code`` problem for every row of a repeated code."""
+        return [
+            duplicate_code_problem(row, code, rows)
+            for code, rows in self.repeated.items()
+            for row in rows
+        ]
+
+
+@dataclass
+class _Tally:
+    """What the batches add up to."""
+
+    rows: list[np.ndarray] = field(default_factory=list)
+    codes: list[list[Any]] = field(default_factory=list)
+    areas: list[np.ndarray] = field(default_factory=list)
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    written: int = 0
+    updates: list[dict[str, Any]] = field(default_factory=list)
+
+    def accepted(self, bad_rows: set[int]) -> tuple[list[str], float]:
+        """The codes and the total area of the rows without an error."""
+        codes: list[str] = []
+        total: list[float] = []
+        for rows, batch_codes, areas in zip(self.rows, self.codes, self.areas, strict=True):
+            good = ~np.isin(rows, list(bad_rows)) if bad_rows else np.ones(len(rows), bool)
+            codes += [str(c) for c, ok in zip(batch_codes, good, strict=True) if ok]
+            kept = areas[good]
+            total += kept[np.isfinite(kept)].tolist()
+        return codes, math.fsum(total)
+
+
+def _batch_checks(
+    session: Session,
+    frame: gpd.GeoDataFrame,
+    stored: _Stored,
+    file_codes: _FileCodes,
+    *,
+    mode: str,
+    from_gcj02: bool,
+) -> list[dict[str, Any]]:
+    """The checks of one batch against the database."""
+    problems: list[dict[str, Any]] = []
+    if mode == "insert":
+        problems += _exists_problems(frame, stored)
+    problems += _stored_overlap_problems(frame, stored, file_codes.first)
+    if not from_gcj02:
+        problems += _gcj02_problems(frame, stored)
+    if mode == "upsert":
+        problems += _idle_area_problems(session, frame, stored)
+    return problems
+
+
+def _earlier_rows_out(stored: _Stored, file_codes: _FileCodes, first_row: int) -> _Stored:
+    """``stored`` without the parcels written by earlier batches of this import: by code
+    (a code the file repeats is a duplicate, not a stored parcel) and as the reference
+    of the GCJ-02 check (``near`` keeps them, for overlaps between batches)."""
+
+    def earlier(codes: Any) -> np.ndarray:
+        first = file_codes.first
+        return np.array([first.get(c, first_row) < first_row for c in codes], dtype=bool)
+
+    by_code = stored.by_code[~earlier(stored.by_code["parcel_code"])]
+    reference = stored.near.geometry[~earlier(stored.near["parcel_code"])]
+    return _Stored(by_code, stored.near, stored.zones, reference)
+
+
 def import_parcels(
     session: Session,
     path: Path | str,
@@ -729,6 +870,8 @@ def import_parcels(
     area_tolerance: float = AREA_MISMATCH_SHARE,
     actor: str = "import",
     source_name: str | None = None,
+    batch_size: int | None = BATCH_SIZE,
+    progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Read, check and (unless ``dry_run``) write the parcels of a file.
 
@@ -738,6 +881,12 @@ def import_parcels(
     the coordinates are at fault) with the report, having written nothing. The caller
     owns the transaction; the writes run in a savepoint, so a failure while writing
     leaves the session as it was.
+
+    The file is read, checked and written ``batch_size`` rows at a time (None: all at
+    once) in that one savepoint, rolled back at the end when any batch had an error (or
+    in a dry run): memory follows the batch, not the file. Checks spanning batches:
+    repeated codes by the codes seen so far, overlaps by comparing each batch with the
+    parcels already written by the earlier ones. ``progress`` is called after each batch.
 
     ``from_gcj02`` moves data digitized on GCJ-02 maps back first; ``area_tolerance`` is
     the share above which computed and registered areas are reported as differing;
@@ -749,7 +898,13 @@ def import_parcels(
             f"导入模式应为 insert 或 upsert,收到 {mode}。",
             f"The import mode must be insert or upsert, not {mode!r}.",
         )
-    read: ReadResult = read_parcels(
+    if batch_size is not None and batch_size < 1:
+        raise InvalidInput(
+            f"每批行数应为正整数,收到 {batch_size}。",
+            f"The batch size must be a positive number of rows, not {batch_size}.",
+        )
+    started = time.perf_counter()
+    batches = read_parcel_batches(
         path,
         layer=layer,
         crs=crs,
@@ -758,63 +913,132 @@ def import_parcels(
         from_gcj02=from_gcj02,
         county=county_geometry(session),
         area_tolerance=area_tolerance,
+        batch_size=batch_size,
     )
     source = source_name or Path(path).name
-    report = ImportReport(
-        source=source,
-        mode=mode,
-        dry_run=dry_run,
-        format=read.driver,
-        layer=read.layer,
-        encoding=read.encoding,
-        crs=read.crs,
-        features=read.features,
-    )
-    problems = list(read.problems)
-    frame = read.frame
-    stored = None
-    if frame is not None:
-        stored = _stored_parcels(session, frame)
-        if mode == "insert":
-            problems += _exists_problems(frame, stored)
-        problems += _stored_overlap_problems(frame, stored)
-        if not from_gcj02:
-            problems += _gcj02_problems(frame, stored)
-        if mode == "upsert":
-            problems += _idle_area_problems(session, frame, stored)
-    report.problems = sort_problems(problems)
-    if frame is not None:
+    report = ImportReport(source=source, mode=mode, dry_run=dry_run, batch_size=batch_size)
+    zones = zones_frame(session, kinds=("area", "park"))
+    file_codes = _FileCodes()
+    tally = _Tally()
+    problems: list[dict[str, Any]] = []
+    file_problems: dict[str, dict[str, Any]] = {}  # about the file, found by a batch check
+    refused = False
+    fields: list[str] = []
+    with session.begin_nested() as savepoint:
+        clock = time.perf_counter()
+        for number, read in enumerate(batches, start=1):
+            read_s = time.perf_counter() - clock
+            report.format, report.layer, report.encoding = read.driver, read.layer, read.encoding
+            report.crs, report.features, fields = read.crs, read.features, read.fields
+            problems += [p for p in read.problems if p["kind"] != "duplicate_code"]
+            frame = read.frame
+            if frame is None:
+                refused = True
+                break
+            tick = time.perf_counter()
+            codes = list(frame["parcel_code"]) if "parcel_code" in frame else [None] * len(frame)
+            file_codes.add(frame["row"], codes)
+            first_row = int(frame["row"].iloc[0])
+            stored = _earlier_rows_out(
+                _stored_parcels(session, frame, zones.geometry), file_codes, first_row
+            )
+            found = _batch_checks(
+                session, frame, stored, file_codes, mode=mode, from_gcj02=from_gcj02
+            )
+            for item in found:
+                if item["row"] is None:
+                    kept = file_problems.get(item["kind"])
+                    if kept is None or (kept["severity"] != ERROR and item["severity"] == ERROR):
+                        file_problems[item["kind"]] = item
+                else:
+                    problems.append(item)
+            bad = {p["row"] for p in read.problems + found if p["severity"] == ERROR and p["row"]}
+            tally.rows.append(frame["row"].to_numpy())
+            tally.codes.append(codes)
+            tally.areas.append(frame["area_m2"].to_numpy(dtype=float))
+            check_s = time.perf_counter() - tick
+            tick = time.perf_counter()
+            writable = frame[~frame["row"].isin(bad) & ~file_codes.is_repeated(codes)]
+            written = _write_batch(
+                session, writable, stored, zones, fields, tally, actor=actor, source=source
+            )
+            write_s = time.perf_counter() - tick
+            report.batches.append(
+                {
+                    "batch": number,
+                    "first_row": first_row,
+                    "rows": len(frame),
+                    "written": written,
+                    "errors": sum(1 for p in read.problems + found if p["severity"] == ERROR),
+                    "read_s": round(read_s, 3),
+                    "check_s": round(check_s, 3),
+                    "write_s": round(write_s, 3),
+                }
+            )
+            if progress is not None:
+                progress(
+                    ImportProgress(
+                        batch=number,
+                        rows_read=int(frame["row"].iloc[-1]),
+                        rows_total=read.features,
+                        rows_written=tally.written,
+                        errors=len(errors(problems)) + len(file_codes.problems()),
+                        seconds=time.perf_counter() - started,
+                    )
+                )
+            clock = time.perf_counter()
+        problems += list(file_problems.values()) + file_codes.problems()
+        report.problems = sort_problems(problems)
         bad_rows = {p["row"] for p in report.problems if p["severity"] == ERROR and p["row"]}
-        good = frame[~frame["row"].isin(bad_rows)]
-        report.parcels = len(good)
-        report.area_m2 = math.fsum(a for a in good["area_m2"] if np.isfinite(a))
-        report.parcel_codes = [str(c) for c in good.get("parcel_code", [])]
-    if frame is None or errors(report.problems):
+        if tally.rows:
+            report.parcel_codes, report.area_m2 = tally.accepted(bad_rows)
+            report.parcels = len(report.parcel_codes)
+        refused = refused or not tally.rows or bool(errors(report.problems))
+        if refused or dry_run:
+            savepoint.rollback()
+    if dry_run or refused:
+        session.expire_all()
+    if refused:
         raise _refuse(report)
+    report.accepted = True
+    report.inserted, report.updated, report.unchanged = (
+        tally.inserted,
+        tally.updated,
+        tally.unchanged,
+    )
+    report.updates = tally.updates
+    return report
 
-    assert stored is not None
+
+def _write_batch(
+    session: Session,
+    rows: gpd.GeoDataFrame,
+    stored: _Stored,
+    zones: gpd.GeoDataFrame,
+    fields: list[str],
+    tally: _Tally,
+    *,
+    actor: str,
+    source: str,
+) -> int:
+    """Insert the new parcels of a batch and update the stored ones; rows written."""
+    if rows.empty:
+        return 0
     taken = set(stored.by_code["parcel_code"])
-    is_new = ~frame["parcel_code"].isin(taken)
-    new_rows, old_rows = frame[is_new], frame[~is_new]
-    zone_ids = _zone_ids(session, frame)
+    is_new = ~rows["parcel_code"].isin(taken)
+    zone_ids = _zone_ids(session, rows, zones)
+    new_rows, old_rows = rows[is_new], rows[~is_new]
     new_zones = [z for z, n in zip(zone_ids, is_new, strict=True) if n]
     old_zones = [z for z, n in zip(zone_ids, is_new, strict=True) if not n]
-    report.accepted = True
-    if dry_run:
-        report.inserted = len(new_rows)
-        with session.begin_nested() as savepoint:  # what an upsert would change
-            report.updated, report.unchanged, report.updates = (
-                _update(session, old_rows, old_zones, read.fields, actor=actor, source=source)
-                if len(old_rows)
-                else (0, 0, [])
-            )
-            savepoint.rollback()
-        session.expire_all()
-        return report
-    with session.begin_nested():
-        report.inserted = len(_insert(session, new_rows, new_zones))
-        if len(old_rows):
-            report.updated, report.unchanged, report.updates = _update(
-                session, old_rows, old_zones, read.fields, actor=actor, source=source
-            )
-    return report
+    inserted = _insert(session, new_rows, new_zones) if len(new_rows) else 0
+    tally.inserted += inserted
+    updated = 0
+    if len(old_rows):
+        updated, unchanged, updates = _update(
+            session, old_rows, old_zones, fields, actor=actor, source=source
+        )
+        tally.updated += updated
+        tally.unchanged += unchanged
+        tally.updates += updates
+    tally.written += inserted + updated
+    return inserted + updated

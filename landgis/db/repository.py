@@ -6,14 +6,19 @@ Geometry columns are written from WKB with their SRID and read back as WKB
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import shapely
 from geoalchemy2 import WKBElement
 from geoalchemy2.shape import from_shape
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import ARRAY, Select, bindparam, func, insert, select, text
+from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Session
 
 from landgis.db.models import Base, Building, Zone
@@ -92,3 +97,127 @@ def buildings_frame(session: Session, parcel_ids: Sequence[int]) -> gpd.GeoDataF
         wkb_of(Building.footprint),
     ).where(Building.parcel_id.in_(parcel_ids))
     return read_frame(session, stmt.order_by(Building.id))
+
+
+def is_postgis(session: Session) -> bool:
+    """Whether ``session`` talks to PostgreSQL/PostGIS (else SpatiaLite)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _copy_text(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _python_type(column: Any) -> type | None:
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        return None
+
+
+def bulk_insert(
+    session: Session,
+    model: type[Base],
+    columns: dict[str, Sequence[Any]],
+    geometry: str = "geom",
+) -> int:
+    """Insert rows given as columns (``geometry``: shapely geometries, stored as
+    MultiPolygons in EPSG:4490) in the session's transaction; the number of rows.
+
+    On PostGIS one ``COPY … FROM STDIN`` (geometries as hex EWKB), on SpatiaLite one
+    executemany. JSON columns take dicts, date columns dates; None is NULL.
+    """
+    names = list(columns)
+    count = len(columns[names[0]]) if names else 0
+    if count == 0:
+        return 0
+    if not is_postgis(session):
+        geoms = list(columns[geometry])
+        rows = [
+            {
+                name: (geometry_value(geoms[i]) if name == geometry else columns[name][i])
+                for name in names
+            }
+            for i in range(count)
+        ]
+        session.execute(insert(model.__table__), rows)
+        return count
+    table = model.__table__
+    data: dict[str, Any] = {}
+    for name in names:
+        values = columns[name]
+        if name == geometry:
+            shapes = shapely.set_srid(np.asarray(values, dtype=object), CGCS2000_EPSG)
+            data[name] = shapely.to_wkb(shapes, hex=True, include_srid=True)
+        elif _python_type(table.c[name]) is int:
+            data[name] = pd.array([None if v is None else int(v) for v in values], dtype="Int64")
+        else:
+            data[name] = [None if v is None else _copy_text(v) for v in values]
+    buffer = io.StringIO()
+    pd.DataFrame(data, columns=names).to_csv(buffer, header=False, index=False)
+    session.flush()
+    cursor = session.connection().connection.driver_connection.cursor()
+    statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv)"
+    with cursor, cursor.copy(statement) as copy:
+        copy.write(buffer.getvalue())
+    return count
+
+
+def frame_where_in(
+    session: Session, columns: Sequence[Any], key: Any, values: Sequence[Any]
+) -> gpd.GeoDataFrame:
+    """:func:`read_frame` of the rows whose ``key`` column is one of ``values``: on
+    PostGIS one query joining the values as an array, on SpatiaLite chunks of IN lists."""
+    values = list(values)
+    if is_postgis(session) and values:
+        wanted = (
+            func.unnest(bindparam("wanted", values, type_=ARRAY(key.type), literal_execute=False))
+            .table_valued("value")
+            .render_derived(name="wanted")
+        )
+        stmt = select(*columns).select_from(wanted).join(key.table, key == wanted.c.value)
+        return read_frame(session, stmt)
+    frames = [
+        read_frame(session, select(*columns).where(key.in_(values[start : start + 500])))
+        for start in range(0, len(values), 500)
+    ]
+    if not frames:
+        return read_frame(session, select(*columns).where(sql_false()))
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=CGCS2000)
+
+
+def near_boxes(
+    session: Session, model: type[Base], columns: Sequence[Any], bounds: np.ndarray, margin: float
+) -> gpd.GeoDataFrame:
+    """Rows of ``model`` (``columns``, the geometry last as :func:`wkb_of`) whose
+    geometry's bounding box meets one of ``bounds`` (n × 4: minx, miny, maxx, maxy,
+    EPSG:4490) grown by ``margin`` degrees; on SpatiaLite, those meeting the box around
+    them all."""
+    from landgis.db.dialects import Envelope
+
+    bounds = bounds[np.isfinite(bounds).all(axis=1)]
+    table = model.__table__
+    if len(bounds) == 0:
+        return read_frame(session, select(*columns).where(table.c.id < 0))
+    if not is_postgis(session):
+        minx, miny = bounds[:, 0].min() - margin, bounds[:, 1].min() - margin
+        maxx, maxy = bounds[:, 2].max() + margin, bounds[:, 3].max() + margin
+        envelope = Envelope(minx, miny, maxx, maxy, CGCS2000_EPSG)
+        return read_frame(
+            session, select(*columns).where(func.ST_Intersects(table.c.geom, envelope))
+        )
+    found = text(
+        f"SELECT DISTINCT t.id FROM unnest(CAST(:x0 AS float8[]), CAST(:y0 AS float8[]), "
+        f"CAST(:x1 AS float8[]), CAST(:y1 AS float8[])) AS b(x0, y0, x1, y1) "
+        f"JOIN {table.name} t ON t.geom && ST_MakeEnvelope(b.x0, b.y0, b.x1, b.y1, "
+        f"{CGCS2000_EPSG})"
+    )
+    grown = bounds + np.array([-margin, -margin, margin, margin])
+    ids = session.scalars(
+        found, {k: grown[:, i].tolist() for i, k in enumerate(("x0", "y0", "x1", "y1"))}
+    ).all()
+    return frame_where_in(session, columns, table.c.id, ids)

@@ -441,12 +441,19 @@ def overlap_share(geoms: gpd.GeoSeries, reference: gpd.GeoSeries) -> float:
     if len(values) == 0 or reference.empty:
         return 0.0
     union = shapely.union_all(np.asarray(reference.values, dtype=object))
-    total = planar_areas_m2(gpd.GeoSeries(values, crs=CGCS2000)).sum()
-    common = shapely.intersection(values, union)
-    common = common[~shapely.is_empty(common)]
-    if total <= 0 or len(common) == 0:
+    shapely.prepare(union)
+    sizes = planar_areas_m2(gpd.GeoSeries(values, crs=CGCS2000))
+    total = sizes.sum()
+    if total <= 0:
         return 0.0
-    return float(planar_areas_m2(gpd.GeoSeries(common, crs=CGCS2000)).sum() / total)
+    within = shapely.covers(union, values)  # wholly covered: no intersection needed
+    rest = values[~within & shapely.intersects(union, values)]
+    common = shapely.intersection(rest, union)
+    common = common[~shapely.is_empty(common)]
+    covered = sizes[within].sum()
+    if len(common):
+        covered += planar_areas_m2(gpd.GeoSeries(common, crs=CGCS2000)).sum()
+    return float(covered / total)
 
 
 def gcj02_problem(
@@ -465,8 +472,8 @@ def gcj02_problem(
     present = incoming[present_mask(incoming)]
     if present.empty:
         return None
-    centre = shapely.centroid(shapely.union_all(np.asarray(present.values, dtype=object)))
-    if not bool(in_mainland_china(centre.x, centre.y)):
+    minx, miny, maxx, maxy = present.total_bounds
+    if not bool(in_mainland_china((minx + maxx) / 2, (miny + maxy) / 2)):
         return None
     evidence = None
     if matched is not None and len(matched[0]):

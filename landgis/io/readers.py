@@ -551,6 +551,39 @@ def _cache_key(value: Any) -> Any:
     return (type(value), value)
 
 
+_FLOAT_FIELDS = frozenset({"land_price_yuan", "plot_ratio", "tax_per_mu", "registered_area_m2"})
+_TEXT_FIELDS = frozenset(
+    {"parcel_code", "zone_code", "zone_name"}
+    | {
+        c.key
+        for c in Parcel.__table__.columns
+        if c.key != "supply_method" and getattr(c.type, "python_type", None) is str
+    }
+)
+
+
+def _fast_column(series: pd.Series, name: str, column: str, plan: ColumnPlan) -> list | None:
+    """A whole column of plain numbers or text typed as an array, or None when some
+    cell needs a closer look (other types, infinite numbers, text too long)."""
+    kind = pd.api.types.infer_dtype(series, skipna=True)
+    if kind == "empty" and (name in _FLOAT_FIELDS or name in _TEXT_FIELDS):
+        return [None] * len(series)
+    if name in _FLOAT_FIELDS and kind in ("floating", "integer"):
+        numbers = pd.to_numeric(series).to_numpy(dtype=float, na_value=np.nan)
+        if np.isinf(numbers).any():
+            return None
+        if name == "registered_area_m2":
+            numbers = numbers * plan.factors.get(column, 1.0)
+        return [None if math.isnan(v) else v for v in numbers.tolist()]
+    if name in _TEXT_FIELDS and kind == "string":
+        texts = series.str.strip()
+        limit = _string_limit(name) if name in Parcel.__table__.columns else None
+        if limit is not None and (texts.str.len() > limit).any():
+            return None
+        return [v if isinstance(v, str) and v else None for v in texts.tolist()]
+    return None
+
+
 def typed_columns(
     frame: pd.DataFrame, plan: ColumnPlan, first_row: int = 1
 ) -> tuple[dict[str, list[Any]], list[Any], list[dict[str, Any]]]:
@@ -563,6 +596,10 @@ def typed_columns(
     columns: dict[str, list[Any]] = {}
     found: list[tuple[int, int, dict[str, Any]]] = []  # (position, order, problem)
     for order, (column, name) in enumerate(plan.rename.items()):
+        fast = _fast_column(frame[column], name, column, plan) if column in frame else None
+        if fast is not None:
+            columns[name] = fast
+            continue
         cells = list(frame[column]) if column in frame else [None] * n
         outcomes: dict[Any, Any] = {}
         typed: list[Any] = []
