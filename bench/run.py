@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.suite import servers
+from bench.suite import data, pgserver, servers
 from bench.suite.context import Context
 from bench.suite.procs import log
 from bench.suite.rows import browser, headline, imports, ogc, tiles, workbook
@@ -80,6 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", default="1,2,3,4,5,6", help="rows to run, e.g. 1,3")
     parser.add_argument("--workers", type=int, default=2, help="worker processes per server")
     parser.add_argument(
+        "--main-db",
+        help="reuse this loaded database as the main one (not dropped; gets a view "
+        "bench_parcels_ledger); default: load a fresh one",
+    )
+    parser.add_argument(
+        "--ledger-db", help="reuse this loaded database (one case per parcel) for rows 4, 5"
+    )
+    parser.add_argument(
         "--out", type=Path, help="results file (bench/results.md; --quick: results-quick.md)"
     )
     args = parser.parse_args(argv)
@@ -95,7 +103,14 @@ def main(argv: list[str] | None = None) -> int:
         contextlib.ExitStack() as stack,
         tempfile.TemporaryDirectory(prefix="landgis-bench-") as work,
     ):
+        admin, source = stack.enter_context(pgserver.admin_url())
+        data.SERVER["admin"] = admin
         ctx = Context(quick=args.quick, workers=args.workers, work=Path(work), stack=stack)
+        ctx.notes.append(f"PostgreSQL: {source}.")
+        if args.main_db:
+            ctx.use_main(args.main_db)
+        if args.ledger_db:
+            ctx.use_ledger(args.ledger_db)
         for key in chosen:
             name, function = ROWS[key]
             log(f"row {name}")

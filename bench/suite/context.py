@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,9 +25,12 @@ class Context:
     work: Path
     stack: contextlib.ExitStack
     _main: data.Database | None = None
+    _ledger: data.Database | None = None
+    _ledger_error: str | None = None
     _big: data.Database | None = None
     big_import: Timed | None = None
     _big_error: str | None = None
+    import_rate: float | None = None  # landgis import rows/s measured on the main file
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -42,14 +46,61 @@ class Context:
         return 2 if self.quick else 3
 
     @property
+    def big_budget_s(self) -> float:
+        """The longest the big import may take before it is given up (and not tried when
+        the measured import rate says it would take longer)."""
+        return 120 if self.quick else 420
+
+    @property
     def load_seconds(self) -> float:
         """How long each wrk load lasts."""
         return 2 if self.quick else 4
 
+    @property
+    def ledger_budget_s(self) -> float:
+        """The longest loading the ledger database may take before it is given up."""
+        return 240 if self.quick else 480
+
     def main_file(self) -> Path:
-        """The province of the main database: every parcel in the ledger (the workbook
-        row needs one case per parcel)."""
-        return data.province(self.parcels, case_share=1.0)
+        """The province of the main database (5 % of the parcels in the ledger)."""
+        return data.province(self.parcels)
+
+    def use_main(self, name: str) -> None:
+        """Take an already loaded database as the main one (it is not dropped)."""
+        self._main = data.Database(name)
+        self.notes.append(f"Main database: the existing {name}.")
+
+    def use_ledger(self, name: str) -> None:
+        """Take an already loaded database as the ledger one (it is not dropped)."""
+        self._ledger = data.Database(name)
+        self.notes.append(f"Ledger database: the existing {name}.")
+
+    def ledger_db(self) -> data.Database:
+        """A province with every parcel in the ledger (one case each), loaded as the demo
+        is loaded, made once: the workbook and the headline figures need many cases."""
+        if self._ledger_error:
+            raise RuntimeError(self._ledger_error)
+        if self._ledger is None:
+            try:
+                gpkg = data.province(self.parcels, case_share=1.0)
+                db = self.stack.enter_context(data.scratch_database("ledger"))
+                log(f"loading {gpkg.name} into {db.name}")
+                seconds = data.load_province(db, gpkg, timeout_s=self.ledger_budget_s)
+            except subprocess.TimeoutExpired:
+                self._ledger_error = (
+                    f"loading the ledger database took > {self.ledger_budget_s / 60:.0f} min"
+                )
+                raise RuntimeError(self._ledger_error) from None
+            except Exception as error:
+                self._ledger_error = str(error)
+                raise
+            log(f"loaded in {seconds:.0f} s")
+            self.notes.append(
+                f"Ledger database: {self.parcels:,} parcels with one case each (and their "
+                f"events), loaded by `landgis demo` in {seconds:.0f} s."
+            )
+            self._ledger = db
+        return self._ledger
 
     def main_db(self) -> data.Database:
         """The province loaded as the demo is loaded (all layers), made once."""
@@ -60,8 +111,8 @@ class Context:
             seconds = data.load_province(db, gpkg)
             log(f"loaded in {seconds:.0f} s")
             self.notes.append(
-                f"Main database: {self.parcels:,} parcels with one case each, loaded by "
-                f"`landgis demo` in {seconds:.0f} s."
+                f"Main database: {self.parcels:,} parcels, 5 % of them in the ledger, loaded "
+                f"by `landgis demo` in {seconds:.0f} s."
             )
             self._main = db
         return self._main
@@ -72,18 +123,28 @@ class Context:
             raise RuntimeError(self._big_error)
         if self._big is None:
             try:
+                if self.import_rate and self.big_parcels / self.import_rate > self.big_budget_s:
+                    minutes = self.big_parcels / self.import_rate / 60
+                    raise RuntimeError(
+                        f"not run: at the {self.import_rate:,.0f} rows/s measured above it "
+                        f"would take ~{minutes:.0f} min, over the "
+                        f"{self.big_budget_s / 60:.0f}-min budget for it"
+                    )
                 gpkg = data.province(self.big_parcels, buildings=False)
                 db = self.stack.enter_context(data.scratch_database("big"))
                 data.init(db)
                 log(f"importing {gpkg.name} into {db.name}")
                 command = [data.LANDGIS, "import", str(gpkg), "--layer", "parcels"]
                 self.big_import = timed_command(
-                    command, env=db.landgis_env, cwd=data.ROOT, timeout_s=1500
+                    command, env=db.landgis_env, cwd=data.ROOT, timeout_s=self.big_budget_s
                 )
                 with db.connect() as conn:
                     conn.execute("analyze")
+            except subprocess.TimeoutExpired:
+                self._big_error = f"> {self.big_budget_s / 60:.0f} min cap"
+                raise RuntimeError(self._big_error) from None
             except Exception as error:
-                self._big_error = f"big import failed: {error}"
+                self._big_error = str(error)
                 raise
             self._big = db
         return self._big

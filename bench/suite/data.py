@@ -18,7 +18,8 @@ from bench.suite.procs import log, timed_command
 
 ROOT = Path(__file__).resolve().parents[2]
 LANDGIS = str(Path(sys.executable).with_name("landgis"))
-PG_ADMIN = os.environ.get("LANDGIS_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+# The maintenance database of the server in use (set by the runner: bench.suite.pgserver).
+SERVER = {"admin": "postgresql://postgres@127.0.0.1:5432/postgres"}
 
 
 def cache_dir() -> Path:
@@ -55,7 +56,7 @@ class Database:
 
     def url(self, driver: str = "postgresql") -> str:
         """Its URL: ``postgresql`` (libpq), ``postgresql+psycopg`` (SQLAlchemy)."""
-        base = PG_ADMIN.rsplit("/", 1)[0].split("://", 1)[1]
+        base = SERVER["admin"].rsplit("/", 1)[0].split("://", 1)[1]
         return f"{driver}://{base}/{self.name}"
 
     @property
@@ -67,7 +68,7 @@ class Database:
 
 
 def _admin(sql: str) -> None:
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+    with psycopg.connect(SERVER["admin"], autocommit=True) as conn:
         conn.execute(sql)
 
 
@@ -91,12 +92,12 @@ def init(db: Database) -> None:
     timed_command([LANDGIS, "init"], env=db.landgis_env, cwd=ROOT)
 
 
-def load_province(db: Database, gpkg: Path) -> float:
+def load_province(db: Database, gpkg: Path, timeout_s: float = 1500) -> float:
     """Load every layer of a province file the way the demo is loaded; seconds taken."""
     init(db)
     env = {**db.landgis_env, "LANDGIS_DEMO_DATA": str(gpkg)}
     started = time.perf_counter()
-    timed_command([LANDGIS, "demo"], env=env, cwd=ROOT, timeout_s=1500)
+    timed_command([LANDGIS, "demo"], env=env, cwd=ROOT, timeout_s=timeout_s)
     seconds = time.perf_counter() - started
     with db.connect() as conn:
         conn.execute("analyze")

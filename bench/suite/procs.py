@@ -177,18 +177,26 @@ def timed_command(
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         wrapped = ["/usr/bin/time", "-f", "%M", "-o", report.name, *command]
         started = time.perf_counter()
-        done = subprocess.run(
+        process = subprocess.Popen(
             wrapped,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             env={**os.environ, **(env or {})},
             cwd=cwd,
-            timeout=timeout_s,
-            check=False,
             start_new_session=True,
         )
+        try:
+            stdout, stderr = process.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            stop_group(process, grace_s=5)
+            raise
+        finally:
+            if process.poll() is None:
+                stop_group(process, grace_s=5)
         seconds = time.perf_counter() - started
         lines = [line for line in Path(report.name).read_text().splitlines() if line.strip()]
+        done = subprocess.CompletedProcess(wrapped, process.returncode, stdout, stderr)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip()[-800:]
         raise RuntimeError(f"{Path(command[0]).name} exited with {done.returncode}: {tail}")

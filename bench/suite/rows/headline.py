@@ -32,7 +32,7 @@ def run(ctx: Context) -> list[Line]:
     lines: list[Line] = []
     targets = [
         (f"{ctx.big_parcels:,} parcels (imported)", ctx.big_db),
-        (f"{ctx.parcels:,} parcels (main)", ctx.main_db),
+        (f"{ctx.parcels:,} parcels (ledger)", ctx.ledger_db),
     ]
     for label, get_db in targets:
         try:
@@ -51,9 +51,6 @@ def run(ctx: Context) -> list[Line]:
                 lines.append(failed(ROW, case, tool, error))
                 continue
             seconds, rss, n = found[mode]
-            compared = ""
-            if mode == "sql" and "landgis" in found:
-                compared = ""
             lines.append(
                 Line(
                     ROW,
@@ -61,7 +58,7 @@ def run(ctx: Context) -> list[Line]:
                     tool,
                     fmt_seconds(seconds),
                     fmt_mb(rss),
-                    compared,
+                    "",
                     f"median of {n}; child process peak RSS",
                 )
             )

@@ -59,6 +59,8 @@ def run(ctx: Context) -> list[Line]:
             measured[tool] = repeat(lambda f=function: f(gpkg), ctx.runs, 120)
         except Exception as error:
             lines.append(failed(ROW, case, tool, error))
+    if "landgis import" in measured:
+        ctx.import_rate = ctx.parcels / median([r.seconds for r in measured["landgis import"]])
     for tool, runs in measured.items():
         line = _line(case, tool, ctx.parcels, runs)
         if tool == "landgis import" and "ogr2ogr (COPY)" in measured:

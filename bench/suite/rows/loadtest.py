@@ -4,6 +4,7 @@ several concurrencies."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from dataclasses import dataclass
 
@@ -14,45 +15,64 @@ from bench.suite.wrk import Load, run_load
 CONCURRENCIES = (1, 8)
 
 
+# A request slower than this once is reported as such, not loaded.
+SLOW_S = 10.0
+
+
 @dataclass(frozen=True)
 class Probe:
-    """What one request answered: size, and features for GeoJSON."""
+    """What one request answered: its time, size, and features for GeoJSON."""
 
+    seconds: float
     bytes: int
     features: int | None
-    matched: int | None
+
+    def describe(self) -> str:
+        features = f"{self.features} features, " if self.features is not None else ""
+        return f"{features}{self.bytes:,} B"
 
 
 def probe(url: str, *, geojson: bool = True) -> Probe:
     """GET ``url`` once; fail unless it answers 200 (and GeoJSON when expected)."""
+    started = time.perf_counter()
     with urllib.request.urlopen(url, timeout=300) as answer:
         if answer.status != 200:
             raise RuntimeError(f"{url} answered {answer.status}")
         body = answer.read()
+    seconds = time.perf_counter() - started
     if not geojson:
         if not body:
             raise RuntimeError(f"{url} answered an empty body")
-        return Probe(len(body), None, None)
-    document = json.loads(body)
-    features = document.get("features")
+        return Probe(seconds, len(body), None)
+    features = json.loads(body).get("features")
     if not isinstance(features, list):
         raise RuntimeError(f"{url} answered no FeatureCollection: {body[:200]!r}")
-    matched = document.get("numberMatched")
-    return Probe(len(body), len(features), matched if isinstance(matched, int) else None)
+    return Probe(seconds, len(body), len(features))
 
 
-def load_all(url: str, seconds: float) -> dict[int, Load]:
-    """wrk against ``url`` at each concurrency (after a short warm-up)."""
-    run_load(url, connections=1, seconds=1)
+def too_slow(got: Probe) -> str:
+    """The result text of a request too slow to load."""
+    return f"one request took {fmt_seconds(got.seconds)}: not loaded (over {SLOW_S:.0f} s)"
+
+
+def load_all(url: str, seconds: float, first: Probe) -> dict[int, Load] | None:
+    """wrk against ``url`` at each concurrency, for at least ``seconds`` and long enough
+    for several requests; None when the first request (a warm-up) was too slow."""
+    if first.seconds > SLOW_S:
+        log(f"  {too_slow(first)} {url}")
+        return None
+    probe(url, geojson=False)
+    seconds = max(seconds, min(4 * first.seconds, 20))
+    timeout = max(10, 5 * first.seconds)
     loads = {}
     for connections in CONCURRENCIES:
-        load = run_load(url, connections=connections, seconds=seconds)
+        load = run_load(url, connections=connections, seconds=seconds, timeout_s=timeout)
         log(
             f"  c={connections}: {load.requests_per_s:.1f} req/s, p50 "
             f"{fmt_seconds(load.p50_s)}, p99 {fmt_seconds(load.p99_s)} {url}"
         )
-        if load.errors:
-            raise RuntimeError(f"{load.errors} failed requests at c={connections}")
+        if load.errors or not load.requests:
+            raise RuntimeError(f"{load.errors} failed of {load.requests} at c={connections}")
         loads[connections] = load
     return loads
 

@@ -9,7 +9,14 @@ from bench.suite import probes, servers
 from bench.suite.context import Context
 from bench.suite.figures import fmt_mb, fmt_ratio, ratio
 from bench.suite.procs import log
-from bench.suite.rows.loadtest import CONCURRENCIES, compare, describe, load_all, probe
+from bench.suite.rows.loadtest import (
+    CONCURRENCIES,
+    compare,
+    describe,
+    load_all,
+    probe,
+    too_slow,
+)
 from bench.suite.table import Line, failed
 from bench.suite.wrk import Load
 
@@ -47,14 +54,15 @@ def run(ctx: Context) -> list[Line]:
         x, y, _ = probes.densest_tile(conn, 13)
         bbox, in_bbox = probes.bbox_with(conn, probes.tile_center(13, x, y), 600)
         status, with_status = probes.commonest_status(conn)
-    offset = ctx.parcels // 2
+        total = int(conn.execute("select count(*) from parcels").fetchone()[0])
+    offset = total // 2
     cases = {
         "plain": {"limit": "100"},
         f"status={status} ({with_status:,} parcels)": {"limit": "100", "status": status},
         f"bbox ({in_bbox} parcels)": {"limit": "100", "bbox": ",".join(map(str, bbox))},
         f"offset={offset:,}": {"limit": "100", "offset": str(offset)},
     }
-    loads: dict[tuple[str, str], dict[int, Load]] = {}
+    loads: dict[tuple[str, str], dict[int, Load] | None] = {}
     errors: dict[tuple[str, str], str] = {}
     memory: dict[str, str] = {}
     notes: dict[tuple[str, str], str] = {}
@@ -66,15 +74,18 @@ def run(ctx: Context) -> list[Line]:
                     url = running.base + _paths(tool, query)
                     try:
                         got = probe(url)
-                        notes[tool, case] = f"{got.features} features, {got.bytes:,} B"
-                        loads[tool, case] = load_all(url, ctx.load_seconds)
+                        notes[tool, case] = got.describe()
+                        loads[tool, case] = load_all(url, ctx.load_seconds, got)
+                        if loads[tool, case] is None:
+                            errors[tool, case] = too_slow(got)
                     except Exception as error:  # one case failing leaves the others
                         errors[tool, case] = str(error)
                 memory[tool] = fmt_mb(running.peak_rss_kb())
         except Exception as error:
             for case in cases:
                 errors.setdefault((tool, case), str(error))
-    return _lines(cases, loads, errors, memory, notes)
+    found = {key: value for key, value in loads.items() if value is not None}
+    return _lines(cases, found, errors, memory, notes, total)
 
 
 def _lines(
@@ -83,15 +94,20 @@ def _lines(
     errors: dict[tuple[str, str], str],
     memory: dict[str, str],
     notes: dict[tuple[str, str], str],
+    total: int,
 ) -> list[Line]:
     first, deep = next(iter(cases)), list(cases)[-1]
     lines = []
     for case in cases:
         for connections in CONCURRENCIES:
-            label = f"{case}, c={connections}"
+            label = f"{case}, c={connections}, {total:,} parcels"
             for tool in TOOLS:
                 if (tool, case) not in loads:
-                    lines.append(failed(ROW, label, tool, errors.get((tool, case), "?")))
+                    error = errors.get((tool, case), "?")
+                    if error.startswith("one request took"):
+                        lines.append(Line(ROW, label, tool, error, memory.get(tool, "–")))
+                    else:
+                        lines.append(failed(ROW, label, tool, error))
                     continue
                 load = loads[tool, case][connections]
                 note = notes.get((tool, case), "")

@@ -15,7 +15,7 @@ ROW = "5 ledger workbook"
 
 
 def run(ctx: Context) -> list[Line]:
-    db = ctx.main_db()
+    db = ctx.ledger_db()
     with db.connect() as conn:
         row = conn.execute("select count(*) from cases where status <> 'dismissed'").fetchone()
     rows = int(row[0]) if row else 0
