@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from landgis.db.dialects import (
     Rounded,
 )
 from landgis.db.models import Case, Parcel, Zone
-from landgis.db.versioning import cache_key, cached_count
+from landgis.db.versioning import cache_key, rows_and_count
 from landgis.errors import InvalidInput, NotFound
 from landgis.geojson import COORDINATE_DECIMALS
 from landgis.parcels import ParcelFilter, apply_filters, envelope, join_zone_and_current_case
@@ -378,11 +379,7 @@ def items_page(
         raise InvalidInput("after 含有无效字符。", "after contains an invalid character.")
     today = today or dt.date.today()
     key = collection.key()
-    matching = collection.features(filters, today)
-    keys_only = collection.keys(filters, today)
-    number_matched = cached_count(
-        session, cache_key("features", collection.id, filters, today), keys_only
-    )
+    matching, keys_only = _selects(collection.id, filters, today)
     page = matching
     if after is not None:
         page = page.where(key > after)
@@ -390,7 +387,12 @@ def items_page(
         first = keys_only.order_by(key).offset(offset).limit(1).scalar_subquery()
         # (A bound at the first key of the page; no key that far: the page is empty.)
         page = page.where(key >= first)
-    rows = session.execute(page.order_by(key).limit(limit + 1)).all()
+    rows, number_matched = rows_and_count(
+        session,
+        cache_key("features", collection.id, filters, today),
+        page.order_by(key).limit(limit + 1),
+        keys_only,
+    )
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(
@@ -402,6 +404,16 @@ def items_page(
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _selects(
+    collection_id: str, filters: ParcelFilter, today: dt.date
+) -> tuple[Select[Any], Select[Any]]:
+    """The features and keys selects of a collection, built once per filter and day: building
+    them costs more Python than the database spends on a page. (Statements, not data.)"""
+    collection = COLLECTIONS[collection_id]
+    return collection.features(filters, today), collection.keys(filters, today)
+
+
 def item(
     session: Session, collection_id: str, feature_id: str, today: dt.date | None = None
 ) -> str:
@@ -409,7 +421,7 @@ def item(
     collection = get_collection(collection_id)
     # A NUL character can be in no key, and PostgreSQL refuses it in a text parameter.
     if "\x00" not in feature_id:
-        stmt = collection.features(ParcelFilter(), today or dt.date.today())
+        stmt, _ = _selects(collection.id, ParcelFilter(), today or dt.date.today())
         found = session.execute(stmt.where(collection.key() == feature_id)).first()
         if found is not None:
             return found.feature

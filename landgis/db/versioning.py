@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -45,6 +45,39 @@ def cached_count(session: Session, key: str, stmt: Select[Any]) -> int:
     matched = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
     _store(session, key, version, matched)
     return matched
+
+
+def rows_and_count(
+    session: Session, key: str, rows: Select[Any], counted: Select[Any]
+) -> tuple[list[Row[Any]], int]:
+    """The rows of ``rows`` (ordered by its first column, which must never be NULL) and the
+    number of rows ``counted`` selects, cached under ``key`` once per data version.
+
+    When the count is cached this is one round trip to the database: the version, the
+    cached count and the rows come back from one statement.
+    """
+    version = select(DataVersion.version.label("version")).where(DataVersion.id == 1).cte("current")
+    cached = (
+        select(CountCache.matched)
+        .where(CountCache.key == key, CountCache.data_version == version.c.version)
+        .scalar_subquery()
+    )
+    page = rows.subquery("page")
+    first = next(iter(page.c))
+    stmt = (
+        select(version.c.version, cached.label("cached_matched"), *page.c)
+        .select_from(version.outerjoin(page, true()))
+        .order_by(first)
+    )
+    result = session.execute(stmt).all()
+    if not result:
+        raise RuntimeError("the data_version row is missing: run `landgis init`")
+    found = [row for row in result if row[2] is not None]
+    matched = result[0].cached_matched
+    if matched is None:
+        matched = int(session.scalar(select(func.count()).select_from(counted.subquery())) or 0)
+        _store(session, key, int(result[0].version), matched)
+    return found, int(matched)
 
 
 def _store(session: Session, key: str, version: int, matched: int) -> None:
