@@ -364,7 +364,7 @@ def items_page(
 
     Either way the page costs about the same wherever it starts: an offset is first turned
     into a key by a scan of the key column alone. ``numberMatched`` is counted once per data
-    version and filter (:func:`landgis.db.versioning.cached_count`).
+    version and filter (:func:`landgis.db.versioning.rows_and_count`).
     """
     collection = get_collection(collection_id)
     filters = dataclasses.replace(filters or ParcelFilter(), limit=None, offset=0)

@@ -46,7 +46,7 @@ class DatabaseFactory:
         self.created: list[str] = []
         self.engines: list[Engine] = []
 
-    def new_url(self) -> str:
+    def new_url(self, *, with_postgis: bool = True) -> str:
         n = next(_counter)
         if self.backend == "spatialite":
             return f"sqlite:///{self.workdir / f'landgis_{n}.sqlite'}"
@@ -56,8 +56,9 @@ class DatabaseFactory:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         self.created.append(name)
         url = base.set(database=name)
-        with create_engine(url).begin() as conn:
-            conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        if with_postgis:
+            with create_engine(url).begin() as conn:
+                conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
         return url.render_as_string(hide_password=False)
 
     def settings(self, url: str | None = None) -> Settings:

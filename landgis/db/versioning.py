@@ -30,23 +30,6 @@ def cache_key(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:64]
 
 
-def cached_count(session: Session, key: str, stmt: Select[Any]) -> int:
-    """The number of rows ``stmt`` selects, counted once per data version.
-
-    The version is read before counting: if a change commits meanwhile, the count is
-    stored under the older version and is not used again.
-    """
-    version = data_version(session)
-    hit = session.execute(
-        select(CountCache.matched).where(CountCache.key == key, CountCache.data_version == version)
-    ).scalar_one_or_none()
-    if hit is not None:
-        return int(hit)
-    matched = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
-    _store(session, key, version, matched)
-    return matched
-
-
 def rows_and_count(
     session: Session, key: str, rows: Select[Any], counted: Select[Any]
 ) -> tuple[list[Row[Any]], int]:

@@ -4,12 +4,16 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
 from landgis.db.dialects import backend_of
 from landgis.db.migrate import current_revision, head_revision, upgrade
 from landgis.db.migrations.env_helpers import include_object
-from landgis.db.models import Base
+from landgis.db.models import Base, Zone
+from landgis.db.session import transaction
+from landgis.db.versioning import data_version
+from landgis.errors import ConfigurationError
 
 TABLES = {"zones", "parcels", "buildings", "cases", "case_events", "users"}
 
@@ -73,3 +77,52 @@ def test_case_events_refuse_update_and_delete(session):
     for statement in ("UPDATE case_events SET note = 'changed'", "DELETE FROM case_events"):
         with pytest.raises(DatabaseError, match="append-only"), session.begin_nested():
             session.execute(text(statement))
+
+
+def test_data_version_grows_with_each_committed_change(migrated):
+    with transaction(migrated) as session:
+        before = data_version(session)
+    with transaction(migrated) as session:
+        session.add(
+            Zone(code="V1", name="版本测试", kind="county", area_m2=1.0, geom=_square_wkt())
+        )
+    with transaction(migrated) as session:
+        after_insert = data_version(session)
+        session.execute(text("UPDATE zones SET name = '版本测试二' WHERE code = 'V1'"))
+    with transaction(migrated) as session:
+        after_update = data_version(session)
+        session.execute(text("DELETE FROM zones WHERE code = 'V1'"))
+    with transaction(migrated) as session:
+        after_delete = data_version(session)
+    assert before < after_insert < after_update < after_delete
+
+
+def _square_wkt() -> str:
+    return "SRID=4490;MULTIPOLYGON(((104 30,104.001 30,104.001 30.001,104 30.001,104 30)))"
+
+
+def test_init_creates_the_postgis_extension_when_the_database_lacks_it(database_factories):
+    factory = database_factories["postgis"]
+    engine = factory.engine(factory.new_url(with_postgis=False))
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")) == 1
+    assert current_revision(engine) == head_revision()
+
+
+def test_a_user_who_may_not_create_postgis_is_told_what_to_ask_for(database_factories):
+    factory = database_factories["postgis"]
+    url = make_url(factory.new_url(with_postgis=False))
+    role = f"landgis_clerk_{url.database}"[:63]
+    server = factory._server()
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+    try:
+        clerk = factory.engine(url.set(username=role).render_as_string(hide_password=False))
+        with pytest.raises(ConfigurationError) as refused:
+            upgrade(clerk)
+        assert "CREATE EXTENSION postgis" in refused.value.message_en
+        clerk.dispose()
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
