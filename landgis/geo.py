@@ -81,7 +81,10 @@ def _require_cgcs2000(geoms: gpd.GeoSeries) -> None:
 def gk_zone_epsgs(geoms: gpd.GeoSeries) -> np.ndarray:
     """The Gauss-Kruger zone EPSG code of each geometry, by its centroid's longitude."""
     _require_cgcs2000(geoms)
-    lons = shapely.get_x(shapely.centroid(np.asarray(geoms.values, dtype=object)))
+    return _zones_of(shapely.get_x(shapely.centroid(np.asarray(geoms.values, dtype=object))))
+
+
+def _zones_of(lons: np.ndarray) -> np.ndarray:
     meridians = 3 * np.floor(lons / 3 + 0.5)
     inside = (meridians >= _GK_FIRST_CM) & (meridians <= _GK_LAST_CM)
     if not inside.all():
@@ -103,20 +106,23 @@ def planar_areas_m2(geoms: gpd.GeoSeries, zones: np.ndarray | None = None) -> np
     return areas
 
 
-def geodesic_areas_m2(geoms: gpd.GeoSeries, zones: np.ndarray | None = None) -> np.ndarray:
+def geodesic_areas_m2(
+    geoms: gpd.GeoSeries, zones: np.ndarray | None = None, lats: np.ndarray | None = None
+) -> np.ndarray:
     """Ellipsoidal area (m²) of each EPSG:4490 geometry, for comparison.
 
     Measured as arrays in a Lambert azimuthal equal-area projection of the GRS80
     ellipsoid centred on each geometry's Gauss-Kruger central meridian and one-degree
     band of latitude: equal-area, so the only departure from the geodesic polygon's area
-    is the curvature of its edges (below 1 ppm for parcels). ``zones`` may pass the
-    Gauss-Kruger EPSG codes when the caller has them.
+    is the curvature of its edges (below 1 ppm for parcels). ``zones`` and ``lats`` may
+    pass the Gauss-Kruger EPSG codes and the centroids' latitudes when the caller has them.
     """
     if zones is None:
         zones = gk_zone_epsgs(geoms)
-    values = np.asarray(geoms.values, dtype=object)
-    bands = np.floor(shapely.get_y(shapely.centroid(values))).astype(np.int64)
-    areas = np.zeros(len(values), dtype=float)
+    if lats is None:
+        lats = shapely.get_y(shapely.centroid(np.asarray(geoms.values, dtype=object)))
+    bands = np.floor(lats).astype(np.int64)
+    areas = np.zeros(len(bands), dtype=float)
     for epsg, band in {(int(e), int(b)) for e, b in zip(zones, bands, strict=True)}:
         group = (zones == epsg) & (bands == band)
         meridian = _GK_FIRST_CM + 3 * (epsg - _GK_FIRST_EPSG)
@@ -127,9 +133,11 @@ def geodesic_areas_m2(geoms: gpd.GeoSeries, zones: np.ndarray | None = None) -> 
 
 def parcel_areas(geoms: gpd.GeoSeries) -> dict[str, np.ndarray]:
     """The stored area columns of each geometry: ``area_m2``, ``geodesic_area_m2``, ``gk_epsg``."""
-    zones = gk_zone_epsgs(geoms)
+    _require_cgcs2000(geoms)
+    centres = shapely.centroid(np.asarray(geoms.values, dtype=object))
+    zones = _zones_of(shapely.get_x(centres))
     return {
         "area_m2": planar_areas_m2(geoms, zones),
-        "geodesic_area_m2": geodesic_areas_m2(geoms, zones),
+        "geodesic_area_m2": geodesic_areas_m2(geoms, zones, shapely.get_y(centres)),
         "gk_epsg": zones,
     }

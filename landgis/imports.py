@@ -630,18 +630,17 @@ def _new_values(item: Mapping[str, Any]) -> dict[str, Any]:
 def _insert(session: Session, rows: gpd.GeoDataFrame, zone_ids: list[int | None]) -> int:
     """Insert the new parcels of ``rows`` in bulk; how many."""
     n = len(rows)
-    columns: dict[str, list[Any]] = {}
+    columns: dict[str, Any] = {}
     for name in _SETTABLE:
         if name in rows:
-            columns[name] = [
-                None if is_missing(v) else _field_json_free(v) for v in rows[name].tolist()
-            ]
-    columns["area_m2"] = rows["area_m2"].astype(float).tolist()
-    columns["geodesic_area_m2"] = rows["geodesic_area_m2"].astype(float).tolist()
-    columns["gk_epsg"] = rows["gk_epsg"].astype(int).tolist()
+            values = rows[name]
+            columns[name] = values.astype(object).where(values.notna(), None).tolist()
+    columns["area_m2"] = rows["area_m2"].to_numpy(dtype=float)
+    columns["geodesic_area_m2"] = rows["geodesic_area_m2"].to_numpy(dtype=float)
+    columns["gk_epsg"] = rows["gk_epsg"].to_numpy().astype(int)
     columns["zone_id"] = list(zone_ids)
     columns["extra"] = [e or None for e in rows["extra"]] if "extra" in rows else [None] * n
-    columns["geom"] = list(rows.geometry.values)
+    columns["geom"] = np.asarray(rows.geometry.values, dtype=object)
     return bulk_insert(session, Parcel, columns)
 
 

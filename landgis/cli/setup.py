@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +25,13 @@ from landgis.db.migrate import current_revision, upgrade
 from landgis.db.session import transaction
 from landgis.demo import load_demo
 from landgis.errors import LandGISError
-from landgis.imports import ImportMode, ImportRefused, import_parcels
+from landgis.imports import (
+    BATCH_SIZE,
+    ImportMode,
+    ImportProgress,
+    ImportRefused,
+    import_parcels,
+)
 
 
 def init(database_url: DatabaseOption = None) -> None:
@@ -79,13 +88,25 @@ def import_file(
         typer.Option("--from-gcj02", help="Move data digitized on GCJ-02 maps back."),
     ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Rows read, checked and written at a time.")
+    ] = BATCH_SIZE,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show progress on stderr.")
+    ] = True,
     as_json: JsonOption = False,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Import parcels from a file, all or nothing; exit code 2 when refused."""
+    """Import parcels from a file, all or nothing; exit code 2 when refused.
+
+    Progress goes to stderr: a bar on a terminal, one line per batch otherwise.
+    """
     settings = settings_for(database_url)
     try:
-        with transaction(make_engine(settings)) as session:
+        with (
+            transaction(make_engine(settings)) as session,
+            _progress_display(progress) as show,
+        ):
             report = import_parcels(
                 session,
                 file,
@@ -96,6 +117,8 @@ def import_file(
                 swap_xy=swap_xy,
                 from_gcj02=from_gcj02,
                 dry_run=dry_run,
+                batch_size=batch_size,
+                progress=show,
             )
     except ImportRefused as refused:  # rolled back; the report says why
         report = refused.report
@@ -108,6 +131,50 @@ def import_file(
             typer.echo(line, err=not report.accepted)
     if not report.accepted:
         raise typer.Exit(code=2)
+
+
+def _progress_line(step: ImportProgress) -> str:
+    return (
+        f"批次 batch {step.batch}: {step.rows_read}/{step.rows_total} rows read and checked, "
+        f"{step.rows_written} written, {step.errors} errors, {step.seconds:.1f} s"
+    )
+
+
+@contextmanager
+def _progress_display(
+    enabled: bool,
+) -> Iterator[Callable[[ImportProgress], None] | None]:
+    """A progress callback drawing on stderr: a rich bar on a terminal, else lines."""
+    if not enabled:
+        yield None
+        return
+    if not sys.stderr.isatty():
+        yield lambda step: typer.echo(_progress_line(step), err=True)
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("导入 importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("rows · {task.fields[written]} written · {task.fields[errors]} errors"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    )
+    task = bar.add_task("import", total=None, written=0, errors=0)
+
+    def show(step: ImportProgress) -> None:
+        bar.update(
+            task,
+            completed=step.rows_read,
+            total=step.rows_total,
+            written=step.rows_written,
+            errors=step.errors,
+        )
+
+    with bar:
+        yield show
 
 
 def serve(

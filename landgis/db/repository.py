@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 from geoalchemy2 import WKBElement
 from geoalchemy2.shape import from_shape
-from sqlalchemy import ARRAY, Select, bindparam, func, insert, select, text
+from sqlalchemy import ARRAY, JSON, Select, bindparam, func, insert, select, text
 from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Session
 
@@ -104,12 +104,8 @@ def is_postgis(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _copy_text(value: Any) -> Any:
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
+def _json_text(value: Any) -> Any:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _python_type(column: Any) -> type | None:
@@ -136,14 +132,17 @@ def bulk_insert(
     if count == 0:
         return 0
     if not is_postgis(session):
-        geoms = list(columns[geometry])
-        rows = [
-            {
-                name: (geometry_value(geoms[i]) if name == geometry else columns[name][i])
-                for name in names
-            }
-            for i in range(count)
-        ]
+        plain = {
+            name: (
+                [geometry_value(g) for g in values]
+                if name == geometry
+                else values.tolist()
+                if isinstance(values, np.ndarray)
+                else list(values)
+            )
+            for name, values in columns.items()
+        }
+        rows = [{name: plain[name][i] for name in names} for i in range(count)]
         session.execute(insert(model.__table__), rows)
         return count
     table = model.__table__
@@ -153,10 +152,14 @@ def bulk_insert(
         if name == geometry:
             shapes = shapely.set_srid(np.asarray(values, dtype=object), CGCS2000_EPSG)
             data[name] = shapely.to_wkb(shapes, hex=True, include_srid=True)
+        elif isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
+            data[name] = values  # NaN is written as NULL
         elif _python_type(table.c[name]) is int:
             data[name] = pd.array([None if v is None else int(v) for v in values], dtype="Int64")
+        elif isinstance(table.c[name].type, JSON):
+            data[name] = [_json_text(v) for v in values]
         else:
-            data[name] = [None if v is None else _copy_text(v) for v in values]
+            data[name] = list(values)  # text, numbers, dates (ISO), None
     buffer = io.StringIO()
     pd.DataFrame(data, columns=names).to_csv(buffer, header=False, index=False)
     session.flush()

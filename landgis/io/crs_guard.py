@@ -487,7 +487,7 @@ def gcj02_problem(
             )
     if evidence is None and reference is not None and not reference.empty:
         raw = overlap_share(present, reference)
-        back = overlap_share(from_gcj02(present), reference)
+        back = overlap_share(from_gcj02(present), reference) if raw <= 0.5 else 0.0
         if back >= 0.5 and raw <= back / 2:
             evidence = (
                 f"按 GCJ-02 纠偏后与库中宗地重合 {back:.0%},纠偏前仅 {raw:.0%}",
@@ -497,7 +497,7 @@ def gcj02_problem(
     severity = None
     if evidence is None and zones is not None and not zones.empty:
         raw = overlap_share(present, zones)
-        back = overlap_share(from_gcj02(present), zones)
+        back = overlap_share(from_gcj02(present), zones) if raw <= GCJ02_ZONE_OUTSIDE else 0.0
         if back >= GCJ02_ZONE_INSIDE and raw <= GCJ02_ZONE_OUTSIDE:
             evidence = (
                 f"按 GCJ-02 纠偏后 {back:.0%} 位于园区范围内,纠偏前仅 {raw:.0%}",

@@ -575,6 +575,15 @@ def _fast_column(series: pd.Series, name: str, column: str, plan: ColumnPlan) ->
         if name == "registered_area_m2":
             numbers = numbers * plan.factors.get(column, 1.0)
         return [None if math.isnan(v) else v for v in numbers.tolist()]
+    if name in _DATE_FIELDS and kind == "string":
+        texts = series.str.strip()
+        given = texts.notna() & (texts != "")
+        if not texts[given].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
+            return None
+        dates = pd.to_datetime(texts.where(given), format="%Y-%m-%d", errors="coerce")
+        if dates[given].isna().any():  # 2015-02-30 and the like: said row by row
+            return None
+        return [d.date() if isinstance(d, pd.Timestamp) else None for d in dates.tolist()]
     if name in _TEXT_FIELDS and kind == "string":
         texts = series.str.strip()
         limit = _string_limit(name) if name in Parcel.__table__.columns else None
@@ -582,6 +591,29 @@ def _fast_column(series: pd.Series, name: str, column: str, plan: ColumnPlan) ->
             return None
         return [v if isinstance(v, str) and v else None for v in texts.tolist()]
     return None
+
+
+_CREDIT_INDEX = np.full(256, -1, dtype=np.int64)
+_CREDIT_INDEX[np.frombuffer(credit_code.ALPHABET.encode("ascii"), dtype=np.uint8)] = np.arange(
+    len(credit_code.ALPHABET)
+)
+
+
+def _credit_codes_valid(credits: list[Any]) -> np.ndarray:
+    """:func:`credit_code.is_valid` of each credit code as arrays (True where blank)."""
+    ok = np.ones(len(credits), dtype=bool)
+    texts = [c.strip().upper() if isinstance(c, str) and c else None for c in credits]
+    plain = [i for i, t in enumerate(texts) if t is not None and len(t) == 18 and t.isascii()]
+    for i, text in enumerate(texts):
+        if text is not None and not (len(text) == 18 and text.isascii()):
+            ok[i] = credit_code.is_valid(text)
+    if plain:
+        raw = "".join(texts[i] for i in plain).encode("ascii")  # type: ignore[misc]
+        index = _CREDIT_INDEX[np.frombuffer(raw, dtype=np.uint8).reshape(-1, 18)]
+        weights = np.array(credit_code.WEIGHTS, dtype=np.int64)
+        check = (31 - (index[:, :17] * weights).sum(axis=1) % 31) % 31
+        ok[plain] = (index >= 0).all(axis=1) & (index[:, 17] == check)
+    return ok
 
 
 def typed_columns(
@@ -624,15 +656,11 @@ def typed_columns(
         columns[name] = typed
     if "credit_code" in columns:
         codes = columns.get("parcel_code", [None] * n)
-        valid: dict[str, bool] = {}
-        for position, credit in enumerate(columns["credit_code"]):
-            if not credit:
-                continue
-            if credit not in valid:
-                valid[credit] = credit_code.is_valid(credit)
-            if not valid[credit]:
-                problem_ = _credit_problem(credit, first_row + position, codes[position])
-                found.append((position, len(plan.rename), problem_))
+        credits = columns["credit_code"]
+        for position in np.flatnonzero(~_credit_codes_valid(credits)):
+            credit = credits[position]
+            problem_ = _credit_problem(credit, first_row + int(position), codes[position])
+            found.append((int(position), len(plan.rename), problem_))
     found.sort(key=lambda item: (item[0], item[1]))
     extras: list[Any] = [None] * n
     if plan.extra:

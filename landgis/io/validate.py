@@ -120,6 +120,10 @@ def overlaps(
         left, right = left[keep], right[keep]
     if len(left) == 0:
         return []
+    inner = shapely.relate_pattern(a[left], b[right], "T********")  # more than touching
+    left, right = left[inner], right[inner]
+    if len(left) == 0:
+        return []
     common = shapely.intersection(a[left], b[right])
     polygonal = np.array([polygonal_part(g) for g in common], dtype=object)
     has_area = np.array([g is not None for g in polygonal])
