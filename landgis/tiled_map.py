@@ -218,7 +218,8 @@ class _TiledScript(MacroElement):
     });
     var hints = document.querySelectorAll(".landgis-zoom-hint");
     function belowMinZoom() {
-        var below = map.getZoom() < minZoom;
+        // As Leaflet picks the tile zoom: the view's zoom, rounded.
+        var below = Math.round(map.getZoom()) < minZoom;
         hints.forEach(function (el) { el.parentNode.style.display = below ? "" : "none"; });
         return below;
     }
@@ -261,11 +262,15 @@ class _TiledScript(MacroElement):
 
 
 def _grid_options(min_zoom: int) -> str:
-    """VectorGrid options as JavaScript: the parcels layer styled by status."""
+    """VectorGrid options as JavaScript: the parcels layer styled by status.
+
+    Leaflet loads tiles of the rounded zoom but drops them all when the view's own zoom is
+    below ``minZoom``: ``min_zoom - 0.5`` makes both agree (zoom 11.5 shows zoom-12 tiles).
+    """
     colours = json.dumps(STATUS_COLOURS)
     none = json.dumps(NOT_IN_LEDGER)
     return (
-        "{interactive: true, pane: 'overlayPane', minZoom: " + str(int(min_zoom)) + ", "
+        "{interactive: true, pane: 'overlayPane', minZoom: " + str(int(min_zoom) - 0.5) + ", "
         "maxNativeZoom: 22, vectorTileLayerStyles: {parcels: function (p) {"
         f"var colours = {colours}; var key = colours[p.status] ? p.status : {none};"
         "return {fill: true, fillColor: colours[key], fillOpacity: 0.7, color: '#333333', "

@@ -117,7 +117,7 @@ def test_above_the_threshold_the_map_draws_tiles_and_inlines_no_parcel(tiled):
     assert "unpkg" not in page and "http://" not in page and "https://" not in page
     assert not any(code in page for code in codes(tiled)), "no parcel is inlined"
     assert '"/map/parcels/{code}/popup?lang=zh"' in page
-    assert "minZoom: 12" in page and "放大以查看宗地" in page
+    assert "var minZoom = 12;" in page and "minZoom: 11.5," in page and "放大以查看宗地" in page
     assert "dataset.parcelsDrawn" in page
     # Zones stay inline: their names are in the page.
     assert "青溪经济开发区" in page

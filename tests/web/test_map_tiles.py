@@ -190,6 +190,18 @@ def test_below_the_minimum_zoom_only_zones_show_with_a_hint(browser, site: Site)
         assert not page.locator(".landgis-zoom-hint").is_visible()
         assert page.locator(PARCEL_PATHS).count() > 0
         assert all("/tiles/parcels/13/" in url for _, url in p.tiles()[before:])
+        # Zoom 11.75 shows zoom-12 tiles (Leaflet rounds): parcels, no hint; 11.25 none.
+        before = len(p.tiles())
+        p.redrawn("() => window.landgis.map.setZoom(11.75, { animate: false })")
+        assert not page.locator(".landgis-zoom-hint").is_visible()
+        assert page.locator(PARCEL_PATHS).count() > 0
+        assert all("/tiles/parcels/12/" in url for _, url in p.tiles()[before:])
+        before = len(p.tiles())
+        p.redrawn("() => window.landgis.map.setZoom(11.25, { animate: false })")
+        assert page.locator(".landgis-zoom-hint").is_visible()
+        assert page.locator(PARCEL_PATHS).count() == 0
+        page.wait_for_load_state("networkidle")
+        assert len(p.tiles()) == before
         p.assert_clean()
 
 
