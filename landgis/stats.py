@@ -7,8 +7,9 @@
   revitalized.
 
 Figures are sums of stored areas in m², converted to 亩 and rounded to 0.01 once, so
-both backends report the same digits. Past figures come from the events
-(:func:`landgis.ledger.states_as_of`).
+both backends report the same digits. Today's ledger is summed by the database (one
+``GROUP BY`` over the cases, so a province's figures cost what the query costs); past
+figures come from the events (:func:`landgis.ledger.states_as_of`), summed the same way.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from landgis.db.models import Case, CaseEvent, Parcel, Zone
 from landgis.errors import InvalidInput
-from landgis.ledger import OUTSIDE_LEDGER, case_states, is_overdue
+from landgis.ledger import OUTSIDE_LEDGER, is_overdue, states_as_of
 from landgis.units import m2_to_mu
+from landgis.workflow import OPEN_STATUSES
 
 UNASSIGNED = "unassigned"
 
@@ -36,61 +38,124 @@ def _m2(area_m2: float) -> float:
     return round(float(area_m2), 2)
 
 
-def _zones(session: Session) -> pd.DataFrame:
-    rows = session.execute(
-        select(Parcel.id, Zone.name).outerjoin(Zone, Zone.id == Parcel.zone_id)
-    ).all()
-    return pd.DataFrame.from_records(rows, columns=["parcel_id", "zone"])
+GROUP_KEYS = ["category", "cause", "zone", "status", "overdue"]
+SUMS = ["idle_area_m2", "idle_building_area_m2", "revitalized_area_m2"]
+
+
+def _ledger_now(session: Session, as_of: dt.date) -> pd.DataFrame:
+    """The ledger now, summed in the database by category, cause, zone, status and overdue:
+    a few hundred rows however many cases there are."""
+    overdue = case((and_(Case.status.in_(OPEN_STATUSES), Case.deadline < as_of), True), else_=False)
+    stmt = (
+        select(
+            Case.category,
+            Case.cause,
+            Zone.name.label("zone"),
+            Case.status,
+            overdue.label("overdue"),
+            func.count().label("cases"),
+            *(func.sum(getattr(Case, name)).label(name) for name in SUMS),
+        )
+        .join(Parcel, Parcel.id == Case.parcel_id)
+        .outerjoin(Zone, Zone.id == Parcel.zone_id)
+        .where(Case.status.not_in(OUTSIDE_LEDGER))
+        .group_by(Case.category, Case.cause, Zone.name, Case.status, overdue)
+    )
+    rows = session.execute(stmt).all()
+    return pd.DataFrame.from_records(rows, columns=[*GROUP_KEYS, "cases", *SUMS])
+
+
+def _ledger_as_of(session: Session, ledger: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The ledger's cases as they stood on ``as_of`` (rebuilt from events), summed as
+    :func:`_ledger_now` sums them."""
+    zones = pd.DataFrame.from_records(
+        session.execute(
+            select(Parcel.id, Zone.name)
+            .outerjoin(Zone, Zone.id == Parcel.zone_id)
+            .where(Parcel.id.in_(select(Case.parcel_id)))
+        ).all(),
+        columns=["parcel_id", "zone"],
+    )
+    ledger = ledger.merge(zones, on="parcel_id").assign(
+        overdue=lambda frame: is_overdue(frame, as_of), cases=1
+    )
+    grouped = ledger.groupby(GROUP_KEYS, dropna=False, sort=False)
+    return grouped[["cases", *SUMS]].sum().reset_index()
 
 
 def _ledger_groups(ledger: pd.DataFrame, key: str) -> dict[str, dict[str, Any]]:
-    grouped = ledger.groupby(ledger[key].fillna(UNASSIGNED), sort=True)
+    sums = ledger.groupby(ledger[key].fillna(UNASSIGNED), sort=True)[
+        ["cases", "idle_area_m2"]
+    ].sum()
     return {
-        str(name): {"cases": len(group), "area_mu": _mu(group["idle_area_m2"].sum())}
-        for name, group in grouped
+        str(name): {"cases": int(row.cases), "area_mu": _mu(row.idle_area_m2)}
+        for name, row in sums.iterrows()
     }
 
 
 def _revitalized_groups(frame: pd.DataFrame, key: str) -> dict[str, dict[str, Any]]:
     moved = frame[(frame["area_m2"] > 0) | (frame["building_area_m2"] > 0)]
-    grouped = moved.groupby(moved[key].fillna(UNASSIGNED), sort=True)
+    sums = moved.groupby(moved[key].fillna(UNASSIGNED), sort=True).agg(
+        cases=("case_no", "nunique"),
+        area_m2=("area_m2", "sum"),
+        building_area_m2=("building_area_m2", "sum"),
+    )
     return {
         str(name): {
-            "cases": int(group["case_no"].nunique()),
-            "area_mu": _mu(group["area_m2"].sum()),
-            "building_area_m2": _m2(group["building_area_m2"].sum()),
+            "cases": int(row.cases),
+            "area_mu": _mu(row.area_m2),
+            "building_area_m2": _m2(row.building_area_m2),
         }
-        for name, group in grouped
+        for name, row in sums.iterrows()
     }
+
+
+def _added(name: str) -> Any:
+    """What an event added to the case field ``name`` (its changes hold [before, after])."""
+    before = CaseEvent.changes[(name, 0)].as_float()
+    after = CaseEvent.changes[(name, 1)].as_float()
+    return func.coalesce(after, 0.0) - func.coalesce(before, 0.0)
 
 
 def _revitalization_events(
     session: Session, date_from: dt.date | None, date_to: dt.date | None
 ) -> pd.DataFrame:
-    """Each event's added revitalized area and floor area, with the case's route and zone."""
+    """The events that revitalized land or floor area, with what each added, the month and
+    the case's zone; the deltas are computed and the other events left out in the database."""
+    area = _added("revitalized_area_m2")
+    building = _added("revitalized_building_area_m2")
     stmt = (
-        select(Case.case_no, Case.parcel_id, CaseEvent.occurred_on, CaseEvent.changes)
+        select(
+            Case.case_no,
+            CaseEvent.occurred_on,
+            area.label("area_m2"),
+            building.label("building_area_m2"),
+            Zone.name.label("zone"),
+        )
         .join(Case, Case.id == CaseEvent.case_id)
+        .join(Parcel, Parcel.id == Case.parcel_id)
+        .outerjoin(Zone, Zone.id == Parcel.zone_id)
+        .where(or_(area != 0, building != 0))
         .order_by(CaseEvent.id)
     )
     if date_from is not None:
         stmt = stmt.where(CaseEvent.occurred_on >= date_from)
     if date_to is not None:
         stmt = stmt.where(CaseEvent.occurred_on <= date_to)
-    records = []
-    for case_no, parcel_id, occurred_on, changes in session.execute(stmt):
-        area = _delta(changes, "revitalized_area_m2")
-        building = _delta(changes, "revitalized_building_area_m2")
-        if area or building:
-            month = occurred_on.strftime("%Y-%m")
-            records.append((case_no, parcel_id, month, area, building))
-    columns = ["case_no", "parcel_id", "month", "area_m2", "building_area_m2"]
-    return pd.DataFrame.from_records(records, columns=columns)
+    columns = ["case_no", "occurred_on", "area_m2", "building_area_m2", "zone"]
+    events = pd.DataFrame.from_records(session.execute(stmt).all(), columns=columns)
+    events["month"] = [day.strftime("%Y-%m") for day in events["occurred_on"]]
+    return events
 
 
-def _delta(changes: dict[str, Any], name: str) -> float:
-    before, after = changes.get(name, (None, None))
-    return float(after or 0.0) - float(before or 0.0)
+def _routes(session: Session, case_nos: list[str]) -> dict[str, Any]:
+    """The route of each of these cases that is in the ledger now."""
+    rows = session.execute(
+        select(Case.case_no, Case.route).where(
+            Case.case_no.in_(case_nos), Case.status.not_in(OUTSIDE_LEDGER)
+        )
+    ).all()
+    return dict(rows)
 
 
 def headline_figures(
@@ -98,8 +163,9 @@ def headline_figures(
 ) -> dict[str, Any]:
     """The headline figures, JSON-ready.
 
-    The ledger is taken as of ``date_to`` (now when not given); revitalized figures count
-    what was revitalized from ``date_from`` to ``date_to`` (all of it when neither is given).
+    The ledger is taken as of ``date_to`` (now when not given: summed in the database);
+    revitalized figures count what was revitalized from ``date_from`` to ``date_to`` (all of
+    it when neither is given).
     """
     if date_from and date_to and date_from > date_to:
         raise InvalidInput(
@@ -107,13 +173,18 @@ def headline_figures(
             f"The period starts ({date_from}) after it ends ({date_to}).",
         )
     as_of = date_to or dt.date.today()
-    zones = _zones(session)
-    states = case_states(session, date_to)
-    ledger = states[~states["status"].isin(OUTSIDE_LEDGER)].merge(zones, on="parcel_id")
-    events = _revitalization_events(session, date_from, date_to).merge(zones, on="parcel_id")
-    routes = dict(zip(ledger["case_no"], ledger["route"], strict=True))
-    events["route"] = events["case_no"].map(routes)
-    events = events[events["case_no"].isin(ledger["case_no"])]
+    events = _revitalization_events(session, date_from, date_to)
+    if date_to is None:
+        ledger = _ledger_now(session, as_of)
+        routes = _routes(session, sorted(set(events["case_no"])))
+    else:
+        states = states_as_of(session, date_to)
+        in_ledger = states[~states["status"].isin(OUTSIDE_LEDGER)]
+        ledger = _ledger_as_of(session, in_ledger, date_to)
+        routes = dict(zip(in_ledger["case_no"], in_ledger["route"], strict=True))
+    events = events[events["case_no"].isin(list(routes))].assign(
+        route=lambda frame: frame["case_no"].map(routes)
+    )
     ledger_area = ledger["idle_area_m2"].sum()
     revitalized_total = ledger["revitalized_area_m2"].sum()
     return {
@@ -122,7 +193,7 @@ def headline_figures(
             "from": date_from.isoformat() if date_from else None,
             "to": date_to.isoformat() if date_to else None,
         },
-        "cases": len(ledger),
+        "cases": int(ledger["cases"].sum()),
         "ledger_area_mu": _mu(ledger_area),
         "idle_building_area_m2": _m2(ledger["idle_building_area_m2"].sum()),
         "revitalized_area_mu": _mu(events["area_m2"].sum()),
@@ -130,7 +201,7 @@ def headline_figures(
         "revitalized_cases": int(events["case_no"].nunique()),
         "revitalized_total_area_mu": _mu(revitalized_total),
         "revitalized_share": round(revitalized_total / ledger_area, 4) if ledger_area else 0.0,
-        "overdue_cases": int(is_overdue(ledger, as_of).sum()),
+        "overdue_cases": int(ledger.loc[ledger["overdue"].astype(bool), "cases"].sum()),
         "by_category": _ledger_groups(ledger, "category"),
         "by_cause": _ledger_groups(ledger, "cause"),
         "by_zone": _ledger_groups(ledger, "zone"),

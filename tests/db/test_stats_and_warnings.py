@@ -6,11 +6,14 @@ import datetime as dt
 import json
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from landgis.alerts import ledger_warnings
+from landgis.cases import Actor, record_revitalization
 from landgis.cli import app as cli
 from landgis.clock import ClockRules
+from landgis.db.models import Case
 from landgis.errors import InvalidInput
 from landgis.ledger import LEDGER_COLUMNS, ledger_rows
 from landgis.monthly import NO_PROGRESS, monthly_report
@@ -126,3 +129,24 @@ def test_thresholds_are_configurable(session):
     halved = {w.case_no: w.amount_yuan for w in half if w.code == "idle_fee_due"}
     for warning in default:
         assert halved[warning.case_no] == pytest.approx(warning.amount_yuan / 2)
+
+
+def test_todays_figures_summed_in_the_database_equal_those_rebuilt_from_events(session):
+    today = dt.date.today()
+    summed = headline_figures(session)
+    rebuilt = headline_figures(session, date_to=today)
+    assert summed | {"period": None} == rebuilt | {"period": None}
+    # And still after a change of status and a partial revitalization.
+    disposing = session.scalars(select(Case).where(Case.status == "disposing")).first()
+    assert disposing is not None
+    record_revitalization(
+        session,
+        disposing.case_no,
+        version=disposing.version,
+        area_m2=1000.0,
+        occurred_on=today,
+        actor=Actor("科员"),
+    )
+    assert headline_figures(session) | {"period": None} == headline_figures(
+        session, date_to=today
+    ) | {"period": None}
