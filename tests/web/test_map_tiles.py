@@ -240,3 +240,17 @@ def test_the_filters_reach_the_tiles_and_english_reaches_the_popups(browser, sit
         assert not any("/popup" in url and other in url for _, url in p.responses)
         assert page.locator(".leaflet-popup").count() == 0
         p.assert_clean()
+
+
+def test_at_or_below_the_threshold_the_page_is_inline_with_the_same_signal(browser, site: Site):
+    identified = [c for c, f in site.parcels.items() if f["properties"]["status"] == "identified"]
+    assert 0 < len(identified) <= THRESHOLD
+    with probe(browser, site, "/map?status=identified") as p:
+        page = p.page
+        assert float(page.evaluate("document.documentElement.dataset.parcelsDrawn")) > 0
+        assert page.evaluate("window.landgis.tiled") is None
+        drawn = page.evaluate("Object.keys(window.landgis.parcels)")
+        assert sorted(drawn) == sorted(identified)
+        assert page.locator(f"{PARCEL_PATHS}.landgis-status-identified").count() == len(identified)
+        assert p.tiles() == []
+        p.assert_clean()
