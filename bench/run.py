@@ -80,6 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", default="1,2,3,4,5,6", help="rows to run, e.g. 1,3")
     parser.add_argument("--workers", type=int, default=2, help="worker processes per server")
     parser.add_argument(
+        "--budget-min",
+        type=float,
+        help="time budget of the run in minutes: long steps are capped so that the rows "
+        "after them still fit (default 19, --quick 10)",
+    )
+    parser.add_argument(
         "--main-db",
         help="reuse this loaded database as the main one (not dropped; gets a view "
         "bench_parcels_ledger); default: load a fresh one",
@@ -106,13 +112,16 @@ def main(argv: list[str] | None = None) -> int:
         admin, source = stack.enter_context(pgserver.admin_url())
         data.SERVER["admin"] = admin
         ctx = Context(quick=args.quick, workers=args.workers, work=Path(work), stack=stack)
+        budget = args.budget_min or (10 if args.quick else 19)
+        ctx.deadline = time.monotonic() + budget * 60
         ctx.notes.append(f"PostgreSQL: {source}.")
         if args.main_db:
             ctx.use_main(args.main_db)
         if args.ledger_db:
             ctx.use_ledger(args.ledger_db)
-        for key in chosen:
+        for i, key in enumerate(chosen):
             name, function = ROWS[key]
+            ctx.pending = tuple(chosen[i + 1 :])
             log(f"row {name}")
             try:
                 lines += function(ctx)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +13,9 @@ from bench.suite import data
 from bench.suite.procs import Timed, log, timed_command
 
 T = TypeVar("T")
+
+# Seconds kept for each row still to run when an earlier one's caps are shortened.
+RESERVE_S = {"1": 150, "2": 45, "3": 45, "4": 30, "5": 60, "6": 90}
 
 
 @dataclass
@@ -32,6 +34,15 @@ class Context:
     _big_error: str | None = None
     import_rate: float | None = None  # landgis import rows/s measured on the main file
     notes: list[str] = field(default_factory=list)
+    deadline: float = float("inf")  # time.monotonic() by which the run should be done
+    pending: tuple[str, ...] = ()  # rows still to run after the current one
+
+    def cap(self, wanted_s: float) -> float:
+        """``wanted_s``, shortened so that the rows still to run keep their share of the
+        run's time budget (never below 20 s)."""
+        reserve = sum(RESERVE_S.get(row, 60) for row in self.pending)
+        left = self.deadline - time.monotonic() - reserve * (0.3 if self.quick else 1)
+        return max(20.0, min(wanted_s, left))
 
     @property
     def parcels(self) -> int:
@@ -85,11 +96,9 @@ class Context:
                 gpkg = data.province(self.parcels, case_share=1.0)
                 db = self.stack.enter_context(data.scratch_database("ledger"))
                 log(f"loading {gpkg.name} into {db.name}")
-                seconds = data.load_province(db, gpkg, timeout_s=self.ledger_budget_s)
-            except subprocess.TimeoutExpired:
-                self._ledger_error = (
-                    f"loading the ledger database took > {self.ledger_budget_s / 60:.0f} min"
-                )
+                seconds = data.load_province(db, gpkg, timeout_s=self.cap(self.ledger_budget_s))
+            except TimeoutError as error:
+                self._ledger_error = f"loading the ledger database: {error}"
                 raise RuntimeError(self._ledger_error) from None
             except Exception as error:
                 self._ledger_error = str(error)
@@ -122,13 +131,14 @@ class Context:
         if self._big_error:
             raise RuntimeError(self._big_error)
         if self._big is None:
+            budget = self.cap(self.big_budget_s)
             try:
-                if self.import_rate and self.big_parcels / self.import_rate > self.big_budget_s:
+                if self.import_rate and self.big_parcels / self.import_rate > budget:
                     minutes = self.big_parcels / self.import_rate / 60
                     raise RuntimeError(
                         f"not run: at the {self.import_rate:,.0f} rows/s measured above it "
                         f"would take ~{minutes:.0f} min, over the "
-                        f"{self.big_budget_s / 60:.0f}-min budget for it"
+                        f"{budget / 60:.1f}-min budget for it"
                     )
                 gpkg = data.province(self.big_parcels, buildings=False)
                 db = self.stack.enter_context(data.scratch_database("big"))
@@ -136,12 +146,12 @@ class Context:
                 log(f"importing {gpkg.name} into {db.name}")
                 command = [data.LANDGIS, "import", str(gpkg), "--layer", "parcels"]
                 self.big_import = timed_command(
-                    command, env=db.landgis_env, cwd=data.ROOT, timeout_s=self.big_budget_s
+                    command, env=db.landgis_env, cwd=data.ROOT, timeout_s=budget
                 )
                 with db.connect() as conn:
                     conn.execute("analyze")
-            except subprocess.TimeoutExpired:
-                self._big_error = f"> {self.big_budget_s / 60:.0f} min cap"
+            except TimeoutError as error:
+                self._big_error = str(error)
                 raise RuntimeError(self._big_error) from None
             except Exception as error:
                 self._big_error = str(error)

@@ -173,7 +173,7 @@ def timed_command(
     timeout_s: float = 1200,
 ) -> Timed:
     """Run ``command`` under /usr/bin/time: wall time and the child's max RSS; raise with
-    its error output when it fails."""
+    its error output when it fails, TimeoutError (its group stopped) past ``timeout_s``."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         wrapped = ["/usr/bin/time", "-f", "%M", "-o", report.name, *command]
         started = time.perf_counter()
@@ -190,7 +190,7 @@ def timed_command(
             stdout, stderr = process.communicate(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             stop_group(process, grace_s=5)
-            raise
+            raise TimeoutError(f"> {timeout_s:.0f} s cap") from None
         finally:
             if process.poll() is None:
                 stop_group(process, grace_s=5)

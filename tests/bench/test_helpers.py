@@ -1,9 +1,15 @@
-"""Pure helpers of the benchmark suite: wrk reports, medians and ratios, the table."""
+"""Pure helpers of the benchmark suite: wrk reports, medians and ratios, the table,
+time caps."""
 
 from __future__ import annotations
 
+import contextlib
+import time
+from pathlib import Path
+
 import pytest
 
+from bench.suite.context import RESERVE_S, Context, repeat
 from bench.suite.figures import fmt_mb, fmt_ratio, fmt_seconds, median, ratio
 from bench.suite.table import Line, failed, markdown
 from bench.suite.wrk import parse_duration, parse_report
@@ -94,3 +100,23 @@ def test_markdown_table_escapes_cells() -> None:
     assert "a\\|b" in rows[2]
     assert rows[3] == "| 2 z13 tile | z13 | tipg | FAILED: no answer | – |  |  |"
     assert all(row.count("|") - row.count("\\|") == 8 for row in rows)
+
+
+def test_caps_keep_time_for_the_rows_after() -> None:
+    with contextlib.ExitStack() as stack:
+        ctx = Context(quick=False, workers=2, work=Path(), stack=stack)
+        assert ctx.cap(300) == 300  # no deadline
+        ctx.deadline = time.monotonic() + 600
+        ctx.pending = ("5", "6")
+        left = 600 - RESERVE_S["5"] - RESERVE_S["6"]
+        assert left - 2 < ctx.cap(1000) <= left
+        assert ctx.cap(100) == 100
+        ctx.deadline = time.monotonic()
+        assert ctx.cap(300) == 20.0  # never below 20 s
+
+
+def test_repeat_stops_at_its_budget() -> None:
+    calls: list[int] = []
+    assert repeat(lambda: calls.append(1) or len(calls), 3, 60) == [1, 2, 3]
+    calls.clear()
+    assert repeat(lambda: calls.append(1) or len(calls), 3, -1) == [1]

@@ -91,7 +91,8 @@ def run(ctx: Context) -> list[Line]:
     log("row 6: landgis /map")
     try:
         with servers.landgis(db, ctx.workers, ctx.work) as running:
-            times, rss, waited = time_page(running.base + "/map", LANDGIS_CAP_S, ctx.runs)
+            cap = ctx.cap(LANDGIS_CAP_S)
+            times, rss, waited = time_page(running.base + "/map", cap, ctx.runs)
             found["landgis"] = median(times)
             server_rss = fmt_mb(running.peak_rss_kb())
             note = f"median of {len(times)}; until {waited}; server peak {server_rss}"
@@ -120,7 +121,8 @@ def run(ctx: Context) -> list[Line]:
             log_dir=ctx.work,
             cwd=data.ROOT,
         ) as running:
-            times, rss, waited = time_page(running.base + "/index.html", BASELINE_CAP_S, ctx.runs)
+            cap = ctx.cap(BASELINE_CAP_S)
+            times, rss, waited = time_page(running.base + "/index.html", cap, ctx.runs)
         found["folium"] = median(times)
         lines.append(
             Line(

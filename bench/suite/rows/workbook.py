@@ -40,7 +40,9 @@ def run(ctx: Context) -> list[Line]:
         log(f"row 5: {tool}")
         try:
             runs = repeat(
-                lambda c=command, e=env: timed_command(c, env=e, cwd=data.ROOT, timeout_s=900),
+                lambda c=command, e=env: timed_command(
+                    c, env=e, cwd=data.ROOT, timeout_s=ctx.cap(480)
+                ),
                 ctx.runs,
                 150,
             )
