@@ -13,6 +13,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from landgis.db.coerce import column_values
@@ -91,6 +92,17 @@ def _store_cases(
         for _, event in events.iterrows()
     ]
     insert_rows(session, CaseEvent, event_rows)
+
+
+def load_zones(session: Session, path: Path) -> int:
+    """Load only the zones (county, parks, areas) of a demo-shaped GeoPackage, for
+    importing its parcels with ``landgis import`` afterwards; how many were loaded (0
+    when the database already has zones: nothing is changed then)."""
+    if session.scalar(select(func.count(Zone.id))):
+        return 0
+    zones = _layer(path, "zones")
+    _store_zones(session, zones)
+    return len(zones)
 
 
 def load_demo(session: Session, path: Path) -> DemoReport:

@@ -23,7 +23,7 @@ from landgis.cli.common import (
 from landgis.db.engine import make_engine
 from landgis.db.migrate import current_revision, upgrade
 from landgis.db.session import transaction
-from landgis.demo import load_demo
+from landgis.demo import load_demo, load_zones
 from landgis.errors import LandGISError
 from landgis.imports import (
     BATCH_SIZE,
@@ -46,11 +46,26 @@ def init(database_url: DatabaseOption = None) -> None:
     typer.echo(f"数据库已就绪 database ready: {settings.backend}, schema {revision}")
 
 
-def demo(database_url: DatabaseOption = None) -> None:
+def demo(
+    data: Annotated[
+        Path | None,
+        typer.Option(help="GeoPackage shaped like the demo county (default: the demo county)."),
+    ] = None,
+    zones_only: Annotated[
+        bool,
+        typer.Option("--zones-only", help="Load only the zones, to import parcels into."),
+    ] = False,
+    database_url: DatabaseOption = None,
+) -> None:
     """Load the demo county (idempotent); creates the database first when needed."""
     init(database_url)
+    if zones_only:
+        with unit_of_work(database_url) as (session, settings):
+            zones = load_zones(session, data or settings.demo_data)
+        typer.echo(f"分区已加载 zones loaded: {zones}" if zones else "分区已存在 zones present")
+        return
     with unit_of_work(database_url) as (session, settings):
-        report = load_demo(session, settings.demo_data)
+        report = load_demo(session, data or settings.demo_data)
     if report.loaded:
         typer.echo(
             f"演示数据已加载 demo loaded: {report.zones} zones, {report.parcels} parcels, "

@@ -1,0 +1,208 @@
+"""Imports in batches: the same result as one batch, all or nothing across batches."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+
+import geopandas as gpd
+import pyogrio
+import pytest
+import shapely
+from shapely.affinity import translate
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from landgis.cli import app
+from landgis.db.migrate import upgrade
+from landgis.db.models import Parcel, Zone
+from landgis.demo import load_zones
+from landgis.errors import InvalidInput
+from landgis.imports import ImportProgress, ImportRefused, import_parcels
+from landgis.settings import DEMO_DATA
+
+BATCH = 7
+
+
+@pytest.fixture
+def zones_engine(databases):
+    """A new database holding only the demo county's zones."""
+    engine = databases.engine()
+    upgrade(engine)
+    with Session(engine) as session, session.begin():
+        assert load_zones(session, DEMO_DATA) > 0
+    return engine
+
+
+@pytest.fixture
+def demo_parcels() -> gpd.GeoDataFrame:
+    return pyogrio.read_dataframe(DEMO_DATA, layer="parcels")
+
+
+def _stored(session: Session) -> list[tuple]:
+    rows = session.execute(
+        select(
+            Parcel.parcel_code,
+            Parcel.holder,
+            Parcel.contract_date,
+            Parcel.zone_id,
+            Parcel.area_m2,
+            Parcel.geodesic_area_m2,
+            Parcel.gk_epsg,
+            Parcel.extra,
+            func.ST_AsBinary(Parcel.geom),
+        ).order_by(Parcel.parcel_code)
+    ).all()
+    return [(*row[:-1], shapely.normalize(shapely.from_wkb(bytes(row[-1])))) for row in rows]
+
+
+def _import(engine, path, **options):
+    """Import in a transaction that is rolled back; (report or refusal, stored rows)."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            try:
+                outcome = import_parcels(session, path, **options)
+            except ImportRefused as refused:
+                outcome = refused
+            return outcome, _stored(session)
+        finally:
+            session.close()
+            outer.rollback()
+
+
+def _without_batches(report: dict) -> dict:
+    return {k: v for k, v in report.items() if k not in ("batches", "batch_size")}
+
+
+def test_batches_give_the_same_rows_areas_and_report_as_one_batch(zones_engine, tmp_path):
+    path = tmp_path / "parcels.gpkg"
+    pyogrio.write_dataframe(pyogrio.read_dataframe(DEMO_DATA, layer="parcels"), path)
+
+    whole, whole_rows = _import(zones_engine, path, batch_size=None)
+    batched, batched_rows = _import(zones_engine, path, batch_size=BATCH)
+
+    assert whole.inserted == whole.features == 90
+    assert _without_batches(batched.to_dict()) == _without_batches(whole.to_dict())
+    assert len(batched_rows) == len(whole_rows) == 90
+    for a, b in zip(batched_rows, whole_rows, strict=True):
+        assert a[:4] == b[:4]  # code, holder, date, zone
+        assert a[4:7] == pytest.approx(b[4:7], rel=1e-12)  # areas, Gauss-Kruger zone
+        assert a[7] == b[7]
+        assert shapely.equals_exact(a[8], b[8], tolerance=0)
+    assert all(row[3] is not None for row in batched_rows)  # every parcel found its zone
+    assert len(whole.batches) == 1
+    assert [b["rows"] for b in batched.batches] == [7] * 12 + [6]
+    assert [b["first_row"] for b in batched.batches] == list(range(1, 91, 7))
+    assert sum(b["written"] for b in batched.batches) == 90
+    report = json.loads(json.dumps(batched.to_dict()))
+    assert report["batch_size"] == BATCH and len(report["batches"]) == 13
+    assert "13 batches" in "\n".join(batched.text_lines())
+
+
+def test_upsert_in_batches_updates_as_one_batch_does(databases, tmp_path):
+    """Upsert into the full demo: changed holders are updated, the rest left alone,
+    each change recorded on the parcel's case, whatever the batch size."""
+    from landgis.demo import load_demo
+
+    engine = databases.engine()
+    upgrade(engine)
+    with Session(engine) as session, session.begin():
+        load_demo(session, DEMO_DATA)
+    frame = pyogrio.read_dataframe(DEMO_DATA, layer="parcels")
+    changed = frame.index[::11]
+    frame.loc[changed, "holder"] = [f"新权利人{i}" for i in range(len(changed))]
+    path = tmp_path / "upsert.gpkg"
+    pyogrio.write_dataframe(frame, path)
+
+    whole, whole_rows = _import(engine, path, mode="upsert", batch_size=None)
+    batched, batched_rows = _import(engine, path, mode="upsert", batch_size=BATCH)
+
+    assert (batched.updated, batched.unchanged, batched.inserted) == (len(changed), 90 - 9, 0)
+    assert _without_batches(batched.to_dict()) == _without_batches(whole.to_dict())
+    assert [r[:2] for r in batched_rows] == [r[:2] for r in whole_rows]
+    assert sum(1 for u in batched.updates if u.get("case_no")) > 0
+
+
+def test_a_bad_row_in_a_late_batch_refuses_the_whole_import(zones_engine, tmp_path):
+    frame = pyogrio.read_dataframe(DEMO_DATA, layer="parcels")
+    last = len(frame) - 1
+    frame.loc[last - 1, "geometry"] = shapely.Point(frame.geometry.iloc[0].centroid.coords[0])
+    frame.loc[last, "parcel_code"] = frame.loc[0, "parcel_code"]  # repeats row 1's code
+    # row 89 covers most of row 2, five batches earlier
+    frame.loc[last - 2, "geometry"] = translate(frame.geometry.iloc[1], 1e-5, 1e-5)
+    path = tmp_path / "late.gpkg"
+    pyogrio.write_dataframe(frame, path)
+
+    refused, stored = _import(zones_engine, path, batch_size=BATCH)
+
+    assert isinstance(refused, ImportRefused)
+    report = refused.report
+    assert not report.accepted and report.inserted == 0
+    found = {(p["row"], p["kind"]) for p in report.problems if p["severity"] == "error"}
+    assert (89, "not_polygon") in found
+    assert {(1, "duplicate_code"), (90, "duplicate_code")} <= found
+    assert {(88, "overlap"), (2, "overlap")} <= found
+    overlap = next(p for p in report.problems if p["row"] == 88 and p["kind"] == "overlap")
+    assert "row 2 " in overlap["message_en"]
+    duplicate = next(p for p in report.problems if p["row"] == 90)
+    assert "also row 1" in duplicate["message_en"]
+    assert stored == []  # nothing written, not even the batches before the bad rows
+
+    whole, _ = _import(zones_engine, path, batch_size=None)
+    assert whole.report.problems == report.problems
+
+
+def test_progress_is_reported_after_each_batch(zones_engine, tmp_path):
+    path = tmp_path / "parcels.gpkg"
+    pyogrio.write_dataframe(pyogrio.read_dataframe(DEMO_DATA, layer="parcels"), path)
+    steps: list[ImportProgress] = []
+
+    report, _ = _import(zones_engine, path, batch_size=20, progress=steps.append)
+
+    assert [s.batch for s in steps] == [1, 2, 3, 4, 5]
+    assert [s.rows_read for s in steps] == [20, 40, 60, 80, 90]
+    assert [s.rows_written for s in steps] == [20, 40, 60, 80, 90]
+    assert all(s.rows_total == 90 and s.errors == 0 for s in steps)
+    assert all(a.seconds <= b.seconds for a, b in itertools.pairwise(steps))
+    assert report.inserted == 90
+
+
+def test_a_bad_batch_size_is_refused(zones_engine, tmp_path):
+    path = tmp_path / "parcels.gpkg"
+    pyogrio.write_dataframe(pyogrio.read_dataframe(DEMO_DATA, layer="parcels"), path)
+    with Session(zones_engine) as session, pytest.raises(InvalidInput) as refused:
+        import_parcels(session, path, batch_size=0)
+    assert "batch size" in refused.value.message_en and "每批行数" in refused.value.message
+
+
+def test_cli_loads_zones_then_imports_with_progress_per_batch(databases, tmp_path):
+    url = databases.new_url()
+    runner = CliRunner()
+    zones = runner.invoke(app, ["demo", "--zones-only", "--database-url", url])
+    assert zones.exit_code == 0, zones.output
+    assert "zones loaded" in zones.output
+    path = tmp_path / "parcels.gpkg"
+    pyogrio.write_dataframe(pyogrio.read_dataframe(DEMO_DATA, layer="parcels"), path)
+
+    result = runner.invoke(
+        app, ["import", str(path), "--batch-size", "30", "--json", "--database-url", url]
+    )
+
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if "batch" in line]
+    assert len(lines) == math.ceil(90 / 30)
+    assert lines[0].startswith("批次 batch 1: 30/90 rows read and checked, 30 written")
+    assert lines[-1].startswith("批次 batch 3: 90/90 rows read and checked, 90 written")
+    report = json.loads(result.stdout)
+    assert report["inserted"] == 90 and [b["rows"] for b in report["batches"]] == [30] * 3
+    quiet = runner.invoke(app, ["import", str(path), "--no-progress", "--database-url", url])
+    assert quiet.exit_code == 2  # the codes exist now
+    assert "batch" not in quiet.stderr.split("错误")[0]
+    engine = databases.engine(url)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count(Parcel.id))) == 90
+        assert conn.scalar(select(func.count(Zone.id))) > 0
