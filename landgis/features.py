@@ -19,9 +19,9 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 import shapely
 from sqlalchemy import Float, Select, Text, and_, case, func, literal_column, select
@@ -48,6 +48,10 @@ from landgis.workflow import OPEN_STATUSES
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10_000
+# Pages larger than this are written out from a server-side cursor (write_items) rather
+# than built in memory; rows are fetched this many at a time.
+STREAM_ABOVE = 1_000
+STREAM_BATCH = 1_000
 # Beyond this an OFFSET is no page anyone can reach; it also keeps the value a 32-bit integer.
 MAX_OFFSET = 2**31 - 1
 
@@ -77,19 +81,17 @@ class Collection:
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a collection: its features (GeoJSON text, in key order), whether more
-    follow, and how many features match in all (None when not counted)."""
+    """One page of a collection: its features (GeoJSON text, in key order; empty once they
+    were written out by :func:`write_items`), how many it holds, whether more follow, and
+    how many features match in all (None when not counted)."""
 
     features: list[str]
+    number_returned: int
     number_matched: int | None
-    limit: int
+    limit: int | None
     offset: int
     # The key of the last feature when more features follow: the next page starts after it.
     next_after: str | None
-
-    @property
-    def number_returned(self) -> int:
-        return len(self.features)
 
     @property
     def has_next(self) -> bool:
@@ -366,10 +368,73 @@ def items_page(
     into a key by a scan of the key column alone. ``numberMatched`` is counted once per data
     version and filter (:func:`landgis.db.versioning.rows_and_count`).
     """
+    limit = clamp_limit(limit)
+    rows, number_matched = _page_rows(
+        session, collection_id, filters, limit, offset, after, today, batch=None
+    )
+    found = list(rows)
+    more = len(found) > limit
+    found = found[:limit]
+    return Page(
+        features=[row.feature for row in found],
+        number_returned=len(found),
+        number_matched=number_matched,
+        limit=limit,
+        offset=offset,
+        next_after=found[-1].key if more else None,
+    )
+
+
+def write_items(
+    session: Session,
+    out: BinaryIO,
+    collection_id: str,
+    filters: ParcelFilter | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    after: str | None = None,
+    today: dt.date | None = None,
+    members: Callable[[Page], dict[str, Any]] = lambda page: {},
+) -> Page:
+    """Write a FeatureCollection of the features :func:`items_page` would return (all of
+    them when ``limit`` is None) to ``out`` as UTF-8, feature by feature from a
+    server-side cursor, so a whole province is never held in memory. ``members(page)``
+    adds members (links) after the features; the page comes back with no features."""
+    if limit is not None:
+        limit = clamp_limit(limit)
+    rows, number_matched = _page_rows(
+        session, collection_id, filters, limit, offset, after, today, batch=STREAM_BATCH
+    )
+    out.write(b'{"type":"FeatureCollection","features":[')
+    returned, last_key, more = 0, None, False
+    for row in rows:
+        if limit is not None and returned == limit:
+            more = True
+            break
+        out.write(b"," if returned else b"")
+        out.write(row.feature.encode())
+        returned, last_key = returned + 1, row.key
+    page = Page([], returned, number_matched, limit, offset, last_key if more else None)
+    out.write(b"]," + _members_json(page, members(page))[1:].encode())
+    return page
+
+
+def _page_rows(
+    session: Session,
+    collection_id: str,
+    filters: ParcelFilter | None,
+    limit: int | None,
+    offset: int,
+    after: str | None,
+    today: dt.date | None,
+    *,
+    batch: int | None,
+) -> tuple[Iterator[Any], int]:
+    """The rows (key, feature) of a page and one more when more follow, and the count."""
     collection = get_collection(collection_id)
     filters = dataclasses.replace(filters or ParcelFilter(), limit=None, offset=0)
     _check_filters(collection, filters)
-    limit = clamp_limit(limit)
     if not 0 <= offset <= MAX_OFFSET:
         raise InvalidInput(
             f"offset 应为 0 到 {MAX_OFFSET} 之间的整数。",
@@ -379,28 +444,22 @@ def items_page(
         raise InvalidInput("after 含有无效字符。", "after contains an invalid character.")
     today = today or dt.date.today()
     key = collection.key()
-    matching, keys_only = _selects(collection.id, filters, today)
-    page = matching
+    page, keys_only = _selects(collection.id, filters, today)
     if after is not None:
         page = page.where(key > after)
     elif offset:
         first = keys_only.order_by(key).offset(offset).limit(1).scalar_subquery()
         # (A bound at the first key of the page; no key that far: the page is empty.)
         page = page.where(key >= first)
-    rows, number_matched = rows_and_count(
+    page = page.order_by(key)
+    if limit is not None:
+        page = page.limit(limit + 1)
+    return rows_and_count(
         session,
         cache_key("features", collection.id, filters, today),
-        page.order_by(key).limit(limit + 1),
+        page,
         keys_only,
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(
-        features=[row.feature for row in rows],
-        number_matched=number_matched,
-        limit=limit,
-        offset=offset,
-        next_after=rows[-1].key if more else None,
+        batch=batch,
     )
 
 
@@ -522,16 +581,21 @@ def _check_filters(collection: Collection, filters: ParcelFilter) -> None:
 def feature_collection_json(page: Page, members: dict[str, Any]) -> str:
     """The page as an RFC 7946 FeatureCollection string with ``members`` added
     (``numberMatched`` when counted, ``numberReturned``, ``timeStamp``, the caller's links)."""
-    extra: dict[str, Any] = {}
-    if page.number_matched is not None:
-        extra["numberMatched"] = page.number_matched
-    extra |= {"numberReturned": page.number_returned, "timeStamp": timestamp(), **members}
     return (
         '{"type":"FeatureCollection","features":['
         + ",".join(page.features)
         + "],"
-        + json.dumps(extra, ensure_ascii=False)[1:]
+        + _members_json(page, members)[1:]
     )
+
+
+def _members_json(page: Page, members: dict[str, Any]) -> str:
+    """``numberMatched``, ``numberReturned``, ``timeStamp`` and ``members`` as a JSON object."""
+    extra: dict[str, Any] = {}
+    if page.number_matched is not None:
+        extra["numberMatched"] = page.number_matched
+    extra |= {"numberReturned": page.number_returned, "timeStamp": timestamp(), **members}
+    return json.dumps(extra, ensure_ascii=False)
 
 
 def feature_json(feature: str, members: dict[str, Any]) -> str:

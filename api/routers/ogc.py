@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from api.deps import ReaderDep, SessionDep
+from api.spooled import spooled_response
 from landgis import features
 from landgis.errors import InvalidInput
 
@@ -206,7 +207,28 @@ def items(
         overdue=overdue,
         text=q,
     )
+    if limit > features.STREAM_ABOVE:
+        return spooled_response(
+            lambda out: features.write_items(
+                session,
+                out,
+                collection_id,
+                filters,
+                limit=limit,
+                offset=offset,
+                after=after,
+                members=lambda page: {"links": _page_links(request, collection_id, page)},
+            ),
+            GEOJSON,
+        )
     page = features.items_page(session, collection_id, filters, limit, offset, after)
+    links = _page_links(request, collection_id, page)
+    body = features.feature_collection_json(page, {"links": links})
+    return Response(content=body, media_type=GEOJSON)
+
+
+def _page_links(request: Request, collection_id: str, page: features.Page) -> list[dict[str, str]]:
+    """self, collection, and next/prev where there are such pages."""
     links = [
         _link(request.url, "self", GEOJSON, "This page"),
         _link(
@@ -216,14 +238,14 @@ def items(
             "The collection",
         ),
     ]
-    if page.has_next:
+    if page.has_next and page.limit is not None:
         # Keyset paging: the next page starts after this page's last key, at the same cost
         # however deep it is.
         after_url = request.url.include_query_params(
             limit=page.limit, offset=page.offset + page.limit, after=page.next_after
         )
         links.append(_link(after_url, "next", GEOJSON, "Next page"))
-    if page.has_prev:
+    if page.has_prev and page.limit is not None:
         before = max(page.offset - page.limit, 0)
         links.append(
             _link(
@@ -235,8 +257,7 @@ def items(
                 "Previous page",
             )
         )
-    body = features.feature_collection_json(page, {"links": links})
-    return Response(content=body, media_type=GEOJSON)
+    return links
 
 
 @router.get(

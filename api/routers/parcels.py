@@ -10,8 +10,10 @@ from fastapi.responses import Response
 
 from api.deps import EditorDep, ReaderDep, SessionDep
 from api.schemas import ParcelIn, ParcelPatch
+from api.spooled import spooled_response
 from landgis import parcel_edits
 from landgis.errors import InvalidInput, NotFound
+from landgis.features import write_items
 from landgis.geojson import feature_collection
 from landgis.parcels import ParcelFilter, parcels_frame
 from landgis.vocab import CASE_STATUSES, CATEGORIES, CAUSES, ROUTES
@@ -85,9 +87,15 @@ FilterDep = Annotated[ParcelFilter, Depends(parcel_filter)]
     responses={200: {"content": {GEOJSON: {}}}},
 )
 def list_parcels(session: SessionDep, filters: FilterDep, _: ReaderDep) -> Response:
-    """RFC 7946 GeoJSON: longitude/latitude (CGCS2000), feature id = parcel code."""
-    body = feature_collection(parcels_frame(session, filters), id_column="parcel_code")
-    return Response(content=body, media_type=GEOJSON)
+    """RFC 7946 GeoJSON: longitude/latitude (CGCS2000), feature id = parcel code; the
+    properties of the OGC parcels collection. Every matching parcel unless ``limit`` is
+    given; written out as it is read, so a province's parcels are never held in memory."""
+    return spooled_response(
+        lambda out: write_items(
+            session, out, "parcels", filters, limit=filters.limit, offset=filters.offset
+        ),
+        GEOJSON,
+    )
 
 
 def _feature(session: Any, code: str, status: int = 200) -> Response:

@@ -9,6 +9,8 @@ while that version is current. Reading the version is one primary-key lookup.
 from __future__ import annotations
 
 import hashlib
+import itertools
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Row, Select, func, select, true
@@ -31,13 +33,20 @@ def cache_key(*parts: Any) -> str:
 
 
 def rows_and_count(
-    session: Session, key: str, rows: Select[Any], counted: Select[Any]
-) -> tuple[list[Row[Any]], int]:
+    session: Session,
+    key: str,
+    rows: Select[Any],
+    counted: Select[Any],
+    *,
+    batch: int | None = None,
+) -> tuple[Iterator[Row[Any]], int]:
     """The rows of ``rows`` (ordered by its first column, which must never be NULL) and the
     number of rows ``counted`` selects, cached under ``key`` once per data version.
 
     When the count is cached this is one round trip to the database: the version, the
-    cached count and the rows come back from one statement.
+    cached count and the rows come back from one statement. With ``batch`` the rows are
+    fetched that many at a time (a server-side cursor on PostgreSQL) as they are consumed,
+    within the session's transaction.
     """
     version = select(DataVersion.version.label("version")).where(DataVersion.id == 1).cte("current")
     cached = (
@@ -52,14 +61,17 @@ def rows_and_count(
         .select_from(version.outerjoin(page, true()))
         .order_by(first)
     )
-    result = session.execute(stmt).all()
-    if not result:
+    options = {"yield_per": batch} if batch else {}
+    result = iter(session.execute(stmt, execution_options=options))
+    head = next(result, None)
+    if head is None:
         raise RuntimeError("the data_version row is missing: run `landgis init`")
-    found = [row for row in result if row[2] is not None]
-    matched = result[0].cached_matched
+    matched = head.cached_matched
     if matched is None:
         matched = int(session.scalar(select(func.count()).select_from(counted.subquery())) or 0)
-        _store(session, key, int(result[0].version), matched)
+        _store(session, key, int(head.version), matched)
+    # An empty page is one row of NULLs beside the version.
+    found = itertools.chain((head,), result) if head[2] is not None else iter(())
     return found, int(matched)
 
 

@@ -3,6 +3,7 @@ read back by GDAL's OAPIF driver from a live server."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -625,3 +626,30 @@ def test_gdal_reads_the_collections_from_a_live_server(live_server):
     assert set(cases["parcel_code"]) <= set(parcels["parcel_code"])
     zones = pyogrio.read_dataframe(source, layer="zones")
     assert sorted(zones["kind"]) == ["area", "area", "area", "county", "park"]
+
+
+def test_large_pages_are_written_out_in_batches_and_equal_pages_built_in_memory(
+    client, counts, monkeypatch
+):
+    monkeypatch.setattr(features, "STREAM_BATCH", 7)
+    built = _features(client, "parcels", limit=features.STREAM_ABOVE)
+    streamed = _features(client, "parcels", limit=features.STREAM_ABOVE + 1)
+    assert streamed["features"] == built["features"]
+    assert len(streamed["features"]) == streamed["numberReturned"] == counts["parcels"]
+    assert streamed["numberMatched"] == counts["parcels"]
+    assert "next" not in _links(streamed)
+
+
+def test_write_items_pages_by_key_like_items_page(session, counts):
+    out = io.BytesIO()
+    page = features.write_items(session, out, "cases", limit=4, after=None)
+    written = json.loads(out.getvalue())
+    in_memory = features.items_page(session, "cases", limit=4)
+    assert [json.dumps(f) for f in written["features"]] == [
+        json.dumps(json.loads(f)) for f in in_memory.features
+    ]
+    assert page.next_after == in_memory.next_after
+    assert written["numberMatched"] == counts["cases"]
+    rest = io.BytesIO()
+    features.write_items(session, rest, "cases", after=page.next_after)
+    assert len(json.loads(rest.getvalue())["features"]) == counts["cases"] - 4
