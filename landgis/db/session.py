@@ -13,6 +13,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from landgis.db.engine import make_sessionmaker
 from landgis.errors import Conflict, StaleVersion
 
+# Deadlock detected, serialization failure: the transaction was rolled back; a retry works.
+RETRY_SQLSTATES = ("40P01", "40001")
+
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
@@ -29,6 +32,14 @@ def transaction(engine: Engine) -> Iterator[Session]:
             "The record was just changed by someone else; reload and try again.",
         ) from exc
     except OperationalError as exc:
+        # PostgreSQL gave up on one of two transactions waiting for each other.
+        if getattr(exc.orig, "sqlstate", None) in RETRY_SQLSTATES:
+            raise Conflict(
+                "与其他同时进行的修改冲突,未作任何更改,请再试一次。",
+                "This collided with another change made at the same time; nothing was "
+                "changed, try again.",
+                detail=str(exc),
+            ) from exc
         if "locked" not in str(exc).lower():
             raise
         raise Conflict(

@@ -7,7 +7,7 @@ import datetime as dt
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from landgis import cases
 from landgis.cases import Actor
@@ -102,3 +102,37 @@ def test_simultaneous_writers_one_succeeds_one_conflicts(engine):
     with transaction(engine) as session:
         case = cases.get_case(session, CASE)
         assert (case.version, case.responsible_unit) == (seen + 1, winner)
+
+
+def test_two_changes_waiting_for_each_other_end_as_one_conflict_on_postgis(database_factories):
+    """PostgreSQL breaks a deadlock by rolling one transaction back: that user is told to
+    try again (409), the other change goes through."""
+    factory = database_factories["postgis"]
+    engine = factory.engine()
+    upgrade(engine)
+    with transaction(engine) as session:
+        session.execute(text("CREATE TABLE counters (id integer PRIMARY KEY, n integer)"))
+        session.execute(text("INSERT INTO counters VALUES (1, 0), (2, 0)"))
+    both_hold_one = threading.Barrier(2, timeout=10)
+    outcomes: list[object] = []
+
+    def change(first: int, second: int) -> None:
+        try:
+            with transaction(engine) as session:
+                session.execute(text(f"UPDATE counters SET n = n + 1 WHERE id = {first}"))
+                both_hold_one.wait()
+                session.execute(text(f"UPDATE counters SET n = n + 1 WHERE id = {second}"))
+            outcomes.append("done")
+        except Conflict as refused:
+            outcomes.append(refused)
+
+    threads = [threading.Thread(target=change, args=pair) for pair in ((1, 2), (2, 1))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(map(str, outcomes)).count("done") == 1
+    [refused] = [o for o in outcomes if isinstance(o, Conflict)]
+    assert "try again" in refused.message_en
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT sum(n) FROM counters")).scalar() == 2
