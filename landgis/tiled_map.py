@@ -65,6 +65,8 @@ from landgis.parcels import ParcelFilter, apply_filters, current_case_ids, parce
 PARCELS_MIN_ZOOM = 12
 TILE_URL = "/tiles/parcels/{z}/{x}/{y}.mvt"
 POPUP_URL = "/map/parcels/{code}/popup"
+# With more zones the layer control starts collapsed (it would hide the legend).
+EXPANDED_CONTROL_MAX_ZONES = 15
 Extent = tuple[float, float, float, float]
 
 
@@ -326,7 +328,7 @@ def tiled_ledger_map(
     ]
     hint = f'<span class="landgis-zoom-hint">{html.escape(labels.zoom_in)}</span>'
     fmap.get_root().html.add_child(_legend(labels.status_legend, [*items, ("", hint)]))
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    folium.LayerControl(collapsed=len(zones) > EXPANDED_CONTROL_MAX_ZONES).add_to(fmap)
     _TiledScript(fmap, grid, popup_url=popup_url, min_zoom=min_zoom, labels=labels).add_to(fmap)
     return fmap
 
