@@ -110,7 +110,10 @@ def cn_date(day: dt.date) -> str:
 
 def display_width(text: str) -> int:
     """Width of ``text`` in Excel's character units: CJK (wide) characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    wide = sum(1 for ch in text if not ch.isascii() and unicodedata.east_asian_width(ch) in "WF")
+    return len(text) + wide
 
 
 def is_blank(value: Any) -> bool:
@@ -548,8 +551,16 @@ def write_figures_sheet(
         row += 1
 
 
+_PLAIN_TYPES = (str, int, bool)
+
+
+def _missing(value: Any) -> bool:
+    """:func:`is_blank`, quick for the plain values events hold."""
+    return value is None or (type(value) not in _PLAIN_TYPES and is_blank(value))
+
+
 def _event_value(name: str, value: Any) -> str:
-    if is_blank(value) or value == "":
+    if _missing(value) or value == "":
         return "空"
     if name in EVENT_CODE_LABELS:
         return EVENT_CODE_LABELS[name].get(str(value), str(value))
@@ -565,43 +576,46 @@ def _event_value(name: str, value: Any) -> str:
 def describe_changes(changes: Mapping[str, Any] | None) -> str:
     """One line per changed field: ``label: before → after`` (unchanged fields left out)."""
     lines = []
+    labels = vocab.CASE_FIELD_LABELS
     for name, pair in (changes or {}).items():
         if name in EVENT_SKIPPED_FIELDS:
             continue
         before, after = [*list(pair), None, None][:2]
-        if (is_blank(before) and is_blank(after)) or before == after:
+        if before == after or (_missing(before) and _missing(after)):
             continue
-        label = vocab.CASE_FIELD_LABELS.get(name, name)
+        label = labels.get(name, name)
         lines.append(f"{label}: {_event_value(name, before)} → {_event_value(name, after)}")
     return "\n".join(lines)
 
 
 def _wrapped_lines(value: Any, width: float) -> int:
     """How many lines ``value`` takes in a wrapped cell ``width`` characters wide."""
-    if is_blank(value):
+    if value is None or is_blank(value):
         return 1
     return sum(max(1, math.ceil(display_width(line) / width)) for line in str(value).split("\n"))
 
 
 def event_cells(event: Sequence[Any]) -> list[Any]:
     """An event (values in the order of :data:`EVENT_COLUMNS`) as its row's cell values:
-    Chinese labels for the action and statuses, the changes in words; None for blanks."""
-    values = []
-    for (key, _header, kind, _width), value in zip(EVENT_COLUMNS, event, strict=True):
-        if key == "action":
-            value = ACTION_LABELS.get(value, value)
-        elif key in ("status_before", "status_after") and not is_blank(value):
-            value = vocab.CASE_STATUSES.get(value, value)
-        elif key == "changes":
-            value = describe_changes(value) or None
-        if is_blank(value):
-            value = None
-        elif kind == "date":
-            value = _excel_day(value)
-        elif not isinstance(value, str):
-            value = str(value)
-        values.append(value)
-    return values
+    Chinese labels for the action and statuses, the changes in words, dates as Excel
+    serials; None for blanks."""
+    case_no, parcel_code, occurred_on, actor, action, before, after, changes, doc, note = event
+    statuses = vocab.CASE_STATUSES
+    values = [
+        case_no,
+        parcel_code,
+        None,
+        actor,
+        ACTION_LABELS.get(action, action),
+        before if _missing(before) else statuses.get(before, before),
+        after if _missing(after) else statuses.get(after, after),
+        describe_changes(changes) or None,
+        doc,
+        note,
+    ]
+    cells = [None if _missing(v) else (v if type(v) is str else str(v)) for v in values]
+    cells[2] = None if _missing(occurred_on) else _excel_day(occurred_on)
+    return cells
 
 
 def _excel_day(value: Any) -> float | None:

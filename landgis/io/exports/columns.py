@@ -49,13 +49,16 @@ def kind_of(key: str) -> str:
 
 def text_column(column: pd.Series, labels: Mapping[str, str] | None = None) -> pd.Series:
     """Text (object dtype) with None for blanks; codes replaced by ``labels`` when given."""
-    present = column.notna()
-    text = column[present].astype(str)
+    values = column.to_numpy(dtype=object, copy=True)
+    blank = pd.isna(values)
+    values[blank] = None
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        values[~blank] = [str(v) for v in values[~blank]]
     if labels:
-        text = text.map(labels).fillna(text)
-    out = pd.Series(None, index=column.index, dtype=object)
-    out[present] = text
-    return out
+        labelled = pd.Series(values, dtype=object).map(labels).to_numpy(dtype=object)
+        found = ~pd.isna(labelled)
+        values[found] = labelled[found]
+    return pd.Series(values, index=column.index, dtype=object)
 
 
 def date_column(column: pd.Series) -> pd.Series:

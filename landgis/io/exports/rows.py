@@ -174,10 +174,8 @@ class LedgerData:
             stmt = current_ledger_query(
                 self.session, dismissed="dismissed" in f.status, geometry=geometry
             )
-            result = self.session.execute(stmt.execution_options(yield_per=self.chunk_size))
-            columns = list(result.keys())
-            for part in result.partitions():
-                rows = _with_derived(pd.DataFrame.from_records(part, columns=columns), self.as_of)
+            for rows in self._stream(stmt):
+                rows = _with_derived(rows, self.as_of)
                 rows = narrow_rows(rows, f)
                 if inside is not None:
                     rows = rows[rows["parcel_code"].isin(inside)]
@@ -194,6 +192,16 @@ class LedgerData:
             if geoms is not None:
                 chunk["geometry"] = chunk["parcel_code"].map(geoms)
             yield chunk
+
+    def _stream(self, stmt: Select[Any]) -> Iterator[pd.DataFrame]:
+        """The rows of ``stmt`` as frames of ``chunk_size`` rows, from a server-side cursor
+        (plain Core rows: no ORM loading)."""
+        streamed = stmt.execution_options(yield_per=self.chunk_size)
+        result = self.session.connection().execute(streamed)
+        columns = list(result.keys())
+        for part in result.partitions():
+            values = zip(*part, strict=True)
+            yield pd.DataFrame(dict(zip(columns, values, strict=True)), columns=columns)
 
     def _parcel_geometries(self) -> dict[str, Any]:
         stmt = select(Parcel.parcel_code, wkb_of(Parcel.geom))
@@ -258,9 +266,9 @@ class LedgerData:
             .order_by(_ordered(self.session, Case.case_no), CaseEvent.occurred_on, CaseEvent.id)
         )
         wanted = self.case_nos
-        result = self.session.execute(stmt.execution_options(yield_per=self.chunk_size))
-        for part in result.partitions():
-            kept = [tuple(r) for r in part if r[0] in wanted]
+        streamed = stmt.execution_options(yield_per=self.chunk_size)
+        for part in self.session.connection().execute(streamed).partitions():
+            kept = [r for r in part if r[0] in wanted]
             if kept:
                 yield kept
 
