@@ -6,8 +6,8 @@ Geometry columns are written from WKB with their SRID and read back as WKB
 
 from __future__ import annotations
 
-import io
 import json
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -146,28 +146,41 @@ def bulk_insert(
         session.execute(insert(model.__table__), rows)
         return count
     table = model.__table__
-    data: dict[str, Any] = {}
+    data: list[list[Any]] = []
     for name in names:
         values = columns[name]
         if name == geometry:
-            shapes = shapely.set_srid(np.asarray(values, dtype=object), CGCS2000_EPSG)
-            data[name] = shapely.to_wkb(shapes, hex=True, include_srid=True)
-        elif isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
-            data[name] = values  # NaN is written as NULL
-        elif _python_type(table.c[name]) is int:
-            data[name] = pd.array([None if v is None else int(v) for v in values], dtype="Int64")
+            data.append(_ewkb_hex(np.asarray(values, dtype=object)))
+        elif isinstance(values, np.ndarray) and values.dtype.kind == "f":
+            data.append([None if math.isnan(v) else v for v in values.tolist()])
+        elif isinstance(values, np.ndarray):
+            data.append(values.tolist())
         elif isinstance(table.c[name].type, JSON):
-            data[name] = [_json_text(v) for v in values]
+            data.append([_json_text(v) for v in values])
         else:
-            data[name] = list(values)  # text, numbers, dates (ISO), None
-    buffer = io.StringIO()
-    pd.DataFrame(data, columns=names).to_csv(buffer, header=False, index=False)
+            data.append(list(values))  # text, numbers, dates, None
     session.flush()
     cursor = session.connection().connection.driver_connection.cursor()
-    statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv)"
+    statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
     with cursor, cursor.copy(statement) as copy:
-        copy.write(buffer.getvalue())
+        for row in zip(*data, strict=True):
+            copy.write_row(row)
     return count
+
+
+# Little-endian WKB of a 2D MultiPolygon, and the EWKB header naming EPSG:4490.
+_WKB_MULTIPOLYGON = "0106000000"
+_EWKB_MULTIPOLYGON_4490 = "01060000208A110000"
+
+
+def _ewkb_hex(geoms: np.ndarray) -> list[str]:
+    """Hex EWKB (SRID 4490) of MultiPolygons, as PostGIS reads it in COPY."""
+    geoms = np.asarray([to_multipolygon(g) for g in geoms], dtype=object)
+    hexes = shapely.to_wkb(geoms, hex=True, byte_order=1).tolist()
+    if all(h.startswith(_WKB_MULTIPOLYGON) for h in hexes):
+        return [_EWKB_MULTIPOLYGON_4490 + h[10:] for h in hexes]
+    with_srid = shapely.set_srid(geoms, CGCS2000_EPSG)
+    return shapely.to_wkb(with_srid, hex=True, include_srid=True, byte_order=1).tolist()
 
 
 def frame_where_in(

@@ -576,21 +576,43 @@ def _fast_column(series: pd.Series, name: str, column: str, plan: ColumnPlan) ->
             numbers = numbers * plan.factors.get(column, 1.0)
         return [None if math.isnan(v) else v for v in numbers.tolist()]
     if name in _DATE_FIELDS and kind == "string":
-        texts = series.str.strip()
-        given = texts.notna() & (texts != "")
-        if not texts[given].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
-            return None
-        dates = pd.to_datetime(texts.where(given), format="%Y-%m-%d", errors="coerce")
-        if dates[given].isna().any():  # 2015-02-30 and the like: said row by row
-            return None
-        return [d.date() if isinstance(d, pd.Timestamp) else None for d in dates.tolist()]
+        return _iso_dates(series.tolist())
     if name in _TEXT_FIELDS and kind == "string":
-        texts = series.str.strip()
+        texts = [v.strip() or None if isinstance(v, str) else None for v in series.tolist()]
         limit = _string_limit(name) if name in Parcel.__table__.columns else None
-        if limit is not None and (texts.str.len() > limit).any():
+        if limit is not None and max((len(t) for t in texts if t), default=0) > limit:
             return None
-        return [v if isinstance(v, str) and v else None for v in texts.tolist()]
+        return texts
     return None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BLANK = object()
+
+
+def _iso_dates(cells: list[Any]) -> list | None:
+    """Dates written YYYY-MM-DD (or blank), or None when some cell is anything else."""
+    seen: dict[str, Any] = {}
+    dates: list[Any] = []
+    for cell in cells:
+        if not isinstance(cell, str):
+            dates.append(None)
+            continue
+        date = seen.get(cell)
+        if date is None:
+            text = cell.strip()
+            if not text:
+                date = _BLANK
+            elif _ISO_DATE.fullmatch(text):
+                try:
+                    date = dt.date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+                except ValueError:
+                    return None  # 2015-02-30 and the like: said row by row
+            else:
+                return None
+            seen[cell] = date
+        dates.append(None if date is _BLANK else date)
+    return dates
 
 
 _CREDIT_INDEX = np.full(256, -1, dtype=np.int64)
