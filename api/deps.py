@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api.auth import Principal, current_principal, require_role
-from landgis.db.session import transaction
+from landgis.db.session import read_session, transaction
 from landgis.settings import Settings
 
 
@@ -25,8 +25,16 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A session for read-only routes answered by one or two statements: no transaction
+    round trips (see :func:`landgis.db.session.read_session`)."""
+    with read_session(request.app.state.engine) as session:
+        yield session
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
 # Who asks: None for an anonymous reader (when reads are open).
 PrincipalDep = Annotated[Principal | None, Depends(current_principal)]
 ReaderDep = Annotated[Principal | None, Depends(require_role("viewer"))]

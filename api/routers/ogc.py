@@ -13,9 +13,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from api.deps import ReaderDep, SessionDep
+from api.deps import ReaderDep, ReadSessionDep
 from api.spooled import spooled_response
 from landgis import features
+from landgis.db.session import transaction
 from landgis.errors import InvalidInput
 
 router = APIRouter(prefix="/ogc", tags=["OGC API - Features"])
@@ -117,7 +118,7 @@ def conformance(_: ReaderDep, f: FormatParam = None) -> dict[str, Any]:
 
 @router.get("/collections", summary="Feature collections", name="ogc_collections")
 def collections(
-    request: Request, session: SessionDep, _: ReaderDep, f: FormatParam = None
+    request: Request, session: ReadSessionDep, _: ReaderDep, f: FormatParam = None
 ) -> dict[str, Any]:
     """Parcels (宗地), ledger cases (台账条目) and zones (片区), each with its extent."""
     _check_format(f)
@@ -131,7 +132,11 @@ def collections(
 
 @router.get("/collections/{collection_id}", summary="One feature collection", name="ogc_collection")
 def collection(
-    request: Request, session: SessionDep, _: ReaderDep, collection_id: str, f: FormatParam = None
+    request: Request,
+    session: ReadSessionDep,
+    _: ReaderDep,
+    collection_id: str,
+    f: FormatParam = None,
 ) -> dict[str, Any]:
     """Title, description, extent and links of one collection."""
     _check_format(f)
@@ -147,7 +152,7 @@ def collection(
 )
 def items(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     _: ReaderDep,
     collection_id: str,
     bbox: Annotated[
@@ -208,19 +213,21 @@ def items(
         text=q,
     )
     if limit > features.STREAM_ABOVE:
-        return spooled_response(
-            lambda out: features.write_items(
-                session,
-                out,
-                collection_id,
-                filters,
-                limit=limit,
-                offset=offset,
-                after=after,
-                members=lambda page: {"links": _page_links(request, collection_id, page)},
-            ),
-            GEOJSON,
-        )
+        # A server-side cursor needs a transaction.
+        with transaction(request.app.state.engine) as streaming:
+            return spooled_response(
+                lambda out: features.write_items(
+                    streaming,
+                    out,
+                    collection_id,
+                    filters,
+                    limit=limit,
+                    offset=offset,
+                    after=after,
+                    members=lambda page: {"links": _page_links(request, collection_id, page)},
+                ),
+                GEOJSON,
+            )
     page = features.items_page(session, collection_id, filters, limit, offset, after)
     links = _page_links(request, collection_id, page)
     body = features.feature_collection_json(page, {"links": links})
@@ -269,7 +276,7 @@ def _page_links(request: Request, collection_id: str, page: features.Page) -> li
 )
 def item(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     _: ReaderDep,
     collection_id: str,
     feature_id: str,

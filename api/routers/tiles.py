@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path
 from fastapi.responses import Response
 
-from api.deps import ReaderDep, SessionDep
+from api.deps import ReaderDep, ReadSessionDep
 from api.routers.parcels import FilterDep
 from landgis.tiles import (
     MAX_ZOOM,
@@ -42,7 +42,7 @@ def get_tile(
     z: Annotated[int, Path(ge=0, le=MAX_ZOOM, description="zoom")],
     x: Annotated[int, Path(ge=0, le=LAST_INDEX, description="column, 0 at the west")],
     y: Annotated[int, Path(ge=0, le=LAST_INDEX, description="row, 0 at the north")],
-    session: SessionDep,
+    session: ReadSessionDep,
     filters: FilterDep,
     _: ReaderDep,
     if_none_match: Annotated[str | None, Header(max_length=2000)] = None,

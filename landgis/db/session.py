@@ -47,3 +47,18 @@ def transaction(engine: Engine) -> Iterator[Session]:
             "The database is busy with another change; try again in a moment.",
             detail=str(exc),
         ) from exc
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reads that need no transaction: each statement runs on its own
+    (autocommit), which spares the BEGIN and COMMIT round trips of :func:`transaction`.
+    A single-statement read sees one snapshot either way; what it writes (a cached count)
+    is committed at once. (SQLite has no round trips to spare: there it is a transaction.)"""
+    if engine.dialect.name != "postgresql":
+        with transaction(engine) as session:
+            yield session
+        return
+    reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+    with make_sessionmaker(engine)(bind=reader) as session:
+        yield session

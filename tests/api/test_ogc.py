@@ -21,7 +21,8 @@ from sqlalchemy import event, func, select, update
 
 from api.main import create_app
 from landgis import features
-from landgis.db.models import Case, Parcel, Zone
+from landgis.db.models import Case, CountCache, Parcel, Zone
+from landgis.db.session import read_session
 from landgis.errors import InvalidInput, NotFound
 from landgis.parcels import ParcelFilter
 from landgis.settings import Settings
@@ -653,3 +654,17 @@ def test_write_items_pages_by_key_like_items_page(session, counts):
     rest = io.BytesIO()
     features.write_items(session, rest, "cases", after=page.next_after)
     assert len(json.loads(rest.getvalue())["features"]) == counts["cases"] - 4
+
+
+def test_a_read_session_keeps_the_count_it_cached(demo_engine):
+    filters = ParcelFilter(text="有限公司", status=("identified",))
+
+    def cached_rows() -> int:
+        with demo_engine.connect() as conn:
+            return conn.scalar(select(func.count()).select_from(CountCache))
+
+    before = cached_rows()
+    with read_session(demo_engine) as session:
+        page = features.items_page(session, "parcels", filters, limit=2)
+    assert page.number_matched is not None
+    assert cached_rows() == before + 1
