@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -71,4 +72,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for name, directory in VENDOR_PACKAGES.items():
         app.mount(f"{VENDOR_URL}/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
     app.mount("/static/app", StaticFiles(directory=pages.STATIC_DIR), name="app-static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        """The icon, for pages that do not name one (browsers ask for /favicon.ico)."""
+        return FileResponse(pages.STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
     return app

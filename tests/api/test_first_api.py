@@ -29,6 +29,13 @@ def test_health_names_the_backend_and_schema(client, backend):
     assert body["schema"] == body["schema_expected"]
 
 
+def test_the_icon_is_served_where_browsers_look_for_it(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/svg+xml"
+    assert response.content.lstrip().startswith(b"<svg")
+
+
 def test_stats_equal_the_cli_json(client):
     api = client.get("/api/stats").json()
     result = CliRunner().invoke(cli, ["stats", "--json", "--database-url", client.database_url])
