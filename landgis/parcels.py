@@ -36,11 +36,6 @@ class ParcelFilter:
     offset: int = 0
 
 
-def current_case_ids() -> Select[tuple[int, int]]:
-    """The newest case of each parcel (a parcel may have been in the ledger more than once)."""
-    return select(Case.parcel_id, func.max(Case.id).label("case_id")).group_by(Case.parcel_id)
-
-
 def is_current_case() -> Any:
     """True for the newest case of its parcel: join ``Case`` on ``parcel_id`` and this, and
     each parcel meets at most its current case (one index probe per joined row)."""

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from landgis.assets import VENDOR_URL, vectorgrid_script
 from landgis.db.dialects import backend_of
-from landgis.db.models import Case, Parcel, Zone
+from landgis.db.models import Case, Parcel
 from landgis.db.repository import zones_frame
 from landgis.errors import InvalidInput, NotFound
 from landgis.maps import (
@@ -59,7 +59,12 @@ from landgis.maps import (
     popup_html,
     resolve_basemap,
 )
-from landgis.parcels import ParcelFilter, apply_filters, current_case_ids, parcels_frame
+from landgis.parcels import (
+    ParcelFilter,
+    apply_filters,
+    join_zone_and_current_case,
+    parcels_frame,
+)
 
 # Below this zoom the parcel tiles are not requested (a tile would hold a whole county).
 PARCELS_MIN_ZOOM = 12
@@ -76,13 +81,7 @@ Extent = tuple[float, float, float, float]
 def _filtered(stmt: Select[Any], filters: ParcelFilter) -> Select[Any]:
     """``stmt`` over parcels joined to their zone and current case, narrowed by ``filters``
     (not paged)."""
-    current = current_case_ids().subquery()
-    stmt = (
-        stmt.select_from(Parcel)
-        .outerjoin(Zone, Zone.id == Parcel.zone_id)
-        .outerjoin(current, current.c.parcel_id == Parcel.id)
-        .outerjoin(Case, Case.id == current.c.case_id)
-    )
+    stmt = join_zone_and_current_case(stmt.select_from(Parcel))
     unpaged = dataclasses.replace(filters, limit=None, offset=0)
     return apply_filters(stmt, unpaged, Parcel.parcel_code, Parcel.holder, Parcel.project_name)
 
