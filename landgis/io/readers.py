@@ -192,12 +192,32 @@ def _geographic_range(frame: gpd.GeoDataFrame) -> bool:
     return minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90
 
 
-def _gpkg_rows(path: Path, layer: str | None) -> Callable[[int, int], gpd.GeoDataFrame]:
+def _gpkg_rows(
+    path: Path, layer: str | None, fid_column: str | None
+) -> Callable[[int, int], gpd.GeoDataFrame]:
+    """Read ``count`` rows from row ``skip`` on; the next run is found by its feature id
+    (``fid > last``, an index seek) rather than by counting rows from the start again."""
+    after: dict[int, int] = {}  # row number -> the feature id of the row before it
+
     def rows(skip: int, count: int) -> gpd.GeoDataFrame:
         try:
-            return pyogrio.read_dataframe(path, layer=layer, skip_features=skip, max_features=count)
+            if skip in after and fid_column:
+                frame = pyogrio.read_dataframe(
+                    path,
+                    layer=layer,
+                    where=f'"{fid_column}" > {after[skip]}',
+                    max_features=count,
+                    fid_as_index=True,
+                )
+            else:
+                frame = pyogrio.read_dataframe(
+                    path, layer=layer, skip_features=skip, max_features=count, fid_as_index=True
+                )
         except pyogrio.errors.DataSourceError as exc:
             raise _unreadable(path, exc) from exc
+        if len(frame):
+            after[skip + len(frame)] = int(frame.index[-1])
+        return frame.reset_index(drop=True)
 
     return rows
 
@@ -210,7 +230,7 @@ def _read_ogr(path: Path, layer: str | None, driver: str, stream: bool = False) 
             info = pyogrio.read_info(path, layer=name, force_feature_count=True)
             features = int(info["features"])
             frame = pyogrio.read_dataframe(path, layer=name, max_features=1).iloc[0:0]
-            rows = _gpkg_rows(path, name)
+            rows = _gpkg_rows(path, name, info.get("fid_column"))
         else:
             frame = pyogrio.read_dataframe(path, layer=name)
     except pyogrio.errors.DataSourceError as exc:
