@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
+import sys
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -588,11 +590,37 @@ def describe_changes(changes: Mapping[str, Any] | None) -> str:
     return "\n".join(lines)
 
 
-def _wrapped_lines(value: Any, width: float) -> int:
-    """How many lines ``value`` takes in a wrapped cell ``width`` characters wide."""
-    if value is None or is_blank(value):
-        return 1
-    return sum(max(1, math.ceil(display_width(line) / width)) for line in str(value).split("\n"))
+@functools.cache
+def _wide_characters() -> np.ndarray:
+    """For each code point, whether Excel shows it double width (East Asian W or F)."""
+    wide = np.zeros(sys.maxunicode + 1, dtype=np.int64)
+    for code in range(0x1100, sys.maxunicode + 1):
+        if unicodedata.east_asian_width(chr(code)) in "WF":
+            wide[code] = 1
+    return wide
+
+
+def wrapped_line_counts(values: Sequence[str | None], width: float) -> np.ndarray:
+    """How many lines each value takes in a wrapped cell ``width`` characters wide (1 for
+    blanks), for a whole column at once: each line of text is :func:`display_width` wide."""
+    lines: list[str] = []
+    owners: list[int] = []
+    for i, value in enumerate(values):
+        if value is not None:
+            parts = value.split("\n")
+            lines.extend(parts)
+            owners.extend([i] * len(parts))
+    counts = np.ones(len(values), dtype=np.int64)
+    if not lines:
+        return counts
+    codes = np.frombuffer("".join(lines).encode("utf-32-le"), dtype=np.uint32)
+    cumulative = np.concatenate(([0], np.cumsum(1 + _wide_characters()[codes])))
+    ends = np.cumsum(np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)))
+    starts = np.concatenate(([0], ends[:-1]))
+    widths = cumulative[ends] - cumulative[starts]
+    per_line = np.maximum(1, np.ceil(widths / width)).astype(np.int64)
+    totals = np.bincount(np.asarray(owners), weights=per_line, minlength=len(values))
+    return np.maximum(counts, totals.astype(np.int64))
 
 
 def event_cells(event: Sequence[Any]) -> list[Any]:
@@ -650,11 +678,14 @@ def write_events_sheet(
     blank = sheet.write_blank
     row = 0
     for chunk in events:
-        for event in chunk:
+        rows = [event_cells(event) for event in chunk]
+        # Rows written in constant memory get no automatic height: size them to the text.
+        heights = np.ones(len(rows), dtype=np.int64)
+        for col, width in wrapped:
+            counts = wrapped_line_counts([values[col] for values in rows], width)
+            heights = np.maximum(heights, counts)
+        for values, lines in zip(rows, heights.tolist(), strict=True):
             row += 1
-            values = event_cells(event)
-            # Rows written in constant memory get no automatic height: size them to the text.
-            lines = max(_wrapped_lines(values[col], width) for col, width in wrapped)
             if lines > 1:
                 sheet.set_row(row, LINE_HEIGHT * lines)
             for col, value in enumerate(values):
