@@ -232,7 +232,16 @@ def near_boxes(
         f"JOIN {table.name} t ON t.geom && ST_MakeEnvelope(b.x0, b.y0, b.x1, b.y1, "
         f"{CGCS2000_EPSG})"
     )
-    grown = bounds + np.array([-margin, -margin, margin, margin])
+    # Boxes grown by the margin and snapped out to a grid of that size: neighbours share
+    # them, so a batch of parcels asks for a few hundred boxes, not one each.
+    cell = max(margin, 1e-6)
+    snapped = np.column_stack(
+        [
+            np.floor((bounds[:, :2] - margin) / cell),
+            np.ceil((bounds[:, 2:] + margin) / cell),
+        ]
+    )
+    grown = np.unique(snapped, axis=0) * cell
     ids = session.scalars(
         found, {k: grown[:, i].tolist() for i, k in enumerate(("x0", "y0", "x1", "y1"))}
     ).all()

@@ -596,7 +596,12 @@ def _fast_column(series: pd.Series, name: str, column: str, plan: ColumnPlan) ->
             numbers = numbers * plan.factors.get(column, 1.0)
         return [None if math.isnan(v) else v for v in numbers.tolist()]
     if name in _DATE_FIELDS and kind == "string":
-        return _iso_dates(series.tolist())
+        cells = series.dropna()
+        dates = _iso_dates(pd.unique(cells).tolist())
+        if dates is None:
+            return None
+        typed = series.map(dict(zip(pd.unique(cells), dates, strict=True)))
+        return typed.astype(object).where(typed.notna(), None).tolist()
     if name in _TEXT_FIELDS and kind == "string":
         texts = [v.strip() or None if isinstance(v, str) else None for v in series.tolist()]
         limit = _string_limit(name) if name in Parcel.__table__.columns else None
@@ -998,7 +1003,9 @@ def _read_batch(
     n = len(frame)
     codes = columns.get("parcel_code", [None] * n)
 
-    geoms = gpd.GeoSeries(shapely.force_2d(np.asarray(frame[geometry_name].values, dtype=object)))
+    values = np.asarray(frame[geometry_name].values, dtype=object)
+    flat = (shapely.get_coordinate_dimension(values) <= 2).all()
+    geoms = gpd.GeoSeries(values if flat else shapely.force_2d(values))
     if swap_xy:
         geoms = crs_guard.swap_axes(geoms)
     guarded = crs_guard.resolve(geoms, raw.declared_crs, crs, county=county)
