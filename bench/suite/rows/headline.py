@@ -15,10 +15,10 @@ from bench.suite.table import Line, failed
 ROW = "4 headline figures"
 
 
-def _measure(mode: str, db: data.Database, runs: int) -> tuple[list[float], int]:
+def _measure(mode: str, db: data.Database, ctx: Context) -> tuple[list[float], int]:
     command = [sys.executable, "-m", "bench.suite.child_figures", mode]
-    command += [db.url("postgresql+psycopg"), "--runs", str(runs)]
-    done = timed_command(command, cwd=data.ROOT, timeout_s=900)
+    command += [db.url("postgresql+psycopg"), "--runs", str(ctx.runs), "--budget-s", "30"]
+    done = timed_command(command, cwd=data.ROOT, timeout_s=ctx.cap(600))
     return json.loads(done.stdout.strip().splitlines()[-1])["times"], done.max_rss_kb
 
 
@@ -42,10 +42,11 @@ def run(ctx: Context) -> list[Line]:
             lines.append(failed(ROW, label, "landgis stats (library)", error))
             continue
         found: dict[str, tuple[float, int, int]] = {}
-        for mode, tool in (("landgis", "landgis stats (library)"), ("sql", "GROUP BY (psycopg)")):
+        # The baseline first: a slow landgis cannot leave it without time.
+        for mode, tool in (("sql", "GROUP BY (psycopg)"), ("landgis", "landgis stats (library)")):
             log(f"row 4: {tool} on {case}")
             try:
-                times, rss = _measure(mode, db, ctx.runs)
+                times, rss = _measure(mode, db, ctx)
                 found[mode] = (median(times), rss, len(times))
             except Exception as error:
                 lines.append(failed(ROW, case, tool, error))
@@ -62,6 +63,8 @@ def run(ctx: Context) -> list[Line]:
                     f"median of {n}; child process peak RSS",
                 )
             )
+        if lines and lines[-1].tool.startswith("landgis") and len(lines) >= 2:
+            lines[-2:] = [lines[-1], lines[-2]]  # landgis first, as in the other rows
         if "landgis" in found and "sql" in found:
             slower = fmt_ratio(ratio(found["landgis"][0], found["sql"][0]))
             for i, line in enumerate(lines):
