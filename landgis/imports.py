@@ -354,14 +354,18 @@ def _zone_ids(
         zones = zones_frame(session, kinds=("area", "park"))
     known = dict(zip(zones["name"], zones["id"], strict=True))
     known |= dict(zip(zones["code"], zones["id"], strict=True))
-    missing = [None] * len(frame)
-    codes = frame.get("zone_code", missing)
-    names = frame.get("zone_name", missing)
+    codes = _values(frame, "zone_code")
+    names = _values(frame, "zone_name")
     located = _containing_area(frame, zones[zones["kind"] == "area"])
     return [
         named if (named := _named_zone(known, code, name)) is not None else where
         for code, name, where in zip(codes, names, located, strict=True)
     ]
+
+
+def _values(frame: gpd.GeoDataFrame, column: str) -> list[Any]:
+    """A column's values as a list (None throughout when the frame has no such column)."""
+    return frame[column].tolist() if column in frame else [None] * len(frame)
 
 
 def _jsonable(value: Any) -> Any:
@@ -458,7 +462,7 @@ class _Stored:
 def _stored_parcels(
     session: Session, frame: gpd.GeoDataFrame, zones: gpd.GeoSeries | None = None
 ) -> _Stored:
-    codes = sorted({str(c) for c in frame.get("parcel_code", []) if not is_missing(c)})
+    codes = sorted({str(c) for c in _values(frame, "parcel_code") if not is_missing(c)})
     columns = (Parcel.id, Parcel.parcel_code, Parcel.area_m2, wkb_of(Parcel.geom))
     stored = frame_where_in(session, columns, Parcel.parcel_code, codes)
     present = frame.geometry[crs_guard.present_mask(frame.geometry)]
@@ -480,7 +484,7 @@ def _exists_problems(frame: gpd.GeoDataFrame, stored: _Stored) -> list[dict[str,
             row=int(row),
             parcel_code=code,
         )
-        for row, code in zip(frame["row"], frame.get("parcel_code", []), strict=True)
+        for row, code in zip(frame["row"].tolist(), _values(frame, "parcel_code"), strict=True)
         if not is_missing(code) and code in taken
     ]
 
@@ -495,7 +499,7 @@ def _stored_overlap_problems(
         return []
     file_rows = file_rows or {}
     first = int(frame["row"].iloc[0]) if len(frame) else 0
-    codes = list(frame.get("parcel_code", [None] * len(frame)))
+    codes = _values(frame, "parcel_code")
     problems = []
     for found in overlaps(frame.geometry, near.geometry):
         other = near["parcel_code"].iloc[found.j]
@@ -564,7 +568,7 @@ def _idle_area_problems(
     idle = _idle_areas(session, [int(i) for i in ids.values()])
     problems = []
     for row, code, area in zip(
-        frame["row"], frame.get("parcel_code", []), frame["area_m2"], strict=True
+        frame["row"].tolist(), _values(frame, "parcel_code"), frame["area_m2"].tolist(), strict=True
     ):
         pid = ids.get(code)
         if pid is None or not np.isfinite(area) or int(pid) not in idle:
@@ -935,8 +939,8 @@ def import_parcels(
                 refused = True
                 break
             tick = time.perf_counter()
-            codes = list(frame["parcel_code"]) if "parcel_code" in frame else [None] * len(frame)
-            file_codes.add(frame["row"], codes)
+            codes = _values(frame, "parcel_code")
+            file_codes.add(frame["row"].tolist(), codes)
             first_row = int(frame["row"].iloc[0])
             stored = _earlier_rows_out(
                 _stored_parcels(session, frame, zones.geometry), file_codes, first_row

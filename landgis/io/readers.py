@@ -582,6 +582,13 @@ _TEXT_FIELDS = frozenset(
 )
 
 
+def _cells(series: pd.Series) -> list[Any]:
+    """The cells of a column as Python objects (missing text as None), read as an array."""
+    if is_string_dtype(series.dtype) and not is_object_dtype(series.dtype):
+        return series.to_numpy(dtype=object, na_value=None).tolist()
+    return series.tolist()
+
+
 def _fast_column(series: pd.Series, name: str, column: str, plan: ColumnPlan) -> list | None:
     """A whole column of plain numbers or text typed as an array, or None when some
     cell needs a closer look (other types, infinite numbers, text too long)."""
@@ -603,7 +610,7 @@ def _fast_column(series: pd.Series, name: str, column: str, plan: ColumnPlan) ->
         typed = series.map(dict(zip(pd.unique(cells), dates, strict=True)))
         return typed.astype(object).where(typed.notna(), None).tolist()
     if name in _TEXT_FIELDS and kind == "string":
-        texts = [v.strip() or None if isinstance(v, str) else None for v in series.tolist()]
+        texts = [v.strip() or None if isinstance(v, str) else None for v in _cells(series)]
         limit = _string_limit(name) if name in Parcel.__table__.columns else None
         if limit is not None and max((len(t) for t in texts if t), default=0) > limit:
             return None
@@ -679,7 +686,7 @@ def typed_columns(
         if fast is not None:
             columns[name] = fast
             continue
-        cells = list(frame[column]) if column in frame else [None] * n
+        cells = _cells(frame[column]) if column in frame else [None] * n
         outcomes: dict[Any, Any] = {}
         typed: list[Any] = []
         for position, raw in enumerate(cells):
