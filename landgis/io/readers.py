@@ -503,8 +503,6 @@ def _cell_problem(
 ) -> dict[str, Any]:
     code = None if is_missing(code) else code
     if outcome is _INVALID:
-        if name in _DATE_FIELDS:
-            raw = _date_value(raw)
         return problem(
             "invalid_value",
             f"列 {column} 的值 {raw!r} 无法识别为{_field_label(name)}。",
