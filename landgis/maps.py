@@ -576,12 +576,46 @@ def offline_map(
     return fmap
 
 
+@dataclass(frozen=True)
+class MapView:
+    """Where a map opens: its centre (latitude, longitude) and zoom level."""
+
+    lat: float
+    lon: float
+    zoom: float
+
+
+# With nothing to show, a map opens on China.
+CHINA = MapView(35.0, 105.0, 4)
+
+
+def parse_view(text: str | None) -> MapView | None:
+    """``lat,lon,zoom`` (e.g. ``30.1,104.81,14``) as a MapView; None for no text."""
+    if text is None:
+        return None
+    try:
+        lat, lon, zoom = (float(part) for part in text.split(","))
+    except ValueError:
+        lat = lon = zoom = math.nan
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= zoom <= 22):
+        raise InvalidInput(
+            "view 应为 纬度,经度,缩放级别,例如 30.1,104.81,14(缩放级别 0 到 22)。",
+            "view must be lat,lon,zoom, e.g. 30.1,104.81,14 (zoom 0 to 22).",
+        )
+    return MapView(lat, lon, zoom)
+
+
+def open_at(fmap: folium.Map, view: MapView) -> None:
+    """Make ``fmap`` open centred on ``view`` at its zoom."""
+    fmap.location = [view.lat, view.lon]
+    fmap.options["zoom"] = view.zoom
+
+
 def _fit(fmap: folium.Map, *frames: gpd.GeoDataFrame) -> None:
     bounds = [f.total_bounds for f in frames if not f.empty and f.geometry.notna().any()]
     bounds = [b for b in bounds if all(math.isfinite(v) for v in b)]
     if not bounds:
-        fmap.location = [35.0, 105.0]
-        fmap.zoom_start = 4
+        open_at(fmap, CHINA)
         return
     minx = min(b[0] for b in bounds)
     miny = min(b[1] for b in bounds)
@@ -665,12 +699,14 @@ def ledger_map(
     asset_url: str = VENDOR_URL,
     title: str | None = None,
     labels: MapLabels = CHINESE,
+    view: MapView | None = None,
 ) -> folium.Map:
     """The ledger map: parcels coloured by disposal status (one overlay per status), zone
     boundaries (one overlay per zone; turning a zone off hides its parcels), a legend,
     tooltips, and popups with the case summary and a link to the case page.
 
-    Its own texts come from ``labels`` (``title`` defaults to ``labels.title``)."""
+    Its own texts come from ``labels`` (``title`` defaults to ``labels.title``). It opens
+    on ``view``, else on the parcels."""
     background = resolve_basemap(basemap, tianditu_key, labels)
     title = labels.title if title is None else title
     parcels = _for_display(parcels, background)
@@ -704,7 +740,10 @@ def ledger_map(
 
     parcel_zones = {f["properties"]["zone_code"] for f in collection["features"]}
     toggles = _zone_layers(fmap, zones, parcel_zones, taken, labels)
-    _fit(fmap, parcels if not parcels.empty else zones)
+    if view is None:
+        _fit(fmap, parcels if not parcels.empty else zones)
+    else:
+        open_at(fmap, view)
     fmap.get_root().html.add_child(
         _legend(
             labels.status_legend,

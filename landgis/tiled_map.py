@@ -48,6 +48,7 @@ from landgis.maps import (
     NOT_IN_LEDGER,
     STATUS_COLOURS,
     MapLabels,
+    MapView,
     _add_tiles,
     _legend,
     _swatch,
@@ -55,6 +56,7 @@ from landgis.maps import (
     _zone_layers,
     ledger_map,
     offline_map,
+    open_at,
     parcel_properties,
     popup_html,
     resolve_basemap,
@@ -292,10 +294,11 @@ def tiled_ledger_map(
     asset_url: str = VENDOR_URL,
     title: str | None = None,
     labels: MapLabels = CHINESE,
+    view: MapView | None = None,
 ) -> folium.Map:
     """The ledger map with parcels from vector tiles at ``tile_url`` (a Leaflet template
     carrying the filters), from zoom ``min_zoom`` on; ``counts`` (per status) feed the
-    legend, ``extent`` the initial view; ``popup_url`` holds ``{code}``."""
+    legend, ``view`` or else ``extent`` the initial view; ``popup_url`` holds ``{code}``."""
     background = resolve_basemap(basemap, tianditu_key, labels)
     fmap = offline_map(asset_url, title=labels.title if title is None else title)
     _add_tiles(fmap, background)
@@ -317,7 +320,9 @@ def tiled_ledger_map(
     # Tiles are CGCS2000, never shifted to GCJ-02: zones stay unshifted to match them.
     zones = zones[zones.geometry.notna() & ~zones.geometry.is_empty]
     _zone_layers(fmap, zones, set(), taken, labels)
-    if extent is not None:
+    if view is not None:
+        open_at(fmap, view)
+    elif extent is not None:
         minx, miny, maxx, maxy = extent
         fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(12, 12))
     items = [
@@ -343,9 +348,10 @@ def ledger_page_map(
     tianditu_key: str | None = None,
     asset_url: str = VENDOR_URL,
     labels: MapLabels = CHINESE,
+    view: MapView | None = None,
 ) -> folium.Map:
     """The ledger map of the filtered parcels: inline GeoJSON up to ``inline_max_parcels``
-    parcels (one grouped COUNT decides), vector tiles above."""
+    parcels (one grouped COUNT decides), vector tiles above; opening on ``view`` if given."""
     counts = status_counts(session, filters)
     zones = zones_frame(session)
     common: dict[str, Any] = {
@@ -353,6 +359,7 @@ def ledger_page_map(
         "tianditu_key": tianditu_key,
         "asset_url": asset_url,
         "labels": labels,
+        "view": view,
     }
     if shown_count(counts, filters) <= inline_max_parcels:
         return ledger_map(parcels_frame(session, filters), zones, **common)

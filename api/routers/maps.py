@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import ReaderDep, SessionDep, SettingsDep
 from api.routers.parcels import FilterDep
 from api.web.i18n import COOKIE, language_of, map_labels
-from landgis.maps import MapLabels, parcel_map, render
+from landgis.maps import MapLabels, parcel_map, parse_view, render
 from landgis.parcel_view import parcel_view
 from landgis.tiled_map import ledger_page_map, parcel_popup
 
@@ -54,6 +54,13 @@ def ledger_map_page(
     basemap: BasemapQuery = None,
     lang: LangQuery = None,
     lang_cookie: LangCookie = None,
+    view: Annotated[
+        str | None,
+        Query(
+            max_length=60,
+            description="lat,lon,zoom where the map opens (default: the filtered parcels)",
+        ),
+    ] = None,
 ) -> HTMLResponse:
     """A map of the filtered parcels by disposal status, with zones, legend and popups.
 
@@ -67,6 +74,7 @@ def ledger_map_page(
         basemap=basemap or settings.basemap,
         tianditu_key=settings.tianditu_key,
         labels=_labels(lang, lang_cookie),
+        view=parse_view(view),
     )
     return HTMLResponse(render(fmap))
 

@@ -241,3 +241,20 @@ def test_filters_round_trip_through_the_query_string():
     assert parcel_tile_url(ParcelFilter()) == "/tiles/parcels/{z}/{x}/{y}.mvt"
     with pytest.raises(InvalidInput):
         filter_query(ParcelFilter(codes=("X",)))
+
+
+def test_the_map_opens_where_view_says_in_either_mode(tiled, inline):
+    for client in (tiled, inline):
+        page = get(client, "/map", view="30.1,104.81,14.5")
+        assert "center: [30.1, 104.81]" in page
+        assert '"zoom": 14.5' in page
+        assert ".fitBounds(" not in page
+        # Without a view the map fits the parcels.
+        assert ".fitBounds(" in get(client, "/map")
+
+
+@pytest.mark.parametrize("view", ["30.1,104.81", "91,104,10", "30,104,23", "a,b,c"])
+def test_a_bad_view_is_refused_with_a_message(tiled, view):
+    response = tiled.get("/map", params={"view": view})
+    assert response.status_code == 422
+    assert "lat,lon,zoom" in response.json()["message_en"]
