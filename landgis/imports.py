@@ -22,7 +22,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +47,7 @@ from landgis.db.repository import (
 )
 from landgis.errors import Conflict, CRSError, InvalidInput, StaleVersion
 from landgis.geo import CGCS2000, parcel_areas, planar_areas_m2, to_multipolygon
+from landgis.import_modes import BATCH_SIZE, MODES
 from landgis.io import crs_guard
 from landgis.io.fields import SUPPLY_METHOD_LABELS, supply_method_code
 from landgis.io.problems import (
@@ -75,23 +75,12 @@ COMPUTED |= {"created_at", "updated_at"}
 ZONE_COLUMNS = {"zone_code", "zone_name"}
 
 
-class ImportMode(StrEnum):
-    """How an import treats parcel codes already stored: ``insert`` refuses them,
-    ``upsert`` updates those parcels."""
-
-    insert = "insert"
-    upsert = "upsert"
-
-
-MODES = tuple(m.value for m in ImportMode)
 # Geometries differing by less than this (m², symmetric difference) are the same.
 GEOMETRY_TOLERANCE_M2 = 0.01
 AREA_TOLERANCE_M2 = 1e-6
 # Stored parcels within this margin (degrees, ~1 km) of the file are compared with it.
 _NEAR_DEG = 0.01
 _SETTABLE = tuple(c.key for c in Parcel.__table__.columns if c.key not in COMPUTED)
-# Rows read, checked and written at a time: memory stays bounded by this, not the file.
-BATCH_SIZE = 10_000
 
 
 @dataclass(frozen=True)

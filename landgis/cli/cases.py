@@ -11,25 +11,29 @@ import getpass
 import inspect
 from collections.abc import Callable
 from functools import partial
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from landgis import cases
 from landgis.cli.common import (
     DatabaseOption,
     Date,
     JsonOption,
     date_option,
     day,
+    lazy_module,
     print_json,
     unit_of_work,
 )
-from landgis.db.models import Case
 from landgis.errors import InvalidInput
 from landgis.units import mu_to_m2
 from landgis.vocab import CASE_STATUSES
 from landgis.workflow import Workflow
+
+if TYPE_CHECKING:
+    from landgis.db.models import Case
+
+cases = lazy_module("landgis.cases")
 
 app = typer.Typer(help="台账条目 ledger cases: open, change status, revitalize, close, history.")
 

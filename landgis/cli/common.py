@@ -1,20 +1,28 @@
-"""What every command shares: the database option, settings, errors, JSON output."""
+"""What every command shares: the database option, settings, errors, JSON output.
+
+Command modules import the library inside their commands (or through
+:func:`lazy_module`), so that starting ``landgis`` loads only what the command run needs.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, NoReturn
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from sqlalchemy.orm import Session
 
-from landgis.db.engine import make_engine
-from landgis.db.session import transaction
 from landgis.errors import LandGISError
-from landgis.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from landgis.settings import Settings
 
 DatabaseOption = Annotated[
     str | None,
@@ -34,8 +42,25 @@ def date_option(*flags: str, help: str) -> Any:
     return typer.Option(*flags, formats=["%Y-%m-%d"], help=help)
 
 
+def lazy_module(name: str) -> ModuleType:
+    """The module ``name``, loaded when one of its attributes is first used."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
 def settings_for(database_url: str | None) -> Settings:
     """The settings, with the database the command was given."""
+    from landgis.settings import get_settings
+
     base = get_settings()
     return base.model_copy(update={"database_url": database_url}) if database_url else base
 
@@ -58,6 +83,9 @@ def fail(error: LandGISError) -> NoReturn:
 def unit_of_work(database_url: str | None) -> Iterator[tuple[Session, Settings]]:
     """A session in one transaction on the command's database; library errors end the
     command with a clear message and nothing written."""
+    from landgis.db.engine import make_engine
+    from landgis.db.session import transaction
+
     settings = settings_for(database_url)
     try:
         with transaction(make_engine(settings)) as session:

@@ -10,8 +10,6 @@ from typing import Annotated
 
 import typer
 
-from landgis.alerts import ledger_warnings
-from landgis.cases import Actor
 from landgis.cli.common import (
     DatabaseOption,
     Date,
@@ -21,11 +19,6 @@ from landgis.cli.common import (
     print_json,
     unit_of_work,
 )
-from landgis.io.exports import export_filenames, export_ledger, get_exporter
-from landgis.io.ledger_import import import_ledger_workbook
-from landgis.ledger import LEDGER_COLUMNS, ledger_rows
-from landgis.parcels import ParcelFilter
-from landgis.stats import headline_figures
 from landgis.vocab import CASE_STATUSES
 from landgis.workflow import Workflow
 
@@ -37,6 +30,8 @@ def stats(
     database_url: DatabaseOption = None,
 ) -> None:
     """Headline figures: the ledger as of --to, revitalized from --from to --to."""
+    from landgis.stats import headline_figures
+
     with unit_of_work(database_url) as (session, _settings):
         figures = headline_figures(session, date_from=day(date_from), date_to=day(date_to))
     if as_json:
@@ -66,6 +61,8 @@ def ledger(
     database_url: DatabaseOption = None,
 ) -> None:
     """The ledger (台账), now or as it stood on a date."""
+    from landgis.ledger import LEDGER_COLUMNS, ledger_rows
+
     with unit_of_work(database_url) as (session, _settings):
         rows = ledger_rows(session, day(as_of))
     if as_json:
@@ -87,6 +84,8 @@ def warnings(
     database_url: DatabaseOption = None,
 ) -> None:
     """Statutory warnings (闲置土地处置办法) and overdue cases."""
+    from landgis.alerts import ledger_warnings
+
     with unit_of_work(database_url) as (session, settings):
         found = ledger_warnings(session, day(as_of), settings.clock.rules())
     if as_json:
@@ -125,6 +124,9 @@ def export(
     database_url: DatabaseOption = None,
 ) -> None:
     """Export the ledger (台账): workbook, CSV or GIS file, written as it is read."""
+    from landgis.io.exports import export_filenames, export_ledger, get_exporter
+    from landgis.parcels import ParcelFilter
+
     filters = ParcelFilter(status=tuple(status or ()), zone=tuple(zone or ()))
     with unit_of_work(database_url) as (session, settings):
         if out is None:
@@ -157,6 +159,9 @@ def import_ledger(
     database_url: DatabaseOption = None,
 ) -> None:
     """Apply an edited ledger workbook: changed rows go through the workflow, all or none."""
+    from landgis.cases import Actor
+    from landgis.io.ledger_import import import_ledger_workbook
+
     with unit_of_work(database_url) as (session, settings):
         report = import_ledger_workbook(
             session,

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,22 +20,18 @@ from landgis.cli.common import (
     settings_for,
     unit_of_work,
 )
-from landgis.db.engine import make_engine
-from landgis.db.migrate import current_revision, upgrade
-from landgis.db.session import transaction
-from landgis.demo import load_demo, load_zones
 from landgis.errors import LandGISError
-from landgis.imports import (
-    BATCH_SIZE,
-    ImportMode,
-    ImportProgress,
-    ImportRefused,
-    import_parcels,
-)
+from landgis.import_modes import BATCH_SIZE, ImportMode
+
+if TYPE_CHECKING:
+    from landgis.imports import ImportProgress
 
 
 def init(database_url: DatabaseOption = None) -> None:
     """Create the database, or migrate it to the newest schema."""
+    from landgis.db.engine import make_engine
+    from landgis.db.migrate import current_revision, upgrade
+
     settings = settings_for(database_url)
     try:
         engine = make_engine(settings)
@@ -58,6 +54,8 @@ def demo(
     database_url: DatabaseOption = None,
 ) -> None:
     """Load the demo county (idempotent); creates the database first when needed."""
+    from landgis.demo import load_demo, load_zones
+
     init(database_url)
     if zones_only:
         with unit_of_work(database_url) as (session, settings):
@@ -116,6 +114,10 @@ def import_file(
 
     Progress goes to stderr: a bar on a terminal, one line per batch otherwise.
     """
+    from landgis.db.engine import make_engine
+    from landgis.db.session import transaction
+    from landgis.imports import ImportRefused, import_parcels
+
     settings = settings_for(database_url)
     try:
         with (

@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from landgis import users
-from landgis.cli.common import DatabaseOption, unit_of_work
+from landgis.cli.common import DatabaseOption, lazy_module, unit_of_work
 from landgis.vocab import ROLES
+
+users = lazy_module("landgis.users")
 
 app = typer.Typer(help="用户 users: add, change password or role, issue API tokens.")
 

@@ -1,0 +1,48 @@
+"""Starting ``landgis`` loads only what the command run needs (checked in a fresh process)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("pandas", "geopandas", "folium", "openpyxl", "api", "fastapi", "sqlalchemy")
+
+
+def _loaded_after(args: list[str]) -> tuple[int, list[str], str]:
+    script = (
+        "import json, sys\n"
+        "from typer.testing import CliRunner\n"
+        "from landgis.cli import app\n"
+        f"result = CliRunner().invoke(app, {args!r}, prog_name='landgis')\n"
+        "top = sorted({name.split('.')[0] for name in sys.modules})\n"
+        "print(json.dumps([result.exit_code, top, result.output]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    code, modules, output = json.loads(done.stdout.strip().splitlines()[-1])
+    return code, modules, output
+
+
+def test_help_lists_every_command_without_loading_the_library() -> None:
+    code, modules, output = _loaded_after(["--help"])
+    assert code == 0
+    for command in ("init", "demo", "import", "stats", "export", "import-ledger", "case", "user"):
+        assert command in output
+    assert not set(HEAVY) & set(modules)
+
+
+def test_import_help_shows_its_options_without_loading_the_library() -> None:
+    code, modules, output = _loaded_after(["import", "--help"])
+    assert code == 0
+    assert "--batch-size" in output and "--no-progress" in output and "upsert" in output
+    assert not set(HEAVY) & set(modules)
+
+
+def test_case_and_user_help_do_not_load_the_library() -> None:
+    for group in ("case", "user"):
+        code, modules, output = _loaded_after([group, "--help"])
+        assert code == 0
+        assert "--help" in output
+        assert not set(HEAVY) & set(modules)
