@@ -6,8 +6,10 @@ Geometry columns are written from WKB with their SRID and read back as WKB
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -104,17 +106,6 @@ def is_postgis(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _json_text(value: Any) -> Any:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
-
-
-def _python_type(column: Any) -> type | None:
-    try:
-        return column.type.python_type
-    except NotImplementedError:
-        return None
-
-
 def bulk_insert(
     session: Session,
     model: type[Base],
@@ -146,26 +137,73 @@ def bulk_insert(
         session.execute(insert(model.__table__), rows)
         return count
     table = model.__table__
-    data: list[list[Any]] = []
-    for name in names:
-        values = columns[name]
-        if name == geometry:
-            data.append(_ewkb_hex(np.asarray(values, dtype=object)))
-        elif isinstance(values, np.ndarray) and values.dtype.kind == "f":
-            data.append([None if math.isnan(v) else v for v in values.tolist()])
-        elif isinstance(values, np.ndarray):
-            data.append(values.tolist())
-        elif isinstance(table.c[name].type, JSON):
-            data.append([_json_text(v) for v in values])
-        else:
-            data.append(list(values))  # text, numbers, dates, None
+    data = [
+        _ewkb_hex(np.asarray(values, dtype=object))
+        if name == geometry
+        else _copy_texts(values, json_column=isinstance(table.c[name].type, JSON))
+        for name, values in columns.items()
+    ]
     session.flush()
     cursor = session.connection().connection.driver_connection.cursor()
     statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
     with cursor, cursor.copy(statement) as copy:
-        for row in zip(*data, strict=True):
-            copy.write_row(row)
+        copy.write("\n".join(map("\t".join, zip(*data, strict=True))) + "\n")
     return count
+
+
+# COPY's text format: NULL is \N; backslash, tab, newline and return are escaped.
+_COPY_NULL = "\\N"
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_texts(values: Sequence[Any], *, json_column: bool = False) -> list[str]:
+    """A column as the fields of COPY's text format, converted a column at a time:
+    numbers from arrays, text escaped only when some value needs it."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        texts: list[str | None] = list(map(repr, values.tolist()))
+        for position in np.flatnonzero(np.isnan(values)).tolist():
+            texts[position] = None
+    elif isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        texts = list(map(str, values.tolist()))
+    elif isinstance(values, np.ndarray) and values.dtype.kind == "b":
+        texts = ["t" if v else "f" for v in values.tolist()]
+    else:
+        values = values.tolist() if isinstance(values, np.ndarray) else list(values)
+        if json_column:
+            texts = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
+        elif set(map(type, values)) <= {str, type(None)}:
+            texts = values
+        else:
+            texts = _distinct_texts(values)
+        if _COPY_SPECIAL.search("".join(filter(None, texts))):
+            texts = [t.translate(_COPY_ESCAPES) if t else t for t in texts]
+    return [_COPY_NULL if t is None else t for t in texts]
+
+
+def _distinct_texts(values: list[Any]) -> list[str | None]:
+    """:func:`_copy_value` of each value, converting each distinct value once."""
+    keys = list(zip(map(type, values), values, strict=True))  # 1, 1.0 and True differ
+    try:
+        texts = {key: _copy_value(key[1]) for key in set(keys)}
+    except TypeError:  # unhashable values
+        return list(map(_copy_value, values))
+    return list(map(texts.__getitem__, keys))
+
+
+def _copy_value(value: Any) -> str | None:
+    """One value of an object column as COPY text (None for NULL)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return None if math.isnan(value) else repr(value)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 # Little-endian WKB of a 2D MultiPolygon, and the EWKB header naming EPSG:4490.

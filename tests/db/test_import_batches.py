@@ -206,3 +206,44 @@ def test_cli_loads_zones_then_imports_with_progress_per_batch(databases, tmp_pat
     with engine.connect() as conn:
         assert conn.scalar(select(func.count(Parcel.id))) == 90
         assert conn.scalar(select(func.count(Zone.id))) > 0
+
+
+def test_awkward_values_are_stored_as_the_file_has_them(zones_engine, tmp_path):
+    """Tabs, newlines, backslashes, blanks, dates, numbers and extra attributes survive
+    the bulk write (COPY's text format on PostGIS) unchanged."""
+    frame = pyogrio.read_dataframe(DEMO_DATA, layer="parcels").iloc[:4].copy()
+    frame["holder"] = ["甲\t乙", "line\nbreak\r\n", "back\\slash \\N", None]
+    frame["land_price_yuan"] = [1234.5, None, 0.1, 1e-7]
+    frame["contract_date"] = ["2015-03-01", None, "2015-03-01", "2016-12-31"]
+    frame["note"] = ["a\\tb", "", '引号"', None]
+    path = tmp_path / "awkward.gpkg"
+    pyogrio.write_dataframe(frame, path)
+
+    report, _rows = _import(zones_engine, path, batch_size=3)
+    assert report.inserted == 4
+    with zones_engine.connect() as connection:
+        outer = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            import_parcels(session, path, batch_size=3)
+            stored = session.execute(
+                select(
+                    Parcel.holder, Parcel.land_price_yuan, Parcel.contract_date, Parcel.extra
+                ).order_by(Parcel.parcel_code)
+            ).all()
+        finally:
+            session.close()
+            outer.rollback()
+    assert sorted(str(row[0]) for row in stored) == sorted(
+        ["甲\t乙", "line\nbreak", "back\\slash \\N", "None"]
+    )
+    prices = sorted((row[1] for row in stored), key=lambda v: (v is None, v or 0))
+    assert prices == [1e-7, 0.1, 1234.5, None]
+    assert sorted(str(row[2]) for row in stored) == [
+        "2015-03-01",
+        "2015-03-01",
+        "2016-12-31",
+        "None",
+    ]
+    notes = sorted(str((row[3] or {}).get("note")) for row in stored)
+    assert notes == sorted(["a\\tb", '引号"', "None", "None"])
