@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import geopandas as gpd
+import orjson
 import pandas as pd
 import shapely
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Text, cast, select
 from sqlalchemy.orm import Session
 
 from landgis import vocab
@@ -44,6 +45,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "document_no",
     "note",
 )
+CHANGES_INDEX = EVENT_COLUMNS.index("changes")
 _PARCEL_COLUMNS = (
     Parcel.parcel_code,
     Parcel.supervision_no,
@@ -243,9 +245,9 @@ class LedgerData:
             figures["period"]["to"] = self.as_of.isoformat()
         return figures
 
-    def events(self) -> Iterator[list[tuple[Any, ...]]]:
+    def events(self) -> Iterator[list[Sequence[Any]]]:
         """Every event of the exported cases up to the export date, by case, oldest first,
-        in chunks of tuples (:data:`EVENT_COLUMNS`). Needs a finished pass of
+        in chunks of rows (values in the order of :data:`EVENT_COLUMNS`). Needs a finished pass of
         :meth:`chunks` (it keeps the case numbers)."""
         stmt = (
             select(
@@ -256,7 +258,8 @@ class LedgerData:
                 CaseEvent.action,
                 CaseEvent.status_before,
                 CaseEvent.status_after,
-                CaseEvent.changes,
+                # As text, parsed here with orjson: far quicker than each driver's JSON type.
+                cast(CaseEvent.changes, Text).label("changes"),
                 CaseEvent.document_no,
                 CaseEvent.note,
             )
@@ -268,9 +271,16 @@ class LedgerData:
         wanted = self.case_nos
         streamed = stmt.execution_options(yield_per=self.chunk_size)
         for part in self.session.connection().execute(streamed).partitions():
-            kept = [r for r in part if r[0] in wanted]
+            kept = [_with_changes(r) for r in part if r[0] in wanted]
             if kept:
                 yield kept
+
+
+def _with_changes(row: Sequence[Any]) -> list[Any]:
+    values = list(row)
+    changes = values[CHANGES_INDEX]
+    values[CHANGES_INDEX] = None if changes is None else orjson.loads(changes)
+    return values
 
 
 def _cn_date(day: dt.date) -> str:
