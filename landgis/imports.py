@@ -27,6 +27,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -308,13 +309,6 @@ def validate_parcels(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     return problems
 
 
-def _named_zone(known: dict[str, int], *labels: Any) -> int | None:
-    for label in labels:
-        if not is_missing(label) and str(label).strip() in known:
-            return known[str(label).strip()]
-    return None
-
-
 def _containing_area(frame: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> list[int | None]:
     """The id of the park area containing each parcel's representative point."""
     if areas.empty:
@@ -343,13 +337,27 @@ def _zone_ids(
         zones = zones_frame(session, kinds=("area", "park"))
     known = dict(zip(zones["name"], zones["id"], strict=True))
     known |= dict(zip(zones["code"], zones["id"], strict=True))
-    codes = _values(frame, "zone_code")
-    names = _values(frame, "zone_name")
-    located = _containing_area(frame, zones[zones["kind"] == "area"])
-    return [
-        named if (named := _named_zone(known, code, name)) is not None else where
-        for code, name, where in zip(codes, names, located, strict=True)
-    ]
+    ids = np.full(len(frame), np.nan)
+    for column in ("zone_code", "zone_name"):  # the code first, then the name
+        if column in frame:
+            unnamed = np.isnan(ids)
+            ids[unnamed] = _named_zones(known, frame[column].to_numpy(dtype=object)[unnamed])
+    unnamed = np.flatnonzero(np.isnan(ids))
+    if len(unnamed):
+        located = _containing_area(frame.iloc[unnamed], zones[zones["kind"] == "area"])
+        ids[unnamed] = [np.nan if i is None else i for i in located]
+    return [None if np.isnan(i) else int(i) for i in ids.tolist()]
+
+
+def _named_zones(known: dict[str, int], labels: np.ndarray) -> np.ndarray:
+    """The id of the zone each label names (NaN where none), each distinct label looked
+    up once."""
+    series = pd.Series(labels, dtype=object)
+    found = {
+        label: np.nan if is_missing(label) else known.get(str(label).strip(), np.nan)
+        for label in series.dropna().unique().tolist()
+    }
+    return series.map(found).to_numpy(dtype=float, na_value=np.nan)
 
 
 def _values(frame: gpd.GeoDataFrame, column: str) -> list[Any]:
@@ -465,6 +473,8 @@ def _exists_problems(frame: gpd.GeoDataFrame, stored: _Stored) -> list[dict[str,
     if "parcel_code" not in frame:
         return []
     taken = set(stored.by_code["parcel_code"])
+    if not taken:
+        return []
     return [
         problem(
             "exists",
@@ -627,7 +637,10 @@ def _insert(session: Session, rows: gpd.GeoDataFrame, zone_ids: list[int | None]
     for name in _SETTABLE:
         if name in rows:
             values = rows[name]
-            columns[name] = values.astype(object).where(values.notna(), None).tolist()
+            if values.dtype.kind == "f":  # NaN where missing, written as NULL
+                columns[name] = values.to_numpy(dtype=float)
+            else:
+                columns[name] = values.astype(object).where(values.notna(), None).tolist()
     columns["area_m2"] = rows["area_m2"].to_numpy(dtype=float)
     columns["geodesic_area_m2"] = rows["geodesic_area_m2"].to_numpy(dtype=float)
     columns["gk_epsg"] = rows["gk_epsg"].to_numpy().astype(int)
@@ -775,6 +788,8 @@ class _FileCodes:
 
     def is_repeated(self, codes: Any) -> np.ndarray:
         """Which of ``codes`` occur on more than one row of the file (so far)."""
+        if not self.repeated:
+            return np.zeros(len(codes), dtype=bool)
         return np.array(
             [not is_missing(c) and str(c).strip() in self.repeated for c in codes], dtype=bool
         )

@@ -127,6 +127,8 @@ def bulk_insert(
             name: (
                 [geometry_value(g) for g in values]
                 if name == geometry
+                else np.where(np.isnan(values), None, values).tolist()
+                if isinstance(values, np.ndarray) and values.dtype.kind == "f"
                 else values.tolist()
                 if isinstance(values, np.ndarray)
                 else list(values)

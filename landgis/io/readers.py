@@ -601,48 +601,42 @@ def _fast_column(series: pd.Series, name: str, column: str, plan: ColumnPlan) ->
             numbers = numbers * plan.factors.get(column, 1.0)
         return [None if math.isnan(v) else v for v in numbers.tolist()]
     if name in _DATE_FIELDS and kind == "string":
-        cells = series.dropna()
-        dates = _iso_dates(pd.unique(cells).tolist())
+        distinct = pd.unique(series.dropna()).tolist()
+        dates = _iso_dates(distinct)
         if dates is None:
             return None
-        typed = series.map(dict(zip(pd.unique(cells), dates, strict=True)))
+        typed = series.map(dict(zip(distinct, dates, strict=True)))
         return typed.astype(object).where(typed.notna(), None).tolist()
     if name in _TEXT_FIELDS and kind == "string":
         texts = [v.strip() or None if isinstance(v, str) else None for v in _cells(series)]
         limit = _string_limit(name) if name in Parcel.__table__.columns else None
-        if limit is not None and max((len(t) for t in texts if t), default=0) > limit:
+        if limit is not None and max(map(len, filter(None, texts)), default=0) > limit:
             return None
         return texts
     return None
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_BLANK = object()
+_ISO_DATES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*")
+_FIRST_DAY = np.datetime64("0001-01-01", "D")
 
 
 def _iso_dates(cells: list[Any]) -> list | None:
-    """Dates written YYYY-MM-DD (or blank), or None when some cell is anything else."""
-    seen: dict[str, Any] = {}
-    dates: list[Any] = []
-    for cell in cells:
-        if not isinstance(cell, str):
-            dates.append(None)
-            continue
-        date = seen.get(cell)
-        if date is None:
-            text = cell.strip()
-            if not text:
-                date = _BLANK
-            elif _ISO_DATE.fullmatch(text):
-                try:
-                    date = dt.date(int(text[:4]), int(text[5:7]), int(text[8:10]))
-                except ValueError:
-                    return None  # 2015-02-30 and the like: said row by row
-            else:
-                return None
-            seen[cell] = date
-        dates.append(None if date is _BLANK else date)
-    return dates
+    """Dates written YYYY-MM-DD (or blank), or None when some cell is anything else:
+    checked with one pattern over all the cells and parsed as one array."""
+    texts = [c.strip() if isinstance(c, str) else "" for c in cells]
+    given = [t for t in texts if t]
+    if not given:
+        return [None] * len(texts)
+    if not _ISO_DATES.fullmatch("\n".join(given) + "\n"):
+        return None
+    try:
+        days = np.array(given, dtype="datetime64[D]")
+    except ValueError:
+        return None  # 2015-02-30 and the like: said row by row
+    if days.min() < _FIRST_DAY:
+        return None
+    parsed = iter(days.astype(object).tolist())
+    return [next(parsed) if t else None for t in texts]
 
 
 _CREDIT_INDEX = np.full(256, -1, dtype=np.int64)
@@ -847,15 +841,17 @@ def _geometry_problems(
 def _code_problems(codes: list[Any], first_row: int = 1) -> list[dict[str, Any]]:
     problems = []
     texts = [None if is_missing(c) else str(c).strip() for c in codes]
+    series = pd.Series(texts, dtype=object)
+    repeated = series.notna().to_numpy() & series.duplicated(keep=False).to_numpy()
     rows_of: dict[str, list[int]] = {}
-    for row, text in enumerate(texts, start=first_row):
-        if text:
-            rows_of.setdefault(text, []).append(row)
-    for row, text in enumerate(texts, start=first_row):
+    for position in np.flatnonzero(repeated).tolist():
+        rows_of.setdefault(texts[position], []).append(first_row + position)
+    for position in np.flatnonzero(series.isna().to_numpy() | repeated).tolist():
+        text = texts[position]
         if not text:
-            problems.append(missing_code_problem(row))
-        elif len(rows_of[text]) > 1:
-            problems.append(duplicate_code_problem(row, text, rows_of[text]))
+            problems.append(missing_code_problem(first_row + position))
+        else:
+            problems.append(duplicate_code_problem(first_row + position, text, rows_of[text]))
     return problems
 
 
@@ -917,9 +913,13 @@ def _area_problems(
     first_row: int = 1,
 ) -> list[dict[str, Any]]:
     problems = []
-    for position, (given, area) in enumerate(zip(registered, computed, strict=True)):
-        if is_missing(given) or not np.isfinite(area) or given <= 0:
-            continue
+    given_areas = pd.to_numeric(pd.Series(registered, dtype=object), errors="coerce")
+    given_areas = given_areas.to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        usable = np.isfinite(computed) & (given_areas > 0)
+        off = usable & (np.abs((computed - given_areas) / given_areas) > share)
+    for position in np.flatnonzero(off).tolist():
+        given, area = registered[position], computed[position]
         difference = (area - given) / given
         if abs(difference) > share:
             problems.append(
