@@ -174,20 +174,21 @@ def _copy_texts(values: Sequence[Any], *, json_column: bool = False) -> list[str
         values = values.tolist() if isinstance(values, np.ndarray) else list(values)
         if json_column:
             texts = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
-        elif set(map(type, values)) <= {str, type(None)}:
+        elif (kinds := set(map(type, values))) <= {str, type(None)}:
             texts = values
         else:
-            texts = _distinct_texts(values)
+            texts = _distinct_texts(values, single_type=len(kinds - {type(None)}) == 1)
         if _COPY_SPECIAL.search("".join(filter(None, texts))):
             texts = [t.translate(_COPY_ESCAPES) if t else t for t in texts]
     return [_COPY_NULL if t is None else t for t in texts]
 
 
-def _distinct_texts(values: list[Any]) -> list[str | None]:
-    """:func:`_copy_value` of each value, converting each distinct value once."""
-    keys = list(zip(map(type, values), values, strict=True))  # 1, 1.0 and True differ
+def _distinct_texts(values: list[Any], *, single_type: bool = False) -> list[str | None]:
+    """:func:`_copy_value` of each value, converting each distinct value once (told
+    apart by type too when the types are mixed: 1, 1.0 and True differ)."""
+    keys = values if single_type else list(zip(map(type, values), values, strict=True))
     try:
-        texts = {key: _copy_value(key[1]) for key in set(keys)}
+        texts = {key: _copy_value(key if single_type else key[1]) for key in dict.fromkeys(keys)}
     except TypeError:  # unhashable values
         return list(map(_copy_value, values))
     return list(map(texts.__getitem__, keys))
