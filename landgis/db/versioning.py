@@ -24,7 +24,8 @@ from landgis.db.models import CountCache, DataVersion
 
 def data_version(session: Session) -> int:
     """The current data version (it grows with every committed change)."""
-    return int(session.scalar(select(DataVersion.version).where(DataVersion.id == 1)) or 0)
+    stmt = select(DataVersion.version).where(DataVersion.id == 1)
+    return int(session.connection().execute(stmt).scalar() or 0)
 
 
 def cache_key(*parts: Any) -> str:
