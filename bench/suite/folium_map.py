@@ -45,14 +45,14 @@ def write_map(url: str, directory: Path) -> Path:
     fmap = folium.Map(tiles=None, prefer_canvas=True)
     fmap.default_js = [("leaflet", "leaflet.js")]
     fmap.default_css = [("leaflet_css", "leaflet.css")]
-    folium.GeoJson(
-        frame,
-        style_function=lambda f: {
-            "color": COLORS.get(f["properties"]["status"] or "", "#3388ff"),
-            "weight": 1,
-        },
-        tooltip=folium.GeoJsonTooltip(["parcel_code", "holder", "status"]),
-    ).add_to(fmap)
+    for status, group in frame.groupby(frame["status"].fillna("none"), sort=True):
+        color = COLORS.get(str(status), "#3388ff")
+        folium.GeoJson(
+            group,
+            name=str(status),
+            style_function=lambda _f, c=color: {"color": c, "weight": 1},
+            tooltip=folium.GeoJsonTooltip(["parcel_code", "holder", "status"]),
+        ).add_to(fmap)
     fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     out = directory / "index.html"
     fmap.save(str(out))

@@ -3,6 +3,7 @@ the parcels are drawn: landgis ``/map`` against an inline-GeoJSON folium map."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from bench.suite import data, servers
 from bench.suite.context import Context
 from bench.suite.figures import fmt_mb, fmt_ratio, fmt_seconds, median, ratio
 from bench.suite.folium_map import write_map
-from bench.suite.procs import descendants, free_port, log, peak_rss_kb, server
+from bench.suite.procs import descendants, free_port, log, peak_rss_kb, server, timed_command
 from bench.suite.table import Line, failed
 
 ROW = "6 ledger map"
@@ -83,6 +84,30 @@ def time_page(url: str, cap_s: float, runs: int) -> tuple[list[float], int, str]
     return times, rss, waited
 
 
+def measure_page(url: str, cap_s: float, runs: int) -> tuple[list[float], int, str]:
+    """:func:`time_page` in a child process, stopped with its browser if it hangs."""
+    command = [sys.executable, "-m", "bench.suite.rows.browser", url, str(cap_s), str(runs)]
+    try:
+        done = timed_command(command, cwd=data.ROOT, timeout_s=2 * cap_s + 60)
+    except TimeoutError:
+        raise TimeoutError(f"> {cap_s:.0f} s cap") from None
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    if "timeout" in answer:
+        raise TimeoutError(answer["timeout"])
+    return answer["times"], answer["rss_kb"], answer["waited"]
+
+
+def main() -> None:
+    """Child process: time one page, print JSON."""
+    url, cap_s, runs = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+    try:
+        times, rss, waited = time_page(url, cap_s, runs)
+    except TimeoutError as error:
+        print(json.dumps({"timeout": str(error)}))
+        return
+    print(json.dumps({"times": times, "rss_kb": rss, "waited": waited}))
+
+
 def run(ctx: Context) -> list[Line]:
     db = ctx.main_db()
     case = f"{ctx.parcels:,} parcels"
@@ -92,7 +117,7 @@ def run(ctx: Context) -> list[Line]:
     try:
         with servers.landgis(db, ctx.workers, ctx.work) as running:
             cap = ctx.cap(LANDGIS_CAP_S)
-            times, rss, waited = time_page(running.base + "/map", cap, ctx.runs)
+            times, rss, waited = measure_page(running.base + "/map", cap, ctx.runs)
             found["landgis"] = median(times)
             server_rss = fmt_mb(running.peak_rss_kb())
             note = f"median of {len(times)}; until {waited}; server peak {server_rss}"
@@ -122,7 +147,7 @@ def run(ctx: Context) -> list[Line]:
             cwd=data.ROOT,
         ) as running:
             cap = ctx.cap(BASELINE_CAP_S)
-            times, rss, waited = time_page(running.base + "/index.html", cap, ctx.runs)
+            times, rss, waited = measure_page(running.base + "/index.html", cap, ctx.runs)
         found["folium"] = median(times)
         lines.append(
             Line(
@@ -144,3 +169,7 @@ def run(ctx: Context) -> list[Line]:
         slower = fmt_ratio(ratio(found["landgis"], found["folium"]))
         lines[0] = Line(*first.cells()[:5], f"time {slower} folium", first.note)
     return lines
+
+
+if __name__ == "__main__":
+    main()
