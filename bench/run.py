@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -74,6 +75,10 @@ def _cpus() -> int:
     return os.cpu_count() or 0
 
 
+def _stop(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds the run: servers stopped, databases dropped
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10k parcels, fewer runs")
@@ -103,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [r for r in chosen if r not in ROWS]
     if unknown:
         parser.error(f"unknown rows {unknown}; choose from {','.join(ROWS)}")
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     started = time.perf_counter()
     lines: list[Line] = []
     with (
