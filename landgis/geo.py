@@ -9,10 +9,12 @@ comparison. Nothing here ever measures an area in degrees.
 from __future__ import annotations
 
 import math
+import threading
 
 import geopandas as gpd
 import numpy as np
 import shapely
+from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
@@ -99,10 +101,11 @@ def planar_areas_m2(geoms: gpd.GeoSeries, zones: np.ndarray | None = None) -> np
     """
     if zones is None:
         zones = gk_zone_epsgs(geoms)
-    areas = np.zeros(len(geoms), dtype=float)
+    values = np.asarray(geoms.values, dtype=object)
+    areas = np.zeros(len(values), dtype=float)
     for epsg in np.unique(zones):
         in_zone = zones == epsg
-        areas[in_zone] = geoms[in_zone].to_crs(epsg=int(epsg)).area.to_numpy()
+        areas[in_zone] = _projected_areas(values[in_zone], f"EPSG:{int(epsg)}")
     return areas
 
 
@@ -121,14 +124,29 @@ def geodesic_areas_m2(
         zones = gk_zone_epsgs(geoms)
     if lats is None:
         lats = shapely.get_y(shapely.centroid(np.asarray(geoms.values, dtype=object)))
+    values = np.asarray(geoms.values, dtype=object)
     bands = np.floor(lats).astype(np.int64)
     areas = np.zeros(len(bands), dtype=float)
     for epsg, band in {(int(e), int(b)) for e, b in zip(zones, bands, strict=True)}:
         group = (zones == epsg) & (bands == band)
         meridian = _GK_FIRST_CM + 3 * (epsg - _GK_FIRST_EPSG)
         laea = f"+proj=laea +lat_0={band + 0.5} +lon_0={meridian} +ellps=GRS80 +units=m"
-        areas[group] = geoms[group].to_crs(laea).area.to_numpy()
+        areas[group] = _projected_areas(values[group], laea)
     return areas
+
+
+_TRANSFORMERS = threading.local()  # per thread: a transformer is not shared between threads
+
+
+def _projected_areas(values: np.ndarray, target: str) -> np.ndarray:
+    """The areas of EPSG:4490 geometries projected to ``target`` (NaN where missing),
+    with one transformer per target and thread, made once."""
+    cache = _TRANSFORMERS.__dict__.setdefault("by_target", {})
+    transformer = cache.get(target)
+    if transformer is None:
+        transformer = cache[target] = Transformer.from_crs(CGCS2000, target, always_xy=True)
+    projected = shapely.transform(values, transformer.transform, interleaved=False)
+    return shapely.area(projected)
 
 
 def parcel_areas(geoms: gpd.GeoSeries) -> dict[str, np.ndarray]:

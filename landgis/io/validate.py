@@ -112,7 +112,7 @@ def overlaps(
         return []
     b_index = np.flatnonzero(b_ok)
     tree = shapely.STRtree(b[b_ok])
-    left, right = tree.query(a[a_ok], predicate="intersects")
+    left, right = tree.query(a[a_ok])  # boxes meeting: the pattern below says the rest
     left = np.flatnonzero(a_ok)[left]
     right = b_index[right]
     if others is None:
