@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
-from sqlalchemy import Select, and_, exists, func, not_, or_, select
+from sqlalchemy import Select, and_, func, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from landgis.db.dialects import Envelope
@@ -36,17 +36,17 @@ class ParcelFilter:
     offset: int = 0
 
 
-def is_current_case() -> Any:
-    """True for the newest case of its parcel: join ``Case`` on ``parcel_id`` and this, and
-    each parcel meets at most its current case (one index probe per joined row)."""
+def newest_case_id(parcel_id: Any) -> Any:
+    """The id of the newest case of the parcel ``parcel_id`` (a column): a scalar subquery,
+    one index probe per parcel, so no query ranks every case to page through a few."""
     newer = aliased(Case)
-    return ~exists().where(newer.parcel_id == Case.parcel_id, newer.id > Case.id)
+    return select(func.max(newer.id)).where(newer.parcel_id == parcel_id).scalar_subquery()
 
 
 def join_zone_and_current_case(stmt: Select[Any]) -> Select[Any]:
     """``stmt`` over parcels, outer-joined to each parcel's zone and current case."""
     return stmt.outerjoin(Zone, Zone.id == Parcel.zone_id).outerjoin(
-        Case, and_(Case.parcel_id == Parcel.id, is_current_case())
+        Case, and_(Case.parcel_id == Parcel.id, Case.id == newest_case_id(Parcel.id))
     )
 
 
