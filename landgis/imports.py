@@ -542,6 +542,7 @@ def _gcj02_problems(frame: gpd.GeoDataFrame, stored: _Stored) -> list[dict[str, 
         matched=matched,
         reference=stored.near.geometry if stored.reference is None else stored.reference,
         zones=stored.zones,
+        areas=present["area_m2"].to_numpy(dtype=float) if "area_m2" in present else None,
     )
     return [found] if found else []
 

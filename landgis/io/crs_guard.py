@@ -435,14 +435,21 @@ def gcj02_explains(observed: np.ndarray, predicted: np.ndarray) -> bool:
     return bool(np.median(size) > GCJ02_MIN_OFFSET_M and np.median(miss - limit) < 0)
 
 
-def overlap_share(geoms: gpd.GeoSeries, reference: gpd.GeoSeries) -> float:
-    """The share of the area of ``geoms`` covered by ``reference`` (both EPSG:4490)."""
-    values = np.asarray(geoms.values, dtype=object)[present_mask(geoms)]
+def overlap_share(
+    geoms: gpd.GeoSeries, reference: gpd.GeoSeries, areas: np.ndarray | None = None
+) -> float:
+    """The share of the area of ``geoms`` covered by ``reference`` (both EPSG:4490);
+    ``areas`` may pass the planar areas of ``geoms`` when the caller has them."""
+    present = present_mask(geoms)
+    values = np.asarray(geoms.values, dtype=object)[present]
     if len(values) == 0 or reference.empty:
         return 0.0
     union = shapely.union_all(np.asarray(reference.values, dtype=object))
     shapely.prepare(union)
-    sizes = planar_areas_m2(gpd.GeoSeries(values, crs=CGCS2000))
+    if areas is not None:
+        sizes = np.asarray(areas, dtype=float)[present]
+    else:
+        sizes = planar_areas_m2(gpd.GeoSeries(values, crs=CGCS2000))
     total = sizes.sum()
     if total <= 0:
         return 0.0
@@ -462,14 +469,18 @@ def gcj02_problem(
     matched: tuple[gpd.GeoSeries, gpd.GeoSeries] | None = None,
     reference: gpd.GeoSeries | None = None,
     zones: gpd.GeoSeries | None = None,
+    areas: np.ndarray | None = None,
 ) -> dict[str, Any] | None:
     """A ``gcj02_suspected`` problem when the incoming EPSG:4490 geometries look shifted to
     GCJ-02: parcels with the same code sit off by what the transform predicts, or moving
     the data back from GCJ-02 makes it cover stored parcels it otherwise misses (errors);
-    or only moved back does it lie within the park's ``zones`` (a weaker sign: a warning)."""
+    or only moved back does it lie within the park's ``zones`` (a weaker sign: a warning).
+    ``areas`` may pass the planar areas of ``incoming`` when the caller has them."""
     from landgis.gcj02 import from_gcj02, in_mainland_china
 
-    present = incoming[present_mask(incoming)]
+    mask = present_mask(incoming)
+    present = incoming[mask]
+    sizes = None if areas is None else np.asarray(areas, dtype=float)[mask]
     if present.empty:
         return None
     minx, miny, maxx, maxy = present.total_bounds
@@ -486,7 +497,7 @@ def gcj02_problem(
                 f"about {shift:.0f} m, as the GCJ-02 transform predicts",
             )
     if evidence is None and reference is not None and not reference.empty:
-        raw = overlap_share(present, reference)
+        raw = overlap_share(present, reference, sizes)
         back = overlap_share(from_gcj02(present), reference) if raw <= 0.5 else 0.0
         if back >= 0.5 and raw <= back / 2:
             evidence = (
@@ -496,7 +507,7 @@ def gcj02_problem(
             )
     severity = None
     if evidence is None and zones is not None and not zones.empty:
-        raw = overlap_share(present, zones)
+        raw = overlap_share(present, zones, sizes)
         back = overlap_share(from_gcj02(present), zones) if raw <= GCJ02_ZONE_OUTSIDE else 0.0
         if back >= GCJ02_ZONE_INSIDE and raw <= GCJ02_ZONE_OUTSIDE:
             evidence = (

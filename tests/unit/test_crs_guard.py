@@ -193,3 +193,16 @@ def test_gcj02_suspicion_from_the_park_boundary_is_a_warning():
     assert problem is not None and problem["severity"] == "warning"
     assert "within the park" in problem["message_en"]
     assert crs_guard.gcj02_problem(stored, zones=park) is None
+
+
+def test_overlap_share_with_the_areas_given_is_the_share_measured():
+    stored = _squares(5)
+    incoming = gpd.GeoSeries([*stored.translate(0.0003, 0.0), None], crs=4490)
+    measured = crs_guard.overlap_share(incoming, stored)
+    areas = np.append(planar_areas_m2(incoming[:-1]), np.nan)
+    assert 0 < measured < 1
+    assert crs_guard.overlap_share(incoming, stored, areas) == pytest.approx(measured, rel=1e-12)
+    shifted = to_gcj02(stored)
+    assert crs_guard.gcj02_problem(
+        shifted, reference=stored, areas=planar_areas_m2(shifted)
+    ) == crs_guard.gcj02_problem(shifted, reference=stored)
