@@ -601,12 +601,12 @@ def _fast_column(series: pd.Series, name: str, column: str, plan: ColumnPlan) ->
             numbers = numbers * plan.factors.get(column, 1.0)
         return [None if math.isnan(v) else v for v in numbers.tolist()]
     if name in _DATE_FIELDS and kind == "string":
-        distinct = pd.unique(series.dropna()).tolist()
+        cells = _cells(series)
+        distinct = list(dict.fromkeys(cells))  # each distinct cell read once
         dates = _iso_dates(distinct)
         if dates is None:
             return None
-        typed = series.map(dict(zip(distinct, dates, strict=True)))
-        return typed.astype(object).where(typed.notna(), None).tolist()
+        return list(map(dict(zip(distinct, dates, strict=True)).__getitem__, cells))
     if name in _TEXT_FIELDS and kind == "string":
         texts = [v.strip() or None if isinstance(v, str) else None for v in _cells(series)]
         limit = _string_limit(name) if name in Parcel.__table__.columns else None
