@@ -54,6 +54,9 @@ def lazy_module(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    if parent:  # as an import would: ``landgis.cases`` is an attribute of ``landgis``
+        setattr(sys.modules[parent], child, module)
     return module
 
 
