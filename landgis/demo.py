@@ -6,23 +6,21 @@ Loading is idempotent: a database that already holds the demo is left as it is.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from landgis.db.coerce import column_values
+from landgis.db.coerce import column_arrays, column_values
 from landgis.db.models import Building, Case, CaseEvent, Parcel, Zone
 from landgis.db.repository import (
+    bulk_insert,
     existing_values,
     geometry_value,
     insert_returning_ids,
-    insert_rows,
 )
 from landgis.errors import Conflict
 from landgis.geo import parcel_areas, planar_areas_m2
@@ -63,35 +61,29 @@ def _store_zones(session: Session, zones: gpd.GeoDataFrame) -> None:
 def _store_buildings(
     session: Session, buildings: gpd.GeoDataFrame, parcel_ids: dict[str, int]
 ) -> None:
-    footprint_areas = planar_areas_m2(buildings.geometry)
-    rows = [
-        column_values(Building, b.to_dict())
-        | {
-            "parcel_id": parcel_ids[b["parcel_code"]],
-            "footprint_area_m2": float(area),
-            "footprint": geometry_value(b.geometry),
-        }
-        for (_, b), area in zip(buildings.iterrows(), footprint_areas, strict=True)
-    ]
-    insert_rows(session, Building, rows)
+    columns = column_arrays(Building, buildings.drop(columns=buildings.geometry.name))
+    columns["parcel_id"] = buildings["parcel_code"].map(parcel_ids).astype(int).to_numpy()
+    columns["footprint_area_m2"] = planar_areas_m2(buildings.geometry)
+    columns["footprint"] = buildings.geometry.to_numpy()
+    bulk_insert(session, Building, columns, geometry="footprint")
 
 
 def _store_cases(
     session: Session, cases: pd.DataFrame, events: pd.DataFrame, parcel_ids: dict[str, int]
 ) -> None:
-    events_per_case = Counter(events["case_no"])
-    rows = [
-        column_values(Case, case.to_dict())
-        | {"parcel_id": parcel_ids[case["parcel_code"]], "version": events_per_case[case_no]}
-        for case_no, (_, case) in zip(cases["case_no"], cases.iterrows(), strict=True)
-    ]
-    case_ids = insert_returning_ids(session, Case, "case_no", rows)
-    event_rows: list[dict[str, Any]] = [
-        column_values(CaseEvent, event.to_dict())
-        | {"case_id": case_ids[event["case_no"]], "changes": json.loads(event["changes"])}
-        for _, event in events.iterrows()
-    ]
-    insert_rows(session, CaseEvent, event_rows)
+    """Cases and their events in bulk (COPY on PostGIS): a province's ledger loads in
+    seconds, not row by row."""
+    per_case = events["case_no"].value_counts()
+    case_columns = column_arrays(Case, cases)
+    case_columns["parcel_id"] = cases["parcel_code"].map(parcel_ids).astype(int).to_numpy()
+    case_columns["version"] = cases["case_no"].map(per_case).fillna(0).astype(int).to_numpy()
+    bulk_insert(session, Case, case_columns)
+    # Every case's id by number (too many numbers for an IN list; numbers are unique).
+    case_ids = dict(session.execute(select(Case.case_no, Case.id)).all())
+    event_columns = column_arrays(CaseEvent, events.drop(columns=["changes"]))
+    event_columns["case_id"] = events["case_no"].map(case_ids).astype(int).to_numpy()
+    event_columns["changes"] = [json.loads(text) for text in events["changes"]]
+    bulk_insert(session, CaseEvent, event_columns)
 
 
 def load_zones(session: Session, path: Path) -> int:
