@@ -256,3 +256,32 @@ def test_zone_comes_from_the_file_or_from_where_the_parcel_lies(session, tmp_pat
         ).all()
     )
     assert zones == {"Z-1": zone_of_point, "Z-2": areas[1].id}
+
+
+def test_zone_code_wins_over_name_and_an_unknown_label_falls_back(session, tmp_path):
+    areas = session.execute(
+        select(Zone.id, Zone.code, Zone.name).where(Zone.kind == "area").order_by(Zone.id)
+    ).all()
+    zone_of_point, point = _free_spot_in(session)
+    near = translate(box(-0.00005, -0.00005, 0.00005, 0.00005), point.x, point.y)
+    path = tmp_path / "zone_labels.geojson"
+    gpd.GeoDataFrame(
+        {
+            "宗地编号": ["Z-3", "Z-4", "Z-5"],
+            "片区编号": [areas[0].code, "no-such-zone", " no-such-zone "],
+            "所在园区": [areas[1].name, f" {areas[1].name} ", "无此园区"],
+        },
+        geometry=[_square(0), _square(1), near],
+        crs=4490,
+    ).to_file(path, driver="GeoJSON")
+
+    import_parcels(session, path)
+
+    zones = dict(
+        session.execute(
+            select(Parcel.parcel_code, Parcel.zone_id).where(
+                Parcel.parcel_code.in_(["Z-3", "Z-4", "Z-5"])
+            )
+        ).all()
+    )
+    assert zones == {"Z-3": areas[0].id, "Z-4": areas[1].id, "Z-5": zone_of_point}
