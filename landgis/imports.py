@@ -40,7 +40,6 @@ from landgis.db.repository import (
     existing_values,
     frame_where_in,
     geometry_value,
-    insert_returning_ids,
     near_boxes,
     read_frame,
     wkb_of,
@@ -431,8 +430,18 @@ def prepare_parcels(session: Session, frame: gpd.GeoDataFrame) -> list[dict[str,
 
 
 def store_parcels(session: Session, frame: gpd.GeoDataFrame) -> dict[str, int]:
-    """Validate and insert the parcels of ``frame``; their new ids by parcel code."""
-    return insert_returning_ids(session, Parcel, "parcel_code", prepare_parcels(session, frame))
+    """Validate and insert the parcels of ``frame`` in bulk (COPY on PostGIS); their new ids
+    by parcel code."""
+    records = prepare_parcels(session, frame)
+    if not records:
+        return {}
+    names = dict.fromkeys(name for record in records for name in record if name != "geom")
+    columns: dict[str, Any] = {name: [r.get(name) for r in records] for name in names}
+    columns["geom"] = np.asarray([to_multipolygon(g) for g in frame.geometry], dtype=object)
+    bulk_insert(session, Parcel, columns)
+    # Every parcel's id by code (too many codes for an IN list; codes are unique).
+    ids = dict(session.execute(select(Parcel.parcel_code, Parcel.id)).all())
+    return {code: ids[code] for code in columns["parcel_code"]}
 
 
 # ---- checks against the database -------------------------------------------------------
