@@ -97,6 +97,26 @@ def load_zones(session: Session, path: Path) -> int:
     return len(zones)
 
 
+def load_ledger(session: Session, path: Path) -> tuple[int, int]:
+    """Load only the ledger (cases and their events) of a demo-shaped GeoPackage onto its
+    parcels, already imported (``landgis import``); (cases, events) loaded, (0, 0) when the
+    database already holds cases. A case whose parcel is missing refuses the whole load."""
+    if session.scalar(select(func.count(Case.id))):
+        return 0, 0
+    cases = _layer(path, "cases")
+    events = _layer(path, "case_events").sort_values(["occurred_on", "case_no"], kind="stable")
+    parcel_ids = dict(session.execute(select(Parcel.parcel_code, Parcel.id)).all())
+    missing = sorted(set(cases["parcel_code"]) - set(parcel_ids))
+    if missing:
+        raise Conflict(
+            f"{len(missing)} 个台账条目的宗地不在数据库中(如 {missing[0]}),请先导入宗地。",
+            f"{len(missing)} cases name parcels not in the database (e.g. {missing[0]}); "
+            "import the parcels first.",
+        )
+    _store_cases(session, cases, events, parcel_ids)
+    return len(cases), len(events)
+
+
 def load_demo(session: Session, path: Path) -> DemoReport:
     """Load the demo county into an empty or demo-holding database (idempotent)."""
     parcels = _layer(path, "parcels")

@@ -51,12 +51,27 @@ def demo(
         bool,
         typer.Option("--zones-only", help="Load only the zones, to import parcels into."),
     ] = False,
+    ledger_only: Annotated[
+        bool,
+        typer.Option(
+            "--ledger-only", help="Load only the cases and their events, onto imported parcels."
+        ),
+    ] = False,
     database_url: DatabaseOption = None,
 ) -> None:
     """Load the demo county (idempotent); creates the database first when needed."""
-    from landgis.demo import load_demo, load_zones
+    from landgis.demo import load_demo, load_ledger, load_zones
 
     init(database_url)
+    if ledger_only:
+        with unit_of_work(database_url) as (session, settings):
+            cases, events = load_ledger(session, data or settings.demo_data)
+        typer.echo(
+            f"台账已加载 ledger loaded: {cases} cases, {events} events"
+            if cases
+            else "台账已存在 ledger present"
+        )
+        return
     if zones_only:
         with unit_of_work(database_url) as (session, settings):
             zones = load_zones(session, data or settings.demo_data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import math
@@ -22,6 +23,7 @@ from landgis.demo import load_zones
 from landgis.errors import InvalidInput
 from landgis.imports import ImportProgress, ImportRefused, import_parcels
 from landgis.settings import DEMO_DATA
+from landgis.stats import headline_figures
 
 BATCH = 7
 
@@ -206,6 +208,33 @@ def test_cli_loads_zones_then_imports_with_progress_per_batch(databases, tmp_pat
     with engine.connect() as conn:
         assert conn.scalar(select(func.count(Parcel.id))) == 90
         assert conn.scalar(select(func.count(Zone.id))) > 0
+
+
+def test_zones_then_parcels_then_ledger_give_the_demo_figures(databases, tmp_path):
+    """A province's file loads in three steps (zones, an import of its parcels, its
+    ledger onto them) and reports what the demo loaded in one step reports."""
+    url = databases.new_url()
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo", "--zones-only", "--database-url", url]).exit_code == 0
+    refused = runner.invoke(app, ["demo", "--ledger-only", "--database-url", url])
+    assert refused.exit_code != 0
+    assert "import the parcels first" in refused.output
+    path = tmp_path / "parcels.gpkg"
+    pyogrio.write_dataframe(pyogrio.read_dataframe(DEMO_DATA, layer="parcels"), path)
+    imported = runner.invoke(app, ["import", str(path), "--no-progress", "--database-url", url])
+    assert imported.exit_code == 0, imported.output
+    ledger = runner.invoke(app, ["demo", "--ledger-only", "--database-url", url])
+    assert ledger.exit_code == 0, ledger.output
+    assert "13 cases, 64 events" in ledger.output
+    again = runner.invoke(app, ["demo", "--ledger-only", "--database-url", url])
+    assert "ledger present" in again.output
+    with Session(databases.engine(url)) as session:
+        figures = headline_figures(
+            session, date_from=dt.date(2023, 1, 1), date_to=dt.date(2023, 8, 31)
+        )
+    assert figures["cases"] == 13
+    assert figures["ledger_area_mu"] == 539.0
+    assert figures["revitalized_area_mu"] == 120.0
 
 
 def test_awkward_values_are_stored_as_the_file_has_them(zones_engine, tmp_path):
