@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import sqlite3
 import subprocess
 import sys
 import time
@@ -46,21 +44,6 @@ def province(
     command += ["--seed", str(seed), "--case-share", str(case_share), "--out", str(partial)]
     command += [] if buildings else ["--no-buildings"]
     timed_command(command, cwd=ROOT)
-    partial.rename(path)
-    return path
-
-
-def without_events(gpkg: Path) -> Path:
-    """A copy of a province file whose ``case_events`` layer is empty (cases keep their
-    state), made once: the demo loader's event inserts dominate loading a large ledger."""
-    path = gpkg.with_name(gpkg.stem + "-noevents.gpkg")
-    if path.exists():
-        return path
-    partial = path.with_suffix(".partial.gpkg")
-    shutil.copyfile(gpkg, partial)
-    with contextlib.closing(sqlite3.connect(partial)) as conn:
-        conn.execute("delete from case_events")
-        conn.commit()
     partial.rename(path)
     return path
 
