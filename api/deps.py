@@ -13,8 +13,8 @@ from landgis.db.session import read_session, transaction
 from landgis.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
-    """The settings the app was built with."""
+async def get_settings(request: Request) -> Settings:
+    """The settings the app was built with (async: no worker thread for a lookup)."""
     return request.app.state.settings
 
 

@@ -48,7 +48,7 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     return minx, miny, maxx, maxy
 
 
-def parcel_filter(
+async def parcel_filter(
     status: Annotated[list[Status] | None, Query(description="处置状态")] = None,
     zone: Annotated[list[str] | None, Query(description="片区编号 (zone code)")] = None,
     category: Annotated[list[Category] | None, Query(description="问题类型")] = None,
@@ -62,7 +62,9 @@ def parcel_filter(
     limit: Annotated[int | None, Query(ge=1, le=10_000)] = None,
     offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
 ) -> ParcelFilter:
-    """The parcel filter from query parameters (shared by the parcels list and the map)."""
+    """The parcel filter from query parameters (shared by the parcels list and the map).
+    Async although it awaits nothing: FastAPI then calls it in the event loop instead of
+    handing it to a worker thread."""
     return ParcelFilter(
         status=tuple(status or ()),
         zone=tuple(zone or ()),

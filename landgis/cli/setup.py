@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ from landgis.errors import LandGISError
 from landgis.import_modes import BATCH_SIZE, ImportMode
 
 if TYPE_CHECKING:
+    import uvicorn
+
     from landgis.imports import ImportProgress
 
 
@@ -224,15 +227,36 @@ def serve(
     this command's workers (set it yourself when several hosts serve one database).
     """
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     settings = settings_for(database_url)
     os.environ["LANDGIS_DATABASE_URL"] = settings.database_url
     if not settings.secret_key:
         os.environ["LANDGIS_SECRET_KEY"] = secrets.token_urlsafe(32)
-    uvicorn.run(
+    config = uvicorn.Config(
         "api.main:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
     )
+    if workers > 1:
+        Multiprocess(config, sockets=[listening_socket(config)]).run()
+        return
+    server = uvicorn.Server(config)
+    server.run()
+    if not server.started:
+        raise typer.Exit(3)
+
+
+def listening_socket(config: uvicorn.Config) -> socket.socket:
+    """The socket several workers accept on, with Nagle's algorithm off.
+
+    uvicorn's own shared socket leaves it on (asyncio sets TCP_NODELAY only where a
+    socket's protocol reads as TCP, which a plain ``socket.socket()`` does not), and then a
+    keep-alive client waits some 40 ms for the end of each response written in two parts
+    (a vector tile, say). Accepted connections inherit the option on Linux.
+    """
+    sock = config.bind_socket()
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock

@@ -63,7 +63,8 @@ def rows_and_count(
         .order_by(first)
     )
     options = {"yield_per": batch} if batch else {}
-    result = iter(session.execute(stmt, execution_options=options))
+    # Core rather than the ORM: rows of two strings need none of its machinery.
+    result = iter(session.connection().execute(stmt, execution_options=options))
     head = next(result, None)
     if head is None:
         raise RuntimeError("the data_version row is missing: run `landgis init`")

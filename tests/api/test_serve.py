@@ -13,6 +13,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import uvicorn
+
+from landgis.cli.setup import listening_socket
 
 LANDGIS = shutil.which("landgis", path=str(Path(sys.executable).parent))
 
@@ -58,3 +61,19 @@ def test_init_demo_serve_answers_with_the_report_figures(databases, tmp_path):
     assert stats["cases"] == 13
     assert stats["ledger_area_mu"] == pytest.approx(539, abs=0.5)
     assert stats["revitalized_area_mu"] == pytest.approx(120, abs=0.5)
+
+
+def test_the_workers_shared_socket_sends_small_writes_at_once():
+    """Several workers accept on one socket made by landgis, with TCP_NODELAY set (and
+    inherited by accepted connections), so keep-alive clients get each response whole."""
+    port = _free_port()
+    config = uvicorn.Config("api.main:create_app", factory=True, host="127.0.0.1", port=port)
+    listener = listening_socket(config)
+    try:
+        listener.listen()
+        with socket.create_connection(("127.0.0.1", port)):
+            accepted, _ = listener.accept()
+            with accepted:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        listener.close()

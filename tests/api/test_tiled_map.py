@@ -4,6 +4,7 @@ the filtered parcels' extent, and fetches popups from ``/map/parcels/{code}/popu
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -220,22 +221,26 @@ def test_the_tiled_map_speaks_english(tiled):
 
 
 def test_filters_round_trip_through_the_query_string():
-    filters = parcel_filter(
-        status=["identified", "planned"],
-        zone=["A&B"],
-        route=["buyback"],
-        overdue=True,
-        bbox="1,2,3,4",
-        q="厂 <x>",
+    filters = asyncio.run(
+        parcel_filter(
+            status=["identified", "planned"],
+            zone=["A&B"],
+            route=["buyback"],
+            overdue=True,
+            bbox="1,2,3,4",
+            q="厂 <x>",
+        )
     )
     query = parse_qs(filter_query(filters))
-    again = parcel_filter(
-        status=query["status"],
-        zone=query["zone"],
-        route=query["route"],
-        overdue=query["overdue"] == ["true"],
-        bbox=query["bbox"][0],
-        q=query["q"][0],
+    again = asyncio.run(
+        parcel_filter(
+            status=query["status"],
+            zone=query["zone"],
+            route=query["route"],
+            overdue=query["overdue"] == ["true"],
+            bbox=query["bbox"][0],
+            q=query["q"][0],
+        )
     )
     assert again == filters
     assert parcel_tile_url(ParcelFilter()) == "/tiles/parcels/{z}/{x}/{y}.mvt"
