@@ -62,6 +62,8 @@ def load_all(url: str, seconds: float, first: Probe) -> dict[int, Load] | None:
         log(f"  {too_slow(first)} {url}")
         return None
     probe(url, geojson=False)
+    # Warm every worker (first queries, caches) before measuring.
+    run_load(url, connections=max(CONCURRENCIES), seconds=1, timeout_s=max(10, 5 * first.seconds))
     seconds = max(seconds, min(4 * first.seconds, 20))
     timeout = max(10, 5 * first.seconds)
     loads = {}
