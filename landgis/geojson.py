@@ -17,7 +17,9 @@ from landgis.errors import CRSError
 COORDINATE_DECIMALS = 7
 
 
-def _plain(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A value from a frame as JSON has it: numpy scalars unwrapped, NaN/NaT as null,
+    dates as ISO text."""
     if value is None:
         return None
     if isinstance(value, np.generic):
@@ -41,7 +43,7 @@ def feature_collection(frame: gpd.GeoDataFrame, id_column: str | None = None) ->
     attributes = frame.drop(columns=frame.geometry.name)
     features = []
     for geometry, record in zip(geometries, attributes.to_dict("records"), strict=True):
-        properties = {key: _plain(value) for key, value in record.items()}
+        properties = {key: json_value(value) for key, value in record.items()}
         identity = f'"id":{json.dumps(properties.get(id_column))},' if id_column else ""
         features.append(
             f'{{"type":"Feature",{identity}"geometry":{geometry or "null"},'

@@ -139,23 +139,28 @@ def is_overdue(states: pd.DataFrame, as_of: dt.date) -> pd.Series:
     return states["status"].isin(OPEN_STATUSES) & (deadline < pd.Timestamp(as_of))
 
 
+# The parcel's columns beside each case in the ledger (and its exports).
+PARCEL_COLUMNS = (
+    Parcel.parcel_code,
+    Parcel.supervision_no,
+    Parcel.project_name,
+    Zone.code.label("zone_code"),
+    Zone.name.label("zone_name"),
+    Parcel.location,
+    Parcel.holder,
+    Parcel.credit_code,
+    Parcel.land_use,
+    Parcel.supply_method,
+    Parcel.contract_no,
+    Parcel.area_m2.label("parcel_area_m2"),
+)
+
+
 def _parcel_attributes(session: Session) -> pd.DataFrame:
     rows = session.execute(
-        select(
-            Parcel.id.label("parcel_id"),
-            Parcel.parcel_code,
-            Parcel.supervision_no,
-            Parcel.project_name,
-            Zone.code.label("zone_code"),
-            Zone.name.label("zone_name"),
-            Parcel.location,
-            Parcel.holder,
-            Parcel.credit_code,
-            Parcel.land_use,
-            Parcel.supply_method,
-            Parcel.contract_no,
-            Parcel.area_m2.label("parcel_area_m2"),
-        ).outerjoin(Zone, Zone.id == Parcel.zone_id)
+        select(Parcel.id.label("parcel_id"), *PARCEL_COLUMNS).outerjoin(
+            Zone, Zone.id == Parcel.zone_id
+        )
     ).all()
     return pd.DataFrame.from_records(rows, columns=list(rows[0]._fields) if rows else None)
 

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import geopandas as gpd
-import numpy as np
 import pyogrio
 import shapely
 
 from landgis.geo import CGCS2000_EPSG
-from landgis.geojson import COORDINATE_DECIMALS
+from landgis.geojson import COORDINATE_DECIMALS, json_value
 from landgis.io.exports.base import Exporter
 from landgis.io.exports.columns import HEADERS
 from landgis.io.exports.features import (
@@ -35,18 +32,6 @@ def copy_file(path: Path, out: BinaryIO) -> None:
     with path.open("rb") as source:
         while chunk := source.read(1 << 20):
             out.write(chunk)
-
-
-def _plain(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 class GeoJSONExporter(Exporter):
@@ -77,7 +62,7 @@ class GeoJSONExporter(Exporter):
             attributes = frame.drop(columns=frame.geometry.name).to_dict("records")
             parts = []
             for geometry, record in zip(geometries, attributes, strict=True):
-                properties = {key: _plain(value) for key, value in record.items()}
+                properties = {key: json_value(value) for key, value in record.items()}
                 parts.append(
                     f'{separator}{{"type":"Feature","id":{json.dumps(properties.get(id_field))},'
                     f'"geometry":{geometry or "null"},'

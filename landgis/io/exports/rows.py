@@ -27,7 +27,7 @@ from landgis.db.models import Case, CaseEvent, Parcel, Zone
 from landgis.db.repository import wkb_of
 from landgis.geo import CGCS2000_EPSG
 from landgis.io.exports.columns import ledger_table, zone_labels
-from landgis.ledger import OUTSIDE_LEDGER, case_list, is_overdue, narrow_rows
+from landgis.ledger import OUTSIDE_LEDGER, PARCEL_COLUMNS, case_list, is_overdue, narrow_rows
 from landgis.parcels import ParcelFilter, parcels_frame
 from landgis.stats import headline_figures
 from landgis.units import m2_to_mu
@@ -46,20 +46,6 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "note",
 )
 CHANGES_INDEX = EVENT_COLUMNS.index("changes")
-_PARCEL_COLUMNS = (
-    Parcel.parcel_code,
-    Parcel.supervision_no,
-    Parcel.project_name,
-    Zone.code.label("zone_code"),
-    Zone.name.label("zone_name"),
-    Parcel.location,
-    Parcel.holder,
-    Parcel.credit_code,
-    Parcel.land_use,
-    Parcel.supply_method,
-    Parcel.contract_no,
-    Parcel.area_m2.label("parcel_area_m2"),
-)
 
 
 def describe_filters(filters: ParcelFilter) -> str:
@@ -102,7 +88,7 @@ def _ordered(session: Session, column: Any) -> Any:
 def current_ledger_query(session: Session, *, dismissed: bool, geometry: bool) -> Select[Any]:
     """Current cases with their parcel and zone, by zone code (none last) and case number."""
     states = [getattr(Case, name) for name in ("case_no", "parcel_id", "status", "version")]
-    columns = [*states, *(getattr(Case, name) for name in LEDGER_FIELDS), *_PARCEL_COLUMNS]
+    columns = [*states, *(getattr(Case, name) for name in LEDGER_FIELDS), *PARCEL_COLUMNS]
     if geometry:
         columns.append(wkb_of(Parcel.geom))
     stmt = (
