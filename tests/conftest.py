@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from landgis.db.engine import make_engine
 from landgis.db.migrate import upgrade
+from landgis.db.models import Case, Parcel
 from landgis.db.session import transaction
 from landgis.demo import load_demo
 from landgis.settings import DEMO_DATA, Settings
@@ -138,3 +139,28 @@ def session(demo_engine: Engine) -> Iterator[Session]:
         finally:
             db.close()
             outer.rollback()
+
+
+@pytest.fixture(scope="session")
+def html_demo(database_factories: dict, backend: str):
+    """Makes a fresh demo county whose first ledger parcel (by case number) has the given
+    holder (and project) — HTML, to see that pages escape it; returns (url, engine, code)."""
+
+    def make(holder: str, project: str | None = None) -> tuple[str, Engine, str]:
+        databases = database_factories[backend]
+        url = databases.new_url()
+        engine = databases.engine(url)
+        upgrade(engine)
+        with transaction(engine) as session:
+            load_demo(session, DEMO_DATA)
+            code = session.scalar(
+                select(Parcel.parcel_code)
+                .join(Case, Case.parcel_id == Parcel.id)
+                .order_by(Case.case_no)
+                .limit(1)
+            )
+            values = {"holder": holder} | ({"project_name": project} if project else {})
+            session.execute(update(Parcel).where(Parcel.parcel_code == code).values(**values))
+        return url, engine, code
+
+    return make

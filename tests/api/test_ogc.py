@@ -502,13 +502,14 @@ def test_items_page_builds_features_in_sql_and_counts_once_per_data_version(sess
     assert again.features == page.features and again.number_matched == counts["parcels"]
     assert not any("count(" in s.lower() for s in second_run)
     # A change to a parcel bumps the data version, and the count is taken again.
-    session.execute(update(Parcel).where(Parcel.parcel_code == page_key(page)).values(holder="x"))
+    first = feature_id(page.features[0])
+    session.execute(update(Parcel).where(Parcel.parcel_code == first).values(holder="x"))
     _, after_change = _statements(session, last_two)
     assert any("count(" in s.lower() for s in after_change)
 
 
-def page_key(page) -> str:
-    return json.loads(page.features[0])["id"]
+def feature_id(feature: str) -> str:
+    return json.loads(feature)["id"]
 
 
 def test_keyset_pages_equal_offset_pages_and_read_no_skipped_rows(session, counts):
@@ -521,17 +522,13 @@ def test_keyset_pages_equal_offset_pages_and_read_no_skipped_rows(session, count
     assert by_key.features == by_offset.features
     assert "parcels.parcel_code >" in statements[-1]
     # Filters apply to keyset pages too.
-    planned = features.items_page(session, "parcels", ParcelFilter(in_ledger=True), limit=3)
+    first = features.items_page(session, "parcels", ParcelFilter(in_ledger=True), limit=3)
     rest = features.items_page(
-        session, "parcels", ParcelFilter(in_ledger=True), limit=100, after=planned.next_after
+        session, "parcels", ParcelFilter(in_ledger=True), limit=100, after=first.next_after
     )
-    ids = [page_key_of(f) for f in planned.features + rest.features]
-    assert len(ids) == planned.number_matched == rest.number_matched == counts["cases"]
+    ids = [feature_id(f) for f in first.features + rest.features]
+    assert len(ids) == first.number_matched == rest.number_matched == counts["cases"]
     assert ids == sorted(ids)
-
-
-def page_key_of(feature: str) -> str:
-    return json.loads(feature)["id"]
 
 
 def test_items_page_clamps_the_limit_and_refuses_unknown_collections(session):

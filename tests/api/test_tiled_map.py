@@ -14,18 +14,13 @@ import pytest
 import shapely
 from fastapi.testclient import TestClient
 from shapely.geometry import shape
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.main import create_app
 from api.routers.parcels import parcel_filter
-from landgis.db.migrate import upgrade
-from landgis.db.models import Case, Parcel
-from landgis.db.session import transaction
-from landgis.demo import load_demo
 from landgis.errors import InvalidInput
 from landgis.parcels import ParcelFilter
-from landgis.settings import DEMO_DATA, Settings
+from landgis.settings import Settings
 from landgis.tiled_map import filter_query, parcel_tile_url, parcels_extent, status_counts
 
 THRESHOLD = 10
@@ -36,25 +31,9 @@ TILE_TEMPLATE = re.compile(r"'(/tiles/parcels/\{z\}/\{x\}/\{y\}\.mvt[^']*)'")
 
 
 @pytest.fixture(scope="module")
-def demo(databases):
+def demo(html_demo):
     """A fresh demo county whose first ledger parcel has an HTML holder and project."""
-    url = databases.new_url()
-    engine = databases.engine(url)
-    upgrade(engine)
-    with transaction(engine) as session:
-        load_demo(session, DEMO_DATA)
-        code = session.scalar(
-            select(Parcel.parcel_code)
-            .join(Case, Case.parcel_id == Parcel.id)
-            .order_by(Case.case_no)
-            .limit(1)
-        )
-        session.execute(
-            update(Parcel)
-            .where(Parcel.parcel_code == code)
-            .values(holder=XSS_HOLDER, project_name=XSS_PROJECT)
-        )
-    return url, engine, code
+    return html_demo(XSS_HOLDER, XSS_PROJECT)
 
 
 @pytest.fixture(scope="module")

@@ -24,17 +24,14 @@ import geopandas as gpd
 import pytest
 import shapely
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from api.main import create_app
-from landgis.db.migrate import upgrade
-from landgis.db.models import Building, Case, Parcel
-from landgis.db.session import transaction
-from landgis.demo import load_demo
+from landgis.db.models import Building, Parcel
 from landgis.gcj02 import wgs84_to_gcj02
 from landgis.geo import gk_zone_epsg
-from landgis.settings import DEMO_DATA, Settings
+from landgis.settings import Settings
 
 MODES = ("none", "osm", "tianditu", "amap")
 TIANDITU_TEST_KEY = "test-key-0123"
@@ -81,25 +78,10 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(databases, backend, live_server) -> Iterator[Site]:
+def site(html_demo, live_server) -> Iterator[Site]:
     """A fresh copy of the demo county (one ledger parcel's holder and project are HTML),
     served by the app on 127.0.0.1 with a 天地图 test key configured."""
-    url = databases.new_url()
-    engine = databases.engine(url)
-    upgrade(engine)
-    with transaction(engine) as session:
-        load_demo(session, DEMO_DATA)
-        code = session.scalar(
-            select(Parcel.parcel_code)
-            .join(Case, Case.parcel_id == Parcel.id)
-            .order_by(Case.case_no)
-            .limit(1)
-        )
-        session.execute(
-            update(Parcel)
-            .where(Parcel.parcel_code == code)
-            .values(holder=XSS_HOLDER, project_name=XSS_PROJECT)
-        )
+    url, engine, code = html_demo(XSS_HOLDER, XSS_PROJECT)
     app = create_app(Settings(database_url=url, tianditu_key=TIANDITU_TEST_KEY))
     with live_server(app) as base:
         site = Site(base=base, url=url, engine=engine, xss_code=code)

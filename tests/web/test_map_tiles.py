@@ -18,14 +18,9 @@ from typing import Any
 
 import pytest
 from shapely.geometry import shape
-from sqlalchemy import select, update
 
 from api.main import create_app
-from landgis.db.migrate import upgrade
-from landgis.db.models import Case, Parcel
-from landgis.db.session import transaction
-from landgis.demo import load_demo
-from landgis.settings import DEMO_DATA, Settings
+from landgis.settings import Settings
 
 THRESHOLD = 10
 XSS_HOLDER = '<img src=x onerror="window.__xss=1">'
@@ -41,20 +36,9 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(databases, live_server) -> Iterator[Site]:
+def site(html_demo, live_server) -> Iterator[Site]:
     """The demo county (one ledger parcel's holder is HTML) served with threshold 10."""
-    url = databases.new_url()
-    engine = databases.engine(url)
-    upgrade(engine)
-    with transaction(engine) as session:
-        load_demo(session, DEMO_DATA)
-        code = session.scalar(
-            select(Parcel.parcel_code)
-            .join(Case, Case.parcel_id == Parcel.id)
-            .order_by(Case.case_no)
-            .limit(1)
-        )
-        session.execute(update(Parcel).where(Parcel.parcel_code == code).values(holder=XSS_HOLDER))
+    url, _engine, code = html_demo(XSS_HOLDER)
     app = create_app(Settings(database_url=url, map_inline_max_parcels=THRESHOLD))
     with live_server(app) as base:
         with urllib.request.urlopen(base + "/api/parcels", timeout=30) as response:
