@@ -13,7 +13,7 @@ from api.schemas import ParcelIn, ParcelPatch
 from api.spooled import spooled_response
 from landgis import parcel_edits
 from landgis.errors import InvalidInput, NotFound
-from landgis.features import write_items
+from landgis.features import parse_bbox, write_items
 from landgis.geojson import feature_collection
 from landgis.parcels import ParcelFilter, parcels_frame
 from landgis.vocab import CASE_STATUSES, CATEGORIES, CAUSES, ROUTES
@@ -26,26 +26,6 @@ Status = Literal[tuple(CASE_STATUSES)]  # type: ignore[valid-type]
 Category = Literal[tuple(CATEGORIES)]  # type: ignore[valid-type]
 Route = Literal[tuple(ROUTES)]  # type: ignore[valid-type]
 Cause = Literal[tuple(CAUSES)]  # type: ignore[valid-type]
-
-
-def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    """``minlon,minlat,maxlon,maxlat`` (CGCS2000, longitude first) as four numbers."""
-    if text is None:
-        return None
-    try:
-        minx, miny, maxx, maxy = (float(part) for part in text.split(","))
-    except ValueError as exc:
-        raise InvalidInput(
-            "bbox 应为 最小经度,最小纬度,最大经度,最大纬度 四个数,例如 104.7,30.0,104.9,30.2。",
-            "bbox must be minlon,minlat,maxlon,maxlat, e.g. 104.7,30.0,104.9,30.2.",
-        ) from exc
-    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise InvalidInput(
-            "bbox 范围无效:经度在 -180 到 180 之间、纬度在 -90 到 90 之间,且最小值不大于最大值。",
-            "bbox out of range: longitudes within -180..180, latitudes within -90..90, "
-            "minimum not above maximum.",
-        )
-    return minx, miny, maxx, maxy
 
 
 async def parcel_filter(
