@@ -120,8 +120,9 @@ def _added(name: str) -> Any:
 def _revitalization_events(
     session: Session, date_from: dt.date | None, date_to: dt.date | None
 ) -> pd.DataFrame:
-    """The events that revitalized land or floor area, with what each added, the month and
-    the case's zone; the deltas are computed and the other events left out in the database."""
+    """The events that revitalized land or floor area, with what each added, the month, the
+    case's zone, and its route and status now; the deltas are computed and the other events
+    left out in the database."""
     area = _added("revitalized_area_m2")
     building = _added("revitalized_building_area_m2")
     stmt = (
@@ -131,6 +132,8 @@ def _revitalization_events(
             area.label("area_m2"),
             building.label("building_area_m2"),
             Zone.name.label("zone"),
+            Case.route.label("route_now"),
+            Case.status.label("status_now"),
         )
         .join(Case, Case.id == CaseEvent.case_id)
         .join(Parcel, Parcel.id == Case.parcel_id)
@@ -142,20 +145,18 @@ def _revitalization_events(
         stmt = stmt.where(CaseEvent.occurred_on >= date_from)
     if date_to is not None:
         stmt = stmt.where(CaseEvent.occurred_on <= date_to)
-    columns = ["case_no", "occurred_on", "area_m2", "building_area_m2", "zone"]
+    columns = [
+        "case_no",
+        "occurred_on",
+        "area_m2",
+        "building_area_m2",
+        "zone",
+        "route_now",
+        "status_now",
+    ]
     events = pd.DataFrame.from_records(session.execute(stmt).all(), columns=columns)
     events["month"] = [day.strftime("%Y-%m") for day in events["occurred_on"]]
     return events
-
-
-def _routes(session: Session, case_nos: list[str]) -> dict[str, Any]:
-    """The route of each of these cases that is in the ledger now."""
-    rows = session.execute(
-        select(Case.case_no, Case.route).where(
-            Case.case_no.in_(case_nos), Case.status.not_in(OUTSIDE_LEDGER)
-        )
-    ).all()
-    return dict(rows)
 
 
 def headline_figures(
@@ -176,7 +177,8 @@ def headline_figures(
     events = _revitalization_events(session, date_from, date_to)
     if date_to is None:
         ledger = _ledger_now(session, as_of)
-        routes = _routes(session, sorted(set(events["case_no"])))
+        now = events[~events["status_now"].isin(OUTSIDE_LEDGER)]
+        routes = dict(zip(now["case_no"], now["route_now"], strict=True))
     else:
         states = states_as_of(session, date_to)
         in_ledger = states[~states["status"].isin(OUTSIDE_LEDGER)]
