@@ -19,21 +19,36 @@ def backend_of(bind: Engine | Connection | Session) -> Backend:
     return "postgis" if engine.dialect.name == "postgresql" else "spatialite"
 
 
-class Envelope(FunctionElement):
+class _Templated(FunctionElement):
+    """A function element written from one template per backend (class attributes
+    ``postgis`` and ``sqlite``): ``{args}`` stands for all its arguments, ``{0}``, ``{1}`` …
+    for each one."""
+
+    inherit_cache = True
+    postgis = ""
+    sqlite = ""
+
+
+def _templated(cls: type[_Templated]) -> type[_Templated]:
+    """Register ``cls``'s two templates with SQLAlchemy's compiler."""
+    for dialect, template in (("postgresql", cls.postgis), ("sqlite", cls.sqlite)):
+
+        def render(element: Any, compiler: Any, template: str = template, **kw: Any) -> str:
+            args = [compiler.process(clause, **kw) for clause in element.clauses.clauses]
+            return template.format(*args, args=", ".join(args))
+
+        compiles(cls, dialect)(render)
+    return cls
+
+
+@_templated
+class Envelope(_Templated):
     """A rectangle (minx, miny, maxx, maxy) in an SRID, on either backend."""
 
     inherit_cache = True
     name = "landgis_envelope"
-
-
-@compiles(Envelope, "postgresql")
-def _envelope_postgis(element: Envelope, compiler: Any, **kw: Any) -> str:
-    return f"ST_MakeEnvelope({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(Envelope, "sqlite")
-def _envelope_spatialite(element: Envelope, compiler: Any, **kw: Any) -> str:
-    return f"BuildMbr({compiler.process(element.clauses, **kw)})"
+    postgis = "ST_MakeEnvelope({args})"
+    sqlite = "BuildMbr({args})"
 
 
 class IndexOverlaps(FunctionElement):
@@ -62,118 +77,69 @@ def _index_overlaps_spatialite(element: IndexOverlaps, compiler: Any, **kw: Any)
     )
 
 
-class JsonObject(FunctionElement):
+@_templated
+class JsonObject(_Templated):
     """``JsonObject(name1, value1, name2, value2, …)``: a JSON object as text, its members
-    in the order given (``json_build_object`` on PostGIS, ``json_object`` on SQLite)."""
+    in the order given."""
 
     inherit_cache = True
     name = "landgis_json_object"
     type = Text()
+    postgis = "json_build_object({args})"
+    sqlite = "json_object({args})"
 
 
-@compiles(JsonObject, "postgresql")
-def _json_object_postgis(element: JsonObject, compiler: Any, **kw: Any) -> str:
-    return f"json_build_object({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(JsonObject, "sqlite")
-def _json_object_sqlite(element: JsonObject, compiler: Any, **kw: Any) -> str:
-    return f"json_object({compiler.process(element.clauses, **kw)})"
-
-
-class JsonText(FunctionElement):
+@_templated
+class JsonText(_Templated):
     """``JsonText(json)``: a JSON value (from :class:`JsonObject`) as a string."""
 
     inherit_cache = True
     name = "landgis_json_text"
     type = Text()
+    postgis = "CAST({0} AS TEXT)"
+    sqlite = "{0}"
 
 
-@compiles(JsonText, "postgresql")
-def _json_text_postgis(element: JsonText, compiler: Any, **kw: Any) -> str:
-    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
-
-
-@compiles(JsonText, "sqlite")
-def _json_text_sqlite(element: JsonText, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.clauses, **kw)
-
-
-class GeoJsonGeometry(FunctionElement):
+@_templated
+class GeoJsonGeometry(_Templated):
     """``GeoJsonGeometry(geom, decimals)``: a geometry as a JSON value for a
-    :class:`JsonObject` member (coordinates rounded to ``decimals``)."""
+    :class:`JsonObject` member (coordinates rounded to ``decimals``; options 0: no bbox and
+    no crs member, as RFC 7946 wants; PostGIS 3 adds a crs by default)."""
 
     inherit_cache = True
     name = "landgis_geojson_geometry"
+    postgis = "CAST(ST_AsGeoJSON({args}, 0) AS json)"
+    sqlite = "json(AsGeoJSON({args}, 0))"
 
 
-@compiles(GeoJsonGeometry, "postgresql")
-def _geojson_postgis(element: GeoJsonGeometry, compiler: Any, **kw: Any) -> str:
-    # Options 0: no bbox, no crs member (RFC 7946; PostGIS 3 adds a crs by default).
-    return f"CAST(ST_AsGeoJSON({compiler.process(element.clauses, **kw)}, 0) AS json)"
-
-
-@compiles(GeoJsonGeometry, "sqlite")
-def _geojson_sqlite(element: GeoJsonGeometry, compiler: Any, **kw: Any) -> str:
-    # Options 0: no bbox, no crs member (RFC 7946).
-    return f"json(AsGeoJSON({compiler.process(element.clauses, **kw)}, 0))"
-
-
-class JsonBoolean(FunctionElement):
+@_templated
+class JsonBoolean(_Templated):
     """``JsonBoolean(condition)``: ``true``/``false`` as a :class:`JsonObject` member
     (a NULL condition is false)."""
 
     inherit_cache = True
     name = "landgis_json_boolean"
+    postgis = "COALESCE({0}, false)"
+    sqlite = "json(CASE WHEN {0} THEN 'true' ELSE 'false' END)"
 
 
-@compiles(JsonBoolean, "postgresql")
-def _json_boolean_postgis(element: JsonBoolean, compiler: Any, **kw: Any) -> str:
-    return f"COALESCE({compiler.process(element.clauses, **kw)}, false)"
-
-
-@compiles(JsonBoolean, "sqlite")
-def _json_boolean_sqlite(element: JsonBoolean, compiler: Any, **kw: Any) -> str:
-    condition = compiler.process(element.clauses, **kw)
-    return f"json(CASE WHEN {condition} THEN 'true' ELSE 'false' END)"
-
-
-class Rounded(FunctionElement):
+@_templated
+class Rounded(_Templated):
     """``Rounded(number, digits)``: a float rounded to ``digits`` decimals, on either backend
     (PostgreSQL rounds only numerics)."""
 
     inherit_cache = True
     name = "landgis_rounded"
+    postgis = "round(CAST({0} AS numeric), {1})"
+    sqlite = "round({args})"
 
 
-@compiles(Rounded, "postgresql")
-def _rounded_postgis(element: Rounded, compiler: Any, **kw: Any) -> str:
-    number, digits = element.clauses.clauses
-    return (
-        f"round(CAST({compiler.process(number, **kw)} AS numeric), "
-        f"{compiler.process(digits, **kw)})"
-    )
-
-
-@compiles(Rounded, "sqlite")
-def _rounded_sqlite(element: Rounded, compiler: Any, **kw: Any) -> str:
-    return f"round({compiler.process(element.clauses, **kw)})"
-
-
-class JsonNumber(FunctionElement):
+@_templated
+class JsonNumber(_Templated):
     """``JsonNumber(float_column)``: a float as a :class:`JsonObject` member that reads back
     as the same double (SQLite's ``json_object`` keeps only 15 significant digits)."""
 
     inherit_cache = True
     name = "landgis_json_number"
-
-
-@compiles(JsonNumber, "postgresql")
-def _json_number_postgis(element: JsonNumber, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.clauses, **kw)
-
-
-@compiles(JsonNumber, "sqlite")
-def _json_number_sqlite(element: JsonNumber, compiler: Any, **kw: Any) -> str:
-    number = compiler.process(element.clauses, **kw)
-    return f"CASE WHEN {number} IS NULL THEN NULL ELSE json(printf('%!.17g', {number})) END"
+    postgis = "{0}"
+    sqlite = "CASE WHEN {0} IS NULL THEN NULL ELSE json(printf('%!.17g', {0})) END"
