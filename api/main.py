@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,10 +36,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The libraries loaded at start are a million long-lived objects; frozen, the
-        # garbage collector stops walking them, which would stall a request now and then.
-        gc.collect()
-        gc.freeze()
         yield
         app.state.engine.dispose()
 
