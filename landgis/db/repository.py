@@ -45,12 +45,6 @@ def insert_returning_ids(
     return dict(result.all())
 
 
-def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` into ``model``'s table in one executemany."""
-    if rows:
-        session.execute(insert(model.__table__), list(rows))
-
-
 def existing_values(session: Session, column: Any, values: Iterable[str]) -> set[str]:
     """Which of ``values`` already occur in ``column``."""
     wanted = sorted(set(values))
