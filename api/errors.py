@@ -11,10 +11,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from landgis.db.session import pool_exhausted
 from landgis.errors import (
     AuthenticationRequired,
+    Busy,
     ConfigurationError,
     Conflict,
     CRSError,
@@ -24,6 +27,7 @@ from landgis.errors import (
     PermissionDenied,
     PreconditionRequired,
     TooLarge,
+    TooManyAttempts,
     UnsupportedFileType,
 )
 
@@ -43,6 +47,8 @@ STATUS_CODES: dict[type[LandGISError], int] = {
     UnsupportedFileType: 415,
     InvalidInput: 422,
     ConfigurationError: 503,
+    Busy: 503,
+    TooManyAttempts: 429,
 }
 
 HTTP_MESSAGES: dict[int, tuple[str, str]] = {
@@ -75,8 +81,16 @@ async def landgis_error_handler(request: Request, error: Exception) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
     status = status_code_for(error)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(status_code=status, content=error.to_dict(), headers=headers)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if isinstance(error, Busy | TooManyAttempts):
+        headers["Retry-After"] = str(error.retry_after)
+    return JSONResponse(status_code=status, content=error.to_dict(), headers=headers or None)
+
+
+async def pool_timeout_handler(request: Request, error: Exception) -> Response:
+    """No free database connection in time (outside a unit of work): busy, try again."""
+    assert isinstance(error, PoolTimeout)
+    return await landgis_error_handler(request, pool_exhausted(error))
 
 
 async def validation_error_handler(_request: Request, error: Exception) -> JSONResponse:
@@ -138,5 +152,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_exception_handler(DataError, unstorable_value_handler)
+    app.add_exception_handler(PoolTimeout, pool_timeout_handler)
     app.add_exception_handler(OverflowError, unstorable_value_handler)
     app.add_exception_handler(Exception, unexpected_error_handler)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.sessions import SessionMiddleware
 
 from api.errors import install_error_handlers
 from api.routers import (
@@ -25,8 +23,10 @@ from api.routers import (
     stats,
     tiles,
 )
+from api.session_cookie import COOKIE_NAME, LazyKeySessionMiddleware
 from landgis.assets import VENDOR_PACKAGES, VENDOR_URL
 from landgis.db.engine import make_engine
+from landgis.server_secret import session_secret
 from landgis.settings import Settings, get_settings
 
 
@@ -46,11 +46,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engine = make_engine(settings)  # connects lazily, on the first request
+    engine = app.state.engine = make_engine(settings)  # connects lazily, on first request
     app.add_middleware(
-        SessionMiddleware,
-        secret_key=settings.secret_key or secrets.token_urlsafe(32),
-        session_cookie="landgis_session",
+        LazyKeySessionMiddleware,
+        key_source=lambda: session_secret(settings, engine),
+        session_cookie=COOKIE_NAME,
+        max_age=settings.session_lifetime_hours * 3600,
         same_site="lax",
         https_only=settings.secure_cookies,
     )

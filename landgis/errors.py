@@ -104,3 +104,21 @@ class TooLarge(InvalidInput):
 
 class UnsupportedFileType(InvalidInput):
     """A file of a kind landgis does not read."""
+
+
+class Busy(LandGISError):
+    """The server or the database is busy right now; nothing was changed, a retry works.
+
+    ``retry_after`` is a hint in seconds."""
+
+    def __init__(self, message: str, message_en: str | None = None, **kwargs: Any) -> None:
+        self.retry_after: int = kwargs.pop("retry_after", 2)
+        super().__init__(message, message_en, **kwargs)
+
+
+class TooManyAttempts(LandGISError):
+    """Too many failed attempts (logins); ``retry_after`` says in how many seconds to retry."""
+
+    def __init__(self, message: str, message_en: str | None = None, **kwargs: Any) -> None:
+        self.retry_after: int = kwargs.pop("retry_after", 60)
+        super().__init__(message, message_en, **kwargs)

@@ -67,6 +67,19 @@ class Settings(BaseSettings):
         description="Name or path of the SpatiaLite extension module.",
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement.")
+    db_pool_size: int = Field(
+        default=10, ge=1, le=200, description="Database connections each server worker keeps."
+    )
+    db_max_overflow: int = Field(
+        default=10, ge=0, le=200, description="Extra connections a worker may open under load."
+    )
+    db_pool_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="Seconds a request waits for a free database connection before it is "
+        "answered 503 (busy, try again).",
+    )
     host: str = Field(default="127.0.0.1", description="Address `landgis serve` listens on.")
     port: int = Field(default=8000, description="Port `landgis serve` listens on.")
     county_name: str = Field(default="青溪县", description="County shown in titles and exports.")
@@ -81,7 +94,38 @@ class Settings(BaseSettings):
     )
     secret_key: str | None = Field(
         default=None,
-        description="Signs browser sessions; set it in production (random per start if unset).",
+        description="Signs browser session cookies. Unset: a key made on the first start and "
+        "kept beside the SpatiaLite file or in the PostGIS database.",
+    )
+    session_idle_minutes: int = Field(
+        default=120,
+        ge=1,
+        le=7 * 24 * 60,
+        description="A browser session ends after this many minutes without a request.",
+    )
+    session_lifetime_hours: int = Field(
+        default=12,
+        ge=1,
+        le=24 * 90,
+        description="A browser session ends this many hours after the login, however busy.",
+    )
+    login_max_failures: int = Field(
+        default=5,
+        ge=0,
+        description="Failed logins for one account name within the window "
+        "before it is locked (0: no limit).",
+    )
+    login_max_failures_per_address: int = Field(
+        default=20,
+        ge=0,
+        description="Failed logins from one client address within the window "
+        "before it is locked (0: no limit).",
+    )
+    login_window_minutes: int = Field(
+        default=15, ge=1, description="Window in which failed logins are counted."
+    )
+    login_lock_minutes: int = Field(
+        default=15, ge=1, description="How long a locked account name or address waits."
     )
     secure_cookies: bool = Field(
         default=False, description="Send the session cookie over HTTPS only."

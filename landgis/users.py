@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from landgis import audit, browser_sessions
 from landgis.db.models import ApiToken, User
 from landgis.errors import AuthenticationRequired, Conflict, InvalidInput, NotFound
 from landgis.vocab import ROLES
@@ -18,6 +21,26 @@ from landgis.vocab import ROLES
 MIN_PASSWORD_LENGTH = 8
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
 _HASHER = PasswordHasher()
+# argon2 takes tens of MB and most of a core per hash: as many at once as there are cores,
+# so that a burst of logins queues here instead of exhausting memory.
+_HASHING = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
+# Verified against when the account does not exist, so that both cases take as long.
+_ABSENT_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches the stored hash (an absent hash never matches, after
+    the same work as a real check)."""
+    with _HASHING:
+        try:
+            return _HASHER.verify(password_hash or _ABSENT_HASH, password) and bool(password_hash)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether the hash was made with weaker parameters than today's."""
+    return _HASHER.check_needs_rehash(password_hash)
 
 
 def hash_password(password: str) -> str:
@@ -27,7 +50,8 @@ def hash_password(password: str) -> str:
             f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符。",
             f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
         )
-    return _HASHER.hash(password)
+    with _HASHING:
+        return _HASHER.hash(password)
 
 
 def _check_role(role: str) -> None:
@@ -57,6 +81,8 @@ def create_user(
     password: str,
     role: str = "viewer",
     display_name: str | None = None,
+    *,
+    actor: str | None = None,
 ) -> User:
     """A new active user."""
     if not USERNAME_PATTERN.match(username):
@@ -76,40 +102,67 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    audit.record(session, "user_created", actor=actor, subject=username, detail=f"role={role}")
     return user
 
 
-def set_password(session: Session, username: str, password: str) -> None:
-    """Replace a user's password."""
-    get_user(session, username).password_hash = hash_password(password)
+def set_password(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    actor: str | None = None,
+    keep_session: int | None = None,
+) -> None:
+    """Replace a user's password; every browser session of the account ends (but
+    ``keep_session``, the one the user changed it from)."""
+    user = get_user(session, username)
+    user.password_hash = hash_password(password)
+    browser_sessions.end_all(session, user.id, "password_changed", keep=keep_session)
     session.flush()
+    audit.record(session, "password_changed", actor=actor, subject=username)
 
 
-def set_role(session: Session, username: str, role: str) -> None:
-    """Change a user's role."""
+def set_role(session: Session, username: str, role: str, *, actor: str | None = None) -> None:
+    """Change a user's role (open sessions carry the new role from their next request)."""
     _check_role(role)
-    get_user(session, username).role = role
+    user = get_user(session, username)
+    before, user.role = user.role, role
     session.flush()
+    audit.record(session, "role_changed", actor=actor, subject=username, detail=f"{before}→{role}")
 
 
-def _refused() -> AuthenticationRequired:
+def set_active(session: Session, username: str, active: bool, *, actor: str | None = None) -> None:
+    """Deactivate (every session and token stops working at once) or reactivate a user."""
+    user = get_user(session, username)
+    user.is_active = active
+    if not active:
+        browser_sessions.end_all(session, user.id, "deactivated")
+    session.flush()
+    audit.record(
+        session, "user_activated" if active else "user_deactivated", actor=actor, subject=username
+    )
+
+
+def refused() -> AuthenticationRequired:
+    """The one answer to a wrong name or a wrong password (which of the two, it never says)."""
     return AuthenticationRequired(
         "用户名或密码不正确。", "The username or password is not correct."
     )
 
 
 def authenticate(session: Session, username: str, password: str) -> User:
-    """The active user with these credentials; AuthenticationRequired otherwise."""
+    """The active user with these credentials; AuthenticationRequired otherwise.
+
+    (The server's login uses :func:`landgis.login.log_in`, which also limits guessing and
+    holds no database connection while the password is checked.)"""
     user = session.scalars(select(User).where(User.username == username)).one_or_none()
-    if user is None or not user.is_active or not user.password_hash:
-        _HASHER.hash(password)  # spend the same time whether or not the user exists
-        raise _refused()
-    try:
-        _HASHER.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError) as exc:
-        raise _refused() from exc
-    if _HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = _HASHER.hash(password)
+    usable = user is not None and user.is_active and user.password_hash
+    if not verify_password(user.password_hash if usable and user else None, password):
+        raise refused()
+    assert user is not None and user.password_hash
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     return user
 
 
@@ -117,12 +170,15 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: Session, username: str, name: str = "api") -> str:
+def issue_token(
+    session: Session, username: str, name: str = "api", *, actor: str | None = None
+) -> str:
     """A new bearer token for the user; shown once, stored as a digest only."""
     user = get_user(session, username)
     token = secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user.id, name=name, digest=_digest(token), revoked=False))
     session.flush()
+    audit.record(session, "token_issued", actor=actor, subject=username, detail=name)
     return token
 
 
@@ -137,11 +193,12 @@ def user_for_token(session: Session, token: str) -> User | None:
     return user if user is not None and user.is_active else None
 
 
-def revoke_tokens(session: Session, username: str) -> int:
+def revoke_tokens(session: Session, username: str, *, actor: str | None = None) -> int:
     """Revoke every token of a user; how many were revoked."""
     user = get_user(session, username)
     tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()
     for token in tokens:
         token.revoked = True
     session.flush()
+    audit.record(session, "tokens_revoked", actor=actor, subject=username, detail=str(len(tokens)))
     return len(tokens)

@@ -34,7 +34,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData, UploadFile
 
-from api.auth import Principal, csrf_token, current_principal
+from api.auth import Principal, csrf_token, resolve_principal
 from api.deps import EditorDep, ReaderDep, SessionDep, SettingsDep
 from api.routers import session as session_router
 from api.routers.imports import PARCEL_SUFFIXES
@@ -176,7 +176,7 @@ def ui_for(request: Request) -> UI:
     return UI(
         request=request,
         t=Translator(lang),
-        user=current_principal(request),
+        user=resolve_principal(request),
         county=settings.county_name,
         read_requires_login=settings.read_requires_login,
     )

@@ -8,11 +8,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
-from api.auth import check_csrf, csrf_token, current_principal
-from api.deps import ReaderDep, SessionDep
-from landgis.errors import AuthenticationRequired
-from landgis.users import authenticate
+from api.auth import (
+    SESSION_KEY,
+    check_csrf,
+    client_address,
+    csrf_token,
+    current_principal,
+    login_limits,
+)
+from api.deps import ReaderDep
+from landgis.errors import AuthenticationRequired, TooManyAttempts
+from landgis.login import log_in, log_out
 
 router = APIRouter(tags=["session"])
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "web" / "templates")
@@ -25,46 +33,74 @@ def _safe_next(target: str | None) -> str:
     return "/"
 
 
+def _login_form(
+    request: Request,
+    next: str | None,
+    error: AuthenticationRequired | TooManyAttempts | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = {
+        "csrf_token": csrf_token(request),
+        "next": _safe_next(next),
+        "error": error.message if error else None,
+        "error_en": error.message_en if error else None,
+        "resume": request.query_params.get("resume") == "1",
+        "ended": request.query_params.get("ended") == "1",
+    }
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyAttempts) else {}
+    return templates.TemplateResponse(
+        request, "login.html", context, status_code=status_code, headers=headers
+    )
+
+
 @router.get("/login", response_class=HTMLResponse, summary="The login page")
 def login_page(request: Request, next: str | None = None) -> HTMLResponse:
     """A form asking for username and password."""
-    context = {"csrf_token": csrf_token(request), "next": _safe_next(next), "error": None}
-    return templates.TemplateResponse(request, "login.html", context)
+    return _login_form(request, next)
 
 
 @router.post("/login", summary="Log in (form)", response_model=None)
 async def login(
     request: Request,
-    session: SessionDep,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=256)],
     next: Annotated[str | None, Form(max_length=500)] = None,
 ) -> RedirectResponse | HTMLResponse:
-    """Check the credentials; on success start a browser session and go to ``next``."""
+    """Check the credentials; on success start a browser session and go to ``next``.
+
+    The check runs in the thread pool: a burst of logins never stalls other requests."""
     await check_csrf(request, None)
+    settings = request.app.state.settings
+    request.state.principal = None  # the page shown on failure asks nothing of the database
     try:
-        user = authenticate(session, username, password)
+        done = await run_in_threadpool(
+            log_in,
+            request.app.state.engine,
+            username,
+            password,
+            limits=login_limits(settings),
+            client_addr=client_address(request),
+            user_agent=request.headers.get("user-agent"),
+        )
+    except TooManyAttempts as error:
+        return _login_form(request, next, error, status_code=429)
     except AuthenticationRequired as error:
-        context = {
-            "csrf_token": csrf_token(request),
-            "next": _safe_next(next),
-            "error": error.message,
-        }
-        return templates.TemplateResponse(request, "login.html", context, status_code=401)
+        return _login_form(request, next, error, status_code=401)
     request.session.clear()
-    request.session["user"] = {
-        "username": user.username,
-        "role": user.role,
-        "display_name": user.display_name,
-    }
+    request.session[SESSION_KEY] = done.session_key
     csrf_token(request)  # a fresh token for the new session
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout", summary="Log out (form)")
 async def logout(request: Request) -> RedirectResponse:
-    """End the browser session."""
-    await check_csrf(request, current_principal(request))
+    """End the browser session, for good: its cookie opens nothing afterwards."""
+    await check_csrf(request, await current_principal(request))
+    key = request.session.get(SESSION_KEY)
+    if key:
+        await run_in_threadpool(
+            log_out, request.app.state.engine, key, client_addr=client_address(request)
+        )
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

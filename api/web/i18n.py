@@ -51,6 +51,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "login.password": ("密码", "Password"),
     "login.submit": ("登录", "Log in"),
     "login.failed": ("用户名或密码不正确。", "The username or password is not correct."),
+    "login.resume": (
+        "登录已过期,您填写的内容尚未提交。请重新登录,登录后将回到原页面并保留所填内容。",
+        "Your session expired and what you typed was not submitted. Log in again: you will "
+        "be back on the form with your input kept.",
+    ),
+    "login.ended": ("登录已过期或已被结束,请重新登录。", "Your session ended; log in again."),
     # errors and notices
     "error.title": ("无法完成", "Cannot do that"),
     "error.home": ("返回总览", "Back to the dashboard"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import socket
 import sys
 from collections.abc import Callable, Iterator
@@ -222,17 +221,20 @@ def serve(
 ) -> None:
     """Serve the API, the maps and the web pages (http://127.0.0.1:8000 by default).
 
-    Workers keep no state of their own: sessions are signed cookies, locks and versions
-    live in the database. Without LANDGIS_SECRET_KEY one key is made here and shared by
-    this command's workers (set it yourself when several hosts serve one database).
+    Workers keep no state of their own: sessions, locks and versions live in the
+    database, and the key signing session cookies is LANDGIS_SECRET_KEY or one the
+    database keeps, so every worker and host shares it and a restart logs nobody out.
     """
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from landgis.settings import get_settings
+
     settings = settings_for(database_url)
+    # The app reads its settings from the environment, in this process (one worker) or in
+    # each worker process: hand the command's options over, and forget what was read.
     os.environ["LANDGIS_DATABASE_URL"] = settings.database_url
-    if not settings.secret_key:
-        os.environ["LANDGIS_SECRET_KEY"] = secrets.token_urlsafe(32)
+    get_settings.cache_clear()
     config = uvicorn.Config(
         "api.main:create_app",
         factory=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,6 +12,17 @@ from landgis.cli.common import DatabaseOption, lazy_module, unit_of_work
 from landgis.vocab import ROLES
 
 users = lazy_module("landgis.users")
+browser_sessions = lazy_module("landgis.browser_sessions")
+audit = lazy_module("landgis.audit")
+
+
+def _actor() -> str:
+    """Who runs the command, as the audit log names them."""
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (KeyError, OSError):
+        return "cli"
+
 
 app = typer.Typer(help="用户 users: add, change password or role, issue API tokens.")
 
@@ -34,7 +47,7 @@ def add(
 ) -> None:
     """Add a user with a role (viewer, editor or admin)."""
     with unit_of_work(database_url) as (session, _settings):
-        users.create_user(session, username, password, role=role, display_name=name)
+        users.create_user(session, username, password, role=role, display_name=name, actor=_actor())
     typer.echo(f"已添加用户 user added: {username} ({role})")
 
 
@@ -46,8 +59,8 @@ def passwd(
 ) -> None:
     """Set a user's password."""
     with unit_of_work(database_url) as (session, _settings):
-        users.set_password(session, username, password)
-    typer.echo(f"密码已更新 password changed: {username}")
+        users.set_password(session, username, password, actor=_actor())
+    typer.echo(f"密码已更新 password changed: {username} (其浏览器会话均已结束 sessions ended)")
 
 
 @app.command()
@@ -58,7 +71,7 @@ def role(
 ) -> None:
     """Change a user's role."""
     with unit_of_work(database_url) as (session, _settings):
-        users.set_role(session, username, new_role)
+        users.set_role(session, username, new_role, actor=_actor())
     typer.echo(f"角色已更新 role changed: {username} → {new_role}")
 
 
@@ -72,10 +85,10 @@ def token(
     """Print a new bearer token for a program (shown once), or revoke a user's tokens."""
     with unit_of_work(database_url) as (session, _settings):
         if revoke:
-            count = users.revoke_tokens(session, username)
+            count = users.revoke_tokens(session, username, actor=_actor())
             typer.echo(f"已吊销 revoked {count} tokens of {username}")
             return
-        secret = users.issue_token(session, username, name)
+        secret = users.issue_token(session, username, name, actor=_actor())
     typer.echo(secret)
 
 
@@ -86,3 +99,95 @@ def list_users(database_url: DatabaseOption = None) -> None:
         for user in users.list_users(session):
             state = "" if user.is_active else "停用 inactive"
             typer.echo(f"{user.username:<20} {user.role:<7} {user.display_name or '':<12} {state}")
+
+
+@app.command()
+def deactivate(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    database_url: DatabaseOption = None,
+) -> None:
+    """Deactivate a user: their sessions and tokens stop working at once."""
+    with unit_of_work(database_url) as (session, _settings):
+        users.set_active(session, username, False, actor=_actor())
+    typer.echo(f"已停用 deactivated: {username}")
+
+
+@app.command()
+def activate(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    database_url: DatabaseOption = None,
+) -> None:
+    """Reactivate a deactivated user."""
+    with unit_of_work(database_url) as (session, _settings):
+        users.set_active(session, username, True, actor=_actor())
+    typer.echo(f"已启用 activated: {username}")
+
+
+@app.command()
+def sessions(
+    username: Annotated[
+        str | None, typer.Argument(help="Login name (all users if omitted).")
+    ] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """List live browser sessions."""
+    from landgis.wallclock import as_utc
+
+    with unit_of_work(database_url) as (session, settings):
+        rules = browser_sessions.SessionRules(
+            settings.session_idle_minutes, settings.session_lifetime_hours
+        )
+        for row in browser_sessions.live(session, rules, username):
+            started = as_utc(row.created_at).strftime("%Y-%m-%d %H:%M")
+            seen = as_utc(row.last_seen_at).strftime("%Y-%m-%d %H:%M")
+            typer.echo(
+                f"{row.id:>6} {row.user.username:<20} {started} UTC  last {seen}  "
+                f"{row.client_addr or ''}"
+            )
+
+
+@app.command()
+def logout(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    database_url: DatabaseOption = None,
+) -> None:
+    """End every browser session of a user (they must log in again)."""
+    with unit_of_work(database_url) as (session, _settings):
+        user = users.get_user(session, username)
+        count = browser_sessions.end_all(session, user.id, "ended_by_admin")
+        audit.record(
+            session, "session_ended", actor=_actor(), subject=username, detail=f"{count} sessions"
+        )
+    typer.echo(f"已结束 ended {count} sessions of {username}")
+
+
+@app.command("audit")
+def audit_log(
+    since: Annotated[str | None, typer.Option(help="From this day (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="To this day (YYYY-MM-DD).")] = None,
+    action: Annotated[str | None, typer.Option(help="Only this action, e.g. login_failed.")] = None,
+    user: Annotated[str | None, typer.Option(help="Only entries about this account.")] = None,
+    csv_file: Annotated[Path | None, typer.Option("--csv", help="Write a CSV file.")] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Show or export the audit log (logins, failed logins, role changes, tokens)."""
+    import datetime as dt
+
+    from landgis.wallclock import as_utc
+
+    first = dt.date.fromisoformat(since) if since else None
+    last = dt.date.fromisoformat(until) if until else None
+    with unit_of_work(database_url) as (session, _settings):
+        rows = audit.entries(
+            session, since=first, until=last, action=action, subject=user, limit=None
+        )
+        if csv_file is not None:
+            audit.write_csv(rows, csv_file)
+            typer.echo(f"已导出 exported {len(rows)} entries to {csv_file}")
+            return
+        for entry in rows:
+            when = as_utc(entry.occurred_at).strftime("%Y-%m-%d %H:%M:%S")
+            typer.echo(
+                f"{when}  {entry.action:<16} {entry.actor or '-':<16} {entry.subject or '-':<16} "
+                f"{entry.client_addr or '':<15} {entry.detail or ''}"
+            )

@@ -143,3 +143,13 @@ class JsonNumber(_Templated):
     name = "landgis_json_number"
     postgis = "{0}"
     sqlite = "CASE WHEN {0} IS NULL THEN NULL ELSE json(printf('%!.17g', {0})) END"
+
+
+def insert_if_missing(session: Session, table: Any, values: dict[str, Any]) -> None:
+    """``INSERT … ON CONFLICT DO NOTHING``: a row that another writer inserted first stays
+    (both backends speak this SQL; SQLAlchemy builds it per dialect)."""
+    if backend_of(session) == "postgis":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    session.execute(insert(table).values(**values).on_conflict_do_nothing())

@@ -68,8 +68,13 @@ def _begin_hook(conn: Any) -> None:
 def make_engine(settings: Settings) -> Engine:
     """An engine for the configured database, SpatiaLite loaded where needed."""
     url = make_url(settings.database_url)
+    pool: dict[str, Any] = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout,
+    }
     if url.get_backend_name() == "postgresql":
-        return create_engine(url, echo=settings.echo_sql, pool_pre_ping=True)
+        return create_engine(url, echo=settings.echo_sql, pool_pre_ping=True, **pool)
     if url.get_backend_name() != "sqlite":
         raise ConfigurationError(
             f"不支持的数据库:{url.get_backend_name()}(仅支持 SpatiaLite 和 PostGIS)。",
@@ -77,7 +82,9 @@ def make_engine(settings: Settings) -> Engine:
         )
     if url.database and url.database != ":memory:":
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=settings.echo_sql, module=sqlite_module())
+    if not url.database or url.database == ":memory:":
+        pool = {}  # one connection holds an in-memory database: no pool to size
+    engine = create_engine(url, echo=settings.echo_sql, module=sqlite_module(), **pool)
     event.listen(engine, "connect", _spatialite_connect_hook(settings.spatialite_library))
     event.listen(engine, "begin", _begin_hook)
     return engine

@@ -7,25 +7,39 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from landgis.db.engine import make_sessionmaker
-from landgis.errors import Conflict, StaleVersion
+from landgis.errors import Busy, Conflict, StaleVersion
 
 # Deadlock detected, serialization failure: the transaction was rolled back; a retry works.
 RETRY_SQLSTATES = ("40P01", "40001")
+
+
+def pool_exhausted(exc: PoolTimeout) -> Busy:
+    """Every pooled connection stayed in use for the pool's whole timeout."""
+    return Busy(
+        "服务器正忙,请稍后再试。",
+        "The server is busy; try again in a moment.",
+        detail=str(exc),
+        retry_after=2,
+    )
 
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error.
 
-    A concurrent writer that got there first surfaces as a Conflict, never as a crash.
+    A concurrent writer that got there first surfaces as a Conflict, never as a crash; no
+    free pooled connection within the pool's timeout surfaces as :class:`Busy`.
     """
     try:
         with make_sessionmaker(engine).begin() as session:
             yield session
+    except PoolTimeout as exc:
+        raise pool_exhausted(exc) from exc
     except StaleDataError as exc:
         raise StaleVersion(
             "记录刚被他人修改,请刷新后再试。",
@@ -60,5 +74,8 @@ def read_session(engine: Engine) -> Iterator[Session]:
             yield session
         return
     reader = engine.execution_options(isolation_level="AUTOCOMMIT")
-    with make_sessionmaker(engine)(bind=reader) as session:
-        yield session
+    try:
+        with make_sessionmaker(engine)(bind=reader) as session:
+            yield session
+    except PoolTimeout as exc:
+        raise pool_exhausted(exc) from exc
