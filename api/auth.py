@@ -189,3 +189,17 @@ def require_role(role: str, *, csrf: bool = True) -> Callable[..., object]:
         return principal
 
     return dependency
+
+
+def require_login() -> Callable[..., object]:
+    """A dependency admitting any logged-in user (their own account's pages), checking the
+    CSRF token of browsers' changes."""
+
+    async def dependency(request: Request) -> Principal:
+        principal = await current_principal(request)
+        if principal is None:
+            raise login_needed(request)
+        await check_csrf(request, principal)
+        return principal
+
+    return dependency

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from api.auth import Principal, current_principal, require_role
+from api.auth import Principal, current_principal, require_login, require_role
 from landgis.db.session import read_session, transaction
 from landgis.settings import Settings
 
@@ -40,3 +40,5 @@ PrincipalDep = Annotated[Principal | None, Depends(current_principal)]
 ReaderDep = Annotated[Principal | None, Depends(require_role("viewer"))]
 EditorDep = Annotated[Principal, Depends(require_role("editor"))]
 AdminDep = Annotated[Principal, Depends(require_role("admin"))]
+# Any logged-in user (their own account): never anonymous.
+LoggedInDep = Annotated[Principal, Depends(require_login())]

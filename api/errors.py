@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -73,13 +73,44 @@ def _wants_page(request: Request) -> bool:
     return request.method == "GET" and "text/html" in request.headers.get("accept", "")
 
 
+def _is_browser_form(request: Request) -> bool:
+    """A form a browser posted (not a program's JSON or bearer-token request)."""
+    kind = request.headers.get("content-type", "")
+    return (
+        request.method == "POST"
+        and kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
+        and "authorization" not in request.headers
+        and "text/html" in request.headers.get("accept", "")
+    )
+
+
+def _form_page(request: Request) -> str:
+    """The page a posted form came from (its Referer, when on this site), else home."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path.startswith("/"):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/"
+
+
+def _login_redirect(request: Request, error: AuthenticationRequired) -> Response | None:
+    """A browser sent to the login page: for a page, to come back to it; for a form posted
+    after the session ended, to come back to the form with what was typed (the page's
+    script keeps it) and nothing applied."""
+    if _wants_page(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
+    if _is_browser_form(request):
+        query = urlencode({"next": _form_page(request) + "#resume", "resume": "1"})
+        return RedirectResponse(f"/login?{query}", status_code=303)
+    return None
+
+
 async def landgis_error_handler(request: Request, error: Exception) -> Response:
     assert isinstance(error, LandGISError)
     if error.detail:
         log.warning("%s: %s", type(error).__name__, error.detail)
-    if isinstance(error, AuthenticationRequired) and _wants_page(request):
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
+    if isinstance(error, AuthenticationRequired) and (redirect := _login_redirect(request, error)):
+        return redirect
     status = status_code_for(error)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
     if isinstance(error, Busy | TooManyAttempts):

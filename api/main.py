@@ -11,6 +11,8 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.routers import (
+    account_pages,
+    accounts,
     cases,
     exports,
     health,
@@ -68,6 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ogc,
         pages,
         tiles,
+        accounts,
+        account_pages,
     ):
         app.include_router(module.router)
     for name, directory in VENDOR_PACKAGES.items():

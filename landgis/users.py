@@ -202,3 +202,46 @@ def revoke_tokens(session: Session, username: str, *, actor: str | None = None) 
     session.flush()
     audit.record(session, "tokens_revoked", actor=actor, subject=username, detail=str(len(tokens)))
     return len(tokens)
+
+
+def change_own_password(
+    session: Session,
+    username: str,
+    current_password: str,
+    new_password: str,
+    *,
+    keep_session: int | None = None,
+) -> None:
+    """A user's own password change: the current password must be right; every other
+    browser session of theirs ends."""
+    user = get_user(session, username)
+    if not verify_password(user.password_hash, current_password):
+        raise InvalidInput(
+            "当前密码不正确,密码未更改。",
+            "The current password is not correct; the password was not changed.",
+            problems=[
+                {"field": "current_password", "problem": "不正确", "problem_en": "not correct"}
+            ],
+        )
+    set_password(session, username, new_password, actor=username, keep_session=keep_session)
+
+
+def end_sessions(
+    session: Session,
+    username: str,
+    *,
+    actor: str,
+    session_id: int | None = None,
+    keep_session: int | None = None,
+) -> int:
+    """End one browser session of ``username`` (``session_id``) or all of them (but
+    ``keep_session``); recorded in the audit log. How many ended."""
+    user = get_user(session, username)
+    reason = "ended_by_user" if actor == username else "ended_by_admin"
+    if session_id is not None:
+        browser_sessions.end_one(session, session_id, reason, username=username)
+        count = 1
+    else:
+        count = browser_sessions.end_all(session, user.id, reason, keep=keep_session)
+    audit.record(session, "session_ended", actor=actor, subject=username, detail=f"{count}")
+    return count

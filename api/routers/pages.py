@@ -83,6 +83,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("/ledger", "nav.ledger", ""),
     ("/map-page", "nav.map", ""),
     ("/import", "nav.import", "editor"),
+    ("/admin/users", "nav.users", "admin"),
 )
 # Case fields whose values are areas of land (shown in 亩) and of floor space (㎡).
 LAND_AREA_FIELDS = frozenset({"idle_area_m2", "revitalized_area_m2"})
@@ -205,6 +206,19 @@ def _fit(text: Any, width: int = 18) -> str:
     return text
 
 
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
+
+
+def _when(value: Any) -> str:
+    """An instant (ISO text or datetime, UTC) as a clerk reads it: Beijing time, minutes."""
+    if not value:
+        return ""
+    instant = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.UTC)
+    return instant.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
+
+
 def _day(value: Any) -> str:
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -219,7 +233,7 @@ for _env in (templates.env, session_router.templates.env):
     # The login page is rendered by the session router from the same folder: it shares
     # the layout, so it shares what the layout calls.
     _env.globals.update(ui_for=ui_for, status_colours=STATUS_COLOURS)
-    _env.filters.update(number=_number, day=_day, mu=_mu, fit=_fit)
+    _env.filters.update(number=_number, day=_day, mu=_mu, fit=_fit, when=_when)
 
 
 def _render(

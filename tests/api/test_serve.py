@@ -77,3 +77,39 @@ def test_the_workers_shared_socket_sends_small_writes_at_once():
                 assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
     finally:
         listener.close()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_uses_the_database_it_is_given_with_any_number_of_workers(
+    database_factories, tmp_path, workers
+):
+    """``--database-url`` wins over the environment and the default SQLite file, with one
+    worker (same process) as with several."""
+    postgis = database_factories["postgis"].new_url()
+    subprocess.run([LANDGIS, "init", "--database-url", postgis], check=True, capture_output=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LANDGIS_")}
+    env["LANDGIS_DATABASE_URL"] = f"sqlite:///{tmp_path / 'elsewhere.sqlite'}"
+    port = _free_port()
+    server = subprocess.Popen(
+        [LANDGIS, "serve", "--port", str(port), "--workers", str(workers)]
+        + ["--database-url", postgis],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = _get_json(f"http://127.0.0.1:{port}/health")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail(server.stdout.read().decode() if server.poll() else "no answer")
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert (health["status"], health["backend"]) == ("ok", "postgis")
+    assert not (tmp_path / "elsewhere.sqlite").exists()

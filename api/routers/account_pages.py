@@ -1,0 +1,258 @@
+"""The account pages: my sessions and password; for administrators, users with their
+roles and sessions, and the audit log. Thin: every change is a library call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.auth import session_rules
+from api.deps import AdminDep, LoggedInDep, SessionDep, SettingsDep
+from api.errors import status_code_for
+from api.routers.accounts import (
+    audit_csv_response,
+    audit_rows,
+    audit_view,
+    session_view,
+    user_views,
+)
+from api.routers.pages import FormDep, _flash, _render, _text, ui_for
+from landgis import audit, browser_sessions, users
+from landgis.errors import InvalidInput, LandGISError
+
+router = APIRouter(include_in_schema=False)
+AUDIT_PAGE_ROWS = 500
+
+
+def _my_page(
+    request: Request, session: Any, settings: Any, principal: Any, **extra: Any
+) -> dict[str, Any]:
+    rows = browser_sessions.live(session, session_rules(settings), principal.username)
+    return {"sessions": [session_view(r, principal.session_id) for r in rows], **extra}
+
+
+def _change(
+    request: Request,
+    session: Any,
+    change: Callable[[], object],
+    done: str,
+    back: str,
+    page: Callable[..., HTMLResponse],
+) -> Response:
+    """Run a change in a savepoint: back to the page with a notice, or the page again with
+    the library's message and its 4xx status."""
+    try:
+        with session.begin_nested():
+            change()
+    except LandGISError as error:
+        return page(error=ui_for(request).t.message(error), status_code=status_code_for(error))
+    _flash(request, done)
+    return RedirectResponse(back, status_code=303)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(
+    request: Request, session: SessionDep, settings: SettingsDep, principal: LoggedInDep
+) -> HTMLResponse:
+    """Where I am logged in, and my password."""
+    return _render(request, "account.html", _my_page(request, session, settings, principal))
+
+
+def _account_actions(request: Request, session: Any, settings: Any, principal: Any) -> Any:
+    def page(error: str, status_code: int) -> HTMLResponse:
+        context = _my_page(request, session, settings, principal, error=error)
+        return _render(request, "account.html", context, status_code=status_code)
+
+    return page
+
+
+@router.post("/account/sessions/{session_id}/end", response_model=None)
+def end_my_session_form(
+    session_id: int,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: LoggedInDep,
+) -> Response:
+    """End one of my sessions (on another computer)."""
+    return _change(
+        request,
+        session,
+        lambda: users.end_sessions(
+            session, principal.username, actor=principal.username, session_id=session_id
+        ),
+        "flash.session_ended",
+        "/account",
+        _account_actions(request, session, settings, principal),
+    )
+
+
+@router.post("/account/sessions/end-others", response_model=None)
+def end_my_other_sessions_form(
+    request: Request, session: SessionDep, settings: SettingsDep, principal: LoggedInDep
+) -> Response:
+    """Log out everywhere but here."""
+    return _change(
+        request,
+        session,
+        lambda: users.end_sessions(
+            session,
+            principal.username,
+            actor=principal.username,
+            keep_session=principal.session_id,
+        ),
+        "flash.sessions_ended",
+        "/account",
+        _account_actions(request, session, settings, principal),
+    )
+
+
+@router.post("/account/password", response_model=None)
+def change_password_form(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: LoggedInDep,
+    form: FormDep,
+) -> Response:
+    """My new password (the current one first); my other sessions end."""
+
+    def change() -> None:
+        new, repeated = _text(form, "new_password"), _text(form, "new_password_again")
+        if new != repeated:
+            raise InvalidInput("两次输入的新密码不一致。", "The two new passwords differ.")
+        users.change_own_password(
+            session,
+            principal.username,
+            _text(form, "current_password"),
+            new,
+            keep_session=principal.session_id,
+        )
+
+    return _change(
+        request,
+        session,
+        change,
+        "flash.password_changed",
+        "/account",
+        _account_actions(request, session, settings, principal),
+    )
+
+
+def _users_context(session: Any, settings: Any, principal: Any, **extra: Any) -> dict[str, Any]:
+    rows = browser_sessions.live(session, session_rules(settings))
+    return {
+        "accounts": user_views(session, settings),
+        "sessions": [session_view(r, principal.session_id) for r in rows],
+        "roles": list(users.ROLES),
+        **extra,
+    }
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(
+    request: Request, session: SessionDep, settings: SettingsDep, principal: AdminDep
+) -> HTMLResponse:
+    """Users, their roles, whether they are active, and who is logged in where."""
+    context = _users_context(session, settings, principal)
+    return _render(request, "admin_users.html", context)
+
+
+def _users_actions(request: Request, session: Any, settings: Any, principal: Any) -> Any:
+    def page(error: str, status_code: int) -> HTMLResponse:
+        context = _users_context(session, settings, principal, error=error)
+        return _render(request, "admin_users.html", context, status_code=status_code)
+
+    return page
+
+
+@router.post("/admin/users/{username}", response_model=None)
+def change_user_form(
+    username: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: AdminDep,
+    form: FormDep,
+) -> Response:
+    """Set a user's role, deactivate or reactivate them, or end their sessions."""
+    action = _text(form, "action")
+
+    def change() -> None:
+        if action == "role":
+            users.set_role(session, username, _text(form, "role"), actor=principal.username)
+        elif action in ("deactivate", "activate"):
+            if username == principal.username and action == "deactivate":
+                raise InvalidInput("不能停用自己的账户。", "You cannot deactivate yourself.")
+            users.set_active(session, username, action == "activate", actor=principal.username)
+        elif action == "logout":
+            users.end_sessions(session, username, actor=principal.username)
+        else:
+            raise InvalidInput("未知操作。", "Unknown action.")
+
+    return _change(
+        request,
+        session,
+        change,
+        "flash.user_changed",
+        "/admin/users",
+        _users_actions(request, session, settings, principal),
+    )
+
+
+@router.post("/admin/sessions/{session_id}/end", response_model=None)
+def end_session_form(
+    session_id: int,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: AdminDep,
+) -> Response:
+    """End anyone's session."""
+
+    def change() -> None:
+        username = browser_sessions.end_one(session, session_id, "ended_by_admin")
+        audit.record(
+            session, "session_ended", actor=principal.username, subject=username, detail="1"
+        )
+
+    return _change(
+        request,
+        session,
+        change,
+        "flash.session_ended",
+        "/admin/users",
+        _users_actions(request, session, settings, principal),
+    )
+
+
+def _day_param(request: Request, name: str) -> dt.date | None:
+    text = request.query_params.get(name, "").strip()
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@router.get("/admin/audit", response_class=HTMLResponse, response_model=None)
+def audit_page(request: Request, session: SessionDep, _: AdminDep) -> Response:
+    """The audit log with filters; ``?format=csv`` downloads what the filters select."""
+    since, until = _day_param(request, "since"), _day_param(request, "until")
+    action = request.query_params.get("action") or None
+    action = action if action in audit.ACTIONS else None
+    user = (request.query_params.get("user") or "").strip()[:64] or None
+    if request.query_params.get("format") == "csv":
+        return audit_csv_response(audit_rows(session, since, until, action, user, None))
+    rows = audit_rows(session, since, until, action, user, AUDIT_PAGE_ROWS)
+    context = {
+        "entries": [audit_view(e) for e in rows],
+        "actions": audit.ACTIONS,
+        "chosen": {"since": since, "until": until, "action": action, "user": user},
+        "query": request.url.query,
+        "limit": AUDIT_PAGE_ROWS,
+    }
+    return _render(request, "admin_audit.html", context)
