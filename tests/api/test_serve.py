@@ -90,9 +90,9 @@ def test_serve_uses_the_database_it_is_given_with_any_number_of_workers(
     env = {k: v for k, v in os.environ.items() if not k.startswith("LANDGIS_")}
     env["LANDGIS_DATABASE_URL"] = f"sqlite:///{tmp_path / 'elsewhere.sqlite'}"
     port = _free_port()
+    command = [LANDGIS, "serve", "--port", str(port), "--workers", str(workers)]
     server = subprocess.Popen(
-        [LANDGIS, "serve", "--port", str(port), "--workers", str(workers)]
-        + ["--database-url", postgis],
+        [*command, "--database-url", postgis],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,

@@ -111,7 +111,7 @@
     notice.textContent = document.documentElement.lang === "en"
       ? "What you typed before logging in again is back in the form below. It was not submitted: check it and submit again."
       : "已恢复重新登录前填写的内容,尚未提交,请核对后再次提交。";
-    form.insertBefore(notice, form.firstChild);
+    form.parentNode.insertBefore(notice, form);
     form.scrollIntoView({ block: "center" });
     if (window.history.replaceState) {
       window.history.replaceState(null, "", window.location.pathname + window.location.search);
