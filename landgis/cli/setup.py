@@ -211,6 +211,10 @@ def _progress_display(
         yield show
 
 
+# SIGTERM waits this long for the requests under way, then the server stops regardless.
+GRACEFUL_SHUTDOWN_SECONDS = 20
+
+
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
@@ -241,6 +245,7 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     if workers > 1:
         Multiprocess(config, sockets=[listening_socket(config)]).run()
