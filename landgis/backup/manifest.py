@@ -158,3 +158,13 @@ def _not_a_backup(detail: str) -> DamagedBackup:
         "nothing was changed.",
         detail=detail,
     )
+
+
+def revision_mismatch(found: str | None, expected: str) -> DamagedBackup:
+    """The error for a database dump whose schema revision is not the manifest's."""
+    return DamagedBackup(
+        "备份中的数据库与清单记录的结构版本不符,未作任何更改。",
+        "The database in the backup does not have the schema revision its manifest "
+        "names; nothing was changed.",
+        detail=f"database {found}, manifest {expected}",
+    )

@@ -267,16 +267,44 @@ def dump(engine: Engine, target: Path) -> DatabaseFacts:
     return facts
 
 
+UNREADABLE = ("pg_restore 无法读取备份中的数据库", "pg_restore cannot read the database dump")
+
+
+def _tools(engine: Engine, *names: str) -> list[Path]:
+    """The tools ``names`` for the server's major version."""
+    with engine.connect() as conn:
+        major, _ = server_version(conn)
+    return [find_tool(name, major) for name in names]
+
+
+def dump_revision(engine: Engine, dump_file: Path) -> str | None:
+    """The schema revision in the dump's ``alembic_version`` row (read without restoring)."""
+    (pg_restore,) = _tools(engine, "pg_restore")
+    _, env = connection_target(engine.url)
+    script = _run(
+        [
+            pg_restore,
+            "--data-only",
+            "--schema=public",
+            "--table=alembic_version",
+            "--file=-",
+            dump_file,
+        ],
+        env,
+        UNREADABLE,
+    ).splitlines()
+    for line, following in zip(script, [*script[1:], ""], strict=True):
+        if line.startswith("COPY public.alembic_version"):
+            return None if following == "\\." else following.strip()
+    return None
+
+
 def restore(engine: Engine, dump_file: Path, expected_revision: str, workdir: Path) -> None:
     """Replace the landgis objects of the database with those of ``dump_file``, in one
     transaction (see the module's description)."""
     conninfo, env = connection_target(engine.url)
-    with engine.connect() as conn:
-        major, _ = server_version(conn)
-    pg_restore = find_tool("pg_restore", major)
-    psql = find_tool("psql", major)
-    unreadable = ("pg_restore 无法读取备份中的数据库", "pg_restore cannot read the database dump")
-    contents = _run([pg_restore, "--list", dump_file], env, unreadable)
+    pg_restore, psql = _tools(engine, "pg_restore", "psql")
+    contents = _run([pg_restore, "--list", dump_file], env, UNREADABLE)
     kept = [line for line in contents.splitlines() if not SKIPPED_ENTRIES.match(line)]
     listing = workdir / "restore.list"
     listing.write_text("\n".join(kept) + "\n", encoding="utf-8")
@@ -291,7 +319,7 @@ def restore(engine: Engine, dump_file: Path, expected_revision: str, workdir: Pa
             dump_file,
         ],
         env,
-        unreadable,
+        UNREADABLE,
     )
     if SCRIPT_END not in script.read_text(encoding="utf-8", errors="replace")[-4096:]:
         raise DamagedBackup(

@@ -11,10 +11,16 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import Engine, inspect, text
 
 from landgis.backup import postgis, spatialite
-from landgis.backup.archive import open_archive, write_archive
+from landgis.backup.archive import BackupArchive, open_archive, write_archive
 from landgis.backup.facts import DatabaseFacts
 from landgis.backup.folder import FolderSwap, attachment_files
-from landgis.backup.manifest import ATTACHMENTS_DIR, DATABASE_DIR, BackupManifest, Member
+from landgis.backup.manifest import (
+    ATTACHMENTS_DIR,
+    DATABASE_DIR,
+    BackupManifest,
+    Member,
+    revision_mismatch,
+)
 from landgis.db.engine import make_engine
 from landgis.db.migrate import ensure_postgis, head_revision, known_revisions, upgrade
 from landgis.errors import ConfigurationError, IncompatibleBackup, InvalidInput
@@ -185,6 +191,9 @@ def _restore_database(
     try:
         if settings.backend == "postgis":
             ensure_postgis(engine)
+            found = postgis.dump_revision(engine, staged)
+            if found != manifest.schema_revision:
+                raise revision_mismatch(found, manifest.schema_revision)
             floor = _data_version(engine)
             swap.apply()
             try:
@@ -225,6 +234,36 @@ def _migrate(settings: Settings, floor: int) -> None:
         engine.dispose()
 
 
+def _unpack(backup: BackupArchive, work: Path, swap: FolderSwap) -> Path:
+    """Unpack and check every member: the database dump into ``work`` (its path is
+    returned), the attachments into the swap's staging folder."""
+    manifest = backup.manifest
+    staged = work / PurePosixPath(manifest.database).name
+    backup.extract(manifest.member(manifest.database), staged)
+    folder = swap.prepare()
+    prefix = f"{ATTACHMENTS_DIR}/"
+    for member in manifest.attachment_members:
+        backup.extract(member, folder / member.path.removeprefix(prefix))
+    return staged
+
+
+def _file_error(exc: OSError, swap: FolderSwap) -> ConfigurationError:
+    """A file system failure during a restore, for the person who ran it."""
+    reason = exc.strerror or str(exc)
+    if swap.moves:  # the old folder could not be put back
+        return ConfigurationError(
+            f"恢复失败,附件目录未能复原:原附件保存在 {swap.previous},请联系系统管理员。",
+            f"The restore failed and the attachments folder could not be put back: the old "
+            f"attachments are in {swap.previous}; contact the administrator.",
+            detail=repr(exc),
+        )
+    return ConfigurationError(
+        f"恢复未能完成,数据未作更改(原因:{reason})。",
+        f"The restore could not be completed and nothing was changed (reason: {reason}).",
+        detail=repr(exc),
+    )
+
+
 def restore_backup(settings: Settings, source: Path) -> BackupManifest:
     """Replace the database and the attachments folder with the archive's, all or nothing.
 
@@ -242,15 +281,12 @@ def restore_backup(settings: Settings, source: Path) -> BackupManifest:
         with tempfile.TemporaryDirectory(prefix="landgis-restore-") as work_dir:
             work = Path(work_dir)
             try:
-                staged = work / PurePosixPath(manifest.database).name
-                backup.extract(manifest.member(manifest.database), staged)
-                folder = swap.prepare()
-                prefix = f"{ATTACHMENTS_DIR}/"
-                for member in manifest.attachment_members:
-                    backup.extract(member, folder / member.path.removeprefix(prefix))
+                staged = _unpack(backup, work, swap)
                 floor = _restore_database(settings, manifest, staged, work, swap)
-            except BaseException:
+            except BaseException as exc:
                 swap.discard()
+                if isinstance(exc, OSError):
+                    raise _file_error(exc, swap) from exc
                 raise
             swap.commit()
     if manifest.schema_revision != head_revision():

@@ -31,9 +31,9 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from landgis.backup.facts import COUNTED_TABLES, DatabaseFacts
-from landgis.backup.manifest import Counts
+from landgis.backup.manifest import Counts, revision_mismatch
 from landgis.db.engine import sqlite_module
-from landgis.errors import Conflict, DamagedBackup, InvalidInput, NotFound
+from landgis.errors import ConfigurationError, Conflict, InvalidInput, NotFound
 from landgis.settings import Settings
 
 BUSY_SECONDS = 10.0
@@ -90,10 +90,17 @@ def copy_out(settings: Settings, target: Path) -> DatabaseFacts:
             f"数据库文件 {live} 不存在:请先运行 landgis init。",
             f"The database file {live} does not exist: run landgis init first.",
         )
-    with closing(_connect(live)) as source, closing(_connect(target)) as copy:
-        source.backup(copy)
-        # One self-contained file: no -wal beside it.
-        copy.execute("PRAGMA journal_mode = DELETE")
+    try:
+        with closing(_connect(live)) as source, closing(_connect(target)) as copy:
+            source.backup(copy)
+            # One self-contained file: no -wal beside it.
+            copy.execute("PRAGMA journal_mode = DELETE")
+    except sqlite_module().DatabaseError as exc:
+        raise ConfigurationError(
+            f"备份数据库失败(原因:{exc})。",
+            f"Backing up the database failed (reason: {exc}).",
+            detail=f"{live}: {exc!r}",
+        ) from exc
     return read_facts(target)
 
 
@@ -103,12 +110,7 @@ def prepare_staged(staged: Path, expected_revision: str, data_version_floor: int
     never taken for the restored data's)."""
     facts = read_facts(staged)
     if facts.revision != expected_revision:
-        raise DamagedBackup(
-            "备份中的数据库与清单记录的结构版本不符,未作任何更改。",
-            "The database in the backup does not have the schema revision its manifest "
-            "names; nothing was changed.",
-            detail=f"database {facts.revision}, manifest {expected_revision}",
-        )
+        raise revision_mismatch(facts.revision, expected_revision)
     if facts.data_version is not None:
         with closing(_connect(staged)) as connection:
             connection.execute(
@@ -140,4 +142,10 @@ def copy_in(staged: Path, settings: Settings) -> None:
             "数据库正被其他操作长时间占用,恢复未进行,数据未作任何更改;请稍后再试。",
             "The database stayed busy with another change, so the restore did not run and "
             "nothing was changed; try again later.",
+        ) from exc
+    except sqlite_module().DatabaseError as exc:
+        raise ConfigurationError(
+            f"恢复数据库失败,数据库未作任何更改(原因:{exc})。",
+            f"The restore failed and nothing was changed (reason: {exc}).",
+            detail=f"{live}: {exc!r}",
         ) from exc

@@ -28,14 +28,27 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from landgis.attachments import save_attachment
-from landgis.backup import read_manifest, restore_backup, verify_backup, write_backup
+from landgis.backup import (
+    postgis,
+    read_manifest,
+    restore_backup,
+    spatialite,
+    verify_backup,
+    write_backup,
+)
 from landgis.backup.postgis import find_tool
 from landgis.cases import Actor, edit_case, get_case
 from landgis.db.migrate import current_revision, head_revision, upgrade
 from landgis.db.models import Base
 from landgis.db.session import transaction
 from landgis.demo import load_demo
-from landgis.errors import ConfigurationError, DamagedBackup, IncompatibleBackup, InvalidInput
+from landgis.errors import (
+    ConfigurationError,
+    Conflict,
+    DamagedBackup,
+    IncompatibleBackup,
+    InvalidInput,
+)
 from landgis.imports import import_parcels
 from landgis.parcel_edits import create_parcel
 from landgis.settings import DEMO_DATA, Settings
@@ -331,6 +344,48 @@ def test_an_archive_of_the_other_backend_is_refused(make_county, tmp_path):
 
     says = _refused_and_nothing_changed(county, foreign, IncompatibleBackup)
     assert "不能跨类型恢复" in says and "LANDGIS_DATABASE_URL" in says
+
+
+def test_a_manifest_naming_another_revision_than_its_dump_is_refused(make_county, tmp_path):
+    county = make_county()
+    archive = tmp_path / "backup.zip"
+    write_backup(county.settings, archive)
+    change_everything(county)
+    relabelled = tmp_path / "relabelled.zip"
+    _with_manifest(archive, relabelled, schema_revision="0004")
+
+    says = _refused_and_nothing_changed(county, relabelled, DamagedBackup)
+    assert "结构版本不符" in says
+
+
+def test_a_restore_that_fails_midway_changes_nothing(make_county, tmp_path, monkeypatch):
+    county = make_county()
+    archive = tmp_path / "backup.zip"
+    write_backup(county.settings, archive)
+    change_everything(county)
+    state, files = database_state(county.engine), folder_state(county.folder)
+    monkeypatch.setattr(postgis, "LOCK_TIMEOUT", "1s")
+    monkeypatch.setattr(spatialite, "RESTORE_DEADLINE_SECONDS", 1.0)
+    monkeypatch.setattr(spatialite, "BUSY_SECONDS", 0.2)
+
+    # Another transaction holds the tables: a writer (SQLite), a reader (PostgreSQL,
+    # where the restore must drop the tables) that never finishes in time.
+    with county.engine.connect() as blocker:
+        blocker.begin()
+        if county.settings.backend == "spatialite":
+            blocker.execute(text("UPDATE users SET display_name = display_name"))
+        else:
+            blocker.execute(text("SELECT count(*) FROM parcels"))
+        with pytest.raises(Conflict) as busy:
+            restore_backup(county.settings, archive)
+        blocker.rollback()
+
+    assert "nothing was changed" in busy.value.message_en
+    assert database_state(county.engine) == state
+    assert folder_state(county.folder) == files
+    assert leftovers(county) == []
+    restore_backup(county.settings, archive)  # once the database is free
+    assert database_state(county.engine) != state
 
 
 def test_an_older_schema_is_restored_then_migrated_to_the_newest(make_county, tmp_path):
