@@ -128,17 +128,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "导入完成:新增 {inserted} 宗,更新 {updated} 宗,共 {area} 亩。",
         "Imported: {inserted} new parcels, {updated} updated, {area} mu in all.",
     ),
-    "flash.restored": (
-        "已恢复 {created} 的备份:{cases} 条台账、{events} 条处置记录、{files} 个附件文件。",
-        "Restored the backup of {created}: {cases} cases, {events} events, "
-        "{files} attachment files.",
-    ),
     # administration: backup and restore
-    "admin.title": ("备份与恢复", "Backup and restore"),
+    "admin.title": ("系统管理", "Administration"),
     "admin.intro": (
-        "把数据库和台账附件打包成一个备份文件,或用备份文件恢复。",
-        "Pack the database and the case attachments into one backup file, or restore "
-        "them from one.",
+        "备份与恢复:把数据库和台账附件打包成一个备份文件,或用备份文件恢复。",
+        "Backup and restore: pack the database and the case attachments into one backup "
+        "file, or restore them from one.",
     ),
     "admin.backend": ("数据库", "Database"),
     "admin.revision": ("结构版本", "Schema revision"),
@@ -171,6 +166,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "I confirm: replace all current data and attachments with this backup",
     ),
     "admin.restore_button": ("恢复备份", "Restore the backup"),
+    "admin.restored": (
+        "已恢复 {created} 的备份:{cases} 条台账、{events} 条处置记录、{files} 个附件文件。",
+        "Restored the backup of {created}: {cases} cases, {events} events, "
+        "{files} attachment files.",
+    ),
+    "admin.login_again": (
+        "恢复结束了所有浏览器会话(包括您的):请用备份中的账户和密码重新登录。",
+        "The restore ended every browser session, yours too: log in again with the "
+        "accounts and passwords of the backup.",
+    ),
     # dashboard
     "dashboard.title": ("总览", "Dashboard"),
     "dashboard.from": ("起始日期", "From"),

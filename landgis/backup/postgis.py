@@ -5,7 +5,8 @@ exported by a repeatable-read transaction in which the manifest's counts are rea
 counts and dump describe the same instant. Only landgis's own objects are dumped:
 ``--schema=public`` leaves the PostGIS extension out, and the rows of its
 ``spatial_ref_sys`` table are excluded (they belong to the extension, which the target
-database has already). No server stop is needed.
+database has already), as are those of ``server_secrets`` (the key signing session
+cookies stays with its server). No server stop is needed.
 
 **Restore.** ``pg_restore`` turns the archive into SQL (without ownership and grants:
 the objects belong to the user that restores, as when landgis created them), with the
@@ -18,8 +19,9 @@ error rolls it all back: the database stays as it was. Sequences, triggers and t
 ``alembic_version`` row come back as they were at the backup. Only the data version
 counter (a cache key of tiles and counts, not data) is moved past both the live and the
 restored value, so no cached answer about the data replaced is ever taken for the
-restored data's. A plain ``pg_restore --clean`` was not enough: it drops only the
-objects the archive holds, and it would try to drop and recreate the extension.
+restored data's; and the live server's secrets are put back in the same transaction.
+A plain ``pg_restore --clean`` was not enough: it drops only the objects the archive
+holds, and it would try to drop and recreate the extension.
 
 The tools must match the server: ``pg_dump`` refuses a server newer than itself. They are
 looked for in ``/usr/lib/postgresql/<major>/bin`` (Debian's layout), then on ``PATH``;
@@ -62,6 +64,15 @@ BEGIN
   IF to_regclass('public.data_version') IS NOT NULL THEN
     UPDATE pg_temp.landgis_restore_floor
        SET version = (SELECT coalesce(max(version), 0) FROM public.data_version);
+  END IF;
+END $$;
+CREATE TEMP TABLE landgis_restore_secrets (name text, value text, created_at timestamptz)
+  ON COMMIT DROP;
+DO $$
+BEGIN
+  IF to_regclass('public.server_secrets') IS NOT NULL THEN
+    INSERT INTO pg_temp.landgis_restore_secrets
+      SELECT name, value, created_at FROM public.server_secrets;
   END IF;
 END $$;
 DO $$
@@ -121,6 +132,11 @@ BEGIN
   IF to_regclass('public.data_version') IS NOT NULL THEN
     UPDATE public.data_version
        SET version = greatest(version, (SELECT version FROM pg_temp.landgis_restore_floor)) + 1;
+  END IF;
+  IF to_regclass('public.server_secrets') IS NOT NULL THEN
+    DELETE FROM public.server_secrets;
+    INSERT INTO public.server_secrets (name, value, created_at)
+      SELECT name, value, created_at FROM pg_temp.landgis_restore_secrets;
   END IF;
 END $$;
 """
@@ -257,6 +273,7 @@ def dump(engine: Engine, target: Path) -> DatabaseFacts:
                     "--format=custom",
                     "--schema=public",
                     "--exclude-table-data=public.spatial_ref_sys",
+                    "--exclude-table-data=public.server_secrets",
                     f"--snapshot={snapshot}",
                     f"--file={target}",
                     f"--dbname={conninfo}",

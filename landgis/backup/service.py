@@ -21,12 +21,20 @@ from landgis.backup.manifest import (
     Member,
     revision_mismatch,
 )
+from landgis.backup.server_state import (
+    read_server_state,
+    record_backup,
+    settle_after_restore,
+)
 from landgis.db.engine import make_engine
 from landgis.db.migrate import ensure_postgis, head_revision, known_revisions, upgrade
 from landgis.errors import ConfigurationError, IncompatibleBackup, InvalidInput
 from landgis.settings import Settings
 
 BACKEND_NAMES = {"spatialite": "SpatiaLite", "postgis": "PostGIS"}
+# Audit entries this long before the backup's time are compared with the restored ones,
+# so that none written while the snapshot was being taken is lost or doubled.
+AUDIT_OVERLAP = dt.timedelta(hours=1)
 
 
 def landgis_version() -> str:
@@ -80,10 +88,17 @@ def _dump(settings: Settings, work: Path) -> tuple[DatabaseFacts, tuple[str, Pat
     return facts, (f"{DATABASE_DIR}/landgis.sqlite", copy, True)
 
 
-def write_backup(settings: Settings, target: Path) -> BackupManifest:
+def write_backup(
+    settings: Settings,
+    target: Path,
+    *,
+    actor: str | None = None,
+    client_addr: str | None = None,
+) -> BackupManifest:
     """Write one archive holding the database (a consistent snapshot, taken while the
     server may be running), the attachments folder and their manifest to ``target`` (a
     new file, or a folder to write a dated file into). Nothing is left behind on failure.
+    The backup is written to the audit log in the name of ``actor``.
     """
     target = backup_path(target)
     created_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -114,13 +129,19 @@ def write_backup(settings: Settings, target: Path) -> BackupManifest:
                     server_version=facts.server_version,
                 )
 
-            return write_archive(target, files, manifest_for)
+            manifest = write_archive(target, files, manifest_for)
     except OSError as exc:
         raise ConfigurationError(
             f"写入备份文件 {target} 失败:{exc.strerror or exc}。",
             f"Writing the backup {target} failed: {exc.strerror or exc}.",
             detail=repr(exc),
         ) from exc
+    engine = make_engine(settings)
+    try:
+        record_backup(engine, manifest, actor=actor, client_addr=client_addr)
+    finally:
+        engine.dispose()
+    return manifest
 
 
 def read_manifest(source: Path) -> BackupManifest:
@@ -183,42 +204,42 @@ def _advance_data_version(engine: Engine, floor: int) -> None:
 
 
 def _restore_database(
-    settings: Settings, manifest: BackupManifest, staged: Path, work: Path, swap: FolderSwap
+    engine: Engine,
+    settings: Settings,
+    manifest: BackupManifest,
+    staged: Path,
+    work: Path,
+    swap: FolderSwap,
 ) -> int:
     """Swap the attachments in, then restore the database; a failed database restore
     puts the old attachments back. The live data version before the restore."""
-    engine = make_engine(settings)
-    try:
-        if settings.backend == "postgis":
-            ensure_postgis(engine)
-            found = postgis.dump_revision(engine, staged)
-            if found != manifest.schema_revision:
-                raise revision_mismatch(found, manifest.schema_revision)
-            floor = _data_version(engine)
-            swap.apply()
-            try:
-                postgis.restore(engine, staged, manifest.schema_revision, work)
-            except BaseException:
-                swap.undo()
-                raise
-        else:
-            live = spatialite.database_path(settings)
-            floor = (spatialite.read_facts(live).data_version or 0) if live.is_file() else 0
-            spatialite.prepare_staged(staged, manifest.schema_revision, floor)
-            swap.apply()
-            try:
-                spatialite.copy_in(staged, settings)
-            except BaseException:
-                swap.undo()
-                raise
-    finally:
-        engine.dispose()
+    if settings.backend == "postgis":
+        ensure_postgis(engine)
+        found = postgis.dump_revision(engine, staged)
+        if found != manifest.schema_revision:
+            raise revision_mismatch(found, manifest.schema_revision)
+        floor = _data_version(engine)
+        swap.apply()
+        try:
+            postgis.restore(engine, staged, manifest.schema_revision, work)
+        except BaseException:
+            swap.undo()
+            raise
+    else:
+        live = spatialite.database_path(settings)
+        floor = (spatialite.read_facts(live).data_version or 0) if live.is_file() else 0
+        spatialite.prepare_staged(staged, manifest.schema_revision, floor)
+        swap.apply()
+        try:
+            spatialite.copy_in(staged, settings)
+        except BaseException:
+            swap.undo()
+            raise
     return floor
 
 
-def _migrate(settings: Settings, floor: int) -> None:
+def _migrate(engine: Engine, floor: int) -> None:
     """Bring a restored older schema to the newest revision."""
-    engine = make_engine(settings)
     try:
         upgrade(engine)
         _advance_data_version(engine, floor)
@@ -230,8 +251,6 @@ def _migrate(settings: Settings, floor: int) -> None:
             "landgis init to try again, or contact the administrator.",
             detail=repr(exc),
         ) from exc
-    finally:
-        engine.dispose()
 
 
 def _unpack(backup: BackupArchive, work: Path, swap: FolderSwap) -> Path:
@@ -264,7 +283,13 @@ def _file_error(exc: OSError, swap: FolderSwap) -> ConfigurationError:
     )
 
 
-def restore_backup(settings: Settings, source: Path) -> BackupManifest:
+def restore_backup(
+    settings: Settings,
+    source: Path,
+    *,
+    actor: str | None = None,
+    client_addr: str | None = None,
+) -> BackupManifest:
     """Replace the database and the attachments folder with the archive's, all or nothing.
 
     The archive is refused before anything changes when it is damaged or altered (any
@@ -273,22 +298,30 @@ def restore_backup(settings: Settings, source: Path) -> BackupManifest:
     (the database dump to a temporary folder, the attachments to a staging folder beside
     the live one); only then are the attachments swapped in and the database restored in
     one transaction. An archive of an older schema is migrated to the newest afterwards.
+    Browser sessions end; the audit log keeps what was written since the backup and
+    records the restore in the name of ``actor`` (see :mod:`landgis.backup.server_state`).
     """
     with open_archive(source) as backup:
         manifest = backup.manifest
         check_restorable(manifest, settings)
         swap = FolderSwap(settings.attachments_dir)
-        with tempfile.TemporaryDirectory(prefix="landgis-restore-") as work_dir:
-            work = Path(work_dir)
-            try:
-                staged = _unpack(backup, work, swap)
-                floor = _restore_database(settings, manifest, staged, work, swap)
-            except BaseException as exc:
-                swap.discard()
-                if isinstance(exc, OSError):
-                    raise _file_error(exc, swap) from exc
-                raise
-            swap.commit()
-    if manifest.schema_revision != head_revision():
-        _migrate(settings, floor)
+        engine = make_engine(settings)
+        try:
+            with tempfile.TemporaryDirectory(prefix="landgis-restore-") as work_dir:
+                work = Path(work_dir)
+                try:
+                    staged = _unpack(backup, work, swap)
+                    state = read_server_state(engine, manifest.created_at - AUDIT_OVERLAP)
+                    floor = _restore_database(engine, settings, manifest, staged, work, swap)
+                except BaseException as exc:
+                    swap.discard()
+                    if isinstance(exc, OSError):
+                        raise _file_error(exc, swap) from exc
+                    raise
+                swap.commit()
+            if manifest.schema_revision != head_revision():
+                _migrate(engine, floor)
+            settle_after_restore(engine, state, manifest, actor=actor, client_addr=client_addr)
+        finally:
+            engine.dispose()
     return manifest

@@ -37,6 +37,7 @@ from landgis.errors import ConfigurationError, Conflict, InvalidInput, NotFound
 from landgis.settings import Settings
 
 BUSY_SECONDS = 10.0
+SECRETS = "server_secrets"
 RESTORE_DEADLINE_SECONDS = 120.0
 
 
@@ -95,6 +96,9 @@ def copy_out(settings: Settings, target: Path) -> DatabaseFacts:
             source.backup(copy)
             # One self-contained file: no -wal beside it.
             copy.execute("PRAGMA journal_mode = DELETE")
+            # Server secrets stay with their server (SpatiaLite's is a file anyway).
+            if copy.execute(f"SELECT 1 FROM sqlite_master WHERE name = '{SECRETS}'").fetchone():
+                copy.execute(f"DELETE FROM {SECRETS}")
     except sqlite_module().DatabaseError as exc:
         raise ConfigurationError(
             f"备份数据库失败(原因:{exc})。",

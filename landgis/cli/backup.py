@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from landgis.cli.common import DatabaseOption, fail, settings_for
+from landgis.cli.users import _actor as cli_actor
 from landgis.errors import LandGISError
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def backup(
     settings = settings_for(database_url)
     try:
         target = backup_path(file)
-        manifest = write_backup(settings, target)
+        manifest = write_backup(settings, target, actor=cli_actor())
     except LandGISError as error:
         fail(error)
     typer.echo(f"备份已写入 backup written: {target}")
@@ -87,7 +88,7 @@ def restore(
             abort=True,
         )
     try:
-        restore_backup(settings, file)
+        restore_backup(settings, file, actor=cli_actor())
     except LandGISError as error:
         fail(error)
     engine = make_engine(settings)
@@ -96,3 +97,4 @@ def restore(
     finally:
         engine.dispose()
     typer.echo(f"已恢复 restored: {settings.backend}, schema {revision}")
+    typer.echo("所有浏览器会话已结束,请重新登录。Every browser session has ended: log in again.")

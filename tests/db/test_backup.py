@@ -27,6 +27,7 @@ from shapely.geometry import box
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from landgis import browser_sessions
 from landgis.attachments import save_attachment
 from landgis.backup import (
     postgis,
@@ -37,9 +38,10 @@ from landgis.backup import (
     write_backup,
 )
 from landgis.backup.postgis import find_tool
+from landgis.browser_sessions import SessionRules
 from landgis.cases import Actor, edit_case, get_case
 from landgis.db.migrate import current_revision, head_revision, upgrade
-from landgis.db.models import Base
+from landgis.db.models import Base, User
 from landgis.db.session import transaction
 from landgis.demo import load_demo
 from landgis.errors import (
@@ -50,10 +52,12 @@ from landgis.errors import (
     InvalidInput,
 )
 from landgis.imports import import_parcels
+from landgis.login_limits import LoginLimits, record_failure
 from landgis.parcel_edits import create_parcel
+from landgis.server_secret import session_secret
 from landgis.settings import DEMO_DATA, Settings
 from landgis.stats import headline_figures
-from landgis.users import create_user
+from landgis.users import create_user, get_user, set_role
 
 LANDGIS = shutil.which("landgis", path=str(Path(sys.executable).parent))
 CASE_NO = "QX-XZ-2023-009"
@@ -101,9 +105,9 @@ def make_county(databases, tmp_path):
         )
         with transaction(engine) as session:
             load_demo(session, DEMO_DATA)
-            create_user(session, "admin1", PASSWORD, role="admin", display_name="赵管理")
-            create_user(session, "clerk", PASSWORD, role="editor", display_name="张三")
-            if revision == "head":
+            if revision == "head":  # (accounts write to the audit log of newer schemas)
+                create_user(session, "admin1", PASSWORD, role="admin", display_name="赵管理")
+                create_user(session, "clerk", PASSWORD, role="editor", display_name="张三")
                 case = get_case(session, CASE_NO)
                 edit_case(
                     session,
@@ -448,6 +452,70 @@ def test_missing_postgresql_tools_name_the_package_to_install():
         find_tool("pg_dump", 99)
     assert "postgresql-client-99" in missing.value.message
     assert "apt-get install postgresql-client-99" in missing.value.message_en
+
+
+def _rows(engine: Engine, sql: str) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(text(sql))]
+
+
+def test_a_restore_ends_sessions_and_keeps_the_servers_own_records(make_county, tmp_path):
+    county = make_county()
+    limits = LoginLimits()
+    rules = SessionRules()
+    with transaction(county.engine) as session:
+        clerk = session.scalars(select(User).where(User.username == "clerk")).one()
+        key = browser_sessions.start(session, clerk, client_addr="10.0.0.5")
+        record_failure(session, "clerk", "10.0.0.9", limits)
+    secret = session_secret(county.settings, county.engine)
+    archive = tmp_path / "backup.zip"
+    write_backup(county.settings, archive, actor="admin1", client_addr="10.0.0.1")
+
+    with transaction(county.engine) as session:
+        set_role(session, "clerk", "viewer", actor="admin1")  # after the backup
+        record_failure(session, "mallory", "10.6.6.6", limits)
+        assert browser_sessions.check(session, key, rules) is not None
+    throttle = _rows(county.engine, "SELECT * FROM login_throttle ORDER BY key")
+    assert len(throttle) == 4
+    logged = _rows(county.engine, "SELECT action, actor, subject FROM audit_log ORDER BY id")
+
+    restore_backup(county.settings, archive, actor="admin1", client_addr="10.0.0.1")
+
+    with transaction(county.engine) as session:
+        assert browser_sessions.check(session, key, rules) is None
+        assert get_user(session, "clerk").role == "editor"  # the accounts are the backup's
+    assert _rows(county.engine, "SELECT count(*) FROM user_sessions WHERE ended_at IS NULL") == [
+        (0,)
+    ]
+    # The audit log: everything logged until now, once each, and then the restore.
+    after = _rows(county.engine, "SELECT action, actor, subject FROM audit_log ORDER BY id")
+    assert after == [*logged, ("restore", "admin1", None)]
+    assert ("backup", "admin1", None) in logged and ("role_changed", "admin1", "clerk") in logged
+    assert _rows(county.engine, "SELECT * FROM login_throttle ORDER BY key") == throttle
+    assert session_secret(county.settings, county.engine) == secret
+    if county.settings.backend == "postgis":
+        assert _rows(county.engine, "SELECT value FROM server_secrets") == [(secret,)]
+
+
+def test_a_backup_restores_onto_a_new_database_and_folder(make_county, databases, tmp_path):
+    county = make_county()
+    session_secret(county.settings, county.engine)
+    archive = tmp_path / "backup.zip"
+    write_backup(county.settings, archive)
+    fresh = Settings(
+        database_url=databases.new_url(), attachments_dir=tmp_path / "new-host" / "attachments"
+    )
+
+    restore_backup(fresh, archive)
+
+    engine = databases.engine(fresh.database_url)
+    assert database_state(engine) == database_state(county.engine)
+    assert folder_state(fresh.attachments_dir) == folder_state(county.folder)
+    # The session key stayed with the old server: the archive does not carry it.
+    assert _rows(engine, "SELECT count(*) FROM server_secrets") == [(0,)]
+    with zipfile.ZipFile(archive) as z:
+        members = [n for n in z.namelist() if n != "manifest.json"]
+    assert not any(n.endswith(".secret") for n in members)
 
 
 # --- the command line, with a server running ----------------------------------------------

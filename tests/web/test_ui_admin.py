@@ -64,10 +64,15 @@ def test_an_administrator_backs_up_with_the_button_and_restores_with_the_form(
         p.page.check("#restore-form input[name=confirm]")
         with p.page.expect_navigation():
             p.page.click(f"#restore-form button >> text={ZH('admin.restore_button')}")
-        assert p.page.url.endswith("/admin")
-        assert "已恢复" in text_of(p.page.locator(".flash"))
+        assert "已恢复" in text_of(p.page.locator("#restored .flash"))
         assert ui_site.case(CASE_NO) == before
+        p.shot(artifacts, f"admin-restored-{backend}")
 
+        # Every session ended with the restore: the link leads to the login page.
+        p.page.click(f"#restored a >> text={ZH('nav.login')}")
+        p.page.wait_for_load_state("load")
+        assert "/login" in p.page.url
+        p.login("admin1", "/admin")
         p.goto("/admin?lang=en")
         assert text_of(p.page.locator("h1")) == EN("admin.title")
         assert EN("admin.backup_button") in text_of(p.page.locator("#backup-form"))
