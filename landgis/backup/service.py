@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import tempfile
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from landgis.backup import postgis, spatialite
 from landgis.backup.archive import BackupArchive, open_archive, write_archive
@@ -31,6 +33,7 @@ from landgis.db.migrate import ensure_postgis, head_revision, known_revisions, u
 from landgis.errors import ConfigurationError, IncompatibleBackup, InvalidInput
 from landgis.settings import Settings
 
+log = logging.getLogger(__name__)
 BACKEND_NAMES = {"spatialite": "SpatiaLite", "postgis": "PostGIS"}
 # Audit entries this long before the backup's time are compared with the restored ones,
 # so that none written while the snapshot was being taken is lost or doubled.
@@ -139,6 +142,8 @@ def write_backup(
     engine = make_engine(settings)
     try:
         record_backup(engine, manifest, actor=actor, client_addr=client_addr)
+    except SQLAlchemyError:  # the archive is whole: say so, and why the log lacks it
+        log.warning("backup %s written but not entered in the audit log", target, exc_info=True)
     finally:
         engine.dispose()
     return manifest
