@@ -13,6 +13,8 @@ from api.errors import install_error_handlers
 from api.routers import (
     account_pages,
     accounts,
+    admin,
+    admin_page,
     cases,
     exports,
     health,
@@ -72,6 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tiles,
         accounts,
         account_pages,
+        admin,
+        admin_page,
     ):
         app.include_router(module.router)
     for name, directory in VENDOR_PACKAGES.items():

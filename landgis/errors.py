@@ -122,3 +122,13 @@ class TooManyAttempts(LandGISError):
     def __init__(self, message: str, message_en: str | None = None, **kwargs: Any) -> None:
         self.retry_after: int = kwargs.pop("retry_after", 60)
         super().__init__(message, message_en, **kwargs)
+
+
+class DamagedBackup(InvalidInput):
+    """A backup archive that is not whole: a checksum or size that does not match its
+    manifest, a missing or unexpected member, or not a landgis backup at all."""
+
+
+class IncompatibleBackup(InvalidInput):
+    """A sound backup this installation cannot restore: written by a newer landgis (a
+    schema revision this code does not know) or for the other storage backend."""

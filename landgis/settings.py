@@ -141,6 +141,11 @@ class Settings(BaseSettings):
     )
     clock: ClockSettings = Field(default_factory=ClockSettings)
     import_max_mb: int = Field(default=200, gt=0, le=4096, description="Largest upload, MB.")
+    backup_max_mb: int = Field(
+        default=2048,
+        gt=0,
+        description="Largest backup archive accepted for a restore through the web, MB.",
+    )
     attachments_dir: Path = Field(
         default_factory=lambda: default_data_dir() / "attachments",
         description="Folder where documents attached to cases (PDF, images) are stored.",

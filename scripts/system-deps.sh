@@ -3,8 +3,12 @@
 # missing ones with apt-get when running as root (or with password-less sudo).
 #
 #   scripts/system-deps.sh           runtime: SpatiaLite module, python3-venv
-#   scripts/system-deps.sh --test    also: PostgreSQL server binaries + PostGIS,
-#                                    Chromium and a CJK font (browser tests)
+#   scripts/system-deps.sh --postgis also: the PostgreSQL client tools of the
+#                                    server's version (pg_dump, pg_restore, psql:
+#                                    landgis backup/restore); implied when
+#                                    LANDGIS_DATABASE_URL names PostgreSQL
+#   scripts/system-deps.sh --test    also: PostgreSQL server binaries + PostGIS
+#                                    and client tools, Chromium and a CJK font
 #
 # Environment:
 #   PG_MAJOR=16                    PostgreSQL major version to check/install
@@ -23,9 +27,12 @@ usage() {
 
 want_test=0
 want_bench=0
+want_postgis=0
+[[ "${LANDGIS_DATABASE_URL:-}" == postgresql* ]] && want_postgis=1
 for arg in "$@"; do
     case "$arg" in
         --test) want_test=1 ;;
+        --postgis) want_postgis=1 ;;
         --bench) want_bench=1 ;;
         -h | --help)
             usage
@@ -135,6 +142,15 @@ cjk_font_present() {
     command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh family 2>/dev/null | grep -q .
 }
 
+# pg_dump, pg_restore and psql of one major version: backups of a PostGIS database
+# (pg_dump refuses a server newer than itself).
+client_present() {
+    local tool
+    for tool in pg_dump pg_restore psql; do
+        [[ -x "/usr/lib/postgresql/$1/bin/$tool" ]] || return 1
+    done
+}
+
 postgis_present() {
     [[ -e "/usr/share/postgresql/$1/extension/postgis.control" ]] ||
         pkg_installed "postgresql-$1-postgis-3"
@@ -151,6 +167,11 @@ collect_missing() {
     missing=()
     spatialite_present || missing+=(libsqlite3-mod-spatialite)
     venv_ok || missing+=(python3-venv)
+    if ((want_postgis || want_test)); then
+        local cmajor
+        cmajor=$(pg_major)
+        client_present "$cmajor" || missing+=("postgresql-client-$cmajor")
+    fi
     if ((want_test)); then
         local major
         major=$(pg_major)

@@ -84,6 +84,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("/map-page", "nav.map", ""),
     ("/import", "nav.import", "editor"),
     ("/admin/users", "nav.users", "admin"),
+    ("/admin", "nav.admin", "admin"),
 )
 # Case fields whose values are areas of land (shown in 亩) and of floor space (㎡).
 LAND_AREA_FIELDS = frozenset({"idle_area_m2", "revitalized_area_m2"})
@@ -146,12 +147,14 @@ class UI:
         if self.user is None and self.read_requires_login:
             return []
         here = self.request.url.path
+        # The longest path this page is under: /admin/users is "users", not "admin".
+        under = [p for p, _, _ in NAV if here == p or (p != "/" and here.startswith(p))]
+        chosen = max(under, key=len, default=None)
         items = []
         for path, key, role in NAV:
             if role and not (self.user and role_allows(self.user.role, role)):
                 continue
-            current = here == path or (path != "/" and here.startswith(path))
-            items.append({"href": path, "key": key, "current": current})
+            items.append({"href": path, "key": key, "current": path == chosen})
         return items
 
     def with_lang(self, url: str) -> str:

@@ -32,6 +32,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.ledger": ("台账", "Ledger"),
     "nav.map": ("地图", "Map"),
     "nav.import": ("导入宗地", "Import parcels"),
+    "nav.admin": ("系统管理", "Administration"),
     "nav.login": ("登录", "Log in"),
     "nav.logout": ("退出登录", "Log out"),
     "nav.users": ("用户管理", "Users"),
@@ -126,6 +127,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "flash.imported": (
         "导入完成:新增 {inserted} 宗,更新 {updated} 宗,共 {area} 亩。",
         "Imported: {inserted} new parcels, {updated} updated, {area} mu in all.",
+    ),
+    # administration: backup and restore
+    "admin.title": ("系统管理", "Administration"),
+    "admin.intro": (
+        "备份与恢复:把数据库和台账附件打包成一个备份文件,或用备份文件恢复。",
+        "Backup and restore: pack the database and the case attachments into one backup "
+        "file, or restore them from one.",
+    ),
+    "admin.backend": ("数据库", "Database"),
+    "admin.revision": ("结构版本", "Schema revision"),
+    "admin.backup": ("备份", "Back up"),
+    "admin.backup_hint": (
+        "备份文件(.zip)包含整个数据库、全部附件,以及记录每个文件大小和校验值的清单。"
+        "备份期间系统照常使用;请把备份文件保存到其他电脑或移动硬盘上。",
+        "The backup file (.zip) holds the whole database, every attachment, and a manifest "
+        "with the size and checksum of each file. The system stays in use meanwhile; keep "
+        "the file on another computer or an external disk.",
+    ),
+    "admin.backup_button": ("备份数据库", "Back up the database"),
+    "admin.restore": ("恢复", "Restore"),
+    "admin.restore_hint": (
+        "恢复会用备份文件替换当前的全部数据(宗地、台账、处置记录、用户)和附件。"
+        "恢复前逐一核对校验值;文件损坏、被改动或来自更新版本的 landgis 时拒绝恢复,"
+        "当前数据不作任何更改。",
+        "A restore replaces all current data (parcels, cases, events, users) and "
+        "attachments with the backup's. Every checksum is verified first; a damaged or "
+        "altered file, or one from a newer landgis, is refused and nothing changes.",
+    ),
+    "admin.restore_limit": (
+        "上传的备份文件不超过 {mb} MB;更大的备份请在服务器上运行 landgis restore。",
+        "Uploads are limited to {mb} MB; restore larger backups on the server with "
+        "landgis restore.",
+    ),
+    "admin.restore_file": ("备份文件(.zip)", "Backup file (.zip)"),
+    "admin.restore_confirm": (
+        "我确认:用这份备份替换当前的全部数据和附件",
+        "I confirm: replace all current data and attachments with this backup",
+    ),
+    "admin.restore_button": ("恢复备份", "Restore the backup"),
+    "admin.restored": (
+        "已恢复 {created} 的备份:{cases} 条台账、{events} 条处置记录、{files} 个附件文件。",
+        "Restored the backup of {created}: {cases} cases, {events} events, "
+        "{files} attachment files.",
+    ),
+    "admin.login_again": (
+        "恢复结束了所有浏览器会话(包括您的):请用备份中的账户和密码重新登录。",
+        "The restore ended every browser session, yours too: log in again with the "
+        "accounts and passwords of the backup.",
     ),
     # dashboard
     "dashboard.title": ("总览", "Dashboard"),

@@ -62,3 +62,9 @@ def current_revision(engine: Engine) -> str | None:
 def head_revision() -> str | None:
     """The newest revision the code knows."""
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def known_revisions() -> list[str]:
+    """Every revision the code knows, oldest first."""
+    script = ScriptDirectory(str(MIGRATIONS))
+    return [revision.revision for revision in reversed(list(script.walk_revisions()))]

@@ -28,7 +28,8 @@ def _loaded_after(args: list[str]) -> tuple[int, list[str], str]:
 def test_help_lists_every_command_without_loading_the_library() -> None:
     code, modules, output = _loaded_after(["--help"])
     assert code == 0
-    for command in ("init", "demo", "import", "stats", "export", "import-ledger", "case", "user"):
+    commands = ("init", "demo", "import", "stats", "export", "import-ledger", "case", "user")
+    for command in (*commands, "backup", "restore"):
         assert command in output
     assert not set(HEAVY) & set(modules)
 
@@ -46,3 +47,12 @@ def test_case_and_user_help_do_not_load_the_library() -> None:
         assert code == 0
         assert "--help" in output
         assert not set(HEAVY) & set(modules)
+
+
+def test_backup_and_restore_help_do_not_load_the_library() -> None:
+    for command in ("backup", "restore"):
+        code, modules, output = _loaded_after([command, "--help"])
+        assert code == 0
+        assert "--database-url" in output
+        assert not set(HEAVY) & set(modules)
+    assert "--yes" in _loaded_after(["restore", "--help"])[2]

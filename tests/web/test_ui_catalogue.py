@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from api.routers import pages
+from api.routers import admin_page, pages
 from api.web import i18n
 from api.web.i18n import MESSAGES, VOCABULARIES, Translator
 from landgis import vocab
@@ -49,7 +49,7 @@ def test_every_code_of_every_vocabulary_has_an_english_name():
 def test_every_key_a_template_or_page_names_exists():
     used: set[str] = set()
     prefixes: set[str] = set()
-    for path in [*TEMPLATES, Path(pages.__file__)]:
+    for path in [*TEMPLATES, Path(pages.__file__), Path(admin_page.__file__)]:
         text = path.read_text(encoding="utf-8")
         used |= set(LITERAL_KEY.findall(text))
         prefixes |= set(DYNAMIC_KEY.findall(text))
