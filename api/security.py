@@ -107,16 +107,28 @@ class SecurityHeadersMiddleware:
 
 
 def _with_headers(headers: list[tuple[bytes, bytes]], state: dict) -> list[tuple[bytes, bytes]]:
-    names = {name.lower() for name, _ in headers}
-    if _NOSNIFF[0] not in names:
+    content_type = b""
+    has_nosniff = has_frame = has_referrer = has_csp = False
+    for name, value in headers:
+        name = name.lower()
+        if name == _CONTENT_TYPE:
+            content_type = value
+        elif name == _NOSNIFF[0]:
+            has_nosniff = True
+        elif name == _FRAME[0]:
+            has_frame = True
+        elif name == _REFERRER[0]:
+            has_referrer = True
+        elif name == _CSP:
+            has_csp = True
+    if not has_nosniff:
         headers.append(_NOSNIFF)
-    if _FRAME[0] not in names:
+    if not has_frame:
         headers.append(_FRAME)
-    content_type = next((v for n, v in headers if n.lower() == _CONTENT_TYPE), b"")
     if content_type.lower().startswith(DOCUMENT_TYPES):
-        if _REFERRER[0] not in names:
+        if not has_referrer:
             headers.append(_REFERRER)
-        if _CSP not in names:
+        if not has_csp:
             policy = content_security_policy(state.get(NONCE_STATE), state.get(IMAGES_STATE, ()))
             headers.append((_CSP, policy.encode()))
     return headers

@@ -199,7 +199,7 @@ def test_the_tiled_map_works_with_no_violation(
     with live_server(create_app(settings)) as base:
         site = UISite(base=base, url=ui_site.url, engine=ui_site.engine, settings=settings)
         with csp_page(browser, site) as p:
-            open_page(p, f"/map-page?view={point.y},{point.x},17")
+            open_page(p, "/map-page")
             frame = p.map_frame("#ledger-map")
             assert frame.evaluate("() => window.landgis.tiled") is True
             assert drawn(frame) > 0
