@@ -186,6 +186,15 @@ def test_login_dashboard_ledger_case_and_map_pages_work_with_no_violation(
         assert_clean(p)
 
 
+def test_account_and_administration_pages_work_with_no_violation(browser, ui_site: UISite):
+    with csp_page(browser, ui_site) as p:
+        p.login("admin1", "/account")
+        for path in ("/account", "/admin/users", "/admin/audit"):
+            open_page(p, path)
+            assert p.page.locator("main form, main table").count() > 0, path
+            assert_clean(p)
+
+
 def test_the_tiled_map_works_with_no_violation(
     browser, ui_site: UISite, live_server, backend: str, artifacts: Path
 ):
