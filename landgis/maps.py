@@ -600,7 +600,8 @@ class _OfflineMap(folium.Map):
     _template = Environment().from_string(
         """
 {% macro header(this, kwargs) %}
-<meta name="viewport" content="width=device-width, initial-scale=1.0, maximum-scale=1.0, user-scalable=no">
+<meta name="viewport"
+    content="width=device-width, initial-scale=1.0, maximum-scale=1.0, user-scalable=no">
 <style>
   html, body { width: 100%; height: 100%; margin: 0; padding: 0; }
   #{{ this.get_name() }} { position: relative; width: 100%; height: 100%; }
