@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.security import BASE_HEADERS
 from landgis.db.session import pool_exhausted
 from landgis.errors import (
     AuthenticationRequired,
@@ -174,7 +175,8 @@ async def unexpected_error_handler(_request: Request, error: Exception) -> JSONR
         "服务器内部错误,已记录,请联系系统管理员。",
         "Internal error; it was logged. Contact the administrator.",
     )
-    return JSONResponse(status_code=500, content=body)
+    # Sent by the outermost middleware, around the security headers middleware.
+    return JSONResponse(status_code=500, content=body, headers=BASE_HEADERS)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.routers import (
     account_pages,
@@ -27,6 +28,7 @@ from api.routers import (
     stats,
     tiles,
 )
+from api.security import SecurityHeadersMiddleware
 from api.session_cookie import COOKIE_NAME, LazyKeySessionMiddleware
 from landgis.assets import VENDOR_PACKAGES, VENDOR_URL
 from landgis.db.engine import make_engine
@@ -48,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="低效闲置工业用地 GIS 管理 · idle and low-efficiency industrial land",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN: install_docs serves one
+        redoc_url=None,
     )
     app.state.settings = settings
     engine = app.state.engine = make_engine(settings)  # connects lazily, on first request
@@ -59,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
     for module in (
         health,
@@ -78,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin_page,
     ):
         app.include_router(module.router)
+    install_docs(app)
     for name, directory in VENDOR_PACKAGES.items():
         app.mount(f"{VENDOR_URL}/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
     app.mount("/static/app", StaticFiles(directory=pages.STATIC_DIR), name="app-static")

@@ -12,6 +12,11 @@ The maps' own texts (legend, layer names, tooltip and popup labels …) come fro
 :class:`MapLabels`, Chinese by default; a caller passes another one to show the map in
 another language. Stored data (holders, zone names …) is shown as stored.
 
+Content Security Policy: a map page has one inline script, the one folium collects every
+element's code into; :func:`render` gives it the caller's ``nonce``, so a page served with
+``script-src 'self' 'nonce-…'`` runs it and nothing else inline. The page has no event
+handler attributes. Its tile background, if any, loads images from :func:`tile_origins`.
+
 Readiness signal: when the parcels of the current view are drawn, the ledger map sets
 ``document.documentElement.dataset.parcelsDrawn`` to ``performance.now()`` (here, in the
 animation frame after the inline GeoJSON layers are added; the tiled ledger map of
@@ -25,16 +30,17 @@ import datetime as dt
 import html
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import folium
 import geopandas as gpd
 import pandas as pd
 from branca.element import Element, MacroElement
-from jinja2 import Template
+from jinja2 import Environment, Template
 
 from landgis.assets import VENDOR_URL, map_scripts, map_stylesheets
 from landgis.errors import InvalidInput
@@ -131,11 +137,6 @@ AMAP_URL = (
     "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8"
     "&x={x}&y={y}&z={z}"
 )
-TILE_HOSTS: dict[str, tuple[str, ...]] = {
-    "osm": ("tile.openstreetmap.org",),
-    "tianditu": tuple(f"t{i}.tianditu.gov.cn" for i in range(8)),
-    "amap": tuple(f"webrd0{i}.is.autonavi.com" for i in range(1, 5)),
-}
 
 
 # Popup rows: (property, label) for parcels in the ledger and for the others.
@@ -281,6 +282,17 @@ def resolve_basemap(
         f"未知底图 {name!r}:可选 none、osm、tianditu、amap。",
         f"Unknown basemap {name!r}: choose none, osm, tianditu or amap.",
     )
+
+
+def tile_origins(background: Basemap) -> tuple[str, ...]:
+    """The origins (``https://host``) the background's tiles are loaded from, each
+    subdomain spelled out, sorted: what a page drawing it must allow images from."""
+    origins = set()
+    for source in background.tiles:
+        for subdomain in source.subdomains or "-":
+            url = urlsplit(source.url.replace("{s}", subdomain))
+            origins.add(f"{url.scheme}://{url.netloc}")
+    return tuple(sorted(origins))
 
 
 def _add_tiles(fmap: folium.Map, background: Basemap) -> None:
@@ -557,18 +569,66 @@ class _MapScript(MacroElement):
         self.link_text = [html.escape(labels.case_link), html.escape(labels.parcel_link)]
 
 
+# The page around a map. As branca's Figure page, except that its one inline script (the
+# code of every element) carries the nonce given to render(), and sits inside <body>.
+_PAGE_TEMPLATE = Template(
+    """<!DOCTYPE html>
+<html>
+<head>
+{{ this.header.render(**kwargs) }}
+</head>
+<body>
+{{ this.html.render(**kwargs) }}
+<script{% if kwargs.nonce %} nonce="{{ kwargs.nonce }}"{% endif %}>
+{{ this.script.render(**kwargs) }}
+</script>
+</body>
+</html>
+"""
+)
+
+
+class _OfflineMap(folium.Map):
+    """folium's Map without the inline script folium writes into the page's head.
+
+    That script sets Leaflet's ``L_NO_TOUCH`` and ``L_DISABLE_3D`` to false after Leaflet
+    has read them (they are read when leaflet.js runs, earlier in the head); absent, they
+    mean the same. Dropping it leaves one inline script per page, the one :func:`render`
+    gives a nonce. The map's element and code are folium's own (its macros, called here).
+    """
+
+    _template = Environment().from_string(
+        """
+{% macro header(this, kwargs) %}
+<meta name="viewport"
+    content="width=device-width, initial-scale=1.0, maximum-scale=1.0, user-scalable=no">
+<style>
+  html, body { width: 100%; height: 100%; margin: 0; padding: 0; }
+  #{{ this.get_name() }} { position: relative; width: 100%; height: 100%; }
+  .leaflet-container { font-size: {{ this.font_size }}; }
+</style>
+{% endmacro %}
+{% macro html(this, kwargs) %}{{ folium_map.html(this, kwargs) }}{% endmacro %}
+{% macro script(this, kwargs) %}{{ folium_map.script(this, kwargs) }}{% endmacro %}
+""",
+        globals={"folium_map": folium.Map._template.module},
+    )
+
+
 def offline_map(
     asset_url: str = VENDOR_URL, *, title: str | None = None, prefer_canvas: bool = False
 ) -> folium.Map:
     """An empty folium map whose scripts and styles come from ``asset_url``, not a CDN.
 
     Only Leaflet is loaded: none of folium's other defaults (jQuery, Bootstrap, Font
-    Awesome, awesome-markers) is used by landgis maps.
+    Awesome, awesome-markers) is used by landgis maps. The page's only inline script is
+    the one :func:`render` gives a nonce.
     """
-    fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=prefer_canvas, zoom_snap=0.25)
+    fmap = _OfflineMap(tiles=None, control_scale=False, prefer_canvas=prefer_canvas, zoom_snap=0.25)
     fmap.default_js = map_scripts(asset_url)
     fmap.default_css = map_stylesheets(asset_url)
     root = fmap.get_root()
+    root._template = _PAGE_TEMPLATE
     if title:
         root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="title")
     root.header.add_child(Element(_PAGE_STYLE), name="landgis_style")
@@ -867,6 +927,15 @@ def parcel_map(
     return fmap
 
 
-def render(fmap: folium.Map) -> str:
-    """The map as a complete HTML page."""
-    return fmap.get_root().render()
+NONCE = re.compile(r"^[A-Za-z0-9+/_=-]{16,}$")
+
+
+def render(fmap: folium.Map, *, nonce: str | None = None) -> str:
+    """The map (made by :func:`offline_map`) as a complete HTML page.
+
+    With ``nonce`` (a Content Security Policy nonce: base64 or base64url, at least 16
+    characters), the page's inline script carries it.
+    """
+    if nonce is not None and not NONCE.match(nonce):
+        raise ValueError("a nonce is base64 or base64url text of at least 16 characters")
+    return fmap.get_root().render(nonce=nonce)

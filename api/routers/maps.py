@@ -5,13 +5,22 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Cookie, Path, Query
+import folium
+from fastapi import APIRouter, Cookie, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import ReaderDep, SessionDep, SettingsDep
 from api.routers.parcels import FilterDep
+from api.security import allow_images_from, csp_nonce
 from api.web.i18n import COOKIE, language_of, map_labels
-from landgis.maps import MapLabels, parcel_map, parse_view, render
+from landgis.maps import (
+    MapLabels,
+    parcel_map,
+    parse_view,
+    render,
+    resolve_basemap,
+    tile_origins,
+)
 from landgis.parcel_view import parcel_view
 from landgis.tiled_map import ledger_page_map, parcel_popup
 
@@ -38,6 +47,15 @@ def _labels(lang: str | None, cookie: str | None) -> MapLabels:
     return map_labels(language_of(lang, cookie))
 
 
+def map_response(
+    request: Request, fmap: folium.Map, basemap: str, tianditu_key: str | None
+) -> HTMLResponse:
+    """``fmap`` as a page: its inline script carries this response's nonce, and its
+    Content Security Policy allows images from the tile servers of ``basemap`` only."""
+    allow_images_from(request, tile_origins(resolve_basemap(basemap, tianditu_key)))
+    return HTMLResponse(render(fmap, nonce=csp_nonce(request)))
+
+
 def _popup_url(lang: str | None, cookie: str | None) -> str:
     """Where the tiled map fetches a parcel's popup, in the page's language."""
     return f"/map/parcels/{{code}}/popup?{urlencode({'lang': language_of(lang, cookie)})}"
@@ -47,6 +65,7 @@ def _popup_url(lang: str | None, cookie: str | None) -> str:
     "/map", summary="The ledger map (parcels coloured by status)", response_class=HTMLResponse
 )
 def ledger_map_page(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     filters: FilterDep,
@@ -66,17 +85,18 @@ def ledger_map_page(
 
     Above `map_inline_max_parcels` filtered parcels the page draws them from the vector
     tiles (`/tiles/parcels/…`, same filters) from zoom 12 on, and fetches popups on click."""
+    background = basemap or settings.basemap
     fmap = ledger_page_map(
         session,
         filters,
         inline_max_parcels=settings.map_inline_max_parcels,
         popup_url=_popup_url(lang, lang_cookie),
-        basemap=basemap or settings.basemap,
+        basemap=background,
         tianditu_key=settings.tianditu_key,
         labels=_labels(lang, lang_cookie),
         view=parse_view(view),
     )
-    return HTMLResponse(render(fmap))
+    return map_response(request, fmap, background, settings.tianditu_key)
 
 
 @router.get(
@@ -104,6 +124,7 @@ def parcel_popup_fragment(
 )
 def parcel_map_page(
     code: Annotated[str, Path(description="宗地编号", max_length=64)],
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     _: ReaderDep,
@@ -112,10 +133,11 @@ def parcel_map_page(
     lang_cookie: LangCookie = None,
 ) -> HTMLResponse:
     """The parcel highlighted, parcels within 200 m greyed, its buildings by state."""
+    background = basemap or settings.basemap
     fmap = parcel_map(
         parcel_view(session, code),
-        basemap=basemap or settings.basemap,
+        basemap=background,
         tianditu_key=settings.tianditu_key,
         labels=_labels(lang, lang_cookie),
     )
-    return HTMLResponse(render(fmap))
+    return map_response(request, fmap, background, settings.tianditu_key)

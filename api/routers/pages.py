@@ -38,6 +38,8 @@ from api.auth import Principal, csrf_token, resolve_principal
 from api.deps import EditorDep, ReaderDep, SessionDep, SettingsDep
 from api.routers import session as session_router
 from api.routers.imports import PARCEL_SUFFIXES
+from api.routers.maps import map_response
+from api.security import ATTACHMENT_POLICY, csp_nonce
 from api.uploads import safe_name, save
 from api.web.i18n import COOKIE, LANGUAGES, Translator, language_of, map_labels
 from landgis import alerts, attachments, cases, imports, vocab
@@ -51,7 +53,7 @@ from landgis.errors import (
     StaleVersion,
 )
 from landgis.ledger import case_list
-from landgis.maps import STATUS_COLOURS, ledger_map, render
+from landgis.maps import STATUS_COLOURS, ledger_map
 from landgis.parcels import ParcelFilter, parcels_frame
 from landgis.settings import Settings
 from landgis.stats import UNASSIGNED, headline_figures
@@ -235,7 +237,7 @@ def _day(value: Any) -> str:
 for _env in (templates.env, session_router.templates.env):
     # The login page is rendered by the session router from the same folder: it shares
     # the layout, so it shares what the layout calls.
-    _env.globals.update(ui_for=ui_for, status_colours=STATUS_COLOURS)
+    _env.globals.update(ui_for=ui_for, status_colours=STATUS_COLOURS, csp_nonce=csp_nonce)
     _env.filters.update(number=_number, day=_day, mu=_mu, fit=_fit, when=_when)
 
 
@@ -1103,7 +1105,9 @@ def download_attachment(
     _: ReaderDep,
     download: bool = False,
 ) -> Response:
-    """The attached file: shown in the browser (PDF, common images) or downloaded."""
+    """The attached file: shown in the browser (PDF, common images) or downloaded; either
+    way in a sandbox where it runs no script (an active type, such as SVG or HTML, is only
+    ever downloaded)."""
     item = attachments.get_attachment(session, case_no, attachment_id)
     path = attachments.attachment_path(item, settings.attachments_dir)
     inline = item.media_type in attachments.INLINE_MEDIA_TYPES and not download
@@ -1112,7 +1116,11 @@ def download_attachment(
         media_type=item.media_type,
         filename=item.filename,
         content_disposition_type="inline" if inline else "attachment",
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=0"},
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": ATTACHMENT_POLICY,
+            "Cache-Control": "private, max-age=0",
+        },
     )
 
 
@@ -1325,7 +1333,7 @@ def import_preview(
         title=ui.t("import.preview"),
         labels=map_labels(ui.lang),
     )
-    return HTMLResponse(render(fmap))
+    return map_response(request, fmap, settings.basemap, settings.tianditu_key)
 
 
 @router.post("/import/{token}/confirm", response_model=None)

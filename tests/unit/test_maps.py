@@ -26,8 +26,10 @@ from landgis.maps import (
     parcel_properties,
     render,
     resolve_basemap,
+    tile_origins,
 )
 from landgis.parcel_view import ParcelView
+from landgis.tiled_map import tiled_ledger_map
 
 SCRIPT_HOLDER = "<script>alert(1)</script>"
 IMG_PROJECT = '"><img src=x onerror=alert(1)>'
@@ -169,7 +171,7 @@ def test_user_text_is_escaped_everywhere_it_is_shown():
     assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in text
     assert "&lt;b&gt;片区&lt;/b&gt;&amp;" in text  # zone tooltip and layer control
     # The only <script> elements are the page's own.
-    assert page.count("<script") == page.count("</script>") == 3
+    assert page.count("<script") == page.count("</script>") == 2  # Leaflet and the map's code
 
 
 def test_parcel_properties_are_escaped_text_with_the_popup_link():
@@ -226,6 +228,94 @@ def test_an_empty_selection_still_renders():
     empty = parcels_fixture().iloc[0:0]
     page = render(ledger_map(empty, zones_fixture()))
     assert "landgis" in page
+
+
+# --- Content Security Policy ------------------------------------------------------------
+
+NONCE = "Zm9yIHRoaXMgcGFnZSBvbmx5"
+
+
+class _Scripts(HTMLParser):
+    """Each script's attributes and text, and every event handler attribute."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[tuple[dict, str]] = []
+        self.handlers: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.handlers += [name for name, _ in attrs if name.startswith("on")]
+        if tag == "script":
+            self.scripts.append((dict(attrs), ""))
+            self._in_script = True
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
+
+
+def scripts_of(page: str) -> _Scripts:
+    parser = _Scripts()
+    parser.feed(page)
+    return parser
+
+
+def every_map() -> dict[str, folium.Map]:
+    return {
+        "ledger": ledger_map(parcels_fixture(), zones_fixture()),
+        "parcel": parcel_map(view_fixture()),
+        "tiled": tiled_ledger_map({"disposing": 3}, (104.7, 30.0, 104.9, 30.2), zones_fixture()),
+    }
+
+
+@pytest.mark.parametrize("kind", ["ledger", "parcel", "tiled"])
+def test_a_map_page_has_one_inline_script_and_it_carries_the_nonce(kind):
+    page = scripts_of(render(every_map()[kind], nonce=NONCE))
+    inline = [(attrs, text) for attrs, text in page.scripts if "src" not in attrs]
+    assert len(inline) == 1, "folium's own head script is gone too"
+    attrs, text = inline[0]
+    assert attrs == {"nonce": NONCE}
+    assert "L.map(" in text and "window.landgis" in text, "every element's code is in it"
+    assert all(set(a) == {"src"} for a, _ in page.scripts if "src" in a)
+    assert page.handlers == [], "no event handler attribute"
+    without = scripts_of(render(every_map()[kind]))
+    assert [a for a, _ in without.scripts if "src" not in a] == [{}], "no nonce asked, none"
+
+
+def test_the_map_element_keeps_its_size_and_folium_markup():
+    page = render(ledger_map(parcels_fixture(), zones_fixture()), nonce=NONCE)
+    name = re.search(r'<div class="folium-map" id="(map_[0-9a-f]+)"', page).group(1)
+    assert re.search(rf"#{name} {{ position: relative; width: 100%; height: 100%; }}", page)
+    assert re.search(rf'var {name} = L\.map\(\s*"{name}"', page), "folium's map code"
+    assert "L_NO_TOUCH" not in page and "L_DISABLE_3D" not in page
+
+
+@pytest.mark.parametrize("nonce", ["short", 'x" onload="alert(1)" a="xxxxxxxx', "a" * 15])
+def test_a_nonce_that_is_not_base64_text_is_refused(nonce):
+    with pytest.raises(ValueError):
+        render(ledger_map(parcels_fixture(), zones_fixture()), nonce=nonce)
+
+
+@pytest.mark.parametrize("name", ["none", "osm", "tianditu", "amap"])
+def test_tile_origins_name_every_host_the_background_loads_from(name):
+    background = resolve_basemap(name, "k")
+    origins = tile_origins(background)
+    expected = {
+        "none": (),
+        "osm": ("https://tile.openstreetmap.org",),
+        "tianditu": tuple(f"https://t{i}.tianditu.gov.cn" for i in range(8)),
+        "amap": tuple(f"https://webrd0{i}.is.autonavi.com" for i in range(1, 5)),
+    }
+    assert origins == expected[name]
+    for source in background.tiles:
+        for subdomain in source.subdomains or "abc":
+            url = source.url.replace("{s}", subdomain)
+            assert any(url.startswith(origin + "/") for origin in origins), url
 
 
 # --- basemaps ---------------------------------------------------------------------------
