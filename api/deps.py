@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from api.auth import Principal, current_principal, require_login, require_role
+from api.auth import SAFE_METHODS, Principal, current_principal, require_login, require_role
 from landgis.db.session import read_session, transaction
 from landgis.settings import Settings
 
@@ -20,8 +20,11 @@ async def get_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """A session in one transaction, committed when the route function returns, before the
-    response is sent, so a failed commit is reported to the client."""
-    with transaction(request.app.state.engine) as session:
+    response is sent, so a failed commit is reported to the client. Only requests that
+    change something (POST, PUT, PATCH, DELETE) write: on SpatiaLite they take the write
+    lock up front, reads never do (see :mod:`landgis.db.session`)."""
+    write = request.method not in SAFE_METHODS
+    with transaction(request.app.state.engine, write=write) as session:
         yield session
 
 

@@ -83,15 +83,18 @@ def fail(error: LandGISError) -> NoReturn:
 
 
 @contextmanager
-def unit_of_work(database_url: str | None) -> Iterator[tuple[Session, Settings]]:
+def unit_of_work(
+    database_url: str | None, *, write: bool = True
+) -> Iterator[tuple[Session, Settings]]:
     """A session in one transaction on the command's database; library errors end the
-    command with a clear message and nothing written."""
+    command with a clear message and nothing written. ``write=False`` for commands that
+    only read (they take no write lock, see :mod:`landgis.db.session`)."""
     from landgis.db.engine import make_engine
     from landgis.db.session import transaction
 
     settings = settings_for(database_url)
     try:
-        with transaction(make_engine(settings)) as session:
+        with transaction(make_engine(settings), write=write) as session:
             yield session, settings
     except LandGISError as error:
         fail(error)
