@@ -29,21 +29,19 @@ SQLITE_BUSY_TEXTS = (
     "database schema is locked",
     "locking protocol",
 )
-# What libpq and psycopg say when a connection cannot be made yet: nobody listens, or
-# the server is starting or stopping (a restart passes through all three).
-NOT_LISTENING_TEXTS = (
+# What libpq and psycopg say when the server is down, starting, stopping (ending
+# sessions, dropping new connections) or has ended this connection.
+UNAVAILABLE_TEXTS = (
     "connection refused",
     "could not connect",
     "the database system is starting up",
     "the database system is shutting down",
     "the database system is in recovery mode",
     "the database system is not yet accepting connections",
-)
-# ... and when an open connection was ended.
-UNAVAILABLE_TEXTS = (
-    *NOT_LISTENING_TEXTS,
     "server closed the connection",
     "terminating connection",
+    "connection reset by peer",
+    "broken pipe",
     "no connection to the server",
     "the connection is closed",
     "connection is lost",
@@ -90,15 +88,16 @@ def server_unavailable(error: BaseException) -> bool:
 
 
 def server_not_listening(error: BaseException) -> bool:
-    """Whether a failed connection attempt met a PostgreSQL server that is down, starting
-    or stopping (worth trying again shortly), rather than refusing the login."""
+    """Whether a failed connection attempt met a PostgreSQL server that is down,
+    starting or stopping (worth trying again shortly), rather than one refusing the
+    login or the database."""
     driver = _driver_error(error)
     if not type(driver).__module__.startswith("psycopg"):
         return False
-    if getattr(driver, "sqlstate", None) == "57P03":
+    if getattr(driver, "sqlstate", None) in UNAVAILABLE_SQLSTATES:
         return True
     text = str(driver).lower()
-    return any(part in text for part in NOT_LISTENING_TEXTS)
+    return any(part in text for part in UNAVAILABLE_TEXTS)
 
 
 def retry_conflict(error: BaseException) -> bool:
