@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import re
 import socket
 import threading
@@ -329,6 +330,18 @@ def prepare_site(engine: Engine, *, tokens: int, clerks: int, password: str) -> 
         issued = [issue_token(session, f"editor{n}", name="load") for n in range(tokens)]
     url = engine.url.render_as_string(hide_password=False)
     return Site(url, issued, names[tokens:], password)
+
+
+def tile_paths(zoom: int = 14, around: tuple[float, float] = (104.80, 30.10)) -> list[str]:
+    """Vector tile paths of the 3 x 3 tiles at ``zoom`` around a point (by default the
+    demo county's parcels)."""
+    lon, lat = around
+    n = 1 << zoom
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return [
+        f"/tiles/parcels/{zoom}/{x + dx}/{y + dy}.mvt" for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+    ]
 
 
 def ledger_figures(engine: Engine) -> dict[str, Any]:

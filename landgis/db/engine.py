@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 import time
+import weakref
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -36,6 +39,26 @@ log = logging.getLogger(__name__)
 # BEGIN IMMEDIATE, taking the write lock before it reads.
 WRITE_LOCK = "landgis_write_lock"
 CONNECT_RETRY_S = 0.25
+
+
+@dataclass(frozen=True)
+class WriterGate:
+    """The writers of one SpatiaLite database in this process go one at a time: the
+    others wait here, holding no pooled connection, rather than in SQLite's busy handler
+    holding one each (fifty waiting editors would take every connection from the
+    readers). ``wait_s`` bounds the wait. A semaphore, not a lock: a unit of work may end
+    in another thread than it began (a web framework's dependency)."""
+
+    lock: threading.BoundedSemaphore
+    wait_s: float
+
+
+_GATES: weakref.WeakKeyDictionary[Engine, WriterGate] = weakref.WeakKeyDictionary()
+
+
+def writer_gate(engine: Engine) -> WriterGate | None:
+    """The gate of a SpatiaLite engine made by :func:`make_engine` (None otherwise)."""
+    return _GATES.get(engine)
 
 
 def sqlite_module() -> ModuleType:
@@ -128,6 +151,8 @@ def make_engine(settings: Settings) -> Engine:
     engine = create_engine(url, echo=settings.echo_sql, module=sqlite_module(), **pool)
     hook = _spatialite_connect_hook(settings.spatialite_library, settings.sqlite_busy_timeout)
     event.listen(engine, "connect", hook)
+    # As long as a writer would wait in SQLite, with its one retry.
+    _GATES[engine] = WriterGate(threading.BoundedSemaphore(1), 2 * settings.sqlite_busy_timeout)
     event.listen(engine, "begin", _begin_hook)
     return engine
 

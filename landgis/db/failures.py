@@ -116,7 +116,7 @@ def pool_exhausted(error: PoolTimeout) -> Busy:
     )
 
 
-def database_locked(error: BaseException) -> Busy:
+def database_locked(error: BaseException | str) -> Busy:
     """SpatiaLite's write lock stayed taken (after the one retry)."""
     return Busy(
         "数据库正忙于其他修改,本次未作任何更改,请稍后再试。",

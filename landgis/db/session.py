@@ -12,7 +12,9 @@ writer (in WAL mode a commit needs no further lock), so the work itself never ha
 run twice; only taking the lock can fail, and that is **retried once** — the unit has
 not started, nothing needs undoing. When the lock stays taken through both waits the
 unit ends with :class:`~landgis.errors.Busy` (HTTP 503 with Retry-After, "busy, try
-again"), having changed nothing.
+again"), having changed nothing. Within one process the writers of a database queue
+before they take a pooled connection (:class:`~landgis.db.engine.WriterGate`), so that
+writers waiting their turn never leave the readers without connections.
 
 **Reads take no write lock.** ``transaction(engine, write=False)`` and
 :func:`read_session` begin deferred: in WAL mode they read a snapshot while a writer
@@ -37,8 +39,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from landgis.db.engine import WRITE_LOCK, make_sessionmaker
-from landgis.db.failures import database_error, sqlite_busy
+from landgis.db.engine import WRITE_LOCK, make_sessionmaker, writer_gate
+from landgis.db.failures import database_error, database_locked, sqlite_busy
 from landgis.errors import StaleVersion
 
 __all__ = ["optional_write", "read_session", "transaction"]
@@ -64,11 +66,15 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error.
 
     ``write`` (the default) declares a unit of work that may write: on SpatiaLite it
-    takes the write lock first (see the module's description); ``write=False`` is for
+    takes the write lock first, after this process's earlier writers (see the module's
+    description); ``write=False`` is for
     reads. A busy database, a server that cannot be reached and a concurrent writer that
     got there first surface as library errors (:class:`~landgis.errors.Busy`,
     :class:`~landgis.errors.Conflict`), never as a crash.
     """
+    gate = writer_gate(engine) if write and engine.dialect.name == "sqlite" else None
+    if gate is not None and not gate.lock.acquire(timeout=gate.wait_s):
+        raise database_locked(f"no turn to write within {gate.wait_s:g} s")
     session = make_sessionmaker(engine)()
     try:
         if write and engine.dialect.name == "sqlite":
@@ -87,6 +93,8 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         raise mapped from exc
     finally:
         session.close()
+        if gate is not None:
+            gate.lock.release()
 
 
 @contextmanager
