@@ -29,6 +29,7 @@ import itertools
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 import threading
@@ -329,6 +330,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             probe = soak.run(args.minutes * 60)
         after = ledger_figures(engine)
         engine.dispose()
+        shutil.copyfile(running.log_path, _out(args).with_suffix(".log"))
         return _report(args, soak, probe, {"before": before, "after": after})
 
 
@@ -354,17 +356,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="a PostgreSQL server to create the database on (default: the server of "
         "LANDGIS_TEST_POSTGIS_URL, else LANDGIS_BENCH_PG, 127.0.0.1:5432 or a private one)",
     )
-    parser.add_argument("--out", type=Path, help="JSON report (default soak-BACKEND.json)")
+    parser.add_argument(
+        "--out", type=Path, help="JSON report (default soak-BACKEND.json; the log beside it)"
+    )
     return parser.parse_args(argv)
+
+
+def _out(args: argparse.Namespace) -> Path:
+    return args.out or Path(f"soak-{args.backend}.json")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     report = run(args)
-    out = args.out or Path(f"soak-{args.backend}.json")
+    out = _out(args)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     print(_table(report))
-    print(f"JSON: {out}")
+    print(f"JSON: {out}; the server's log: {out.with_suffix('.log')}")
     return 0 if report["ok"] else 1
 
 
