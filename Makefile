@@ -15,9 +15,11 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 export PYTEST_ARGS
 BENCH_ARGS ?=
+SOAK_ARGS ?=
+SOAK_BACKENDS ?= spatialite postgis
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install system-deps bench-deps run test bench lint clean distclean
+.PHONY: help venv install system-deps bench-deps run test bench soak lint clean distclean
 
 help:
 	@echo "make install   create $(VENV) and install landgis with its test extras"
@@ -27,6 +29,8 @@ help:
 	@echo "               (make test PYTEST_ARGS='-k ledger -x')"
 	@echo "make bench     benchmark suite: landgis beside tipg, ogr2ogr, ... (~20 min);"
 	@echo "               writes bench/results.md (make bench BENCH_ARGS='--quick --rows 1,2')"
+	@echo "make soak      every kind of client at once for 3 min per backend: 5xx, lost"
+	@echo "               updates, latency (make soak SOAK_ARGS='--minutes 1' SOAK_BACKENDS=postgis)"
 	@echo "make lint      ruff check + ruff format --check"
 	@echo "make clean     remove caches and build artifacts (distclean: also $(VENV))"
 
@@ -58,6 +62,11 @@ bench-deps:
 
 bench: install bench-deps
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+soak: install
+	for backend in $(SOAK_BACKENDS); do \
+		$(BIN)/python -m bench.soak --backend $$backend $(SOAK_ARGS) || exit 1; \
+	done
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -103,7 +103,7 @@ def resolve_principal(request: Request) -> Principal | None:
     token = _bearer(request)
     engine = request.app.state.engine
     if token is not None:
-        with transaction(engine) as session:
+        with transaction(engine, write=False) as session:
             user = user_for_token(session, token)
             if user is None:
                 raise AuthenticationRequired(
@@ -111,7 +111,7 @@ def resolve_principal(request: Request) -> Principal | None:
                 )
             principal = Principal(user.username, user.role, user.display_name, via_token=True)
     elif key := request.session.get(SESSION_KEY):
-        with transaction(engine) as session:
+        with transaction(engine, write=False) as session:
             live = browser_sessions.check(session, key, session_rules(request.app.state.settings))
         if live is None:
             request.session.pop(SESSION_KEY, None)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import contextmanager_in_threadpool
 from sqlalchemy.orm import Session
 
-from api.auth import Principal, current_principal, require_login, require_role
+from api.auth import SAFE_METHODS, Principal, current_principal, require_login, require_role
+from landgis.db.engine import writer_gate
+from landgis.db.failures import database_locked
 from landgis.db.session import read_session, transaction
 from landgis.settings import Settings
 
@@ -18,11 +23,45 @@ async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
+@asynccontextmanager
+async def _turn_to_write(request: Request) -> AsyncIterator[None]:
+    """On SpatiaLite, this worker's writing requests wait for their turn here, on the
+    event loop. Waiting in a worker thread instead (for SQLite's lock or the process's
+    :class:`~landgis.db.engine.WriterGate`) would hold the thread, and with enough
+    writers waiting every thread of the pool: the request writing could then not get
+    one to commit in, and everyone would wait out the timeout."""
+    gate = writer_gate(request.app.state.engine)
+    if gate is None:
+        yield
+        return
+    state = request.app.state
+    turn = getattr(state, "write_turn", None)
+    if turn is None:
+        turn = state.write_turn = asyncio.Semaphore(1)
+    try:
+        async with asyncio.timeout(gate.wait_s):
+            await turn.acquire()
+    except TimeoutError:
+        raise database_locked(f"no turn to write within {gate.wait_s:g} s") from None
+    try:
+        yield
+    finally:
+        turn.release()
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session in one transaction, committed when the route function returns, before the
-    response is sent, so a failed commit is reported to the client."""
-    with transaction(request.app.state.engine) as session:
-        yield session
+    response is sent, so a failed commit is reported to the client. Only requests that
+    change something (POST, PUT, PATCH, DELETE) write: on SpatiaLite they take the write
+    lock up front, after waiting their turn without a thread (:func:`_turn_to_write`);
+    reads never do (see :mod:`landgis.db.session`). The transaction begins and ends in the
+    thread pool."""
+    write = request.method not in SAFE_METHODS
+    async with AsyncExitStack() as stack:
+        if write:
+            await stack.enter_async_context(_turn_to_write(request))
+        unit = transaction(request.app.state.engine, write=write)
+        yield await stack.enter_async_context(contextmanager_in_threadpool(unit))
 
 
 def get_read_session(request: Request) -> Iterator[Session]:

@@ -10,12 +10,12 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.security import BASE_HEADERS
-from landgis.db.session import pool_exhausted
+from landgis.db.failures import database_error
 from landgis.errors import (
     AuthenticationRequired,
     Busy,
@@ -119,10 +119,15 @@ async def landgis_error_handler(request: Request, error: Exception) -> Response:
     return JSONResponse(status_code=status, content=error.to_dict(), headers=headers or None)
 
 
-async def pool_timeout_handler(request: Request, error: Exception) -> Response:
-    """No free database connection in time (outside a unit of work): busy, try again."""
-    assert isinstance(error, PoolTimeout)
-    return await landgis_error_handler(request, pool_exhausted(error))
+async def database_error_handler(request: Request, error: Exception) -> Response:
+    """A database failure outside a unit of work (which maps its own): no free pooled
+    connection, a busy SpatiaLite, a PostgreSQL server restarting or gone are 503 with
+    Retry-After (busy, try again), a deadlock broken by PostgreSQL 409
+    (:func:`landgis.db.failures.database_error` decides); anything else is a 500."""
+    mapped = database_error(error)
+    if mapped is None:
+        return await unexpected_error_handler(request, error)
+    return await landgis_error_handler(request, mapped)
 
 
 async def validation_error_handler(_request: Request, error: Exception) -> JSONResponse:
@@ -168,14 +173,18 @@ async def unstorable_value_handler(_request: Request, error: Exception) -> JSONR
     return JSONResponse(status_code=422, content=body)
 
 
-async def unexpected_error_handler(_request: Request, error: Exception) -> JSONResponse:
+async def unexpected_error_handler(request: Request, error: Exception) -> Response:
+    # Sent by the outermost middleware, around the security headers middleware.
+    if (mapped := database_error(error)) is not None:  # a driver's error, or one met in
+        answer = await landgis_error_handler(request, mapped)  # a middleware
+        answer.headers.update(BASE_HEADERS)
+        return answer
     log.exception("unexpected error", exc_info=error)
     body = _body(
         "InternalError",
         "服务器内部错误,已记录,请联系系统管理员。",
         "Internal error; it was logged. Contact the administrator.",
     )
-    # Sent by the outermost middleware, around the security headers middleware.
     return JSONResponse(status_code=500, content=body, headers=BASE_HEADERS)
 
 
@@ -185,6 +194,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_exception_handler(DataError, unstorable_value_handler)
-    app.add_exception_handler(PoolTimeout, pool_timeout_handler)
+    app.add_exception_handler(PoolTimeout, database_error_handler)
+    app.add_exception_handler(DBAPIError, database_error_handler)
     app.add_exception_handler(OverflowError, unstorable_value_handler)
     app.add_exception_handler(Exception, unexpected_error_handler)

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from landgis.db.models import User, UserSession
+from landgis.db.session import optional_write
 from landgis.errors import NotFound
 from landgis.wallclock import as_utc, utc_now
 
@@ -112,9 +113,10 @@ def check(session: Session, key: str, rules: SessionRules) -> SessionUser | None
         _end(session, [record.id], reason, now)
         return None
     if now - as_utc(record.last_seen_at) >= TOUCH_EVERY:
-        session.execute(
-            update(UserSession).where(UserSession.id == record.id).values(last_seen_at=now)
-        )
+        with optional_write(session):  # a busy SpatiaLite: touched on a later request
+            session.execute(
+                update(UserSession).where(UserSession.id == record.id).values(last_seen_at=now)
+            )
     return SessionUser(record.id, user.username, user.role, user.display_name)
 
 

@@ -80,6 +80,13 @@ class Settings(BaseSettings):
         description="Seconds a request waits for a free database connection before it is "
         "answered 503 (busy, try again).",
     )
+    sqlite_busy_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="Seconds a SpatiaLite write waits for the writer ahead of it (tried once "
+        "more after that) before it is answered 503 (busy, try again).",
+    )
     host: str = Field(default="127.0.0.1", description="Address `landgis serve` listens on.")
     port: int = Field(default=8000, description="Port `landgis serve` listens on.")
     county_name: str = Field(default="青溪县", description="County shown in titles and exports.")

@@ -23,7 +23,8 @@ USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
 _HASHER = PasswordHasher()
 # argon2 takes tens of MB and most of a core per hash: as many at once as there are cores,
 # so that a burst of logins queues here instead of exhausting memory.
-_HASHING = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
+PASSWORD_CHECKS_AT_ONCE = max(2, os.cpu_count() or 2)
+_HASHING = threading.BoundedSemaphore(PASSWORD_CHECKS_AT_ONCE)
 # Verified against when the account does not exist, so that both cases take as long.
 _ABSENT_HASH = _HASHER.hash(secrets.token_urlsafe(16))
 

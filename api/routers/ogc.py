@@ -213,7 +213,7 @@ def items(
     )
     if limit > features.STREAM_ABOVE:
         # A server-side cursor needs a transaction.
-        with transaction(request.app.state.engine) as streaming:
+        with transaction(request.app.state.engine, write=False) as streaming:
             return spooled_response(
                 lambda out: features.write_items(
                     streaming,

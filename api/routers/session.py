@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
@@ -21,6 +23,7 @@ from api.auth import (
 from api.deps import ReaderDep
 from landgis.errors import AuthenticationRequired, TooManyAttempts
 from landgis.login import log_in, log_out
+from landgis.users import PASSWORD_CHECKS_AT_ONCE
 
 router = APIRouter(tags=["session"])
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "web" / "templates")
@@ -59,6 +62,18 @@ def login_page(request: Request, next: str | None = None) -> HTMLResponse:
     return _login_form(request, next)
 
 
+def _password_checks(request: Request) -> anyio.CapacityLimiter:
+    """Logins run in threads of their own, as many at once as passwords are checked at
+    once (:data:`landgis.users.PASSWORD_CHECKS_AT_ONCE`); the others wait on the event
+    loop. Waiting in the shared thread pool instead, a burst of fifty logins took every
+    thread (each waiting its turn to hash) and a health check or a page waited seconds
+    behind them."""
+    limiter = getattr(request.app.state, "password_checks", None)
+    if limiter is None:
+        limiter = request.app.state.password_checks = anyio.CapacityLimiter(PASSWORD_CHECKS_AT_ONCE)
+    return limiter
+
+
 @router.post("/login", summary="Log in (form)", response_model=None)
 async def login(
     request: Request,
@@ -68,19 +83,23 @@ async def login(
 ) -> RedirectResponse | HTMLResponse:
     """Check the credentials; on success start a browser session and go to ``next``.
 
-    The check runs in the thread pool: a burst of logins never stalls other requests."""
+    The check runs in threads of its own (:func:`_password_checks`): a burst of logins
+    never stalls other requests."""
     await check_csrf(request, None)
     settings = request.app.state.settings
     request.state.principal = None  # the page shown on failure asks nothing of the database
     try:
-        done = await run_in_threadpool(
-            log_in,
-            request.app.state.engine,
-            username,
-            password,
-            limits=login_limits(settings),
-            client_addr=client_address(request),
-            user_agent=request.headers.get("user-agent"),
+        done = await anyio.to_thread.run_sync(
+            partial(
+                log_in,
+                request.app.state.engine,
+                username,
+                password,
+                limits=login_limits(settings),
+                client_addr=client_address(request),
+                user_agent=request.headers.get("user-agent"),
+            ),
+            limiter=_password_checks(request),
         )
     except TooManyAttempts as error:
         return _login_form(request, next, error, status_code=429)

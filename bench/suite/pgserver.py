@@ -36,36 +36,76 @@ def _pg_bin() -> Path:
     return found[-1].parent
 
 
+class Cluster:
+    """A private PostgreSQL cluster (initdb, pg_ctl) on a free loopback port, with trust
+    authentication for user postgres; run by user postgres (or nobody) when started as
+    root, since initdb refuses root. ``restart`` restarts it the way an administrator
+    would (``pg_ctl restart -m fast``: sessions are ended, then it comes back)."""
+
+    def __init__(self, settings: dict[str, str] | None = None) -> None:
+        self.pg_bin = _pg_bin()
+        self.directory = Path(tempfile.mkdtemp(prefix="landgis-pg."))
+        self.data = self.directory / "data"
+        self.port = free_port()
+        self.settings = {"listen_addresses": "127.0.0.1", **(settings or {})}
+        self.user: list[str] = []
+        if os.geteuid() == 0:  # initdb refuses to run as root
+            owner = "postgres" if _has_user("postgres") else "nobody"
+            shutil.chown(self.directory, owner)
+            self.user = ["runuser", "-u", owner, "--"]
+        self.directory.chmod(0o700)
+
+    @property
+    def admin_url(self) -> str:
+        """libpq URL of its maintenance database."""
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _pg_ctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+        command = [*self.user, str(self.pg_bin / "pg_ctl"), "-D", str(self.data), *args]
+        return subprocess.run(command, cwd=self.directory, capture_output=True, check=check)
+
+    def start(self) -> None:
+        """initdb (first time) and start; returns once it accepts connections."""
+        if not self.data.exists():
+            initdb = [*self.user, str(self.pg_bin / "initdb"), "-D", str(self.data)]
+            initdb += ["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]
+            subprocess.run(initdb, check=True, cwd=self.directory, capture_output=True)
+        options = f"-p {self.port} -k {self.directory} "
+        options += " ".join(f"-c {name}={value}" for name, value in self.settings.items())
+        self._pg_ctl("-l", str(self.directory / "log"), "-w", "-t", "60", "-o", options, "start")
+
+    def restart(self) -> None:
+        """``pg_ctl restart -m fast``: ends every session, returns once it accepts
+        connections again."""
+        self._pg_ctl("-l", str(self.directory / "log"), "-w", "-t", "60", "-m", "fast", "restart")
+
+    def stop(self) -> None:
+        """Stop it and delete its files."""
+        self._pg_ctl("-m", "fast", "-w", "stop", check=False)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def log_tail(self, chars: int = 2000) -> str:
+        with contextlib.suppress(OSError):
+            return (self.directory / "log").read_text(errors="replace")[-chars:]
+        return ""
+
+
+@contextlib.contextmanager
+def cluster(settings: dict[str, str] | None = None) -> Iterator[Cluster]:
+    """A started :class:`Cluster`, stopped and deleted afterwards whatever happens."""
+    running = Cluster(settings)
+    try:
+        log(f"starting a private PostgreSQL cluster on port {running.port}")
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
 @contextlib.contextmanager
 def _throwaway() -> Iterator[str]:
-    pg_bin = _pg_bin()
-    directory = Path(tempfile.mkdtemp(prefix="landgis-bench-pg."))
-    user: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        owner = "postgres" if _has_user("postgres") else "nobody"
-        shutil.chown(directory, owner)
-        user = ["runuser", "-u", owner, "--"]
-    directory.chmod(0o700)
-    data = directory / "data"
-    port = free_port()
-    try:
-        log(f"starting a private PostgreSQL cluster on port {port}")
-        initdb = [*user, str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres"]
-        initdb += ["--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]
-        subprocess.run(initdb, check=True, cwd=directory, capture_output=True)
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {directory}"
-        start = [*user, str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(directory / "log")]
-        start += ["-w", "-t", "60", "-o", options, "start"]
-        subprocess.run(start, check=True, cwd=directory, capture_output=True)
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            [*user, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-            cwd=directory,
-            capture_output=True,
-            check=False,
-        )
-        shutil.rmtree(directory, ignore_errors=True)
+    with cluster() as running:
+        yield running.admin_url
 
 
 def _has_user(name: str) -> bool:

@@ -279,7 +279,7 @@ def history(
     database_url: DatabaseOption = None,
 ) -> None:
     """Every event of a case, oldest first."""
-    with unit_of_work(database_url) as (session, _settings):
+    with unit_of_work(database_url, write=False) as (session, _settings):
         case = cases.get_case(session, case_no)
         events = cases.case_history(session, case_no)
         current = cases.case_values(case)

@@ -42,22 +42,27 @@ def date_option(*flags: str, help: str) -> Any:
     return typer.Option(*flags, formats=["%Y-%m-%d"], help=help)
 
 
+class _Deferred(ModuleType):
+    """Stands for a module until one of its attributes is used, then imports it.
+
+    Nothing is put in ``sys.modules``: every other importer gets the real module, loaded
+    by the import system, which makes a thread wait while another imports it. (Python
+    3.11's ``importlib.util.LazyLoader`` does not: a server process that had loaded the
+    command line, as ``landgis serve`` and its workers do, answered a first login with a
+    500 when two threads used ``landgis.audit`` at once, one of them seeing the module
+    half executed.)"""
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(importlib.import_module(self.__name__), attribute)
+
+
 def lazy_module(name: str) -> ModuleType:
     """The module ``name``, loaded when one of its attributes is first used."""
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
+    if importlib.util.find_spec(name) is None:
         raise ModuleNotFoundError(name)
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    parent, _, child = name.rpartition(".")
-    if parent:  # as an import would: ``landgis.cases`` is an attribute of ``landgis``
-        setattr(sys.modules[parent], child, module)
-    return module
+    return _Deferred(name)
 
 
 def settings_for(database_url: str | None) -> Settings:
@@ -83,15 +88,18 @@ def fail(error: LandGISError) -> NoReturn:
 
 
 @contextmanager
-def unit_of_work(database_url: str | None) -> Iterator[tuple[Session, Settings]]:
+def unit_of_work(
+    database_url: str | None, *, write: bool = True
+) -> Iterator[tuple[Session, Settings]]:
     """A session in one transaction on the command's database; library errors end the
-    command with a clear message and nothing written."""
+    command with a clear message and nothing written. ``write=False`` for commands that
+    only read (they take no write lock, see :mod:`landgis.db.session`)."""
     from landgis.db.engine import make_engine
     from landgis.db.session import transaction
 
     settings = settings_for(database_url)
     try:
-        with transaction(make_engine(settings)) as session:
+        with transaction(make_engine(settings), write=write) as session:
             yield session, settings
     except LandGISError as error:
         fail(error)

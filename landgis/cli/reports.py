@@ -32,7 +32,7 @@ def stats(
     """Headline figures: the ledger as of --to, revitalized from --from to --to."""
     from landgis.stats import headline_figures
 
-    with unit_of_work(database_url) as (session, _settings):
+    with unit_of_work(database_url, write=False) as (session, _settings):
         figures = headline_figures(session, date_from=day(date_from), date_to=day(date_to))
     if as_json:
         print_json(figures)
@@ -63,7 +63,7 @@ def ledger(
     """The ledger (台账), now or as it stood on a date."""
     from landgis.ledger import LEDGER_COLUMNS, ledger_rows
 
-    with unit_of_work(database_url) as (session, _settings):
+    with unit_of_work(database_url, write=False) as (session, _settings):
         rows = ledger_rows(session, day(as_of))
     if as_json:
         keys = [k for k, _ in LEDGER_COLUMNS] + ["case_no", "version", "overdue"]
@@ -86,7 +86,7 @@ def warnings(
     """Statutory warnings (闲置土地处置办法) and overdue cases."""
     from landgis.alerts import ledger_warnings
 
-    with unit_of_work(database_url) as (session, settings):
+    with unit_of_work(database_url, write=False) as (session, settings):
         found = ledger_warnings(session, day(as_of), settings.clock.rules())
     if as_json:
         print_json([dataclasses.asdict(w) for w in found])
@@ -128,7 +128,7 @@ def export(
     from landgis.parcels import ParcelFilter
 
     filters = ParcelFilter(status=tuple(status or ()), zone=tuple(zone or ()))
-    with unit_of_work(database_url) as (session, settings):
+    with unit_of_work(database_url, write=False) as (session, settings):
         if out is None:
             extension = get_exporter(fmt).extension
             day_of = day(as_of) or dt.date.today()

@@ -2,11 +2,24 @@
 
 SpatiaLite needs a ``sqlite3`` module that can load extensions. Many Python builds lack
 ``enable_load_extension``; ``pysqlite3`` (the ``pysqlite3-binary`` wheel) is used then.
+Its connections wait up to ``sqlite_busy_timeout`` for a lock, and a transaction begun
+with the :data:`WRITE_LOCK` execution option takes the write lock at once (``BEGIN
+IMMEDIATE``; see :mod:`landgis.db.session`).
+
+A PostGIS engine checks a pooled connection before handing it out, and a new connection
+that meets a server restarting (refused, starting up, shutting down) is tried again for
+up to ``db_pool_timeout`` seconds, so a restart costs requests in flight, not every
+request made while the server was away.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
+import threading
+import time
+import weakref
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -16,8 +29,36 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from landgis.db.failures import server_not_listening
 from landgis.errors import ConfigurationError
 from landgis.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Execution option of a connection whose transaction will write: on SQLite it begins with
+# BEGIN IMMEDIATE, taking the write lock before it reads.
+WRITE_LOCK = "landgis_write_lock"
+CONNECT_RETRY_S = 0.25
+
+
+@dataclass(frozen=True)
+class WriterGate:
+    """The writers of one SpatiaLite database in this process go one at a time: the
+    others wait here, holding no pooled connection, rather than in SQLite's busy handler
+    holding one each (fifty waiting editors would take every connection from the
+    readers). ``wait_s`` bounds the wait. A semaphore, not a lock: a unit of work may end
+    in another thread than it began (a web framework's dependency)."""
+
+    lock: threading.BoundedSemaphore
+    wait_s: float
+
+
+_GATES: weakref.WeakKeyDictionary[Engine, WriterGate] = weakref.WeakKeyDictionary()
+
+
+def writer_gate(engine: Engine) -> WriterGate | None:
+    """The gate of a SpatiaLite engine made by :func:`make_engine` (None otherwise)."""
+    return _GATES.get(engine)
 
 
 def sqlite_module() -> ModuleType:
@@ -36,7 +77,7 @@ def sqlite_module() -> ModuleType:
     )
 
 
-def _spatialite_connect_hook(library: str) -> Any:
+def _spatialite_connect_hook(library: str, busy_timeout_s: float) -> Any:
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy issue BEGIN itself so DDL and DML share one real transaction.
         dbapi_conn.isolation_level = None
@@ -52,17 +93,38 @@ def _spatialite_connect_hook(library: str) -> Any:
             ) from exc
         finally:
             dbapi_conn.enable_load_extension(False)
+        # Wait this long for a lock (the pragmas below may need one). After loading the
+        # extension: SpatiaLite sets its own 5 s when it loads.
+        dbapi_conn.execute(f"PRAGMA busy_timeout = {round(busy_timeout_s * 1000)}")
         dbapi_conn.execute("PRAGMA foreign_keys = ON")
         # Readers never wait for a writer, and a writer waits its turn instead of failing.
         dbapi_conn.execute("PRAGMA journal_mode = WAL")
-        dbapi_conn.execute("PRAGMA busy_timeout = 10000")
         init_spatialite(dbapi_conn, transaction=True)
 
     return on_connect
 
 
 def _begin_hook(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    immediate = conn.get_execution_options().get(WRITE_LOCK, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _patient_connect(wait_s: float) -> Any:
+    """A ``do_connect`` hook trying again, for up to ``wait_s`` seconds, while the
+    server is down, starting or stopping (a restart); other failures raise at once."""
+
+    def do_connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                return dialect.connect(*cargs, **cparams)
+            except dialect.loaded_dbapi.OperationalError as error:
+                if not server_not_listening(error) or time.monotonic() >= deadline:
+                    raise
+                log.info("database not accepting connections yet: %s", error)
+                time.sleep(CONNECT_RETRY_S)
+
+    return do_connect
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -74,7 +136,9 @@ def make_engine(settings: Settings) -> Engine:
         "pool_timeout": settings.db_pool_timeout,
     }
     if url.get_backend_name() == "postgresql":
-        return create_engine(url, echo=settings.echo_sql, pool_pre_ping=True, **pool)
+        engine = create_engine(url, echo=settings.echo_sql, pool_pre_ping=True, **pool)
+        event.listen(engine, "do_connect", _patient_connect(settings.db_pool_timeout))
+        return engine
     if url.get_backend_name() != "sqlite":
         raise ConfigurationError(
             f"不支持的数据库:{url.get_backend_name()}(仅支持 SpatiaLite 和 PostGIS)。",
@@ -85,7 +149,10 @@ def make_engine(settings: Settings) -> Engine:
     if not url.database or url.database == ":memory:":
         pool = {}  # one connection holds an in-memory database: no pool to size
     engine = create_engine(url, echo=settings.echo_sql, module=sqlite_module(), **pool)
-    event.listen(engine, "connect", _spatialite_connect_hook(settings.spatialite_library))
+    hook = _spatialite_connect_hook(settings.spatialite_library, settings.sqlite_busy_timeout)
+    event.listen(engine, "connect", hook)
+    # As long as a writer would wait in SQLite, with its one retry.
+    _GATES[engine] = WriterGate(threading.BoundedSemaphore(1), 2 * settings.sqlite_busy_timeout)
     event.listen(engine, "begin", _begin_hook)
     return engine
 

@@ -56,3 +56,25 @@ def test_backup_and_restore_help_do_not_load_the_library() -> None:
         assert "--database-url" in output
         assert not set(HEAVY) & set(modules)
     assert "--yes" in _loaded_after(["restore", "--help"])[2]
+
+
+def test_a_module_loaded_on_first_use_is_whole_for_every_thread() -> None:
+    """The command line's modules load on first use; a server process has them too (its
+    workers import the command line), and its threads may use one at the same moment."""
+    script = (
+        "import threading\n"
+        "from landgis.cli.common import lazy_module\n"
+        "audit = lazy_module('landgis.audit')\n"
+        "start, seen = threading.Barrier(8), []\n"
+        "def use():\n"
+        "    start.wait()\n"
+        "    seen.append(callable(getattr(audit, 'record', None)))\n"
+        "threads = [threading.Thread(target=use) for _ in range(8)]\n"
+        "[t.start() for t in threads]\n"
+        "[t.join() for t in threads]\n"
+        "print(seen.count(True))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "8"
