@@ -148,11 +148,12 @@ def safe_name(filename: str, suffixes: Collection[str] | None) -> tuple[str, str
     suffix = Path(name).suffix.lower()
     if suffixes is not None and suffix not in suffixes and two not in suffixes:
         listed = sorted(suffixes)
+        zipped = ".zip" in suffixes  # a Shapefile is several files: they come zipped
         raise UnsupportedFileType(
             f"不支持的文件类型 {suffix or '(无扩展名)'},支持:{'、'.join(listed)}"
-            "(Shapefile 请打包为 .zip)。",
-            f"Unsupported file type {suffix or '(none)'}; supported: {', '.join(listed)} "
-            "(zip shapefiles).",
+            + ("(Shapefile 请打包为 .zip)。" if zipped else "。"),
+            f"Unsupported file type {suffix or '(none)'}; supported: {', '.join(listed)}"
+            + (" (zip shapefiles)." if zipped else "."),
         )
     stem = re.sub(r"[^\w\-]", "_", Path(name).stem).strip("._") or "upload"
     return stem[:100] + suffix, suffix
