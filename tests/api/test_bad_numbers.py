@@ -397,3 +397,46 @@ def test_the_parcel_api_refuses_bad_numbers_in_a_geometry(site, number):
     )
     assert edited.status_code == 422, edited.text
     assert _counts(site) == before
+
+
+# --- case fields ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("idle_area_m2", "NaN"),
+        ("idle_building_area_m2", "Infinity"),
+        ("idle_building_area_m2", "-1e309"),
+        ("idle_area_m2", "null"),  # a required area left empty is no 500 either
+        ("idle_building_area_m2", '"inf"'),
+    ],
+)
+def test_case_fields_refuse_bad_numbers(site, field, value):
+    client, headers = site["client"], {**site["auth"], "Content-Type": "application/json"}
+    case_no = "QX-XZ-2023-010"
+    before = _counts(site)
+    version = client.get(f"/api/cases/{case_no}").json()["version"]
+    answer = client.patch(
+        f"/api/cases/{case_no}",
+        content=f'{{"version": {version}, "fields": {{"{field}": {value}}}}}',
+        headers=headers,
+    )
+    assert answer.status_code == 422, answer.text
+    assert field in answer.text
+    assert _counts(site) == before
+
+
+def test_landgis_case_edit_refuses_an_infinite_area(site):
+    before = _counts(site)
+    done = subprocess.run(
+        [LANDGIS, "case", "edit", "QX-XZ-2023-010", "--set", "idle_building_area_m2=inf"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "LANDGIS_DATABASE_URL": site["url"]},
+        check=False,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "finite" in done.stderr
+    assert _counts(site) == before
