@@ -55,6 +55,7 @@ STATUS_CODES: dict[type[LandGISError], int] = {
 HTTP_MESSAGES: dict[int, tuple[str, str]] = {
     404: ("没有这个地址。", "Not found."),
     405: ("此地址不支持该请求方法。", "Method not allowed."),
+    413: ("请求内容过大,已拒绝。", "The request body is too large; refused."),
 }
 
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.body_limit import BodyLimit
 from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.routers import (
@@ -30,6 +31,7 @@ from api.routers import (
 )
 from api.security import SecurityHeadersMiddleware
 from api.session_cookie import COOKIE_NAME, LazyKeySessionMiddleware
+from api.uploads import clean_leftovers
 from landgis.assets import VENDOR_PACKAGES, VENDOR_URL
 from landgis.db.engine import make_engine
 from landgis.server_secret import session_secret
@@ -42,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        clean_leftovers(pages.STAGING, pages.STAGING_HOURS)  # what a crashed process left
         yield
         app.state.engine.dispose()
 
@@ -64,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.secure_cookies,
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimit, max_bytes=int(settings.request_max_mb * (1 << 20)))
     install_error_handlers(app)
     for module in (
         health,

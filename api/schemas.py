@@ -16,7 +16,9 @@ Category = Literal[tuple(CATEGORIES)]  # type: ignore[valid-type]
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN and ±Infinity (JSON literals Python reads, and 1e309) are no numbers a field
+    # can hold: refused with the other invalid values (422).
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Change(Body):

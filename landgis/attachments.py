@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from landgis.cases import get_case
 from landgis.db.models import Attachment
-from landgis.errors import InvalidInput, NotFound, ReadOnly
+from landgis.errors import InvalidInput, NotFound, ReadOnly, TooLarge, UnsupportedFileType
 from landgis.workflow import READ_ONLY_STATUSES
 
 CHUNK_BYTES = 1 << 16
@@ -107,9 +107,7 @@ def _receive(stream: BinaryIO, partial: Path, max_bytes: int) -> tuple[bytes, in
             size += len(chunk)
             if size > max_bytes:
                 limit = _size_words(max_bytes)
-                raise InvalidInput(
-                    f"附件超过大小上限 {limit}。", f"The file is larger than {limit}."
-                )
+                raise TooLarge(f"附件超过大小上限 {limit}。", f"The file is larger than {limit}.")
             if len(head) < SNIFF_BYTES:
                 head += chunk[: SNIFF_BYTES - len(head)]
             digest.update(chunk)
@@ -130,8 +128,9 @@ def save_attachment(
 ) -> Attachment:
     """Store the file read from ``stream`` as an attachment of case ``case_no``.
 
-    Refused (InvalidInput) when empty, larger than ``max_bytes`` or not of an accepted
-    type by its first bytes; refused (ReadOnly) on a closed case. Nothing is kept then.
+    Refused when empty (InvalidInput), larger than ``max_bytes`` (TooLarge) or not of an
+    accepted type by its first bytes (UnsupportedFileType); refused (ReadOnly) on a closed
+    case. Nothing is kept then.
     """
     case = get_case(session, case_no)
     if case.status in READ_ONLY_STATUSES:
@@ -155,7 +154,7 @@ def save_attachment(
             raise InvalidInput("附件是空文件。", "The file is empty.")
         file_type = sniff(head)
         if file_type is None:
-            raise InvalidInput(
+            raise UnsupportedFileType(
                 f"附件类型不支持:只接受 {ACCEPTED_NAMES} 文件(按文件内容判断,而非文件名)。",
                 f"Unsupported file: only {ACCEPTED_NAMES_EN} files are accepted (judged by "
                 "their content, not their name).",

@@ -10,6 +10,7 @@ version is refused (:class:`StaleVersion`) instead of overwriting someone else's
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -162,6 +163,20 @@ def _typed_fields(fields: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[s
             f"These fields cannot be set here: {', '.join(unknown)}.",
         )
     values = column_values(Case, fields)
+    for name, value in values.items():
+        label = vocab.CASE_FIELD_LABELS.get(name, name)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InvalidInput(
+                f"{label}应为有限的数字,收到 {value}。",
+                f"{name} must be a finite number, not {value}.",
+                problems=[{"field": name, "problem": "无效数字", "problem_en": "not finite"}],
+            )
+        if value is None and not Case.__table__.columns[name].nullable:
+            raise InvalidInput(
+                f"{label}不能为空。",
+                f"{name} cannot be empty.",
+                problems=[{"field": name, "problem": "不能为空", "problem_en": "required"}],
+            )
     for name, choices in VOCABULARIES.items():
         value = values.get(name)
         if value is not None and value not in choices:

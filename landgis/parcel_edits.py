@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.geometry import shape
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from landgis.db.repository import geometry_value
 from landgis.errors import InvalidInput, NotFound
 from landgis.geo import CGCS2000, parcel_areas, to_multipolygon
 from landgis.imports import COMPUTED, store_parcels, validate_parcels
+from landgis.io.crs_guard import finite_mask
 from landgis.io.readers import check_in_china
 from landgis.workflow import READ_ONLY_STATUSES
 
@@ -28,11 +30,20 @@ SETTABLE: tuple[str, ...] = tuple(
 
 def _geometry(geojson: Mapping[str, Any]) -> shapely.Geometry:
     try:
-        geom = shape(geojson)
+        with np.errstate(invalid="ignore"):  # NaN coordinates: refused below, not warned
+            geom = shape(geojson)
     except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
         raise InvalidInput(
             "图形不是有效的 GeoJSON。", "The geometry is not valid GeoJSON."
         ) from exc
+    if not finite_mask(np.array([geom], dtype=object))[0]:
+        raise InvalidInput(
+            "图形坐标中有非数值(NaN)或无穷大的数,请检查坐标。",
+            "The geometry's coordinates hold NaN or infinite numbers; check them.",
+            problems=[
+                {"field": "geometry", "problem": "坐标无效", "problem_en": "invalid coordinates"}
+            ],
+        )
     return geom
 
 

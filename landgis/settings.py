@@ -153,6 +153,12 @@ class Settings(BaseSettings):
         gt=0,
         description="Largest backup archive accepted for a restore through the web, MB.",
     )
+    request_max_mb: float = Field(
+        default=4.0,
+        gt=0,
+        le=1024,
+        description="Largest request body other than a file upload (JSON, page forms), MB.",
+    )
     attachments_dir: Path = Field(
         default_factory=lambda: default_data_dir() / "attachments",
         description="Folder where documents attached to cases (PDF, images) are stored.",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -164,3 +165,71 @@ def html_demo(database_factories: dict, backend: str):
         return url, engine, code
 
     return make
+
+
+# --- decompression bombs ----------------------------------------------------------------
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="parcels" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+    ),
+}
+
+
+def _cell(text: str) -> str:
+    return f'<c t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def write_workbook_bomb(path: Path, sheet_mb: int, header: tuple[str, ...] = ("wkt",)) -> Path:
+    """A valid .xlsx whose one sheet unpacks to ``sheet_mb`` MB of the same row over and
+    over (a decompression bomb, some 250:1), written as a stream: the test never holds
+    the sheet in memory."""
+    polygon = "POLYGON ((104.8 30.1, 104.801 30.1, 104.801 30.101, 104.8 30.1))"
+    row = f"<row>{_cell(polygon)}{_cell('X')}</row>".encode()
+    block = row * ((1 << 20) // len(row))
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData><row>{''.join(_cell(h) for h in header)}</row>"
+    ).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in _XLSX_PARTS.items():
+            book.writestr(name, text)
+        with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(head)
+            for _ in range(sheet_mb):
+                sheet.write(block)
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+@pytest.fixture(scope="session")
+def workbook_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An .xlsx of about 1 MB whose sheet unpacks to 300 MB, with a WKT column."""
+    return write_workbook_bomb(tmp_path_factory.mktemp("bombs") / "bomb.xlsx", 300)

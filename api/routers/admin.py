@@ -1,7 +1,9 @@
 """Administration: backing up and restoring the database and the attachments (administrator).
 
-Both routes are plain functions, so FastAPI runs them in its thread pool: a backup or a
-restore never holds up the event loop.
+A backup runs in FastAPI's thread pool; a restore reads its upload as it streams
+(:mod:`api.uploads`: the administrator role checked before a byte of the archive is read,
+its size limit while it is read), then restores in a worker thread: neither holds up the
+event loop.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
-from api.auth import Principal, client_address
+from api.auth import Principal, client_address, require_role
 from api.deps import AdminDep, SettingsDep
-from api.uploads import saved_upload
+from api.uploads import FileField, FormSpec, multipart_body, received_form
 from landgis.backup import BackupManifest, default_backup_name, restore_backup, write_backup
 from landgis.db.migrate import current_revision
 from landgis.settings import Settings
@@ -25,6 +28,9 @@ from landgis.settings import Settings
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
 ARCHIVE_MEDIA_TYPE = "application/zip"
+# The administrator role, checked before the upload is read; a browser's CSRF token comes
+# with the form and is checked once it is read.
+RestorerDep = Annotated[Principal, Depends(require_role("admin", csrf=False))]
 
 
 def backup_response(request: Request, settings: Settings, principal: Principal) -> FileResponse:
@@ -48,15 +54,21 @@ def backup_response(request: Request, settings: Settings, principal: Principal) 
     )
 
 
-def restore_upload(
-    request: Request, settings: Settings, principal: Principal, upload: UploadFile
+def restore_form(settings: Settings) -> FormSpec:
+    """What a restore form takes: the archive (up to ``backup_max_mb``) and, on the
+    administrator's page, the ticked confirmation."""
+    archive = FileField("file", settings.backup_max_mb << 20, (".zip",), required=True)
+    return FormSpec(files=(archive,), fields=("confirm",))
+
+
+def restore_archive(
+    request: Request, settings: Settings, principal: Principal, path: Path
 ) -> BackupManifest:
-    """Restore the uploaded archive (refused above ``backup_max_mb``); then drop the
-    app's pooled connections, which knew the database as it was."""
-    with saved_upload(upload, settings.backup_max_mb << 20, allowed=(".zip",)) as path:
-        manifest = restore_backup(
-            settings, path, actor=principal.username, client_addr=client_address(request)
-        )
+    """Restore the received archive (in a worker thread); then drop the app's pooled
+    connections, which knew the database as it was."""
+    manifest = restore_backup(
+        settings, path, actor=principal.username, client_addr=client_address(request)
+    )
     request.app.state.engine.dispose()
     return manifest
 
@@ -92,18 +104,19 @@ def backup(request: Request, settings: SettingsDep, principal: AdminDep) -> File
         415: {"description": "Not a .zip file"},
         422: {"description": "Damaged or altered, of a newer schema or the other backend"},
     },
+    openapi_extra=multipart_body(None, {"file": ("An archive written by a landgis backup", True)}),
 )
-def restore(
-    request: Request,
-    settings: SettingsDep,
-    principal: AdminDep,
-    file: Annotated[UploadFile, File(description="An archive written by a landgis backup")],
+async def restore(
+    request: Request, settings: SettingsDep, principal: RestorerDep
 ) -> dict[str, Any]:
     """Replace the database and the attachments with the archive's, all or nothing. Every
     member is checked against the manifest first; nothing changes when the archive is
     refused. An older schema is migrated to the newest afterwards. Every browser session
     ends (bearer tokens are those of the backup)."""
-    manifest = restore_upload(request, settings, principal, file)
+    async with received_form(request, restore_form(settings), principal) as form:
+        manifest = await run_in_threadpool(
+            restore_archive, request, settings, principal, form.files["file"].path
+        )
     return {
         "restored": manifest_summary(manifest),
         "schema_revision": current_revision(request.app.state.engine),

@@ -13,13 +13,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import SESSION_KEY
 from api.deps import AdminDep, PrincipalDep, SettingsDep
 from api.errors import status_code_for
-from api.routers.admin import backup_response, restore_upload
-from api.routers.pages import UI, FormDep, _refused, _render, ui_for
+from api.routers.admin import RestorerDep, backup_response, restore_archive, restore_form
+from api.routers.pages import UI, _refused, _render, ui_for
+from api.uploads import received_form
 from landgis.db.migrate import current_revision
 from landgis.errors import AuthenticationRequired, InvalidInput, LandGISError, PermissionDenied
 from landgis.settings import Settings
@@ -73,25 +74,24 @@ def backup_download(request: Request, settings: SettingsDep, principal: AdminDep
 
 
 @router.post("/admin/restore", response_model=None)
-def restore_form(
-    request: Request, settings: SettingsDep, principal: AdminDep, form: FormDep
-) -> Response:
+async def restore_page(request: Request, settings: SettingsDep, principal: RestorerDep) -> Response:
     """Restore the uploaded archive once the administrator has ticked the confirmation.
 
-    The restore ends every browser session, this one too: the answer is the page saying
-    what was restored, with a link to log in again."""
-    upload = form.get("file")
+    The archive is read as it streams, after the role is checked (see api.uploads). The
+    restore ends every browser session, this one too: the answer is the page saying what
+    was restored, with a link to log in again."""
     try:
-        if form.get("confirm") != "1":
-            raise InvalidInput(
-                "请勾选确认:恢复将替换当前的全部数据和附件。",
-                "Tick the confirmation: a restore replaces all current data and attachments.",
+        async with received_form(request, restore_form(settings), principal) as form:
+            if form.text("confirm") != "1":
+                raise InvalidInput(
+                    "请勾选确认:恢复将替换当前的全部数据和附件。",
+                    "Tick the confirmation: a restore replaces all current data and attachments.",
+                )
+            manifest = await run_in_threadpool(
+                restore_archive, request, settings, principal, form.files["file"].path
             )
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise InvalidInput("请选择备份文件。", "Choose a backup file.")
-        manifest = restore_upload(request, settings, principal, upload)
     except LandGISError as error:
-        return _page_with_error(request, settings, error)
+        return await run_in_threadpool(_page_with_error, request, settings, error)
     request.session.pop(SESSION_KEY, None)
     request.state.principal = None
     ui = ui_for(request)
@@ -101,4 +101,5 @@ def restore_form(
         "events": manifest.counts.events,
         "files": len(manifest.attachment_members),
     }
-    return _render(request, "admin.html", _context(ui, request, settings, restored=restored))
+    context = await run_in_threadpool(_context, ui, request, settings, restored=restored)
+    return _render(request, "admin.html", context)

@@ -1,18 +1,39 @@
-"""Imports: parcel files and edited ledger workbooks, uploaded as multipart forms."""
+"""Imports: parcel files and edited ledger workbooks, uploaded as multipart forms.
+
+Both routes read their body themselves as it streams (:mod:`api.uploads`): the editor
+role is checked before a byte of the body is read, the size limits while it is read, and
+the uploaded files are removed once the import is done, whatever its outcome. The import
+itself runs in a worker thread, in a transaction of its own opened once the file is here.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import EditorDep, SessionDep, SettingsDep
-from api.uploads import safe_name, save, saved_upload, upload_folder
+from api.auth import Principal, require_role
+from api.deps import SettingsDep
+from api.uploads import (
+    FileField,
+    FormSpec,
+    Upload,
+    form_values,
+    multipart_body,
+    received_form,
+)
 from landgis.cases import Actor
-from landgis.imports import import_parcels
-from landgis.io.ledger_import import import_ledger_workbook
+from landgis.db.session import transaction
+from landgis.imports import ImportReport, import_parcels
+from landgis.io.archives import DEFAULT_LIMITS
+from landgis.io.file_limits import TEXT_SUFFIXES, text_too_large
+from landgis.io.ledger_import import LedgerImportReport, import_ledger_workbook
 from landgis.io.readers import SUPPORTED_SUFFIXES
+from landgis.settings import Settings
 from landgis.workflow import Workflow
 
 router = APIRouter(prefix="/api/imports", tags=["imports"])
@@ -21,79 +42,152 @@ router = APIRouter(prefix="/api/imports", tags=["imports"])
 PARCEL_SUFFIXES = sorted(set(SUPPORTED_SUFFIXES) - {".shp"})
 MAPPING_SUFFIXES = (".json", ".yaml", ".yml")
 MAPPING_MAX_BYTES = 1 << 20
+LEDGER_SUFFIXES = (".xlsx",)
+
+# The editor role, checked before the body is read; the CSRF token of a browser comes
+# with the form and is checked once it is read.
+UploaderDep = Annotated[Principal, Depends(require_role("editor", csrf=False))]
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not logged in (answered before the upload is read)"},
+    403: {"description": "Not an editor (answered before the upload is read)"},
+    413: {"description": "The upload is too large (refused as soon as it is known)"},
+    415: {"description": "Unsupported file type"},
+}
+
+
+class ImportFields(BaseModel):
+    """The options of a parcel import (text fields of the form)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    dry_run: bool = Field(default=False, description="Check only; write nothing")
+    mode: Literal["insert", "upsert"] = Field(
+        default="insert", description="insert: new codes only; upsert: update"
+    )
+    crs: str | None = Field(default=None, max_length=64, description="e.g. EPSG:4523")
+    layer: str | None = Field(default=None, max_length=128, description="Layer or sheet")
+    swap_xy: bool = Field(default=False, description="Exchange X and Y")
+    from_gcj02: bool = Field(default=False, description="Move GCJ-02 data back")
+
+
+class LedgerFields(BaseModel):
+    """The options of a ledger workbook import."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    dry_run: bool = Field(default=False, description="Report only; write nothing")
+
+
+def parcel_file(max_bytes: int) -> FileField:
+    """The parcel file of an import form: the upload limit, and the smaller limit of the
+    text formats read whole (refused while they stream)."""
+    return FileField(
+        "file",
+        max_bytes,
+        PARCEL_SUFFIXES,
+        required=True,
+        suffix_limits=dict.fromkeys(TEXT_SUFFIXES, DEFAULT_LIMITS.max_text_bytes),
+        suffix_refusal=text_too_large,
+    )
+
+
+def import_form(settings: Settings) -> FormSpec:
+    """What the parcel import form takes."""
+    mapping = FileField("mapping", MAPPING_MAX_BYTES, MAPPING_SUFFIXES)
+    return FormSpec(
+        files=(parcel_file(settings.import_max_mb << 20), mapping),
+        fields=tuple(ImportFields.model_fields),
+    )
+
+
+def _import(
+    engine: Engine, upload: Upload, mapping: Upload | None, options: ImportFields, actor: str
+) -> ImportReport:
+    with transaction(engine) as session:
+        return import_parcels(
+            session,
+            upload.path,
+            layer=options.layer or None,
+            crs=options.crs or None,
+            mapping=mapping.path if mapping is not None else None,
+            mode=options.mode,
+            swap_xy=options.swap_xy,
+            from_gcj02=options.from_gcj02,
+            dry_run=options.dry_run,
+            actor=actor,
+            source_name=Path(upload.filename.replace("\\", "/")).name,
+        )
 
 
 @router.post(
     "",
     summary="Import parcels from a file (editor); dry_run=true only checks",
     responses={
-        413: {"description": "The upload is too large"},
-        415: {"description": "Unsupported file type"},
+        **REFUSALS,
         422: {"description": "Refused: nothing written; the body's `report` lists every problem"},
     },
+    openapi_extra=multipart_body(
+        ImportFields,
+        {
+            "file": ("Shapefile (.zip), GeoPackage, GeoJSON, KML/KMZ, DXF, CSV or XLSX", True),
+            "mapping": ('JSON/YAML {"file column": "landgis field"}', False),
+        },
+    ),
 )
-def import_file(
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: EditorDep,
-    file: Annotated[
-        UploadFile,
-        File(description="Shapefile (.zip), GeoPackage, GeoJSON, KML/KMZ, DXF, CSV or XLSX"),
-    ],
-    dry_run: Annotated[bool, Form(description="Check only; write nothing")] = False,
-    mode: Annotated[
-        Literal["insert", "upsert"], Form(description="insert: new codes only; upsert: update")
-    ] = "insert",
-    crs: Annotated[str | None, Form(max_length=64, description="e.g. EPSG:4523")] = None,
-    layer: Annotated[str | None, Form(max_length=128, description="Layer or sheet")] = None,
-    swap_xy: Annotated[bool, Form(description="Exchange X and Y")] = False,
-    from_gcj02: Annotated[bool, Form(description="Move GCJ-02 data back")] = False,
-    mapping: Annotated[
-        UploadFile | None, File(description='JSON/YAML {"file column": "landgis field"}')
-    ] = None,
+async def import_file(
+    request: Request, settings: SettingsDep, principal: UploaderDep
 ) -> dict[str, Any]:
     """The import report (counts, area, CRS, encoding, every problem with its row). Errors
     refuse the whole file with 422 and the same report; warnings never do."""
-    with upload_folder() as folder:
-        path = folder / safe_name(file, PARCEL_SUFFIXES)
-        save(file, path, settings.import_max_mb << 20)
-        mapping_path = None
-        if mapping is not None and mapping.filename:
-            suffix = Path(safe_name(mapping, MAPPING_SUFFIXES)).suffix
-            mapping_path = folder / f"mapping{suffix}"
-            save(mapping, mapping_path, MAPPING_MAX_BYTES)
-        report = import_parcels(
-            session,
-            path,
-            layer=layer or None,
-            crs=crs or None,
-            mapping=mapping_path,
-            mode=mode,
-            swap_xy=swap_xy,
-            from_gcj02=from_gcj02,
-            dry_run=dry_run,
-            actor=principal.username,
-            source_name=Path((file.filename or path.name).replace("\\", "/")).name,
+    async with received_form(request, import_form(settings), principal) as form:
+        options = form_values(ImportFields, form)
+        report = await run_in_threadpool(
+            _import,
+            request.app.state.engine,
+            form.files["file"],
+            form.files.get("mapping"),
+            options,
+            principal.username,
         )
     return report.to_dict()
 
 
-@router.post("/ledger", summary="Import an edited ledger workbook (editor)")
-def import_ledger(
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: EditorDep,
-    file: Annotated[UploadFile, File(description="The ledger workbook (.xlsx) as exported")],
-    dry_run: Annotated[bool, Form()] = False,
-) -> dict[str, Any]:
-    """Changed rows go through the workflow, each checked against the version it shows;
-    all rows or none (409 on a stale version, 422 on a bad value)."""
-    with saved_upload(file, settings.import_max_mb << 20, allowed=(".xlsx",)) as path:
-        report = import_ledger_workbook(
+def _import_ledger(
+    engine: Engine, path: Path, principal: Principal, dry_run: bool, settings: Settings
+) -> LedgerImportReport:
+    with transaction(engine) as session:
+        return import_ledger_workbook(
             session,
             path,
             actor=Actor(principal.username, principal.role),
             dry_run=dry_run,
             workflow=Workflow(evidence=settings.evidence),
+        )
+
+
+@router.post(
+    "/ledger",
+    summary="Import an edited ledger workbook (editor)",
+    responses=REFUSALS,
+    openapi_extra=multipart_body(
+        LedgerFields, {"file": ("The ledger workbook (.xlsx) as exported", True)}
+    ),
+)
+async def import_ledger(
+    request: Request, settings: SettingsDep, principal: UploaderDep
+) -> dict[str, Any]:
+    """Changed rows go through the workflow, each checked against the version it shows;
+    all rows or none (409 on a stale version, 422 on a bad value)."""
+    workbook = FileField("file", settings.import_max_mb << 20, LEDGER_SUFFIXES, required=True)
+    spec = FormSpec(files=(workbook,), fields=tuple(LedgerFields.model_fields))
+    async with received_form(request, spec, principal) as form:
+        options = form_values(LedgerFields, form)
+        report = await run_in_threadpool(
+            _import_ledger,
+            request.app.state.engine,
+            form.files["file"].path,
+            principal,
+            options.dry_run,
+            settings,
         )
     return report.to_dict()

@@ -19,8 +19,8 @@ import datetime as dt
 import math
 import re
 import secrets
+import shutil
 import tempfile
-import time
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,19 +32,22 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from starlette.datastructures import FormData, UploadFile
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from api.auth import Principal, csrf_token, resolve_principal
 from api.deps import EditorDep, ReaderDep, SessionDep, SettingsDep
+from api.errors import status_code_for
 from api.routers import session as session_router
-from api.routers.imports import PARCEL_SUFFIXES
+from api.routers.imports import PARCEL_SUFFIXES, UploaderDep, parcel_file
 from api.routers.maps import map_response
 from api.security import ATTACHMENT_POLICY, csp_nonce
-from api.uploads import safe_name, save
+from api.uploads import FileField, FormSpec, Upload, UploadForm, received_form
 from api.web.i18n import COOKIE, LANGUAGES, Translator, language_of, map_labels
 from landgis import alerts, attachments, cases, imports, vocab
 from landgis.db.models import Case
 from landgis.db.repository import zones_frame
+from landgis.db.session import transaction
 from landgis.errors import (
     InvalidInput,
     LandGISError,
@@ -57,6 +60,7 @@ from landgis.maps import STATUS_COLOURS, ledger_map
 from landgis.parcels import ParcelFilter, parcels_frame
 from landgis.settings import Settings
 from landgis.stats import UNASSIGNED, headline_figures
+from landgis.tempfiles import remove_old_entries
 from landgis.units import m2_to_mu, mu_to_m2
 from landgis.workflow import MAIN_LINE, Workflow, role_allows
 
@@ -1058,42 +1062,106 @@ def edit_form(
 # --- attachments ----------------------------------------------------------------------------
 
 
-@router.post("/cases/{case_no}/attachments", response_model=None)
-def upload_attachment(
-    case_no: str,
+def _attachment_max_bytes(settings: Settings) -> int:
+    return int(settings.attachment_max_mb * (1 << 20))
+
+
+def _attachment_refusal(
     request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: EditorDep,
-    form: FormDep,
+    session: Any,
+    settings: Settings,
+    case_no: str,
+    error: LandGISError,
+    description: str = "",
+) -> Response:
+    """The case page again, saying why the file was refused, answered with the refusal's
+    status (413, 415, 422, 409 …) unless the page is an error of its own (404)."""
+    ui = ui_for(request)
+    form = {
+        "kind": "attachment",
+        "values": {"description": description},
+        "error": ui.t.message(error),
+        "problem_fields": [p.get("field") for p in error.problems],
+    }
+    response = _case_page(request, session, settings, case_no, form)
+    if response.status_code == 200:
+        response.status_code = status_code_for(error)
+    return response
+
+
+def _attach(
+    request: Request,
+    settings: Settings,
+    case_no: str,
+    principal: Principal,
+    upload: Upload | None,
+    description: str,
+) -> Response:
+    """Store the received file as an attachment (in a worker thread: it writes to the
+    database and the attachments folder); on a refusal, the case page again."""
+    with transaction(request.app.state.engine) as session:
+        try:
+            with session.begin_nested():
+                _check_lengths({"description": description})
+                if upload is None:
+                    raise InvalidInput("请选择要上传的文件。", "Choose a file to upload.")
+                with upload.path.open("rb") as stream:
+                    attachments.save_attachment(
+                        session,
+                        case_no,
+                        stream,
+                        filename=upload.filename,
+                        uploaded_by=principal.username,
+                        folder=settings.attachments_dir,
+                        max_bytes=_attachment_max_bytes(settings),
+                        description=description or None,
+                    )
+        except LandGISError as error:
+            return _attachment_refusal(request, session, settings, case_no, error, description)
+    _flash(request, "flash.attached")
+    return RedirectResponse(f"/cases/{quote(case_no, safe='')}#attachments", status_code=303)
+
+
+def _refuse_attachment(
+    request: Request, settings: Settings, case_no: str, error: LandGISError, description: str
+) -> Response:
+    """:func:`_attachment_refusal` for a file refused while it streamed (worker thread)."""
+    with transaction(request.app.state.engine) as session:
+        return _attachment_refusal(request, session, settings, case_no, error, description)
+
+
+@router.post("/cases/{case_no}/attachments", response_model=None)
+async def upload_attachment(
+    case_no: str, request: Request, settings: SettingsDep, principal: UploaderDep
 ) -> Response:
     """Attach a document (PDF or image, checked by content and size) to the case.
 
+    The editor role is checked before the file is read, its size while it streams in.
     An upload changes nothing of the case and writes no case event: the case's version
-    stays, so nobody's open form goes stale because a scan was added."""
-    upload = form.get("file")
-    description = _text(form, "description")
-    kept = {"kind": "attachment", "values": {"description": description}}
-
-    def change() -> None:
-        _check_lengths(kept["values"])
-        if not isinstance(upload, UploadFile):
-            raise InvalidInput("请选择要上传的文件。", "Choose a file to upload.")
-        attachments.save_attachment(
-            session,
-            case_no,
-            upload.file,
-            filename=upload.filename,
-            uploaded_by=principal.username,
-            folder=settings.attachments_dir,
-            max_bytes=int(settings.attachment_max_mb * (1 << 20)),
-            description=description or None,
+    stays, so nobody's open form goes stale because a scan was added. A refused file
+    shows the case page again with the reason, answered 413, 415 or 422."""
+    spec = FormSpec(
+        files=(FileField("file", _attachment_max_bytes(settings)),),
+        fields=("description",),
+        max_field_bytes=4 * attachments.MAX_DESCRIPTION,
+    )
+    received = UploadForm()
+    try:
+        async with received_form(request, spec, principal, received) as form:
+            return await run_in_threadpool(
+                _attach,
+                request,
+                settings,
+                case_no,
+                principal,
+                form.files.get("file"),
+                form.text("description"),
+            )
+    except InvalidInput as error:  # too large, empty, malformed: refused while it streamed
+        description = received.text("description")
+        return await run_in_threadpool(
+            _refuse_attachment, request, settings, case_no, error, description
         )
-
-    response = _attempt(request, session, settings, case_no, kept, change, "flash.attached")
-    if isinstance(response, RedirectResponse):
-        response.headers["location"] = f"/cases/{quote(case_no, safe='')}#attachments"
-    return response
 
 
 @router.get("/cases/{case_no}/attachments/{attachment_id}", response_model=None)
@@ -1178,38 +1246,25 @@ def _report_view(report: Any = None, error: LandGISError | None = None) -> dict[
 
 
 def _clean_staging() -> None:
-    cutoff = time.time() - STAGING_HOURS * 3600
-    if not STAGING.is_dir():
-        return
-    for folder in STAGING.iterdir():
-        if folder.is_dir() and folder.stat().st_mtime < cutoff:
-            for item in folder.iterdir():
-                item.unlink(missing_ok=True)
-            folder.rmdir()
+    remove_old_entries(STAGING, STAGING_HOURS)
 
 
-def _stage(
-    upload: UploadFile, form: FormData, username: str, limit: int
-) -> tuple[str, dict[str, Any]]:
-    """Keep an upload until it is confirmed (named and size-checked as the API does)."""
+def _stage(upload: Upload, form: UploadForm, username: str) -> tuple[str, dict[str, Any]]:
+    """Keep a received upload until it is confirmed: moved into a staging folder of its
+    own (the request's upload folder is removed when the request ends)."""
     _clean_staging()
-    name = safe_name(upload, PARCEL_SUFFIXES)
     token = secrets.token_urlsafe(18)
     folder = STAGING / token
     folder.mkdir(parents=True)
-    path = folder / name
-    try:
-        save(upload, path, limit)
-    except LandGISError:
-        _forget_file({"path": str(path)})
-        raise
+    path = folder / upload.path.name
+    shutil.move(upload.path, path)
     staged = {
         "path": str(path),
-        "name": upload.filename or name,
-        "crs": _text(form, "crs")[:64],
-        "layer": _text(form, "layer")[:128],
-        "mode": "upsert" if _text(form, "mode") == "upsert" else "insert",
-        "swap_xy": _text(form, "swap_xy") == "1",
+        "name": upload.filename or path.name,
+        "crs": form.text("crs")[:64],
+        "layer": form.text("layer")[:128],
+        "mode": "upsert" if form.text("mode") == "upsert" else "insert",
+        "swap_xy": form.text("swap_xy") == "1",
         "user": username,
     }
     return token, staged
@@ -1265,37 +1320,48 @@ def _import_context(ui: UI, **extra: Any) -> dict[str, Any]:
     return context | extra
 
 
-def _import_form(request: Request, ui: UI, error: LandGISError) -> HTMLResponse:
+def _import_form(
+    request: Request, ui: UI, error: LandGISError, status_code: int = 200
+) -> HTMLResponse:
     """The upload form again, saying what was wrong."""
-    return _render(request, "import.html", _import_context(ui, error=ui.t.message(error)))
+    context = _import_context(ui, error=ui.t.message(error))
+    return _render(request, "import.html", context, status_code=status_code)
+
+
+def _dry_run(request: Request, staged: Mapping[str, Any]) -> dict[str, Any]:
+    """The report of what importing the staged file would do (in a worker thread, in a
+    savepoint rolled back whatever the library did)."""
+    with transaction(request.app.state.engine) as session:
+        savepoint = session.begin_nested()
+        try:
+            return _report_view(_run_import(session, staged, dry_run=True))
+        except LandGISError as error:
+            return _report_view(error=error)
+        finally:
+            savepoint.rollback()
 
 
 @router.post("/import", response_class=HTMLResponse)
-def import_check(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: EditorDep,
-    form: FormDep,
+async def import_check(
+    request: Request, settings: SettingsDep, principal: UploaderDep
 ) -> HTMLResponse:
-    """Dry run: the report of what the import would do, and a preview map."""
+    """Dry run: the report of what the import would do, and a preview map.
+
+    The editor role is checked before the file is read, its size and type while it
+    streams in. A refused file shows the form again (413, 415 or 422); a file whose
+    report has errors shows the report (422)."""
     ui = ui_for(request)
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return _import_form(
-            request, ui, InvalidInput("请选择要导入的文件。", "Choose a file to import.")
-        )
+    spec = FormSpec(
+        files=(parcel_file(settings.import_max_mb << 20),),
+        fields=("crs", "layer", "mode", "swap_xy"),
+        max_field_bytes=1024,
+    )
     try:
-        token, staged = _stage(upload, form, principal.username, settings.import_max_mb << 20)
-    except LandGISError as error:  # a file type no reader takes, too large, empty
-        return _import_form(request, ui, error)
-    savepoint = session.begin_nested()
-    try:
-        report = _report_view(_run_import(session, staged, dry_run=True))
-    except LandGISError as error:
-        report = _report_view(error=error)
-    finally:
-        savepoint.rollback()  # a dry run stores nothing, whatever the library did
+        async with received_form(request, spec, principal) as form:
+            token, staged = _stage(form.files["file"], form, principal.username)
+    except InvalidInput as error:  # no file, a type no reader takes, too large, empty
+        return _import_form(request, ui, error, status_code_for(error))
+    report = await run_in_threadpool(_dry_run, request, staged)
     if report["refused"]:
         _forget_file(staged)
     else:
@@ -1303,7 +1369,7 @@ def import_check(
         kept = dict(list(kept.items())[-(MAX_STAGED - 1) :]) | {token: staged}
         request.session["imports"] = kept
     context = _import_context(ui, report=report, staged=staged, token=token)
-    return _render(request, "import.html", context)
+    return _render(request, "import.html", context, status_code=422 if report["refused"] else 200)
 
 
 @router.get("/import/{token}/preview", response_class=HTMLResponse)

@@ -1,6 +1,7 @@
 """Unpacking uploaded archives (zip, kmz) without trusting them.
 
-Every member is checked before a byte is written: no absolute paths, no ``..``, no
+Every member is checked before a byte is written (and before a reader opens a zip-based
+document such as an .xlsx workbook, :func:`check_package`): no absolute paths, no ``..``, no
 symbolic links or other special files, no encryption, a limit on the number of files, on
 the total uncompressed size and on the compression ratio (a zip bomb declares a huge size
 from a tiny payload). Extraction then counts the bytes it writes, in case the declared
@@ -10,9 +11,7 @@ sizes lie. Anything unsafe is an :class:`InvalidInput` naming the member.
 from __future__ import annotations
 
 import re
-import shutil
 import stat
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from landgis.io.problems import FileRefused
+from landgis.tempfiles import UNPACK, temporary_folder
 
 _CHUNK = 1 << 16
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -27,7 +27,8 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 
 @dataclass(frozen=True)
 class ArchiveLimits:
-    """How much an uploaded archive may hold."""
+    """How much an uploaded archive may hold, and how large the files that readers take
+    whole into memory may be."""
 
     max_total_bytes: int = 500 * 1024 * 1024
     max_files: int = 1000
@@ -35,6 +36,12 @@ class ArchiveLimits:
     # text and DBF padding compress up to ~100:1; a run of zeros 1000:1.
     max_ratio: float = 200.0
     ratio_floor: int = 1024 * 1024
+    # Files parsed whole in memory (GeoJSON, KML, CSV, DXF) take several times their size
+    # there: above this size they are refused (a GeoPackage is read in batches instead).
+    max_text_bytes: int = 50 * 1024 * 1024
+    # A spreadsheet (.xlsx) unpacked: its sheets are parsed row by row into one table.
+    max_workbook_bytes: int = 100 * 1024 * 1024
+    max_workbook_files: int = 200
 
 
 DEFAULT_LIMITS = ArchiveLimits()
@@ -191,9 +198,32 @@ def safe_extract(
 @contextmanager
 def extracted(path: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> Iterator[Path]:
     """A temporary directory holding the safely extracted archive; removed afterwards."""
-    directory = Path(tempfile.mkdtemp(prefix="landgis-import-"))
-    try:
+    with temporary_folder(UNPACK) as directory:
         safe_extract(path, directory, limits)
         yield directory
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
+
+
+def check_package(path: Path, limits: ArchiveLimits, what: str, what_en: str) -> None:
+    """Refuse a zip-based document (``what``: e.g. an Excel workbook) that is not a zip,
+    or would unpack beyond ``limits`` (size, ratio, members), before any reader opens it.
+    Its members' declared sizes bound what a reader can get out of it: Python's zip
+    reader stops at them."""
+    name = Path(path).name
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileRefused(
+            "unreadable",
+            f"{what} {name} 已损坏或不是有效的文件。",
+            f"The {what_en} {name} is damaged or not a valid file.",
+            detail=str(exc),
+        ) from exc
+    with archive:
+        try:
+            check_archive(archive, limits)
+        except FileRefused as refused:
+            raise FileRefused(
+                refused.kind,
+                f"{what} {name} 无法安全读取:{refused.message}",
+                f"The {what_en} {name} cannot be read safely: {refused.message_en}",
+            ) from refused

@@ -266,8 +266,21 @@ def present_mask(geoms: gpd.GeoSeries) -> np.ndarray:
     return ~(shapely.is_missing(values) | shapely.is_empty(values))
 
 
+def finite_mask(geoms: gpd.GeoSeries | np.ndarray) -> np.ndarray:
+    """Which geometries have only finite coordinates (no NaN, no infinity); missing and
+    empty ones count as finite."""
+    values = np.asarray(getattr(geoms, "values", geoms), dtype=object)
+    finite = np.ones(len(values), dtype=bool)
+    if len(values) == 0:
+        return finite
+    coordinates, index = shapely.get_coordinates(values, return_index=True)
+    bad = ~np.isfinite(coordinates).all(axis=1)
+    finite[np.unique(index[bad])] = False
+    return finite
+
+
 def _bounds(geoms: gpd.GeoSeries) -> tuple[float, float, float, float] | None:
-    present = geoms[present_mask(geoms)]
+    present = geoms[present_mask(geoms) & finite_mask(geoms)]
     if present.empty:
         return None
     minx, miny, maxx, maxy = present.total_bounds
@@ -291,13 +304,19 @@ def in_china(geoms: gpd.GeoSeries) -> np.ndarray:
 
 
 def _to_cgcs2000(geoms: gpd.GeoSeries) -> gpd.GeoSeries | None:
+    """The geometries in EPSG:4490; those the transform cannot place (coordinates far
+    outside the projection's domain come out infinite) become None, and when none can be
+    placed, None."""
     try:
         moved = geoms.to_crs(CGCS2000)
     except Exception:  # pyproj refuses coordinates far outside the projection's domain
         return None
-    bounds = moved[present_mask(moved)].bounds.to_numpy()
-    if not np.isfinite(bounds).all():
-        return None
+    present = present_mask(moved)
+    unplaced = present & ~finite_mask(moved)
+    if unplaced.any():
+        if unplaced.sum() == present.sum():
+            return None
+        moved = moved.where(~unplaced, None)
     return moved
 
 
@@ -320,7 +339,9 @@ def resolve(
     """Move ``geoms`` (in the file's coordinates) to EPSG:4490, or refuse saying why.
 
     ``declared`` is the file's CRS (None when it names none), ``given`` the user's, which
-    wins over the file's with a warning.
+    wins over the file's with a warning. Geometries with coordinates the CRS cannot
+    convert (far outside its area) come back as None: the caller reports those rows.
+    ``geoms`` must hold finite coordinates only (see :func:`finite_mask`).
     """
     problems: list[dict[str, Any]] = []
     crs = declared

@@ -70,11 +70,11 @@ def _read(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
     """The drawing's entities; text in ``encoding`` is read byte for byte (Latin-1) and
     decoded here, as GDAL may not know Chinese code pages."""
     if encoding is None:
-        return pyogrio.read_dataframe(path)
+        return pyogrio.read_dataframe(path, on_invalid="fix")  # unclosed rings: closed
     with _GDAL_CONFIG_LOCK:
         pyogrio.set_gdal_config_options({"DXF_ENCODING": "ISO-8859-1"})
         try:
-            frame = pyogrio.read_dataframe(path)
+            frame = pyogrio.read_dataframe(path, on_invalid="fix")
         finally:
             pyogrio.set_gdal_config_options({"DXF_ENCODING": None})
     for column in ("Layer", "Text"):

@@ -11,6 +11,7 @@ nothing is written; a dry run reports what would change and writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,9 @@ from sqlalchemy.orm import Session
 
 from landgis import cases, vocab
 from landgis.errors import Conflict, InvalidInput, LandGISError, NotFound
+from landgis.io.archives import DEFAULT_LIMITS, ArchiveLimits
+from landgis.io.file_limits import check_workbook
+from landgis.io.tables import sheet_rows
 from landgis.ledger import LEDGER_COLUMNS
 from landgis.units import m2_to_mu, mu_to_m2
 from landgis.workflow import Workflow
@@ -83,7 +87,7 @@ def _problem(row: int, case_no: str | None, error: LandGISError) -> dict[str, An
 
 
 def _header_row(sheet: Any) -> tuple[int, dict[str, int]]:
-    for number, values in enumerate(sheet.iter_rows(max_row=10, values_only=True), start=1):
+    for number, values in sheet_rows(sheet, max_row=10):
         labels = {str(v).strip(): i for i, v in enumerate(values) if v is not None}
         if CASE_NO_HEADER in labels and VERSION_HEADER in labels:
             return number, labels
@@ -117,6 +121,11 @@ def _parse(kind: Any, value: Any, header: str) -> Any:
             raise InvalidInput(
                 f"“{header}”应为数字,收到 {value!r}。", f"{header} must be a number: {value!r}."
             ) from exc
+        if not math.isfinite(number):
+            raise InvalidInput(
+                f"“{header}”应为数字,收到 {value!r}(非数值或无穷大)。",
+                f"{header} must be a finite number, not {value!r}.",
+            )
         return round(number, 2)
     labels = {label: code for code, label in kind.items()}
     text = str(value).strip()
@@ -232,9 +241,12 @@ def import_ledger_workbook(
     actor: cases.Actor,
     dry_run: bool = False,
     workflow: Workflow | None = None,
+    limits: ArchiveLimits | None = None,
 ) -> LedgerImportReport:
-    """Apply the edits of a ledger workbook to the cases, all or nothing."""
+    """Apply the edits of a ledger workbook to the cases, all or nothing. A workbook that
+    would unpack beyond ``limits`` is refused before it is opened."""
     workflow = workflow or Workflow()
+    check_workbook(Path(path), limits or DEFAULT_LIMITS)  # before openpyxl unpacks anything
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
@@ -243,49 +255,49 @@ def import_ledger_workbook(
             "Cannot read this file as an .xlsx workbook.",
             detail=str(exc),
         ) from exc
-    sheet = book.worksheets[0]
-    header_row, labels = _header_row(sheet)
-    columns = {key: labels[HEADERS[key]] for key in EDITABLE if HEADERS[key] in labels}
-    report = LedgerImportReport(dry_run=dry_run)
-    problems: list[dict[str, Any]] = []
-    with session.begin_nested() as whole:
-        for number, row in enumerate(
-            sheet.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1
-        ):
-            case_no = row[labels[CASE_NO_HEADER]] if len(row) > labels[CASE_NO_HEADER] else None
-            if case_no is None or not str(case_no).strip():
-                continue  # subtotal, total and note rows carry no case number
-            case_no = str(case_no).strip()
-            report.rows += 1
-            try:
-                with session.begin_nested():
-                    version = _version(row[labels[VERSION_HEADER]])
-                    values = {
-                        key: _parse(EDITABLE[key][1], row[index], HEADERS[key])
-                        for key, index in columns.items()
-                    }
-                    edits = _edits(cases.get_case(session, case_no), values)
-                    if edits:
-                        before = cases.case_values(cases.get_case(session, case_no))
-                        _apply(session, case_no, version, dict(edits), actor, workflow)
-                        after = cases.case_values(cases.get_case(session, case_no))
-                        report.changed[case_no] = {
-                            k: [before[k], after[k]] for k in after if before.get(k) != after[k]
+    try:
+        sheet = book.worksheets[0]
+        header_row, labels = _header_row(sheet)
+        columns = {key: labels[HEADERS[key]] for key in EDITABLE if HEADERS[key] in labels}
+        report = LedgerImportReport(dry_run=dry_run)
+        problems: list[dict[str, Any]] = []
+        with session.begin_nested() as whole:
+            for number, row in sheet_rows(sheet, min_row=header_row + 1):
+                case_no = row[labels[CASE_NO_HEADER]] if len(row) > labels[CASE_NO_HEADER] else None
+                if case_no is None or not str(case_no).strip():
+                    continue  # subtotal, total and note rows carry no case number
+                case_no = str(case_no).strip()
+                report.rows += 1
+                try:
+                    with session.begin_nested():
+                        version = _version(row[labels[VERSION_HEADER]])
+                        values = {
+                            key: _parse(EDITABLE[key][1], row[index], HEADERS[key])
+                            for key, index in columns.items()
                         }
-            except (TypeError, ValueError) as exc:
-                problems.append(
-                    _problem(
-                        number,
-                        case_no,
-                        InvalidInput("“版本”应为整数。", "版本 must be an integer."),
+                        edits = _edits(cases.get_case(session, case_no), values)
+                        if edits:
+                            before = cases.case_values(cases.get_case(session, case_no))
+                            _apply(session, case_no, version, dict(edits), actor, workflow)
+                            after = cases.case_values(cases.get_case(session, case_no))
+                            report.changed[case_no] = {
+                                k: [before[k], after[k]] for k in after if before.get(k) != after[k]
+                            }
+                except (TypeError, ValueError) as exc:
+                    problems.append(
+                        _problem(
+                            number,
+                            case_no,
+                            InvalidInput("“版本”应为整数。", "版本 must be an integer."),
+                        )
                     )
-                )
-                del exc
-            except LandGISError as error:
-                problems.append(_problem(number, case_no, error))
-        if problems or dry_run:
-            whole.rollback()
-    book.close()
+                    del exc
+                except LandGISError as error:
+                    problems.append(_problem(number, case_no, error))
+            if problems or dry_run:
+                whole.rollback()
+    finally:
+        book.close()  # read-only workbooks keep their file open
     if problems:
         stale = any(
             p["kind"] in ("StaleVersion", "ReadOnly", "ForbiddenTransition") for p in problems

@@ -22,6 +22,7 @@ KINDS: dict[str, str] = {
     "unsupported_format": ERROR,
     "unreadable": ERROR,
     "unsafe_archive": ERROR,
+    "too_large": ERROR,
     "layer_required": ERROR,
     "layer_missing": ERROR,
     "no_features": ERROR,
@@ -39,6 +40,7 @@ KINDS: dict[str, str] = {
     "outside_county": ERROR,
     "gcj02_suspected": ERROR,
     # one row
+    "invalid_coordinates": ERROR,
     "empty_geometry": ERROR,
     "not_polygon": ERROR,
     "invalid_geometry": ERROR,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,13 @@ from landgis.io.fields import (
     supply_method_code,
     validate_mapping,
 )
+from landgis.io.file_limits import (
+    TEXT_SUFFIXES,
+    WORKBOOK_SUFFIXES,
+    check_geopackage,
+    check_text_size,
+    check_workbook,
+)
 from landgis.io.problems import ERROR, WARNING, FileRefused, problem, sort_problems
 from landgis.io.validate import is_polygonal, overlaps, repair
 
@@ -67,6 +75,11 @@ SUPPORTED_SUFFIXES: dict[str, str] = {
 # What a folder or an archive may hold, in the order they are looked for.
 _DATASET_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".dxf", ".csv", ".xlsx")
 
+# Geometries GEOS cannot build as stored (an unclosed ring, as a damaged file or NaN
+# coordinates make): closed where that is enough, else None; the row checks say why.
+FIX = "fix"
+# GDAL's note on each such ring would reach the terminal; the row's problem says it.
+warnings.filterwarnings("ignore", message="Non closed ring detected", category=RuntimeWarning)
 # Computed area vs registered area: above this share, a warning.
 AREA_MISMATCH_SHARE = 0.05
 # Share of a parcel's area outside the county: above the first a warning, above the
@@ -123,7 +136,9 @@ class RawLayer:
         size = max(1, size or total)
         for offset in range(0, total, size):
             if self.rows is not None:
-                yield offset, self.rows(offset, min(size, total - offset))
+                with np.errstate(invalid="ignore"):  # NaN coordinates: said row by row
+                    rows = self.rows(offset, min(size, total - offset))
+                yield offset, rows
             else:
                 yield offset, self.frame.iloc[offset : offset + size]
 
@@ -153,7 +168,9 @@ def polygon_layers(path: Path) -> list[str]:
         if _is_polygonal_type(geometry_type):
             found.append(str(name))
         elif _is_unknown_type(geometry_type):
-            frame = pyogrio.read_dataframe(path, layer=str(name), read_geometry=True)
+            frame = pyogrio.read_dataframe(
+                path, layer=str(name), read_geometry=True, on_invalid=FIX
+            )
             if any(g is not None and "Polygon" in g.geom_type for g in frame.geometry):
                 found.append(str(name))
     return found
@@ -185,7 +202,8 @@ def choose_layer(path: Path, layer: str | None) -> str | None:
 
 
 def _geographic_range(frame: gpd.GeoDataFrame) -> bool:
-    present = frame.geometry[crs_guard.present_mask(frame.geometry)]
+    usable = crs_guard.present_mask(frame.geometry) & crs_guard.finite_mask(frame.geometry)
+    present = frame.geometry[usable]
     if present.empty:
         return True
     minx, miny, maxx, maxy = present.total_bounds
@@ -208,10 +226,16 @@ def _gpkg_rows(
                     where=f'"{fid_column}" > {after[skip]}',
                     max_features=count,
                     fid_as_index=True,
+                    on_invalid=FIX,
                 )
             else:
                 frame = pyogrio.read_dataframe(
-                    path, layer=layer, skip_features=skip, max_features=count, fid_as_index=True
+                    path,
+                    layer=layer,
+                    skip_features=skip,
+                    max_features=count,
+                    fid_as_index=True,
+                    on_invalid=FIX,
                 )
         except pyogrio.errors.DataSourceError as exc:
             raise _unreadable(path, exc) from exc
@@ -229,10 +253,11 @@ def _read_ogr(path: Path, layer: str | None, driver: str, stream: bool = False) 
         if stream and driver == "GPKG":  # rows read batch by batch, later
             info = pyogrio.read_info(path, layer=name, force_feature_count=True)
             features = int(info["features"])
-            frame = pyogrio.read_dataframe(path, layer=name, max_features=1).iloc[0:0]
+            frame = pyogrio.read_dataframe(path, layer=name, max_features=1, on_invalid=FIX)
+            frame = frame.iloc[0:0]
             rows = _gpkg_rows(path, name, info.get("fid_column"))
         else:
-            frame = pyogrio.read_dataframe(path, layer=name)
+            frame = pyogrio.read_dataframe(path, layer=name, on_invalid=FIX)
     except pyogrio.errors.DataSourceError as exc:
         raise _unreadable(path, exc) from exc
     declared = frame.crs
@@ -260,7 +285,7 @@ def _read_shapefile(path: Path) -> RawLayer:
         )
     encoding, how, contradicted = shapefile_encoding(path)
     try:  # byte-transparent, decoded here: a name cut mid-character must not stop the read
-        frame = pyogrio.read_dataframe(path, encoding="ISO-8859-1")
+        frame = pyogrio.read_dataframe(path, encoding="ISO-8859-1", on_invalid=FIX)
     except pyogrio.errors.DataSourceError as exc:
         raise _unreadable(path, exc) from exc
     problems = []
@@ -314,6 +339,12 @@ def _read_file(
     path: Path, layer: str | None, limits: ArchiveLimits, stream: bool = False
 ) -> RawLayer:
     suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES and path.is_file():
+        check_text_size(path, limits)
+    elif suffix in WORKBOOK_SUFFIXES and path.is_file():
+        check_workbook(path, limits)
+    elif suffix == ".gpkg" and path.is_file():
+        check_geopackage(path)
     if suffix == ".shp":
         return _read_shapefile(path)
     if suffix in (".gpkg", ".geojson", ".json", ".kml"):
@@ -327,6 +358,7 @@ def _read_file(
                     f"KMZ 文件 {path.name} 中没有 KML。",
                     f"The KMZ file {path.name} holds no KML.",
                 )
+            check_text_size(kml[0], limits)
             raw = _read_ogr(kml[0], layer, "KML")
         raw.driver = "KMZ"
         return raw
@@ -412,7 +444,8 @@ def read_raw(
     path = Path(path)
     if not path.exists():
         raise FileRefused("unreadable", f"找不到文件 {path}。", f"File not found: {path}.")
-    return _read_file(path, layer, limits or ArchiveLimits(), stream)
+    with np.errstate(invalid="ignore"):  # NaN coordinates are said row by row, not warned
+        return _read_file(path, layer, limits or ArchiveLimits(), stream)
 
 
 # ---- parcel fields --------------------------------------------------------------------
@@ -773,7 +806,11 @@ def _slow_geometry(geom: Any, row: int, code: Any, skip: set[int]) -> tuple[Any,
         if row in skip:
             return None, []
         empty = problem(
-            "empty_geometry", "图形为空", "empty or missing geometry", row=row, parcel_code=code
+            "empty_geometry",
+            "图形为空或无法读取",
+            "empty, missing or unreadable geometry",
+            row=row,
+            parcel_code=code,
         )
         return None, [empty]
     if not is_polygonal(geom):
@@ -976,6 +1013,27 @@ def _china_problems(
     return inside, problems
 
 
+def _non_finite_problem(row: int, code: Any) -> dict[str, Any]:
+    return problem(
+        "invalid_coordinates",
+        "坐标中有非数值(NaN)或无穷大的数,无法使用,请检查该行图形",
+        "the coordinates hold NaN or infinite numbers and cannot be used: check the row's geometry",
+        row=row,
+        parcel_code=None if is_missing(code) else code,
+    )
+
+
+def _unplaced_problem(row: int, code: Any, crs: str | None) -> dict[str, Any]:
+    return problem(
+        "invalid_coordinates",
+        f"坐标远超坐标系 {crs} 的范围,无法换算为经纬度,请检查该行图形",
+        f"the coordinates lie far outside {crs} and cannot be converted to "
+        "longitude/latitude: check the row's geometry",
+        row=row,
+        parcel_code=None if is_missing(code) else code,
+    )
+
+
 @dataclass
 class _Batch:
     """One run of rows, checked: the parcels (None when the file is refused), the CRS
@@ -1010,14 +1068,28 @@ def _read_batch(
 
     values = np.asarray(frame[geometry_name].values, dtype=object)
     flat = (shapely.get_coordinate_dimension(values) <= 2).all()
-    geoms = gpd.GeoSeries(values if flat else shapely.force_2d(values))
+    values = values if flat else shapely.force_2d(values)
+    unusable = ~crs_guard.finite_mask(values)
+    if unusable.any():  # NaN or infinite numbers: the row's error, never the file's
+        values = np.where(unusable, None, values)
+        for position in np.flatnonzero(unusable).tolist():
+            problems.append(_non_finite_problem(first_row + position, codes[position]))
+        skip = skip | {first_row + p for p in np.flatnonzero(unusable).tolist()}
+    geoms = gpd.GeoSeries(values)
     if swap_xy:
         geoms = crs_guard.swap_axes(geoms)
+    placed = crs_guard.present_mask(geoms)
     guarded = crs_guard.resolve(geoms, raw.declared_crs, crs, county=county)
     problems += guarded.problems
     if guarded.geoms is None:
         return _Batch(None, guarded.crs, problems)
     geoms = guarded.geoms
+    unplaced = placed & ~crs_guard.present_mask(geoms)
+    if unplaced.any():  # coordinates the CRS cannot convert (far outside its area)
+        label = crs_guard.crs_label(guarded.crs)
+        for position in np.flatnonzero(unplaced).tolist():
+            problems.append(_unplaced_problem(first_row + position, codes[position], label))
+        skip = skip | {first_row + p for p in np.flatnonzero(unplaced).tolist()}
     if from_gcj02:
         from landgis.gcj02 import from_gcj02 as shift_back
 
@@ -1116,19 +1188,20 @@ def read_parcel_batches(
     skip = {p["row"] for p in problems if p["kind"] == "invalid_geometry"}
     said: set[tuple[str, str]] = set()
     for offset, rows in raw.batches(batch_size):
-        batch = _read_batch(
-            rows,
-            offset + 1,
-            raw,
-            plan,
-            fields,
-            crs=crs,
-            swap_xy=swap_xy,
-            from_gcj02=from_gcj02,
-            county=county,
-            area_tolerance=area_tolerance,
-            skip=skip,
-        )
+        with np.errstate(invalid="ignore"):
+            batch = _read_batch(
+                rows,
+                offset + 1,
+                raw,
+                plan,
+                fields,
+                crs=crs,
+                swap_xy=swap_xy,
+                from_gcj02=from_gcj02,
+                county=county,
+                area_tolerance=area_tolerance,
+                skip=skip,
+            )
         result = ReadResult(
             source=head.source,
             driver=head.driver,
@@ -1189,12 +1262,18 @@ def read_parcels(
 
 def check_in_china(frame: gpd.GeoDataFrame) -> None:
     """Refuse lon/lat coordinates that fall outside China (a wrong CRS or swapped axes)."""
-    minx, miny, maxx, maxy = frame.total_bounds
+    minx, miny, maxx, maxy = (_shown(v) for v in frame.total_bounds)
     west, south, east, north = CHINA_BOUNDS
-    if minx < west or maxx > east or miny < south or maxy > north:
+    if not all(west <= x <= east for x in frame.total_bounds[::2]) or not all(
+        south <= y <= north for y in frame.total_bounds[1::2]
+    ):
         raise CRSError(
-            f"坐标范围({minx:.4f}, {miny:.4f})-({maxx:.4f}, {maxy:.4f})不在中国境内,"
-            "请检查坐标系或经纬度是否颠倒。",
-            f"The coordinates ({minx:.4f}, {miny:.4f})-({maxx:.4f}, {maxy:.4f}) fall outside "
+            f"坐标范围({minx}, {miny})-({maxx}, {maxy})不在中国境内,请检查坐标系或经纬度是否颠倒。",
+            f"The coordinates ({minx}, {miny})-({maxx}, {maxy}) fall outside "
             "China: check the CRS, or whether X and Y are swapped.",
         )
+
+
+def _shown(value: float) -> str:
+    """A coordinate for a message: four decimals, or four digits when it is huge."""
+    return f"{value:.4f}" if abs(value) < 1e7 else f"{value:.4g}"

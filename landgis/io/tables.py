@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,8 +224,34 @@ def read_csv(path: Path, *, geometry_column: str | None = None) -> Table:
     return table
 
 
+def sheet_rows(
+    sheet: Any, *, min_row: int = 1, max_row: int | None = None
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, values) of each row of an openpyxl worksheet. A cell openpyxl cannot
+    read (a number stored as ``NaN`` or ``inf`` by a hand-made file) refuses the file,
+    naming the worksheet's row: the reader cannot go on past it."""
+    rows = sheet.iter_rows(min_row=min_row, max_row=max_row, values_only=True)
+    number = min_row
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except (ValueError, TypeError, OverflowError, KeyError) as exc:
+            raise FileRefused(
+                "unreadable",
+                f"工作表 {sheet.title} 第 {number} 行中有无法读取的数值(如 NaN、inf),"
+                "请在表格软件中改正后重试。",
+                f"Row {number} of the sheet {sheet.title!r} holds a number that cannot be "
+                "read (such as NaN or inf); correct it in a spreadsheet program and try again.",
+                detail=str(exc),
+            ) from exc
+        yield number, values
+        number += 1
+
+
 def _sheet_frame(sheet: Any) -> pd.DataFrame:
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    rows = [list(r) for _, r in sheet_rows(sheet)]
     rows = [r for r in rows if any(v is not None and str(v).strip() for v in r)]
     if not rows:
         return pd.DataFrame()

@@ -18,10 +18,10 @@ import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from landgis import vocab
-from landgis.db.models import Case, CaseEvent
+from landgis.db.models import Case, CaseEvent, Parcel
 from landgis.errors import InvalidInput
 from landgis.io.exports import (
     EXPORTERS,
@@ -31,6 +31,7 @@ from landgis.io.exports import (
     get_exporter,
     shapefile_field_names,
 )
+from landgis.io.exports.tabular import csv_column
 from landgis.io.ledger_xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from landgis.ledger import LEDGER_COLUMNS, ledger_rows
 from landgis.stats import headline_figures
@@ -313,6 +314,78 @@ def test_libreoffice_reads_the_same_rows_and_totals(session, tmp_path):
 
 
 # --- CSV --------------------------------------------------------------------------------
+
+FORMULAS = (
+    '=HYPERLINK("http://x","y")',
+    "=cmd|' /C calc'!A0",
+    "+1",
+    "-1+2",
+    "@SUM(A1)",
+    "\tleading tab",
+    "\rleading carriage return",
+)
+
+
+def _soffice() -> str:
+    if not Path(SOFFICE).is_file():
+        pytest.fail(
+            f"LibreOffice not found at {SOFFICE}: run `scripts/system-deps.sh --test` "
+            "(Debian package libreoffice-calc-nogui) or set LANDGIS_TEST_SOFFICE.",
+            pytrace=False,
+        )
+    return SOFFICE
+
+
+def test_csv_text_that_would_run_as_a_formula_is_shown_as_text(session, tmp_path):
+    cases = session.execute(select(Case.case_no, Case.parcel_id).order_by(Case.case_no)).all()
+    holders = dict(zip([c.case_no for c in cases], FORMULAS, strict=False))
+    for (_, parcel_id), text in zip(cases, FORMULAS, strict=False):
+        session.execute(update(Parcel).where(Parcel.id == parcel_id).values(holder=text))
+    session.flush()
+    result = export_ledger(session, "csv", as_of=AUG_31)
+
+    # Python's csv module: each such cell starts with an apostrophe, the rest as typed.
+    rows = list(csv.reader(io.StringIO(result.content.decode("utf-8-sig"), newline="")))
+    by_case = {r[COLUMN["台账编号"]]: r for r in rows[1:]}
+    for case_no, text in holders.items():
+        assert by_case[case_no][COLUMN["土地使用权人"]] == "'" + text, case_no
+    areas = [by_case[c][COLUMN["宗地面积(亩)"]] for c in holders]
+    assert all(float(a) > 0 for a in areas)  # numbers stay numbers (no apostrophe)
+
+    # LibreOffice opens the CSV as a spreadsheet program does: no cell is a formula.
+    source = write(tmp_path, result)
+    profile = tmp_path / "lo-profile"
+    command = [
+        _soffice(),
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--infilter=CSV:44,34,76,1",
+        "--convert-to",
+        "xlsx",
+        "--outdir",
+        str(tmp_path / "converted"),
+        str(source),
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
+    converted = tmp_path / "converted" / f"{source.stem}.xlsx"
+    assert converted.is_file(), completed.stdout + completed.stderr
+    sheet = openpyxl.load_workbook(converted).active  # formulas as written, not their values
+    cells = list(sheet.iter_rows(min_row=2))
+    assert not [c.coordinate for row in cells for c in row if c.data_type == "f"]
+    shown = {row[COLUMN["台账编号"]].value: row for row in cells}
+    for case_no, text in holders.items():
+        cell = shown[case_no][COLUMN["土地使用权人"]]
+        assert cell.data_type == "s", case_no
+        assert cell.value.startswith("'") and cell.value[1:].strip() == text.strip(), case_no
+    assert all(shown[c][COLUMN["宗地面积(亩)"]].data_type == "n" for c in holders)
+
+
+def test_csv_numbers_are_never_prefixed_even_when_negative():
+    numbers = csv_column(pd.Series([-1.5, 2.0, None]), "mu")
+    assert numbers.tolist() == ["-1.50", "2.00", ""]
+    texts = csv_column(pd.Series(["-1.5", "=1+1", "普通文字", None], dtype=object), "text")
+    assert texts.tolist() == ["'-1.5", "'=1+1", "普通文字", ""]
 
 
 def test_csv_has_a_bom_the_workbook_columns_and_round_trips(session):

@@ -783,8 +783,8 @@ def test_the_refusal_carries_a_json_ready_report(session, tmp_path):
             "parcel_code": "R-001",
             "kind": "empty_geometry",
             "severity": "error",
-            "message": "图形为空",
-            "message_en": "empty or missing geometry",
+            "message": "图形为空或无法读取",
+            "message_en": "empty, missing or unreadable geometry",
         }
     ]
     assert body["problems"] == report["problems"]

@@ -1,4 +1,5 @@
-"""The ledger rows as CSV (UTF-8 with a byte-order mark), written chunk by chunk."""
+"""The ledger rows as CSV (UTF-8 with a byte-order mark), written chunk by chunk, with
+formulas neutralised in text cells (OWASP's CSV injection guard)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,20 @@ import pandas as pd
 from landgis.io.exports.base import Exporter
 from landgis.io.exports.columns import EXPORT_COLUMNS, kind_of
 from landgis.io.exports.rows import LedgerData
+from landgis.io.spreadsheet_text import spreadsheet_safe
 
 
 def csv_column(column: pd.Series, kind: str) -> pd.Series:
-    """A column as CSV text: areas with two decimals, ISO dates, '' for blanks."""
+    """A column as CSV text: areas with two decimals, ISO dates, '' for blanks; text that
+    starts like a formula (``=``, ``+``, ``-``, ``@``, tab, CR) gets a leading apostrophe,
+    so that Excel, WPS or LibreOffice show it instead of running it. Numbers stay numbers."""
     present = column.notna()
     if kind in ("mu", "m2"):
         text = column[present].map("{:.2f}".format)
     elif kind == "date":
         text = column[present].dt.strftime("%Y-%m-%d")
-    else:
-        text = column[present].astype(str)
+    else:  # text: what a spreadsheet would run as a formula is neutralised
+        text = column[present].astype(str).map(spreadsheet_safe)
     out = pd.Series("", index=column.index, dtype=object)
     out[present] = text
     return out
