@@ -246,3 +246,11 @@ def end_sessions(
         count = browser_sessions.end_all(session, user.id, reason, keep=keep_session)
     audit.record(session, "session_ended", actor=actor, subject=username, detail=f"{count}")
     return count
+
+
+def end_any_session(session: Session, session_id: int, *, actor: str) -> str:
+    """An administrator ends one browser session of anyone (recorded in the audit log);
+    the name of the account it belonged to."""
+    username = browser_sessions.end_one(session, session_id, "ended_by_admin")
+    audit.record(session, "session_ended", actor=actor, subject=username, detail="1")
+    return username

@@ -213,17 +213,10 @@ def end_session_form(
     principal: AdminDep,
 ) -> Response:
     """End anyone's session."""
-
-    def change() -> None:
-        username = browser_sessions.end_one(session, session_id, "ended_by_admin")
-        audit.record(
-            session, "session_ended", actor=principal.username, subject=username, detail="1"
-        )
-
     return _change(
         request,
         session,
-        change,
+        lambda: users.end_any_session(session, session_id, actor=principal.username),
         "flash.session_ended",
         "/admin/users",
         _users_actions(request, session, settings, principal),

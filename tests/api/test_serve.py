@@ -26,6 +26,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _wait_for_health(port: int, server: subprocess.Popen) -> dict:
+    """The server's /health answer, once it answers (the test fails if it never does)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return _get_json(f"http://127.0.0.1:{port}/health")
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                pytest.fail(server.stdout.read().decode() if server.poll() else "no answer")
+            time.sleep(0.2)
+
+
 def _get_json(url: str) -> dict:
     with urllib.request.urlopen(url, timeout=10) as response:
         return json.load(response)
@@ -44,15 +56,7 @@ def test_init_demo_serve_answers_with_the_report_figures(databases, tmp_path):
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = _get_json(f"http://127.0.0.1:{port}/health")
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail(server.stdout.read().decode() if server.poll() else "no answer")
-                time.sleep(0.2)
+        health = _wait_for_health(port, server)
         stats = _get_json(f"http://127.0.0.1:{port}/api/stats")
     finally:
         server.terminate()
@@ -99,15 +103,7 @@ def test_serve_uses_the_database_it_is_given_with_any_number_of_workers(
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = _get_json(f"http://127.0.0.1:{port}/health")
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail(server.stdout.read().decode() if server.poll() else "no answer")
-                time.sleep(0.2)
+        health = _wait_for_health(port, server)
     finally:
         server.terminate()
         server.wait(timeout=20)
