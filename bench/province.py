@@ -41,7 +41,6 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +49,6 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from pyproj import Transformer
 
 from landgis.credit_code import ALPHABET, WEIGHTS
 from landgis.exchange import (
@@ -62,6 +60,19 @@ from landgis.exchange import (
     ZONE_FIELDS,
 )
 from landgis.geo import CGCS2000, gk_zone_epsg, parcel_areas, planar_areas_m2
+from landgis.synthetic.companies import organization_checks, round_quantity
+from landgis.synthetic.geometry import (
+    AREA_MARGIN_M,
+    PARK_MARGIN_M,
+    harmonic_shape,
+    outline_angles,
+    polar_ring,
+    rotate_and_move,
+    to_cgcs2000,
+    transformer,
+    with_margin,
+    xy_to_cgcs2000,
+)
 from landgis.units import m2_to_mu
 from landgis.workflow import MAIN_LINE
 
@@ -93,8 +104,6 @@ CORNER_JITTER_M = 5.0  # block corners: roads keep at least 22 - 2 × 5 = 12 m
 CUT_JITTER_M = 8.0  # cut lines between parcels
 ROW_JITTER_M = 6.0  # the line between the two rows of a block
 KINK_M = (3.0, 8.0)  # sideways kink in the middle of some cut lines
-AREA_MARGIN_M = 45.0  # an area's boundary beyond its outer blocks
-PARK_MARGIN_M = 120.0
 GDAL_DATE = "2023-09-01T00:00:00Z"
 AS_OF = "2023-08-31"
 CAMPAIGN_DEADLINE = "2023-12-31"
@@ -187,11 +196,6 @@ def plan_counties(n_parcels: int, seed: int, counties: int) -> list[CountyPlan]:
 
 
 # ----------------------------------------------------------------------------- geometry
-
-
-@cache
-def _transformer(source: str, target: str) -> Transformer:
-    return Transformer.from_crs(source, target, always_xy=True)
 
 
 def _bilinear(corners: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -426,14 +430,7 @@ def area_layout(rng: np.random.Generator, n_parcels: int) -> AreaLayout:
 
 def _place(xy: np.ndarray, centre: np.ndarray, angle: float, at: np.ndarray) -> np.ndarray:
     """Rotate local points by ``angle`` (degrees) about ``centre`` and move it to ``at``."""
-    a = math.radians(angle)
-    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
-    return (xy - centre) @ rot.T + at
-
-
-def _to_cgcs2000(xy: np.ndarray, gk_crs: str) -> np.ndarray:
-    lon, lat = _transformer(gk_crs, CGCS2000).transform(xy[:, 0], xy[:, 1])
-    return np.column_stack([lon, lat])
+    return rotate_and_move(xy - centre, angle, at)
 
 
 def _multipolygons_from_rings(
@@ -464,10 +461,7 @@ def _credit_codes(rng: np.random.Generator, county_code: str, prefixes: np.ndarr
     """Unified social credit codes: type prefix, county code, organization code, check."""
     n = prefixes.shape[0]
     body = rng.integers(0, 10, (n, 8))
-    org_check = 11 - (body * np.array([3, 7, 9, 10, 5, 8, 4, 2])).sum(axis=1) % 11
-    org_check = np.where(
-        org_check == 11, 0, np.where(org_check == 10, ALPHABET.index("X"), org_check)
-    )
+    org_check = organization_checks(body)
     county = np.array([int(c) for c in county_code])
     first17 = np.column_stack([prefixes, np.tile(county, (n, 1)), body, org_check])
     check = (31 - (first17 * np.array(WEIGHTS)).sum(axis=1) % 31) % 31
@@ -490,9 +484,7 @@ def _companies(
         names.append(f"{prefix[i]}{brand}{words}{suffix[i]}")
         q = ""
         if q_range is not None:
-            value = q_range[0] + quantity[i] * (q_range[1] - q_range[0])
-            digits = max(0, math.floor(math.log10(value)) - 1)
-            q = str(int(round(value, -digits)))
+            q = round_quantity(q_range[0] + quantity[i] * (q_range[1] - q_range[0]))
         projects.append(template.format(q=q, brand=brand))
     return names, projects
 
@@ -528,7 +520,7 @@ def county_geometry(
 
     gk_epsg = gk_zone_epsg(county.lon)
     gk_crs = f"EPSG:{gk_epsg}"
-    centre_x, centre_y = _transformer(CGCS2000, gk_crs).transform(county.lon, county.lat)
+    centre_x, centre_y = transformer(CGCS2000, gk_crs).transform(county.lon, county.lat)
     centre = np.array([centre_x, centre_y])
     half_diag = np.array(
         [math.hypot(lo.extent[2] - lo.extent[0], lo.extent[3] - lo.extent[1]) / 2 for lo in layouts]
@@ -569,11 +561,11 @@ def county_geometry(
             ]
         )
         area_rects.append(_place(rect, local_centre, angles[a], positions[a]))
-        xy = _to_cgcs2000(_place(lo.rings_xy, local_centre, angles[a], positions[a]), gk_crs)
+        xy = xy_to_cgcs2000(_place(lo.rings_xy, local_centre, angles[a], positions[a]), gk_crs)
         geoms.append(
             _multipolygons_from_rings(xy, lo.ring_index, lo.ring_polygon, lo.polygon_parcel)
         )
-        foot = _to_cgcs2000(
+        foot = xy_to_cgcs2000(
             _place(lo.building_xy.reshape(-1, 2), local_centre, angles[a], positions[a]), gk_crs
         )
         footprints.append(shapely.polygons(foot.reshape(-1, 4, 2)))
@@ -588,7 +580,7 @@ def county_geometry(
     park_polys = [
         shapely.MultiPolygon(
             [
-                area_polys[a].buffer(PARK_MARGIN_M, join_style="mitre", mitre_limit=2.0)
+                with_margin(area_polys[a], PARK_MARGIN_M)
                 for a in range(n_areas)
                 if park_of_area[a] == p
             ]
@@ -597,23 +589,13 @@ def county_geometry(
     ]
     corners = np.concatenate(area_rects)
     reach = float(np.hypot(*(corners - centre).T).max()) + PARK_MARGIN_M + 2000.0
-    theta = np.linspace(0.0, 2.0 * math.pi, 181)[:-1]
+    theta = outline_angles(180)
     phase = rng.uniform(0.0, 2.0 * math.pi, 3)
-    shape = (
-        1.0
-        + 0.08 * np.sin(2 * theta + phase[0])
-        + 0.05 * np.sin(3 * theta + phase[1])
-        + 0.03 * np.sin(5 * theta + phase[2])
-    )
-    radius = reach / 0.84 * shape
-    outline = centre + np.column_stack([radius * np.cos(theta), radius * np.sin(theta)])
-    county_poly = shapely.Polygon(outline)
+    shape = harmonic_shape(theta, ((2, 0.08), (3, 0.05), (5, 0.03)), phase)
+    county_poly = shapely.Polygon(polar_ring(centre, reach / 0.84 * shape, theta))
 
     zone_geoms = [county_poly, *park_polys, *area_polys]
-    zone_geoms = [
-        shapely.transform(shapely.segmentize(g, 500.0), lambda c: _to_cgcs2000(c, gk_crs))
-        for g in zone_geoms
-    ]
+    zone_geoms = [to_cgcs2000(shapely.segmentize(g, 500.0), gk_crs) for g in zone_geoms]
     zone_geoms = [
         g if isinstance(g, shapely.MultiPolygon) else shapely.MultiPolygon([g]) for g in zone_geoms
     ]

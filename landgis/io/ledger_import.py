@@ -1,6 +1,6 @@
 """Import an edited ledger workbook back: each changed row goes through the workflow.
 
-A clerk exports the ledger (:mod:`landgis.io.ledger_xlsx`), edits it in a spreadsheet
+A clerk exports the ledger (:mod:`landgis.io.exports.ledger_workbook`), edits it in a spreadsheet
 program (status, dates, revitalized area, document numbers …) and imports it. Rows are
 matched by 台账编号; the 版本 column is the version the clerk saw, checked like the API's.
 Each changed case gets the use cases' events (edit, revitalization, status change,

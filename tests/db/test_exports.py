@@ -31,8 +31,8 @@ from landgis.io.exports import (
     get_exporter,
     shapefile_field_names,
 )
+from landgis.io.exports.ledger_workbook import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from landgis.io.exports.tabular import csv_column
-from landgis.io.ledger_xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from landgis.ledger import LEDGER_COLUMNS, ledger_rows
 from landgis.stats import headline_figures
 

@@ -15,12 +15,13 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from api.web.i18n import STATUS_EN, map_labels
-from landgis import maps
 from landgis.assets import VENDOR_PACKAGES, VENDOR_URL
 from landgis.errors import InvalidInput
 from landgis.gcj02 import wgs84_to_gcj02
 from landgis.maps import (
     STATUS_COLOURS,
+    MapLabels,
+    ledger,
     ledger_map,
     parcel_map,
     parcel_properties,
@@ -219,7 +220,7 @@ def test_one_layer_per_status_and_per_zone_with_a_chinese_legend():
 
 
 def test_many_parcels_are_drawn_on_a_canvas(monkeypatch):
-    monkeypatch.setattr(maps, "SVG_MAX_FEATURES", 2)
+    monkeypatch.setattr(ledger, "SVG_MAX_FEATURES", 2)
     page = render(ledger_map(parcels_fixture(), zones_fixture()))
     assert '"preferCanvas": true' in page
 
@@ -453,7 +454,7 @@ def without_user_text(page: str) -> str:
 
 def test_english_labels_replace_every_chinese_label_of_both_maps():
     english = map_labels("en")
-    assert map_labels("zh") == maps.MapLabels()
+    assert map_labels("zh") == MapLabels()
 
     ledger = render(ledger_map(parcels_fixture(), zones_fixture(), labels=english))
     text = decoded(ledger)

@@ -21,9 +21,9 @@ from landgis.io.exports.features import (
     gis_attributes,
 )
 from landgis.io.exports.gis import copy_file
+from landgis.io.exports.ledger_workbook import is_blank
 from landgis.io.exports.options import scope_option
 from landgis.io.exports.rows import LedgerData
-from landgis.io.ledger_xlsx import is_blank
 
 
 def _kml_description(row: Mapping[str, Any]) -> str:
@@ -31,7 +31,7 @@ def _kml_description(row: Mapping[str, Any]) -> str:
 
     def value(key: str) -> str:
         raw = row.get(key)
-        if is_blank(raw):
+        if raw is None or is_blank(raw):
             return "—"
         kind = kind_of(key)
         if kind in ("mu", "m2"):

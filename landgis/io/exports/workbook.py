@@ -1,4 +1,5 @@
-"""The ledger workbook (.xlsx): 台账 with subtotals and totals, 核心数据, 处置记录."""
+"""The ledger workbook (.xlsx): 台账 with subtotals and totals, 核心数据, 处置记录; the
+exporter that feeds the ledger to the workbook writer (:mod:`.ledger_workbook`)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,14 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from landgis.errors import InvalidInput
-from landgis.io import ledger_xlsx
 from landgis.io.exports.base import Exporter
 from landgis.io.exports.columns import EXPORT_COLUMNS, HEADERS, HELPER_COLUMNS, kind_of
+from landgis.io.exports.ledger_workbook import (
+    MEDIA_TYPE,
+    LedgerChunk,
+    cn_date,
+    write_ledger_workbook,
+)
 from landgis.io.exports.options import date_option
 from landgis.io.exports.rows import LedgerData
 
@@ -16,11 +22,11 @@ WORKBOOK_COLUMNS: list[str] = [header for _, header in EXPORT_COLUMNS]
 WORKBOOK_KINDS: dict[str, str] = {header: kind_of(key) for key, header in EXPORT_COLUMNS}
 
 
-def workbook_chunks(data: LedgerData) -> Iterator[ledger_xlsx.LedgerChunk]:
+def workbook_chunks(data: LedgerData) -> Iterator[LedgerChunk]:
     """The ledger rows as the workbook writer takes them, chunk by chunk."""
     keys = [key for key, _ in EXPORT_COLUMNS]
     for table in data.chunks():
-        yield ledger_xlsx.LedgerChunk(
+        yield LedgerChunk(
             table=table[keys].rename(columns=HEADERS),
             groups=table["zone_label"].tolist(),
             overdue=table["overdue"].tolist(),
@@ -36,7 +42,7 @@ class XlsxExporter(Exporter):
 
     name = "xlsx"
     label = "Excel 台账"
-    media_type = ledger_xlsx.MEDIA_TYPE
+    media_type = MEDIA_TYPE
     extension = "xlsx"
     options = ("period_from",)
 
@@ -56,8 +62,8 @@ class XlsxExporter(Exporter):
         if data.filter_note:
             notes.append(f"筛选条件:{data.filter_note}")
         figures_notes = ["本表为全县台账数据,不受筛选条件影响。"] if data.filter_note else []
-        span = f"{ledger_xlsx.cn_date(period_from)}至{ledger_xlsx.cn_date(data.as_of)}"
-        ledger_xlsx.write_ledger_workbook(
+        span = f"{cn_date(period_from)}至{cn_date(data.as_of)}"
+        write_ledger_workbook(
             out,
             title=data.title,
             columns=WORKBOOK_COLUMNS,

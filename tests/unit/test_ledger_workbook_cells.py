@@ -8,7 +8,7 @@ import math
 
 import pandas as pd
 
-from landgis.io.ledger_xlsx import cell_values, display_width, wrapped_line_counts
+from landgis.io.exports.ledger_workbook import cell_values, display_width, wrapped_line_counts
 
 TEXTS = [
     None,

@@ -1,0 +1,1 @@
+"""Data shipped with landgis and the scripts that generate it."""

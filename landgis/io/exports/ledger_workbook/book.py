@@ -1,0 +1,74 @@
+"""The ledger workbook (.xlsx) as a whole: its three sheets written in order, in constant
+memory (XlsxWriter), to a stream or a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import xlsxwriter
+
+from landgis.io.exports.ledger_workbook.events_sheet import write_events_sheet
+from landgis.io.exports.ledger_workbook.figures_sheet import FIGURES_SHEET, write_figures_sheet
+from landgis.io.exports.ledger_workbook.ledger_sheet import LedgerChunk, write_ledger_sheet
+from landgis.io.exports.ledger_workbook.styles import CellFormats
+
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def cn_date(day: dt.date) -> str:
+    """``2023-08-31`` as ``2023年8月31日``."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def write_ledger_workbook(
+    out: BinaryIO | str | Path,
+    *,
+    title: str,
+    columns: Sequence[str],
+    kinds: Mapping[str, str],
+    chunks: Iterable[LedgerChunk],
+    helper_columns: Collection[str] = (),
+    notes: Sequence[str] = (),
+    figures: Callable[[], Mapping[str, Any]] | Mapping[str, Any] | None = None,
+    figures_title: str = FIGURES_SHEET,
+    figures_notes: Sequence[str] = (),
+    events: Iterable[Sequence[Sequence[Any]]] | None = None,
+    properties: Mapping[str, str] | None = None,
+) -> int:
+    """Write the ledger workbook to ``out`` (a binary stream or a file path); returns the
+    number of ledger rows.
+
+    ``columns`` are the Chinese headers in order, ``kinds`` each header's kind (text, int,
+    mu, m2, date); the rows come in ``chunks`` (:class:`LedgerChunk`), grouped by zone, and
+    are written as they come. ``figures`` (or a function giving them, called after the
+    ledger sheet is written) fill sheet 2; ``events`` (chunks of rows, read after the
+    ledger sheet) sheet 3.
+    """
+    book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False})
+    try:
+        if properties:
+            book.set_properties(dict(properties))
+        formats = CellFormats(book)
+        count = write_ledger_sheet(
+            book,
+            formats,
+            title=title,
+            columns=columns,
+            kinds=kinds,
+            chunks=chunks,
+            helper_columns=helper_columns,
+            notes=notes,
+        )
+        if figures is not None:
+            values = figures() if callable(figures) else figures
+            write_figures_sheet(
+                book, formats, title=figures_title, figures=values, notes=figures_notes
+            )
+        if events is not None:
+            write_events_sheet(book, formats, events)
+    finally:
+        book.close()
+    return count

@@ -1,0 +1,261 @@
+"""Sheet 1 (台账): a title row, the header row (frozen), one row per case grouped by zone
+with a subtotal row after each zone ("小计:<zone> N 宗") and a totals row ("合计:N 宗").
+
+Areas are numbers with two decimals, dates are real Excel dates, overdue cases are shaded.
+Subtotals and totals are ``SUBTOTAL(9, …)`` formulas that carry their computed value, so a
+reader that does not calculate still sees the figures. The rows come in chunks and are
+written as they come, so a sheet of any size holds one chunk in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+from landgis.io.exports.ledger_workbook.cells import cell_values, display_width
+from landgis.io.exports.ledger_workbook.styles import CellFormats
+
+LEDGER_SHEET = "台账"
+SUM_KINDS = ("mu", "m2")
+
+TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 0, 1, 2
+MIN_WIDTH, MAX_WIDTH = 6, 40
+WIDTH_SAMPLE = 2000
+
+
+def _writer(sheet: Worksheet, kind: str) -> Any:
+    if kind in ("int", "mu", "m2", "percent", "date"):
+        return sheet.write_number
+    return sheet.write_string
+
+
+class _Widths:
+    """Column widths from the values of the first :data:`WIDTH_SAMPLE` rows."""
+
+    def __init__(self, columns: Sequence[str], kinds: Sequence[str]) -> None:
+        self.columns = list(columns)
+        self.kinds = list(kinds)
+        self.content: list[int | None] = [None] * len(self.columns)
+        self.sampled = 0
+
+    def add(self, cells: Sequence[list[Any]]) -> None:
+        """Widen by the first rows of a chunk's cells (column-wise) until the sample is full."""
+        take = min(WIDTH_SAMPLE - self.sampled, len(cells[0]) if cells else 0)
+        if take <= 0:
+            return
+        for col, kind in enumerate(self.kinds):
+            values = [v for v in cells[col][:take] if v is not None]
+            if not values or kind == "date":
+                continue
+            if kind in ("int", "mu", "m2"):
+                width = max(len(f"{v:.2f}") for v in values)
+            else:
+                width = max(display_width(v) for v in values)
+            self.content[col] = max(self.content[col] or 0, width)
+        self.sampled += take
+
+    def widths(self) -> list[float]:
+        """Each column's width: its content or its header, within MIN_WIDTH…MAX_WIDTH."""
+        out = []
+        for header, kind, content in zip(self.columns, self.kinds, self.content, strict=True):
+            size = 10 if kind == "date" else (4 if content is None else content)
+            heading = max(display_width(part) for part in str(header).split("/"))
+            out.append(float(min(max(size + 2, heading + 2, MIN_WIDTH), MAX_WIDTH)))
+        return out
+
+
+@dataclasses.dataclass(frozen=True)
+class LedgerChunk:
+    """Consecutive ledger rows: ``table`` has the Chinese headers as columns (labels for
+    codes, numbers for areas, dates for dates), ``groups`` each row's zone label (rows come
+    grouped), ``overdue`` the rows to shade."""
+
+    table: pd.DataFrame
+    groups: Sequence[str]
+    overdue: Sequence[bool]
+
+    def __post_init__(self) -> None:
+        if len(self.groups) != len(self.table) or len(self.overdue) != len(self.table):
+            raise ValueError("groups and overdue must have one entry per table row")
+
+
+def _write_sum_row(
+    sheet: Worksheet,
+    row: int,
+    label: str,
+    *,
+    columns: Sequence[str],
+    kinds: Mapping[str, str],
+    sums: Mapping[str, float],
+    ranges: Sequence[tuple[int, int]],
+    style: str,
+    formats: CellFormats,
+) -> None:
+    """A subtotal or totals row: the label across the columns before the first area column,
+    then ``SUBTOTAL(9, …)`` of each area column over ``ranges`` (sheet rows, inclusive)."""
+    sum_cols = [i for i, h in enumerate(columns) if kinds.get(h) in SUM_KINDS]
+    first = sum_cols[0] if sum_cols else len(columns)
+    label_format = formats.cell("text", style)
+    if first > 1:
+        sheet.merge_range(row, 0, row, first - 1, label, label_format)
+    else:
+        sheet.write_string(row, 0, label, label_format)
+    for col in range(max(first, 1), len(columns)):
+        header = columns[col]
+        kind = kinds.get(header, "text")
+        fmt = formats.cell(kind, style)
+        if col in sum_cols:
+            parts = ",".join(
+                f"{xl_rowcol_to_cell(a, col)}:{xl_rowcol_to_cell(b, col)}" for a, b in ranges
+            )
+            formula = f"=SUBTOTAL(9,{parts})" if ranges else "=0"
+            sheet.write_formula(row, col, formula, fmt, round(sums.get(header, 0.0), 2))
+        else:
+            sheet.write_blank(row, col, None, fmt)
+
+
+class _Group:
+    """The zone being written: its label, first sheet row, row count and area sums."""
+
+    def __init__(self, label: str, first_row: int, sum_cols: Sequence[int]) -> None:
+        self.label = label
+        self.first_row = first_row
+        self.count = 0
+        self.sums = dict.fromkeys(sum_cols, 0.0)
+
+    def add(self, cells: Sequence[list[Any]], start: int, end: int) -> None:
+        self.count += end - start
+        for col in self.sums:
+            self.sums[col] += sum(v for v in cells[col][start:end] if v is not None)
+
+
+def write_ledger_sheet(
+    book: xlsxwriter.Workbook,
+    formats: CellFormats,
+    *,
+    title: str,
+    columns: Sequence[str],
+    kinds: Mapping[str, str],
+    chunks: Iterable[LedgerChunk],
+    helper_columns: Collection[str] = (),
+    notes: Sequence[str] = (),
+) -> int:
+    """Sheet 1 (台账): title, frozen header, rows by zone with subtotals, totals, notes.
+
+    The rows come in chunks and are written as they come, column values prepared per chunk;
+    returns the number of rows written.
+    """
+    sheet = book.add_worksheet(LEDGER_SHEET)
+    columns = [str(c) for c in columns]
+    last_col = len(columns) - 1
+    sheet.freeze_panes(FIRST_DATA_ROW, min(2, len(columns)))
+    sheet.set_landscape()
+    sheet.set_paper(8)  # A3
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(TITLE_ROW, HEADER_ROW)
+    sheet.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
+
+    sheet.set_row(TITLE_ROW, 28)
+    if last_col > 0:
+        sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, title, formats.title)
+    else:
+        sheet.write_string(TITLE_ROW, 0, title, formats.title)
+    sheet.set_row(HEADER_ROW, 32)
+    for col, header in enumerate(columns):
+        fmt = formats.helper_header if header in helper_columns else formats.header
+        sheet.write_string(HEADER_ROW, col, header, fmt)
+
+    kind_of = [kinds.get(h, "text") for h in columns]
+    sum_cols = [col for col, kind in enumerate(kind_of) if kind in SUM_KINDS]
+    writers = [_writer(sheet, kind) for kind in kind_of]
+    plain = [
+        formats.cell(kind, "helper" if h in helper_columns else "plain")
+        for h, kind in zip(columns, kind_of, strict=True)
+    ]
+    late = [formats.cell(kind, "overdue") for kind in kind_of]
+    blank = sheet.write_blank
+    widths = _Widths(columns, kind_of)
+    totals = dict.fromkeys(sum_cols, 0.0)
+    count = 0
+    row = FIRST_DATA_ROW
+    group: _Group | None = None
+
+    def close_group() -> int:
+        assert group is not None
+        sums = {columns[c]: v for c, v in group.sums.items()}
+        _write_sum_row(
+            sheet,
+            row,
+            f"小计:{group.label} {group.count} 宗",
+            columns=columns,
+            kinds=kinds,
+            sums=sums,
+            ranges=[(group.first_row, row - 1)],
+            style="subtotal",
+            formats=formats,
+        )
+        for col, value in group.sums.items():
+            totals[col] += value
+        return row + 1
+
+    for chunk in chunks:
+        size = len(chunk.table)
+        if not size:
+            continue
+        cells = [
+            cell_values(chunk.table[h], kind) for h, kind in zip(columns, kind_of, strict=True)
+        ]
+        widths.add(cells)
+        groups = list(chunk.groups)
+        overdue = [bool(v) for v in chunk.overdue]
+        start = 0
+        while start < size:
+            label = groups[start]
+            end = start + 1
+            while end < size and groups[end] == label:
+                end += 1
+            if group is not None and group.label != label:
+                row = close_group()
+                group = None
+            if group is None:
+                group = _Group(label, row, sum_cols)
+            for values, is_late in zip(
+                zip(*(c[start:end] for c in cells), strict=True), overdue[start:end], strict=True
+            ):
+                row_formats = late if is_late else plain
+                for col, value in enumerate(values):
+                    if value is None:
+                        blank(row, col, None, row_formats[col])
+                    else:
+                        writers[col](row, col, value, row_formats[col])
+                row += 1
+            group.add(cells, start, end)
+            start = end
+        count += size
+    if group is not None:
+        row = close_group()
+    for col, width in enumerate(widths.widths()):
+        sheet.set_column(col, col, width)
+    whole = [(FIRST_DATA_ROW, row - 1)] if row > FIRST_DATA_ROW else []
+    _write_sum_row(
+        sheet,
+        row,
+        f"合计:{count} 宗",
+        columns=columns,
+        kinds=kinds,
+        sums={columns[c]: v for c, v in totals.items()},
+        ranges=whole,
+        style="total",
+        formats=formats,
+    )
+    row += 2
+    for note in notes:
+        sheet.write_string(row, 0, note, formats.note)
+        row += 1
+    return count

@@ -1,0 +1,75 @@
+"""Folium maps: the ledger map (parcels by disposal status) and the map of one parcel.
+
+Every page works offline: Leaflet comes from landgis itself (:mod:`landgis.assets`) and the
+default background is none. Tile backgrounds (OpenStreetMap, 天地图, 高德) are optional;
+on 高德 tiles the geometries are shifted to GCJ-02 for display, never in storage.
+
+The modules, one job each:
+
+- :mod:`.labels`: the maps' own texts (:class:`MapLabels`, Chinese by default);
+- :mod:`.backgrounds`: tile backgrounds, their origins, the GCJ-02 shift for display;
+- :mod:`.styles`: colours by status and building state, zone outlines, swatches, legends;
+- :mod:`.properties`: what a map shows of each parcel, HTML-escaped, as GeoJSON;
+- :mod:`.popups`: a parcel's tooltip and popup;
+- :mod:`.layers`: zone overlays (which also toggle their parcels), unique layer names;
+- :mod:`.scripts`: the page script wiring layers, popups and the readiness signal;
+- :mod:`.page`: the offline page around a map and :func:`render` (CSP nonce);
+- :mod:`.view`: where a map opens;
+- :mod:`.ledger` and :mod:`.parcel`: the two maps, built from the above.
+
+The tiled ledger map (parcels from vector tiles) is :mod:`landgis.tiled_map`.
+"""
+
+from landgis.maps.backgrounds import (
+    Basemap,
+    TileSource,
+    add_tiles,
+    for_display,
+    resolve_basemap,
+    tile_origins,
+)
+from landgis.maps.labels import CHINESE, NOT_IN_LEDGER, MapLabels
+from landgis.maps.layers import unique_name, zone_layers
+from landgis.maps.ledger import ledger_map
+from landgis.maps.page import offline_map, page_of, render
+from landgis.maps.parcel import parcel_map
+from landgis.maps.popups import popup_html
+from landgis.maps.properties import parcel_properties
+from landgis.maps.styles import STATUS_COLOURS, legend, swatch
+from landgis.maps.view import CHINA, MapView, open_at, parse_view
+
+# The names landgis.tiled_map imports from here (before the split they were private to
+# one module); its own imports can move to the public names above.
+_add_tiles = add_tiles
+_legend = legend
+_swatch = swatch
+_unique = unique_name
+_zone_layers = zone_layers
+
+__all__ = [
+    "CHINA",
+    "CHINESE",
+    "NOT_IN_LEDGER",
+    "STATUS_COLOURS",
+    "Basemap",
+    "MapLabels",
+    "MapView",
+    "TileSource",
+    "add_tiles",
+    "for_display",
+    "ledger_map",
+    "legend",
+    "offline_map",
+    "open_at",
+    "page_of",
+    "parcel_map",
+    "parcel_properties",
+    "parse_view",
+    "popup_html",
+    "render",
+    "resolve_basemap",
+    "swatch",
+    "tile_origins",
+    "unique_name",
+    "zone_layers",
+]

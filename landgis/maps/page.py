@@ -1,0 +1,123 @@
+"""The HTML page around a map: Leaflet from landgis itself, one nonce-carrying script.
+
+Every page works offline: Leaflet comes from landgis (:mod:`landgis.assets`), not a CDN.
+
+Content Security Policy: a map page has one inline script, the one folium collects every
+element's code into; :func:`render` gives it the caller's ``nonce``, so a page served with
+``script-src 'self' 'nonce-…'`` runs it and nothing else inline. The page has no event
+handler attributes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import folium
+from branca.element import Element, Figure
+from jinja2 import Environment, Template
+
+from landgis.assets import VENDOR_URL, map_scripts, map_stylesheets
+
+# Pane for zone boundaries: below the parcels (overlayPane is 400), above the tiles.
+ZONE_PANE = "landgis-zones"
+NONCE = re.compile(r"^[A-Za-z0-9+/_=-]{16,}$")
+
+# The page around a map. As branca's Figure page, except that its one inline script (the
+# code of every element) carries the nonce given to render(), and sits inside <body>.
+_PAGE_TEMPLATE = Template(
+    """<!DOCTYPE html>
+<html>
+<head>
+{{ this.header.render(**kwargs) }}
+</head>
+<body>
+{{ this.html.render(**kwargs) }}
+<script{% if kwargs.nonce %} nonce="{{ kwargs.nonce }}"{% endif %}>
+{{ this.script.render(**kwargs) }}
+</script>
+</body>
+</html>
+"""
+)
+
+_PAGE_STYLE = """
+<style>
+  .folium-map.leaflet-container { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC",
+    sans-serif; background: #f2f2ef; }
+  .landgis-popup table { border-collapse: collapse; font-size: 13px; }
+  .landgis-popup th { text-align: left; padding: 1px 8px 1px 0; white-space: nowrap;
+    color: #555; font-weight: normal; }
+  .landgis-popup td { padding: 1px 0; }
+  .landgis-popup .landgis-link { display: inline-block; margin-top: 6px; }
+  .leaflet-control-layers-overlays label { line-height: 20px; }
+</style>
+"""
+
+
+class _OfflineMap(folium.Map):
+    """folium's Map without the inline script folium writes into the page's head.
+
+    That script sets Leaflet's ``L_NO_TOUCH`` and ``L_DISABLE_3D`` to false after Leaflet
+    has read them (they are read when leaflet.js runs, earlier in the head); absent, they
+    mean the same. Dropping it leaves one inline script per page, the one :func:`render`
+    gives a nonce. The map's element and code are folium's own (its macros, called here).
+    """
+
+    _template = Environment().from_string(
+        """
+{% macro header(this, kwargs) %}
+<meta name="viewport"
+    content="width=device-width, initial-scale=1.0, maximum-scale=1.0, user-scalable=no">
+<style>
+  html, body { width: 100%; height: 100%; margin: 0; padding: 0; }
+  #{{ this.get_name() }} { position: relative; width: 100%; height: 100%; }
+  .leaflet-container { font-size: {{ this.font_size }}; }
+</style>
+{% endmacro %}
+{% macro html(this, kwargs) %}{{ folium_map.html(this, kwargs) }}{% endmacro %}
+{% macro script(this, kwargs) %}{{ folium_map.script(this, kwargs) }}{% endmacro %}
+""",
+        globals={"folium_map": folium.Map._template.module},
+    )
+
+
+def page_of(fmap: folium.Map) -> Figure:
+    """The page (branca's Figure) that ``fmap`` is drawn in: where legends and the page's
+    head go."""
+    root = fmap.get_root()
+    if not isinstance(root, Figure):
+        raise TypeError("a folium map is drawn in a branca Figure")
+    return root
+
+
+def offline_map(
+    asset_url: str = VENDOR_URL, *, title: str | None = None, prefer_canvas: bool = False
+) -> folium.Map:
+    """An empty folium map whose scripts and styles come from ``asset_url``, not a CDN.
+
+    Only Leaflet is loaded: none of folium's other defaults (jQuery, Bootstrap, Font
+    Awesome, awesome-markers) is used by landgis maps. The page's only inline script is
+    the one :func:`render` gives a nonce.
+    """
+    fmap = _OfflineMap(tiles=None, control_scale=False, prefer_canvas=prefer_canvas, zoom_snap=0.25)
+    fmap.default_js = map_scripts(asset_url)
+    fmap.default_css = map_stylesheets(asset_url)
+    root = page_of(fmap)
+    root._template = _PAGE_TEMPLATE
+    if title:
+        root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="title")
+    root.header.add_child(Element(_PAGE_STYLE), name="landgis_style")
+    folium.map.CustomPane(ZONE_PANE, z_index=390).add_to(fmap)
+    return fmap
+
+
+def render(fmap: folium.Map, *, nonce: str | None = None) -> str:
+    """The map (made by :func:`offline_map`) as a complete HTML page.
+
+    With ``nonce`` (a Content Security Policy nonce: base64 or base64url, at least 16
+    characters), the page's inline script carries it.
+    """
+    if nonce is not None and not NONCE.match(nonce):
+        raise ValueError("a nonce is base64 or base64url text of at least 16 characters")
+    return page_of(fmap).render(nonce=nonce)
