@@ -96,3 +96,29 @@ CASE_FIELD_LABELS: dict[str, str] = {
     "remarks": "备注",
     "next_step": "下一步计划",
 }
+
+# What a case event did (CaseEvent.action).
+ACTIONS: dict[str, str] = {
+    "open": "列入台账",
+    "status": "状态变更",
+    "edit": "修改",
+    "revitalize": "登记盘活",
+    "dismiss": "不予认定/撤销",
+    "reopen": "重新打开",
+    "close": "销号",
+    "parcel_update": "宗地信息更新",
+    "attachment": "上传附件",
+}
+
+# Each controlled vocabulary by the name fields use (landgis.schema's ``vocabulary``).
+VOCABULARIES: dict[str, dict[str, str]] = {
+    "status": CASE_STATUSES,
+    "category": CATEGORIES,
+    "cause": CAUSES,
+    "route": ROUTES,
+    "building_state": BUILDING_STATES,
+    "zone_kind": ZONE_KINDS,
+    "supply_method": SUPPLY_METHODS,
+    "role": ROLES,
+    "action": ACTIONS,
+}

@@ -8,36 +8,21 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from landgis import vocab
-from landgis.ledger import LEDGER_COLUMNS
+from landgis import schema, vocab
 
-# Helper columns after 备注: they let an edited workbook or CSV be matched back to its case.
-HELPER_COLUMNS: tuple[tuple[str, str], ...] = (("case_no", "台账编号"), ("version", "版本"))
-EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (*LEDGER_COLUMNS, *HELPER_COLUMNS)
+# The ledger's columns then the helper columns after 备注 (they let an edited workbook or
+# CSV be matched back to its case): (key, Chinese header), from the field schema.
+HELPER_COLUMNS: tuple[tuple[str, str], ...] = tuple((c.key, c.zh) for c in schema.HELPERS)
+EXPORT_COLUMNS: tuple[tuple[str, str], ...] = tuple((c.key, c.zh) for c in schema.EXPORTED)
 EXPORT_KEYS: tuple[str, ...] = tuple(key for key, _ in EXPORT_COLUMNS)
 HEADERS: dict[str, str] = dict(EXPORT_COLUMNS)
-OVERDUE_HEADER = "逾期"
+OVERDUE_HEADER = schema.OVERDUE.zh
 
 # Kind of each column (text when not named): int, mu (亩), m2 (㎡) or date.
-COLUMN_KINDS: dict[str, str] = {
-    "seq": "int",
-    "parcel_area_mu": "mu",
-    "idle_area_mu": "mu",
-    "idle_building_area_m2": "m2",
-    "identified_on": "date",
-    "deadline": "date",
-    "revitalized_area_mu": "mu",
-    "revitalized_building_area_m2": "m2",
-    "revitalized_on": "date",
-    "closed_on": "date",
-    "version": "int",
-}
+COLUMN_KINDS: dict[str, str] = {c.key: c.kind for c in schema.EXPORTED if c.kind != "text"}
+# The labels of the coded columns (status, category, cause, route, supply method).
 CODE_LABELS: dict[str, dict[str, str]] = {
-    "status": vocab.CASE_STATUSES,
-    "category": vocab.CATEGORIES,
-    "cause": vocab.CAUSES,
-    "route": vocab.ROUTES,
-    "supply_method": vocab.SUPPLY_METHODS,
+    c.key: vocab.VOCABULARIES[c.vocabulary] for c in schema.EXPORTED if c.vocabulary
 }
 NO_ZONE_LABEL = "未划定园区"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from landgis import schema
 from landgis.errors import InvalidInput
 from landgis.geo import CGCS2000_EPSG
 
@@ -12,74 +13,9 @@ from landgis.geo import CGCS2000_EPSG
 # names are the pinyin initials usual in Chinese land-administration data (ASCII, so they
 # fit in any encoding); the Chinese ones fit GBK (5 characters) and are cut to 3 characters
 # in UTF-8. ``fields.txt`` in the zip maps each name back to its header.
-SHAPEFILE_FIELDS: dict[str, str] = {
-    "seq": "XH",
-    "parcel_code": "ZDBH",
-    "supervision_no": "DZJGH",
-    "project_name": "XMMC",
-    "zone_name": "SZYQ",
-    "location": "ZL",
-    "holder": "TDSYQR",
-    "credit_code": "TYSHXYDM",
-    "land_use": "TDYT",
-    "supply_method": "GDFS",
-    "contract_no": "HTBH",
-    "parcel_area_mu": "ZDMJ_MU",
-    "idle_area_mu": "XZMJ_MU",
-    "idle_building_area_m2": "XZCFMJ_M2",
-    "category": "WTLX",
-    "cause": "XZYY",
-    "identified_on": "RDRQ",
-    "determination_no": "RDSWH",
-    "route": "CZFS",
-    "plan_no": "FAPFWH",
-    "responsible_unit": "ZRDW",
-    "deadline": "WCSX",
-    "status": "CZZT",
-    "revitalized_area_mu": "PHMJ_MU",
-    "revitalized_building_area_m2": "PHCFMJ_M2",
-    "revitalized_on": "PHRQ",
-    "new_holder": "CJQY",
-    "closed_on": "XHRQ",
-    "remarks": "BZ",
-    "case_no": "TZBH",
-    "version": "BB",
-    "overdue": "YQ",
-}
-SHAPEFILE_FIELDS_ZH: dict[str, str] = {
-    "seq": "序号",
-    "parcel_code": "宗地编号",
-    "supervision_no": "电子监管号",
-    "project_name": "项目名称",
-    "zone_name": "所在园区",
-    "location": "坐落",
-    "holder": "使用权人",
-    "credit_code": "信用代码",
-    "land_use": "土地用途",
-    "supply_method": "供地方式",
-    "contract_no": "合同编号",
-    "parcel_area_mu": "宗地面积",
-    "idle_area_mu": "闲置面积",
-    "idle_building_area_m2": "闲置厂房",
-    "category": "问题类型",
-    "cause": "闲置原因",
-    "identified_on": "认定日期",
-    "determination_no": "认定文号",
-    "route": "处置方式",
-    "plan_no": "批复文号",
-    "responsible_unit": "责任单位",
-    "deadline": "完成时限",
-    "status": "处置状态",
-    "revitalized_area_mu": "盘活面积",
-    "revitalized_building_area_m2": "盘活厂房",
-    "revitalized_on": "盘活日期",
-    "new_holder": "承接企业",
-    "closed_on": "销号日期",
-    "remarks": "备注",
-    "case_no": "台账编号",
-    "version": "版本",
-    "overdue": "逾期",
-}
+SHAPEFILE_COLUMNS = (*schema.EXPORTED, schema.OVERDUE)
+SHAPEFILE_FIELDS: dict[str, str] = {c.key: c.shapefile for c in SHAPEFILE_COLUMNS}
+SHAPEFILE_FIELDS_ZH: dict[str, str] = {c.key: c.shapefile_zh for c in SHAPEFILE_COLUMNS}
 DBF_NAME_BYTES = 10
 DBF_TEXT_BYTES = 254
 
