@@ -5,6 +5,8 @@ Code names are stored; labels are what users see and what exported ledgers carry
 
 from __future__ import annotations
 
+from landgis import schema
+
 CASE_STATUSES: dict[str, str] = {
     "suspected": "疑似闲置",
     "investigating": "调查中",
@@ -71,31 +73,8 @@ ROLES: dict[str, str] = {
     "admin": "管理员",
 }
 
-# Case fields as the ledger and the forms name them.
-CASE_FIELD_LABELS: dict[str, str] = {
-    "case_no": "台账编号",
-    "category": "问题类型",
-    "cause": "闲置原因",
-    "cause_detail": "原因说明",
-    "idle_area_m2": "闲置/低效面积",
-    "idle_building_area_m2": "闲置厂房面积",
-    "identified_on": "认定日期",
-    "determination_no": "认定书文号",
-    "route": "处置方式",
-    "plan_no": "方案批复文号",
-    "deadline": "完成时限",
-    "responsible_unit": "责任单位",
-    "revitalized_area_m2": "盘活面积",
-    "revitalized_building_area_m2": "盘活厂房面积",
-    "revitalized_on": "盘活日期",
-    "new_holder": "承接企业",
-    "new_project": "新项目",
-    "amount_yuan": "金额",
-    "closed_on": "销号日期",
-    "status": "处置状态",
-    "remarks": "备注",
-    "next_step": "下一步计划",
-}
+# Case fields as the ledger and the forms name them (from the field schema).
+CASE_FIELD_LABELS: dict[str, str] = schema.CASE.labels()
 
 # What a case event did (CaseEvent.action).
 ACTIONS: dict[str, str] = {

@@ -9,45 +9,37 @@ from typing import Any
 import numpy as np
 import xlsxwriter
 
-from landgis import vocab
+from landgis import schema, vocab
 from landgis.io.exports.ledger_workbook.cells import excel_day, is_blank, wrapped_line_counts
 from landgis.io.exports.ledger_workbook.styles import CellFormats
+from landgis.units import m2_to_mu
 
 EVENTS_SHEET = "处置记录"
 LINE_HEIGHT = 15.0  # points per line of 10-point text, with leading
-EVENT_COLUMNS: tuple[tuple[str, str, str, float], ...] = (
-    # (event key, header, kind, width)
-    ("case_no", "台账编号", "text", 17),
-    ("parcel_code", "宗地编号", "text", 22),
-    ("occurred_on", "日期", "date", 12),
-    ("actor", "经办人", "text", 10),
-    ("action", "操作", "text", 12),
-    ("status_before", "原状态", "text", 12),
-    ("status_after", "新状态", "text", 12),
-    ("changes", "变更内容", "wrap", 56),
-    ("document_no", "文号", "text", 24),
-    ("note", "备注", "wrap", 40),
-)
-ACTION_LABELS: dict[str, str] = {
-    "open": "列入台账",
-    "status": "状态变更",
-    "edit": "修改",
-    "revitalize": "登记盘活",
-    "close": "销号",
-    "reopen": "重新打开",
-    "parcel_update": "宗地数据更新",
-    "dismiss": "不予认定/撤销",
+# Column widths in characters; the wrapped columns break their text into lines.
+EVENT_WIDTHS: dict[str, float] = {
+    "case_no": 17,
+    "parcel_code": 22,
+    "occurred_on": 12,
+    "actor": 10,
+    "action": 12,
+    "status_before": 12,
+    "status_after": 12,
+    "changes": 56,
+    "document_no": 24,
+    "note": 40,
 }
+WRAPPED = frozenset({"changes", "note"})
+EVENT_COLUMNS: tuple[tuple[str, str, str, float], ...] = tuple(
+    # (event key, header, kind, width)
+    (c.key, c.zh, "wrap" if c.key in WRAPPED else c.kind, EVENT_WIDTHS[c.key])
+    for c in schema.EVENT_SHEET
+)
 # Fields an event records that the sheet shows elsewhere (its own columns) or not at all.
 EVENT_SKIPPED_FIELDS = frozenset({"case_no", "parcel_code", "parcel_id", "status"})
 EVENT_CODE_LABELS: dict[str, Mapping[str, str]] = {
-    "category": vocab.CATEGORIES,
-    "cause": vocab.CAUSES,
-    "route": vocab.ROUTES,
-    "status": vocab.CASE_STATUSES,
+    f.name: vocab.VOCABULARIES[f.vocabulary] for f in schema.CASE if f.vocabulary
 }
-LAND_AREA_FIELDS = frozenset({"idle_area_m2", "revitalized_area_m2"})
-FLOOR_AREA_FIELDS = frozenset({"idle_building_area_m2", "revitalized_building_area_m2"})
 
 
 _PLAIN_TYPES = (str, int, bool)
@@ -63,9 +55,9 @@ def _event_value(name: str, value: Any) -> str:
         return "空"
     if name in EVENT_CODE_LABELS:
         return EVENT_CODE_LABELS[name].get(str(value), str(value))
-    if name in LAND_AREA_FIELDS:
-        return f"{float(value) * 3 / 2000:.2f} 亩"
-    if name in FLOOR_AREA_FIELDS:
+    if name in schema.LAND_AREA_FIELDS:
+        return f"{m2_to_mu(float(value)):.2f} 亩"
+    if name in schema.FLOOR_AREA_FIELDS:
         return f"{float(value):.2f} ㎡"
     if name == "amount_yuan":
         return f"{float(value):,.2f} 元"
@@ -75,7 +67,7 @@ def _event_value(name: str, value: Any) -> str:
 def describe_changes(changes: Mapping[str, Any] | None) -> str:
     """One line per changed field: ``label: before → after`` (unchanged fields left out)."""
     lines = []
-    labels = vocab.CASE_FIELD_LABELS
+    labels = schema.CASE.labels()
     for name, pair in (changes or {}).items():
         if name in EVENT_SKIPPED_FIELDS:
             continue
@@ -98,7 +90,7 @@ def event_cells(event: Sequence[Any]) -> list[Any]:
         parcel_code,
         None,
         actor,
-        ACTION_LABELS.get(action, action),
+        vocab.ACTIONS.get(action, action),
         before if _missing(before) else statuses.get(before, before),
         after if _missing(after) else statuses.get(after, after),
         describe_changes(changes) or None,
