@@ -21,7 +21,8 @@ SOAK_ARGS ?=
 SOAK_BACKENDS ?= spatialite postgis
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install lock system-deps bench-deps run test bench soak lint clean distclean
+.PHONY: help venv install lock system-deps bench-deps run test bench soak lint typecheck \
+	clean distclean
 
 help:
 	@echo "make install   create $(VENV) and install landgis with its test extras, at the"
@@ -36,7 +37,8 @@ help:
 	@echo "               writes bench/results.md (make bench BENCH_ARGS='--quick --rows 1,2')"
 	@echo "make soak      every kind of client at once for 3 min per backend: 5xx, lost"
 	@echo "               updates, latency (make soak SOAK_ARGS='--minutes 1' SOAK_BACKENDS=postgis)"
-	@echo "make lint      ruff check + ruff format --check"
+	@echo "make lint      ruff check + ruff format --check + mypy"
+	@echo "make typecheck mypy alone (settings in pyproject.toml [tool.mypy])"
 	@echo "make clean     remove caches and build artifacts (distclean: also $(VENV))"
 
 system-deps:
@@ -87,6 +89,10 @@ soak: install
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	bash scripts/typecheck.sh
+
+typecheck: install
+	bash scripts/typecheck.sh
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .ruff_cache .hypothesis test-artifacts
