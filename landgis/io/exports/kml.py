@@ -31,7 +31,7 @@ def _kml_description(row: Mapping[str, Any]) -> str:
 
     def value(key: str) -> str:
         raw = row.get(key)
-        if is_blank(raw):
+        if raw is None or is_blank(raw):
             return "—"
         kind = kind_of(key)
         if kind in ("mu", "m2"):

@@ -125,7 +125,7 @@ def target_epsg(value: Any) -> int | str:
     if text.lower() in (AUTO_CRS, "gk"):
         return AUTO_CRS
     epsg = int(text) if text.isdigit() else None
-    if epsg == CGCS2000_EPSG or epsg in GK_EPSG_RANGE:
+    if epsg is not None and (epsg == CGCS2000_EPSG or epsg in GK_EPSG_RANGE):
         return epsg
     raise InvalidInput(
         f"坐标系 {value!r} 不可用:请选择 CGCS2000 地理坐标 EPSG:4490,"
