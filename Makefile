@@ -9,20 +9,26 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 export PYTEST_ARGS
+LOCK_ARGS ?=
 BENCH_ARGS ?=
 SOAK_ARGS ?=
 SOAK_BACKENDS ?= spatialite postgis
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install system-deps bench-deps run test bench soak lint clean distclean
+.PHONY: help venv install lock system-deps bench-deps run test bench soak lint typecheck \
+	clean distclean
 
 help:
-	@echo "make install   create $(VENV) and install landgis with its test extras"
+	@echo "make install   create $(VENV) and install landgis with its test extras, at the"
+	@echo "               exact versions of $(LOCK)"
+	@echo "make lock      re-resolve $(LOCK) after a dependency changed in pyproject.toml"
+	@echo "               (make lock LOCK_ARGS='--upgrade-package pandas', or --upgrade)"
 	@echo "make run       init the database, load demo data, serve on $(HOST):$(PORT)"
 	@echo "               (make run HOST=0.0.0.0 PORT=8080)"
 	@echo "make test      ruff + pytest against a fresh PostGIS database"
@@ -31,7 +37,8 @@ help:
 	@echo "               writes bench/results.md (make bench BENCH_ARGS='--quick --rows 1,2')"
 	@echo "make soak      every kind of client at once for 3 min per backend: 5xx, lost"
 	@echo "               updates, latency (make soak SOAK_ARGS='--minutes 1' SOAK_BACKENDS=postgis)"
-	@echo "make lint      ruff check + ruff format --check"
+	@echo "make lint      ruff check + ruff format --check + mypy"
+	@echo "make typecheck mypy alone (settings in pyproject.toml [tool.mypy])"
 	@echo "make clean     remove caches and build artifacts (distclean: also $(VENV))"
 
 system-deps:
@@ -43,11 +50,23 @@ install: $(STAMP)
 $(BIN)/python: | system-deps
 	$(PYTHON) -m venv $(VENV)
 
-# Re-install only when pyproject.toml changed since the last successful install.
-$(STAMP): pyproject.toml | system-deps $(BIN)/python
+# Re-install only when pyproject.toml or the lock changed since the last successful install.
+# Every dependency comes from the lock (exact versions, hashes checked), then landgis itself is
+# installed editable without resolving anything; pip check fails when the lock no longer
+# satisfies pyproject.toml (run make lock).
+$(STAMP): pyproject.toml $(LOCK) | system-deps $(BIN)/python
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e '.[test]'
+	$(BIN)/python -m pip install --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --no-deps -e .
+	$(BIN)/python -m pip check
 	@touch $@
+
+# The runtime dependencies and the test extra, resolved for every platform and Python >= 3.11,
+# with hashes.  Versions already in the lock are kept while they still fit pyproject.toml.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install -q "$$(grep -o '^uv==[^ ]*' $(LOCK))"
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --universal --generate-hashes \
+		--custom-compile-command 'make lock' -o $(LOCK) $(LOCK_ARGS)
 
 run: install
 	$(BIN)/landgis init
@@ -70,6 +89,10 @@ soak: install
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	bash scripts/typecheck.sh
+
+typecheck: install
+	bash scripts/typecheck.sh
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .ruff_cache .hypothesis test-artifacts

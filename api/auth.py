@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from landgis import browser_sessions
 from landgis.db.session import transaction
@@ -96,8 +97,8 @@ def resolve_principal(request: Request) -> Principal | None:
     dependency that does so. The answer is kept on the request. A session that has
     ended is dropped from the cookie, and ``request.state.session_ended`` says so.
     """
-    cached = getattr(request.state, "principal", False)
-    if cached is not False:
+    if hasattr(request.state, "principal"):  # resolved before for this request
+        cached: Principal | None = request.state.principal
         return cached
     principal: Principal | None = None
     token = _bearer(request)
@@ -137,7 +138,7 @@ async def check_csrf(request: Request, principal: Principal | None) -> None:
     """Refuse a browser's state-changing request that does not carry the session's token."""
     if request.method in SAFE_METHODS or (principal is not None and principal.via_token):
         return
-    sent = request.headers.get(CSRF_HEADER)
+    sent: str | UploadFile | None = request.headers.get(CSRF_HEADER)
     if sent is None and "form" in request.headers.get("content-type", ""):
         sent = (await request.form()).get(CSRF_FIELD)
     expected = request.session.get(CSRF_FIELD)

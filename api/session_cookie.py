@@ -20,7 +20,7 @@ class LazyKeySessionMiddleware(SessionMiddleware):
     """Starlette's session middleware whose signing key comes from ``key_source``, called
     once (in the thread pool) when the first request arrives."""
 
-    def __init__(self, app: ASGIApp, key_source: Callable[[], str], **options: Any) -> None:
+    def __init__(self, app: ASGIApp, /, key_source: Callable[[], str], **options: Any) -> None:
         super().__init__(app, secret_key="unset", **options)
         self._key_source = key_source
         self._ready = False

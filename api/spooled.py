@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from fastapi.responses import StreamingResponse
 
@@ -24,7 +24,8 @@ def spooled_response(
     before anything is sent, so they still become the usual 4xx answers."""
     spool = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES)  # noqa: SIM115 (closed after sending)
     try:
-        write(spool)
+        # a binary file, though typeshed types SpooledTemporaryFile as IO[bytes] only
+        write(cast(BinaryIO, spool))
     except BaseException:
         spool.close()
         raise

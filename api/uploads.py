@@ -27,7 +27,7 @@ from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -49,6 +49,9 @@ except ModuleNotFoundError:  # pragma: no cover - older python-multipart
         MultipartParser,
         parse_options_header,
     )
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 # Part headers, boundaries and the CSRF token on top of the declared files and fields.
 FORM_OVERHEAD = 64 * 1024
@@ -191,7 +194,7 @@ class _FormReader:
         self.handles: list[BinaryIO] = []
         self.file_count = 0
 
-    def callbacks(self) -> dict[str, Callable[..., None]]:
+    def callbacks(self) -> MultipartCallbacks:
         return {
             "on_part_begin": self.on_part_begin,
             "on_part_data": self.on_part_data,

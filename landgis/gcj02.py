@@ -14,6 +14,7 @@ see :data:`MAINLAND_BOXES`) are left unchanged, as the tile providers do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 import geopandas as gpd
@@ -158,7 +159,7 @@ def _inverse_coords(coords: np.ndarray) -> np.ndarray:
     return np.column_stack([lon, lat])
 
 
-def _apply(geoms: GeometryLike, func) -> GeometryLike:
+def _apply(geoms: GeometryLike, func: Callable[[np.ndarray], np.ndarray]) -> GeometryLike:
     if isinstance(geoms, gpd.GeoDataFrame):
         moved = geoms.copy()
         moved[geoms.geometry.name] = _apply(geoms.geometry, func)

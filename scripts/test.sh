@@ -12,7 +12,9 @@
 # on exit (the temporary cluster is stopped and deleted on exit as well).
 #
 # Usage: scripts/test.sh [pytest args...]   (PYTEST_ARGS is prepended to them)
-# Other environment: PG_MAJOR (PostgreSQL version for the temporary cluster).
+# Other environment: PG_MAJOR (PostgreSQL version for the temporary cluster);
+# LANDGIS_TYPECHECK=1 also runs mypy (scripts/typecheck.sh) after ruff, and fails on
+# its errors.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -287,6 +289,11 @@ status=0
 log "ruff check . && ruff format --check ."
 "$RUFF" check . || status=1
 "$RUFF" format --check . || status=1
+
+if [[ "${LANDGIS_TYPECHECK:-0}" == 1 ]]; then
+    log "mypy (LANDGIS_TYPECHECK=1)"
+    bash scripts/typecheck.sh || status=1
+fi
 
 pytest_args=()
 if [[ -n "${PYTEST_ARGS:-}" ]]; then

@@ -22,7 +22,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 from landgis.backup.manifest import MANIFEST_NAME, BackupManifest, Member
 from landgis.errors import DamagedBackup, NotFound
@@ -31,7 +31,15 @@ CHUNK = 1 << 20
 MAX_MANIFEST_BYTES = 64 << 20
 
 
-def _copy(source: BinaryIO, sink: BinaryIO, limit: int | None = None) -> tuple[int, str]:
+class _Source(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+class _Sink(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+
+def _copy(source: _Source, sink: _Sink, limit: int | None = None) -> tuple[int, str]:
     """Copy ``source`` to ``sink``: the bytes copied and their SHA-256. Stops with a
     DamagedBackup once more than ``limit`` bytes come."""
     digest = hashlib.sha256()

@@ -204,8 +204,8 @@ def connection_target(url: URL) -> tuple[str, dict[str, str]]:
     ):
         if value is not None:
             params[key] = str(value)
-    for key, value in url.query.items():
-        params[key] = ",".join(value) if isinstance(value, tuple) else str(value)
+    for key, given in url.query.items():
+        params[key] = ",".join(given) if isinstance(given, tuple) else str(given)
     password = params.pop("password", None) or url.password
     env = {**os.environ, "PGAPPNAME": "landgis backup"}
     env.pop("PGPASSWORD", None)

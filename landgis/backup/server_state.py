@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, Table, delete, inspect, select, update
 
@@ -28,10 +28,11 @@ from landgis.db.models import AuditEntry, LoginThrottle, ServerSecret, UserSessi
 from landgis.db.session import transaction
 from landgis.wallclock import utc_now
 
-AUDIT: Table = AuditEntry.__table__
-THROTTLE: Table = LoginThrottle.__table__
-SECRETS: Table = ServerSecret.__table__
-SESSIONS: Table = UserSession.__table__
+# Each declarative class maps one Table, though SQLAlchemy types __table__ as a FromClause.
+AUDIT = cast(Table, AuditEntry.__table__)
+THROTTLE = cast(Table, LoginThrottle.__table__)
+SECRETS = cast(Table, ServerSecret.__table__)
+SESSIONS = cast(Table, UserSession.__table__)
 
 
 @dataclass

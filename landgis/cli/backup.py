@@ -17,11 +17,12 @@ if TYPE_CHECKING:
 
 
 def _size(size: int) -> str:
+    scaled = float(size)
     for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return str(size)
+        if scaled < 1024 or unit == "GB":
+            return f"{scaled:.0f} {unit}" if unit == "B" else f"{scaled:.1f} {unit}"
+        scaled /= 1024
+    return str(scaled)
 
 
 def summary(manifest: BackupManifest) -> list[str]:

@@ -137,7 +137,8 @@ def read_dxf(path: Path, *, layer: str | None = None) -> Drawing:
     handles = _column(raw, "EntityHandle")
     texts = _column(raw, "Text")
     subclasses = [v or "" for v in _column(raw, "SubClasses")]
-    polygons, labels = [], []
+    polygons: list[dict[str, Any]] = []
+    labels: list[tuple[BaseGeometry, str]] = []
     skipped = 0
     for geom, layer_name, handle, text, subclass in zip(
         raw.geometry, layers, handles, texts, subclasses, strict=True
@@ -145,9 +146,9 @@ def read_dxf(path: Path, *, layer: str | None = None) -> Drawing:
         shape = _polygon(geom)
         if shape is not None:
             polygons.append({"layer": layer_name, "handle": handle, "geometry": shape})
-        elif geom is not None and geom.geom_type == "Point" and _label(text):
+        elif geom is not None and geom.geom_type == "Point" and (label := _label(text)):
             if "Hatch" not in subclass:
-                labels.append((geom, _label(text)))
+                labels.append((geom, label))
         else:
             skipped += 1
     shape_layers = sorted({p["layer"] for p in polygons})

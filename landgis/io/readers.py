@@ -736,7 +736,7 @@ def typed_columns(
     if "credit_code" in columns:
         codes = columns.get("parcel_code", [None] * n)
         credits = columns["credit_code"]
-        for position in np.flatnonzero(~_credit_codes_valid(credits)):
+        for position in np.flatnonzero(~_credit_codes_valid(credits)).tolist():
             credit = credits[position]
             problem_ = _credit_problem(credit, first_row + int(position), codes[position])
             found.append((int(position), len(plan.rename), problem_))
@@ -880,7 +880,7 @@ def _code_problems(codes: list[Any], first_row: int = 1) -> list[dict[str, Any]]
     texts = [None if is_missing(c) else str(c).strip() for c in codes]
     series = pd.Series(texts, dtype=object)
     repeated = series.notna().to_numpy() & series.duplicated(keep=False).to_numpy()
-    rows_of: dict[str, list[int]] = {}
+    rows_of: dict[str | None, list[int]] = {}
     for position in np.flatnonzero(repeated).tolist():
         rows_of.setdefault(texts[position], []).append(first_row + position)
     for position in np.flatnonzero(series.isna().to_numpy() | repeated).tolist():
@@ -1071,7 +1071,8 @@ def _read_batch(
     values = values if flat else shapely.force_2d(values)
     unusable = ~crs_guard.finite_mask(values)
     if unusable.any():  # NaN or infinite numbers: the row's error, never the file's
-        values = np.where(unusable, None, values)
+        values = values.copy()
+        values[unusable] = None
         for position in np.flatnonzero(unusable).tolist():
             problems.append(_non_finite_problem(first_row + position, codes[position]))
         skip = skip | {first_row + p for p in np.flatnonzero(unusable).tolist()}

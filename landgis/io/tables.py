@@ -142,7 +142,8 @@ def parse_coordinates(text: str) -> BaseGeometry:
     if not rings:
         raise ValueError("no coordinates")
     outline = Polygon(rings[0])
-    holes, parts = [], []
+    holes: list[list[tuple[float, float]]] = []
+    parts: list[list[tuple[float, float]]] = []
     for ring in rings[1:]:
         (holes if outline.contains(Polygon(ring).representative_point()) else parts).append(ring)
     first = Polygon(rings[0], holes)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import shapely
+from shapely.coords import CoordinateSequence
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
@@ -40,10 +41,12 @@ def is_polygonal(geom: BaseGeometry) -> bool:
     if isinstance(geom, Polygon | MultiPolygon):
         return True
     parts = getattr(geom, "geoms", None)
-    return bool(parts) and all(isinstance(g, Polygon | MultiPolygon) for g in parts)
+    if not parts:
+        return False
+    return all(isinstance(g, Polygon | MultiPolygon) for g in parts)
 
 
-def _ring_area(coords) -> float:
+def _ring_area(coords: CoordinateSequence) -> float:
     fixed = shapely.make_valid(Polygon(coords))
     part = polygonal_part(fixed)
     return 0.0 if part is None else part.area
