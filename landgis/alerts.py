@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from landgis.clock import ClockFacts, ClockRules, ClockWarning, clock_warnings
 from landgis.db.models import Case, CaseEvent, Parcel
 from landgis.ledger import case_states
-from landgis.ledger_rules.current_case import current_case_ids
+from landgis.ledger_rules.current_case import current_rows
 from landgis.wallclock import today
 
 
@@ -35,21 +34,11 @@ def _status_dates(session: Session, as_of: dt.date) -> dict[str, dict[str, dt.da
     return dates
 
 
-def _current_cases(session: Session, states: pd.DataFrame) -> dict[int, dict[str, Any]]:
-    """Each parcel's current case (:mod:`landgis.ledger_rules.current_case`) among the
-    cases of ``states``, as a record, by parcel id."""
-    ids: dict[str, int] = dict(session.execute(select(Case.case_no, Case.id)).all())
-    records = states.to_dict("records")
-    current = current_case_ids((ids[row["case_no"]], row["parcel_id"]) for row in records)
-    return {
-        row["parcel_id"]: row for row in records if current[row["parcel_id"]] == ids[row["case_no"]]
-    }
-
-
 def clock_facts(session: Session, as_of: dt.date) -> list[ClockFacts]:
     """One fact sheet per parcel, with its current case as it stood on ``as_of``."""
     states = case_states(session, None if as_of >= today() else as_of)
-    cases = _current_cases(session, states)
+    current = current_rows(session, states).to_dict("records")
+    cases: dict[int, dict[str, Any]] = {row["parcel_id"]: row for row in current}
     dates = _status_dates(session, as_of)
     parcels = session.execute(
         select(

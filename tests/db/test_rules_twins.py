@@ -8,6 +8,7 @@ asked on days around the deadlines, explicitly and through the frozen clock."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import astuple
 
 import pytest
@@ -17,6 +18,7 @@ from landgis import cases
 from landgis.alerts import clock_facts
 from landgis.cases import Actor
 from landgis.db.models import Case, Parcel
+from landgis.io.exports import export_ledger
 from landgis.ledger import current_states, ledger_rows
 from landgis.ledger_rules.current_case import current_case_ids, is_current_case
 from landgis.ledger_rules.overdue import case_is_overdue, overdue_column, overdue_sql
@@ -210,6 +212,13 @@ def test_the_current_case_in_sql_equals_its_twin(session, varied):
     with frozen_at(DAY):
         assert parcels_frame(session, ParcelFilter(codes=(two,)))["case_no"].tolist() == [newer]
         facts = {f.parcel_code: f for f in clock_facts(session, DAY)}
+        for as_of in (None, DAY):
+            export = export_ledger(session, "geojson", as_of=as_of, scope="parcels")
+            exported = {
+                f["properties"]["宗地编号"]: f["properties"]["台账编号"]
+                for f in json.loads(export.content)["features"]
+            }
+            assert exported[two] == newer, as_of
     assert facts[two].case_no == newer
     on_the_map = parcels_frame(session)
     assert [f.case_no for f in facts.values()] == [
