@@ -4,6 +4,7 @@ by :mod:`landgis.clock`."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Session
 from landgis.clock import ClockFacts, ClockRules, ClockWarning, clock_warnings
 from landgis.db.models import Case, CaseEvent, Parcel
 from landgis.ledger import case_states
+from landgis.ledger_rules.current_case import current_rows
+from landgis.wallclock import today
 
 
 def _status_dates(session: Session, as_of: dt.date) -> dict[str, dict[str, dt.date]]:
@@ -32,10 +35,10 @@ def _status_dates(session: Session, as_of: dt.date) -> dict[str, dict[str, dt.da
 
 
 def clock_facts(session: Session, as_of: dt.date) -> list[ClockFacts]:
-    """One fact sheet per parcel, with its newest case as it stood on ``as_of``."""
-    states = case_states(session, None if as_of >= dt.date.today() else as_of)
-    newest = states.sort_values("case_no").drop_duplicates("parcel_id", keep="last")
-    cases = {row["parcel_id"]: row for row in newest.to_dict("records")}
+    """One fact sheet per parcel, with its current case as it stood on ``as_of``."""
+    states = case_states(session, None if as_of >= today() else as_of)
+    current = current_rows(session, states).to_dict("records")
+    cases: dict[int, dict[str, Any]] = {row["parcel_id"]: row for row in current}
     dates = _status_dates(session, as_of)
     parcels = session.execute(
         select(
@@ -50,7 +53,8 @@ def clock_facts(session: Session, as_of: dt.date) -> list[ClockFacts]:
     facts = []
     for parcel_id, code, holder, agreed, actual, price in parcels:
         case = cases.get(parcel_id, {})
-        known = dates.get(case.get("case_no"), {})
+        case_no = case.get("case_no")
+        known = dates.get(case_no, {}) if case_no else {}
         facts.append(
             ClockFacts(
                 parcel_code=code,
@@ -58,7 +62,7 @@ def clock_facts(session: Session, as_of: dt.date) -> list[ClockFacts]:
                 agreed_start_date=agreed,
                 actual_start_date=actual,
                 land_price_yuan=price,
-                case_no=case.get("case_no"),
+                case_no=case_no,
                 status=case.get("status"),
                 cause=case.get("cause"),
                 route=case.get("route"),
@@ -75,5 +79,5 @@ def ledger_warnings(
     session: Session, as_of: dt.date | None = None, rules: ClockRules | None = None
 ) -> list[ClockWarning]:
     """Every statutory warning on ``as_of`` (today by default)."""
-    day = as_of or dt.date.today()
+    day = as_of or today()
     return clock_warnings(clock_facts(session, day), day, rules or ClockRules())

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from landgis import vocab
+from landgis import vocab, wallclock
 from landgis.db.coerce import column_values
 from landgis.db.models import Case, CaseEvent, Parcel
 from landgis.errors import (
@@ -213,7 +213,7 @@ def _check_invariants(state: Mapping[str, Any], parcel_area_m2: float) -> None:
 
 
 def _check_date(session: Session, case: Case | None, occurred_on: dt.date) -> None:
-    if occurred_on > dt.date.today():
+    if occurred_on > wallclock.today():
         raise InvalidInput(
             f"日期 {occurred_on} 晚于今天,不能预先登记。",
             f"The date {occurred_on} is in the future.",

@@ -31,9 +31,10 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from landgis.errors import InvalidInput
+from landgis.ledger_rules.overdue import case_is_overdue
 from landgis.vocab import CASE_STATUSES, CAUSES, ROUTES
+from landgis.workflow import OPEN_STATUSES
 
-FINISHED_STATUSES: frozenset[str] = frozenset({"revitalized", "closed", "dismissed"})
 SEVERITY_ORDER: dict[str, int] = {"overdue": 0, "warning": 1, "info": 2}
 
 
@@ -269,7 +270,7 @@ class _Context:
 
     @property
     def open_case(self) -> bool:
-        return self.in_ledger and self.facts.status not in FINISHED_STATUSES
+        return self.in_ledger and self.facts.status in OPEN_STATUSES
 
     @property
     def not_started(self) -> bool:
@@ -560,13 +561,14 @@ def _temporary_use(c: _Context) -> list[ClockWarning]:
 
 
 def _case_deadline(c: _Context) -> list[ClockWarning]:
-    """The campaign's rule: an open case must be disposed of by its own deadline."""
+    """The campaign's rule: an open case must be disposed of by its own deadline
+    (overdue as :mod:`landgis.ledger_rules.overdue` decides)."""
     f = c.facts
     if not c.open_case or f.deadline is None:
         return []
     status = f.status or ""
     label = CASE_STATUSES.get(status, status)
-    if c.as_of > f.deadline:
+    if case_is_overdue(f.status, f.deadline, c.as_of):
         late = (c.as_of - f.deadline).days
         return [
             c.warning(

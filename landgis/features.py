@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import shapely
-from sqlalchemy import Float, Select, Text, and_, case, func, literal_column, select
+from sqlalchemy import Float, Select, Text, case, func, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
 from landgis.cases import LEDGER_FIELDS
@@ -40,10 +40,17 @@ from landgis.db.models import Case, Parcel, Zone
 from landgis.db.versioning import cache_key, rows_and_count
 from landgis.errors import InvalidInput, NotFound
 from landgis.geojson import COORDINATE_DECIMALS
-from landgis.parcels import ParcelFilter, apply_filters, envelope, join_zone_and_current_case
+from landgis.parcels import (
+    ParcelFilter,
+    apply_filters,
+    envelope,
+    join_zone_and_current_case,
+    late_cases,
+)
 from landgis.units import m2_to_hectare, m2_to_mu
 from landgis.vocab import CASE_STATUSES, CATEGORIES, CAUSES, ROUTES, ZONE_KINDS
-from landgis.workflow import OPEN_STATUSES
+from landgis.wallclock import today as county_today
+from landgis.wallclock import utc_now
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 DEFAULT_LIMIT = 10
@@ -139,7 +146,7 @@ def _areas(name: str, m2: Any, hectares: bool = False) -> list[tuple[str, Any]]:
 
 
 def _overdue(today: dt.date) -> Any:
-    return JsonBoolean(and_(Case.status.in_(OPEN_STATUSES), Case.deadline < today))
+    return JsonBoolean(late_cases(today))
 
 
 # ---------------------------------------------------------------------------------------
@@ -149,17 +156,21 @@ def _overdue(today: dt.date) -> Any:
 CASE_FILTERS = ("status", "category", "route", "cause", "in_ledger", "overdue")
 
 
-def _parcels_joined(stmt: Select[Any], filters: ParcelFilter) -> Select[Any]:
-    stmt = join_zone_and_current_case(stmt)
-    return apply_filters(stmt, filters, Parcel.parcel_code, Parcel.holder, Parcel.project_name)
+def _parcels_filtered(stmt: Select[Any], filters: ParcelFilter, today: dt.date) -> Select[Any]:
+    columns = (Parcel.parcel_code, Parcel.holder, Parcel.project_name)
+    return apply_filters(stmt, filters, *columns, day=today)
+
+
+def _parcels_joined(stmt: Select[Any], filters: ParcelFilter, today: dt.date) -> Select[Any]:
+    return _parcels_filtered(join_zone_and_current_case(stmt), filters, today)
 
 
 def _parcels_keys(filters: ParcelFilter, today: dt.date) -> Select[Any]:
     stmt = select(Parcel.parcel_code.label("key"))
     unset = ParcelFilter()
     if filters.zone or any(getattr(filters, f) != getattr(unset, f) for f in CASE_FILTERS):
-        return _parcels_joined(stmt, filters)
-    return apply_filters(stmt, filters, Parcel.parcel_code, Parcel.holder, Parcel.project_name)
+        return _parcels_joined(stmt, filters, today)
+    return _parcels_filtered(stmt, filters, today)
 
 
 def _parcels_features(filters: ParcelFilter, today: dt.date) -> Select[Any]:
@@ -188,7 +199,7 @@ def _parcels_features(filters: ParcelFilter, today: dt.date) -> Select[Any]:
         Parcel.parcel_code.label("key"),
         _feature(Parcel.parcel_code, Parcel.geom, properties).label("feature"),
     )
-    return _parcels_joined(stmt, filters)
+    return _parcels_joined(stmt, filters, today)
 
 
 # ---------------------------------------------------------------------------------------
@@ -227,9 +238,8 @@ def _cases_features(filters: ParcelFilter, today: dt.date) -> Select[Any]:
         .join(Parcel, Parcel.id == Case.parcel_id)
         .outerjoin(Zone, Zone.id == Parcel.zone_id)
     )
-    return apply_filters(
-        stmt, filters, Case.case_no, Parcel.parcel_code, Parcel.holder, Parcel.project_name
-    )
+    columns = (Case.case_no, Parcel.parcel_code, Parcel.holder, Parcel.project_name)
+    return apply_filters(stmt, filters, *columns, day=today)
 
 
 def _cases_geometry() -> Select[Any]:
@@ -442,7 +452,7 @@ def _page_rows(
         )
     if after is not None and "\x00" in after:
         raise InvalidInput("after 含有无效字符。", "after contains an invalid character.")
-    today = today or dt.date.today()
+    today = today or county_today()
     key = collection.key()
     page, keys_only = _selects(collection.id, filters, today)
     if after is not None:
@@ -480,7 +490,7 @@ def item(
     collection = get_collection(collection_id)
     # A NUL character can be in no key, and PostgreSQL refuses it in a text parameter.
     if "\x00" not in feature_id:
-        stmt, _ = _selects(collection.id, ParcelFilter(), today or dt.date.today())
+        stmt, _ = _selects(collection.id, ParcelFilter(), today or county_today())
         found = session.execute(stmt.where(collection.key() == feature_id)).first()
         if found is not None:
             return found.feature
@@ -605,8 +615,7 @@ def feature_json(feature: str, members: dict[str, Any]) -> str:
 
 def timestamp() -> str:
     """Now, in UTC, as RFC 3339 (``2024-05-01T08:00:00Z``)."""
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    return now.isoformat().replace("+00:00", "Z")
+    return utc_now().isoformat().replace("+00:00", "Z")
 
 
 def collection_ids() -> Sequence[str]:

@@ -65,7 +65,9 @@ from landgis.io.readers import (
     read_parcel_batches,
 )
 from landgis.io.validate import overlaps
+from landgis.ledger_rules.current_case import current_case_id
 from landgis.units import m2_to_mu
+from landgis.wallclock import today
 from landgis.workflow import READ_ONLY_STATUSES
 
 # Parcel columns a file can set; the rest are computed or managed by landgis.
@@ -664,16 +666,14 @@ def _field_json_free(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _newest_cases(session: Session, parcel_ids: list[int]) -> dict[int, Case]:
+def _current_cases(session: Session, parcel_ids: list[int]) -> dict[int, Case]:
     if not parcel_ids:
         return {}
-    newest = (
-        select(func.max(Case.id))
-        .where(Case.parcel_id.in_(parcel_ids))
-        .group_by(Case.parcel_id)
-        .scalar_subquery()
+    cases = session.scalars(
+        select(Case).where(
+            Case.parcel_id.in_(parcel_ids), Case.id == current_case_id(Case.parcel_id)
+        )
     )
-    cases = session.scalars(select(Case).where(Case.id.in_(newest)))
     return {case.parcel_id: case for case in cases}
 
 
@@ -697,11 +697,11 @@ def _update(
         select(Parcel.parcel_code, wkb_of(Parcel.geom)).where(Parcel.parcel_code.in_(codes)),
     )
     old_geoms = dict(zip(stored_geoms["parcel_code"], stored_geoms.geometry, strict=True))
-    cases = _newest_cases(session, [p.id for p in parcels.values()])
+    cases = _current_cases(session, [p.id for p in parcels.values()])
     zone_given = bool(ZONE_COLUMNS & set(fields))
     updated = unchanged = 0
     updates: list[dict[str, Any]] = []
-    today = dt.date.today()
+    day = today()
     for (_, item), zone_id in zip(rows.iterrows(), zone_ids, strict=True):
         parcel = parcels[item["parcel_code"]]
         changes: dict[str, list[Any]] = {}
@@ -748,7 +748,7 @@ def _update(
             session.add(
                 CaseEvent(
                     case_id=case.id,
-                    occurred_on=today,
+                    occurred_on=day,
                     actor=actor,
                     action="parcel_update",
                     status_before=case.status,

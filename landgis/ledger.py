@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 from landgis.cases import LEDGER_FIELDS
 from landgis.db.coerce import column_values
 from landgis.db.models import Case, CaseEvent, Parcel, Zone
+from landgis.ledger_rules.overdue import overdue_column
+from landgis.ledger_rules.totals import OUTSIDE_LEDGER
 from landgis.parcels import ParcelFilter
 from landgis.units import m2_to_mu
-from landgis.workflow import OPEN_STATUSES
+from landgis.wallclock import today
 
 STATE_COLUMNS: tuple[str, ...] = ("case_no", "parcel_id", "status", "version", *LEDGER_FIELDS)
-OUTSIDE_LEDGER: tuple[str, ...] = ("dismissed",)
 
 # The exported ledger of DOMAIN section 6: (row key, Chinese header), in order.
 LEDGER_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -133,12 +134,6 @@ def case_states(session: Session, as_of: dt.date | None = None) -> pd.DataFrame:
     return current_states(session) if as_of is None else states_as_of(session, as_of)
 
 
-def is_overdue(states: pd.DataFrame, as_of: dt.date) -> pd.Series:
-    """Cases still open (not revitalized, closed or dismissed) past their own deadline."""
-    deadline = pd.to_datetime(states["deadline"])
-    return states["status"].isin(OPEN_STATUSES) & (deadline < pd.Timestamp(as_of))
-
-
 # The parcel's columns beside each case in the ledger (and its exports).
 PARCEL_COLUMNS = (
     Parcel.parcel_code,
@@ -173,7 +168,7 @@ def ledger_rows(
     Columns: the keys of :data:`LEDGER_COLUMNS` plus ``case_no``, ``zone_code``,
     ``version``, ``overdue`` and the areas in m².
     """
-    day = as_of or dt.date.today()
+    day = as_of or today()
     states = case_states(session, as_of)
     if not include_dismissed:
         states = states[~states["status"].isin(OUTSIDE_LEDGER)]
@@ -181,7 +176,7 @@ def ledger_rows(
         return pd.DataFrame(columns=[k for k, _ in LEDGER_COLUMNS] + ["case_no", "overdue"])
     rows = states.merge(_parcel_attributes(session), on="parcel_id", how="left")
     rows = rows.sort_values(["zone_code", "case_no"], na_position="last", ignore_index=True)
-    rows["overdue"] = is_overdue(rows, day)
+    rows["overdue"] = overdue_column(rows, day)
     rows["parcel_area_mu"] = rows["parcel_area_m2"].map(m2_to_mu).round(2)
     rows["idle_area_mu"] = rows["idle_area_m2"].map(m2_to_mu).round(2)
     rows["revitalized_area_mu"] = rows["revitalized_area_m2"].map(m2_to_mu).round(2)

@@ -7,15 +7,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
-from sqlalchemy import Select, and_, func, not_, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Select, func, not_, or_, select
+from sqlalchemy.orm import Session
 
 from landgis.db.dialects import Envelope
 from landgis.db.models import Case, Parcel, Zone
 from landgis.db.repository import read_frame, wkb_of
 from landgis.geo import CGCS2000_EPSG
+from landgis.ledger_rules.current_case import is_current_case
+from landgis.ledger_rules.overdue import overdue_column, overdue_sql
 from landgis.units import m2_to_hectare, m2_to_mu
-from landgis.workflow import OPEN_STATUSES
+from landgis.wallclock import today
 
 
 @dataclass(frozen=True)
@@ -36,17 +38,11 @@ class ParcelFilter:
     offset: int = 0
 
 
-def newest_case_id(parcel_id: Any) -> Any:
-    """The id of the newest case of the parcel ``parcel_id`` (a column): a scalar subquery,
-    one index probe per parcel, so no query ranks every case to page through a few."""
-    newer = aliased(Case)
-    return select(func.max(newer.id)).where(newer.parcel_id == parcel_id).scalar_subquery()
-
-
 def join_zone_and_current_case(stmt: Select[Any]) -> Select[Any]:
-    """``stmt`` over parcels, outer-joined to each parcel's zone and current case."""
+    """``stmt`` over parcels, outer-joined to each parcel's zone and current case
+    (:mod:`landgis.ledger_rules.current_case`)."""
     return stmt.outerjoin(Zone, Zone.id == Parcel.zone_id).outerjoin(
-        Case, and_(Case.parcel_id == Parcel.id, Case.id == newest_case_id(Parcel.id))
+        Case, is_current_case(Parcel.id)
     )
 
 
@@ -88,13 +84,16 @@ def envelope(bbox: tuple[float, float, float, float]) -> Envelope:
     return Envelope(*bbox, CGCS2000_EPSG)
 
 
-def late_cases() -> Any:
-    """Cases still open past their own deadline."""
-    return and_(Case.status.in_(OPEN_STATUSES), Case.deadline < dt.date.today())
+def late_cases(day: dt.date | None = None) -> ColumnElement[bool]:
+    """Whether the joined case is overdue on ``day`` (today when None): true or false."""
+    return overdue_sql(Case.status, Case.deadline, day or today())
 
 
-def apply_filters(stmt: Select[Any], filters: ParcelFilter, *text_columns: Any) -> Select[Any]:
-    """Narrow a select over parcels joined to zones and cases by ``filters`` (not paging).
+def apply_filters(
+    stmt: Select[Any], filters: ParcelFilter, *text_columns: Any, day: dt.date | None = None
+) -> Select[Any]:
+    """Narrow a select over parcels joined to zones and cases by ``filters`` (not paging),
+    overdue as of ``day`` (today when None).
 
     ``text_columns`` are searched for ``filters.text``.
     """
@@ -109,8 +108,8 @@ def apply_filters(stmt: Select[Any], filters: ParcelFilter, *text_columns: Any) 
         if values:
             stmt = stmt.where(column.in_(values))
     if filters.overdue is not None:
-        late = late_cases()
-        stmt = stmt.where(late if filters.overdue else or_(Case.id.is_(None), not_(late)))
+        late = late_cases(day)
+        stmt = stmt.where(late if filters.overdue else not_(late))
     if filters.in_ledger is not None:
         stmt = stmt.where(Case.id.is_not(None) if filters.in_ledger else Case.id.is_(None))
     if filters.bbox is not None:
@@ -128,8 +127,5 @@ def parcels_frame(session: Session, filters: ParcelFilter | None = None) -> gpd.
     position = frame.columns.get_loc("area_m2") + 1
     frame.insert(position, "area_mu", m2_to_mu(area).round(2))
     frame.insert(position + 1, "area_ha", m2_to_hectare(area).round(4))
-    deadline = gpd.pd.to_datetime(frame["deadline"])
-    frame["overdue"] = frame["status"].isin(OPEN_STATUSES) & (
-        deadline < gpd.pd.Timestamp(dt.date.today())
-    )
+    frame["overdue"] = overdue_column(frame, today())
     return frame

@@ -18,14 +18,21 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from landgis.db.models import Case, CaseEvent, Parcel, Zone
 from landgis.errors import InvalidInput
-from landgis.ledger import OUTSIDE_LEDGER, is_overdue, states_as_of
+from landgis.ledger import OUTSIDE_LEDGER, states_as_of
+from landgis.ledger_rules.totals import (
+    TOTALS,
+    LedgerTotals,
+    in_ledger_sql,
+    total_parts,
+    totals_columns,
+)
 from landgis.units import m2_to_mu
-from landgis.workflow import OPEN_STATUSES
+from landgis.wallclock import today
 
 UNASSIGNED = "unassigned"
 
@@ -38,31 +45,27 @@ def _m2(area_m2: float) -> float:
     return round(float(area_m2), 2)
 
 
-GROUP_KEYS = ["category", "cause", "zone", "status", "overdue"]
-SUMS = ["idle_area_m2", "idle_building_area_m2", "revitalized_area_m2"]
+GROUP_KEYS = ["category", "cause", "zone", "status"]
 
 
 def _ledger_now(session: Session, as_of: dt.date) -> pd.DataFrame:
-    """The ledger now, summed in the database by category, cause, zone, status and overdue:
-    a few hundred rows however many cases there are."""
-    overdue = case((and_(Case.status.in_(OPEN_STATUSES), Case.deadline < as_of), True), else_=False)
+    """The ledger now, its totals (:mod:`landgis.ledger_rules.totals`) summed in the database
+    by category, cause, zone and status: a few hundred rows however many cases there are."""
     stmt = (
         select(
             Case.category,
             Case.cause,
             Zone.name.label("zone"),
             Case.status,
-            overdue.label("overdue"),
-            func.count().label("cases"),
-            *(func.sum(getattr(Case, name)).label(name) for name in SUMS),
+            *totals_columns(as_of),
         )
         .join(Parcel, Parcel.id == Case.parcel_id)
         .outerjoin(Zone, Zone.id == Parcel.zone_id)
-        .where(Case.status.not_in(OUTSIDE_LEDGER))
-        .group_by(Case.category, Case.cause, Zone.name, Case.status, overdue)
+        .where(in_ledger_sql(Case.status))
+        .group_by(Case.category, Case.cause, Zone.name, Case.status)
     )
     rows = session.execute(stmt).all()
-    return pd.DataFrame.from_records(rows, columns=[*GROUP_KEYS, "cases", *SUMS])
+    return pd.DataFrame.from_records(rows, columns=[*GROUP_KEYS, *TOTALS])
 
 
 def _ledger_as_of(session: Session, ledger: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
@@ -76,11 +79,9 @@ def _ledger_as_of(session: Session, ledger: pd.DataFrame, as_of: dt.date) -> pd.
         ).all(),
         columns=["parcel_id", "zone"],
     )
-    ledger = ledger.merge(zones, on="parcel_id").assign(
-        overdue=lambda frame: is_overdue(frame, as_of), cases=1
-    )
-    grouped = ledger.groupby(GROUP_KEYS, dropna=False, sort=False)
-    return grouped[["cases", *SUMS]].sum().reset_index()
+    ledger = ledger.merge(zones, on="parcel_id")
+    parts = pd.concat([ledger[GROUP_KEYS], total_parts(ledger, as_of)], axis=1)
+    return parts.groupby(GROUP_KEYS, dropna=False, sort=False)[list(TOTALS)].sum().reset_index()
 
 
 def _ledger_groups(ledger: pd.DataFrame, key: str) -> dict[str, dict[str, Any]]:
@@ -173,7 +174,7 @@ def headline_figures(
             f"起始日期 {date_from} 晚于截止日期 {date_to}。",
             f"The period starts ({date_from}) after it ends ({date_to}).",
         )
-    as_of = date_to or dt.date.today()
+    as_of = date_to or today()
     events = _revitalization_events(session, date_from, date_to)
     if date_to is None:
         ledger = _ledger_now(session, as_of)
@@ -187,23 +188,24 @@ def headline_figures(
     events = events[events["case_no"].isin(list(routes))].assign(
         route=lambda frame: frame["case_no"].map(routes)
     )
-    ledger_area = ledger["idle_area_m2"].sum()
-    revitalized_total = ledger["revitalized_area_m2"].sum()
+    totals = LedgerTotals.of(ledger[list(TOTALS)].sum())
+    ledger_area = totals.idle_area_m2
+    revitalized_total = totals.revitalized_area_m2
     return {
         "as_of": as_of.isoformat(),
         "period": {
             "from": date_from.isoformat() if date_from else None,
             "to": date_to.isoformat() if date_to else None,
         },
-        "cases": int(ledger["cases"].sum()),
+        "cases": totals.cases,
         "ledger_area_mu": _mu(ledger_area),
-        "idle_building_area_m2": _m2(ledger["idle_building_area_m2"].sum()),
+        "idle_building_area_m2": _m2(totals.idle_building_area_m2),
         "revitalized_area_mu": _mu(events["area_m2"].sum()),
         "revitalized_building_area_m2": _m2(events["building_area_m2"].sum()),
         "revitalized_cases": int(events["case_no"].nunique()),
         "revitalized_total_area_mu": _mu(revitalized_total),
         "revitalized_share": round(revitalized_total / ledger_area, 4) if ledger_area else 0.0,
-        "overdue_cases": int(ledger.loc[ledger["overdue"].astype(bool), "cases"].sum()),
+        "overdue_cases": totals.overdue_cases,
         "by_category": _ledger_groups(ledger, "category"),
         "by_cause": _ledger_groups(ledger, "cause"),
         "by_zone": _ledger_groups(ledger, "zone"),

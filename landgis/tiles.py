@@ -24,6 +24,7 @@ import shapely
 from sqlalchemy import Integer, Select, bindparam, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from landgis import wallclock
 from landgis.db.dialects import Envelope, IndexOverlaps, backend_of
 from landgis.db.models import Case, Parcel, Zone
 from landgis.db.versioning import data_version
@@ -143,7 +144,7 @@ def check_collection(collection: str) -> None:
 
 
 def _tile_postgis(session: Session, name: str, filters: ParcelFilter, tile: Tile) -> bytes:
-    stmt = _postgis_statement(name, filters, dt.date.today())
+    stmt = _postgis_statement(name, filters, wallclock.today())
     # Core, not the ORM: the tile is one value and the ORM layer costs a fraction of a ms.
     body = session.connection().execute(stmt, {"z": tile.z, "x": tile.x, "y": tile.y}).scalar()
     return bytes(body or b"")
@@ -253,7 +254,7 @@ def tile_etag(
         (
             ENCODING_VERSION,
             str(data_version(session)),
-            dt.date.today().isoformat(),
+            wallclock.today().isoformat(),
             collection,
             f"{tile.z}/{tile.x}/{tile.y}",
             repr(filters),

@@ -13,7 +13,7 @@ from api.deps import AdminDep, EditorDep, ReaderDep, SessionDep, SettingsDep
 from api.jsonable import plain, rows
 from api.routers.parcels import FilterDep
 from api.schemas import CaseEdit, CaseOpen, Change, Reopen, Revitalization, StatusChange
-from landgis import cases
+from landgis import cases, wallclock
 from landgis.errors import InvalidInput, PreconditionRequired
 from landgis.ledger import ROW_KEYS, case_list
 from landgis.units import mu_to_m2
@@ -58,7 +58,7 @@ def _respond(session: Any, case: Any, principal: Principal | None, status: int =
 
 
 def _on(body: Change) -> dt.date:
-    return body.occurred_on or dt.date.today()
+    return body.occurred_on or wallclock.today()
 
 
 @router.get("", summary="Ledger cases, filtered and paged")
@@ -90,7 +90,7 @@ def open_case(
         session,
         body.parcel_code,
         actor=_actor(principal),
-        occurred_on=body.occurred_on or dt.date.today(),
+        occurred_on=body.occurred_on or wallclock.today(),
         fields={"category": body.category, **body.fields},
         case_no=body.case_no,
         case_no_prefix=settings.case_no_prefix,

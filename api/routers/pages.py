@@ -44,7 +44,7 @@ from api.routers.maps import map_response
 from api.security import ATTACHMENT_POLICY, csp_nonce
 from api.uploads import FileField, FormSpec, Upload, UploadForm, received_form
 from api.web.i18n import COOKIE, LANGUAGES, Translator, language_of, map_labels
-from landgis import alerts, attachments, cases, imports, vocab
+from landgis import alerts, attachments, cases, imports, vocab, wallclock
 from landgis.db.models import Case
 from landgis.db.repository import zones_frame
 from landgis.db.session import transaction
@@ -56,6 +56,7 @@ from landgis.errors import (
     StaleVersion,
 )
 from landgis.ledger import case_list
+from landgis.ledger_rules.totals import LedgerTotals, totals_of
 from landgis.maps import STATUS_COLOURS, ledger_map
 from landgis.parcels import ParcelFilter, parcels_frame
 from landgis.settings import Settings
@@ -545,11 +546,12 @@ def _ledger(session: Any, filters: PageFilters, sort: str, descending: bool, pag
     pages = max(1, math.ceil(total / per))
     page = min(max(page, 1), pages)
     shown = rows.iloc[(page - 1) * per : page * per]
+    sums = totals_of(rows, filters.as_of or wallclock.today()) if total else LedgerTotals()
     totals = {
-        "cases": total,
-        "idle_area_mu": float(m2_to_mu(rows["idle_area_m2"].sum())) if total else 0.0,
-        "revitalized_area_mu": float(m2_to_mu(rows["revitalized_area_m2"].sum())) if total else 0.0,
-        "overdue": int(rows["overdue"].sum()) if total else 0,
+        "cases": sums.cases,
+        "idle_area_mu": float(m2_to_mu(sums.idle_area_m2)),
+        "revitalized_area_mu": float(m2_to_mu(sums.revitalized_area_m2)),
+        "overdue": sums.overdue_cases,
     }
     return _records(shown), totals, page, pages
 
@@ -818,7 +820,7 @@ def _case_context(
         "can_attach": ui.can_edit and case.status != "closed",
         "map_src": f"/map/parcels/{quote(parcel.parcel_code, safe='')}",
         "status_colour": STATUS_COLOURS.get(case.status, "#999"),
-        "today": dt.date.today().isoformat(),
+        "today": wallclock.today().isoformat(),
         "accept": ",".join(attachments.accepted_extensions()),
         "max_mb": settings.attachment_max_mb,
         "form": form or {},
@@ -867,7 +869,7 @@ def _date(text: str) -> dt.date:
 
 def _occurred_on(form: FormData) -> dt.date:
     text = _text(form, "occurred_on")
-    return _date(text) if text else dt.date.today()
+    return _date(text) if text else wallclock.today()
 
 
 class InvalidDate(InvalidInput):

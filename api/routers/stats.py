@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import ReaderDep, SessionDep, SettingsDep
 from api.jsonable import rows
+from landgis import wallclock
 from landgis.alerts import ledger_warnings
 from landgis.ledger import ROW_KEYS, ledger_rows
 from landgis.stats import headline_figures
@@ -41,7 +42,7 @@ def ledger(
 ) -> dict[str, Any]:
     """One row per case with its parcel, in the columns of the exported ledger."""
     records = rows(ledger_rows(session, as_of).to_dict("records"), ROW_KEYS)
-    return {"as_of": (as_of or dt.date.today()).isoformat(), "rows": records}
+    return {"as_of": (as_of or wallclock.today()).isoformat(), "rows": records}
 
 
 @router.get("/warnings", summary="Statutory warnings and overdue cases")
@@ -54,6 +55,6 @@ def warnings(
     """Each warning names its rule and article (闲置土地处置办法, 2012)."""
     found = ledger_warnings(session, as_of, settings.clock.rules())
     return {
-        "as_of": (as_of or dt.date.today()).isoformat(),
+        "as_of": (as_of or wallclock.today()).isoformat(),
         "warnings": [dataclasses.asdict(w) for w in found],
     }

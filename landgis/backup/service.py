@@ -32,6 +32,7 @@ from landgis.db.engine import make_engine
 from landgis.db.migrate import ensure_postgis, head_revision, known_revisions, upgrade
 from landgis.errors import ConfigurationError, IncompatibleBackup, InvalidInput
 from landgis.settings import Settings
+from landgis.wallclock import local_now, utc_now
 
 log = logging.getLogger(__name__)
 BACKEND_NAMES = {"spatialite": "SpatiaLite", "postgis": "PostGIS"}
@@ -50,7 +51,7 @@ def landgis_version() -> str:
 
 def default_backup_name(now: dt.datetime | None = None) -> str:
     """``landgis-backup-YYYYMMDD-HHMMSS.zip`` for the time ``now`` (local time)."""
-    now = now or dt.datetime.now()
+    now = now or local_now()
     return f"landgis-backup-{now:%Y%m%d-%H%M%S}.zip"
 
 
@@ -104,7 +105,7 @@ def write_backup(
     The backup is written to the audit log in the name of ``actor``.
     """
     target = backup_path(target)
-    created_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    created_at = utc_now()
     try:
         with tempfile.TemporaryDirectory(prefix=".landgis-backup-", dir=target.parent) as work:
             facts, database = _dump(settings, Path(work))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from landgis import wallclock
 from landgis.cli.common import (
     DatabaseOption,
     Date,
@@ -81,7 +82,7 @@ def parse_assignments(assignments: list[str] | None) -> dict[str, Any]:
 
 
 def _today(value: dt.datetime | None) -> dt.date:
-    return day(value) or dt.date.today()
+    return day(value) or wallclock.today()
 
 
 def _change(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import getpass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from landgis import wallclock
 from landgis.cli.common import (
     DatabaseOption,
     Date,
@@ -131,7 +131,7 @@ def export(
     with unit_of_work(database_url, write=False) as (session, settings):
         if out is None:
             extension = get_exporter(fmt).extension
-            day_of = day(as_of) or dt.date.today()
+            day_of = day(as_of) or wallclock.today()
             out = Path(export_filenames(settings.county_name, day_of, extension)[0])
         result = export_ledger(
             session,

@@ -22,7 +22,7 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy.orm import Session
 
-from landgis import cases, vocab
+from landgis import cases, vocab, wallclock
 from landgis.errors import Conflict, InvalidInput, LandGISError, NotFound
 from landgis.io.archives import DEFAULT_LIMITS, ArchiveLimits
 from landgis.io.file_limits import check_workbook
@@ -178,7 +178,7 @@ def _apply(
 ) -> None:
     """Carry out one row's edits through the use cases, each naming the version it saw."""
     case = cases.require_version(session, case_no, version)
-    today = dt.date.today()
+    today = wallclock.today()
     target = edits.pop("status", None)
     plain = {k: v for k, v in edits.items() if k not in MANAGED}
     added = (edits.get("revitalized_area_m2") or case.revitalized_area_m2) - (

@@ -14,6 +14,7 @@ from landgis.geo import CGCS2000_EPSG, gk_zone_epsg
 from landgis.io.exports.columns import EXPORT_KEYS, HEADERS, OVERDUE_HEADER, kind_of, ledger_table
 from landgis.io.exports.options import AUTO_CRS
 from landgis.io.exports.rows import LedgerData, has_case_filters
+from landgis.ledger_rules.current_case import current_rows
 from landgis.parcels import ParcelFilter, parcels_frame
 
 FEATURE_KEYS: tuple[str, ...] = (*EXPORT_KEYS, "overdue")
@@ -45,7 +46,7 @@ def parcel_features(data: LedgerData) -> gpd.GeoDataFrame:
     parcels = parcels_frame(
         data.session, ParcelFilter(zone=f.zone, codes=f.codes, bbox=f.bbox, text=f.text)
     )
-    cases = rows.drop_duplicates("parcel_code", keep="last")
+    cases = current_rows(data.session, rows, parcel="parcel_code")
     if f.in_ledger is False:
         base = parcels[~parcels["parcel_code"].isin(ledger_codes)]
         how = "left"

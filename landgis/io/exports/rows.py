@@ -27,10 +27,12 @@ from landgis.db.models import Case, CaseEvent, Parcel, Zone
 from landgis.db.repository import wkb_of
 from landgis.geo import CGCS2000_EPSG
 from landgis.io.exports.columns import ledger_table, zone_labels
-from landgis.ledger import OUTSIDE_LEDGER, PARCEL_COLUMNS, case_list, is_overdue, narrow_rows
+from landgis.ledger import OUTSIDE_LEDGER, PARCEL_COLUMNS, case_list, narrow_rows
+from landgis.ledger_rules.overdue import overdue_column
 from landgis.parcels import ParcelFilter, parcels_frame
 from landgis.stats import headline_figures
 from landgis.units import m2_to_mu
+from landgis.wallclock import today
 
 DEFAULT_CHUNK_SIZE = 5000
 EVENT_COLUMNS: tuple[str, ...] = (
@@ -104,7 +106,7 @@ def current_ledger_query(session: Session, *, dismissed: bool, geometry: bool) -
 
 def _with_derived(rows: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     rows = rows.reset_index(drop=True)
-    rows["overdue"] = is_overdue(rows, day)
+    rows["overdue"] = overdue_column(rows, day)
     for target, source in (
         ("parcel_area_mu", "parcel_area_m2"),
         ("idle_area_mu", "idle_area_m2"),
@@ -295,7 +297,7 @@ def collect_ledger(
     filters = dataclasses.replace(filters or ParcelFilter(), limit=None, offset=0)
     return LedgerData(
         session=session,
-        as_of=as_of or dt.date.today(),
+        as_of=as_of or today(),
         county=county,
         filters=filters,
         chunk_size=chunk_size,
