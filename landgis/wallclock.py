@@ -1,7 +1,7 @@
 """The time of day as the server sees it: one function, so that tests can set it.
 
-New code asks :func:`utc_now` rather than the system clock; :func:`frozen_at` holds the
-clock at a given instant for a test."""
+New code asks :func:`utc_now` (or :func:`today`) rather than the system clock;
+:func:`frozen_at` holds the clock at a given instant for a test."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ _frozen: dt.datetime | None = None
 def utc_now() -> dt.datetime:
     """Now, in UTC, to the second."""
     return _frozen or dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def today() -> dt.date:
+    """Today's date where the server is (its local time zone), by :func:`utc_now`."""
+    return utc_now().astimezone().date()
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:
