@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from landgis import browser_sessions
+from landgis.cases import Actor
 from landgis.db.session import transaction
 from landgis.errors import AuthenticationRequired, PermissionDenied
 from landgis.login_limits import LoginLimits
@@ -45,6 +46,11 @@ class Principal:
     display_name: str | None = None
     via_token: bool = False
     session_id: int | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts, as the ledger's use cases name them."""
+        return Actor(self.username, self.role)
 
 
 def session_rules(settings: Settings) -> browser_sessions.SessionRules:

@@ -15,6 +15,7 @@ from api.auth import SAFE_METHODS, Principal, current_principal, require_login, 
 from landgis.db.engine import writer_gate
 from landgis.db.failures import database_locked
 from landgis.db.session import read_session, transaction
+from landgis.ledger_service import LedgerService
 from landgis.settings import Settings
 
 
@@ -81,3 +82,17 @@ EditorDep = Annotated[Principal, Depends(require_role("editor"))]
 AdminDep = Annotated[Principal, Depends(require_role("admin"))]
 # Any logged-in user (their own account): never anonymous.
 LoggedInDep = Annotated[Principal, Depends(require_login())]
+
+
+def editor_ledger(session: SessionDep, settings: SettingsDep, user: EditorDep) -> LedgerService:
+    """The ledger's use cases for an editor (or administrator), in the request's transaction."""
+    return LedgerService(session, settings, user.actor)
+
+
+def admin_ledger(session: SessionDep, settings: SettingsDep, user: AdminDep) -> LedgerService:
+    """The ledger's use cases for an administrator, in the request's transaction."""
+    return LedgerService(session, settings, user.actor)
+
+
+EditorLedgerDep = Annotated[LedgerService, Depends(editor_ledger)]
+AdminLedgerDep = Annotated[LedgerService, Depends(admin_ledger)]

@@ -55,6 +55,11 @@ class StatusChange(Change):
 
     status: Status
     fields: dict[str, Scalar] = Field(default_factory=dict, max_length=50)
+    confirm_short: bool = Field(
+        default=False,
+        description="Confirm completing the case (已盘活) with less area revitalized than "
+        "idle; without it such a change is refused (409, NeedsConfirmation, remaining_mu).",
+    )
 
 
 class CaseEdit(Change):
@@ -69,7 +74,12 @@ class Revitalization(Change):
     area_mu: float | None = Field(default=None, ge=0, le=1e7)
     area_m2: float | None = Field(default=None, ge=0, le=1e10)
     building_area_m2: float = Field(default=0.0, ge=0, le=1e10)
-    complete: bool = False
+    complete: bool = Field(default=False, description="Also mark the case revitalized.")
+    confirm_short: bool = Field(
+        default=False,
+        description="Confirm completing the case (已盘活) with less area revitalized than "
+        "idle; without it such a change is refused (409, NeedsConfirmation, remaining_mu).",
+    )
     new_holder: str | None = Field(default=None, max_length=256)
     new_project: str | None = Field(default=None, max_length=256)
     amount_yuan: float | None = Field(default=None, ge=0, le=1e13)

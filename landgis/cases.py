@@ -5,6 +5,11 @@ Each use case changes the case row and appends exactly one :class:`CaseEvent` (w
 what, status before and after, every changed field before and after, document number,
 note) in the caller's transaction. A change names the version the user saw: an older
 version is refused (:class:`StaleVersion`) instead of overwriting someone else's change.
+
+These are the rules of one change. The doors (API, command line, web forms, workbook
+import) do not call them: they hand a command (:mod:`landgis.commands`) to the
+:class:`~landgis.ledger_service.LedgerService`, which brings the configured workflow, the
+clock and the actor.
 """
 
 from __future__ import annotations
@@ -66,8 +71,6 @@ VOCABULARIES: dict[str, dict[str, str]] = {
 # Areas compared with a tolerance of a square millimetre, against float noise.
 AREA_TOLERANCE_M2 = 1e-6
 
-DEFAULT_WORKFLOW = Workflow()
-
 
 @dataclass(frozen=True)
 class Actor:
@@ -101,10 +104,12 @@ def case_values(case: Case) -> dict[str, Any]:
 
 
 def case_detail(
-    session: Session, case: Case, role: str | None, workflow: Workflow = DEFAULT_WORKFLOW
+    session: Session, case: Case, role: str | None, workflow: Workflow
 ) -> dict[str, Any]:
-    """A case with its parcel's identity and the transitions ``role`` may take now."""
-    parcel = session.get(Parcel, case.parcel_id)
+    """A case with its parcel's identity and the transitions ``role`` may take now, with
+    the evidence ``workflow`` (the installation's, :func:`~landgis.workflow.workflow_for`)
+    asks for."""
+    parcel = session.get_one(Parcel, case.parcel_id)
     allowed = workflow.allowed(case.status, role) if role else []
     return case_values(case) | {
         "parcel_code": parcel.parcel_code,
@@ -150,7 +155,8 @@ def _status_label(case: Case) -> str:
     return vocab.CASE_STATUSES.get(case.status, case.status)
 
 
-def _require_editor(actor: Actor) -> None:
+def require_editor(actor: Actor) -> None:
+    """PermissionDenied unless ``actor`` may change the ledger (editor or administrator)."""
     if not role_allows(actor.role, "editor"):
         raise PermissionDenied("查看权限的用户不能修改台账。", "Viewers cannot change the ledger.")
 
@@ -279,7 +285,7 @@ def _record(
         changes["status"] = [before_status, status]
     if not changes and action != "open":
         raise InvalidInput("没有任何改动。", "Nothing was changed.")
-    parcel_area = session.scalar(select(Parcel.area_m2).where(Parcel.id == case.parcel_id))
+    parcel_area = session.scalars(select(Parcel.area_m2).where(Parcel.id == case.parcel_id)).one()
     state = {f: getattr(case, f) for f in LEDGER_FIELDS} | dict(values)
     _check_invariants(state, parcel_area)
     for name, value in values.items():
@@ -341,7 +347,7 @@ def open_case(
 
     The idle area defaults to the parcel's whole computed area.
     """
-    _require_editor(actor)
+    require_editor(actor)
     parcel = session.scalars(select(Parcel).where(Parcel.parcel_code == parcel_code)).one_or_none()
     if parcel is None:
         raise NotFound(f"没有编号为 {parcel_code} 的宗地。", f"No parcel coded {parcel_code}.")
@@ -402,11 +408,11 @@ def change_status(
     fields: Mapping[str, Any] | None = None,
     document_no: str | None = None,
     note: str | None = None,
-    workflow: Workflow = DEFAULT_WORKFLOW,
+    workflow: Workflow,
 ) -> Case:
     """Move a case to ``target``, with the evidence ``fields`` (e.g. 认定书文号) and, for a
     step back, dismissal or reopening, the reason in ``note``."""
-    _require_editor(actor)
+    require_editor(actor)
     if target not in vocab.CASE_STATUSES:
         raise InvalidInput(f"未知的处置状态:{target}。", f"Unknown status {target!r}.")
     case = _load_for_change(session, case_no, version, allow_read_only=True)
@@ -446,7 +452,7 @@ def edit_case(
     note: str | None = None,
 ) -> Case:
     """Change a case's fields (not its status); a closed case cannot be edited."""
-    _require_editor(actor)
+    require_editor(actor)
     case = _load_for_change(session, case_no, version)
     values = _typed_fields(fields, EDITABLE_FIELDS)
     return _record(
@@ -474,14 +480,14 @@ def record_revitalization(
     complete: bool = False,
     document_no: str | None = None,
     note: str | None = None,
-    workflow: Workflow = DEFAULT_WORKFLOW,
+    workflow: Workflow,
 ) -> Case:
     """Add revitalized area (and factory floor area) to a case being disposed of.
 
     Partial revitalization keeps the case ``disposing``; ``complete`` also moves it to
     ``revitalized`` in the same event. ``fields`` may name the new holder, project, amount.
     """
-    _require_editor(actor)
+    require_editor(actor)
     case = _load_for_change(session, case_no, version)
     if case.status != "disposing":
         raise InvalidInput(
@@ -527,7 +533,7 @@ def close_case(
     occurred_on: dt.date,
     document_no: str | None = None,
     note: str | None = None,
-    workflow: Workflow = DEFAULT_WORKFLOW,
+    workflow: Workflow,
 ) -> Case:
     """Close out (销号) a revitalized case on ``occurred_on``; it is read-only afterwards."""
     return change_status(
@@ -551,7 +557,7 @@ def reopen_case(
     actor: Actor,
     occurred_on: dt.date,
     reason: str,
-    workflow: Workflow = DEFAULT_WORKFLOW,
+    workflow: Workflow,
 ) -> Case:
     """Reopen a closed (or reinstate a dismissed) case: administrators only, with a reason."""
     case = get_case(session, case_no)

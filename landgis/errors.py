@@ -86,6 +86,21 @@ class ReadOnly(Conflict):
     """The record can no longer be changed (a closed case)."""
 
 
+class NeedsConfirmation(Conflict):
+    """The change is allowed but unusual, and the user must confirm it: completing a case
+    whose revitalized area is below its idle area. ``remaining_m2`` is what is left."""
+
+    def __init__(self, message: str, message_en: str | None = None, **kwargs: Any) -> None:
+        self.remaining_m2: float = kwargs.pop("remaining_m2")
+        self.remaining_mu: float = kwargs.pop("remaining_mu")
+        super().__init__(message, message_en, **kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        body = super().to_dict()
+        body |= {"remaining_m2": self.remaining_m2, "remaining_mu": self.remaining_mu}
+        return body
+
+
 class PermissionDenied(LandGISError):
     """The user's role does not allow this action."""
 

@@ -88,11 +88,10 @@ def default_plan(row: dict[str, Any], workflow: Workflow) -> str:
     return plan
 
 
-def monthly_report(
-    session: Session, year: int, month: int, workflow: Workflow | None = None
-) -> pd.DataFrame:
-    """The ledger at the end of the month, each row with 上月状态, 本月进展 and 下月计划."""
-    workflow = workflow or Workflow()
+def monthly_report(session: Session, year: int, month: int, workflow: Workflow) -> pd.DataFrame:
+    """The ledger at the end of the month, each row with 上月状态, 本月进展 and 下月计划;
+    a plan not written is the next step of ``workflow`` (the installation's,
+    :func:`~landgis.workflow.workflow_for`)."""
     start, end = month_bounds(year, month)
     rows = ledger_rows(session, as_of=end)
     previous = states_as_of(session, start - dt.timedelta(days=1))

@@ -76,7 +76,7 @@ def create_parcel(
     _unknown_fields(properties)
     frame = _frame(code, column_values(Parcel, properties), _geometry(geometry))
     ids = store_parcels(session, frame)
-    return session.get(Parcel, ids[code])
+    return session.get_one(Parcel, ids[code])
 
 
 def update_parcel(

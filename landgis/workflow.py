@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from landgis.errors import ForbiddenTransition, MissingEvidence, PermissionDenied
 from landgis.vocab import CASE_FIELD_LABELS, CASE_STATUSES, ROLES
+
+if TYPE_CHECKING:
+    from landgis.settings import Settings
 
 Kind = Literal["forward", "back", "dismiss", "reopen"]
 
@@ -233,3 +236,9 @@ class Workflow:
                 ],
             )
         return transition
+
+
+def workflow_for(settings: Settings) -> Workflow:
+    """The workflow of this installation: the table with the evidence gates its settings
+    (``LANDGIS_EVIDENCE``) set. Every door and report takes its workflow from here."""
+    return Workflow(evidence=settings.evidence)

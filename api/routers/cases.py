@@ -1,23 +1,30 @@
-"""Ledger cases: list, read, and change them through the workflow."""
+"""Ledger cases: list and read them; change them by handing the ledger service a command
+(:mod:`landgis.commands`) built from the request."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse
 
-from api.auth import Principal
-from api.deps import AdminDep, EditorDep, ReaderDep, SessionDep, SettingsDep
+from api.deps import (
+    AdminLedgerDep,
+    EditorLedgerDep,
+    ReaderDep,
+    SessionDep,
+    SettingsDep,
+)
 from api.jsonable import plain, rows
 from api.routers.parcels import FilterDep
 from api.schemas import CaseEdit, CaseOpen, Change, Reopen, Revitalization, StatusChange
-from landgis import cases, wallclock
+from landgis import cases, commands
+from landgis.db.models import Case
 from landgis.errors import InvalidInput, PreconditionRequired
 from landgis.ledger import ROW_KEYS, case_list
+from landgis.ledger_service import LedgerService
 from landgis.units import mu_to_m2
-from landgis.workflow import Workflow
+from landgis.workflow import workflow_for
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
@@ -42,23 +49,13 @@ def _seen_version(body: Change, if_match: str | None) -> int:
     )
 
 
-def _actor(principal: Principal) -> cases.Actor:
-    return cases.Actor(principal.username, principal.role)
+def _respond(body: dict[str, Any], version: int, status: int = 200) -> JSONResponse:
+    return JSONResponse(content=plain(body), status_code=status, headers={"ETag": f'"{version}"'})
 
 
-def _workflow(settings: Any) -> Workflow:
-    return Workflow(evidence=settings.evidence)
-
-
-def _respond(session: Any, case: Any, principal: Principal | None, status: int = 200):
-    body = cases.case_detail(session, case, principal.role if principal else None)
-    return JSONResponse(
-        content=plain(body), status_code=status, headers={"ETag": f'"{case.version}"'}
-    )
-
-
-def _on(body: Change) -> dt.date:
-    return body.occurred_on or wallclock.today()
+def _changed(ledger: LedgerService, case: Case) -> JSONResponse:
+    """The case after a change, as the one who changed it sees it."""
+    return _respond(ledger.detail(case), case.version)
 
 
 @router.get("", summary="Ledger cases, filtered and paged")
@@ -70,9 +67,14 @@ def list_cases(session: SessionDep, filters: FilterDep, _: ReaderDep) -> dict[st
 
 
 @router.get("/{case_no}", summary="One case, with the transitions you may take")
-def get_case(case_no: str, session: SessionDep, principal: ReaderDep) -> JSONResponse:
-    """The case's fields, version (also as ETag) and allowed status changes."""
-    return _respond(session, cases.get_case(session, case_no), principal)
+def get_case(
+    case_no: str, session: SessionDep, settings: SettingsDep, principal: ReaderDep
+) -> JSONResponse:
+    """The case's fields, version (also as ETag) and allowed status changes, each with the
+    evidence this installation asks for."""
+    case = cases.get_case(session, case_no)
+    role = principal.role if principal else None
+    return _respond(cases.case_detail(session, case, role, workflow_for(settings)), case.version)
 
 
 @router.get("/{case_no}/events", summary="The case's history, oldest first")
@@ -82,149 +84,124 @@ def get_events(case_no: str, session: SessionDep, _: ReaderDep) -> list[dict[str
 
 
 @router.post("", status_code=201, summary="Open a case on a parcel (editor)")
-def open_case(
-    body: CaseOpen, session: SessionDep, settings: SettingsDep, principal: EditorDep
-) -> JSONResponse:
+def open_case(body: CaseOpen, ledger: EditorLedgerDep) -> JSONResponse:
     """Enter a parcel in the ledger as suspected idle land."""
-    case = cases.open_case(
-        session,
-        body.parcel_code,
-        actor=_actor(principal),
-        occurred_on=body.occurred_on or wallclock.today(),
-        fields={"category": body.category, **body.fields},
-        case_no=body.case_no,
-        case_no_prefix=settings.case_no_prefix,
-        document_no=body.document_no,
-        note=body.note,
+    case = ledger.handle(
+        commands.OpenCase(
+            parcel_code=body.parcel_code,
+            category=body.category,
+            fields=body.fields,
+            case_no=body.case_no,
+            occurred_on=body.occurred_on,
+            document_no=body.document_no,
+            note=body.note,
+        )
     )
-    response = _respond(session, case, principal, status=201)
+    response = _respond(ledger.detail(case), case.version, status=201)
     response.headers["Location"] = f"/api/cases/{case.case_no}"
     return response
 
 
 @router.post("/{case_no}/status", summary="Change the status (editor; reopening: admin)")
 def change_status(
-    case_no: str,
-    body: StatusChange,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: EditorDep,
-    if_match: IfMatch = None,
+    case_no: str, body: StatusChange, ledger: EditorLedgerDep, if_match: IfMatch = None
 ) -> JSONResponse:
-    """409 on a stale version or a forbidden transition, 422 on missing evidence."""
-    case = cases.change_status(
-        session,
-        case_no,
-        body.status,
+    """409 on a stale version, a forbidden transition or an unconfirmed completion short
+    of the idle area (``confirm_short``); 422 on missing evidence."""
+    command = commands.ChangeStatus(
+        case_no=case_no,
+        target=body.status,
         version=_seen_version(body, if_match),
-        actor=_actor(principal),
-        occurred_on=_on(body),
+        occurred_on=body.occurred_on,
         fields=body.fields,
         document_no=body.document_no,
         note=body.note,
-        workflow=_workflow(settings),
+        confirm_short=body.confirm_short,
     )
-    return _respond(session, case, principal)
+    return _changed(ledger, ledger.handle(command))
 
 
 @router.patch("/{case_no}", summary="Edit case fields (editor)")
 def edit_case(
-    case_no: str,
-    body: CaseEdit,
-    session: SessionDep,
-    principal: EditorDep,
-    if_match: IfMatch = None,
+    case_no: str, body: CaseEdit, ledger: EditorLedgerDep, if_match: IfMatch = None
 ) -> JSONResponse:
     """409 on a stale version or a closed case."""
-    case = cases.edit_case(
-        session,
-        case_no,
+    command = commands.EditCase(
+        case_no=case_no,
         version=_seen_version(body, if_match),
-        actor=_actor(principal),
-        occurred_on=_on(body),
+        occurred_on=body.occurred_on,
         fields=body.fields,
         document_no=body.document_no,
         note=body.note,
     )
-    return _respond(session, case, principal)
+    return _changed(ledger, ledger.handle(command))
+
+
+def _area_m2(body: Revitalization) -> float:
+    if body.area_m2 is not None and body.area_mu is None:
+        return body.area_m2
+    if body.area_mu is not None and body.area_m2 is None:
+        return mu_to_m2(body.area_mu)
+    raise InvalidInput(
+        "请填写本次盘活面积:area_mu(亩)或 area_m2(㎡)二选一。",
+        "Give the revitalized area as either area_mu or area_m2.",
+    )
 
 
 @router.post("/{case_no}/revitalizations", summary="Record (partial) revitalization (editor)")
 def revitalize(
-    case_no: str,
-    body: Revitalization,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: EditorDep,
-    if_match: IfMatch = None,
+    case_no: str, body: Revitalization, ledger: EditorLedgerDep, if_match: IfMatch = None
 ) -> JSONResponse:
     """Add revitalized area (亩 or m²) and factory floor area; ``complete`` also marks the
-    case revitalized."""
-    if (body.area_mu is None) == (body.area_m2 is None):
-        raise InvalidInput(
-            "请填写本次盘活面积:area_mu(亩)或 area_m2(㎡)二选一。",
-            "Give the revitalized area as either area_mu or area_m2.",
-        )
-    area_m2 = body.area_m2 if body.area_m2 is not None else mu_to_m2(body.area_mu)
-    extra = {"new_holder": body.new_holder, "new_project": body.new_project}
-    extra["amount_yuan"] = body.amount_yuan
-    case = cases.record_revitalization(
-        session,
-        case_no,
+    case revitalized (409 when that leaves part of the idle area unrevitalized, unless
+    ``confirm_short``)."""
+    area_m2 = _area_m2(body)
+    extra: dict[str, Any] = {
+        "new_holder": body.new_holder,
+        "new_project": body.new_project,
+        "amount_yuan": body.amount_yuan,
+    }
+    command = commands.RecordRevitalization(
+        case_no=case_no,
         version=_seen_version(body, if_match),
-        actor=_actor(principal),
-        occurred_on=_on(body),
+        occurred_on=body.occurred_on,
         area_m2=area_m2,
         building_area_m2=body.building_area_m2,
         fields={k: v for k, v in extra.items() if v is not None},
-        complete=body.complete,
         document_no=body.document_no,
         note=body.note,
-        workflow=_workflow(settings),
     )
-    return _respond(session, case, principal)
+    if body.complete:
+        return _changed(
+            ledger, ledger.handle(commands.completing(command, confirm_short=body.confirm_short))
+        )
+    return _changed(ledger, ledger.handle(command))
 
 
 @router.post("/{case_no}/close", summary="Close out (销号) a revitalized case (editor)")
 def close_case(
-    case_no: str,
-    body: Change,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: EditorDep,
-    if_match: IfMatch = None,
+    case_no: str, body: Change, ledger: EditorLedgerDep, if_match: IfMatch = None
 ) -> JSONResponse:
     """The case is read-only afterwards."""
-    case = cases.close_case(
-        session,
-        case_no,
+    command = commands.CloseCase(
+        case_no=case_no,
         version=_seen_version(body, if_match),
-        actor=_actor(principal),
-        occurred_on=_on(body),
+        occurred_on=body.occurred_on,
         document_no=body.document_no,
         note=body.note,
-        workflow=_workflow(settings),
     )
-    return _respond(session, case, principal)
+    return _changed(ledger, ledger.handle(command))
 
 
 @router.post("/{case_no}/reopen", summary="Reopen a closed case (administrator)")
 def reopen_case(
-    case_no: str,
-    body: Reopen,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: AdminDep,
-    if_match: IfMatch = None,
+    case_no: str, body: Reopen, ledger: AdminLedgerDep, if_match: IfMatch = None
 ) -> JSONResponse:
     """Back to 已盘活 (or a dismissed case back to 疑似闲置), with a reason."""
-    case = cases.reopen_case(
-        session,
-        case_no,
+    command = commands.ReopenCase(
+        case_no=case_no,
         version=_seen_version(body, if_match),
-        actor=_actor(principal),
-        occurred_on=_on(body),
+        occurred_on=body.occurred_on,
         reason=body.reason,
-        workflow=_workflow(settings),
     )
-    return _respond(session, case, principal)
+    return _changed(ledger, ledger.handle(command))

@@ -26,15 +26,14 @@ from api.uploads import (
     multipart_body,
     received_form,
 )
-from landgis.cases import Actor
 from landgis.db.session import transaction
 from landgis.imports import ImportReport, import_parcels
 from landgis.io.archives import DEFAULT_LIMITS
 from landgis.io.file_limits import TEXT_SUFFIXES, text_too_large
 from landgis.io.ledger_import import LedgerImportReport, import_ledger_workbook
 from landgis.io.readers import SUPPORTED_SUFFIXES
+from landgis.ledger_service import LedgerService
 from landgis.settings import Settings
-from landgis.workflow import Workflow
 
 router = APIRouter(prefix="/api/imports", tags=["imports"])
 
@@ -156,13 +155,8 @@ def _import_ledger(
     engine: Engine, path: Path, principal: Principal, dry_run: bool, settings: Settings
 ) -> LedgerImportReport:
     with transaction(engine) as session:
-        return import_ledger_workbook(
-            session,
-            path,
-            actor=Actor(principal.username, principal.role),
-            dry_run=dry_run,
-            workflow=Workflow(evidence=settings.evidence),
-        )
+        ledger = LedgerService(session, settings, principal.actor)
+        return import_ledger_workbook(ledger, path, dry_run=dry_run)
 
 
 @router.post(

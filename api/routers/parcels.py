@@ -8,10 +8,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from api.deps import EditorDep, ReaderDep, SessionDep
+from api.deps import EditorLedgerDep, ReaderDep, SessionDep
 from api.schemas import ParcelIn, ParcelPatch
 from api.spooled import spooled_response
-from landgis import parcel_edits
+from landgis.commands import CreateParcel, UpdateParcel
 from landgis.errors import InvalidInput, NotFound
 from landgis.features import parse_bbox, write_items
 from landgis.geojson import feature_collection
@@ -110,16 +110,15 @@ def get_parcel(code: str, session: SessionDep, _: ReaderDep) -> Response:
     response_class=Response,
     responses={201: {"content": {GEOJSON: {}}}},
 )
-def create_parcel(body: ParcelIn, session: SessionDep, _: EditorDep) -> Response:
+def create_parcel(body: ParcelIn, session: SessionDep, ledger: EditorLedgerDep) -> Response:
     """A GeoJSON Feature in lon/lat (CGCS2000); ``properties.parcel_code`` is required.
     The area is computed from the geometry, never taken from the request."""
     properties = dict(body.properties)
     code = str(properties.pop("parcel_code", "") or "").strip()
     if not code:
         raise InvalidInput("缺少宗地编号 parcel_code。", "properties.parcel_code is required.")
-    parcel = parcel_edits.create_parcel(
-        session, code, properties, body.geometry.model_dump(exclude_none=True)
-    )
+    geometry = body.geometry.model_dump(exclude_none=True)
+    parcel = ledger.handle(CreateParcel(parcel_code=code, properties=properties, geometry=geometry))
     response = _feature(session, parcel.parcel_code, status=201)
     response.headers["Location"] = f"/api/parcels/{parcel.parcel_code}"
     return response
@@ -131,7 +130,11 @@ def create_parcel(body: ParcelIn, session: SessionDep, _: EditorDep) -> Response
     response_class=Response,
     responses={200: {"content": {GEOJSON: {}}}},
 )
-def edit_parcel(code: str, body: ParcelPatch, session: SessionDep, _: EditorDep) -> Response:
+def edit_parcel(
+    code: str, body: ParcelPatch, session: SessionDep, ledger: EditorLedgerDep
+) -> Response:
     """A new geometry gets its areas recomputed."""
-    parcel_edits.update_parcel(session, code, body.properties, body.geometry_dict())
+    ledger.handle(
+        UpdateParcel(parcel_code=code, properties=body.properties, geometry=body.geometry_dict())
+    )
     return _feature(session, code)

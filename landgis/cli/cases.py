@@ -1,38 +1,42 @@
 """``landgis case …``: the ledger's use cases for staff who script.
 
-The command line is used by whoever can already reach the server's database, so it acts
-with administrator rights, in the name given by ``--actor`` (by default the login name).
+Each command builds a ledger command (:mod:`landgis.commands`) for the ledger service. The
+command line is used by whoever can already reach the server's database, so it acts with
+administrator rights, in the name given by ``--actor`` (by default the login name).
+Without ``--version`` a change applies to the case as it is now.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
-import inspect
-from collections.abc import Callable
-from functools import partial
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from landgis import wallclock
 from landgis.cli.common import (
     DatabaseOption,
     Date,
     JsonOption,
     date_option,
     day,
+    fail,
     lazy_module,
+    ledger_for,
     print_json,
     unit_of_work,
 )
-from landgis.errors import InvalidInput
+from landgis.commands import (
+    CaseCommand,
+    ChangeStatus,
+    CloseCase,
+    EditCase,
+    OpenCase,
+    RecordRevitalization,
+    ReopenCase,
+    completing,
+)
+from landgis.errors import InvalidInput, NeedsConfirmation
 from landgis.units import mu_to_m2
 from landgis.vocab import CASE_STATUSES
-from landgis.workflow import Workflow
-
-if TYPE_CHECKING:
-    from landgis.db.models import Case
 
 cases = lazy_module("landgis.cases")
 
@@ -55,61 +59,47 @@ SetOption = Annotated[
 DocOption = Annotated[str | None, typer.Option("--doc", help="Document number (文号).")]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Note or reason.")]
 OnOption = Annotated[Date, date_option("--date", help="When it happened (default today).")]
-
-
-def _actor(name: str | None) -> cases.Actor:
-    return cases.Actor(name or getpass.getuser(), role="admin")
+ConfirmOption = Annotated[
+    bool,
+    typer.Option(
+        "--confirm",
+        help="Confirm completing the case (已盘活) with less area revitalized than idle.",
+    ),
+]
 
 
 def parse_assignments(assignments: list[str] | None) -> dict[str, Any]:
-    """``field=value`` pairs; ``*_mu`` area fields are converted to m²."""
+    """``field=value`` pairs; ``*_mu`` area fields are converted to m². A pair that is
+    not one ends the command with a clear message."""
     fields: dict[str, Any] = {}
     for item in assignments or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise InvalidInput(
-                f"--set 应写成 字段=值,收到 {item!r}。", f"--set needs field=value: {item!r}."
+            fail(
+                InvalidInput(
+                    f"--set 应写成 字段=值,收到 {item!r}。", f"--set needs field=value: {item!r}."
+                )
             )
         name, value = name.strip(), value.strip()
         if name.endswith("_mu"):
             try:
                 fields[f"{name[:-3]}_m2"] = mu_to_m2(float(value))
-            except ValueError as exc:
-                raise InvalidInput(f"{name} 应为数字。", f"{name} must be a number.") from exc
+            except ValueError:
+                fail(InvalidInput(f"{name} 应为数字。", f"{name} must be a number."))
         else:
             fields[name] = value or None
     return fields
 
 
-def _today(value: dt.datetime | None) -> dt.date:
-    return day(value) or wallclock.today()
+def _run(command: CaseCommand, *, database_url: str | None, actor: str | None) -> None:
+    """Hand ``command`` to the ledger service in one transaction and report the case.
 
-
-def _change(
-    use_case: Callable[..., Case],
-    case_no: str,
-    *,
-    database_url: str | None,
-    version: int | None,
-    actor: str | None,
-    on: dt.datetime | None,
-    assignments: list[str] | None = None,
-    **arguments: Any,
-) -> None:
-    """Run a use case that changes a case, in one transaction, and report the result.
-
-    ``assignments`` (``--set``) become the use case's fields; without ``--version`` the
-    change applies to the case as it is now.
-    """
+    A completion short of the idle area is refused until confirmed with ``--confirm``."""
     with unit_of_work(database_url) as (session, settings):
-        if assignments is not None:
-            arguments["fields"] = parse_assignments(assignments)
-        if "workflow" in inspect.signature(use_case).parameters:
-            arguments["workflow"] = Workflow(evidence=settings.evidence)
-        seen = cases.get_case(session, case_no).version if version is None else version
-        case = use_case(
-            session, case_no, version=seen, actor=_actor(actor), occurred_on=_today(on), **arguments
-        )
+        try:
+            case = ledger_for(session, settings, actor).handle(command)
+        except NeedsConfirmation as error:
+            fail(error, "确认办结请加 --confirm (add --confirm to complete it anyway).")
         typer.echo(
             f"{case.case_no}: {CASE_STATUSES[case.status]} ({case.status}), version {case.version}"
         )
@@ -128,19 +118,16 @@ def open_(
     database_url: DatabaseOption = None,
 ) -> None:
     """Enter a parcel in the ledger as suspected idle land."""
-    with unit_of_work(database_url) as (session, settings):
-        case = cases.open_case(
-            session,
-            parcel_code,
-            actor=_actor(actor),
-            occurred_on=_today(on),
-            fields={"category": category} | parse_assignments(assignments),
-            case_no=case_no,
-            case_no_prefix=settings.case_no_prefix,
-            document_no=doc,
-            note=note,
-        )
-        typer.echo(f"{case.case_no}: {CASE_STATUSES[case.status]} ({case.status}), version 1")
+    command = OpenCase(
+        parcel_code=parcel_code,
+        category=category,
+        fields=parse_assignments(assignments),
+        case_no=case_no,
+        occurred_on=day(on),
+        document_no=doc,
+        note=note,
+    )
+    _run(command, database_url=database_url, actor=actor)
 
 
 @app.command()
@@ -149,6 +136,7 @@ def status(
     target: Annotated[str, typer.Argument(help=f"New status: {', '.join(CASE_STATUSES)}.")],
     version: VersionOption = None,
     assignments: SetOption = None,
+    confirm: ConfirmOption = False,
     on: OnOption = None,
     doc: DocOption = None,
     note: NoteOption = None,
@@ -156,17 +144,17 @@ def status(
     database_url: DatabaseOption = None,
 ) -> None:
     """Move a case to another status, with its evidence (--set) or reason (--note)."""
-    _change(
-        partial(cases.change_status, target=target),
-        case_no,
-        database_url=database_url,
+    command = ChangeStatus(
+        case_no=case_no,
+        target=target,
         version=version,
-        actor=actor,
-        on=on,
-        assignments=assignments or [],
+        occurred_on=day(on),
+        fields=parse_assignments(assignments),
         document_no=doc,
         note=note,
+        confirm_short=confirm,
     )
+    _run(command, database_url=database_url, actor=actor)
 
 
 @app.command()
@@ -181,17 +169,15 @@ def edit(
     database_url: DatabaseOption = None,
 ) -> None:
     """Change a case's fields (--set field=value)."""
-    _change(
-        cases.edit_case,
-        case_no,
-        database_url=database_url,
+    command = EditCase(
+        case_no=case_no,
         version=version,
-        actor=actor,
-        on=on,
-        assignments=assignments or [],
+        occurred_on=day(on),
+        fields=parse_assignments(assignments),
         document_no=doc,
         note=note,
     )
+    _run(command, database_url=database_url, actor=actor)
 
 
 @app.command()
@@ -204,6 +190,7 @@ def revitalize(
     complete: Annotated[
         bool, typer.Option("--complete", help="Also mark the case revitalized (已盘活).")
     ] = False,
+    confirm: ConfirmOption = False,
     assignments: SetOption = None,
     version: VersionOption = None,
     on: OnOption = None,
@@ -213,20 +200,21 @@ def revitalize(
     database_url: DatabaseOption = None,
 ) -> None:
     """Record (partial) revitalization of a case being disposed of."""
-    _change(
-        cases.record_revitalization,
-        case_no,
-        database_url=database_url,
+    command = RecordRevitalization(
+        case_no=case_no,
         version=version,
-        actor=actor,
-        on=on,
+        occurred_on=day(on),
         area_m2=mu_to_m2(area_mu),
         building_area_m2=building_m2,
-        assignments=assignments or [],
-        complete=complete,
+        fields=parse_assignments(assignments),
         document_no=doc,
         note=note,
     )
+    if complete:
+        completed = completing(command, confirm_short=confirm)
+        _run(completed, database_url=database_url, actor=actor)
+    else:
+        _run(command, database_url=database_url, actor=actor)
 
 
 @app.command()
@@ -240,16 +228,10 @@ def close(
     database_url: DatabaseOption = None,
 ) -> None:
     """Close out (销号) a revitalized case; it is read-only afterwards."""
-    _change(
-        cases.close_case,
-        case_no,
-        database_url=database_url,
-        version=version,
-        actor=actor,
-        on=on,
-        document_no=doc,
-        note=note,
+    command = CloseCase(
+        case_no=case_no, version=version, occurred_on=day(on), document_no=doc, note=note
     )
+    _run(command, database_url=database_url, actor=actor)
 
 
 @app.command()
@@ -262,15 +244,8 @@ def reopen(
     database_url: DatabaseOption = None,
 ) -> None:
     """Reopen a closed case (or reinstate a dismissed one), with a reason."""
-    _change(
-        cases.reopen_case,
-        case_no,
-        database_url=database_url,
-        version=version,
-        actor=actor,
-        on=on,
-        reason=reason,
-    )
+    command = ReopenCase(case_no=case_no, version=version, occurred_on=day(on), reason=reason)
+    _run(command, database_url=database_url, actor=actor)
 
 
 @app.command()

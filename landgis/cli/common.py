@@ -7,6 +7,7 @@ Command modules import the library inside their commands (or through
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import importlib.util
 import json
 import sys
@@ -22,6 +23,7 @@ from landgis.errors import LandGISError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from landgis.ledger_service import LedgerService
     from landgis.settings import Settings
 
 DatabaseOption = Annotated[
@@ -73,8 +75,9 @@ def settings_for(database_url: str | None) -> Settings:
     return base.model_copy(update={"database_url": database_url}) if database_url else base
 
 
-def fail(error: LandGISError) -> NoReturn:
-    """Print a library error for a clerk (Chinese, then English) and exit with status 2."""
+def fail(error: LandGISError, hint: str | None = None) -> NoReturn:
+    """Print a library error for a clerk (Chinese, then English), and what to do about it
+    on the command line (``hint``), and exit with status 2."""
     typer.echo(f"错误:{error.message}", err=True)
     if error.message_en != error.message:
         typer.echo(f"Error: {error.message_en}", err=True)
@@ -84,6 +87,8 @@ def fail(error: LandGISError) -> NoReturn:
         typer.echo(f"  {where}{subject}: {problem['problem']} ({problem['problem_en']})", err=True)
     if len(error.problems) > 50:
         typer.echo(f"  … 另有 {len(error.problems) - 50} 处问题", err=True)
+    if hint:
+        typer.echo(hint, err=True)
     raise typer.Exit(code=2)
 
 
@@ -103,6 +108,15 @@ def unit_of_work(
             yield session, settings
     except LandGISError as error:
         fail(error)
+
+
+def ledger_for(session: Session, settings: Settings, actor: str | None) -> LedgerService:
+    """The ledger's use cases as the command line runs them: by whoever can reach the
+    database, so with administrator rights, in the name ``actor`` (default: login name)."""
+    from landgis.cases import Actor
+    from landgis.ledger_service import LedgerService
+
+    return LedgerService(session, settings, Actor(actor or getpass.getuser(), role="admin"))
 
 
 def day(value: dt.datetime | None) -> dt.date | None:

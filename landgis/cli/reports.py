@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import getpass
 from pathlib import Path
 from typing import Annotated
 
@@ -16,11 +15,11 @@ from landgis.cli.common import (
     JsonOption,
     date_option,
     day,
+    ledger_for,
     print_json,
     unit_of_work,
 )
 from landgis.vocab import CASE_STATUSES
-from landgis.workflow import Workflow
 
 
 def stats(
@@ -159,17 +158,10 @@ def import_ledger(
     database_url: DatabaseOption = None,
 ) -> None:
     """Apply an edited ledger workbook: changed rows go through the workflow, all or none."""
-    from landgis.cases import Actor
     from landgis.io.ledger_import import import_ledger_workbook
 
     with unit_of_work(database_url) as (session, settings):
-        report = import_ledger_workbook(
-            session,
-            file,
-            actor=Actor(actor or getpass.getuser(), role="admin"),
-            dry_run=dry_run,
-            workflow=Workflow(evidence=settings.evidence),
-        )
+        report = import_ledger_workbook(ledger_for(session, settings, actor), file, dry_run=dry_run)
     if as_json:
         print_json(report.to_dict())
         return

@@ -3,8 +3,9 @@
 A clerk exports the ledger (:mod:`landgis.io.exports.ledger_workbook`), edits it in a spreadsheet
 program (status, dates, revitalized area, document numbers …) and imports it. Rows are
 matched by 台账编号; the 版本 column is the version the clerk saw, checked like the API's.
-Each changed case gets the use cases' events (edit, revitalization, status change,
-close-out), with the same errors as the API. All rows or none: one error anywhere and
+Each changed row becomes the ledger's commands (:mod:`landgis.commands`: revitalization,
+status change, close-out, edit), handled by the ledger service with the same events and
+the same errors as the API. All rows or none: one error anywhere and
 nothing is written; a dry run reports what would change and writes nothing.
 """
 
@@ -20,16 +21,22 @@ from zipfile import BadZipFile
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
-from sqlalchemy.orm import Session
 
-from landgis import cases, vocab, wallclock
+from landgis import cases, vocab
+from landgis.commands import (
+    ChangeStatus,
+    Command,
+    EditCase,
+    RecordRevitalization,
+    completing,
+)
 from landgis.errors import Conflict, InvalidInput, LandGISError, NotFound
 from landgis.io.archives import DEFAULT_LIMITS, ArchiveLimits
 from landgis.io.file_limits import check_workbook
 from landgis.io.tables import sheet_rows
 from landgis.ledger import LEDGER_COLUMNS
+from landgis.ledger_service import LedgerService
 from landgis.units import m2_to_mu, mu_to_m2
-from landgis.workflow import Workflow
 
 CASE_NO_HEADER, VERSION_HEADER = "台账编号", "版本"
 HEADERS = dict(LEDGER_COLUMNS)
@@ -55,8 +62,13 @@ EDITABLE: dict[str, tuple[str, Any]] = {
     "remarks": ("remarks", "text"),
 }
 REVITALIZATION_FIELDS = ("new_holder", "remarks")
-MANAGED = ("status", "revitalized_area_m2", "revitalized_building_area_m2", "revitalized_on")
-MANAGED += ("closed_on",)
+MANAGED: tuple[str, ...] = (
+    "status",
+    "revitalized_area_m2",
+    "revitalized_building_area_m2",
+    "revitalized_on",
+    "closed_on",
+)
 
 
 @dataclass
@@ -168,17 +180,17 @@ def _edits(case: cases.Case, values: Mapping[str, Any]) -> dict[str, Any]:
     return changed
 
 
-def _apply(
-    session: Session,
-    case_no: str,
-    version: int,
-    edits: dict[str, Any],
-    actor: cases.Actor,
-    workflow: Workflow,
-) -> None:
-    """Carry out one row's edits through the use cases, each naming the version it saw."""
-    case = cases.require_version(session, case_no, version)
-    today = wallclock.today()
+NOTE = "台账工作簿导入"
+
+
+def _commands(case: cases.Case, edits: dict[str, Any], today: dt.date) -> list[Command]:
+    """One row's edits as the use cases' commands, in order: revitalization (completing
+    the case if its status says so), status change, other edits. The row's version was
+    checked before and the case locked: each applies to the case as the earlier left it.
+
+    A workbook row that says 已盘活 beside its revitalized area is the clerk's confirmation
+    of completing the case, short of its idle area or not."""
+    case_no = case.case_no
     target = edits.pop("status", None)
     plain = {k: v for k, v in edits.items() if k not in MANAGED}
     added = (edits.get("revitalized_area_m2") or case.revitalized_area_m2) - (
@@ -192,60 +204,59 @@ def _apply(
             f"{case_no}:盘活面积只能增加;更正已登记的盘活面积请联系管理员。",
             f"{case_no}: revitalized areas only grow; ask an administrator to correct them.",
         )
+    commands: list[Command] = []
+    status = case.status
     if added > 1e-6 or added_building > 1e-6:
-        complete = target in ("revitalized", "closed") and case.status == "disposing"
-        extra = {k: plain.pop(k) for k in REVITALIZATION_FIELDS if k in plain}
-        case = cases.record_revitalization(
-            session,
-            case_no,
-            version=case.version,
-            actor=actor,
+        complete = target in ("revitalized", "closed") and status == "disposing"
+        revitalization = RecordRevitalization(
+            case_no=case_no,
             occurred_on=edits.get("revitalized_on") or today,
             area_m2=max(added, 0.0),
             building_area_m2=max(added_building, 0.0),
-            fields=extra,
-            complete=complete,
-            note="台账工作簿导入",
-            workflow=workflow,
+            fields={k: plain.pop(k) for k in REVITALIZATION_FIELDS if k in plain},
+            note=NOTE,
         )
-    if target is not None and target != case.status:
+        if complete:
+            commands.append(completing(revitalization, confirm_short=True))
+            status = "revitalized"
+        else:
+            commands.append(revitalization)
+    if target is not None and target != status:
         day = edits.get("closed_on") if target == "closed" else None
-        case = cases.change_status(
-            session,
-            case_no,
-            target,
-            version=case.version,
-            actor=actor,
-            occurred_on=day or today,
-            fields=plain,
-            note="台账工作簿导入",
-            workflow=workflow,
+        commands.append(
+            ChangeStatus(
+                case_no=case_no,
+                target=target,
+                occurred_on=day or today,
+                fields=plain,
+                note=NOTE,
+                confirm_short=True,
+            )
         )
         plain = {}
     if plain:
-        cases.edit_case(
-            session,
-            case_no,
-            version=case.version,
-            actor=actor,
-            occurred_on=today,
-            fields=plain,
-            note="台账工作簿导入",
-        )
+        commands.append(EditCase(case_no=case_no, occurred_on=today, fields=plain, note=NOTE))
+    return commands
+
+
+def _apply(service: LedgerService, case_no: str, version: int, edits: dict[str, Any]) -> None:
+    """Carry out one row's edits through the ledger service, checked against the version
+    the row shows."""
+    case = service.case_at(case_no, version)
+    for command in _commands(case, edits, service.today()):
+        service.handle(command)
 
 
 def import_ledger_workbook(
-    session: Session,
+    service: LedgerService,
     path: Path,
     *,
-    actor: cases.Actor,
     dry_run: bool = False,
-    workflow: Workflow | None = None,
     limits: ArchiveLimits | None = None,
 ) -> LedgerImportReport:
-    """Apply the edits of a ledger workbook to the cases, all or nothing. A workbook that
-    would unpack beyond ``limits`` is refused before it is opened."""
-    workflow = workflow or Workflow()
+    """Apply the edits of a ledger workbook to the cases, as ``service``'s actor, all or
+    nothing. A workbook that would unpack beyond ``limits`` is refused before it is opened."""
+    session = service.session
     check_workbook(Path(path), limits or DEFAULT_LIMITS)  # before openpyxl unpacks anything
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -278,7 +289,7 @@ def import_ledger_workbook(
                         edits = _edits(cases.get_case(session, case_no), values)
                         if edits:
                             before = cases.case_values(cases.get_case(session, case_no))
-                            _apply(session, case_no, version, dict(edits), actor, workflow)
+                            _apply(service, case_no, version, dict(edits))
                             after = cases.case_values(cases.get_case(session, case_no))
                             report.changed[case_no] = {
                                 k: [before[k], after[k]] for k in after if before.get(k) != after[k]
@@ -302,7 +313,7 @@ def import_ledger_workbook(
         stale = any(
             p["kind"] in ("StaleVersion", "ReadOnly", "ForbiddenTransition") for p in problems
         )
-        error_class = Conflict if stale else InvalidInput
+        error_class: type[LandGISError] = Conflict if stale else InvalidInput
         if all(p["kind"] == "NotFound" for p in problems):
             error_class = NotFound
         raise error_class(

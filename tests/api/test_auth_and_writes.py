@@ -167,9 +167,18 @@ def test_partial_revitalization_close_out_and_reopen_by_an_administrator(site, c
     )
     assert partial.status_code == 200, partial.text
     assert partial.json()["revitalized_area_m2"] == pytest.approx(10 * 2000 / 3)
+    completing = {"version": partial.json()["version"], "area_mu": 5, "complete": True}
+    short = client.post(
+        "/api/cases/QX-XZ-2023-013/revitalizations", json=completing, headers=editor
+    )
+    assert short.status_code == 409, short.text  # 15 亩 of the idle area: to be confirmed
+    idle_mu = partial.json()["idle_area_m2"] * 3 / 2000
+    assert short.json()["error"] == "NeedsConfirmation"
+    assert short.json()["remaining_mu"] == pytest.approx(idle_mu - 15, abs=0.005)
+    assert _case(client, "QX-XZ-2023-013")["version"] == partial.json()["version"]
     done = client.post(
         "/api/cases/QX-XZ-2023-013/revitalizations",
-        json={"version": partial.json()["version"], "area_mu": 5, "complete": True},
+        json=completing | {"confirm_short": True},
         headers=editor,
     )
     assert done.json()["status"] == "revitalized"

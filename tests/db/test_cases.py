@@ -21,10 +21,12 @@ from landgis.errors import (
     StaleVersion,
 )
 from landgis.ledger import current_states, states_as_of
+from landgis.workflow import Workflow
 
 EDITOR = Actor("zhangwei", "editor")
 ADMIN = Actor("admin", "admin")
 DAY = dt.date(2024, 3, 1)
+WORKFLOW = Workflow()
 
 
 @pytest.fixture
@@ -61,6 +63,7 @@ def _to_disposing(session, case_no: str, start: dt.date = DAY) -> Case:
             actor=EDITOR,
             occurred_on=start + dt.timedelta(days=offset),
             fields=fields,
+            workflow=WORKFLOW,
         )
     return case
 
@@ -128,14 +131,32 @@ def test_forbidden_transition_and_missing_evidence_are_distinct(session, parcel)
     )
     with pytest.raises(ForbiddenTransition):
         cases.change_status(
-            session, case.case_no, "planned", version=1, actor=EDITOR, occurred_on=DAY
+            session,
+            case.case_no,
+            "planned",
+            version=1,
+            actor=EDITOR,
+            occurred_on=DAY,
+            workflow=WORKFLOW,
         )
     cases.change_status(
-        session, case.case_no, "investigating", version=1, actor=EDITOR, occurred_on=DAY
+        session,
+        case.case_no,
+        "investigating",
+        version=1,
+        actor=EDITOR,
+        occurred_on=DAY,
+        workflow=WORKFLOW,
     )
     with pytest.raises(MissingEvidence):
         cases.change_status(
-            session, case.case_no, "identified", version=2, actor=EDITOR, occurred_on=DAY
+            session,
+            case.case_no,
+            "identified",
+            version=2,
+            actor=EDITOR,
+            occurred_on=DAY,
+            workflow=WORKFLOW,
         )
     assert len(_events(session, case)) == 2
 
@@ -159,6 +180,7 @@ def test_partial_then_complete_revitalization(session, parcel):
         area_m2=first,
         building_area_m2=2000,
         fields={"new_holder": "四川新锐科技有限公司"},
+        workflow=WORKFLOW,
     )
     assert case.status == "disposing"
     assert case.revitalized_area_m2 == pytest.approx(first)
@@ -172,6 +194,7 @@ def test_partial_then_complete_revitalization(session, parcel):
         area_m2=rest,
         building_area_m2=3000,
         complete=True,
+        workflow=WORKFLOW,
     )
     assert case.status == "revitalized"
     assert case.revitalized_area_m2 == pytest.approx(case.idle_area_m2)
@@ -193,6 +216,7 @@ def test_revitalized_area_never_exceeds_the_idle_area(session, parcel):
             actor=EDITOR,
             occurred_on=DAY + dt.timedelta(days=9),
             area_m2=case.idle_area_m2 * 1.01,
+            workflow=WORKFLOW,
         )
     session.refresh(case)
     assert (case.version, case.revitalized_area_m2) == (version, 0.0)
@@ -246,6 +270,7 @@ def test_a_closed_case_is_read_only_until_an_administrator_reopens_it(session):
             actor=ADMIN,
             occurred_on=dt.date.today(),
             note="x",
+            workflow=WORKFLOW,
         )
     with pytest.raises(PermissionDenied):
         cases.reopen_case(
@@ -255,6 +280,7 @@ def test_a_closed_case_is_read_only_until_an_administrator_reopens_it(session):
             actor=EDITOR,
             occurred_on=dt.date.today(),
             reason="复核面积",
+            workflow=WORKFLOW,
         )
     reopened = cases.reopen_case(
         session,
@@ -263,6 +289,7 @@ def test_a_closed_case_is_read_only_until_an_administrator_reopens_it(session):
         actor=ADMIN,
         occurred_on=dt.date.today(),
         reason="复核面积",
+        workflow=WORKFLOW,
     )
     assert (reopened.status, reopened.closed_on) == ("revitalized", None)
     assert _events(session, reopened)[-1].action == "reopen"

@@ -15,10 +15,11 @@ from landgis.cases import Actor
 from landgis.db.models import Case, CaseEvent, Parcel
 from landgis.errors import LandGISError
 from landgis.ledger import current_states, states_as_of
-from landgis.workflow import MAIN_LINE
+from landgis.workflow import MAIN_LINE, Workflow
 
 EDITOR = Actor("editor", "editor")
 ADMIN = Actor("admin", "admin")
+WORKFLOW = Workflow()
 START = dt.date(2024, 1, 1)
 EVIDENCE = {
     "identified": {"determination_no": "认〔2024〕1号", "identified_on": "2024-01-02"},
@@ -53,17 +54,33 @@ def _apply(session, case_no: str, op: tuple, on: dt.date, parcel_area: float) ->
         evidence = EVIDENCE.get(target, {}) if arg else {}
         if target == "revitalized":
             cases.record_revitalization(
-                session, case_no, actor=EDITOR, area_m2=1.0, complete=True, **common
+                session,
+                case_no,
+                actor=EDITOR,
+                area_m2=1.0,
+                complete=True,
+                **common,
+                workflow=WORKFLOW,
             )
         else:
-            cases.change_status(session, case_no, target, actor=EDITOR, fields=evidence, **common)
+            cases.change_status(
+                session, case_no, target, actor=EDITOR, fields=evidence, **common, workflow=WORKFLOW
+            )
     elif kind == "back":
         index = MAIN_LINE.index(case.status) if case.status in MAIN_LINE else 0
         cases.change_status(
-            session, case_no, MAIN_LINE[max(index - 1, 0)], actor=EDITOR, note=arg, **common
+            session,
+            case_no,
+            MAIN_LINE[max(index - 1, 0)],
+            actor=EDITOR,
+            note=arg,
+            **common,
+            workflow=WORKFLOW,
         )
     elif kind == "dismiss":
-        cases.change_status(session, case_no, "dismissed", actor=EDITOR, note=arg, **common)
+        cases.change_status(
+            session, case_no, "dismissed", actor=EDITOR, note=arg, **common, workflow=WORKFLOW
+        )
     elif kind == "edit":
         value = {
             "remarks": f"备注{on}",
@@ -81,9 +98,10 @@ def _apply(session, case_no: str, op: tuple, on: dt.date, parcel_area: float) ->
             area_m2=case.idle_area_m2 * share,
             complete=complete,
             **common,
+            workflow=WORKFLOW,
         )
     elif kind == "reopen":
-        cases.reopen_case(session, case_no, actor=arg, reason="复核", **common)
+        cases.reopen_case(session, case_no, actor=arg, reason="复核", **common, workflow=WORKFLOW)
     elif kind == "stale":
         cases.edit_case(
             session,

@@ -22,10 +22,12 @@ from landgis.errors import Conflict, InvalidInput
 from landgis.io.exports import export_ledger
 from landgis.io.ledger_import import import_ledger_workbook
 from landgis.ledger import current_states
+from landgis.ledger_service import LedgerService
 from landgis.settings import DEMO_DATA, Settings
 from landgis.users import create_user, issue_token
 
 CLERK = Actor("liting", "editor")
+SETTINGS = Settings()
 
 
 @pytest.fixture
@@ -100,7 +102,7 @@ def test_edited_workbook_changes_exactly_the_edited_cases(engine, tmp_path):
         path = tmp_path / "saved" / "ledger.xlsx"
 
     with transaction(engine) as session:
-        report = import_ledger_workbook(session, path, actor=CLERK)
+        report = import_ledger_workbook(LedgerService(session, SETTINGS, CLERK), path)
 
     assert set(report.changed) == {"QX-XZ-2023-012", "QX-XZ-2023-005", "QX-XZ-2023-001"}
     after = _states(engine)
@@ -138,7 +140,7 @@ def test_a_stale_row_refuses_the_whole_workbook(engine, tmp_path):
     before = _states(engine)
 
     with pytest.raises(Conflict) as raised, transaction(engine) as session:
-        import_ledger_workbook(session, path, actor=CLERK)
+        import_ledger_workbook(LedgerService(session, SETTINGS, CLERK), path)
 
     assert [p["case_no"] for p in raised.value.problems] == ["QX-XZ-2023-009"]
     assert _states(engine).equals(before)
@@ -149,7 +151,7 @@ def test_bad_values_and_forbidden_steps_are_reported_by_row(engine, tmp_path):
     _export(engine, path)
     _edit(path, {"QX-XZ-2023-011": {"处置状态": "已盘活"}, "QX-XZ-2023-010": {"完成时限": "明年"}})
     with pytest.raises(Conflict) as raised, transaction(engine) as session:
-        import_ledger_workbook(session, path, actor=CLERK)
+        import_ledger_workbook(LedgerService(session, SETTINGS, CLERK), path)
     kinds = {p["case_no"]: p["kind"] for p in raised.value.problems}
     assert kinds == {"QX-XZ-2023-011": "ForbiddenTransition", "QX-XZ-2023-010": "InvalidInput"}
 
@@ -160,7 +162,7 @@ def test_dry_run_reports_and_writes_nothing(engine, tmp_path):
     _edit(path, {"QX-XZ-2023-010": {"备注": "已约谈企业"}})
     before = _states(engine)
     with transaction(engine) as session:
-        report = import_ledger_workbook(session, path, actor=CLERK, dry_run=True)
+        report = import_ledger_workbook(LedgerService(session, SETTINGS, CLERK), path, dry_run=True)
     assert list(report.changed) == ["QX-XZ-2023-010"]
     assert _states(engine).equals(before)
 
@@ -171,10 +173,10 @@ def test_not_a_ledger_workbook_is_refused(engine, tmp_path):
     book.active.append(["宗地编号", "面积"])
     book.save(path)
     with pytest.raises(InvalidInput, match="no 台账编号"), transaction(engine) as session:
-        import_ledger_workbook(session, path, actor=CLERK)
+        import_ledger_workbook(LedgerService(session, SETTINGS, CLERK), path)
     (tmp_path / "junk.xlsx").write_bytes(b"not a zip")
     with pytest.raises(InvalidInput, match="xlsx"), transaction(engine) as session:
-        import_ledger_workbook(session, tmp_path / "junk.xlsx", actor=CLERK)
+        import_ledger_workbook(LedgerService(session, SETTINGS, CLERK), tmp_path / "junk.xlsx")
 
 
 def test_the_round_trip_over_http_and_the_command_line(engine, tmp_path):

@@ -18,8 +18,10 @@ from landgis.errors import InvalidInput
 from landgis.ledger import LEDGER_COLUMNS, ledger_rows
 from landgis.monthly import NO_PROGRESS, monthly_report
 from landgis.stats import headline_figures
+from landgis.workflow import Workflow
 
 JAN_1, AUG_31 = dt.date(2023, 1, 1), dt.date(2023, 8, 31)
+WORKFLOW = Workflow()
 
 
 def test_january_to_august_reproduces_the_report(session):
@@ -96,7 +98,7 @@ def test_the_ledger_on_31_march_is_the_ledger_of_31_march(session):
 
 
 def test_monthly_report_carries_every_case_forward(session):
-    report = monthly_report(session, 2023, 8)
+    report = monthly_report(session, 2023, 8, WORKFLOW)
     assert len(report) == len(ledger_rows(session, AUG_31))
     assert (report["progress"] == NO_PROGRESS).any()
     moved = report[report["progress"] != NO_PROGRESS]
@@ -146,6 +148,7 @@ def test_todays_figures_summed_in_the_database_equal_those_rebuilt_from_events(s
         area_m2=1000.0,
         occurred_on=today,
         actor=Actor("科员"),
+        workflow=WORKFLOW,
     )
     assert headline_figures(session) | {"period": None} == headline_figures(
         session, date_to=today

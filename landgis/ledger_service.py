@@ -1,0 +1,280 @@
+"""The ledger's use cases behind one service, bound to the installation and to who acts.
+
+:class:`LedgerService` takes a command (:mod:`landgis.commands`) and carries it out in the
+caller's transaction, with what every door would otherwise bring itself: the workflow the
+settings configure (:func:`~landgis.workflow.workflow_for`), today's date by the server's
+clock (:mod:`landgis.wallclock`), the actor and their role, and the version check.
+
+A door is then: read the input → build a command → ``service.handle(command)`` → show
+the result (:meth:`LedgerService.detail` for a case) or the refusal (a
+:class:`~landgis.errors.LandGISError`)::
+
+    service = LedgerService(session, settings, Actor("liting", "editor"))
+    case = service.handle(ChangeStatus(case_no="QX-XZ-2023-012", target="planned",
+                                       version=4, fields={"route": "buyback", ...}))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, overload
+
+from sqlalchemy.orm import Session
+
+from landgis import attachments, cases, parcel_edits, wallclock
+from landgis.cases import Actor
+from landgis.commands import (
+    AttachDocument,
+    CaseChange,
+    CaseCommand,
+    ChangeStatus,
+    CloseCase,
+    Command,
+    CreateParcel,
+    EditCase,
+    OpenCase,
+    ParcelCommand,
+    RecordRevitalization,
+    ReopenCase,
+    RevitalizeAndComplete,
+    UpdateParcel,
+)
+from landgis.db.models import Attachment, Case, Parcel
+from landgis.errors import NeedsConfirmation
+from landgis.units import m2_to_mu
+from landgis.workflow import workflow_for
+
+if TYPE_CHECKING:
+    from landgis.settings import Settings
+
+# A shortfall the ledger would show as 0.00 亩 is rounding, not area left to revitalize.
+SHORTFALL_MU = 0.005
+
+
+def attachment_max_bytes(settings: Settings) -> int:
+    """The largest attachment the settings allow, in bytes."""
+    return int(settings.attachment_max_mb * (1 << 20))
+
+
+class LedgerService:
+    """The ledger's use cases for ``actor``, in ``session``'s transaction, under
+    ``settings`` (evidence gates, case number prefix, attachments folder and limit)."""
+
+    def __init__(self, session: Session, settings: Settings, actor: Actor) -> None:
+        self.session = session
+        self.settings = settings
+        self.actor = actor
+        self.workflow = workflow_for(settings)
+
+    def today(self) -> dt.date:
+        """Today, by the server's clock: the day of a change that names none."""
+        return wallclock.today()
+
+    def detail(self, case: Case) -> dict[str, Any]:
+        """The case as the doors show it, with the status changes the actor may make now
+        and the evidence this installation's workflow asks for."""
+        return cases.case_detail(self.session, case, self.actor.role, self.workflow)
+
+    @overload
+    def handle(self, command: CaseCommand) -> Case: ...
+    @overload
+    def handle(self, command: AttachDocument) -> Attachment: ...
+    @overload
+    def handle(self, command: ParcelCommand) -> Parcel: ...
+    def handle(self, command: Command) -> Case | Attachment | Parcel:
+        """Carry out ``command``: the case, attachment or parcel it made or changed.
+
+        Refused (nothing changed) with PermissionDenied for a viewer, StaleVersion when
+        the case changed since the named version, NeedsConfirmation when a case would be
+        completed short of its idle area unconfirmed, and the use cases' own errors."""
+        cases.require_editor(self.actor)
+        match command:
+            case OpenCase():
+                return self._open(command)
+            case ChangeStatus():
+                return self._change_status(command)
+            case EditCase():
+                return self._edit(command)
+            case RecordRevitalization():
+                return self._revitalize(command)
+            case RevitalizeAndComplete():
+                return self._revitalize_and_complete(command)
+            case CloseCase():
+                return self._close(command)
+            case ReopenCase():
+                return self._reopen(command)
+            case AttachDocument():
+                return self._attach(command)
+            case CreateParcel():
+                return parcel_edits.create_parcel(
+                    self.session, command.parcel_code, command.properties, command.geometry
+                )
+            case UpdateParcel():
+                return parcel_edits.update_parcel(
+                    self.session, command.parcel_code, command.properties, command.geometry
+                )
+        raise TypeError(f"not a ledger command: {command!r}")
+
+    # --- the version check and the day, once -----------------------------------------
+
+    def case_at(self, case_no: str, version: int | None) -> Case:
+        """The case, locked for a change, if it is still at ``version`` (StaleVersion
+        otherwise, with its current values); as it is now for ``None``."""
+        if version is None:
+            return cases.get_case(self.session, case_no, for_update=True)
+        return cases.require_version(self.session, case_no, version)
+
+    def _current(self, command: CaseChange) -> Case:
+        return self.case_at(command.case_no, command.version)
+
+    def _on(self, command: OpenCase | CaseChange) -> dt.date:
+        return command.occurred_on or self.today()
+
+    # --- one method per command --------------------------------------------------------
+
+    def _open(self, command: OpenCase) -> Case:
+        return cases.open_case(
+            self.session,
+            command.parcel_code,
+            actor=self.actor,
+            occurred_on=self._on(command),
+            fields={"category": command.category} | dict(command.fields),
+            case_no=command.case_no,
+            case_no_prefix=self.settings.case_no_prefix,
+            document_no=command.document_no,
+            note=command.note,
+        )
+
+    def _change_status(self, command: ChangeStatus) -> Case:
+        case = self._current(command)
+        return self._completing(
+            case,
+            command.confirm_short,
+            lambda: cases.change_status(
+                self.session,
+                command.case_no,
+                command.target,
+                version=case.version,
+                actor=self.actor,
+                occurred_on=self._on(command),
+                fields=command.fields,
+                document_no=command.document_no,
+                note=command.note,
+                workflow=self.workflow,
+            ),
+        )
+
+    def _edit(self, command: EditCase) -> Case:
+        case = self._current(command)
+        return cases.edit_case(
+            self.session,
+            command.case_no,
+            version=case.version,
+            actor=self.actor,
+            occurred_on=self._on(command),
+            fields=command.fields,
+            document_no=command.document_no,
+            note=command.note,
+        )
+
+    def _record_revitalization(
+        self, command: RecordRevitalization | RevitalizeAndComplete, version: int, complete: bool
+    ) -> Case:
+        return cases.record_revitalization(
+            self.session,
+            command.case_no,
+            version=version,
+            actor=self.actor,
+            occurred_on=self._on(command),
+            area_m2=command.area_m2,
+            building_area_m2=command.building_area_m2,
+            fields=command.fields,
+            complete=complete,
+            document_no=command.document_no,
+            note=command.note,
+            workflow=self.workflow,
+        )
+
+    def _revitalize(self, command: RecordRevitalization) -> Case:
+        case = self._current(command)
+        return self._record_revitalization(command, case.version, complete=False)
+
+    def _revitalize_and_complete(self, command: RevitalizeAndComplete) -> Case:
+        case = self._current(command)
+        return self._completing(
+            case,
+            command.confirm_short,
+            lambda: self._record_revitalization(command, case.version, complete=True),
+        )
+
+    def _close(self, command: CloseCase) -> Case:
+        case = self._current(command)
+        return cases.close_case(
+            self.session,
+            command.case_no,
+            version=case.version,
+            actor=self.actor,
+            occurred_on=self._on(command),
+            document_no=command.document_no,
+            note=command.note,
+            workflow=self.workflow,
+        )
+
+    def _reopen(self, command: ReopenCase) -> Case:
+        case = self._current(command)
+        return cases.reopen_case(
+            self.session,
+            command.case_no,
+            version=case.version,
+            actor=self.actor,
+            occurred_on=self._on(command),
+            reason=command.reason,
+            workflow=self.workflow,
+        )
+
+    def _attach(self, command: AttachDocument) -> Attachment:
+        return attachments.save_attachment(
+            self.session,
+            command.case_no,
+            command.stream,
+            filename=command.filename,
+            uploaded_by=self.actor.username,
+            folder=self.settings.attachments_dir,
+            max_bytes=attachment_max_bytes(self.settings),
+            description=command.description,
+        )
+
+    # --- completing a case short of its idle area ----------------------------------------
+
+    def _completing(self, case: Case, confirmed: bool, change: Callable[[], Case]) -> Case:
+        """Make ``change``; when it completes the case (处置中 → 已盘活) with less area
+        revitalized than idle and that was not confirmed, undo it and ask to confirm.
+
+        Asked last, so that a change refused anyway (missing evidence, a forbidden step)
+        says why first."""
+        before = case.status
+        with self.session.begin_nested():
+            changed = change()
+            completes = before != "revitalized" and changed.status == "revitalized"
+            if completes and self.workflow.transition(before, "revitalized").kind == "forward":
+                remaining_m2 = (changed.idle_area_m2 or 0.0) - (changed.revitalized_area_m2 or 0.0)
+                if m2_to_mu(remaining_m2) >= SHORTFALL_MU and not confirmed:
+                    raise _shortfall(changed, remaining_m2)
+        return changed
+
+
+def _shortfall(case: Case, remaining_m2: float) -> NeedsConfirmation:
+    idle_mu, remaining_mu = m2_to_mu(case.idle_area_m2 or 0.0), m2_to_mu(remaining_m2)
+    done_mu = idle_mu - remaining_mu
+    return NeedsConfirmation(
+        f"台账条目 {case.case_no} 已盘活 {done_mu:.2f} 亩,比闲置面积 {idle_mu:.2f} 亩少 "
+        f"{remaining_mu:.2f} 亩。如确认按“已盘活”办结,请确认后再提交。",
+        f"Case {case.case_no} has {done_mu:.2f} mu revitalized, {remaining_mu:.2f} mu short "
+        f"of its idle area of {idle_mu:.2f} mu; confirm to mark it revitalized anyway.",
+        problems=[
+            {"field": "confirm_short", "problem": "需要确认", "problem_en": "needs confirmation"}
+        ],
+        remaining_m2=remaining_m2,
+        remaining_mu=round(remaining_mu, 2),
+    )
