@@ -28,7 +28,7 @@ from sqlalchemy import Float, Select, Text, and_, case, func, literal_column, se
 from sqlalchemy.orm import Session, aliased
 
 from landgis.cases import LEDGER_FIELDS
-from landgis.db.dialects import (
+from landgis.db.backends import (
     GeoJsonGeometry,
     JsonBoolean,
     JsonNumber,
