@@ -29,9 +29,12 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects import registry
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.functions import FunctionElement
 
 from landgis.db.backends import (
+    BACKENDS,
     EXTENT,
     Envelope,
     GeodesicArea,
@@ -45,6 +48,7 @@ from landgis.db.backends import (
     TileLayer,
     backend_for,
     backend_named,
+    functions,
 )
 from landgis.db.failures import database_error
 from landgis.db.migrate import upgrade
@@ -101,6 +105,22 @@ def test_each_database_url_names_its_backend():
     assert "SpatiaLite" in refused.value.message_en
     with pytest.raises(ValueError):
         backend_named("oracle")
+
+
+def test_every_backend_spells_every_portable_function():
+    elements = [
+        value
+        for value in vars(functions).values()
+        if isinstance(value, type)
+        and issubclass(value, FunctionElement)
+        and value.__module__ == functions.__name__
+    ]
+    assert len(elements) >= 9
+    for backend in BACKENDS:
+        dialect = registry.load(backend.dialect)()
+        for element in elements:
+            sql = str(element(Parcel.geom, Parcel.area_m2).compile(dialect=dialect))
+            assert "landgis_" not in sql, (backend, element)
 
 
 def test_engine_session_and_url_give_the_same_backend(session, demo_engine, backend):

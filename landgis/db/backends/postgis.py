@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+from landgis.db.backends import functions as fn
 from landgis.db.backends import postgis_engine
 from landgis.db.backends.base import (
     BUFFER,
@@ -38,18 +39,6 @@ from landgis.db.backends.base import (
     TileLayer,
     TileSource,
 )
-from landgis.db.backends.functions import (
-    Envelope,
-    GeodesicArea,
-    GeoJsonGeometry,
-    IndexOverlaps,
-    JsonBoolean,
-    JsonNumber,
-    JsonObject,
-    JsonText,
-    Rounded,
-    render,
-)
 from landgis.geo import CGCS2000_EPSG
 
 if TYPE_CHECKING:
@@ -58,25 +47,25 @@ if TYPE_CHECKING:
 _BOX_CORNERS = ("x0", "y0", "x1", "y1")
 
 
-def _index_overlaps(element: IndexOverlaps, compiler: Any, **kw: Any) -> str:
+def _index_overlaps(element: fn.IndexOverlaps, compiler: Any, **kw: Any) -> str:
     """``&&``, which the GiST index answers."""
     column, box = element.clauses.clauses
     return f"({compiler.process(column, **kw)} && {compiler.process(box, **kw)})"
 
 
-render(
+fn.render(
     "postgresql",
     {
-        Envelope: "ST_MakeEnvelope({args})",
-        IndexOverlaps: _index_overlaps,
-        JsonObject: "json_build_object({args})",
-        JsonText: "CAST({0} AS TEXT)",
+        fn.Envelope: "ST_MakeEnvelope({args})",
+        fn.IndexOverlaps: _index_overlaps,
+        fn.JsonObject: "json_build_object({args})",
+        fn.JsonText: "CAST({0} AS TEXT)",
         # Options 0: no bbox, and no crs member (PostGIS 3 adds one by default).
-        GeoJsonGeometry: "CAST(ST_AsGeoJSON({args}, 0) AS json)",
-        JsonBoolean: "COALESCE({0}, false)",
-        JsonNumber: "{0}",
-        Rounded: "round(CAST({0} AS numeric), {1})",  # PostgreSQL rounds only numerics
-        GeodesicArea: "ST_Area(CAST({0} AS geography))",
+        fn.GeoJsonGeometry: "CAST(ST_AsGeoJSON({args}, 0) AS json)",
+        fn.JsonBoolean: "COALESCE({0}, false)",
+        fn.JsonNumber: "{0}",
+        fn.Rounded: "round(CAST({0} AS numeric), {1})",  # PostgreSQL rounds only numerics
+        fn.GeodesicArea: "ST_Area(CAST({0} AS geography))",
     },
 )
 
@@ -97,7 +86,7 @@ class MvtQuery:
         )
         inner = (
             layer.rows.add_columns(mvt_geom.label("geom"))
-            .where(IndexOverlaps(layer.geom, search))
+            .where(fn.IndexOverlaps(layer.geom, search))
             .where(func.ST_Intersects(layer.geom, search))
             .subquery("t")
         )
@@ -198,7 +187,7 @@ class PostGISBackend(Backend):
             select(table.c.id)
             .distinct()
             .select_from(boxes)
-            .join(table, IndexOverlaps(table.c.geom, Envelope(*corners, CGCS2000_EPSG)))
+            .join(table, fn.IndexOverlaps(table.c.geom, fn.Envelope(*corners, CGCS2000_EPSG)))
         )
         ids = session.scalars(
             found, {name: grown[:, i].tolist() for i, name in enumerate(_BOX_CORNERS)}

@@ -16,20 +16,9 @@ from sqlalchemy import Engine, Select, String, Table, func, insert, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
+from landgis.db.backends import functions as fn
 from landgis.db.backends import spatialite_engine
 from landgis.db.backends.base import Backend, Failure, TileLayer, TileSource, WriterGate
-from landgis.db.backends.functions import (
-    Envelope,
-    GeodesicArea,
-    GeoJsonGeometry,
-    IndexOverlaps,
-    JsonBoolean,
-    JsonNumber,
-    JsonObject,
-    JsonText,
-    Rounded,
-    render,
-)
 from landgis.geo import CGCS2000_EPSG, to_multipolygon
 
 if TYPE_CHECKING:
@@ -39,7 +28,7 @@ if TYPE_CHECKING:
 IN_CHUNK = 500
 
 
-def _index_overlaps(element: IndexOverlaps, compiler: Any, **kw: Any) -> str:
+def _index_overlaps(element: fn.IndexOverlaps, compiler: Any, **kw: Any) -> str:
     """The rows SpatiaLite's ``SpatialIndex`` virtual table finds for the box."""
     column, box = element.clauses.clauses
     table = column.table
@@ -52,19 +41,19 @@ def _index_overlaps(element: IndexOverlaps, compiler: Any, **kw: Any) -> str:
     )
 
 
-render(
+fn.render(
     "sqlite",
     {
-        Envelope: "BuildMbr({args})",
-        IndexOverlaps: _index_overlaps,
-        JsonObject: "json_object({args})",
-        JsonText: "{0}",
-        GeoJsonGeometry: "json(AsGeoJSON({args}, 0))",
-        JsonBoolean: "json(CASE WHEN {0} THEN 'true' ELSE 'false' END)",
+        fn.Envelope: "BuildMbr({args})",
+        fn.IndexOverlaps: _index_overlaps,
+        fn.JsonObject: "json_object({args})",
+        fn.JsonText: "{0}",
+        fn.GeoJsonGeometry: "json(AsGeoJSON({args}, 0))",
+        fn.JsonBoolean: "json(CASE WHEN {0} THEN 'true' ELSE 'false' END)",
         # SQLite's json_object keeps 15 significant digits: written out with 17.
-        JsonNumber: "CASE WHEN {0} IS NULL THEN NULL ELSE json(printf('%!.17g', {0})) END",
-        Rounded: "round({args})",
-        GeodesicArea: "ST_Area({0}, 1)",
+        fn.JsonNumber: "CASE WHEN {0} IS NULL THEN NULL ELSE json(printf('%!.17g', {0})) END",
+        fn.Rounded: "round({args})",
+        fn.GeodesicArea: "ST_Area({0}, 1)",
     },
 )
 
@@ -158,7 +147,7 @@ class SpatiaLiteBackend(Backend):
         """The rows meeting the one box around all the boxes."""
         minx, miny = bounds[:, 0].min() - margin, bounds[:, 1].min() - margin
         maxx, maxy = bounds[:, 2].max() + margin, bounds[:, 3].max() + margin
-        box = Envelope(float(minx), float(miny), float(maxx), float(maxy), CGCS2000_EPSG)
+        box = fn.Envelope(float(minx), float(miny), float(maxx), float(maxy), CGCS2000_EPSG)
         return [select(*columns).where(func.ST_Intersects(table.c.geom, box))]
 
     def tile_source(self, layer: TileLayer) -> TileSource:
