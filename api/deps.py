@@ -12,7 +12,7 @@ from fastapi.concurrency import contextmanager_in_threadpool
 from sqlalchemy.orm import Session
 
 from api.auth import SAFE_METHODS, Principal, current_principal, require_login, require_role
-from landgis.db.engine import writer_gate
+from landgis.db.backends import backend_for
 from landgis.db.failures import database_locked
 from landgis.db.session import read_session, transaction
 from landgis.ledger_service import LedgerService
@@ -26,12 +26,13 @@ async def get_settings(request: Request) -> Settings:
 
 @asynccontextmanager
 async def _turn_to_write(request: Request) -> AsyncIterator[None]:
-    """On SpatiaLite, this worker's writing requests wait for their turn here, on the
-    event loop. Waiting in a worker thread instead (for SQLite's lock or the process's
-    :class:`~landgis.db.engine.WriterGate`) would hold the thread, and with enough
-    writers waiting every thread of the pool: the request writing could then not get
-    one to commit in, and everyone would wait out the timeout."""
-    gate = writer_gate(request.app.state.engine)
+    """Where the backend has one writer at a time, this worker's writing requests wait for
+    their turn here, on the event loop. Waiting in a worker thread instead (for the
+    database's lock or the process's :class:`~landgis.db.backends.WriterGate`) would hold
+    the thread, and with enough writers waiting every thread of the pool: the request
+    writing could then not get one to commit in, and everyone would wait out the timeout."""
+    engine = request.app.state.engine
+    gate = backend_for(engine).writer_gate(engine)
     if gate is None:
         yield
         return
@@ -53,8 +54,9 @@ async def _turn_to_write(request: Request) -> AsyncIterator[None]:
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session in one transaction, committed when the route function returns, before the
     response is sent, so a failed commit is reported to the client. Only requests that
-    change something (POST, PUT, PATCH, DELETE) write: on SpatiaLite they take the write
-    lock up front, after waiting their turn without a thread (:func:`_turn_to_write`);
+    change something (POST, PUT, PATCH, DELETE) write: they begin as writers (taking the
+    write lock up front where the backend has one), after waiting their turn without a
+    thread (:func:`_turn_to_write`);
     reads never do (see :mod:`landgis.db.session`). The transaction begins and ends in the
     thread pool."""
     write = request.method not in SAFE_METHODS

@@ -28,7 +28,7 @@ from sqlalchemy import Float, Select, Text, case, func, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
 from landgis.cases import LEDGER_FIELDS
-from landgis.db.dialects import (
+from landgis.db.backends import (
     GeoJsonGeometry,
     JsonBoolean,
     JsonNumber,

@@ -159,3 +159,21 @@ def parcel_areas(geoms: gpd.GeoSeries) -> dict[str, np.ndarray]:
         "geodesic_area_m2": geodesic_areas_m2(geoms, zones, shapely.get_y(centres)),
         "gk_epsg": zones,
     }
+
+
+# Web Mercator (EPSG:3857), the projection of map tiles. CGCS2000 and WGS 84 differ by
+# centimetres, which PROJ (and so PostGIS) ignores between EPSG:4490 and EPSG:3857: the
+# spherical Mercator formulas on the WGS 84 radius.
+MERCATOR_RADIUS = 6378137.0
+
+
+def to_mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """EPSG:4490 longitude/latitude (degrees) to EPSG:3857 metres."""
+    x = MERCATOR_RADIUS * np.radians(lon)
+    y = MERCATOR_RADIUS * np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
+    return x, y
+
+
+def from_mercator(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """EPSG:3857 metres to EPSG:4490 longitude/latitude (degrees)."""
+    return np.degrees(x / MERCATOR_RADIUS), np.degrees(np.arctan(np.sinh(y / MERCATOR_RADIUS)))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from landgis.db.dialects import insert_if_missing
+from landgis.db.backends import backend_for
 from landgis.db.models import LoginThrottle
 from landgis.errors import TooManyAttempts
 from landgis.wallclock import as_utc, utc_now
@@ -77,7 +77,7 @@ def record_failure(
     window = dt.timedelta(minutes=limits.window_minutes)
     locked: dt.datetime | None = None
     for key, limit in _keys(username, client_addr, limits):
-        insert_if_missing(
+        backend_for(session).insert_if_missing(
             session,
             LoginThrottle.__table__,
             {"key": key, "failures": 0, "window_started_at": now, "locked_until": None},

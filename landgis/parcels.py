@@ -10,7 +10,7 @@ import geopandas as gpd
 from sqlalchemy import ColumnElement, Select, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from landgis.db.dialects import Envelope
+from landgis.db.backends import Envelope
 from landgis.db.models import Case, Parcel, Zone
 from landgis.db.repository import read_frame, wkb_of
 from landgis.geo import CGCS2000_EPSG

@@ -1,9 +1,9 @@
 """The key that signs browser session cookies, kept so that a restart logs nobody out.
 
 ``LANDGIS_SECRET_KEY`` wins when set. Otherwise the server makes a key on its first start
-and keeps it: in a file beside a SpatiaLite database (readable by its owner only), in the
-``server_secrets`` table of a PostGIS database. Every worker and host on that database
-then signs with the same key. To rotate it, delete the file or the row (or set a new
+and keeps it where the backend says: in a file beside a database file (readable by its
+owner only), else in the database's ``server_secrets`` table. Every worker and host on
+that database then signs with the same key. To rotate it, delete the file or the row (or set a new
 ``LANDGIS_SECRET_KEY``) and restart: every browser session ends."""
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ import time
 from pathlib import Path
 
 from sqlalchemy import Engine, select
-from sqlalchemy.engine import make_url
 
-from landgis.db.dialects import backend_of, insert_if_missing
+from landgis.db.backends import backend_for
 from landgis.db.models import ServerSecret
 from landgis.db.session import transaction
 from landgis.settings import Settings
@@ -25,22 +24,21 @@ from landgis.wallclock import utc_now
 NAME = "session_key"
 
 
-def secret_file(database_url: str) -> Path:
-    """Where the key of a SpatiaLite database is kept: ``<database>.secret`` beside it."""
-    database = make_url(database_url).database or ""
-    return Path(database).expanduser().with_name(Path(database).name + ".secret")
+def secret_file(database_url: str) -> Path | None:
+    """The file keeping the key beside the database (``<database>.secret``); None when
+    the database keeps it."""
+    return backend_for(database_url).secret_file(database_url)
 
 
 def session_secret(settings: Settings, engine: Engine) -> str:
     """The configured key, or the one this database keeps (made on first use)."""
     if settings.secret_key:
         return settings.secret_key
-    if backend_of(engine) == "postgis":
-        return _database_secret(engine)
-    database = make_url(settings.database_url).database
-    if not database or database == ":memory:":
+    backend = backend_for(engine)
+    if backend.in_memory(settings.database_url):
         return secrets.token_urlsafe(32)  # nothing outlives an in-memory database anyway
-    return _file_secret(secret_file(settings.database_url))
+    path = backend.secret_file(settings.database_url)
+    return _database_secret(engine) if path is None else _file_secret(path)
 
 
 def _file_secret(path: Path) -> str:
@@ -61,7 +59,7 @@ def _file_secret(path: Path) -> str:
 
 def _database_secret(engine: Engine) -> str:
     with transaction(engine) as session:
-        insert_if_missing(
+        backend_for(session).insert_if_missing(
             session,
             ServerSecret.__table__,
             {"name": NAME, "value": secrets.token_urlsafe(48), "created_at": utc_now()},

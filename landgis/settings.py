@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from platformdirs import user_data_dir
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from landgis.clock import ClockRules
+
+if TYPE_CHECKING:
+    from landgis.db.backends import BackendName
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DATA = PROJECT_ROOT / "data" / "geo" / "demo_county.gpkg"
@@ -179,9 +182,11 @@ class Settings(BaseSettings):
     )
 
     @property
-    def backend(self) -> Literal["spatialite", "postgis"]:
-        """Which storage backend the database URL names."""
-        return "postgis" if self.database_url.startswith("postgresql") else "spatialite"
+    def backend(self) -> BackendName:
+        """Which storage backend the database URL names (``spatialite``, ``postgis``)."""
+        from landgis.db.backends import backend_for  # only when asked: the CLI starts light
+
+        return backend_for(self.database_url).name
 
 
 @lru_cache(maxsize=1)

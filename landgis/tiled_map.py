@@ -39,7 +39,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from landgis.assets import VENDOR_URL, vectorgrid_script
-from landgis.db.dialects import backend_of
+from landgis.db.backends import backend_for
 from landgis.db.models import Case, Parcel
 from landgis.db.repository import zones_frame
 from landgis.errors import InvalidInput, NotFound
@@ -106,12 +106,7 @@ def shown_count(counts: dict[str, int], filters: ParcelFilter) -> int:
 def parcels_extent(session: Session, filters: ParcelFilter | None = None) -> Extent | None:
     """(minlon, minlat, maxlon, maxlat) of the filtered parcels, computed in the database;
     None when no parcel matches."""
-    if backend_of(session) == "postgis":
-        box = func.ST_Extent(Parcel.geom)
-        corners = (func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))
-    else:
-        box = func.Extent(Parcel.geom)
-        corners = (func.MbrMinX(box), func.MbrMinY(box), func.MbrMaxX(box), func.MbrMaxY(box))
+    corners = backend_for(session).extent(Parcel.geom)
     row = session.execute(_filtered(select(*corners), filters or ParcelFilter())).one()
     if any(v is None for v in row):
         return None

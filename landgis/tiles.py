@@ -1,8 +1,8 @@
 """Mapbox vector tiles (MVT) of parcels and zones, in the Web Mercator XYZ tile matrix.
 
-PostGIS encodes a tile itself (``ST_AsMVT``); on SpatiaLite the parcels intersecting the
-tile are read and the tile is encoded here, the same way: geometry in EPSG:3857, clipped to
-the tile plus a buffer, snapped to a 4096 grid. Both give the same features and attributes.
+The backend encodes a layer's tiles (:meth:`landgis.db.backends.Backend.tile_source`), each
+the same way: geometry in EPSG:3857, clipped to the tile plus a buffer, snapped to a 4096
+grid. Every backend gives the same features and attributes.
 
 A tile holds the features whose geometry intersects the tile itself (not just its buffer).
 An empty tile is returned as ``None`` (the API answers it with 204 No Content).
@@ -18,18 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import mapbox_vector_tile
 import numpy as np
-import shapely
-from sqlalchemy import Integer, Select, bindparam, case, func, literal_column, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from landgis import wallclock
-from landgis.db.dialects import Envelope, IndexOverlaps, backend_of
+from landgis.db.backends import Backend, TileLayer, TileSource, backend_for
 from landgis.db.models import Case, Parcel, Zone
 from landgis.db.versioning import data_version
 from landgis.errors import InvalidInput, NotFound
-from landgis.geo import CGCS2000_EPSG
+from landgis.geo import from_mercator
 from landgis.parcels import (
     ParcelFilter,
     apply_filters,
@@ -38,11 +36,8 @@ from landgis.parcels import (
 )
 
 MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
-EXTENT = 4096
-BUFFER = 64
 MAX_ZOOM = 22
-WEB_MERCATOR_EPSG = 3857
-# Half the width of the Web Mercator square, in metres (as PostGIS's ST_TileEnvelope).
+# Half the width of the Web Mercator square (EPSG:3857), in metres.
 ORIGIN = 20037508.342789244
 # Bump when the encoding changes, so cached tiles are not reused across versions.
 ENCODING_VERSION = "1"
@@ -80,23 +75,6 @@ class Tile:
         minx, miny, maxx, maxy = self.mercator_bounds()
         lons, lats = from_mercator(np.array([minx, maxx]), np.array([miny, maxy]))
         return float(lons[0]), float(lats[0]), float(lons[1]), float(lats[1])
-
-
-# CGCS2000 and WGS 84 differ by centimetres, which PROJ (and so PostGIS) ignores between
-# EPSG:4490 and EPSG:3857: the spherical Mercator formulas on the WGS 84 radius, as numpy.
-RADIUS = 6378137.0
-
-
-def to_mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """EPSG:4490 longitude/latitude (degrees) to EPSG:3857 metres."""
-    x = RADIUS * np.radians(lon)
-    y = RADIUS * np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
-    return x, y
-
-
-def from_mercator(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """EPSG:3857 metres to EPSG:4490 longitude/latitude (degrees)."""
-    return np.degrees(x / RADIUS), np.degrees(np.arctan(np.sinh(y / RADIUS)))
 
 
 # --- layers ---------------------------------------------------------------------------
@@ -140,95 +118,15 @@ def check_collection(collection: str) -> None:
         )
 
 
-# --- encoding per backend -------------------------------------------------------------
-
-
-def _tile_postgis(session: Session, name: str, filters: ParcelFilter, tile: Tile) -> bytes:
-    stmt = _postgis_statement(name, filters, wallclock.today())
-    # Core, not the ORM: the tile is one value and the ORM layer costs a fraction of a ms.
-    body = session.connection().execute(stmt, {"z": tile.z, "x": tile.x, "y": tile.y}).scalar()
-    return bytes(body or b"")
+# --- encoding ---------------------------------------------------------------------------
 
 
 @functools.lru_cache(maxsize=256)
-def _postgis_statement(name: str, filters: ParcelFilter, today: dt.date) -> Select[Any]:
-    """The tile query of a layer and filter, built once a day (``overdue`` depends on the
-    date): building it costs more than PostGIS takes for a small tile. z/x/y are bound."""
+def _tile_source(backend: Backend, name: str, filters: ParcelFilter, today: dt.date) -> TileSource:
+    """A layer and filter made ready by the backend, once a day (``overdue`` depends on the
+    date): building its query costs more than encoding a small tile."""
     rows, geom = LAYERS[name](filters)
-    envelope = func.ST_TileEnvelope(
-        bindparam("z", type_=Integer), bindparam("x", type_=Integer), bindparam("y", type_=Integer)
-    )
-    search = func.ST_Transform(envelope, CGCS2000_EPSG)  # integer SRIDs: fast
-    mvt_geom = func.ST_AsMVTGeom(
-        func.ST_Transform(geom, WEB_MERCATOR_EPSG), envelope, EXTENT, BUFFER, True
-    )
-    inner = (
-        rows.add_columns(mvt_geom.label("geom"))
-        .where(IndexOverlaps(geom, search))
-        .where(func.ST_Intersects(geom, search))
-        .subquery("t")
-    )
-    return (
-        select(func.ST_AsMVT(literal_column("t"), name, EXTENT, "geom", "id"))
-        .select_from(inner)
-        .where(inner.c.geom.is_not(None))
-    )
-
-
-def _tile_python(session: Session, name: str, filters: ParcelFilter, tile: Tile) -> bytes:
-    rows, geom = LAYERS[name](filters)
-    lonlat = tile.lonlat_bounds()
-    stmt = rows.add_columns(func.ST_AsBinary(geom).label("wkb")).where(
-        IndexOverlaps(geom, Envelope(*lonlat, CGCS2000_EPSG))
-    )
-    records = [r._asdict() for r in session.execute(stmt) if r.wkb is not None]
-    if not records:
-        return b""
-    shapes = shapely.from_wkb([bytes(r.pop("wkb")) for r in records])
-    hits = shapely.intersects(shapes, shapely.box(*lonlat))
-    records = [r for r, hit in zip(records, hits, strict=True) if hit]
-    shapes = shapes[hits]
-    if not records:
-        return b""
-    pixels = _to_tile_pixels(shapes, tile)
-    features = []
-    for record, shape in zip(records, pixels, strict=True):
-        if shape is None or shape.is_empty:
-            continue
-        properties = {
-            key: bool(value) if key == "overdue" else value
-            for key, value in record.items()
-            if key != "id" and value is not None
-        }
-        features.append({"geometry": shape, "properties": properties, "id": record["id"]})
-    if not features:
-        return b""
-    options = {"extents": EXTENT, "y_coord_down": True, "check_winding_order": True}
-    return mapbox_vector_tile.encode(
-        [{"name": name, "features": features}], default_options=options
-    )
-
-
-def _to_tile_pixels(shapes: np.ndarray, tile: Tile) -> np.ndarray:
-    """Lon/lat geometries as tile pixels (y down), clipped to the buffered tile, on the
-    integer grid: what ``ST_AsMVTGeom(..., 4096, 64, true)`` does."""
-    minx, _miny, maxx, maxy = tile.mercator_bounds()
-    scale = EXTENT / (maxx - minx)
-
-    def to_pixels(coords: np.ndarray) -> np.ndarray:
-        x, y = to_mercator(coords[:, 0], coords[:, 1])
-        return np.column_stack(((x - minx) * scale, (maxy - y) * scale))
-
-    pixels = shapely.transform(shapes, to_pixels)
-    clipped = shapely.clip_by_rect(pixels, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER)
-    snapped = shapely.set_precision(clipped, 1.0)
-    return shapely.make_valid(snapped)
-
-
-ENCODERS: dict[str, Callable[[Session, str, ParcelFilter, Tile], bytes]] = {
-    "postgis": _tile_postgis,
-    "spatialite": _tile_python,
-}
+    return backend.tile_source(TileLayer(name, rows, geom))
 
 
 def render_tile(
@@ -237,8 +135,8 @@ def render_tile(
     """The MVT bytes of ``collection`` (layer of the same name) in ``tile``; None if empty."""
     check_collection(collection)
     unpaged = dataclasses.replace(filters or ParcelFilter(), limit=None, offset=0)
-    body = ENCODERS[backend_of(session)](session, collection, unpaged, tile)
-    return body or None
+    source = _tile_source(backend_for(session), collection, unpaged, wallclock.today())
+    return source.encode(session, tile) or None
 
 
 # --- caching --------------------------------------------------------------------------

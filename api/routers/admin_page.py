@@ -21,6 +21,7 @@ from api.errors import status_code_for
 from api.routers.admin import RestorerDep, backup_response, restore_archive, restore_form
 from api.routers.pages import UI, _refused, _render, ui_for
 from api.uploads import received_form
+from landgis.db.backends import backend_for
 from landgis.db.migrate import current_revision
 from landgis.errors import AuthenticationRequired, InvalidInput, LandGISError, PermissionDenied
 from landgis.settings import Settings
@@ -36,7 +37,7 @@ def _context(ui: UI, request: Request, settings: Settings, **extra: Any) -> dict
         revision = None
     return {
         "ui": ui,
-        "backend": "PostGIS" if settings.backend == "postgis" else "SpatiaLite",
+        "backend": backend_for(settings.database_url).label,
         "revision": revision,
         "max_mb": settings.backup_max_mb,
         "error": None,

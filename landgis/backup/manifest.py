@@ -8,8 +8,9 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Literal
+from typing import Any
 
+from landgis.db.backends import BackendName, backend_named
 from landgis.errors import DamagedBackup
 
 FORMAT = "landgis-backup"
@@ -18,7 +19,6 @@ MANIFEST_NAME = "manifest.json"
 DATABASE_DIR = "database"
 ATTACHMENTS_DIR = "attachments"
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-Backend = Literal["spatialite", "postgis"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class BackupManifest:
 
     landgis_version: str
     schema_revision: str
-    backend: Backend
+    backend: BackendName
     created_at: dt.datetime
     county_name: str
     counts: Counts
@@ -131,10 +131,8 @@ class BackupManifest:
             raise _not_a_backup("the manifest names no database dump")
 
 
-def _backend(value: Any) -> Backend:
-    if value not in ("spatialite", "postgis"):
-        raise ValueError(f"unknown backend {value!r}")
-    return value
+def _backend(value: Any) -> BackendName:
+    return backend_named(value).name
 
 
 def safe_member_path(path: str) -> bool:

@@ -9,33 +9,27 @@ import tempfile
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, case, inspect, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from landgis.backup import postgis, spatialite
 from landgis.backup.archive import BackupArchive, open_archive, write_archive
-from landgis.backup.facts import DatabaseFacts
 from landgis.backup.folder import FolderSwap, attachment_files
-from landgis.backup.manifest import (
-    ATTACHMENTS_DIR,
-    DATABASE_DIR,
-    BackupManifest,
-    Member,
-    revision_mismatch,
-)
+from landgis.backup.manifest import ATTACHMENTS_DIR, BackupManifest, Member
+from landgis.backup.methods import backup_method
 from landgis.backup.server_state import (
     read_server_state,
     record_backup,
     settle_after_restore,
 )
+from landgis.db.backends import backend_named
 from landgis.db.engine import make_engine
-from landgis.db.migrate import ensure_postgis, head_revision, known_revisions, upgrade
+from landgis.db.migrate import head_revision, known_revisions, upgrade
+from landgis.db.models import DataVersion
 from landgis.errors import ConfigurationError, IncompatibleBackup, InvalidInput
 from landgis.settings import Settings
 from landgis.wallclock import local_now, utc_now
 
 log = logging.getLogger(__name__)
-BACKEND_NAMES = {"spatialite": "SpatiaLite", "postgis": "PostGIS"}
 # Audit entries this long before the backup's time are compared with the restored ones,
 # so that none written while the snapshot was being taken is lost or doubled.
 AUDIT_OVERLAP = dt.timedelta(hours=1)
@@ -77,21 +71,6 @@ def backup_path(target: Path) -> Path:
     return target
 
 
-def _dump(settings: Settings, work: Path) -> tuple[DatabaseFacts, tuple[str, Path, bool]]:
-    if settings.backend == "postgis":
-        dump_file = work / "landgis.dump"
-        engine = make_engine(settings)
-        try:
-            facts = postgis.dump(engine, dump_file)
-        finally:
-            engine.dispose()
-        # pg_dump's custom format is compressed already.
-        return facts, (f"{DATABASE_DIR}/landgis.dump", dump_file, False)
-    copy = work / "landgis.sqlite"
-    facts = spatialite.copy_out(settings, copy)
-    return facts, (f"{DATABASE_DIR}/landgis.sqlite", copy, True)
-
-
 def write_backup(
     settings: Settings,
     target: Path,
@@ -108,7 +87,7 @@ def write_backup(
     created_at = utc_now()
     try:
         with tempfile.TemporaryDirectory(prefix=".landgis-backup-", dir=target.parent) as work:
-            facts, database = _dump(settings, Path(work))
+            facts, database = backup_method(settings).dump(settings, Path(work))
             if facts.revision is None:
                 raise InvalidInput(
                     "数据库尚未初始化,没有可备份的内容:请先运行 landgis init。",
@@ -168,8 +147,8 @@ def check_restorable(manifest: BackupManifest, settings: Settings) -> None:
     """Refuse (IncompatibleBackup) an archive of the other backend, or of a schema
     revision this code does not know (written by a newer landgis)."""
     if manifest.backend != settings.backend:
-        source = BACKEND_NAMES[manifest.backend]
-        current = BACKEND_NAMES[settings.backend]
+        source = backend_named(manifest.backend).label
+        current = backend_named(settings.backend).label
         raise IncompatibleBackup(
             f"这个备份来自 {source} 数据库,而当前使用的是 {current} 数据库,不能跨类型恢复:"
             f"请将 LANDGIS_DATABASE_URL 指向一个 {source} 数据库后再恢复。",
@@ -191,22 +170,13 @@ def check_restorable(manifest: BackupManifest, settings: Settings) -> None:
         )
 
 
-def _data_version(engine: Engine) -> int:
-    """The data version counter now (0 when the database has none yet)."""
-    with engine.connect() as conn:
-        if not inspect(conn).has_table("data_version"):
-            return 0
-        return int(conn.scalar(text("SELECT coalesce(max(version), 0) FROM data_version")))
-
-
 def _advance_data_version(engine: Engine, floor: int) -> None:
-    bigger = "greatest" if engine.dialect.name == "postgresql" else "max"
+    """Move the data version past ``floor`` and its own value."""
+    version = DataVersion.version
+    larger = case((version > floor, version), else_=floor)
     with engine.begin() as conn:
-        if inspect(conn).has_table("data_version"):
-            conn.execute(
-                text(f"UPDATE data_version SET version = {bigger}(version, :floor) + 1"),
-                {"floor": floor},
-            )
+        if inspect(conn).has_table(DataVersion.__tablename__):
+            conn.execute(update(DataVersion).values(version=larger + 1))
 
 
 def _restore_database(
@@ -219,28 +189,14 @@ def _restore_database(
 ) -> int:
     """Swap the attachments in, then restore the database; a failed database restore
     puts the old attachments back. The live data version before the restore."""
-    if settings.backend == "postgis":
-        ensure_postgis(engine)
-        found = postgis.dump_revision(engine, staged)
-        if found != manifest.schema_revision:
-            raise revision_mismatch(found, manifest.schema_revision)
-        floor = _data_version(engine)
-        swap.apply()
-        try:
-            postgis.restore(engine, staged, manifest.schema_revision, work)
-        except BaseException:
-            swap.undo()
-            raise
-    else:
-        live = spatialite.database_path(settings)
-        floor = (spatialite.read_facts(live).data_version or 0) if live.is_file() else 0
-        spatialite.prepare_staged(staged, manifest.schema_revision, floor)
-        swap.apply()
-        try:
-            spatialite.copy_in(staged, settings)
-        except BaseException:
-            swap.undo()
-            raise
+    method = backup_method(settings)
+    floor = method.stage(engine, settings, staged, manifest.schema_revision)
+    swap.apply()
+    try:
+        method.replace(engine, settings, staged, manifest.schema_revision, work)
+    except BaseException:
+        swap.undo()
+        raise
     return floor
 
 

@@ -15,9 +15,10 @@ writer holding the file blocks the copy only until a deadline.
 
 Neither direction loads SpatiaLite: pages are copied as they are, and the few reads
 (the schema revision, row counts) touch plain tables. The copies still go through the
-same ``sqlite3`` module as the engine's (:func:`landgis.db.engine.sqlite_module`, which
-may be ``pysqlite3``): two SQLite libraries in one process do not see each other's
-locks, so a restore made by one could go unseen by the other's open connections.
+same ``sqlite3`` module as the engine's (which may be ``pysqlite3``:
+:func:`landgis.db.backends.spatialite_engine.sqlite_module`): two SQLite libraries in
+one process do not see each other's locks, so a restore made by one could go unseen by
+the other's open connections.
 """
 
 from __future__ import annotations
@@ -28,11 +29,9 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import make_url
-
 from landgis.backup.facts import COUNTED_TABLES, DatabaseFacts
 from landgis.backup.manifest import Counts, revision_mismatch
-from landgis.db.engine import sqlite_module
+from landgis.db.backends.spatialite_engine import database_file, sqlite_module
 from landgis.errors import ConfigurationError, Conflict, InvalidInput, NotFound
 from landgis.settings import Settings
 
@@ -43,14 +42,14 @@ RESTORE_DEADLINE_SECONDS = 120.0
 
 def database_path(settings: Settings) -> Path:
     """The SpatiaLite file the settings name."""
-    database = make_url(settings.database_url).database
-    if not database or database == ":memory:":
+    path = database_file(settings.database_url)
+    if path is None:
         raise InvalidInput(
             "内存数据库无法备份或恢复:请在 LANDGIS_DATABASE_URL 中指定数据库文件。",
             "An in-memory database cannot be backed up or restored: name a database file "
             "in LANDGIS_DATABASE_URL.",
         )
-    return Path(database).expanduser()
+    return path
 
 
 def _connect(path: Path) -> Any:
@@ -97,8 +96,8 @@ def copy_out(settings: Settings, target: Path) -> DatabaseFacts:
             # One self-contained file: no -wal beside it.
             copy.execute("PRAGMA journal_mode = DELETE")
             # Server secrets stay with their server (SpatiaLite's is a file anyway).
-            if copy.execute(f"SELECT 1 FROM sqlite_master WHERE name = '{SECRETS}'").fetchone():
-                copy.execute(f"DELETE FROM {SECRETS}")
+            if copy.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (SECRETS,)).fetchone():
+                copy.execute("DELETE FROM server_secrets")
     except sqlite_module().DatabaseError as exc:
         raise ConfigurationError(
             f"备份数据库失败(原因:{exc})。",

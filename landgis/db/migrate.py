@@ -8,10 +8,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine
 
-from landgis.errors import ConfigurationError
+from landgis.db.backends import backend_for
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -25,32 +24,10 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to ``revision`` (all migrations by default)."""
-    ensure_postgis(engine)
+    """Bring the schema up to ``revision`` (all migrations by default), once the backend
+    has made the database ready for it (the PostGIS extension)."""
+    backend_for(engine).prepare_database(engine)
     command.upgrade(alembic_config(engine), revision)
-
-
-def ensure_postgis(engine: Engine) -> None:
-    """On PostgreSQL, create the PostGIS extension when the database lacks it; a clear
-    ConfigurationError when the user may not (creating it needs a superuser or the
-    database owner on PostgreSQL 13+)."""
-    if engine.dialect.name != "postgresql":
-        return
-    with engine.connect() as conn:
-        if conn.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")):
-            return
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-    except DBAPIError as error:
-        raise ConfigurationError(
-            "数据库未安装 PostGIS 扩展,且当前用户无权安装:请数据库管理员执行 "
-            "CREATE EXTENSION postgis;(Debian/Ubuntu 需先安装 postgresql-15-postgis-3)。",
-            "The database lacks the PostGIS extension and this user may not create it: ask "
-            "the database administrator to run CREATE EXTENSION postgis; (on Debian/Ubuntu "
-            "install postgresql-15-postgis-3 first).",
-            detail=str(error.orig),
-        ) from error
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -11,7 +11,6 @@ from typing import Any
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
-    JSON,
     BigInteger,
     CheckConstraint,
     Date,
@@ -23,13 +22,13 @@ from sqlalchemy import (
     Text,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from landgis import vocab
+from landgis.db.backends import json_column_type
 from landgis.geo import CGCS2000_EPSG
 
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+JSONType = json_column_type()
 
 
 def multipolygon() -> Any:

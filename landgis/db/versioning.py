@@ -14,11 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Row, Select, func, select, true
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from landgis.db.dialects import backend_of
+from landgis.db.backends import backend_for
 from landgis.db.models import CountCache, DataVersion
 from landgis.db.session import optional_write
 
@@ -79,14 +77,13 @@ def rows_and_count(
 
 
 def _store(session: Session, key: str, version: int, matched: int) -> None:
-    insert = pg_insert if backend_of(session) == "postgis" else sqlite_insert
     values = {"key": key, "data_version": version, "matched": matched}
-    stmt = insert(CountCache).values(**values)
+    stmt = backend_for(session).insert(CountCache).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[CountCache.key],
         set_={"data_version": version, "matched": matched},
         # Never replace a count taken at a newer version.
         where=CountCache.data_version <= version,
     )
-    with optional_write(session):  # a busy SpatiaLite: counted again next time
+    with optional_write(session):  # refused for another writer: counted again next time
         session.execute(stmt)

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
+from landgis.db.backends import GeodesicArea
 from landgis.db.models import Building, Case, CaseEvent, Parcel, Zone
 from landgis.demo import load_demo
 from landgis.ledger import current_states, states_as_of
@@ -75,10 +76,11 @@ def test_stored_area_agrees_with_the_database_geodesic_area(session, backend):
     Our stored geodesic area (pyproj) matches PostGIS to 1 ppm; SpatiaLite's own
     ellipsoidal formula is coarser (a few ppm).
     """
-    geodesic = "ST_Area(geom::geography)" if backend == "postgis" else "ST_Area(geom, 1)"
     tolerance = 1e-6 if backend == "postgis" else 2e-5
     rows = session.execute(
-        text(f"SELECT parcel_code, area_m2, geodesic_area_m2, {geodesic} FROM parcels")
+        select(
+            Parcel.parcel_code, Parcel.area_m2, Parcel.geodesic_area_m2, GeodesicArea(Parcel.geom)
+        )
     ).all()
     assert len(rows) >= 60
     for code, area, our_geodesic, database_geodesic in rows:

@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
-from landgis.db.dialects import backend_of
+from landgis.db.backends import backend_for
 from landgis.db.migrate import current_revision, head_revision, upgrade
 from landgis.db.migrations.env_helpers import include_object
 from landgis.db.models import Base, Zone
@@ -27,7 +27,7 @@ def migrated(databases):
 
 
 def test_migration_creates_every_table_at_head(migrated, backend):
-    assert backend_of(migrated) == backend
+    assert backend_for(migrated).name == backend
     assert current_revision(migrated) == head_revision()
     assert set(inspect(migrated).get_table_names()) >= TABLES
 

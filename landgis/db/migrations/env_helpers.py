@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from alembic import op
 from geoalchemy2 import alembic_helpers
 
+from landgis.db.backends import BackendName, backend_for
 from landgis.db.models import Base
 
 
@@ -16,3 +18,9 @@ def include_object(
     if obj_type == "table" and reflected and name not in Base.metadata.tables:
         return False
     return alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to)
+
+
+def migrating_on(backend: BackendName) -> bool:
+    """Whether the running migration runs on ``backend``: for the DDL Alembic cannot write
+    once for every backend (triggers)."""
+    return backend_for(op.get_bind()).name == backend

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from landgis import vocab
 from landgis.cases import LEDGER_FIELDS
-from landgis.db.dialects import backend_of
+from landgis.db.backends import backend_for
 from landgis.db.models import Case, CaseEvent, Parcel, Zone
 from landgis.db.repository import wkb_of
 from landgis.geo import CGCS2000_EPSG
@@ -83,8 +83,8 @@ def has_case_filters(filters: ParcelFilter) -> bool:
 
 
 def _ordered(session: Session, column: Any) -> Any:
-    # Code-point order on both backends, as pandas sorts (PostgreSQL's locale would not).
-    return column.collate("C") if backend_of(session) == "postgis" else column
+    # Code-point order, as pandas sorts (a database's locale might not).
+    return backend_for(session).code_point_order(column)
 
 
 def current_ledger_query(session: Session, *, dismissed: bool, geometry: bool) -> Select[Any]:

@@ -12,6 +12,8 @@ from alembic import op
 from geoalchemy2 import Geometry
 from sqlalchemy.dialects import postgresql
 
+from landgis.db.migrations.env_helpers import migrating_on
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -292,7 +294,7 @@ APPEND_ONLY = "case_events are append-only: record a new event instead"
 
 def _make_events_append_only() -> None:
     """Refuse UPDATE and DELETE on case_events at the database itself."""
-    if op.get_bind().dialect.name == "postgresql":
+    if migrating_on("postgis"):
         op.execute(
             "CREATE FUNCTION landgis_refuse_event_change() RETURNS trigger LANGUAGE plpgsql AS "
             f"$$ BEGIN RAISE EXCEPTION '{APPEND_ONLY}'; END $$"
@@ -310,7 +312,7 @@ def _make_events_append_only() -> None:
 
 
 def _drop_events_append_only() -> None:
-    if op.get_bind().dialect.name == "postgresql":
+    if migrating_on("postgis"):
         op.execute("DROP TRIGGER case_events_append_only ON case_events")
         op.execute("DROP FUNCTION landgis_refuse_event_change()")
         return

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from landgis.db.migrations.env_helpers import migrating_on
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -36,7 +38,7 @@ def upgrade() -> None:
         sa.Column("matched", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("key"),
     )
-    if op.get_bind().dialect.name == "postgresql":
+    if migrating_on("postgis"):
         # One bump per statement: a COPY of a million rows bumps once.
         op.execute(
             "CREATE FUNCTION landgis_bump_data_version() RETURNS trigger LANGUAGE plpgsql AS "
@@ -59,7 +61,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
+    if migrating_on("postgis"):
         for table in WATCHED_TABLES:
             op.execute(f"DROP TRIGGER {table}_bump_data_version ON {table}")
         op.execute("DROP FUNCTION landgis_bump_data_version()")

@@ -1,0 +1,107 @@
+"""SQL functions that both backends have under different spellings.
+
+Each is an SQL expression element usable in any statement; how it is written in SQL is
+registered by each backend module (:func:`render`), so a statement built once compiles
+right on either backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import Boolean, Float, Text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+Rendering = str | Callable[..., str]
+
+
+class Envelope(FunctionElement[Any]):
+    """``Envelope(minx, miny, maxx, maxy, srid)``: that rectangle as a geometry."""
+
+    inherit_cache = True
+    name = "landgis_envelope"
+
+
+class IndexOverlaps(FunctionElement[bool]):
+    """``IndexOverlaps(geom_column, box)``: rows whose geometry's bounding box overlaps the
+    geometry ``box``, answered from the spatial index (a prefilter, not an exact test).
+    ``geom_column`` is a column of a table (not of an alias or subquery)."""
+
+    inherit_cache = True
+    name = "landgis_index_overlaps"
+    type = Boolean()
+
+
+class JsonObject(FunctionElement[str]):
+    """``JsonObject(name1, value1, name2, value2, …)``: a JSON object, its members in the
+    order given."""
+
+    inherit_cache = True
+    name = "landgis_json_object"
+    type = Text()
+
+
+class JsonText(FunctionElement[str]):
+    """``JsonText(json)``: a JSON value (from :class:`JsonObject`) as a string."""
+
+    inherit_cache = True
+    name = "landgis_json_text"
+    type = Text()
+
+
+class GeoJsonGeometry(FunctionElement[Any]):
+    """``GeoJsonGeometry(geom, decimals)``: a geometry as a JSON value for a
+    :class:`JsonObject` member (coordinates rounded to ``decimals``; no bbox and no crs
+    member, as RFC 7946 wants)."""
+
+    inherit_cache = True
+    name = "landgis_geojson_geometry"
+
+
+class JsonBoolean(FunctionElement[Any]):
+    """``JsonBoolean(condition)``: ``true``/``false`` as a :class:`JsonObject` member
+    (a NULL condition is false)."""
+
+    inherit_cache = True
+    name = "landgis_json_boolean"
+
+
+class JsonNumber(FunctionElement[Any]):
+    """``JsonNumber(float_column)``: a float as a :class:`JsonObject` member that reads back
+    as the same double."""
+
+    inherit_cache = True
+    name = "landgis_json_number"
+
+
+class Rounded(FunctionElement[Any]):
+    """``Rounded(number, digits)``: a float rounded to ``digits`` decimals."""
+
+    inherit_cache = True
+    name = "landgis_rounded"
+
+
+class GeodesicArea(FunctionElement[float]):
+    """``GeodesicArea(geom)``: the area in m² of an EPSG:4490 geometry on the ellipsoid."""
+
+    inherit_cache = True
+    name = "landgis_geodesic_area"
+    type = Float()
+
+
+def render(dialect: str, renderings: Mapping[type[FunctionElement[Any]], Rendering]) -> None:
+    """Write each element as ``dialect`` spells it: a template (``{args}`` stands for all
+    the element's arguments, ``{0}``, ``{1}`` … for each one) or a compiler function
+    ``(element, compiler, **kw) -> str``."""
+    for element, rendering in renderings.items():
+        compiles(element, dialect)(rendering if callable(rendering) else _from_template(rendering))
+
+
+def _from_template(template: str) -> Callable[..., str]:
+    def rendered(element: FunctionElement[Any], compiler: Any, **kw: Any) -> str:
+        args = [compiler.process(clause, **kw) for clause in element.clauses.clauses]
+        return template.format(*args, args=", ".join(args))
+
+    return rendered
