@@ -20,7 +20,9 @@ from api.routers.accounts import (
     session_view,
     user_views,
 )
-from api.routers.pages import FormDep, _flash, _render, _text, ui_for
+from api.web.form_input import FormDep, text
+from api.web.layout import ui_for
+from api.web.render import flash, render
 from landgis import audit, browser_sessions, users
 from landgis.errors import InvalidInput, LandGISError
 
@@ -50,7 +52,7 @@ def _change(
             change()
     except LandGISError as error:
         return page(error=ui_for(request).t.message(error), status_code=status_code_for(error))
-    _flash(request, done)
+    flash(request, done)
     return RedirectResponse(back, status_code=303)
 
 
@@ -59,13 +61,13 @@ def account_page(
     request: Request, session: SessionDep, settings: SettingsDep, principal: LoggedInDep
 ) -> HTMLResponse:
     """Where I am logged in, and my password."""
-    return _render(request, "account.html", _my_page(request, session, settings, principal))
+    return render(request, "account.html", _my_page(request, session, settings, principal))
 
 
 def _account_actions(request: Request, session: Any, settings: Any, principal: Any) -> Any:
     def page(error: str, status_code: int) -> HTMLResponse:
         context = _my_page(request, session, settings, principal, error=error)
-        return _render(request, "account.html", context, status_code=status_code)
+        return render(request, "account.html", context, status_code=status_code)
 
     return page
 
@@ -122,13 +124,13 @@ def change_password_form(
     """My new password (the current one first); my other sessions end."""
 
     def change() -> None:
-        new, repeated = _text(form, "new_password"), _text(form, "new_password_again")
+        new, repeated = text(form, "new_password"), text(form, "new_password_again")
         if new != repeated:
             raise InvalidInput("两次输入的新密码不一致。", "The two new passwords differ.")
         users.change_own_password(
             session,
             principal.username,
-            _text(form, "current_password"),
+            text(form, "current_password"),
             new,
             keep_session=principal.session_id,
         )
@@ -159,13 +161,13 @@ def users_page(
 ) -> HTMLResponse:
     """Users, their roles, whether they are active, and who is logged in where."""
     context = _users_context(session, settings, principal)
-    return _render(request, "admin_users.html", context)
+    return render(request, "admin_users.html", context)
 
 
 def _users_actions(request: Request, session: Any, settings: Any, principal: Any) -> Any:
     def page(error: str, status_code: int) -> HTMLResponse:
         context = _users_context(session, settings, principal, error=error)
-        return _render(request, "admin_users.html", context, status_code=status_code)
+        return render(request, "admin_users.html", context, status_code=status_code)
 
     return page
 
@@ -180,11 +182,11 @@ def change_user_form(
     form: FormDep,
 ) -> Response:
     """Set a user's role, deactivate or reactivate them, or end their sessions."""
-    action = _text(form, "action")
+    action = text(form, "action")
 
     def change() -> None:
         if action == "role":
-            users.set_role(session, username, _text(form, "role"), actor=principal.username)
+            users.set_role(session, username, text(form, "role"), actor=principal.username)
         elif action in ("deactivate", "activate"):
             if username == principal.username and action == "deactivate":
                 raise InvalidInput("不能停用自己的账户。", "You cannot deactivate yourself.")
@@ -248,4 +250,4 @@ def audit_page(request: Request, session: SessionDep, _: AdminDep) -> Response:
         "query": request.url.query,
         "limit": AUDIT_PAGE_ROWS,
     }
-    return _render(request, "admin_audit.html", context)
+    return render(request, "admin_audit.html", context)
