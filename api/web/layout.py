@@ -116,7 +116,7 @@ def remember_language(response: Response, code: str) -> None:
 
 def safe_next(target: str | None, default: str = "/") -> str:
     """Only a path on this site: never send the user elsewhere (``//host``, ``/\\host``)."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return default
 

@@ -14,7 +14,6 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api.routers import session as session_router
 from api.security import csp_nonce
 from api.web import display
 from api.web.i18n import LANGUAGES
@@ -27,17 +26,15 @@ TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"  # mounted at /static/app by create_app
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 
-for _env in (templates.env, session_router.templates.env):
-    # The login page is rendered by the session router from the same folder: it shares
-    # the layout, so it shares what the layout calls.
-    _env.globals.update(ui_for=ui_for, status_colours=STATUS_COLOURS, csp_nonce=csp_nonce)
-    _env.filters.update(
-        number=display.number,
-        day=display.day,
-        mu=display.mu,
-        fit=display.fit,
-        when=display.when,
-    )
+# Every page (the login page too) extends the layout, which calls these.
+templates.env.globals.update(ui_for=ui_for, status_colours=STATUS_COLOURS, csp_nonce=csp_nonce)
+templates.env.filters.update(
+    number=display.number,
+    day=display.day,
+    mu=display.mu,
+    fit=display.fit,
+    when=display.when,
+)
 
 
 def render(
