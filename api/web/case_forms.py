@@ -5,6 +5,10 @@ Each handler reads the form, calls the library (:mod:`landgis.cases`) in a savep
 goes back to the case page (303) with a notice; when the library refuses (missing
 evidence, a stale version, a bad number) the page is shown again with the message and
 everything the user typed. Writes need the editor role and the session's CSRF token.
+
+Completing a case (to 已盘活) with less area revitalized than is idle is asked about first:
+the page comes back saying how much is left, with a button that posts the same form
+again confirmed (``confirm=1``); no script needed.
 """
 
 from __future__ import annotations
@@ -28,10 +32,15 @@ from api.web.render import flash
 from landgis import cases
 from landgis.errors import InvalidInput, LandGISError, StaleVersion
 from landgis.settings import Settings
-from landgis.units import mu_to_m2
+from landgis.units import m2_to_mu, mu_to_m2
+from landgis.workflow import MAIN_LINE
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
+# The status a case is complete in; completing it with less area revitalized than is idle
+# asks for a confirmation first.
+COMPLETED = "revitalized"
+COMPLETED_STEP = MAIN_LINE.index(COMPLETED)
 REVITALIZATION_INPUTS = (
     "area_mu",
     "building_area_m2",
@@ -117,6 +126,38 @@ def _attempt(
     return RedirectResponse(f"/cases/{quote(case_no, safe='')}#history", status_code=303)
 
 
+def _shortfall_mu(session: Any, case_no: str, form: FormData) -> float:
+    """The area (亩, two decimals) the case would still lack if it were completed now with
+    the area this form adds; 0 when none, or when the case is not before completion."""
+    case = cases.get_case(session, case_no)
+    if case.status not in MAIN_LINE or MAIN_LINE.index(case.status) >= COMPLETED_STEP:
+        return 0.0  # completed before (a reopening goes back to it): nothing to ask
+    adding = mu_to_m2(_float(form, "area_mu", "本次盘活面积", "Revitalized area") or 0.0)
+    left = case.idle_area_m2 - (case.revitalized_area_m2 or 0.0) - adding
+    return max(round(m2_to_mu(left), 2), 0.0)
+
+
+def _unconfirmed_shortfall(
+    request: Request,
+    session: Any,
+    settings: Settings,
+    case_no: str,
+    form: FormData,
+    kept: dict[str, Any],
+) -> Response | None:
+    """The case page asking to confirm a completion that leaves part of the idle area
+    unrevitalized, unless the form confirms it (``confirm``); None when nothing to ask."""
+    if text(form, "confirm") == "1":
+        return None
+    try:
+        left = _shortfall_mu(session, case_no, form)
+    except LandGISError:
+        return None  # an unknown case, an unreadable area: the change itself says so
+    if left <= 0:
+        return None
+    return show_case(request, session, settings, case_no, kept | {"shortfall_mu": left})
+
+
 @router.post("/cases/{case_no}/status", response_model=None)
 def change_status_form(
     case_no: str,
@@ -135,6 +176,10 @@ def change_status_form(
     )
     version = _seen_version(form)
     kept = {"kind": "status", "target": target, "values": typed, "seen_version": version}
+    if target == COMPLETED and (
+        asking := _unconfirmed_shortfall(request, session, settings, case_no, form, kept)
+    ):
+        return asking
 
     def change() -> None:
         check_lengths(typed)
@@ -182,6 +227,10 @@ def revitalization_form(
     typed = values(form, REVITALIZATION_INPUTS) | {"complete": text(form, "complete")}
     version = _seen_version(form)
     kept = {"kind": "revitalization", "values": typed, "seen_version": version}
+    if typed["complete"] == "1" and (
+        asking := _unconfirmed_shortfall(request, session, settings, case_no, form, kept)
+    ):
+        return asking
 
     def change() -> None:
         check_lengths(typed)

@@ -17,12 +17,20 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import ReaderDep, SessionDep, SettingsDep
-from api.web.display import VOCABULARY_FIELDS, day, field_value, number
+from api.web.display import (
+    MISSING,
+    VOCABULARY_FIELDS,
+    day,
+    field_value,
+    is_missing,
+    number,
+    quantity,
+)
 from api.web.filters import FILTER_VOCABULARIES
 from api.web.i18n import Translator
 from api.web.layout import UI, ui_for
 from api.web.render import refused, render
-from landgis import alerts, attachments, cases
+from landgis import alerts, attachments, cases, users
 from landgis.db.models import Case
 from landgis.errors import NotFound
 from landgis.maps import STATUS_COLOURS
@@ -66,6 +74,8 @@ PARCEL_FIELDS: tuple[str, ...] = (
     "plot_ratio",
     "tax_per_mu",
 )
+# Parcel fields that hold plain numbers (shown with two decimals).
+NUMBER_FIELDS = frozenset({"plot_ratio", "tax_per_mu"})
 
 
 def workflow_of(settings: Settings) -> Workflow:
@@ -141,7 +151,7 @@ def _timeline(t: Translator, events: list[Any], files: list[Any]) -> list[dict[s
             changes.append(
                 {
                     "field": t.field(name),
-                    "before": field_value(t, name, before),
+                    "before": None if is_missing(before) else field_value(t, name, before),
                     "after": field_value(t, name, after),
                 }
             )
@@ -187,21 +197,26 @@ def newer_values(t: Translator, events: list[Any], seen: int) -> list[dict[str, 
 
 
 def _parcel_rows(t: Translator, parcel: Any) -> list[tuple[str, str]]:
-    rows = [(t("parcel.zone"), parcel.zone.name if parcel.zone else "")]
+    rows = [(t("parcel.zone"), parcel.zone.name if parcel.zone else MISSING)]
     for name in PARCEL_FIELDS:
         value = getattr(parcel, name)
-        if name == "supply_method" and value:
-            value = t.term("supply_method", value)
-        elif name == "land_price_yuan" and value is not None:
-            value = f"{number(value)} {t('unit.yuan')}"
+        if is_missing(value):
+            shown = MISSING
+        elif name == "supply_method":
+            shown = t.term("supply_method", value)
+        elif name == "land_price_yuan":
+            shown = quantity(value, t("unit.yuan"))
+        elif name in NUMBER_FIELDS:
+            shown = number(value)
         elif isinstance(value, dt.date):
-            value = value.isoformat()
-        rows.append((t(f"parcel.{name}"), "" if value is None else str(value)))
-    area = f"{number(m2_to_mu(parcel.area_m2))} {t('unit.mu')} ({number(parcel.area_m2)} ㎡)"
+            shown = value.isoformat()
+        else:
+            shown = str(value)
+        rows.append((t(f"parcel.{name}"), shown))
+    area = f"{quantity(m2_to_mu(parcel.area_m2), t('unit.mu'))} ({quantity(parcel.area_m2, '㎡')})"
     rows.append((t("parcel.area"), area))
     if parcel.registered_area_m2 is not None:
-        registered = f"{number(parcel.registered_area_m2)} ㎡"
-        rows.append((t("parcel.registered_area_m2"), registered))
+        rows.append((t("parcel.registered_area_m2"), quantity(parcel.registered_area_m2, "㎡")))
     return rows
 
 
@@ -216,6 +231,7 @@ def _case_context(
     parcel = case.parcel
     events = cases.case_history(session, case_no)
     files = attachments.list_attachments(session, case_no)
+    people = [e.actor for e in events] + [f.uploaded_by for f in files]
     warnings = [
         w
         for w in alerts.ledger_warnings(session, rules=settings.clock.rules())
@@ -246,6 +262,7 @@ def _case_context(
         "accept": ",".join(attachments.accepted_extensions()),
         "max_mb": settings.attachment_max_mb,
         "form": form or {},
+        "names": users.display_names(session, people),
     }
 
 

@@ -1,7 +1,9 @@
 """How the pages write values: numbers with thousands separators, areas in 亩, instants in
 Beijing time, days, text cut to a width, and a case field's value in words.
 
-The template filters ``number``, ``mu``, ``day``, ``when`` and ``fit`` are these functions.
+A missing number (None, NaN, empty) is written :data:`MISSING` ("—") wherever it is shown:
+:func:`number` is the one place numbers are written. The template filters ``number``,
+``mu``, ``day``, ``when`` and ``fit`` are these functions.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from api.web.i18n import Translator
 from landgis.units import m2_to_mu
 from landgis.workflow import MAIN_LINE
 
+MISSING = "—"
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 # Case fields whose values are areas of land (shown in 亩) and of floor space (㎡).
 LAND_AREA_FIELDS = frozenset({"idle_area_m2", "revitalized_area_m2"})
@@ -27,16 +30,30 @@ VOCABULARY_FIELDS = frozenset({"status", "category", "cause", "route"})
 STATUS_ORDER = {s: i for i, s in enumerate((*MAIN_LINE, "dismissed"))}
 
 
+def is_missing(value: Any) -> bool:
+    """Whether ``value`` holds nothing: None, NaN, NaT, pandas' NA or blank text."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return isinstance(value, str) and not value.strip()
+
+
 def number(value: Any, digits: int = 2) -> str:
-    """A number for display with thousands separators, '' when missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
+    """A number with thousands separators and ``digits`` decimals; "—" when missing."""
+    if is_missing(value):
+        return MISSING
     return f"{float(value):,.{digits}f}"
 
 
+def quantity(value: Any, unit: str, digits: int = 2) -> str:
+    """A number and its unit ("12.50 亩"); "—" alone when missing."""
+    return MISSING if is_missing(value) else f"{number(value, digits)} {unit}"
+
+
 def mu(area_m2: Any) -> str:
-    """An area in m² shown in 亩."""
-    return "" if area_m2 is None else number(m2_to_mu(float(area_m2)))
+    """An area in m² shown in 亩; "—" when missing."""
+    return MISSING if is_missing(area_m2) else number(m2_to_mu(float(area_m2)))
 
 
 def fit(text: Any, width: int = 18) -> str:
@@ -72,15 +89,15 @@ def day(value: Any) -> str:
 
 
 def field_value(t: Translator, name: str, value: Any) -> str:
-    """A case field's value as the user reads it."""
-    if value is None or value == "":
-        return ""
+    """A case field's value as the user reads it; "—" when missing."""
+    if is_missing(value):
+        return MISSING
     if name in VOCABULARY_FIELDS:
         return t.term(name, str(value))
     if name in LAND_AREA_FIELDS:
-        return f"{number(m2_to_mu(float(value)))} {t('unit.mu')}"
+        return quantity(m2_to_mu(float(value)), t("unit.mu"))
     if name in FLOOR_AREA_FIELDS:
-        return f"{number(value)} {t('unit.m2')}"
+        return quantity(value, t("unit.m2"))
     if name == "amount_yuan":
-        return f"{number(value)} {t('unit.yuan')}"
+        return quantity(value, t("unit.yuan"))
     return day(value) if name.endswith("_on") or name == "deadline" else str(value)
