@@ -18,6 +18,7 @@ from api.web.render import render
 from landgis.errors import LandGISError
 from landgis.settings import Settings
 from landgis.stats import UNASSIGNED, headline_figures
+from landgis.text_sort import SortKey, sort_key
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -29,6 +30,11 @@ def _bars(
         {"label": label(key), "value": float(group.get(value) or 0.0), "cases": group.get("cases")}
         for key, group in groups.items()
     ]
+
+
+def _zone_order(key: str) -> tuple[bool, SortKey]:
+    """Zones by name as a clerk looks them up; the cases in no zone last."""
+    return (key == UNASSIGNED, sort_key(key))
 
 
 def _dashboard(session: Any, settings: Settings, t: Translator, period: dict) -> dict[str, Any]:
@@ -50,7 +56,7 @@ def _dashboard(session: Any, settings: Settings, t: Translator, period: dict) ->
                 float(revitalized_by_zone.get(key, {}).get("area_mu") or 0.0),
             ],
         }
-        for key in sorted(set(ledger_by_zone) | set(revitalized_by_zone))
+        for key in sorted(set(ledger_by_zone) | set(revitalized_by_zone), key=_zone_order)
     ]
     target = settings.campaign_target_mu
     total = figures["revitalized_total_area_mu"]

@@ -16,6 +16,7 @@ from fastapi import Request
 from landgis import vocab
 from landgis.db.repository import zones_frame
 from landgis.parcels import ParcelFilter
+from landgis.text_sort import sort_key
 
 FILTER_VOCABULARIES: dict[str, Mapping[str, str]] = {
     "status": vocab.CASE_STATUSES,
@@ -87,8 +88,10 @@ class PageFilters:
 
 
 def _zones(session: Any) -> list[dict[str, str]]:
+    """The zones a filter offers, by name as a clerk looks them up."""
     frame = zones_frame(session, kinds=("area", "park"))
-    return [{"code": c, "name": n} for c, n in zip(frame["code"], frame["name"], strict=True)]
+    zones = [{"code": c, "name": n} for c, n in zip(frame["code"], frame["name"], strict=True)]
+    return sorted(zones, key=lambda zone: sort_key(zone["name"]))
 
 
 def filter_choices(session: Any) -> dict[str, Any]:

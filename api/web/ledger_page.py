@@ -12,11 +12,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import ReaderDep, SessionDep
-from api.web.display import STATUS_ORDER
+from api.web.display import STATUS_ORDER, is_missing
 from api.web.filters import PageFilters, filter_choices, records
+from api.web.i18n import Translator
 from api.web.layout import ui_for
 from api.web.render import render
 from landgis.ledger import case_list
+from landgis.text_sort import sort_key
 from landgis.units import m2_to_mu
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -50,24 +52,46 @@ SORTABLE: tuple[str, ...] = (
 )
 
 
-def _sorted(rows: pd.DataFrame, key: str, descending: bool) -> pd.DataFrame:
-    if rows.empty or key not in rows:
-        return rows
+# Columns of text, sorted as a clerk looks them up (Chinese by pinyin); columns of codes
+# of a vocabulary, sorted by the names the table shows.
+TEXT_COLUMNS = frozenset({"case_no", "parcel_code", "project_name", "zone_name", "holder"})
+TERM_COLUMNS = frozenset({"category", "cause", "route"})
+
+
+def _sort_column(rows: pd.DataFrame, key: str, t: Translator) -> pd.Series:
+    """What the rows sort by for column ``key`` (missing values stay missing: last)."""
     column = rows[key]
     if key == "status":
-        column = column.map(STATUS_ORDER)
-    elif key == "deadline":
-        column = pd.to_datetime(column)
+        return column.map(STATUS_ORDER)
+    if key == "deadline":
+        return pd.to_datetime(column)
+    if key in TERM_COLUMNS:
+        column = column.map(lambda code: t.term(key, code), na_action="ignore")
+    if key in TEXT_COLUMNS | TERM_COLUMNS:
+        return column.map(lambda text: None if is_missing(text) else sort_key(text))
+    return column
+
+
+def _sorted(rows: pd.DataFrame, key: str, descending: bool, t: Translator) -> pd.DataFrame:
+    if rows.empty or key not in rows:
+        return rows
+    column = _sort_column(rows, key, t)
     order = column.sort_values(ascending=not descending, na_position="last", kind="stable")
     return rows.loc[order.index]
 
 
 def _ledger(
-    session: Any, filters: PageFilters, sort: str, descending: bool, page: int, per: int
+    session: Any,
+    filters: PageFilters,
+    sort: str,
+    descending: bool,
+    page: int,
+    per: int,
+    t: Translator,
 ) -> tuple[list[dict[str, Any]], dict[str, Any], int, int]:
     rows, total = case_list(session, filters.parcel_filter(), filters.as_of)
     rows = rows.assign(seq=range(1, total + 1))  # numbered after filtering, as exports are
-    rows = _sorted(rows, sort, descending)
+    rows = _sorted(rows, sort, descending, t)
     pages = max(1, math.ceil(total / per))
     page = min(max(page, 1), pages)
     shown = rows.iloc[(page - 1) * per : page * per]
@@ -96,7 +120,7 @@ def ledger_page(request: Request, session: SessionDep, _: ReaderDep) -> HTMLResp
     per = _positive(params.get("per"), DEFAULT_PAGE_SIZE)
     per = per if per in PAGE_SIZES else DEFAULT_PAGE_SIZE
     rows, totals, page, pages = _ledger(
-        session, filters, sort, descending, _positive(params.get("page"), 1), per
+        session, filters, sort, descending, _positive(params.get("page"), 1), per, ui.t
     )
     exports = [
         (label, EXPORT_URL.format(fmt=fmt) + (f"?{q}" if (q := filters.query()) else ""), fmt)
