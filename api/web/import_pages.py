@@ -30,6 +30,7 @@ from landgis.db.session import transaction
 from landgis.errors import InvalidInput, LandGISError, NotFound, PermissionDenied
 from landgis.maps import ledger_map
 from landgis.parcels import ParcelFilter, parcels_frame
+from landgis.tiled_map import place_layer_control
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -180,6 +181,7 @@ def import_preview(
         title=ui.t("import.preview"),
         labels=map_labels(ui.lang),
     )
+    place_layer_control(fmap)
     return map_response(request, fmap, settings.basemap, settings.tianditu_key)
 
 
