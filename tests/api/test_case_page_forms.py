@@ -31,7 +31,7 @@ SUSPECTED = "QX-XZ-2023-011"  # 疑似闲置: to 调查中 needs no evidence
 
 
 @pytest.fixture(scope="module")
-def site(databases):
+def site(databases, form_login):
     engine = databases.engine()
     upgrade(engine)
     with transaction(engine) as session:
@@ -40,14 +40,7 @@ def site(databases):
     url = engine.url.render_as_string(hide_password=False)
     settings = Settings(database_url=url, secret_key="completion-secret" * 2)
     with TestClient(create_app(settings)) as client:
-        page = client.get("/login").text
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        client.post(
-            "/login",
-            data={"username": "zhangwei", "password": PASSWORD, "csrf_token": token},
-            follow_redirects=False,
-        )
-        csrf = client.get("/api/me").json()["csrf_token"]
+        csrf = form_login(client, "zhangwei", PASSWORD)
         yield {"client": client, "engine": engine, "csrf": csrf}
 
 

@@ -174,11 +174,12 @@ def test_the_layer_control_does_not_cover_the_legend(
         control = inner.locator(".leaflet-control-layers").bounding_box()
         legend = inner.locator(".landgis-legend").bounding_box()
         zoom = inner.locator(".leaflet-control-zoom").bounding_box()
-        assert control and legend and zoom
-        for part in (control, legend, zoom):
+        scale = inner.locator(".leaflet-control-scale").bounding_box()
+        assert control and legend and zoom and scale
+        for part in (control, legend, zoom, scale):
             assert _inside(part, box), "on the map"
-        assert not _overlap(control, legend), (control, legend)
-        assert not _overlap(control, zoom), (control, zoom)
+        for other in (legend, zoom, scale):
+            assert not _overlap(control, other), (control, other)
         name = path.strip("/") or "dashboard"
         p.page.locator(frame).screenshot(
             path=artifacts / f"ui-map-controls-{name}-{viewport['width']}-{backend}.png"
