@@ -13,17 +13,14 @@ from api.body_limit import BodyLimit
 from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.routers import (
-    account_pages,
     accounts,
     admin,
-    admin_page,
     cases,
     exports,
     health,
     imports,
     maps,
     ogc,
-    pages,
     parcels,
     session,
     stats,
@@ -32,6 +29,9 @@ from api.routers import (
 from api.security import SecurityHeadersMiddleware
 from api.session_cookie import COOKIE_NAME, LazyKeySessionMiddleware
 from api.uploads import clean_leftovers
+from api.web import account_pages, admin_page, pages
+from api.web.import_staging import STAGING, STAGING_HOURS
+from api.web.render import STATIC_DIR
 from landgis.assets import VENDOR_PACKAGES, VENDOR_URL
 from landgis.db.engine import make_engine
 from landgis.server_secret import session_secret
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        clean_leftovers(pages.STAGING, pages.STAGING_HOURS)  # what a crashed process left
+        clean_leftovers(STAGING, STAGING_HOURS)  # what a crashed process left
         yield
         app.state.engine.dispose()
 
@@ -90,11 +90,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
     for name, directory in VENDOR_PACKAGES.items():
         app.mount(f"{VENDOR_URL}/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
-    app.mount("/static/app", StaticFiles(directory=pages.STATIC_DIR), name="app-static")
+    app.mount("/static/app", StaticFiles(directory=STATIC_DIR), name="app-static")
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> FileResponse:
         """The icon, for pages that do not name one (browsers ask for /favicon.ico)."""
-        return FileResponse(pages.STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
     return app

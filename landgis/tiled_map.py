@@ -74,6 +74,9 @@ TILE_URL = "/tiles/parcels/{z}/{x}/{y}.mvt"
 POPUP_URL = "/map/parcels/{code}/popup"
 # With more zones the layer control starts collapsed (it would hide the legend).
 EXPANDED_CONTROL_MAX_ZONES = 15
+# The layer control sits under the zoom buttons: at Leaflet's default place (top right) it
+# covers the legend (bottom right) on a map shorter than both, as the dashboard's is.
+LAYER_CONTROL_POSITION = "topleft"
 Extent = tuple[float, float, float, float]
 
 
@@ -332,6 +335,15 @@ def tiled_ledger_map(
     return fmap
 
 
+def place_layer_control(fmap: folium.Map) -> folium.Map:
+    """``fmap`` with its layer control at :data:`LAYER_CONTROL_POSITION`, clear of the
+    legend."""
+    for child in fmap._children.values():
+        if isinstance(child, folium.LayerControl):
+            child.options["position"] = LAYER_CONTROL_POSITION
+    return fmap
+
+
 def ledger_page_map(
     session: Session,
     filters: ParcelFilter,
@@ -357,8 +369,8 @@ def ledger_page_map(
         "view": view,
     }
     if shown_count(counts, filters) <= inline_max_parcels:
-        return ledger_map(parcels_frame(session, filters), zones, **common)
-    return tiled_ledger_map(
+        return place_layer_control(ledger_map(parcels_frame(session, filters), zones, **common))
+    fmap = tiled_ledger_map(
         counts,
         parcels_extent(session, filters),
         zones,
@@ -367,3 +379,4 @@ def ledger_page_map(
         min_zoom=min_zoom,
         **common,
     )
+    return place_layer_control(fmap)

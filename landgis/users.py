@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 import threading
+from collections.abc import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -74,6 +75,19 @@ def get_user(session: Session, username: str) -> User:
     if user is None:
         raise NotFound(f"没有用户 {username}。", f"No user named {username}.")
     return user
+
+
+def display_names(session: Session, usernames: Iterable[str | None]) -> dict[str, str]:
+    """Each of ``usernames`` as staff read it: the user's display name, else the login name
+    itself (also for a name no account has, such as a script's)."""
+    wanted = {name for name in usernames if name}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(User.username, User.display_name).where(User.username.in_(wanted))
+    ).all()
+    known = {username: display for username, display in rows if display}
+    return {name: known.get(name, name) for name in wanted}
 
 
 def create_user(

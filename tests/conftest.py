@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, select, text, update
@@ -165,6 +167,25 @@ def html_demo(database_factories: dict, backend: str):
         return url, engine, code
 
     return make
+
+
+@pytest.fixture(scope="session")
+def form_login():
+    """Logs a test client in through the login form, as a browser does; returns the
+    session's CSRF token, for the forms the client then posts."""
+
+    def login(client: Any, username: str, password: str) -> str:
+        page = client.get("/login").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        answer = client.post(
+            "/login",
+            data={"username": username, "password": password, "csrf_token": token},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303, answer.text
+        return client.get("/api/me").json()["csrf_token"]
+
+    return login
 
 
 # --- decompression bombs ----------------------------------------------------------------

@@ -75,9 +75,9 @@ def test_shapefile_names_fit_a_dbf_field_name_and_are_unique():
 def test_exchange_layers_are_read_from_the_schema():
     assert exchange.CASE_FIELDS[:2] == ("case_no", "parcel_code")
     assert "next_step" not in exchange.CASE_FIELDS
-    assert exchange.PARCEL_FIELDS == schema.PARCEL.names()
+    assert schema.PARCEL.names() == exchange.PARCEL_FIELDS
 
 
 def test_land_and_floor_areas_are_told_apart():
-    assert schema.LAND_AREA_FIELDS == {"idle_area_m2", "revitalized_area_m2"}
-    assert schema.FLOOR_AREA_FIELDS == {"idle_building_area_m2", "revitalized_building_area_m2"}
+    assert {"idle_area_m2", "revitalized_area_m2"} == schema.LAND_AREA_FIELDS
+    assert {"idle_building_area_m2", "revitalized_building_area_m2"} == schema.FLOOR_AREA_FIELDS

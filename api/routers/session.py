@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import (
@@ -21,19 +19,13 @@ from api.auth import (
     login_limits,
 )
 from api.deps import ReaderDep
+from api.web.layout import safe_next
+from api.web.render import templates
 from landgis.errors import AuthenticationRequired, TooManyAttempts
 from landgis.login import log_in, log_out
 from landgis.users import PASSWORD_CHECKS_AT_ONCE
 
 router = APIRouter(tags=["session"])
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "web" / "templates")
-
-
-def _safe_next(target: str | None) -> str:
-    """Only local paths: never redirect a user to another site after login."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
 
 
 def _login_form(
@@ -44,7 +36,7 @@ def _login_form(
 ) -> HTMLResponse:
     context = {
         "csrf_token": csrf_token(request),
-        "next": _safe_next(next),
+        "next": safe_next(next),
         "error": error.message if error else None,
         "error_en": error.message_en if error else None,
         "resume": request.query_params.get("resume") == "1",
@@ -108,7 +100,7 @@ async def login(
     request.session.clear()
     request.session[SESSION_KEY] = done.session_key
     csrf_token(request)  # a fresh token for the new session
-    return RedirectResponse(_safe_next(next), status_code=303)
+    return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout", summary="Log out (form)")

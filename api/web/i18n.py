@@ -302,6 +302,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The close-out date is the date above; the case is read-only afterwards.",
     ),
     "form.complete": ("全部盘活完成(改为“已盘活”)", "Completely revitalized (status: revitalized)"),
+    "form.shortfall": (
+        "还有 {mu} 亩未盘活，确定办结？",
+        "{mu} mu are not revitalized yet. Complete the case anyway?",
+    ),
+    "form.confirm_shortfall": ("确定办结", "Complete the case"),
+    "form.shortfall_hint": (
+        "或在下方填写本次盘活面积后重新提交。",
+        "Or enter the area revitalized now below and submit again.",
+    ),
     "form.submit_status": ("确认改为“{status}”", "Change to “{status}”"),
     "form.submit_revitalization": ("登记盘活", "Record revitalization"),
     "form.submit_edit": ("保存修改", "Save changes"),

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.main import create_app
-from api.routers import pages
+from api.web import render
 from landgis import attachments
 from landgis.db.models import Attachment, Case, Parcel
 from landgis.db.session import transaction
@@ -233,7 +233,7 @@ def test_the_maps_inline_script_runs_by_the_responses_own_nonce(client, site):
 
 def test_a_template_that_writes_an_inline_script_gets_the_responses_nonce(site):
     app = create_app(Settings(database_url=site["url"]))
-    template = pages.templates.env.from_string(
+    template = render.templates.env.from_string(
         '<!doctype html><script nonce="{{ csp_nonce(request) }}">document.title = 1;</script>'
     )
 

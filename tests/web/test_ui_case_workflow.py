@@ -70,7 +70,9 @@ def test_an_editor_moves_a_case_and_sees_the_new_status_everywhere(
         fields = text_of(p.page.locator("#case-fields"))
         assert "青自然资闲认〔2026〕7号" in fields
         last = p.page.locator("#timeline > li").last
-        assert "editor1" in text_of(last) and "现场核查属实" in text_of(last)
+        assert "张编辑" in text_of(last) and "现场核查属实" in text_of(last)  # the name
+        assert "editor1" not in text_of(last)
+        assert last.locator(".person").get_attribute("title") == "editor1"  # the login
         assert ZH.term("status", "identified") in text_of(last)
         # The next step asks for its own evidence: route and plan number.
         planned = _details(p, "planned")
@@ -122,7 +124,8 @@ def test_a_second_editor_meanwhile_is_told_and_loses_nothing(
         assert "该条目在您打开后已被他人修改" in text_of(notice)
         newer = text_of(notice.locator(".newer-values"))
         assert "甲方案〔2026〕1号" in newer and ZH.term("route", "buyback") in newer
-        assert "editor1" in newer
+        assert "张编辑" in newer and "editor1" not in newer
+        assert notice.locator(".newer-values .person").first.get_attribute("title") == "editor1"
         # What B typed is still there (the step is no longer open, so read-only).
         kept = b.page.locator("#kept-input")
         assert kept.locator("input[name=field_plan_no]").input_value() == "乙方案〔2026〕2号"
@@ -223,6 +226,13 @@ def test_revitalization_partial_then_complete_then_closed(
         panel.locator("input[name=field_revitalized_on]").fill(TODAY)
         with p.page.expect_navigation():
             panel.locator("button[type=submit]").click()
+        # 5 of the idle area revitalized: completing asks first, saying what is left.
+        left = m2_to_mu(before["idle_area_m2"] - stored["revitalized_area_m2"])
+        question = p.page.locator("#confirm-shortfall")
+        assert f"还有 {left:,.2f} 亩未盘活" in text_of(question)
+        assert p.page.locator("#case-status").get_attribute("data-status") == "disposing"
+        with p.page.expect_navigation():
+            question.locator("button[type=submit]").click()
         assert p.page.locator("#case-status").get_attribute("data-status") == "revitalized"
 
         panel = _details(p, "closed")
@@ -262,7 +272,7 @@ def test_attachments_are_checked_stored_listed_and_downloaded(
         rows = p.page.locator("#attachment-list tbody tr")
         assert rows.count() == 1
         text = text_of(rows.first)
-        assert "认定书扫描件.pdf" in text and "闲置土地认定书" in text and "editor1" in text
+        assert "认定书扫描件.pdf" in text and "闲置土地认定书" in text and "张编辑" in text
         assert ZH.term("action", "attachment") in text_of(p.page.locator("#timeline"))
         with p.page.expect_download() as download:
             rows.first.locator("a.download").click()

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from api.routers import admin_page, pages
-from api.web import i18n
+from api.web import i18n, render
+from api.web.case_page import PARCEL_FIELDS
 from api.web.i18n import MESSAGES, VOCABULARIES, Translator
 from landgis import vocab
 from landgis.clock import SEVERITY_ORDER
@@ -20,7 +20,8 @@ from landgis.io.problems import ERROR, WARNING
 from landgis.ledger import LEDGER_COLUMNS
 from landgis.workflow import TRANSITIONS
 
-TEMPLATES = sorted(pages.TEMPLATES_DIR.glob("*.html"))
+TEMPLATES = sorted(render.TEMPLATES_DIR.glob("*.html"))
+PAGE_MODULES = sorted(render.WEB_DIR.glob("*.py"))
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z_0-9]+)+)["']""")
 DYNAMIC_KEY = re.compile(r"""\bt\(\s*["']([a-z_.]+\.)["']\s*~""")
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -49,11 +50,11 @@ def test_every_code_of_every_vocabulary_has_an_english_name():
 def test_every_key_a_template_or_page_names_exists():
     used: set[str] = set()
     prefixes: set[str] = set()
-    for path in [*TEMPLATES, Path(pages.__file__), Path(admin_page.__file__)]:
+    for path in [*TEMPLATES, *PAGE_MODULES]:
         text = path.read_text(encoding="utf-8")
         used |= set(LITERAL_KEY.findall(text))
         prefixes |= set(DYNAMIC_KEY.findall(text))
-        used |= set(re.findall(r"""_flash\(\s*request,\s*["']([a-z_.]+)["']""", text))
+        used |= set(re.findall(r"""\bflash\(\s*request,\s*["']([a-z_.]+)["']""", text))
     assert used, "templates name their texts"
     assert sorted(used - set(MESSAGES)) == []
     expected = {
@@ -65,7 +66,7 @@ def test_every_key_a_template_or_page_names_exists():
         "import.detail.": ("format", "layer", "encoding", "crs"),
     }
     assert prefixes <= set(expected), prefixes
-    expected["parcel."] = pages.PARCEL_FIELDS
+    expected["parcel."] = PARCEL_FIELDS
     for prefix, names in expected.items():
         missing = [f"{prefix}{n}" for n in names if f"{prefix}{n}" not in MESSAGES]
         assert missing == []

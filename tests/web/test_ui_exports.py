@@ -16,9 +16,9 @@ EXPORT = "/api/exports/ledger.xlsx"
 def _table(p) -> list[tuple[str, str, str, str]]:
     rows = []
     for row in p.page.locator("#ledger-table tbody tr[data-case]").all():
-        cells = [text_of(td) for td in row.locator("td").all()]
+        seq, idle = (text_of(row.locator(f"td[data-col={c}]")) for c in ("seq", "idle_area_mu"))
         status = text_of(row.locator(".status"))
-        rows.append((cells[0], row.get_attribute("data-parcel"), status, cells[8]))
+        rows.append((seq, row.get_attribute("data-parcel"), status, idle))
     return rows
 
 

@@ -253,7 +253,7 @@ def test_ledger_filters_sorting_search_paging_date_and_export_links(
         p.page.wait_for_load_state("load")
         deadlines = [
             dt.date.fromisoformat(text_of(td)[:10])
-            for td in p.page.locator("#ledger-table tbody tr td:nth-child(11)").all()
+            for td in p.page.locator("#ledger-table tbody tr td[data-col=deadline]").all()
         ]
         assert deadlines == sorted(deadlines, reverse=True)
 

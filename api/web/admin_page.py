@@ -19,8 +19,9 @@ from api.auth import SESSION_KEY
 from api.deps import AdminDep, PrincipalDep, SettingsDep
 from api.errors import status_code_for
 from api.routers.admin import RestorerDep, backup_response, restore_archive, restore_form
-from api.routers.pages import UI, _refused, _render, ui_for
 from api.uploads import received_form
+from api.web.layout import UI, ui_for
+from api.web.render import refused, render
 from landgis.db.backends import backend_for
 from landgis.db.migrate import current_revision
 from landgis.errors import AuthenticationRequired, InvalidInput, LandGISError, PermissionDenied
@@ -48,7 +49,7 @@ def _context(ui: UI, request: Request, settings: Settings, **extra: Any) -> dict
 def _page_with_error(request: Request, settings: Settings, error: LandGISError) -> HTMLResponse:
     ui = ui_for(request)
     context = _context(ui, request, settings, error=ui.t.message(error))
-    return _render(request, "admin.html", context, status_code=status_code_for(error))
+    return render(request, "admin.html", context, status_code=status_code_for(error))
 
 
 @router.get("/admin", response_class=HTMLResponse)
@@ -61,8 +62,8 @@ def admin_page(request: Request, settings: SettingsDep, principal: PrincipalDep)
         error = PermissionDenied(
             "备份与恢复需要管理员权限。", "Backup and restore need the administrator role."
         )
-        return _refused(request, ui, error, 403)
-    return _render(request, "admin.html", _context(ui, request, settings))
+        return refused(request, ui, error, 403)
+    return render(request, "admin.html", _context(ui, request, settings))
 
 
 @router.post("/admin/backup", response_model=None)
@@ -103,4 +104,4 @@ async def restore_page(request: Request, settings: SettingsDep, principal: Resto
         "files": len(manifest.attachment_members),
     }
     context = await run_in_threadpool(_context, ui, request, settings, restored=restored)
-    return _render(request, "admin.html", context)
+    return render(request, "admin.html", context)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.auth import session_rules
+from api.auth import Principal, session_rules
 from api.deps import AdminDep, LoggedInDep, SessionDep, SettingsDep
 from api.errors import status_code_for
 from api.routers.accounts import (
@@ -20,28 +21,56 @@ from api.routers.accounts import (
     session_view,
     user_views,
 )
-from api.routers.pages import FormDep, _flash, _render, _text, ui_for
+from api.web.form_input import FormDep, text
+from api.web.layout import ui_for
+from api.web.render import flash, render
 from landgis import audit, browser_sessions, users
 from landgis.errors import InvalidInput, LandGISError
+from landgis.settings import Settings
 
 router = APIRouter(include_in_schema=False)
 AUDIT_PAGE_ROWS = 500
 
 
-def _my_page(
-    request: Request, session: Any, settings: Any, principal: Any, **extra: Any
-) -> dict[str, Any]:
-    rows = browser_sessions.live(session, session_rules(settings), principal.username)
-    return {"sessions": [session_view(r, principal.session_id) for r in rows], **extra}
+@dataclass(frozen=True)
+class _Page:
+    """A page of this module: its template, its address, and what it shows."""
+
+    template: str
+    path: str
+    context: Callable[..., dict[str, Any]]
+
+    def show(self, request: Request, status_code: int = 200, **extra: Any) -> HTMLResponse:
+        return render(request, self.template, self.context(**extra), status_code=status_code)
+
+
+def _my_page(session: Any, settings: Settings, principal: Principal) -> _Page:
+    """My account: where I am logged in (and the password form)."""
+
+    def context(**extra: Any) -> dict[str, Any]:
+        rows = browser_sessions.live(session, session_rules(settings), principal.username)
+        return {"sessions": [session_view(r, principal.session_id) for r in rows], **extra}
+
+    return _Page("account.html", "/account", context)
+
+
+def _users_page(session: Any, settings: Settings, principal: Principal) -> _Page:
+    """The users, their roles and every live session (administrators)."""
+
+    def context(**extra: Any) -> dict[str, Any]:
+        rows = browser_sessions.live(session, session_rules(settings))
+        return {
+            "accounts": user_views(session, settings),
+            "sessions": [session_view(r, principal.session_id) for r in rows],
+            "roles": list(users.ROLES),
+            **extra,
+        }
+
+    return _Page("admin_users.html", "/admin/users", context)
 
 
 def _change(
-    request: Request,
-    session: Any,
-    change: Callable[[], object],
-    done: str,
-    back: str,
-    page: Callable[..., HTMLResponse],
+    request: Request, session: Any, change: Callable[[], object], done: str, page: _Page
 ) -> Response:
     """Run a change in a savepoint: back to the page with a notice, or the page again with
     the library's message and its 4xx status."""
@@ -49,9 +78,10 @@ def _change(
         with session.begin_nested():
             change()
     except LandGISError as error:
-        return page(error=ui_for(request).t.message(error), status_code=status_code_for(error))
-    _flash(request, done)
-    return RedirectResponse(back, status_code=303)
+        message = ui_for(request).t.message(error)
+        return page.show(request, status_code_for(error), error=message)
+    flash(request, done)
+    return RedirectResponse(page.path, status_code=303)
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -59,15 +89,7 @@ def account_page(
     request: Request, session: SessionDep, settings: SettingsDep, principal: LoggedInDep
 ) -> HTMLResponse:
     """Where I am logged in, and my password."""
-    return _render(request, "account.html", _my_page(request, session, settings, principal))
-
-
-def _account_actions(request: Request, session: Any, settings: Any, principal: Any) -> Any:
-    def page(error: str, status_code: int) -> HTMLResponse:
-        context = _my_page(request, session, settings, principal, error=error)
-        return _render(request, "account.html", context, status_code=status_code)
-
-    return page
+    return _my_page(session, settings, principal).show(request)
 
 
 @router.post("/account/sessions/{session_id}/end", response_model=None)
@@ -86,8 +108,7 @@ def end_my_session_form(
             session, principal.username, actor=principal.username, session_id=session_id
         ),
         "flash.session_ended",
-        "/account",
-        _account_actions(request, session, settings, principal),
+        _my_page(session, settings, principal),
     )
 
 
@@ -106,8 +127,7 @@ def end_my_other_sessions_form(
             keep_session=principal.session_id,
         ),
         "flash.sessions_ended",
-        "/account",
-        _account_actions(request, session, settings, principal),
+        _my_page(session, settings, principal),
     )
 
 
@@ -122,13 +142,13 @@ def change_password_form(
     """My new password (the current one first); my other sessions end."""
 
     def change() -> None:
-        new, repeated = _text(form, "new_password"), _text(form, "new_password_again")
+        new, repeated = text(form, "new_password"), text(form, "new_password_again")
         if new != repeated:
             raise InvalidInput("两次输入的新密码不一致。", "The two new passwords differ.")
         users.change_own_password(
             session,
             principal.username,
-            _text(form, "current_password"),
+            text(form, "current_password"),
             new,
             keep_session=principal.session_id,
         )
@@ -138,19 +158,8 @@ def change_password_form(
         session,
         change,
         "flash.password_changed",
-        "/account",
-        _account_actions(request, session, settings, principal),
+        _my_page(session, settings, principal),
     )
-
-
-def _users_context(session: Any, settings: Any, principal: Any, **extra: Any) -> dict[str, Any]:
-    rows = browser_sessions.live(session, session_rules(settings))
-    return {
-        "accounts": user_views(session, settings),
-        "sessions": [session_view(r, principal.session_id) for r in rows],
-        "roles": list(users.ROLES),
-        **extra,
-    }
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
@@ -158,16 +167,7 @@ def users_page(
     request: Request, session: SessionDep, settings: SettingsDep, principal: AdminDep
 ) -> HTMLResponse:
     """Users, their roles, whether they are active, and who is logged in where."""
-    context = _users_context(session, settings, principal)
-    return _render(request, "admin_users.html", context)
-
-
-def _users_actions(request: Request, session: Any, settings: Any, principal: Any) -> Any:
-    def page(error: str, status_code: int) -> HTMLResponse:
-        context = _users_context(session, settings, principal, error=error)
-        return _render(request, "admin_users.html", context, status_code=status_code)
-
-    return page
+    return _users_page(session, settings, principal).show(request)
 
 
 @router.post("/admin/users/{username}", response_model=None)
@@ -180,11 +180,11 @@ def change_user_form(
     form: FormDep,
 ) -> Response:
     """Set a user's role, deactivate or reactivate them, or end their sessions."""
-    action = _text(form, "action")
+    action = text(form, "action")
 
     def change() -> None:
         if action == "role":
-            users.set_role(session, username, _text(form, "role"), actor=principal.username)
+            users.set_role(session, username, text(form, "role"), actor=principal.username)
         elif action in ("deactivate", "activate"):
             if username == principal.username and action == "deactivate":
                 raise InvalidInput("不能停用自己的账户。", "You cannot deactivate yourself.")
@@ -199,8 +199,7 @@ def change_user_form(
         session,
         change,
         "flash.user_changed",
-        "/admin/users",
-        _users_actions(request, session, settings, principal),
+        _users_page(session, settings, principal),
     )
 
 
@@ -218,15 +217,14 @@ def end_session_form(
         session,
         lambda: users.end_any_session(session, session_id, actor=principal.username),
         "flash.session_ended",
-        "/admin/users",
-        _users_actions(request, session, settings, principal),
+        _users_page(session, settings, principal),
     )
 
 
 def _day_param(request: Request, name: str) -> dt.date | None:
-    text = request.query_params.get(name, "").strip()
+    typed = request.query_params.get(name, "").strip()
     try:
-        return dt.date.fromisoformat(text) if text else None
+        return dt.date.fromisoformat(typed) if typed else None
     except ValueError:
         return None
 
@@ -248,4 +246,4 @@ def audit_page(request: Request, session: SessionDep, _: AdminDep) -> Response:
         "query": request.url.query,
         "limit": AUDIT_PAGE_ROWS,
     }
-    return _render(request, "admin_audit.html", context)
+    return render(request, "admin_audit.html", context)

@@ -1,0 +1,104 @@
+"""The dashboard (``/``): headline figures, charts by route, zone, month and status, and
+the ledger map; the revitalized figures of a chosen period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from api.deps import ReaderDep, SessionDep, SettingsDep
+from api.web.display import STATUS_ORDER
+from api.web.i18n import Translator
+from api.web.layout import ui_for
+from api.web.render import render
+from landgis.errors import LandGISError
+from landgis.settings import Settings
+from landgis.stats import UNASSIGNED, headline_figures
+from landgis.text_sort import SortKey, sort_key
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+
+def _bars(
+    groups: Mapping[str, Mapping[str, Any]], label: Callable[[str], str], value: str
+) -> list[dict]:
+    return [
+        {"label": label(key), "value": float(group.get(value) or 0.0), "cases": group.get("cases")}
+        for key, group in groups.items()
+    ]
+
+
+def _zone_order(key: str) -> tuple[bool, SortKey]:
+    """Zones by name as a clerk looks them up; the cases in no zone last."""
+    return (key == UNASSIGNED, sort_key(key))
+
+
+def _dashboard(session: Any, settings: Settings, t: Translator, period: dict) -> dict[str, Any]:
+    figures = headline_figures(session, date_from=period["from"], date_to=period["to"])
+
+    def route_label(key: str) -> str:
+        return t("term.unassigned") if key == UNASSIGNED else t.term("route", key)
+
+    def zone_label(key: str) -> str:
+        return t("term.unassigned") if key == UNASSIGNED else key
+
+    ledger_by_zone = figures["by_zone"]
+    revitalized_by_zone = figures["revitalized_by_zone"]
+    zones = [
+        {
+            "label": zone_label(key),
+            "values": [
+                float(ledger_by_zone.get(key, {}).get("area_mu") or 0.0),
+                float(revitalized_by_zone.get(key, {}).get("area_mu") or 0.0),
+            ],
+        }
+        for key in sorted(set(ledger_by_zone) | set(revitalized_by_zone), key=_zone_order)
+    ]
+    target = settings.campaign_target_mu
+    total = figures["revitalized_total_area_mu"]
+    return {
+        "figures": figures,
+        "target": target,
+        "target_share": (total / target) if target else None,
+        "by_route": _bars(figures["revitalized_by_route"], route_label, "area_mu"),
+        "by_zone": zones,
+        "by_month": _bars(figures["revitalized_by_month"], str, "area_mu"),
+        "by_status": _bars(
+            dict(sorted(figures["by_status"].items(), key=lambda i: STATUS_ORDER.get(i[0], 99))),
+            lambda k: t.term("status", k),
+            "area_mu",
+        ),
+    }
+
+
+def _period(request: Request) -> tuple[dict[str, dt.date | None], bool]:
+    period: dict[str, dt.date | None] = {"from": None, "to": None}
+    bad = False
+    for key, name in (("from", "date_from"), ("to", "date_to")):
+        text = request.query_params.get(name)
+        if text:
+            try:
+                period[key] = dt.date.fromisoformat(text)
+            except ValueError:
+                bad = True
+    return period, bad
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard_page(
+    request: Request, session: SessionDep, settings: SettingsDep, _: ReaderDep
+) -> HTMLResponse:
+    """Headline figures, charts by route, zone and month, and the ledger map."""
+    ui = ui_for(request)
+    period, bad_date = _period(request)
+    try:
+        data = _dashboard(session, settings, ui.t, period)
+    except LandGISError as error:  # e.g. a period that ends before it starts
+        period = {"from": None, "to": None}
+        data = _dashboard(session, settings, ui.t, period) | {"error": ui.t.message(error)}
+    context = {"ui": ui, "period": period, "bad_date": bad_date, **data}
+    return render(request, "dashboard.html", context)

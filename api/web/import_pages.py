@@ -1,0 +1,213 @@
+"""Importing parcels in the browser (``/import``): upload a file, read the dry run's report
+and a preview map, then confirm.
+
+The import library's interface is used here only: one call, one reading of its report.
+The checked file waits in :mod:`api.web.import_staging` until it is confirmed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import EditorDep, ReaderDep, SessionDep, SettingsDep
+from api.errors import status_code_for
+from api.routers.imports import PARCEL_SUFFIXES, UploaderDep, parcel_file
+from api.routers.maps import map_response
+from api.uploads import FormSpec, received_form
+from api.web.i18n import map_labels
+from api.web.import_staging import forget, forget_file, remember, stage, staged_file
+from api.web.layout import UI, ui_for
+from api.web.render import flash, refused, render
+from landgis import imports
+from landgis.db.repository import zones_frame
+from landgis.db.session import transaction
+from landgis.errors import InvalidInput, LandGISError, NotFound, PermissionDenied
+from landgis.maps import ledger_map
+from landgis.parcels import ParcelFilter, parcels_frame
+from landgis.tiled_map import place_layer_control
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+
+def _run_import(session: Any, staged: Mapping[str, Any], *, dry_run: bool) -> Any:
+    """``landgis.imports.import_parcels`` on a staged file, with the options chosen."""
+    return imports.import_parcels(
+        session,
+        Path(staged["path"]),
+        layer=staged.get("layer") or None,
+        crs=staged.get("crs") or None,
+        mode=staged.get("mode") or "insert",
+        swap_xy=bool(staged.get("swap_xy")),
+        dry_run=dry_run,
+        actor=staged["user"],
+    )
+
+
+def _report_view(report: Any = None, error: LandGISError | None = None) -> dict[str, Any]:
+    """An import report, or a refusal, in the page's terms."""
+    report = getattr(error, "report", None) if error is not None else report
+    body = report.to_dict() if report is not None else {}
+    problems = body.get("problems", error.problems if error is not None else [])
+    return {
+        "refused": error is not None or not body.get("accepted", True),
+        "message": error.message if error is not None else None,
+        "message_en": error.message_en if error is not None else None,
+        "problems": [
+            {
+                "row": p.get("row"),
+                "parcel_code": p.get("parcel_code"),
+                "severity": p.get("severity") or "error",
+                "message": p.get("message") or p.get("problem") or "",
+                "message_en": p.get("message_en") or p.get("problem_en") or "",
+            }
+            for p in problems
+        ],
+        "count": body.get("parcels", 0),
+        "area_mu": float(body.get("area_mu") or 0.0),
+        "codes": body.get("parcel_codes") or [],
+        "inserted": body.get("inserted", 0),
+        "updated": body.get("updated", 0),
+        "unchanged": body.get("unchanged", 0),
+        "mode": body.get("mode", "insert"),
+        "details": [(k, body[k]) for k in ("format", "layer", "encoding", "crs") if body.get(k)],
+    }
+
+
+def _editor_page(request: Request) -> UI | HTMLResponse:
+    """The page's UI for an editor; for anyone else, a page saying the role is needed."""
+    ui = ui_for(request)
+    if not ui.can_edit:
+        error = PermissionDenied(
+            "导入宗地需要编辑权限。", "Importing parcels needs the editor role."
+        )
+        return refused(request, ui, error, 403)
+    return ui
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_page(request: Request, _: ReaderDep) -> HTMLResponse:
+    """Upload a file of parcels to check it before anything is stored."""
+    ui = _editor_page(request)
+    if isinstance(ui, HTMLResponse):
+        return ui
+    return render(request, "import.html", _import_context(ui))
+
+
+def _import_context(ui: UI, **extra: Any) -> dict[str, Any]:
+    context = {"ui": ui, "report": None, "staged": None, "accept": ",".join(PARCEL_SUFFIXES)}
+    return context | extra
+
+
+def _import_form(
+    request: Request, ui: UI, error: LandGISError, status_code: int = 200
+) -> HTMLResponse:
+    """The upload form again, saying what was wrong."""
+    context = _import_context(ui, error=ui.t.message(error))
+    return render(request, "import.html", context, status_code=status_code)
+
+
+def _dry_run(request: Request, staged: Mapping[str, Any]) -> dict[str, Any]:
+    """The report of what importing the staged file would do (in a worker thread, in a
+    savepoint rolled back whatever the library did)."""
+    with transaction(request.app.state.engine) as session:
+        savepoint = session.begin_nested()
+        try:
+            return _report_view(_run_import(session, staged, dry_run=True))
+        except LandGISError as error:
+            return _report_view(error=error)
+        finally:
+            savepoint.rollback()
+
+
+@router.post("/import", response_class=HTMLResponse)
+async def import_check(
+    request: Request, settings: SettingsDep, principal: UploaderDep
+) -> HTMLResponse:
+    """Dry run: the report of what the import would do, and a preview map.
+
+    The editor role is checked before the file is read, its size and type while it
+    streams in. A refused file shows the form again (413, 415 or 422); a file whose
+    report has errors shows the report (422)."""
+    ui = ui_for(request)
+    spec = FormSpec(
+        files=(parcel_file(settings.import_max_mb << 20),),
+        fields=("crs", "layer", "mode", "swap_xy"),
+        max_field_bytes=1024,
+    )
+    try:
+        async with received_form(request, spec, principal) as form:
+            token, staged = stage(form.files["file"], form, principal.username)
+    except InvalidInput as error:  # no file, a type no reader takes, too large, empty
+        return _import_form(request, ui, error, status_code_for(error))
+    report = await run_in_threadpool(_dry_run, request, staged)
+    if report["refused"]:
+        forget_file(staged)
+    else:
+        remember(request, token, staged)
+    context = _import_context(ui, report=report, staged=staged, token=token)
+    return render(request, "import.html", context, status_code=422 if report["refused"] else 200)
+
+
+@router.get("/import/{token}/preview", response_class=HTMLResponse)
+def import_preview(
+    token: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: EditorDep,
+) -> HTMLResponse:
+    """The parcels of a checked file on a map, exactly as they would be stored: imported in
+    a savepoint, drawn, and rolled back."""
+    staged = staged_file(request, token, principal)
+    savepoint = session.begin_nested()
+    try:
+        report = _report_view(_run_import(session, staged, dry_run=False))
+        frame = parcels_frame(session, ParcelFilter(codes=tuple(report["codes"])))
+        zones = zones_frame(session)
+    finally:
+        savepoint.rollback()
+    ui = ui_for(request)
+    fmap = ledger_map(
+        frame,
+        zones,
+        basemap=settings.basemap,
+        tianditu_key=settings.tianditu_key,
+        title=ui.t("import.preview"),
+        labels=map_labels(ui.lang),
+    )
+    place_layer_control(fmap)
+    return map_response(request, fmap, settings.basemap, settings.tianditu_key)
+
+
+@router.post("/import/{token}/confirm", response_model=None)
+def import_confirm(
+    token: str, request: Request, session: SessionDep, principal: EditorDep
+) -> Response:
+    """Import the checked file for real; then show where the new parcels are."""
+    ui = ui_for(request)
+    try:
+        staged = staged_file(request, token, principal)
+    except NotFound as error:
+        return _import_form(request, ui, error)
+    try:
+        with session.begin_nested():
+            report = _report_view(_run_import(session, staged, dry_run=False))
+    except LandGISError as error:
+        context = _import_context(ui, report=_report_view(error=error), staged=staged)
+        forget(request, token)
+        return render(request, "import.html", context)
+    forget(request, token)
+    flash(
+        request,
+        "flash.imported",
+        inserted=report["inserted"],
+        updated=report["updated"],
+        area=f"{report['area_mu']:,.2f}",
+    )
+    return RedirectResponse("/import", status_code=303)

@@ -1,0 +1,39 @@
+"""The staff pages' routes as one router (``create_app`` includes it).
+
+Pages: ``/`` (dashboard), ``/ledger``, ``/map-page``, ``/cases/{case_no}`` with its forms
+and attachments, and ``/import``; ``/lang/{code}`` switches the language. The account and
+administration pages have routers of their own (:mod:`api.web.account_pages`,
+:mod:`api.web.admin_page`).
+
+Forms post back to page routes, which call the library and redirect on success; on a
+refusal the page is rendered again with the message and with everything the user typed.
+Writes need the editor role and the session's CSRF token, checked by the same
+dependencies as the JSON API. Every text comes from one message catalogue
+(:mod:`api.web.i18n`); every asset is served by landgis: no page makes an outside request.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.web import (
+    attachments,
+    case_forms,
+    case_page,
+    dashboard,
+    import_pages,
+    layout,
+    ledger_page,
+)
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+for _module in (
+    layout,
+    dashboard,
+    ledger_page,
+    case_page,
+    case_forms,
+    attachments,
+    import_pages,
+):
+    router.include_router(_module.router)
