@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import shapely
-from sqlalchemy import Float, Select, Text, case, func, literal_column, select
+from sqlalchemy import Float, Text, case, func, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
 from landgis.cases import LEDGER_FIELDS
@@ -37,6 +37,7 @@ from landgis.db.backends import (
     Rounded,
 )
 from landgis.db.models import Case, Parcel, Zone
+from landgis.db.query_types import AnySelect
 from landgis.db.versioning import cache_key, rows_and_count
 from landgis.errors import InvalidInput, NotFound
 from landgis.geojson import COORDINATE_DECIMALS
@@ -78,12 +79,12 @@ class Collection:
     key: Callable[[], Any]
     # One row per matching feature: ``key`` and ``feature`` (the GeoJSON Feature as text,
     # built by the database), not ordered. Arguments: filters, today (for ``overdue``).
-    features: Callable[[ParcelFilter, dt.date], Select[Any]]
+    features: Callable[[ParcelFilter, dt.date], AnySelect]
     # The keys of the matching features alone, joining only what the filters need: what
     # is counted, and scanned to turn an offset into a key.
-    keys: Callable[[ParcelFilter, dt.date], Select[Any]]
+    keys: Callable[[ParcelFilter, dt.date], AnySelect]
     # The geometries the extent is computed from.
-    geometry: Callable[[], Select[Any]]
+    geometry: Callable[[], AnySelect]
 
 
 @dataclass(frozen=True)
@@ -156,16 +157,16 @@ def _overdue(today: dt.date) -> Any:
 CASE_FILTERS = ("status", "category", "route", "cause", "in_ledger", "overdue")
 
 
-def _parcels_filtered(stmt: Select[Any], filters: ParcelFilter, today: dt.date) -> Select[Any]:
+def _parcels_filtered(stmt: AnySelect, filters: ParcelFilter, today: dt.date) -> AnySelect:
     columns = (Parcel.parcel_code, Parcel.holder, Parcel.project_name)
     return apply_filters(stmt, filters, *columns, day=today)
 
 
-def _parcels_joined(stmt: Select[Any], filters: ParcelFilter, today: dt.date) -> Select[Any]:
+def _parcels_joined(stmt: AnySelect, filters: ParcelFilter, today: dt.date) -> AnySelect:
     return _parcels_filtered(join_zone_and_current_case(stmt), filters, today)
 
 
-def _parcels_keys(filters: ParcelFilter, today: dt.date) -> Select[Any]:
+def _parcels_keys(filters: ParcelFilter, today: dt.date) -> AnySelect:
     stmt = select(Parcel.parcel_code.label("key"))
     unset = ParcelFilter()
     if filters.zone or any(getattr(filters, f) != getattr(unset, f) for f in CASE_FILTERS):
@@ -173,7 +174,7 @@ def _parcels_keys(filters: ParcelFilter, today: dt.date) -> Select[Any]:
     return _parcels_filtered(stmt, filters, today)
 
 
-def _parcels_features(filters: ParcelFilter, today: dt.date) -> Select[Any]:
+def _parcels_features(filters: ParcelFilter, today: dt.date) -> AnySelect:
     properties = [
         ("parcel_code", Parcel.parcel_code),
         ("project_name", Parcel.project_name),
@@ -206,7 +207,7 @@ def _parcels_features(filters: ParcelFilter, today: dt.date) -> Select[Any]:
 # cases 台账条目
 
 
-def _cases_features(filters: ParcelFilter, today: dt.date) -> Select[Any]:
+def _cases_features(filters: ParcelFilter, today: dt.date) -> AnySelect:
     ledger: list[tuple[str, Any]] = []
     for name in LEDGER_FIELDS:
         column = getattr(Case, name)
@@ -242,7 +243,7 @@ def _cases_features(filters: ParcelFilter, today: dt.date) -> Select[Any]:
     return apply_filters(stmt, filters, *columns, day=today)
 
 
-def _cases_geometry() -> Select[Any]:
+def _cases_geometry() -> AnySelect:
     return select(Parcel.geom.label("geom")).join(Case, Case.parcel_id == Parcel.id)
 
 
@@ -250,7 +251,7 @@ def _cases_geometry() -> Select[Any]:
 # zones 片区
 
 
-def _zones_features(filters: ParcelFilter, today: dt.date) -> Select[Any]:
+def _zones_features(filters: ParcelFilter, today: dt.date) -> AnySelect:
     parent = aliased(Zone)
     kind_name = case(*((Zone.kind == kind, name) for kind, name in ZONE_KINDS.items()))
     properties = [
@@ -269,7 +270,7 @@ def _zones_features(filters: ParcelFilter, today: dt.date) -> Select[Any]:
     return stmt
 
 
-def _keys_of(features: Select[Any]) -> Select[Any]:
+def _keys_of(features: AnySelect) -> AnySelect:
     """The key column of a features select, with its joins and filters."""
     return features.with_only_columns(features.selected_columns.key)
 
@@ -476,7 +477,7 @@ def _page_rows(
 @functools.lru_cache(maxsize=256)
 def _selects(
     collection_id: str, filters: ParcelFilter, today: dt.date
-) -> tuple[Select[Any], Select[Any]]:
+) -> tuple[AnySelect, AnySelect]:
     """The features and keys selects of a collection, built once per filter and day: building
     them costs more Python than the database spends on a page. (Statements, not data.)"""
     collection = COLLECTIONS[collection_id]
@@ -552,16 +553,18 @@ def item_filter(
     text: str | None = None,
 ) -> ParcelFilter:
     """A filter from query values; each list may also hold comma-separated values."""
-    values = {
-        "status": _listed("status", status, CASE_STATUSES),
-        "category": _listed("category", category, CATEGORIES),
-        "route": _listed("route", route, ROUTES),
-        "cause": _listed("cause", cause, CAUSES),
-        "zone": _listed("zone", zone),
-    }
     if text is not None and "\x00" in text:
         raise InvalidInput("q 含有无效字符。", "q contains an invalid character.")
-    return ParcelFilter(bbox=bbox, overdue=overdue, text=text or None, **values)
+    return ParcelFilter(
+        status=_listed("status", status, CASE_STATUSES),
+        category=_listed("category", category, CATEGORIES),
+        route=_listed("route", route, ROUTES),
+        cause=_listed("cause", cause, CAUSES),
+        zone=_listed("zone", zone),
+        bbox=bbox,
+        overdue=overdue,
+        text=text or None,
+    )
 
 
 def _listed(name: str, given: Iterable[str], allowed: dict[str, str] | None = None) -> tuple:

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
-from sqlalchemy import ColumnElement, Select, func, not_, or_, select
+from sqlalchemy import ColumnElement, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from landgis.db.backends import Envelope
 from landgis.db.models import Case, Parcel, Zone
+from landgis.db.query_types import AnySelect
 from landgis.db.repository import read_frame, wkb_of
 from landgis.geo import CGCS2000_EPSG
 from landgis.ledger_rules.current_case import is_current_case
@@ -38,7 +39,7 @@ class ParcelFilter:
     offset: int = 0
 
 
-def join_zone_and_current_case(stmt: Select[Any]) -> Select[Any]:
+def join_zone_and_current_case(stmt: AnySelect) -> AnySelect:
     """``stmt`` over parcels, outer-joined to each parcel's zone and current case
     (:mod:`landgis.ledger_rules.current_case`)."""
     return stmt.outerjoin(Zone, Zone.id == Parcel.zone_id).outerjoin(
@@ -46,7 +47,7 @@ def join_zone_and_current_case(stmt: Select[Any]) -> Select[Any]:
     )
 
 
-def parcels_query(filters: ParcelFilter) -> Select[tuple]:
+def parcels_query(filters: ParcelFilter) -> AnySelect:
     """The parcels with zone and current case columns, filtered and ordered by code."""
     stmt = join_zone_and_current_case(
         select(
@@ -90,8 +91,8 @@ def late_cases(day: dt.date | None = None) -> ColumnElement[bool]:
 
 
 def apply_filters(
-    stmt: Select[Any], filters: ParcelFilter, *text_columns: Any, day: dt.date | None = None
-) -> Select[Any]:
+    stmt: AnySelect, filters: ParcelFilter, *text_columns: Any, day: dt.date | None = None
+) -> AnySelect:
     """Narrow a select over parcels joined to zones and cases by ``filters`` (not paging),
     overdue as of ``day`` (today when None).
 

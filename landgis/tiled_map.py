@@ -35,12 +35,13 @@ import geopandas as gpd
 from branca.element import MacroElement
 from folium.plugins import VectorGridProtobuf
 from jinja2 import Template
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from landgis.assets import VENDOR_URL, vectorgrid_script
 from landgis.db.backends import backend_for
 from landgis.db.models import Case, Parcel
+from landgis.db.query_types import AnySelect
 from landgis.db.repository import zones_frame
 from landgis.errors import InvalidInput, NotFound
 from landgis.maps import (
@@ -49,17 +50,18 @@ from landgis.maps import (
     STATUS_COLOURS,
     MapLabels,
     MapView,
-    _add_tiles,
-    _legend,
-    _swatch,
-    _unique,
-    _zone_layers,
+    add_tiles,
     ledger_map,
+    legend,
     offline_map,
     open_at,
+    page_of,
     parcel_properties,
     popup_html,
     resolve_basemap,
+    swatch,
+    unique_name,
+    zone_layers,
 )
 from landgis.parcels import (
     ParcelFilter,
@@ -83,7 +85,7 @@ Extent = tuple[float, float, float, float]
 # --- what the database says about the filtered parcels -----------------------------------
 
 
-def _filtered(stmt: Select[Any], filters: ParcelFilter) -> Select[Any]:
+def _filtered(stmt: AnySelect, filters: ParcelFilter) -> AnySelect:
     """``stmt`` over parcels joined to their zone and current case, narrowed by ``filters``
     (not paged)."""
     stmt = join_zone_and_current_case(stmt.select_from(Parcel))
@@ -299,14 +301,14 @@ def tiled_ledger_map(
     legend, ``view`` or else ``extent`` the initial view; ``popup_url`` holds ``{code}``."""
     background = resolve_basemap(basemap, tianditu_key, labels)
     fmap = offline_map(asset_url, title=labels.title if title is None else title)
-    _add_tiles(fmap, background)
+    add_tiles(fmap, background)
     taken: set[str] = set()
     status_name = {key: html.escape(labels.statuses.get(key, key)) for key in STATUS_COLOURS}
     total = sum(counts.values())
     grid = VectorGridProtobuf(
         tile_url,
-        name=_unique(
-            f"{_swatch(STATUS_COLOURS[NOT_IN_LEDGER])}{html.escape(labels.parcels)} ({total})",
+        name=unique_name(
+            f"{swatch(STATUS_COLOURS[NOT_IN_LEDGER])}{html.escape(labels.parcels)} ({total})",
             taken,
             "parcels",
         ),
@@ -317,19 +319,19 @@ def tiled_ledger_map(
     grid.add_to(fmap)
     # Tiles are CGCS2000, never shifted to GCJ-02: zones stay unshifted to match them.
     zones = zones[zones.geometry.notna() & ~zones.geometry.is_empty]
-    _zone_layers(fmap, zones, set(), taken, labels)
+    zone_layers(fmap, zones, set(), taken, labels)
     if view is not None:
         open_at(fmap, view)
     elif extent is not None:
         minx, miny, maxx, maxy = extent
         fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(12, 12))
     items = [
-        (_swatch(STATUS_COLOURS[s]), f"{status_name[s]} ({counts[s]})")
+        (swatch(STATUS_COLOURS[s]), f"{status_name[s]} ({counts[s]})")
         for s in STATUS_COLOURS
         if counts.get(s)
     ]
     hint = f'<span class="landgis-zoom-hint">{html.escape(labels.zoom_in)}</span>'
-    fmap.get_root().html.add_child(_legend(labels.status_legend, [*items, ("", hint)]))
+    page_of(fmap).html.add_child(legend(labels.status_legend, [*items, ("", hint)]))
     folium.LayerControl(collapsed=len(zones) > EXPANDED_CONTROL_MAX_ZONES).add_to(fmap)
     _TiledScript(fmap, grid, popup_url=popup_url, min_zoom=min_zoom, labels=labels).add_to(fmap)
     return fmap

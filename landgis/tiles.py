@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from landgis import wallclock
 from landgis.db.backends import Backend, TileLayer, TileSource, backend_for
 from landgis.db.models import Case, Parcel, Zone
+from landgis.db.query_types import AnySelect
 from landgis.db.versioning import data_version
 from landgis.errors import InvalidInput, NotFound
 from landgis.geo import from_mercator
@@ -80,7 +81,7 @@ class Tile:
 # --- layers ---------------------------------------------------------------------------
 
 
-def _parcel_layer(filters: ParcelFilter) -> tuple[Select[Any], Any]:
+def _parcel_layer(filters: ParcelFilter) -> tuple[AnySelect, Any]:
     stmt = join_zone_and_current_case(
         select(
             Parcel.id.label("id"),
@@ -96,14 +97,14 @@ def _parcel_layer(filters: ParcelFilter) -> tuple[Select[Any], Any]:
     return stmt, Parcel.geom
 
 
-def _zone_layer(_filters: ParcelFilter) -> tuple[Select[Any], Any]:
+def _zone_layer(_filters: ParcelFilter) -> tuple[AnySelect, Any]:
     stmt = select(Zone.id.label("id"), Zone.code, Zone.name, Zone.kind)
     return stmt, Zone.geom
 
 
 # Collection name (also the tile's layer name) -> its rows: an ``id`` column, the attribute
 # columns, and the geometry column. Zones ignore the parcel filters.
-LAYERS: dict[str, Callable[[ParcelFilter], tuple[Select[Any], Any]]] = {
+LAYERS: dict[str, Callable[[ParcelFilter], tuple[AnySelect, Any]]] = {
     "parcels": _parcel_layer,
     "zones": _zone_layer,
 }

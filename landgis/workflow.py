@@ -59,7 +59,9 @@ class Transition:
     rule_en: str = ""
 
 
-def _forward(source: str, target: str, evidence: tuple[str, ...], rule: str, rule_en: str):
+def _forward(
+    source: str, target: str, evidence: tuple[str, ...], rule: str, rule_en: str
+) -> Transition:
     return Transition(source, target, "forward", evidence, rule=rule, rule_en=rule_en)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Column
+from sqlalchemy import ColumnElement
 
 from landgis.db.models import Base
 from landgis.errors import InvalidInput
@@ -34,7 +34,7 @@ def _to_date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value).strip()[:10])
 
 
-def _to_python(column: Column[Any], value: Any) -> Any:
+def _to_python(column: ColumnElement[Any], value: Any) -> Any:
     try:
         python_type = column.type.python_type
     except NotImplementedError:  # geometry columns: passed through as they are
@@ -101,7 +101,12 @@ def column_arrays(model: type[Base], frame: pd.DataFrame) -> dict[str, Any]:
         if kind is float:
             arrays[name] = pd.to_numeric(values.where(~missing)).to_numpy(dtype=float)
             continue
-        convert = {dt.date: _to_date, int: int, str: lambda v: str(v).strip()}.get(kind)
+        converters: dict[type, Callable[[Any], Any]] = {
+            dt.date: _to_date,
+            int: int,
+            str: lambda v: str(v).strip(),
+        }
+        convert = converters.get(kind)
         try:
             arrays[name] = [
                 None if gap else (convert(v) if convert else v)

@@ -7,7 +7,7 @@ Geometry columns are written from WKB with their SRID and read back as WKB
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -15,12 +15,13 @@ import pandas as pd
 import shapely
 from geoalchemy2 import WKBElement
 from geoalchemy2.shape import from_shape
-from sqlalchemy import Select, Table, func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Session
 
 from landgis.db.backends import backend_for
 from landgis.db.models import Base, Building, Zone
+from landgis.db.query_types import AnySelect
 from landgis.geo import CGCS2000, CGCS2000_EPSG, to_multipolygon
 
 
@@ -37,7 +38,7 @@ def insert_returning_ids(
     """Insert ``rows`` into ``model``'s table; return the new ids by the ``key`` column."""
     if not rows:
         return {}
-    table = model.__table__
+    table = cast(Table, model.__table__)
     result = session.execute(insert(table).returning(table.c[key], table.c.id), list(rows))
     return dict(result.all())
 
@@ -52,7 +53,7 @@ def existing_values(session: Session, column: Any, values: Iterable[str]) -> set
     return found
 
 
-def read_frame(session: Session, stmt: Select[Any], geometry: str = "geometry") -> gpd.GeoDataFrame:
+def read_frame(session: Session, stmt: AnySelect, geometry: str = "geometry") -> gpd.GeoDataFrame:
     """Run ``stmt`` (whose ``geometry`` column is WKB) into an EPSG:4490 GeoDataFrame."""
     result = session.execute(stmt)
     columns = list(result.keys())
@@ -117,7 +118,7 @@ def _table(model: type[Base]) -> Table:
 
 
 def _frames(
-    session: Session, statements: Sequence[Select[Any]], columns: Sequence[Any]
+    session: Session, statements: Sequence[AnySelect], columns: Sequence[Any]
 ) -> gpd.GeoDataFrame:
     """:func:`read_frame` of the rows the statements select together."""
     frames = [read_frame(session, stmt) for stmt in statements]

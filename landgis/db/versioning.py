@@ -13,11 +13,12 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select, true
+from sqlalchemy import Row, func, select, true
 from sqlalchemy.orm import Session
 
 from landgis.db.backends import backend_for
 from landgis.db.models import CountCache, DataVersion
+from landgis.db.query_types import AnySelect
 from landgis.db.session import optional_write
 
 
@@ -35,8 +36,8 @@ def cache_key(*parts: Any) -> str:
 def rows_and_count(
     session: Session,
     key: str,
-    rows: Select[Any],
-    counted: Select[Any],
+    rows: AnySelect,
+    counted: AnySelect,
     *,
     batch: int | None = None,
 ) -> tuple[Iterator[Row[Any]], int]:

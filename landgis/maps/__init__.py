@@ -38,14 +38,6 @@ from landgis.maps.properties import parcel_properties
 from landgis.maps.styles import STATUS_COLOURS, legend, swatch
 from landgis.maps.view import CHINA, MapView, open_at, parse_view
 
-# The names landgis.tiled_map imports from here (before the split they were private to
-# one module); its own imports can move to the public names above.
-_add_tiles = add_tiles
-_legend = legend
-_swatch = swatch
-_unique = unique_name
-_zone_layers = zone_layers
-
 __all__ = [
     "CHINA",
     "CHINESE",

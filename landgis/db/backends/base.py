@@ -18,10 +18,12 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
-from sqlalchemy import Engine, Select, Table
+from sqlalchemy import Engine, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
+
+from landgis.db.query_types import AnySelect
 
 if TYPE_CHECKING:
     import numpy as np
@@ -78,7 +80,7 @@ class TileLayer:
     attributes) and the geometry column they are drawn from (EPSG:4490)."""
 
     name: str
-    rows: Select[Any]
+    rows: AnySelect
     geom: Any
 
 
@@ -179,7 +181,7 @@ class Backend(ABC):
     @abstractmethod
     def select_where_in(
         self, columns: Sequence[Any], key: Any, values: Sequence[Any]
-    ) -> list[Select[Any]]:
+    ) -> list[AnySelect]:
         """Statements that together select ``columns`` of the rows whose ``key`` column is
         one of ``values`` (none when there is no value)."""
 
@@ -191,7 +193,7 @@ class Backend(ABC):
         columns: Sequence[Any],
         bounds: np.ndarray,
         margin: float,
-    ) -> list[Select[Any]]:
+    ) -> list[AnySelect]:
         """Statements that together select ``columns`` of the rows of ``table`` whose
         ``geom`` meets one of ``bounds`` (n × 4, EPSG:4490, finite) grown by ``margin``
         degrees, and maybe of others near them (within the box around them all)."""

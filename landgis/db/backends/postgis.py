@@ -16,7 +16,6 @@ from sqlalchemy import (
     Engine,
     Float,
     Integer,
-    Select,
     Table,
     bindparam,
     cast,
@@ -39,6 +38,7 @@ from landgis.db.backends.base import (
     TileLayer,
     TileSource,
 )
+from landgis.db.query_types import AnySelect
 from landgis.geo import CGCS2000_EPSG
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ class MvtQuery:
             .where(func.ST_Intersects(layer.geom, search))
             .subquery("t")
         )
-        self.statement: Select[Any] = (
+        self.statement: AnySelect = (
             select(func.ST_AsMVT(literal_column("t"), layer.name, EXTENT, "geom", "id"))
             .select_from(inner)
             .where(inner.c.geom.is_not(None))
@@ -150,7 +150,7 @@ class PostGISBackend(Backend):
 
     def select_where_in(
         self, columns: Sequence[Any], key: Any, values: Sequence[Any]
-    ) -> list[Select[Any]]:
+    ) -> list[AnySelect]:
         """One statement joining the values as an array."""
         if not values:
             return []
@@ -168,7 +168,7 @@ class PostGISBackend(Backend):
         columns: Sequence[Any],
         bounds: np.ndarray,
         margin: float,
-    ) -> list[Select[Any]]:
+    ) -> list[AnySelect]:
         """The rows meeting each box, found by the index box by box. The boxes are grown
         by the margin and snapped out to a grid of that size: neighbours share them, so a
         batch of parcels asks for a few hundred boxes, not one each."""

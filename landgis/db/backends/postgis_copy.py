@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import shapely  # type: ignore[import-untyped]
+import shapely
 from psycopg import sql
 from sqlalchemy import JSON, Table
 from sqlalchemy.orm import Session

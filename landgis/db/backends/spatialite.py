@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from geoalchemy2.shape import from_shape
-from sqlalchemy import Engine, Select, String, Table, func, insert, select
+from sqlalchemy import Engine, String, Table, func, insert, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from landgis.db.backends import functions as fn
 from landgis.db.backends import spatialite_engine
 from landgis.db.backends.base import Backend, Failure, TileLayer, TileSource, WriterGate
+from landgis.db.query_types import AnySelect
 from landgis.geo import CGCS2000_EPSG, to_multipolygon
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class SpatiaLiteBackend(Backend):
 
     def select_where_in(
         self, columns: Sequence[Any], key: Any, values: Sequence[Any]
-    ) -> list[Select[Any]]:
+    ) -> list[AnySelect]:
         """One statement per :data:`IN_CHUNK` values."""
         return [
             select(*columns).where(key.in_(values[start : start + IN_CHUNK]))
@@ -143,7 +144,7 @@ class SpatiaLiteBackend(Backend):
         columns: Sequence[Any],
         bounds: np.ndarray,
         margin: float,
-    ) -> list[Select[Any]]:
+    ) -> list[AnySelect]:
         """The rows meeting the one box around all the boxes."""
         minx, miny = bounds[:, 0].min() - margin, bounds[:, 1].min() - margin
         maxx, maxy = bounds[:, 2].max() + margin, bounds[:, 3].max() + margin

@@ -6,16 +6,15 @@ its geometry intersects the tile itself (not just its buffer)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import mapbox_vector_tile  # type: ignore[import-untyped]
+import mapbox_vector_tile
 import numpy as np
-import shapely  # type: ignore[import-untyped]
-from sqlalchemy import Float, Select, bindparam, func
+import shapely
+from sqlalchemy import Float, bindparam, func
 from sqlalchemy.orm import Session
 
 from landgis.db.backends.base import BUFFER, EXTENT, TileAddress, TileLayer
 from landgis.db.backends.functions import Envelope, IndexOverlaps
+from landgis.db.query_types import AnySelect
 from landgis.geo import CGCS2000_EPSG, to_mercator
 
 _CORNERS = ("minlon", "minlat", "maxlon", "maxlat")
@@ -28,7 +27,7 @@ class PythonTiles:
     def __init__(self, layer: TileLayer) -> None:
         self.name = layer.name
         box = Envelope(*(bindparam(name, type_=Float) for name in _CORNERS), CGCS2000_EPSG)
-        self.statement: Select[Any] = layer.rows.add_columns(
+        self.statement: AnySelect = layer.rows.add_columns(
             func.ST_AsBinary(layer.geom).label("wkb")
         ).where(IndexOverlaps(layer.geom, box))
 

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
 import orjson
 import pandas as pd
 import shapely
-from sqlalchemy import Select, Text, cast, select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from landgis import vocab
 from landgis.cases import LEDGER_FIELDS
 from landgis.db.backends import backend_for
 from landgis.db.models import Case, CaseEvent, Parcel, Zone
+from landgis.db.query_types import AnySelect
 from landgis.db.repository import wkb_of
 from landgis.geo import CGCS2000_EPSG
 from landgis.io.exports.columns import ledger_table, zone_labels
@@ -53,7 +54,7 @@ CHANGES_INDEX = EVENT_COLUMNS.index("changes")
 def describe_filters(filters: ParcelFilter) -> str:
     """The filters in words, for notes in exported files ('' when nothing is narrowed)."""
     parts = []
-    named = (
+    named: tuple[tuple[str, tuple[str, ...], Mapping[str, str]], ...] = (
         ("处置状态", filters.status, vocab.CASE_STATUSES),
         ("园区", filters.zone, {}),
         ("问题类型", filters.category, vocab.CATEGORIES),
@@ -87,7 +88,7 @@ def _ordered(session: Session, column: Any) -> Any:
     return backend_for(session).code_point_order(column)
 
 
-def current_ledger_query(session: Session, *, dismissed: bool, geometry: bool) -> Select[Any]:
+def current_ledger_query(session: Session, *, dismissed: bool, geometry: bool) -> AnySelect:
     """Current cases with their parcel and zone, by zone code (none last) and case number."""
     states = [getattr(Case, name) for name in ("case_no", "parcel_id", "status", "version")]
     columns = [*states, *(getattr(Case, name) for name in LEDGER_FIELDS), *PARCEL_COLUMNS]
@@ -183,7 +184,7 @@ class LedgerData:
                 chunk["geometry"] = chunk["parcel_code"].map(geoms)
             yield chunk
 
-    def _stream(self, stmt: Select[Any]) -> Iterator[pd.DataFrame]:
+    def _stream(self, stmt: AnySelect) -> Iterator[pd.DataFrame]:
         """The rows of ``stmt`` as frames of ``chunk_size`` rows, from a server-side cursor
         (plain Core rows: no ORM loading)."""
         streamed = stmt.execution_options(yield_per=self.chunk_size)
@@ -259,7 +260,7 @@ class LedgerData:
         wanted = self.case_nos
         streamed = stmt.execution_options(yield_per=self.chunk_size)
         for part in self.session.connection().execute(streamed).partitions():
-            kept = [_with_changes(r) for r in part if r[0] in wanted]
+            kept: list[Sequence[Any]] = [_with_changes(r) for r in part if r[0] in wanted]
             if kept:
                 yield kept
 
