@@ -53,4 +53,4 @@ def current_rows(session: Session, rows: pd.DataFrame, parcel: str = "parcel_id"
     parcels = rows[parcel].tolist()
     current = current_case_ids(zip(case_ids, parcels, strict=True))
     keep = [current[parcel] == case_id for case_id, parcel in zip(case_ids, parcels, strict=True)]
-    return rows[keep]
+    return rows[pd.Series(keep, index=rows.index, dtype=bool)]

@@ -20,7 +20,7 @@ from landgis.cases import Actor
 from landgis.db.models import Case, Parcel
 from landgis.io.exports import export_ledger
 from landgis.ledger import current_states, ledger_rows
-from landgis.ledger_rules.current_case import current_case_ids, is_current_case
+from landgis.ledger_rules.current_case import current_case_ids, current_rows, is_current_case
 from landgis.ledger_rules.overdue import case_is_overdue, overdue_column, overdue_sql
 from landgis.ledger_rules.totals import (
     OUTSIDE_LEDGER,
@@ -256,6 +256,7 @@ def test_the_totals_of_the_ledger_rows_and_of_their_parts_agree(session, varied)
     assert figures["overdue_cases"] == totals.overdue_cases
 
 
-def test_empty_rows_total_nothing(session):
+def test_empty_rows_total_nothing_and_have_no_current_case(session):
     empty = current_states(session).iloc[0:0]
     assert totals_of(empty, DAY) == LedgerTotals()
+    assert list(current_rows(session, empty).columns) == list(empty.columns)
