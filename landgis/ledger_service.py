@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, TypedDict, overload
 
 from sqlalchemy.orm import Session
 
@@ -50,6 +50,14 @@ if TYPE_CHECKING:
 
 # A shortfall the ledger would show as 0.00 亩 is rounding, not area left to revitalize.
 SHORTFALL_MU = 0.005
+
+
+class _Change(TypedDict):
+    """What every change of an existing case hands its use case."""
+
+    version: int
+    actor: Actor
+    occurred_on: dt.date
 
 
 def attachment_max_bytes(settings: Settings) -> int:
@@ -97,7 +105,7 @@ class LedgerService:
             case EditCase():
                 return self._edit(command)
             case RecordRevitalization():
-                return self._revitalize(command)
+                return self._revitalize(command, self._change(command))
             case RevitalizeAndComplete():
                 return self._revitalize_and_complete(command)
             case CloseCase():
@@ -116,7 +124,7 @@ class LedgerService:
                 )
         raise TypeError(f"not a ledger command: {command!r}")
 
-    # --- the version check and the day, once -----------------------------------------
+    # --- the version check, the actor and the day, once -------------------------------
 
     def case_at(self, case_no: str, version: int | None) -> Case:
         """The case, locked for a change, if it is still at ``version`` (StaleVersion
@@ -125,11 +133,14 @@ class LedgerService:
             return cases.get_case(self.session, case_no, for_update=True)
         return cases.require_version(self.session, case_no, version)
 
-    def _current(self, command: CaseChange) -> Case:
-        return self.case_at(command.case_no, command.version)
-
     def _on(self, command: OpenCase | CaseChange) -> dt.date:
         return command.occurred_on or self.today()
+
+    def _change(self, command: CaseChange) -> _Change:
+        """What a change of an existing case hands the use case: the version, checked
+        here (the case locked), who acts and on which day."""
+        case = self.case_at(command.case_no, command.version)
+        return {"version": case.version, "actor": self.actor, "occurred_on": self._on(command)}
 
     # --- one method per command --------------------------------------------------------
 
@@ -147,17 +158,14 @@ class LedgerService:
         )
 
     def _change_status(self, command: ChangeStatus) -> Case:
-        case = self._current(command)
+        change = self._change(command)
         return self._completing(
-            case,
-            command.confirm_short,
+            command,
             lambda: cases.change_status(
                 self.session,
                 command.case_no,
                 command.target,
-                version=case.version,
-                actor=self.actor,
-                occurred_on=self._on(command),
+                **change,
                 fields=command.fields,
                 document_no=command.document_no,
                 note=command.note,
@@ -166,69 +174,50 @@ class LedgerService:
         )
 
     def _edit(self, command: EditCase) -> Case:
-        case = self._current(command)
         return cases.edit_case(
             self.session,
             command.case_no,
-            version=case.version,
-            actor=self.actor,
-            occurred_on=self._on(command),
+            **self._change(command),
             fields=command.fields,
             document_no=command.document_no,
             note=command.note,
         )
 
-    def _record_revitalization(
-        self, command: RecordRevitalization | RevitalizeAndComplete, version: int, complete: bool
+    def _revitalize(
+        self, command: RecordRevitalization | RevitalizeAndComplete, change: _Change
     ) -> Case:
         return cases.record_revitalization(
             self.session,
             command.case_no,
-            version=version,
-            actor=self.actor,
-            occurred_on=self._on(command),
+            **change,
             area_m2=command.area_m2,
             building_area_m2=command.building_area_m2,
             fields=command.fields,
-            complete=complete,
+            complete=isinstance(command, RevitalizeAndComplete),
             document_no=command.document_no,
             note=command.note,
             workflow=self.workflow,
         )
 
-    def _revitalize(self, command: RecordRevitalization) -> Case:
-        case = self._current(command)
-        return self._record_revitalization(command, case.version, complete=False)
-
     def _revitalize_and_complete(self, command: RevitalizeAndComplete) -> Case:
-        case = self._current(command)
-        return self._completing(
-            case,
-            command.confirm_short,
-            lambda: self._record_revitalization(command, case.version, complete=True),
-        )
+        change = self._change(command)
+        return self._completing(command, lambda: self._revitalize(command, change))
 
     def _close(self, command: CloseCase) -> Case:
-        case = self._current(command)
         return cases.close_case(
             self.session,
             command.case_no,
-            version=case.version,
-            actor=self.actor,
-            occurred_on=self._on(command),
+            **self._change(command),
             document_no=command.document_no,
             note=command.note,
             workflow=self.workflow,
         )
 
     def _reopen(self, command: ReopenCase) -> Case:
-        case = self._current(command)
         return cases.reopen_case(
             self.session,
             command.case_no,
-            version=case.version,
-            actor=self.actor,
-            occurred_on=self._on(command),
+            **self._change(command),
             reason=command.reason,
             workflow=self.workflow,
         )
@@ -247,13 +236,16 @@ class LedgerService:
 
     # --- completing a case short of its idle area ----------------------------------------
 
-    def _completing(self, case: Case, confirmed: bool, change: Callable[[], Case]) -> Case:
+    def _completing(
+        self, command: ChangeStatus | RevitalizeAndComplete, change: Callable[[], Case]
+    ) -> Case:
         """Make ``change``; when it completes the case (处置中 → 已盘活) with less area
-        revitalized than idle and that was not confirmed, undo it and ask to confirm.
+        revitalized than idle and the command does not confirm that, undo it and ask.
 
         Asked last, so that a change refused anyway (missing evidence, a forbidden step)
         says why first."""
-        before = case.status
+        before = cases.get_case(self.session, command.case_no).status
+        confirmed = command.confirm_short
         with self.session.begin_nested():
             changed = change()
             completes = before != "revitalized" and changed.status == "revitalized"

@@ -20,7 +20,7 @@ from landgis.cli.common import (
     day,
     fail,
     lazy_module,
-    ledger_for,
+    ledger_unit,
     print_json,
     unit_of_work,
 )
@@ -95,9 +95,9 @@ def _run(command: CaseCommand, *, database_url: str | None, actor: str | None) -
     """Hand ``command`` to the ledger service in one transaction and report the case.
 
     A completion short of the idle area is refused until confirmed with ``--confirm``."""
-    with unit_of_work(database_url) as (session, settings):
+    with ledger_unit(database_url, actor) as ledger:
         try:
-            case = ledger_for(session, settings, actor).handle(command)
+            case = ledger.handle(command)
         except NeedsConfirmation as error:
             fail(error, "确认办结请加 --confirm (add --confirm to complete it anyway).")
         typer.echo(

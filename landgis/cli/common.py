@@ -98,25 +98,35 @@ def unit_of_work(
 ) -> Iterator[tuple[Session, Settings]]:
     """A session in one transaction on the command's database; library errors end the
     command with a clear message and nothing written. ``write=False`` for commands that
-    only read (they take no write lock, see :mod:`landgis.db.session`)."""
+    only read (they take no write lock, see :mod:`landgis.db.session`). The database's
+    connections are closed at the end (a command run in a test's process keeps none)."""
     from landgis.db.engine import make_engine
     from landgis.db.session import transaction
 
     settings = settings_for(database_url)
+    engine = make_engine(settings)
     try:
-        with transaction(make_engine(settings), write=write) as session:
+        with transaction(engine, write=write) as session:
             yield session, settings
     except LandGISError as error:
         fail(error)
+    finally:
+        engine.dispose()
 
 
-def ledger_for(session: Session, settings: Settings, actor: str | None) -> LedgerService:
-    """The ledger's use cases as the command line runs them: by whoever can reach the
-    database, so with administrator rights, in the name ``actor`` (default: login name)."""
+@contextmanager
+def ledger_unit(database_url: str | None, actor: str | None) -> Iterator[LedgerService]:
+    """The ledger's use cases in one transaction (:func:`unit_of_work`), as the command
+    line runs them: by whoever can reach the database, so with administrator rights, in
+    the name ``actor`` (default: the login name).
+
+    The service's modules are loaded before the database is opened: GDAL (loaded with the
+    parcel readers) loaded after SpatiaLite makes the process crash as it exits."""
     from landgis.cases import Actor
     from landgis.ledger_service import LedgerService
 
-    return LedgerService(session, settings, Actor(actor or getpass.getuser(), role="admin"))
+    with unit_of_work(database_url) as (session, settings):
+        yield LedgerService(session, settings, Actor(actor or getpass.getuser(), role="admin"))
 
 
 def day(value: dt.datetime | None) -> dt.date | None:

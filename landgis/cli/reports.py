@@ -15,7 +15,7 @@ from landgis.cli.common import (
     JsonOption,
     date_option,
     day,
-    ledger_for,
+    ledger_unit,
     print_json,
     unit_of_work,
 )
@@ -160,8 +160,8 @@ def import_ledger(
     """Apply an edited ledger workbook: changed rows go through the workflow, all or none."""
     from landgis.io.ledger_import import import_ledger_workbook
 
-    with unit_of_work(database_url) as (session, settings):
-        report = import_ledger_workbook(ledger_for(session, settings, actor), file, dry_run=dry_run)
+    with ledger_unit(database_url, actor) as ledger:
+        report = import_ledger_workbook(ledger, file, dry_run=dry_run)
     if as_json:
         print_json(report.to_dict())
         return
