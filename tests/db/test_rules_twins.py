@@ -7,6 +7,7 @@ asked on days around the deadlines, explicitly and through the frozen clock."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import astuple
@@ -17,6 +18,12 @@ from sqlalchemy import not_, select
 from landgis import cases
 from landgis.alerts import clock_facts
 from landgis.cases import Actor
+from landgis.commands import (
+    ChangeStatus,
+    OpenCase,
+    RecordRevitalization,
+    RevitalizeAndComplete,
+)
 from landgis.db.models import Case, Parcel
 from landgis.io.exports import export_ledger
 from landgis.ledger import current_states, ledger_rows
@@ -30,7 +37,9 @@ from landgis.ledger_rules.totals import (
     total_parts,
     totals_of,
 )
+from landgis.ledger_service import LedgerService
 from landgis.parcels import ParcelFilter, late_cases, parcels_frame
+from landgis.settings import Settings
 from landgis.stats import headline_figures
 from landgis.wallclock import frozen_at, today
 
@@ -53,19 +62,21 @@ def _on(n: int) -> dt.date:
     return START + dt.timedelta(days=n)
 
 
+def _ledger(session, actor: Actor = EDITOR) -> LedgerService:
+    return LedgerService(session, Settings(), actor)
+
+
 def _open(session, code: str, deadline: dt.date | None, case_no: str | None = None) -> str:
-    fields = {"category": "idle", "cause": "enterprise", "deadline": deadline}
-    fields |= {"idle_building_area_m2": 600.0}
-    return cases.open_case(
-        session, code, actor=EDITOR, occurred_on=START, fields=fields, case_no=case_no
-    ).case_no
+    fields = {"cause": "enterprise", "deadline": deadline, "idle_building_area_m2": 600.0}
+    opened = OpenCase(
+        parcel_code=code, category="idle", fields=fields, case_no=case_no, occurred_on=START
+    )
+    return _ledger(session).handle(opened).case_no
 
 
 def _step(session, case_no: str, target: str, n: int, actor: Actor = EDITOR, **kw) -> None:
-    version = cases.get_case(session, case_no).version
-    cases.change_status(
-        session, case_no, target, version=version, actor=actor, occurred_on=_on(n), **kw
-    )
+    change = ChangeStatus(case_no=case_no, target=target, occurred_on=_on(n), **kw)
+    _ledger(session, actor).handle(change)
 
 
 def _to_disposing(session, case_no: str) -> None:
@@ -79,16 +90,11 @@ def _to_disposing(session, case_no: str) -> None:
 
 
 def _revitalize(session, case_no: str, n: int, area_m2: float, complete: bool) -> None:
-    cases.record_revitalization(
-        session,
-        case_no,
-        version=cases.get_case(session, case_no).version,
-        actor=EDITOR,
-        occurred_on=_on(n),
-        area_m2=area_m2,
-        building_area_m2=150.0,
-        complete=complete,
-    )
+    kind = RevitalizeAndComplete if complete else RecordRevitalization
+    command = kind(case_no=case_no, occurred_on=_on(n), area_m2=area_m2, building_area_m2=150.0)
+    if complete:  # completed short of the idle area, as the clerk confirmed
+        command = dataclasses.replace(command, confirm_short=True)
+    _ledger(session).handle(command)
 
 
 @pytest.fixture
