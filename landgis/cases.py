@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from landgis import vocab, wallclock
+from landgis import schema, vocab, wallclock
 from landgis.db.coerce import column_values
 from landgis.db.models import Case, CaseEvent, Parcel
 from landgis.errors import (
@@ -37,36 +37,12 @@ from landgis.errors import (
 from landgis.workflow import READ_ONLY_STATUSES, Workflow, role_allows
 
 # The case fields the ledger keeps history of; every event records changes to these.
-LEDGER_FIELDS: tuple[str, ...] = (
-    "category",
-    "cause",
-    "cause_detail",
-    "idle_area_m2",
-    "idle_building_area_m2",
-    "identified_on",
-    "determination_no",
-    "route",
-    "plan_no",
-    "deadline",
-    "responsible_unit",
-    "revitalized_area_m2",
-    "revitalized_building_area_m2",
-    "revitalized_on",
-    "new_holder",
-    "new_project",
-    "amount_yuan",
-    "closed_on",
-    "remarks",
-    "next_step",
-)
+LEDGER_FIELDS: tuple[str, ...] = schema.CASE.names(tracked=True)
 # Fields a user edits directly; status and revitalized figures change through their use cases.
-EDITABLE_FIELDS: tuple[str, ...] = tuple(
-    f for f in LEDGER_FIELDS if f not in ("revitalized_area_m2", "closed_on")
-)
+EDITABLE_FIELDS: tuple[str, ...] = schema.CASE.names(editable=True)
+# The coded case fields a user edits, with their vocabularies.
 VOCABULARIES: dict[str, dict[str, str]] = {
-    "category": vocab.CATEGORIES,
-    "cause": vocab.CAUSES,
-    "route": vocab.ROUTES,
+    f.name: vocab.VOCABULARIES[f.vocabulary] for f in schema.CASE if f.editable and f.vocabulary
 }
 # Areas compared with a tolerance of a square millimetre, against float noise.
 AREA_TOLERANCE_M2 = 1e-6

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from landgis import schema
 from landgis.cases import LEDGER_FIELDS
 from landgis.db.coerce import column_values
 from landgis.db.models import Case, CaseEvent, Parcel, Zone
@@ -27,37 +28,7 @@ from landgis.wallclock import today
 STATE_COLUMNS: tuple[str, ...] = ("case_no", "parcel_id", "status", "version", *LEDGER_FIELDS)
 
 # The exported ledger of DOMAIN section 6: (row key, Chinese header), in order.
-LEDGER_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("seq", "序号"),
-    ("parcel_code", "宗地编号"),
-    ("supervision_no", "电子监管号"),
-    ("project_name", "项目名称"),
-    ("zone_name", "所在园区"),
-    ("location", "坐落"),
-    ("holder", "土地使用权人"),
-    ("credit_code", "统一社会信用代码"),
-    ("land_use", "土地用途"),
-    ("supply_method", "供地方式"),
-    ("contract_no", "合同编号"),
-    ("parcel_area_mu", "宗地面积(亩)"),
-    ("idle_area_mu", "闲置/低效面积(亩)"),
-    ("idle_building_area_m2", "闲置厂房面积(㎡)"),
-    ("category", "问题类型"),
-    ("cause", "闲置原因"),
-    ("identified_on", "认定日期"),
-    ("determination_no", "认定书文号"),
-    ("route", "处置方式"),
-    ("plan_no", "方案批复文号"),
-    ("responsible_unit", "责任单位"),
-    ("deadline", "完成时限"),
-    ("status", "处置状态"),
-    ("revitalized_area_mu", "盘活面积(亩)"),
-    ("revitalized_building_area_m2", "盘活厂房面积(㎡)"),
-    ("revitalized_on", "盘活日期"),
-    ("new_holder", "承接企业"),
-    ("closed_on", "销号日期"),
-    ("remarks", "备注"),
-)
+LEDGER_COLUMNS: tuple[tuple[str, str], ...] = tuple((c.key, c.zh) for c in schema.LEDGER)
 
 # The keys of a ledger row as the API returns it: the exported columns, then identity.
 ROW_KEYS: tuple[str, ...] = (

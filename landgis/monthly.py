@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from landgis.db.models import Case, CaseEvent
 from landgis.ledger import ledger_rows, states_as_of
 from landgis.units import m2_to_mu
-from landgis.vocab import CASE_FIELD_LABELS, CASE_STATUSES
+from landgis.vocab import ACTIONS, CASE_FIELD_LABELS, CASE_STATUSES
 from landgis.workflow import Workflow
 
 NO_PROGRESS = "本月无新进展"
@@ -36,7 +36,7 @@ def describe_event(action: str, before: str | None, after: str | None, changes: 
         return f"列入台账({_status(after)})"
     if action == "parcel_update":
         fields = "、".join(name.removeprefix("parcel.") for name in changes)
-        return f"宗地数据更新({fields})"
+        return f"{ACTIONS['parcel_update']}({fields})"
     if action == "revitalize":
         old, new = changes.get("revitalized_area_m2", (0.0, 0.0))
         text = f"盘活 {m2_to_mu((new or 0) - (old or 0)):.2f} 亩(累计 {m2_to_mu(new or 0):.2f} 亩)"

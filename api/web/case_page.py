@@ -30,7 +30,7 @@ from api.web.filters import FILTER_VOCABULARIES
 from api.web.i18n import Translator
 from api.web.layout import UI, ui_for
 from api.web.render import refused, render
-from landgis import alerts, attachments, cases, users, wallclock
+from landgis import alerts, attachments, cases, schema, users, wallclock
 from landgis.db.models import Case
 from landgis.errors import NotFound
 from landgis.maps import STATUS_COLOURS
@@ -56,24 +56,8 @@ EDIT_FIELDS: tuple[str, ...] = (
 AUTOMATIC_EVIDENCE = frozenset({"closed_on"})
 REVITALIZATION_EVIDENCE = "revitalized_area_m2"
 # The parcel's fields the page lists, in order (its zone by name first, its areas last).
-PARCEL_FIELDS: tuple[str, ...] = (
-    "parcel_code",
-    "supervision_no",
-    "project_name",
-    "location",
-    "holder",
-    "credit_code",
-    "land_use",
-    "supply_method",
-    "contract_no",
-    "contract_date",
-    "land_price_yuan",
-    "agreed_start_date",
-    "agreed_completion_date",
-    "actual_start_date",
-    "actual_completion_date",
-    "plot_ratio",
-    "tax_per_mu",
+PARCEL_FIELDS: tuple[str, ...] = tuple(
+    name for name in schema.PARCEL.names() if name not in ("zone_code", "registered_area_m2")
 )
 # Parcel fields that hold plain numbers (shown with two decimals).
 NUMBER_FIELDS = frozenset({"plot_ratio", "tax_per_mu"})

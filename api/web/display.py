@@ -16,14 +16,13 @@ from typing import Any
 import pandas as pd
 
 from api.web.i18n import Translator
+from landgis import schema
 from landgis.units import m2_to_mu
 from landgis.workflow import MAIN_LINE
 
 MISSING = "—"
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 # Case fields whose values are areas of land (shown in 亩) and of floor space (㎡).
-LAND_AREA_FIELDS = frozenset({"idle_area_m2", "revitalized_area_m2"})
-FLOOR_AREA_FIELDS = frozenset({"idle_building_area_m2", "revitalized_building_area_m2"})
 # Case fields holding a code of the vocabulary of the same name (see api.web.i18n).
 VOCABULARY_FIELDS = frozenset({"status", "category", "cause", "route"})
 # Statuses in the order of the workflow's main line (for sorting and charts).
@@ -94,9 +93,9 @@ def field_value(t: Translator, name: str, value: Any) -> str:
         return MISSING
     if name in VOCABULARY_FIELDS:
         return t.term(name, str(value))
-    if name in LAND_AREA_FIELDS:
+    if name in schema.LAND_AREA_FIELDS:
         return quantity(m2_to_mu(float(value)), t("unit.mu"))
-    if name in FLOOR_AREA_FIELDS:
+    if name in schema.FLOOR_AREA_FIELDS:
         return quantity(value, t("unit.m2"))
     if name == "amount_yuan":
         return quantity(value, t("unit.yuan"))

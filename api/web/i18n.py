@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from landgis import vocab
+from landgis import schema, vocab
 from landgis.errors import LandGISError
-from landgis.ledger import LEDGER_COLUMNS
 from landgis.maps import NOT_IN_LEDGER, MapLabels
 
 LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
@@ -336,25 +335,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # parcel attributes
     "parcel.zone": ("所在园区", "Zone"),
-    "parcel.parcel_code": ("宗地编号", "Parcel code"),
-    "parcel.supervision_no": ("电子监管号", "Supervision number"),
-    "parcel.project_name": ("项目名称", "Project"),
-    "parcel.location": ("坐落", "Location"),
-    "parcel.holder": ("土地使用权人", "Land-use right holder"),
-    "parcel.credit_code": ("统一社会信用代码", "Unified social credit code"),
-    "parcel.land_use": ("土地用途", "Land use"),
-    "parcel.supply_method": ("供地方式", "Supply method"),
-    "parcel.contract_no": ("合同编号", "Contract number"),
-    "parcel.contract_date": ("签订日期", "Contract date"),
-    "parcel.land_price_yuan": ("出让价款", "Land price"),
-    "parcel.agreed_start_date": ("约定动工日期", "Agreed start of works"),
-    "parcel.agreed_completion_date": ("约定竣工日期", "Agreed completion"),
-    "parcel.actual_start_date": ("实际动工日期", "Actual start of works"),
-    "parcel.actual_completion_date": ("实际竣工日期", "Actual completion"),
-    "parcel.plot_ratio": ("容积率", "Plot ratio"),
-    "parcel.tax_per_mu": ("亩均税收", "Tax per mu"),
-    "parcel.area": ("宗地面积", "Parcel area"),
-    "parcel.registered_area_m2": ("登记面积", "Registered area"),
     # import
     "import.title": ("导入宗地", "Import parcels"),
     "import.intro": (
@@ -402,6 +382,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.again": ("重新上传", "Upload again"),
     "import.see_map": ("在地图上查看", "See them on the map"),
 }
+# The parcel's fields by the field schema's labels (parcel.<field>, parcel.area).
+MESSAGES |= {f"parcel.{f.name}": (f.zh, f.en) for f in schema.PARCEL}
+MESSAGES["parcel.area"] = (schema.PARCEL_AREA.zh, schema.PARCEL_AREA.en)
 
 # English names of the ledger's vocabularies; the Chinese ones are landgis.vocab's.
 STATUS_EN: dict[str, str] = {
@@ -444,17 +427,6 @@ ROUTE_EN: dict[str, str] = {
     "other": "Other",
 }
 # What an event did (CaseEvent.action), and an upload shown beside the events.
-ACTION_ZH: dict[str, str] = {
-    "open": "列入台账",
-    "status": "状态变更",
-    "edit": "修改",
-    "revitalize": "登记盘活",
-    "dismiss": "不予认定/撤销",
-    "reopen": "重新打开",
-    "close": "销号",
-    "parcel_update": "宗地信息更新",
-    "attachment": "上传附件",
-}
 ACTION_EN: dict[str, str] = {
     "open": "Entered in the ledger",
     "status": "Status changed",
@@ -474,66 +446,10 @@ BUILDING_STATE_EN: dict[str, str] = {
 }
 ZONE_KIND_EN: dict[str, str] = {"county": "County", "park": "Park", "area": "Area"}
 SUPPLY_METHOD_EN: dict[str, str] = {"transfer": "Transfer", "allocation": "Allocation"}
-FIELD_EN: dict[str, str] = {
-    "case_no": "Case number",
-    "category": "Category",
-    "cause": "Cause",
-    "cause_detail": "Cause in detail",
-    "idle_area_m2": "Idle / low-efficiency area",
-    "idle_building_area_m2": "Idle factory floor area",
-    "identified_on": "Determined on",
-    "determination_no": "Determination number",
-    "route": "Disposal route",
-    "plan_no": "Plan approval number",
-    "deadline": "Deadline",
-    "responsible_unit": "Responsible unit",
-    "revitalized_area_m2": "Revitalized area",
-    "revitalized_building_area_m2": "Revitalized factory floor area",
-    "revitalized_on": "Revitalized on",
-    "new_holder": "New enterprise",
-    "new_project": "New project",
-    "amount_yuan": "Amount",
-    "closed_on": "Closed out on",
-    "status": "Status",
-    "remarks": "Remarks",
-    "next_step": "Next step",
-    "reason": "Reason",
-}
+# Field labels and ledger headers in English; the Chinese ones are the field schema's too.
+FIELD_EN: dict[str, str] = {**schema.CASE.labels("en"), "reason": "Reason"}
 FIELD_ZH_EXTRA: dict[str, str] = {"reason": "理由说明"}
-COLUMN_EN: dict[str, str] = {
-    "seq": "No.",
-    "parcel_code": "Parcel code",
-    "supervision_no": "Supervision number",
-    "project_name": "Project",
-    "zone_name": "Zone",
-    "location": "Location",
-    "holder": "Land-use right holder",
-    "credit_code": "Credit code",
-    "land_use": "Land use",
-    "supply_method": "Supply method",
-    "contract_no": "Contract number",
-    "parcel_area_mu": "Parcel area (mu)",
-    "idle_area_mu": "Idle / low-efficiency area (mu)",
-    "idle_building_area_m2": "Idle factory floor (m²)",
-    "category": "Category",
-    "cause": "Cause",
-    "identified_on": "Determined on",
-    "determination_no": "Determination number",
-    "route": "Disposal route",
-    "plan_no": "Plan approval number",
-    "responsible_unit": "Responsible unit",
-    "deadline": "Deadline",
-    "status": "Status",
-    "revitalized_area_mu": "Revitalized area (mu)",
-    "revitalized_building_area_m2": "Revitalized factory floor (m²)",
-    "revitalized_on": "Revitalized on",
-    "new_holder": "New enterprise",
-    "closed_on": "Closed out on",
-    "remarks": "Remarks",
-    "case_no": "Case number",
-}
-# The exported ledger's headers (landgis.ledger.LEDGER_COLUMNS) lack the case number.
-COLUMN_ZH_EXTRA: dict[str, str] = {"case_no": "台账编号"}
+COLUMN_EN: dict[str, str] = {c.key: c.en for c in schema.EXPORTED}
 
 # vocabulary name -> (Chinese names, English names)
 VOCABULARIES: dict[str, tuple[Mapping[str, str], Mapping[str, str]]] = {
@@ -545,14 +461,14 @@ VOCABULARIES: dict[str, tuple[Mapping[str, str], Mapping[str, str]]] = {
     "building_state": (vocab.BUILDING_STATES, BUILDING_STATE_EN),
     "supply_method": (vocab.SUPPLY_METHODS, SUPPLY_METHOD_EN),
     "zone_kind": (vocab.ZONE_KINDS, ZONE_KIND_EN),
-    "action": (ACTION_ZH, ACTION_EN),
+    "action": (vocab.ACTIONS, ACTION_EN),
 }
 FIELDS: tuple[Mapping[str, str], Mapping[str, str]] = (
     {**vocab.CASE_FIELD_LABELS, **FIELD_ZH_EXTRA},
     FIELD_EN,
 )
 COLUMNS: tuple[Mapping[str, str], Mapping[str, str]] = (
-    {**dict(LEDGER_COLUMNS), **COLUMN_ZH_EXTRA},
+    {c.key: c.zh for c in schema.EXPORTED},
     COLUMN_EN,
 )
 
