@@ -53,6 +53,17 @@ def _respond(body: dict[str, Any], version: int, status: int = 200) -> JSONRespo
     return JSONResponse(content=plain(body), status_code=status, headers={"ETag": f'"{version}"'})
 
 
+def _change_of(case_no: str, body: Change, if_match: str | None) -> dict[str, Any]:
+    """What every change names: the case, the version seen, the day, document and note."""
+    return {
+        "case_no": case_no,
+        "version": _seen_version(body, if_match),
+        "occurred_on": body.occurred_on,
+        "document_no": body.document_no,
+        "note": body.note,
+    }
+
+
 def _changed(ledger: LedgerService, case: Case) -> JSONResponse:
     """The case after a change, as the one who changed it sees it."""
     return _respond(ledger.detail(case), case.version)
@@ -109,13 +120,9 @@ def change_status(
     """409 on a stale version, a forbidden transition or an unconfirmed completion short
     of the idle area (``confirm_short``); 422 on missing evidence."""
     command = commands.ChangeStatus(
-        case_no=case_no,
+        **_change_of(case_no, body, if_match),
         target=body.status,
-        version=_seen_version(body, if_match),
-        occurred_on=body.occurred_on,
         fields=body.fields,
-        document_no=body.document_no,
-        note=body.note,
         confirm_short=body.confirm_short,
     )
     return _changed(ledger, ledger.handle(command))
@@ -126,14 +133,7 @@ def edit_case(
     case_no: str, body: CaseEdit, ledger: EditorLedgerDep, if_match: IfMatch = None
 ) -> JSONResponse:
     """409 on a stale version or a closed case."""
-    command = commands.EditCase(
-        case_no=case_no,
-        version=_seen_version(body, if_match),
-        occurred_on=body.occurred_on,
-        fields=body.fields,
-        document_no=body.document_no,
-        note=body.note,
-    )
+    command = commands.EditCase(**_change_of(case_no, body, if_match), fields=body.fields)
     return _changed(ledger, ledger.handle(command))
 
 
@@ -162,19 +162,14 @@ def revitalize(
         "amount_yuan": body.amount_yuan,
     }
     command = commands.RecordRevitalization(
-        case_no=case_no,
-        version=_seen_version(body, if_match),
-        occurred_on=body.occurred_on,
+        **_change_of(case_no, body, if_match),
         area_m2=area_m2,
         building_area_m2=body.building_area_m2,
         fields={k: v for k, v in extra.items() if v is not None},
-        document_no=body.document_no,
-        note=body.note,
     )
     if body.complete:
-        return _changed(
-            ledger, ledger.handle(commands.completing(command, confirm_short=body.confirm_short))
-        )
+        completed = commands.completing(command, confirm_short=body.confirm_short)
+        return _changed(ledger, ledger.handle(completed))
     return _changed(ledger, ledger.handle(command))
 
 
@@ -183,13 +178,7 @@ def close_case(
     case_no: str, body: Change, ledger: EditorLedgerDep, if_match: IfMatch = None
 ) -> JSONResponse:
     """The case is read-only afterwards."""
-    command = commands.CloseCase(
-        case_no=case_no,
-        version=_seen_version(body, if_match),
-        occurred_on=body.occurred_on,
-        document_no=body.document_no,
-        note=body.note,
-    )
+    command = commands.CloseCase(**_change_of(case_no, body, if_match))
     return _changed(ledger, ledger.handle(command))
 
 
@@ -198,10 +187,8 @@ def reopen_case(
     case_no: str, body: Reopen, ledger: AdminLedgerDep, if_match: IfMatch = None
 ) -> JSONResponse:
     """Back to 已盘活 (or a dismissed case back to 疑似闲置), with a reason."""
+    seen = _change_of(case_no, body, if_match)
     command = commands.ReopenCase(
-        case_no=case_no,
-        version=_seen_version(body, if_match),
-        occurred_on=body.occurred_on,
-        reason=body.reason,
+        case_no=case_no, version=seen["version"], occurred_on=body.occurred_on, reason=body.reason
     )
     return _changed(ledger, ledger.handle(command))

@@ -3,7 +3,9 @@ in the order files and pages list them."""
 
 from __future__ import annotations
 
-from landgis.schema.field import Field, FieldSet
+from typing import Any
+
+from landgis.schema.field import Field, FieldSet, Kind
 
 ZONE = FieldSet(
     Field("code", "code", "园区编号", "Zone code"),
@@ -52,92 +54,44 @@ BUILDING = FieldSet(
     Field("state", "vocab", "使用状态", "State", vocabulary="building_state"),
 )
 
+
+def _kept(name: str, kind: Kind, zh: str, en: str, **flags: Any) -> Field:
+    """A case field the ledger keeps the history of; a clerk edits it unless told."""
+    return Field(name, kind, zh, en, tracked=True, editable=flags.pop("editable", True), **flags)
+
+
 CASE = FieldSet(
     Field("case_no", "code", "台账编号", "Case number"),
     Field("parcel_code", "code", "宗地编号", "Parcel code"),
-    Field(
-        "category",
-        "vocab",
-        "问题类型",
-        "Category",
-        vocabulary="category",
-        editable=True,
-        tracked=True,
+    _kept("category", "vocab", "问题类型", "Category", vocabulary="category"),
+    _kept("cause", "vocab", "闲置原因", "Cause", vocabulary="cause"),
+    _kept("cause_detail", "text", "原因说明", "Cause in detail"),
+    _kept("idle_area_m2", "area", "闲置/低效面积", "Idle / low-efficiency area", unit="m2"),
+    _kept(
+        "idle_building_area_m2", "floor_area", "闲置厂房面积", "Idle factory floor area", unit="m2"
     ),
-    Field("cause", "vocab", "闲置原因", "Cause", vocabulary="cause", editable=True, tracked=True),
-    Field("cause_detail", "text", "原因说明", "Cause in detail", editable=True, tracked=True),
-    Field(
-        "idle_area_m2",
-        "area",
-        "闲置/低效面积",
-        "Idle / low-efficiency area",
-        unit="m2",
-        editable=True,
-        tracked=True,
-    ),
-    Field(
-        "idle_building_area_m2",
-        "floor_area",
-        "闲置厂房面积",
-        "Idle factory floor area",
-        unit="m2",
-        editable=True,
-        tracked=True,
-    ),
-    Field("identified_on", "date", "认定日期", "Determined on", editable=True, tracked=True),
-    Field(
-        "determination_no",
-        "code",
-        "认定书文号",
-        "Determination number",
-        editable=True,
-        tracked=True,
-    ),
-    Field(
-        "route",
-        "vocab",
-        "处置方式",
-        "Disposal route",
-        vocabulary="route",
-        editable=True,
-        tracked=True,
-    ),
-    Field("plan_no", "code", "方案批复文号", "Plan approval number", editable=True, tracked=True),
-    Field("deadline", "date", "完成时限", "Deadline", editable=True, tracked=True),
-    Field("responsible_unit", "text", "责任单位", "Responsible unit", editable=True, tracked=True),
-    Field(
-        "revitalized_area_m2",
-        "area",
-        "盘活面积",
-        "Revitalized area",
-        unit="m2",
-        tracked=True,
-    ),
-    Field(
+    _kept("identified_on", "date", "认定日期", "Determined on"),
+    _kept("determination_no", "code", "认定书文号", "Determination number"),
+    _kept("route", "vocab", "处置方式", "Disposal route", vocabulary="route"),
+    _kept("plan_no", "code", "方案批复文号", "Plan approval number"),
+    _kept("deadline", "date", "完成时限", "Deadline"),
+    _kept("responsible_unit", "text", "责任单位", "Responsible unit"),
+    _kept("revitalized_area_m2", "area", "盘活面积", "Revitalized area", unit="m2", editable=False),
+    _kept(
         "revitalized_building_area_m2",
         "floor_area",
         "盘活厂房面积",
         "Revitalized factory floor area",
         unit="m2",
-        editable=True,
-        tracked=True,
     ),
-    Field("revitalized_on", "date", "盘活日期", "Revitalized on", editable=True, tracked=True),
-    Field("new_holder", "text", "承接企业", "New enterprise", editable=True, tracked=True),
-    Field("new_project", "text", "新项目", "New project", editable=True, tracked=True),
-    Field("amount_yuan", "money", "金额", "Amount", unit="yuan", editable=True, tracked=True),
-    Field("closed_on", "date", "销号日期", "Closed out on", tracked=True),
+    _kept("revitalized_on", "date", "盘活日期", "Revitalized on"),
+    _kept("new_holder", "text", "承接企业", "New enterprise"),
+    _kept("new_project", "text", "新项目", "New project"),
+    _kept("amount_yuan", "money", "金额", "Amount", unit="yuan"),
+    _kept("closed_on", "date", "销号日期", "Closed out on", editable=False),
     Field("status", "vocab", "处置状态", "Status", vocabulary="status"),
-    Field("remarks", "text", "备注", "Remarks", editable=True, tracked=True),
-    Field(
-        "next_step",
-        "text",
-        "下一步计划",
-        "Next step",
-        editable=True,
-        tracked=True,
-        exchange=False,
-    ),
+    _kept("remarks", "text", "备注", "Remarks"),
+    _kept("next_step", "text", "下一步计划", "Next step", exchange=False),
 )
 
 EVENT = FieldSet(
