@@ -93,6 +93,8 @@ class _Change(TypedDict):
 
 
 class _Areas(TypedDict):
+    """The area a form says is revitalized now (m²) and its factory floor area (m²)."""
+
     area_m2: float
     building_area_m2: float
 
