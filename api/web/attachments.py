@@ -20,20 +20,17 @@ from api.errors import status_code_for
 from api.routers.imports import UploaderDep
 from api.security import ATTACHMENT_POLICY
 from api.uploads import FileField, FormSpec, Upload, UploadForm, received_form
-from api.web.case_page import show_case
+from api.web.case_page import show_refusal
 from api.web.form_input import check_lengths
-from api.web.layout import ui_for
 from api.web.render import flash
 from landgis import attachments
+from landgis.commands import AttachDocument
 from landgis.db.session import transaction
 from landgis.errors import InvalidInput, LandGISError
+from landgis.ledger_service import LedgerService, attachment_max_bytes
 from landgis.settings import Settings
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
-
-
-def _attachment_max_bytes(settings: Settings) -> int:
-    return int(settings.attachment_max_mb * (1 << 20))
 
 
 def _attachment_refusal(
@@ -46,14 +43,8 @@ def _attachment_refusal(
 ) -> Response:
     """The case page again, saying why the file was refused, answered with the refusal's
     status (413, 415, 422, 409 …) unless the page is an error of its own (404)."""
-    ui = ui_for(request)
-    form = {
-        "kind": "attachment",
-        "values": {"description": description},
-        "error": ui.t.message(error),
-        "problem_fields": [p.get("field") for p in error.problems],
-    }
-    response = show_case(request, session, settings, case_no, form)
+    kept = {"kind": "attachment", "values": {"description": description}}
+    response = show_refusal(request, session, settings, case_no, kept, error)
     if response.status_code == 200:
         response.status_code = status_code_for(error)
     return response
@@ -67,25 +58,24 @@ def _attach(
     upload: Upload | None,
     description: str,
 ) -> Response:
-    """Store the received file as an attachment (in a worker thread: it writes to the
-    database and the attachments folder); on a refusal, the case page again."""
+    """Hand the received file to the ledger as an attachment (in a worker thread: it
+    writes to the database and the attachments folder); on a refusal, the case page
+    again."""
     with transaction(request.app.state.engine) as session:
+        ledger = LedgerService(session, settings, principal.actor)
         try:
             with session.begin_nested():
                 check_lengths({"description": description})
                 if upload is None:
                     raise InvalidInput("请选择要上传的文件。", "Choose a file to upload.")
                 with upload.path.open("rb") as stream:
-                    attachments.save_attachment(
-                        session,
-                        case_no,
-                        stream,
+                    command = AttachDocument(
+                        case_no=case_no,
+                        stream=stream,
                         filename=upload.filename,
-                        uploaded_by=principal.username,
-                        folder=settings.attachments_dir,
-                        max_bytes=_attachment_max_bytes(settings),
                         description=description or None,
                     )
+                    ledger.handle(command)
         except LandGISError as error:
             return _attachment_refusal(request, session, settings, case_no, error, description)
     flash(request, "flash.attached")
@@ -111,7 +101,7 @@ async def upload_attachment(
     stays, so nobody's open form goes stale because a scan was added. A refused file
     shows the case page again with the reason, answered 413, 415 or 422."""
     spec = FormSpec(
-        files=(FileField("file", _attachment_max_bytes(settings)),),
+        files=(FileField("file", attachment_max_bytes(settings)),),
         fields=("description",),
         max_field_bytes=4 * attachments.MAX_DESCRIPTION,
     )

@@ -1,65 +1,53 @@
 """The case page's forms: a status change with its evidence, (partial) revitalization,
 and an edit of the case's own fields.
 
-Each handler reads the form, calls the library (:mod:`landgis.cases`) in a savepoint and
-goes back to the case page (303) with a notice; when the library refuses (missing
-evidence, a stale version, a bad number) the page is shown again with the message and
-everything the user typed. Writes need the editor role and the session's CSRF token.
+Each handler reads the form into a command (:mod:`landgis.commands`), hands it to the
+ledger service in a savepoint and goes back to the case page (303) with a notice; when
+the ledger refuses (missing evidence, a stale version, a bad number) the page is shown
+again with the message and everything the user typed. Writes need the editor role and
+the session's CSRF token.
 
-Completing a case (to 已盘活) with less area revitalized than is idle is asked about first:
-the page comes back saying how much is left, with a button that posts the same form
-again confirmed (``confirm=1``); no script needed.
+When the ledger asks to confirm completing a case (to 已盘活) with less area revitalized
+than is idle (:class:`~landgis.errors.NeedsConfirmation`), the page comes back saying how
+much is left, with a button that posts the same form again confirmed (``confirm=1``,
+the command's ``confirm_short``); no script needed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypedDict
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from api.auth import Principal
-from api.deps import EditorDep, SessionDep, SettingsDep
-from api.web.case_page import EDIT_FIELDS, newer_values, show_case, workflow_of
+from api.deps import EditorLedgerDep
+from api.web.case_page import EDIT_FIELDS, show_case, show_refusal
 from api.web.form_input import FormDep, check_lengths, text, values
-from api.web.layout import ui_for
 from api.web.render import flash
-from landgis import cases, wallclock
-from landgis.errors import InvalidInput, LandGISError, StaleVersion
-from landgis.settings import Settings
-from landgis.units import m2_to_mu, mu_to_m2
-from landgis.workflow import MAIN_LINE
+from landgis import wallclock
+from landgis.commands import (
+    CaseCommand,
+    EditCase,
+    RecordRevitalization,
+    completing,
+    status_change,
+)
+from landgis.errors import InvalidInput, LandGISError, NeedsConfirmation
+from landgis.ledger_service import LedgerService
+from landgis.units import mu_to_m2
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
-# The status a case is complete in; completing it with less area revitalized than is idle
-# asks for a confirmation first.
-COMPLETED = "revitalized"
-COMPLETED_STEP = MAIN_LINE.index(COMPLETED)
-REVITALIZATION_INPUTS = (
-    "area_mu",
-    "building_area_m2",
-    "new_holder",
-    "new_project",
-    "amount_yuan",
-    "occurred_on",
-    "document_no",
-    "note",
-)
-
-
-def _actor(principal: Principal) -> cases.Actor:
-    return cases.Actor(principal.username, principal.role)
-
-
-def _seen_version(form: FormData) -> int:
-    typed = text(form, "version")
-    return int(typed) if typed.isdigit() else 0
+# What every case form posts besides its own fields.
+CHANGE_INPUTS = ("occurred_on", "document_no", "note")
+AREA_INPUTS = ("area_mu", "building_area_m2")
+REVITALIZATION_INPUTS = (*AREA_INPUTS, "new_holder", "new_project", "amount_yuan")
 
 
 class InvalidDate(InvalidInput):
@@ -74,11 +62,6 @@ def _date(typed: str) -> dt.date:
         return dt.date.fromisoformat(typed)
     except ValueError as exc:
         raise InvalidDate(typed) from exc
-
-
-def _occurred_on(form: FormData) -> dt.date:
-    typed = text(form, "occurred_on")
-    return _date(typed) if typed else wallclock.today()
 
 
 def _float(form: FormData, name: str, label_zh: str, label_en: str) -> float | None:
@@ -98,194 +81,152 @@ def _float(form: FormData, name: str, label_zh: str, label_en: str) -> float | N
     return number
 
 
-def _attempt(
+class _Change(TypedDict):
+    """What every case form's command names: the case, the version the user saw, the day
+    (today when none is typed), the document and the note."""
+
+    case_no: str
+    version: int
+    occurred_on: dt.date
+    document_no: str | None
+    note: str | None
+
+
+class _Areas(TypedDict):
+    """The area a form says is revitalized now (m²) and its factory floor area (m²)."""
+
+    area_m2: float
+    building_area_m2: float
+
+
+@dataclass(frozen=True)
+class PostedForm:
+    """A case form as posted: which form (``kind``), on which case, and what the user
+    typed (kept, to show it again when the change is refused or must be confirmed)."""
+
+    kind: str
+    case_no: str
+    form: FormData
+    typed: dict[str, str]
+
+    @classmethod
+    def read(cls, kind: str, case_no: str, form: FormData, names: Iterable[str]) -> PostedForm:
+        """The form's ``names`` and the inputs every change posts, trimmed."""
+        return cls(kind, case_no, form, values(form, (*names, *CHANGE_INPUTS)))
+
+    @property
+    def seen_version(self) -> int:
+        """The version the user saw (0, never a case's, when none was posted)."""
+        typed = text(self.form, "version")
+        return int(typed) if typed.isdigit() else 0
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether the user confirmed completing the case short of its idle area."""
+        return text(self.form, "confirm") == "1"
+
+    def kept(self) -> dict[str, Any]:
+        """What the case page shows again in this form."""
+        kept = {"kind": self.kind, "values": self.typed, "seen_version": self.seen_version}
+        return kept | ({"target": self.typed["target"]} if "target" in self.typed else {})
+
+    def change(self) -> _Change:
+        """What every command from a case form names (lengths checked first)."""
+        check_lengths(self.typed)
+        day = self.typed["occurred_on"]
+        return {
+            "case_no": self.case_no,
+            "version": self.seen_version,
+            "occurred_on": _date(day) if day else wallclock.today(),
+            "document_no": self.typed["document_no"] or None,
+            "note": self.typed["note"] or None,
+        }
+
+    def areas(self) -> _Areas:
+        """The area revitalized now (亩 typed, m² kept) and its factory floor area."""
+        area_mu = _float(self.form, "area_mu", "本次盘活面积", "Revitalized area")
+        floor = _float(self.form, "building_area_m2", "盘活厂房面积", "Revitalized floor area")
+        return {"area_m2": mu_to_m2(area_mu or 0.0), "building_area_m2": floor or 0.0}
+
+
+def _submit(
     request: Request,
-    session: Any,
-    settings: Settings,
-    case_no: str,
-    form: dict[str, Any],
-    change: Callable[[], None],
+    ledger: LedgerService,
+    posted: PostedForm,
+    command: Callable[[], CaseCommand],
     done: str,
 ) -> Response:
-    """Run ``change`` in a savepoint: on success go back to the case page (303); when the
-    library refuses, show the page again with the message and the user's input."""
+    """Read the form into a ``command`` and hand it to the ledger in a savepoint: on
+    success back to the case page (303) with the notice ``done``; when the ledger asks
+    for a confirmation or refuses, the case page again with the question or the reason
+    and the user's input."""
+    session, settings, case_no = ledger.session, ledger.settings, posted.case_no
     try:
         with session.begin_nested():
-            change()
+            ledger.handle(command())
+    except NeedsConfirmation as asked:
+        kept = posted.kept() | {"shortfall_mu": asked.remaining_mu}
+        return show_case(request, session, settings, case_no, kept)
     except LandGISError as error:
-        ui = ui_for(request)
-        form = form | {"error": ui.t.message(error)}
-        form["problem_fields"] = [p.get("field") for p in error.problems]
-        if isinstance(error, StaleVersion):
-            events = cases.case_history(session, case_no)
-            form["stale"] = True
-            form["newer"] = newer_values(ui.t, events, form.get("seen_version", 0))
-        # Shown with 200: the page is a normal page, asking the user to correct something.
-        return show_case(request, session, settings, case_no, form)
+        return show_refusal(request, session, settings, case_no, posted.kept(), error)
     flash(request, done)
     return RedirectResponse(f"/cases/{quote(case_no, safe='')}#history", status_code=303)
 
 
-def _shortfall_mu(session: Any, case_no: str, form: FormData) -> float:
-    """The area (亩, two decimals) the case would still lack if it were completed now with
-    the area this form adds; 0 when none, or when the case is not before completion."""
-    case = cases.get_case(session, case_no)
-    if case.status not in MAIN_LINE or MAIN_LINE.index(case.status) >= COMPLETED_STEP:
-        return 0.0  # completed before (a reopening goes back to it): nothing to ask
-    adding = mu_to_m2(_float(form, "area_mu", "本次盘活面积", "Revitalized area") or 0.0)
-    left = case.idle_area_m2 - (case.revitalized_area_m2 or 0.0) - adding
-    return max(round(m2_to_mu(left), 2), 0.0)
-
-
-def _unconfirmed_shortfall(
-    request: Request,
-    session: Any,
-    settings: Settings,
-    case_no: str,
-    form: FormData,
-    kept: dict[str, Any],
-) -> Response | None:
-    """The case page asking to confirm a completion that leaves part of the idle area
-    unrevitalized, unless the form confirms it (``confirm``); None when nothing to ask."""
-    if text(form, "confirm") == "1":
-        return None
-    try:
-        left = _shortfall_mu(session, case_no, form)
-    except LandGISError:
-        return None  # an unknown case, an unreadable area: the change itself says so
-    if left <= 0:
-        return None
-    return show_case(request, session, settings, case_no, kept | {"shortfall_mu": left})
-
-
 @router.post("/cases/{case_no}/status", response_model=None)
 def change_status_form(
-    case_no: str,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: EditorDep,
-    form: FormDep,
+    case_no: str, request: Request, ledger: EditorLedgerDep, form: FormDep
 ) -> Response:
-    """Move the case to the chosen status with its evidence (revitalization: with area)."""
-    target = text(form, "target")
-    names = [k[len("field_") :] for k in form if k.startswith("field_")]
-    typed = values(form, [f"field_{n}" for n in names])
-    typed |= values(
-        form, ("occurred_on", "document_no", "note", "area_mu", "building_area_m2", "target")
-    )
-    version = _seen_version(form)
-    kept = {"kind": "status", "target": target, "values": typed, "seen_version": version}
-    if target == COMPLETED and (
-        asking := _unconfirmed_shortfall(request, session, settings, case_no, form, kept)
-    ):
-        return asking
+    """Move the case to the chosen status with its evidence (revitalized: with the area
+    revitalized now, which the ledger records in the same event)."""
+    names = [k.removeprefix("field_") for k in form if k.startswith("field_")]
+    inputs = ("target", *AREA_INPUTS, *(f"field_{n}" for n in names))
+    posted = PostedForm.read("status", case_no, form, inputs)
 
-    def change() -> None:
-        check_lengths(typed)
-        fields = {n: typed[f"field_{n}"] for n in names if typed[f"field_{n}"]}
-        occurred_on = _occurred_on(form)
-        area_mu = _float(form, "area_mu", "本次盘活面积", "Revitalized area")
-        floor = _float(form, "building_area_m2", "盘活厂房面积", "Revitalized floor area")
-        common: dict[str, Any] = {
-            "version": version,
-            "actor": _actor(principal),
-            "occurred_on": occurred_on,
-            "document_no": typed["document_no"] or None,
-            "note": typed["note"] or None,
-            "workflow": workflow_of(settings),
-        }
-        if target == "revitalized" and (area_mu or floor):
-            # Recording the area revitalized now completes the case in one event, dated
-            # the revitalization date when one was given.
-            day = fields.pop("revitalized_on", "")
-            common["occurred_on"] = _date(day) if day else occurred_on
-            cases.record_revitalization(
-                session,
-                case_no,
-                area_m2=mu_to_m2(area_mu or 0.0),
-                building_area_m2=floor or 0.0,
-                complete=True,
-                **common,
-            )
-        else:
-            cases.change_status(session, case_no, target, fields=fields, **common)
+    def command() -> CaseCommand:
+        typed = posted.typed
+        return status_change(
+            **posted.change(),
+            target=typed["target"],
+            fields={n: typed[f"field_{n}"] for n in names if typed[f"field_{n}"]},
+            **posted.areas(),
+            confirm_short=posted.confirmed,
+        )
 
-    return _attempt(request, session, settings, case_no, kept, change, "flash.status_changed")
+    return _submit(request, ledger, posted, command, "flash.status_changed")
 
 
 @router.post("/cases/{case_no}/revitalizations", response_model=None)
 def revitalization_form(
-    case_no: str,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: EditorDep,
-    form: FormDep,
+    case_no: str, request: Request, ledger: EditorLedgerDep, form: FormDep
 ) -> Response:
-    """Record (partial) revitalization of a case being disposed of."""
-    typed = values(form, REVITALIZATION_INPUTS) | {"complete": text(form, "complete")}
-    version = _seen_version(form)
-    kept = {"kind": "revitalization", "values": typed, "seen_version": version}
-    if typed["complete"] == "1" and (
-        asking := _unconfirmed_shortfall(request, session, settings, case_no, form, kept)
-    ):
-        return asking
+    """Record (partial) revitalization of a case being disposed of; ``complete=1`` also
+    marks it revitalized."""
+    posted = PostedForm.read("revitalization", case_no, form, (*REVITALIZATION_INPUTS, "complete"))
 
-    def change() -> None:
-        check_lengths(typed)
-        area_mu = _float(form, "area_mu", "本次盘活面积", "Revitalized area")
-        floor = _float(form, "building_area_m2", "盘活厂房面积", "Revitalized floor area")
-        amount = _float(form, "amount_yuan", "金额", "Amount")
+    def command() -> CaseCommand:
+        typed, change, areas = posted.typed, posted.change(), posted.areas()
         extra = {
             "new_holder": typed["new_holder"] or None,
             "new_project": typed["new_project"] or None,
-            "amount_yuan": amount,
+            "amount_yuan": _float(form, "amount_yuan", "金额", "Amount"),
         }
-        cases.record_revitalization(
-            session,
-            case_no,
-            version=version,
-            actor=_actor(principal),
-            occurred_on=_occurred_on(form),
-            area_m2=mu_to_m2(area_mu or 0.0),
-            building_area_m2=floor or 0.0,
-            fields={k: v for k, v in extra.items() if v is not None},
-            complete=typed["complete"] == "1",
-            document_no=typed["document_no"] or None,
-            note=typed["note"] or None,
-            workflow=workflow_of(settings),
-        )
+        fields = {k: v for k, v in extra.items() if v is not None}
+        revitalization = RecordRevitalization(**change, **areas, fields=fields)
+        if typed["complete"] == "1":
+            return completing(revitalization, confirm_short=posted.confirmed)
+        return revitalization
 
-    return _attempt(request, session, settings, case_no, kept, change, "flash.revitalized")
+    return _submit(request, ledger, posted, command, "flash.revitalized")
 
 
 @router.post("/cases/{case_no}/edit", response_model=None)
-def edit_form(
-    case_no: str,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: EditorDep,
-    form: FormDep,
-) -> Response:
+def edit_form(case_no: str, request: Request, ledger: EditorLedgerDep, form: FormDep) -> Response:
     """Change the case's own fields (cause, deadline, responsible unit, remarks …)."""
-    typed = values(form, [f"field_{n}" for n in EDIT_FIELDS])
-    typed |= values(form, ("occurred_on", "document_no", "note"))
-    version = _seen_version(form)
-    kept = {"kind": "edit", "values": typed, "seen_version": version}
+    posted = PostedForm.read("edit", case_no, form, [f"field_{n}" for n in EDIT_FIELDS])
 
-    def change() -> None:
-        check_lengths(typed)
-        cases.edit_case(
-            session,
-            case_no,
-            version=version,
-            actor=_actor(principal),
-            occurred_on=_occurred_on(form),
-            fields={n: typed[f"field_{n}"] or None for n in EDIT_FIELDS},
-            document_no=typed["document_no"] or None,
-            note=typed["note"] or None,
-        )
+    def command() -> CaseCommand:
+        fields = {n: posted.typed[f"field_{n}"] or None for n in EDIT_FIELDS}
+        return EditCase(**posted.change(), fields=fields)
 
-    return _attempt(request, session, settings, case_no, kept, change, "flash.edited")
+    return _submit(request, ledger, posted, command, "flash.edited")

@@ -1,8 +1,8 @@
 """One case's page (``/cases/{case_no}``): its parcel, fields, statutory warnings, history
 and attachments, and the forms of the changes the user may make now.
 
-:func:`show_case` renders it, also again after a refused change (with what the user typed
-and the message); the forms post to :mod:`api.web.case_forms` and
+:func:`show_case` renders it, :func:`show_refusal` again after a refused change (with what
+the user typed and the message); the forms post to :mod:`api.web.case_forms` and
 :mod:`api.web.attachments`.
 """
 
@@ -32,11 +32,11 @@ from api.web.layout import UI, ui_for
 from api.web.render import refused, render
 from landgis import alerts, attachments, cases, schema, users, wallclock
 from landgis.db.models import Case
-from landgis.errors import NotFound
+from landgis.errors import LandGISError, NotFound, StaleVersion
 from landgis.maps import STATUS_COLOURS
 from landgis.settings import Settings
 from landgis.units import m2_to_mu
-from landgis.workflow import Workflow
+from landgis.workflow import Workflow, workflow_for
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -61,11 +61,6 @@ PARCEL_FIELDS: tuple[str, ...] = tuple(
 )
 # Parcel fields that hold plain numbers (shown with two decimals).
 NUMBER_FIELDS = frozenset({"plot_ratio", "tax_per_mu"})
-
-
-def workflow_of(settings: Settings) -> Workflow:
-    """The workflow with the evidence this county asks for."""
-    return Workflow(evidence=settings.evidence)
 
 
 def _input_kind(name: str) -> str:
@@ -211,7 +206,7 @@ def _case_context(
     t = ui.t
     case = cases.get_case(session, case_no)
     role = ui.user.role if ui.user else None
-    workflow = workflow_of(settings)
+    workflow = workflow_for(settings)
     detail = cases.case_detail(session, case, role, workflow)
     parcel = case.parcel
     events = cases.case_history(session, case_no)
@@ -265,6 +260,27 @@ def show_case(
     except NotFound as error:
         return refused(request, ui, error, 404)
     return render(request, "case.html", context)
+
+
+def show_refusal(
+    request: Request,
+    session: Any,
+    settings: Settings,
+    case_no: str,
+    kept: dict[str, Any],
+    error: LandGISError,
+) -> HTMLResponse:
+    """The case page again after the ledger refused a form: the reason, the fields it
+    names, what the user typed (``kept``: its ``kind``, ``values`` and ``seen_version``)
+    and, for a stale version, what changed since. Shown with 200 (unless the case is
+    unknown): the page is a normal page, asking the user to correct something."""
+    t = ui_for(request).t
+    problems = [p.get("field") for p in error.problems]
+    form = kept | {"error": t.message(error), "problem_fields": problems}
+    if isinstance(error, StaleVersion):
+        events = cases.case_history(session, case_no)
+        form |= {"stale": True, "newer": newer_values(t, events, kept.get("seen_version", 0))}
+    return show_case(request, session, settings, case_no, form)
 
 
 @router.get("/cases/{case_no}", response_class=HTMLResponse)
