@@ -85,10 +85,12 @@ def _name(text: str):
 
 @pytest.fixture(scope="module")
 def empty_engine(databases):
-    """A migrated database of its own without data: these tests commit."""
+    """A migrated database of its own without data: these tests commit. Its connections
+    are closed after the module (the writer threads leave some in the pool)."""
     engine = databases.engine()
     upgrade(engine)
-    return engine
+    yield engine
+    engine.dispose()
 
 
 # --- which backend --------------------------------------------------------------------
