@@ -39,7 +39,14 @@ from landgis.db.models import Case, Parcel, Zone
 from landgis.db.query_types import AnySelect
 from landgis.db.versioning import cache_key, rows_and_count
 from landgis.errors import InvalidInput, NotFound
-from landgis.filters import FILTER_PARAMETERS, Bbox, Params, parse_filters, without_paging
+from landgis.filters import (
+    FILTER_PARAMETERS,
+    PAGING_PARAMETERS,
+    Bbox,
+    Params,
+    parse_filters,
+    without_paging,
+)
 from landgis.geojson import COORDINATE_DECIMALS
 from landgis.parcels import (
     ParcelFilter,
@@ -523,8 +530,8 @@ def item_filter(params: Params) -> ParcelFilter:
     :func:`landgis.filters.parse_filters`); OGC's own paging (limit, offset, after) is not
     part of it."""
     check_bbox_crs(_last_value(params.get("bbox-crs")))
-    wanted = {name: params[name] for name in FILTER_PARAMETERS if name in params}
-    return without_paging(parse_filters(wanted, strict=True))
+    wanted = {n: params[n] for n in FILTER_PARAMETERS if n in params and n not in PAGING_PARAMETERS}
+    return parse_filters(wanted, strict=True)
 
 
 def _last_value(given: str | Sequence[str] | None) -> str | None:
