@@ -44,6 +44,7 @@ from landgis.filters import (
     PAGING_PARAMETERS,
     Bbox,
     Params,
+    last_value,
     parse_filters,
     without_paging,
 )
@@ -529,15 +530,9 @@ def item_filter(params: Params) -> ParcelFilter:
     """The filter of the OGC items query parameters ``params`` (strictly read, see
     :func:`landgis.filters.parse_filters`); OGC's own paging (limit, offset, after) is not
     part of it."""
-    check_bbox_crs(_last_value(params.get("bbox-crs")))
+    check_bbox_crs(last_value(params, "bbox-crs"))
     wanted = {n: params[n] for n in FILTER_PARAMETERS if n in params and n not in PAGING_PARAMETERS}
     return parse_filters(wanted, strict=True)
-
-
-def _last_value(given: str | Sequence[str] | None) -> str | None:
-    if given is None or isinstance(given, str):
-        return given
-    return given[-1] if given else None
 
 
 def _check_filters(collection: Collection, filters: ParcelFilter) -> None:

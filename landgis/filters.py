@@ -80,7 +80,8 @@ def _values(params: Params, name: str) -> list[str]:
     return [str(value) for value in given]
 
 
-def _last(params: Params, name: str) -> str | None:
+def last_value(params: Params, name: str) -> str | None:
+    """The last value given for ``name`` (None when not given)."""
     values = _values(params, name)
     return values[-1] if values else None
 
@@ -117,7 +118,7 @@ class _Reader:
         return kept
 
     def flag(self, name: str) -> bool | None:
-        text = (_last(self.params, name) or "").strip().lower()
+        text = (last_value(self.params, name) or "").strip().lower()
         if not text:
             return None
         if text in TRUE or text in FALSE:
@@ -128,7 +129,7 @@ class _Reader:
         return None
 
     def integer(self, name: str, low: int, high: int) -> int | None:
-        text = (_last(self.params, name) or "").strip()
+        text = (last_value(self.params, name) or "").strip()
         if not text:
             return None
         if text.isascii() and text.isdigit() and low <= int(text) <= high:
@@ -140,7 +141,7 @@ class _Reader:
         return None
 
     def text(self, name: str) -> str | None:
-        text = (_last(self.params, name) or "").strip()
+        text = (last_value(self.params, name) or "").strip()
         if "\x00" in text or len(text) > MAX_QUERY:
             self.refuse(
                 f"{name} 含有无效字符或过长(最多 {MAX_QUERY} 个字符)。",
@@ -150,7 +151,7 @@ class _Reader:
         return text or None
 
     def bbox(self, name: str) -> Bbox | None:
-        text = _last(self.params, name)
+        text = last_value(self.params, name)
         if text is None or not text.strip():
             return None
         try:
