@@ -15,11 +15,10 @@ boundaries.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -40,6 +39,15 @@ from landgis.db.models import Case, Parcel, Zone
 from landgis.db.query_types import AnySelect
 from landgis.db.versioning import cache_key, rows_and_count
 from landgis.errors import InvalidInput, NotFound
+from landgis.filters import (
+    FILTER_PARAMETERS,
+    PAGING_PARAMETERS,
+    Bbox,
+    Params,
+    last_value,
+    parse_filters,
+    without_paging,
+)
 from landgis.geojson import COORDINATE_DECIMALS
 from landgis.parcels import (
     ParcelFilter,
@@ -49,7 +57,7 @@ from landgis.parcels import (
     late_cases,
 )
 from landgis.units import m2_to_hectare, m2_to_mu
-from landgis.vocab import CASE_STATUSES, CATEGORIES, CAUSES, ROUTES, ZONE_KINDS
+from landgis.vocab import ZONE_KINDS
 from landgis.wallclock import today as county_today
 from landgis.wallclock import utc_now
 
@@ -62,8 +70,6 @@ STREAM_ABOVE = 1_000
 STREAM_BATCH = 1_000
 # Beyond this an OFFSET is no page anyone can reach; it also keeps the value a 32-bit integer.
 MAX_OFFSET = 2**31 - 1
-
-Bbox = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -444,7 +450,7 @@ def _page_rows(
 ) -> tuple[Iterator[Any], int]:
     """The rows (key, feature) of a page and one more when more follow, and the count."""
     collection = get_collection(collection_id)
-    filters = dataclasses.replace(filters or ParcelFilter(), limit=None, offset=0)
+    filters = without_paging(filters or ParcelFilter())
     _check_filters(collection, filters)
     if not 0 <= offset <= MAX_OFFSET:
         raise InvalidInput(
@@ -511,73 +517,22 @@ def clamp_limit(limit: int) -> int:
     return min(limit, MAX_LIMIT)
 
 
-def parse_bbox(text: str | None, crs: str | None = None) -> Bbox | None:
-    """``minlon,minlat,maxlon,maxlat`` (or six numbers with heights) in CRS84, longitude first."""
+def check_bbox_crs(crs: str | None) -> None:
+    """``bbox-crs``: OGC's name for the bbox's CRS, of which only CRS84 is served."""
     if crs is not None and crs.strip() != CRS84:
         raise InvalidInput(
             f"bbox-crs 只支持 {CRS84}(经度在前)。",
             f"bbox-crs supports only {CRS84} (longitude first).",
         )
-    if text is None:
-        return None
-    try:
-        numbers = [float(part) for part in text.split(",")]
-    except ValueError:
-        numbers = []
-    if len(numbers) not in (4, 6):
-        raise InvalidInput(
-            "bbox 应为 最小经度,最小纬度,最大经度,最大纬度 四个数,例如 104.7,30.0,104.9,30.2。",
-            "bbox must be minlon,minlat,maxlon,maxlat, e.g. 104.7,30.0,104.9,30.2.",
-        )
-    if len(numbers) == 6:
-        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
-    minx, miny, maxx, maxy = numbers
-    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise InvalidInput(
-            "bbox 范围无效:经度在 -180 到 180 之间、纬度在 -90 到 90 之间,且最小值不大于最大值。",
-            "bbox out of range: longitudes within -180..180, latitudes within -90..90, "
-            "minimum not above maximum.",
-        )
-    return minx, miny, maxx, maxy
 
 
-def item_filter(
-    *,
-    bbox: Bbox | None = None,
-    status: Iterable[str] = (),
-    zone: Iterable[str] = (),
-    category: Iterable[str] = (),
-    route: Iterable[str] = (),
-    cause: Iterable[str] = (),
-    overdue: bool | None = None,
-    text: str | None = None,
-) -> ParcelFilter:
-    """A filter from query values; each list may also hold comma-separated values."""
-    if text is not None and "\x00" in text:
-        raise InvalidInput("q 含有无效字符。", "q contains an invalid character.")
-    return ParcelFilter(
-        status=_listed("status", status, CASE_STATUSES),
-        category=_listed("category", category, CATEGORIES),
-        route=_listed("route", route, ROUTES),
-        cause=_listed("cause", cause, CAUSES),
-        zone=_listed("zone", zone),
-        bbox=bbox,
-        overdue=overdue,
-        text=text or None,
-    )
-
-
-def _listed(name: str, given: Iterable[str], allowed: dict[str, str] | None = None) -> tuple:
-    values = tuple(v.strip() for item in given for v in item.split(",") if v.strip())
-    for value in values:
-        if allowed is not None and value not in allowed:
-            raise InvalidInput(
-                f"{name} 的取值 {value!r} 无效,可用:{', '.join(allowed)}。",
-                f"Invalid {name} {value!r}; one of {', '.join(allowed)}.",
-            )
-        if "\x00" in value:
-            raise InvalidInput(f"{name} 含有无效字符。", f"{name} contains an invalid character.")
-    return values
+def item_filter(params: Params) -> ParcelFilter:
+    """The filter of the OGC items query parameters ``params`` (strictly read, see
+    :func:`landgis.filters.parse_filters`); OGC's own paging (limit, offset, after) is not
+    part of it."""
+    check_bbox_crs(last_value(params, "bbox-crs"))
+    wanted = {n: params[n] for n in FILTER_PARAMETERS if n in params and n not in PAGING_PARAMETERS}
+    return parse_filters(wanted, strict=True)
 
 
 def _check_filters(collection: Collection, filters: ParcelFilter) -> None:

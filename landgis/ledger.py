@@ -12,16 +12,20 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from landgis import schema
 from landgis.cases import LEDGER_FIELDS
+from landgis.db.backends import backend_for
 from landgis.db.coerce import column_values
 from landgis.db.models import Case, CaseEvent, Parcel, Zone
+from landgis.db.query_types import AnySelect
+from landgis.db.repository import wkb_of
+from landgis.filters import ParcelFilter, without_paging
 from landgis.ledger_rules.overdue import overdue_column
 from landgis.ledger_rules.totals import OUTSIDE_LEDGER
-from landgis.parcels import ParcelFilter
+from landgis.parcels import apply_filters, envelope
 from landgis.units import m2_to_mu
 from landgis.wallclock import today
 
@@ -155,23 +159,92 @@ def ledger_rows(
     return rows
 
 
+# Searched for the filter's text: the parcel's code, holder and project, the case number.
+TEXT_COLUMNS = (Parcel.parcel_code, Parcel.holder, Parcel.project_name, Case.case_no)
+
+
+def ordered(session: Session, column: Any) -> Any:
+    """``column`` in code-point order, as pandas sorts (a database's locale might not)."""
+    return backend_for(session).code_point_order(column)
+
+
+def current_ledger_query(
+    session: Session,
+    filters: ParcelFilter | None = None,
+    *,
+    geometry: bool = False,
+    day: dt.date | None = None,
+) -> AnySelect:
+    """Current cases with their parcel and zone, narrowed in SQL by ``filters`` (not paged;
+    overdue as of ``day``, today when None), by zone code (none last) and case number.
+    Dismissed cases only when the filter asks for that status."""
+    filters = filters or ParcelFilter()
+    states = [getattr(Case, name) for name in ("case_no", "parcel_id", "status", "version")]
+    columns = [*states, *(getattr(Case, name) for name in LEDGER_FIELDS), *PARCEL_COLUMNS]
+    if geometry:
+        columns.append(wkb_of(Parcel.geom))
+    stmt = (
+        select(*columns)
+        .outerjoin(Parcel, Parcel.id == Case.parcel_id)
+        .outerjoin(Zone, Zone.id == Parcel.zone_id)
+    )
+    if "dismissed" not in filters.status:
+        stmt = stmt.where(Case.status.not_in(OUTSIDE_LEDGER))
+    stmt = apply_filters(stmt, without_paging(filters), *TEXT_COLUMNS, day=day)
+    zone_code = ordered(session, Zone.code)
+    return stmt.order_by(zone_code.asc().nulls_last(), ordered(session, Case.case_no))
+
+
+def with_derived_columns(rows: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """Ledger rows with their overdue flag (as of ``day``) and areas in 亩."""
+    rows = rows.reset_index(drop=True)
+    rows["overdue"] = overdue_column(rows, day)
+    for target, source in (
+        ("parcel_area_mu", "parcel_area_m2"),
+        ("idle_area_mu", "idle_area_m2"),
+        ("revitalized_area_mu", "revitalized_area_m2"),
+    ):
+        rows[target] = m2_to_mu(pd.to_numeric(rows[source], errors="coerce")).round(2)
+    return rows
+
+
 def case_list(
     session: Session,
     filters: ParcelFilter | None = None,
     as_of: dt.date | None = None,
 ) -> tuple[pd.DataFrame, int]:
-    """Ledger rows narrowed by the parcel filters (not bbox); the page and the total count."""
+    """Ledger rows narrowed by the parcel filters, numbered (``seq``) after narrowing; the
+    page and the total count.
+
+    The current ledger is narrowed in SQL (:func:`landgis.parcels.apply_filters`). A past
+    ledger is rebuilt from the events in Python, so its rows are narrowed after the rebuild
+    (:func:`narrow_rebuilt_rows`).
+    """
     filters = filters or ParcelFilter()
-    rows = narrow_rows(
-        ledger_rows(session, as_of, include_dismissed="dismissed" in filters.status), filters
-    )
+    if as_of is None:
+        day = today()
+        result = session.execute(current_ledger_query(session, filters, day=day))
+        found = pd.DataFrame.from_records(result.all(), columns=list(result.keys()))
+        rows = with_derived_columns(found, day)
+    else:
+        dismissed = "dismissed" in filters.status
+        rows = ledger_rows(session, as_of, include_dismissed=dismissed)
+        rows = narrow_rebuilt_rows(session, rows, filters).reset_index(drop=True)
+    rows["seq"] = range(1, len(rows) + 1)
     total = len(rows)
     end = None if filters.limit is None else filters.offset + filters.limit
     return rows.iloc[filters.offset : end], total
 
 
-def narrow_rows(rows: pd.DataFrame, filters: ParcelFilter) -> pd.DataFrame:
-    """Ledger rows narrowed by the parcel filters (not bbox, not paging)."""
+def narrow_rebuilt_rows(
+    session: Session, rows: pd.DataFrame, filters: ParcelFilter
+) -> pd.DataFrame:
+    """Rows of a ledger rebuilt from the events (a past date, :func:`ledger_rows`) narrowed
+    by ``filters`` (not paging). Their case states exist only in Python, so the case fields
+    are compared here; the overdue flag is the rows' own (:mod:`landgis.ledger_rules.overdue`)
+    and the bbox is asked of the database."""
+    if filters.in_ledger is False:
+        return rows.iloc[0:0]
     for column, values in (
         ("status", filters.status),
         ("zone_code", filters.zone),
@@ -184,6 +257,11 @@ def narrow_rows(rows: pd.DataFrame, filters: ParcelFilter) -> pd.DataFrame:
             rows = rows[rows[column].isin(values)]
     if filters.overdue is not None:
         rows = rows[rows["overdue"] == filters.overdue]
+    if filters.bbox is not None:
+        inside = select(Parcel.parcel_code).where(
+            func.ST_Intersects(Parcel.geom, envelope(filters.bbox))
+        )
+        rows = rows[rows["parcel_code"].isin(set(session.scalars(inside)))]
     if filters.text:
         needle = filters.text.strip().lower()
         text = rows[["parcel_code", "holder", "project_name", "case_no"]].fillna("")

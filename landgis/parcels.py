@@ -1,9 +1,11 @@
-"""Parcels as the map and the API see them: each with its current ledger case, filtered."""
+"""Parcels as the map and the API see them: each with its current ledger case, filtered.
+
+(:class:`ParcelFilter` lives in :mod:`landgis.filters`; it is importable from here too.)
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -14,29 +16,22 @@ from landgis.db.backends import Envelope
 from landgis.db.models import Case, Parcel, Zone
 from landgis.db.query_types import AnySelect
 from landgis.db.repository import read_frame, wkb_of
+from landgis.filters import ParcelFilter
 from landgis.geo import CGCS2000_EPSG
 from landgis.ledger_rules.current_case import is_current_case
 from landgis.ledger_rules.overdue import overdue_column, overdue_sql
 from landgis.units import m2_to_hectare, m2_to_mu
 from landgis.wallclock import today
 
-
-@dataclass(frozen=True)
-class ParcelFilter:
-    """What a user narrows the parcels down to; unset fields do not filter."""
-
-    status: tuple[str, ...] = ()
-    zone: tuple[str, ...] = ()
-    category: tuple[str, ...] = ()
-    route: tuple[str, ...] = ()
-    cause: tuple[str, ...] = ()
-    in_ledger: bool | None = None
-    overdue: bool | None = None
-    codes: tuple[str, ...] = ()
-    bbox: tuple[float, float, float, float] | None = None
-    text: str | None = None
-    limit: int | None = None
-    offset: int = 0
+__all__ = [
+    "ParcelFilter",
+    "apply_filters",
+    "envelope",
+    "join_zone_and_current_case",
+    "late_cases",
+    "parcels_frame",
+    "parcels_query",
+]
 
 
 def join_zone_and_current_case(stmt: AnySelect) -> AnySelect:
@@ -116,8 +111,11 @@ def apply_filters(
     if filters.bbox is not None:
         stmt = stmt.where(func.ST_Intersects(Parcel.geom, envelope(filters.bbox)))
     if filters.text:
-        pattern = f"%{filters.text.strip()}%"
-        stmt = stmt.where(or_(*(column.ilike(pattern) for column in text_columns)))
+        # Taken literally: % and _ in the text are no wildcards.
+        needle = filters.text.strip()
+        stmt = stmt.where(
+            or_(*(column.icontains(needle, autoescape=True) for column in text_columns))
+        )
     return stmt
 
 

@@ -43,7 +43,8 @@ from landgis.db.backends import backend_for
 from landgis.db.models import Case, Parcel
 from landgis.db.query_types import AnySelect
 from landgis.db.repository import zones_frame
-from landgis.errors import InvalidInput, NotFound
+from landgis.errors import NotFound
+from landgis.filters import filter_params, without_paging
 from landgis.maps import (
     CHINESE,
     NOT_IN_LEDGER,
@@ -133,31 +134,9 @@ def parcel_popup(session: Session, code: str, labels: MapLabels = CHINESE) -> st
 # --- URLs ---------------------------------------------------------------------------------
 
 
-def filter_query(filters: ParcelFilter) -> str:
-    """``filters`` as the query string of ``/api/parcels`` and ``/tiles`` (no paging).
-
-    Raises :class:`InvalidInput` for filters those URLs cannot express (codes, in_ledger).
-    """
-    if filters.codes or filters.in_ledger is not None:
-        raise InvalidInput(
-            "瓦片地图不支持按宗地编号或是否列入台账筛选。",
-            "The tiled map cannot filter by parcel codes or by ledger membership.",
-        )
-    params: list[tuple[str, str]] = []
-    for name in ("status", "zone", "category", "route", "cause"):
-        params.extend((name, value) for value in getattr(filters, name))
-    if filters.overdue is not None:
-        params.append(("overdue", "true" if filters.overdue else "false"))
-    if filters.bbox is not None:
-        params.append(("bbox", ",".join(repr(float(v)) for v in filters.bbox)))
-    if filters.text:
-        params.append(("q", filters.text))
-    return urlencode(params)
-
-
 def parcel_tile_url(filters: ParcelFilter, base: str = TILE_URL) -> str:
     """The Leaflet URL template of the parcel tiles, carrying ``filters``."""
-    query = filter_query(filters)
+    query = urlencode(filter_params(without_paging(filters)))
     return f"{base}?{query}" if query else base
 
 

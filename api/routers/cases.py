@@ -16,7 +16,7 @@ from api.deps import (
     SettingsDep,
 )
 from api.jsonable import plain, rows
-from api.routers.parcels import FilterDep
+from api.query_filters import FilterDep
 from api.schemas import CaseEdit, CaseOpen, Change, Reopen, Revitalization, StatusChange
 from landgis import cases, commands
 from landgis.db.models import Case

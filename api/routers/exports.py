@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from api.deps import ReaderDep, SessionDep, SettingsDep
-from api.routers.parcels import FilterDep
+from api.query_filters import FilterDep
 from landgis.io.exports import export_ledger
 
 router = APIRouter(prefix="/api/exports", tags=["exports"])

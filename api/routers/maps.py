@@ -10,7 +10,7 @@ from fastapi import APIRouter, Cookie, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import ReaderDep, SessionDep, SettingsDep
-from api.routers.parcels import FilterDep
+from api.query_filters import FilterDep
 from api.security import allow_images_from, csp_nonce
 from api.web.i18n import COOKIE, language_of, map_labels
 from landgis.maps import (

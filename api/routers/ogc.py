@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from api.deps import ReaderDep, ReadSessionDep
+from api.query_filters import query_values
 from api.spooled import spooled_response
 from landgis import features
 from landgis.db.session import read_session, transaction
@@ -201,16 +202,7 @@ def items(
     route, cause (each comma-separated or repeated), overdue and q (text).
     """
     _check_format(f)
-    filters = features.item_filter(
-        bbox=features.parse_bbox(bbox, bbox_crs),
-        status=status or (),
-        zone=zone or (),
-        category=category or (),
-        route=route or (),
-        cause=cause or (),
-        overdue=overdue,
-        text=q,
-    )
+    filters = features.item_filter(query_values(request))
     if limit > features.STREAM_ABOVE:
         # A server-side cursor needs a transaction.
         with transaction(request.app.state.engine, write=False) as streaming:

@@ -3,71 +3,24 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.deps import EditorLedgerDep, ReaderDep, SessionDep
+from api.query_filters import FilterDep
 from api.schemas import ParcelIn, ParcelPatch
 from api.spooled import spooled_response
 from landgis.commands import CreateParcel, UpdateParcel
 from landgis.errors import InvalidInput, NotFound
-from landgis.features import parse_bbox, write_items
+from landgis.features import write_items
 from landgis.geojson import feature_collection
 from landgis.parcels import ParcelFilter, parcels_frame
-from landgis.vocab import CASE_STATUSES, CATEGORIES, CAUSES, ROUTES
 
 router = APIRouter(prefix="/api", tags=["parcels"])
 
 GEOJSON = "application/geo+json"
-
-# The vocabularies' codes, checked by FastAPI and listed in the OpenAPI document; a type
-# checker sees them as the strings they are.
-if TYPE_CHECKING:
-    Status = str
-    Category = str
-    Route = str
-    Cause = str
-else:
-    Status = Literal[tuple(CASE_STATUSES)]
-    Category = Literal[tuple(CATEGORIES)]
-    Route = Literal[tuple(ROUTES)]
-    Cause = Literal[tuple(CAUSES)]
-
-
-async def parcel_filter(
-    status: Annotated[list[Status] | None, Query(description="处置状态")] = None,
-    zone: Annotated[list[str] | None, Query(description="片区编号 (zone code)")] = None,
-    category: Annotated[list[Category] | None, Query(description="问题类型")] = None,
-    route: Annotated[list[Route] | None, Query(description="处置方式")] = None,
-    cause: Annotated[list[Cause] | None, Query(description="闲置原因")] = None,
-    overdue: Annotated[bool | None, Query(description="逾期 (past the case deadline)")] = None,
-    bbox: Annotated[
-        str | None, Query(description="minlon,minlat,maxlon,maxlat", max_length=200)
-    ] = None,
-    q: Annotated[str | None, Query(max_length=100, description="宗地编号/权利人/项目名称")] = None,
-    limit: Annotated[int | None, Query(ge=1, le=10_000)] = None,
-    offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
-) -> ParcelFilter:
-    """The parcel filter from query parameters (shared by the parcels list and the map).
-    Async although it awaits nothing: FastAPI then calls it in the event loop instead of
-    handing it to a worker thread."""
-    return ParcelFilter(
-        status=tuple(status or ()),
-        zone=tuple(zone or ()),
-        category=tuple(category or ()),
-        route=tuple(route or ()),
-        cause=tuple(cause or ()),
-        overdue=overdue,
-        bbox=parse_bbox(bbox),
-        text=q,
-        limit=limit,
-        offset=offset,
-    )
-
-
-FilterDep = Annotated[ParcelFilter, Depends(parcel_filter)]
 
 
 @router.get(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import Response
 
 from api.deps import ReaderDep
-from api.routers.parcels import FilterDep
+from api.query_filters import FilterDep
 from landgis.db.session import read_session
 from landgis.tiles import (
     MAX_ZOOM,

@@ -1,10 +1,10 @@
 """The ledger filters shared by the ledger, the map page and the export links: read
-leniently from a query string, written back as the API's query parameters."""
+forgivingly from a query string by :func:`landgis.filters.parse_filters`, written back
+by :func:`landgis.filters.filter_params`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,71 +13,62 @@ from urllib.parse import urlencode
 import pandas as pd
 from fastapi import Request
 
-from landgis import vocab
+from api.query_filters import query_values
 from landgis.db.repository import zones_frame
-from landgis.parcels import ParcelFilter
+from landgis.filters import (
+    VOCABULARIES,
+    ParcelFilter,
+    filter_params,
+    parse_filters,
+    without_paging,
+)
 from landgis.text_sort import sort_key
 
 FILTER_VOCABULARIES: dict[str, Mapping[str, str]] = {
-    "status": vocab.CASE_STATUSES,
-    "category": vocab.CATEGORIES,
-    "route": vocab.ROUTES,
-    "cause": vocab.CAUSES,
+    name: codes for name, codes in VOCABULARIES.items() if codes is not None
 }
-ZONE_CODE = re.compile(r"^[\w.\-]{1,32}$")
-MAX_QUERY = 100
 
 
 @dataclass
 class PageFilters:
-    """The ledger filters read leniently from a query string (unknown values are ignored,
-    so a form's empty choices mean 'all')."""
+    """The ledger filters read forgivingly from a query string (bad values are dropped, so
+    a form's empty choices mean 'all'), and the date the ledger is asked for."""
 
-    chosen: dict[str, list[str]] = field(default_factory=dict)
-    overdue: bool | None = None
-    q: str = ""
+    filter: ParcelFilter = field(default_factory=ParcelFilter)
     as_of: dt.date | None = None
     bad_date: bool = False
 
     @classmethod
     def read(cls, request: Request) -> PageFilters:
         params = request.query_params
-        chosen: dict[str, list[str]] = {}
-        for name, allowed in FILTER_VOCABULARIES.items():
-            chosen[name] = [v for v in params.getlist(name) if v in allowed]
-        chosen["zone"] = [v for v in params.getlist("zone") if ZONE_CODE.match(v)]
-        overdue = {"true": True, "false": False}.get(params.get("overdue", ""))
+        # The pages number their own pages (page, per): the filter is never paged.
+        chosen = without_paging(parse_filters(query_values(request), strict=False))
         as_of, bad_date = None, False
         if params.get("as_of"):
             try:
                 as_of = dt.date.fromisoformat(params["as_of"])
             except ValueError:
                 bad_date = True
-        q = (params.get("q") or "").strip()[:MAX_QUERY]
-        return cls(chosen=chosen, overdue=overdue, q=q, as_of=as_of, bad_date=bad_date)
+        return cls(filter=chosen, as_of=as_of, bad_date=bad_date)
+
+    @property
+    def q(self) -> str:
+        return self.filter.text or ""
+
+    @property
+    def overdue(self) -> bool | None:
+        return self.filter.overdue
 
     def first(self, name: str) -> str:
-        values = self.chosen.get(name) or []
+        values = getattr(self.filter, name, ())
         return values[0] if values else ""
 
     def parcel_filter(self) -> ParcelFilter:
-        return ParcelFilter(
-            status=tuple(self.chosen.get("status", ())),
-            zone=tuple(self.chosen.get("zone", ())),
-            category=tuple(self.chosen.get("category", ())),
-            route=tuple(self.chosen.get("route", ())),
-            cause=tuple(self.chosen.get("cause", ())),
-            overdue=self.overdue,
-            text=self.q or None,
-        )
+        return self.filter
 
     def params(self, *, as_of: bool = True) -> list[tuple[str, str]]:
-        """The filters as query parameters (the names the API's filters use)."""
-        pairs = [(name, v) for name, values in self.chosen.items() for v in values]
-        if self.overdue is not None:
-            pairs.append(("overdue", "true" if self.overdue else "false"))
-        if self.q:
-            pairs.append(("q", self.q))
+        """The filters as query parameters (the names every filter reader reads)."""
+        pairs = filter_params(self.filter)
         if as_of and self.as_of is not None:
             pairs.append(("as_of", self.as_of.isoformat()))
         return pairs

@@ -2,7 +2,8 @@
 
 The current ledger is one query over cases, parcels and zones ordered by zone and case
 number, read with a server-side cursor ``chunk_size`` rows at a time; each chunk gets its
-derived columns (亩, overdue), the filters and its labels as a whole. A ledger as of a past
+derived columns (亩, overdue) and its labels as a whole; the filters are applied in
+SQL (:func:`landgis.ledger.current_ledger_query`). A ledger as of a past
 date is rebuilt from the events (:func:`landgis.ledger.case_list`) and then cut in chunks.
 """
 
@@ -21,18 +22,14 @@ from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from landgis import vocab
-from landgis.cases import LEDGER_FIELDS
-from landgis.db.backends import backend_for
-from landgis.db.models import Case, CaseEvent, Parcel, Zone
+from landgis.db.models import Case, CaseEvent, Parcel
 from landgis.db.query_types import AnySelect
 from landgis.db.repository import wkb_of
+from landgis.filters import ParcelFilter, without_paging
 from landgis.geo import CGCS2000_EPSG
 from landgis.io.exports.columns import ledger_table, zone_labels
-from landgis.ledger import OUTSIDE_LEDGER, PARCEL_COLUMNS, case_list, narrow_rows
-from landgis.ledger_rules.overdue import overdue_column
-from landgis.parcels import ParcelFilter, parcels_frame
+from landgis.ledger import case_list, current_ledger_query, ordered, with_derived_columns
 from landgis.stats import headline_figures
-from landgis.units import m2_to_mu
 from landgis.wallclock import today
 
 DEFAULT_CHUNK_SIZE = 5000
@@ -83,40 +80,6 @@ def has_case_filters(filters: ParcelFilter) -> bool:
     )
 
 
-def _ordered(session: Session, column: Any) -> Any:
-    # Code-point order, as pandas sorts (a database's locale might not).
-    return backend_for(session).code_point_order(column)
-
-
-def current_ledger_query(session: Session, *, dismissed: bool, geometry: bool) -> AnySelect:
-    """Current cases with their parcel and zone, by zone code (none last) and case number."""
-    states = [getattr(Case, name) for name in ("case_no", "parcel_id", "status", "version")]
-    columns = [*states, *(getattr(Case, name) for name in LEDGER_FIELDS), *PARCEL_COLUMNS]
-    if geometry:
-        columns.append(wkb_of(Parcel.geom))
-    stmt = (
-        select(*columns)
-        .outerjoin(Parcel, Parcel.id == Case.parcel_id)
-        .outerjoin(Zone, Zone.id == Parcel.zone_id)
-    )
-    if not dismissed:
-        stmt = stmt.where(Case.status.not_in(OUTSIDE_LEDGER))
-    zone_code = _ordered(session, Zone.code)
-    return stmt.order_by(zone_code.asc().nulls_last(), _ordered(session, Case.case_no))
-
-
-def _with_derived(rows: pd.DataFrame, day: dt.date) -> pd.DataFrame:
-    rows = rows.reset_index(drop=True)
-    rows["overdue"] = overdue_column(rows, day)
-    for target, source in (
-        ("parcel_area_mu", "parcel_area_m2"),
-        ("idle_area_mu", "idle_area_m2"),
-        ("revitalized_area_mu", "revitalized_area_m2"),
-    ):
-        rows[target] = m2_to_mu(pd.to_numeric(rows[source], errors="coerce")).round(2)
-    return rows
-
-
 def _geometries(frame: pd.DataFrame) -> Any:
     wkb = [bytes(v) if isinstance(v, bytes | memoryview) else None for v in frame["geometry"]]
     return shapely.from_wkb(wkb)
@@ -149,33 +112,18 @@ class LedgerData:
         """The filters in words, or ''."""
         return describe_filters(self.filters)
 
-    def _inside_bbox(self) -> set[str] | None:
-        if self.filters.bbox is None:
-            return None
-        inside = parcels_frame(self.session, ParcelFilter(bbox=self.filters.bbox))
-        return set(inside["parcel_code"])
-
     def _raw_chunks(self, geometry: bool) -> Iterator[pd.DataFrame]:
         """Ledger rows (keys of :func:`landgis.ledger.ledger_rows`), filtered, in order."""
         f = self.filters
         if f.in_ledger is False:
             return
-        inside = self._inside_bbox()
         if self.current:
-            stmt = current_ledger_query(
-                self.session, dismissed="dismissed" in f.status, geometry=geometry
-            )
+            stmt = current_ledger_query(self.session, f, geometry=geometry, day=self.as_of)
             for rows in self._stream(stmt):
-                rows = _with_derived(rows, self.as_of)
-                rows = narrow_rows(rows, f)
-                if inside is not None:
-                    rows = rows[rows["parcel_code"].isin(inside)]
                 if len(rows):
-                    yield rows
+                    yield with_derived_columns(rows, self.as_of)
             return
         rows, _total = case_list(self.session, f, self.as_of)
-        if inside is not None:
-            rows = rows[rows["parcel_code"].isin(inside)]
         rows = rows.reset_index(drop=True)
         geoms = self._parcel_geometries() if geometry else None
         for start in range(0, len(rows), self.chunk_size):
@@ -255,7 +203,7 @@ class LedgerData:
             .join(Case, Case.id == CaseEvent.case_id)
             .join(Parcel, Parcel.id == Case.parcel_id)
             .where(CaseEvent.occurred_on <= self.as_of)
-            .order_by(_ordered(self.session, Case.case_no), CaseEvent.occurred_on, CaseEvent.id)
+            .order_by(ordered(self.session, Case.case_no), CaseEvent.occurred_on, CaseEvent.id)
         )
         wanted = self.case_nos
         streamed = stmt.execution_options(yield_per=self.chunk_size)
@@ -295,7 +243,7 @@ def collect_ledger(
         county = get_settings().county_name
     if chunk_size < 1:
         raise ValueError("chunk_size must be positive")
-    filters = dataclasses.replace(filters or ParcelFilter(), limit=None, offset=0)
+    filters = without_paging(filters or ParcelFilter())
     return LedgerData(
         session=session,
         as_of=as_of or today(),
