@@ -3,8 +3,8 @@
 ``LANDGIS_SECRET_KEY`` wins when set. Otherwise the server makes a key on its first start
 and keeps it where the backend says: in a file beside a database file (readable by its
 owner only), else in the database's ``server_secrets`` table. Every worker and host on
-that database then signs with the same key. To rotate it, delete the file or the row (or set a new
-``LANDGIS_SECRET_KEY``) and restart: every browser session ends."""
+that database then signs with the same key. To rotate it, delete the file or the row (or
+set a new ``LANDGIS_SECRET_KEY``) and restart: every browser session ends."""
 
 from __future__ import annotations
 
