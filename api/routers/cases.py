@@ -187,8 +187,10 @@ def reopen_case(
     case_no: str, body: Reopen, ledger: AdminLedgerDep, if_match: IfMatch = None
 ) -> JSONResponse:
     """Back to 已盘活 (or a dismissed case back to 疑似闲置), with a reason."""
-    seen = _change_of(case_no, body, if_match)
     command = commands.ReopenCase(
-        case_no=case_no, version=seen["version"], occurred_on=body.occurred_on, reason=body.reason
+        case_no=case_no,
+        version=_seen_version(body, if_match),
+        occurred_on=body.occurred_on,
+        reason=body.reason,
     )
     return _changed(ledger, ledger.handle(command))
