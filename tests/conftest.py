@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from landgis.db.engine import make_engine
 from landgis.db.migrate import upgrade
@@ -61,7 +62,7 @@ class DatabaseFactory:
         self.created.append(name)
         url = base.set(database=name)
         if with_postgis:
-            with create_engine(url).begin() as conn:
+            with create_engine(url, poolclass=NullPool).begin() as conn:
                 conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
         return url.render_as_string(hide_password=False)
 
@@ -74,11 +75,19 @@ class DatabaseFactory:
         return engine
 
     def _server(self) -> Engine:
-        return create_engine(make_url(postgis_base_url()), isolation_level="AUTOCOMMIT")
+        """The maintenance connection, opened for each use (NullPool keeps none idle)."""
+        url = make_url(postgis_base_url())
+        return create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
 
-    def cleanup(self) -> None:
+    def close_idle(self) -> None:
+        """Close the idle pooled connections of every engine made so far (each engine
+        opens new ones when used again), so a long run does not hold a PostgreSQL
+        connection slot per test engine until it ends."""
         for engine in self.engines:
             engine.dispose()
+
+    def cleanup(self) -> None:
+        self.close_idle()
         if self.created:
             with self._server().connect() as conn:
                 for name in self.created:
@@ -91,6 +100,15 @@ def database_factories(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
     yield factories
     for factory in factories.values():
         factory.cleanup()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _idle_connections_closed(database_factories: dict) -> Iterator[None]:
+    """After each test module, the idle connections its engines pooled are closed: the
+    servers under test need the PostgreSQL connection slots."""
+    yield
+    for factory in database_factories.values():
+        factory.close_idle()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

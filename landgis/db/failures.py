@@ -3,7 +3,8 @@
 - **Busy** (:class:`~landgis.errors.Busy`, HTTP 503 with Retry-After): the write lock
   stayed taken for the whole busy timeout (a single-writer database); every pooled
   connection stayed in use for the pool's timeout; the database server cannot be reached
-  or ended the connection (a restart, a fast shutdown, a refused connection). Nothing is
+  or ended the connection (a restart, a fast shutdown, a refused connection); the server
+  had no connection slot left for the pool's timeout. Nothing is
   wrong with the request: the same request later works.
 - **Conflict** (HTTP 409): the server rolled the transaction back to break a deadlock or
   a serialization failure; the user tries again.
@@ -57,6 +58,17 @@ def database_unavailable(error: BaseException) -> Busy:
     )
 
 
+def server_full(error: BaseException) -> Busy:
+    """The database server had no connection slot left for the pool's whole timeout
+    (other programs hold them all): nothing was done."""
+    return Busy(
+        "服务器正忙,本次未作任何更改,请稍后再试。",
+        "The server is busy; nothing was changed, try again in a moment.",
+        detail=str(error),
+        retry_after=RETRY_AFTER_S,
+    )
+
+
 def collision(error: BaseException) -> Conflict:
     """The server broke a deadlock or a serialization failure by rolling back."""
     return Conflict(
@@ -70,6 +82,7 @@ _USER_ERRORS: dict[Failure, Callable[[BaseException], LandGISError]] = {
     Failure.LOCKED: database_locked,
     Failure.COLLISION: collision,
     Failure.UNAVAILABLE: database_unavailable,
+    Failure.FULL: server_full,
 }
 
 

@@ -47,6 +47,7 @@ class Failure(Enum):
     LOCKED = "locked"  # another writer kept the write lock (SpatiaLite busy)
     COLLISION = "collision"  # rolled back to break a deadlock or serialization failure
     UNAVAILABLE = "unavailable"  # the server cannot be reached, restarts or ended the session
+    FULL = "full"  # the server refused a new connection: no connection slot left
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Connecting to a PostGIS server, and what its failures mean.
 
 An engine checks a pooled connection before handing it out, and a new connection that
-meets a server restarting (refused, starting up, shutting down) is tried again for up to
-``db_pool_timeout`` seconds, so a restart costs the requests in flight, not every request
-made while the server was away.
+meets a server restarting (refused, starting up, shutting down) or a server with no
+connection slot left (``max_connections`` reached by every client of the server, or a
+role's ``CONNECTION LIMIT``) is tried again for up to ``db_pool_timeout`` seconds, so a
+restart or a crowd costs a wait, not every request made meanwhile.
 """
 
 from __future__ import annotations
@@ -28,6 +29,15 @@ CONNECT_RETRY_S = 0.25
 RETRY_SQLSTATES = frozenset({"40P01", "40001"})
 # Admin shutdown, crash shutdown, cannot connect now (starting up, shutting down).
 UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+# Too many connections: the server (or the role, or the database) has no slot left.
+FULL_SQLSTATES = frozenset({"53300"})
+# What the server says then, before a session exists to carry an SQLSTATE.
+FULL_TEXTS = (
+    "too many clients already",
+    "remaining connection slots are reserved",
+    "too many connections for role",
+    "too many connections for database",
+)
 # What libpq and psycopg say when the server is down, starting, stopping (ending
 # sessions, dropping new connections) or has ended this connection.
 UNAVAILABLE_TEXTS = (
@@ -89,10 +99,24 @@ def server_not_listening(error: BaseException) -> bool:
     return any(part in message for part in UNAVAILABLE_TEXTS)
 
 
+def server_full(error: BaseException) -> bool:
+    """Whether a connection attempt was refused because the server, the role or the
+    database has no connection slot left (worth trying again shortly)."""
+    driver = _driver_error(error)
+    if not _from_psycopg(driver):
+        return False
+    if getattr(driver, "sqlstate", None) in FULL_SQLSTATES:
+        return True
+    message = str(driver).lower()
+    return any(part in message for part in FULL_TEXTS)
+
+
 def failure(error: BaseException) -> Failure | None:
-    """A deadlock or serialization failure rolled back, or the server gone."""
+    """A deadlock or serialization failure rolled back, the server full, or gone."""
     if getattr(_driver_error(error), "sqlstate", None) in RETRY_SQLSTATES:
         return Failure.COLLISION
+    if server_full(error):
+        return Failure.FULL
     if server_unavailable(error):
         return Failure.UNAVAILABLE
     return None
@@ -100,7 +124,8 @@ def failure(error: BaseException) -> Failure | None:
 
 def _patient_connect(wait_s: float) -> Any:
     """A ``do_connect`` hook trying again, for up to ``wait_s`` seconds, while the
-    server is down, starting or stopping (a restart); other failures raise at once."""
+    server is down, starting or stopping (a restart) or has no connection slot left;
+    other failures raise at once."""
 
     def do_connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
         deadline = time.monotonic() + wait_s
@@ -108,7 +133,8 @@ def _patient_connect(wait_s: float) -> Any:
             try:
                 return dialect.connect(*cargs, **cparams)
             except dialect.loaded_dbapi.OperationalError as error:
-                if not server_not_listening(error) or time.monotonic() >= deadline:
+                waiting = server_not_listening(error) or server_full(error)
+                if not waiting or time.monotonic() >= deadline:
                     raise
                 log.info("database not accepting connections yet: %s", error)
                 time.sleep(CONNECT_RETRY_S)
