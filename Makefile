@@ -22,7 +22,7 @@ SOAK_BACKENDS ?= spatialite postgis
 
 .DEFAULT_GOAL := help
 .PHONY: help venv install lock system-deps bench-deps run test bench soak lint typecheck \
-	clean distclean
+	messages catalogues clean distclean
 
 help:
 	@echo "make install   create $(VENV) and install landgis with its test extras, at the"
@@ -38,6 +38,8 @@ help:
 	@echo "make soak      every kind of client at once for 3 min per backend: 5xx, lost"
 	@echo "               updates, latency (make soak SOAK_ARGS='--minutes 1' SOAK_BACKENDS=postgis)"
 	@echo "make lint      ruff check + ruff format --check + mypy"
+	@echo "make messages  extract the texts of code and templates into landgis/locale and"
+	@echo "               update the zh_CN and en catalogues (lists what lacks English)"
 	@echo "make typecheck mypy alone (settings in pyproject.toml [tool.mypy])"
 	@echo "make clean     remove caches and build artifacts (distclean: also $(VENV))"
 
@@ -45,7 +47,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 venv: install
-install: $(STAMP)
+install: $(STAMP) catalogues
 
 $(BIN)/python: | system-deps
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +69,15 @@ lock: | $(BIN)/python
 	$(BIN)/python -m pip install -q "$$(grep -o '^uv==[^ ]*' $(LOCK))"
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --universal --generate-hashes \
 		--custom-compile-command 'make lock' -o $(LOCK) $(LOCK_ARGS)
+
+# The message catalogues, compiled (again) whenever one changed.
+CATALOGUES := $(wildcard landgis/locale/*/LC_MESSAGES/landgis.po)
+catalogues: $(CATALOGUES:.po=.mo)
+%.mo: %.po | $(STAMP)
+	$(BIN)/pybabel compile --statistics -D landgis -i $< -o $@
+
+messages: install
+	$(BIN)/python scripts/messages.py
 
 run: install
 	$(BIN)/landgis init

@@ -1,13 +1,29 @@
 """The landgis error family.
 
-Each error carries a message a clerk can act on (Chinese, with an English version) and an
-optional detail for the log. The web layer maps error classes to HTTP status codes in one
-table; the library never knows about HTTP.
+Each error carries a message a clerk can act on, written once as a catalogue message
+(:func:`landgis.i18n._`) and rendered in the user's language (``message`` Chinese,
+``message_en`` English, ``text.render(lang)`` any), and an optional detail for the log.
+The web layer maps error classes to HTTP status codes in one table; the library never
+knows about HTTP.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from landgis.i18n import DEFAULT_LANGUAGE, Localizable
+
+
+@dataclass(frozen=True)
+class _Written:
+    """A message given as its Chinese and English texts rather than a catalogue message."""
+
+    zh: str
+    en: str
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return self.zh if lang == DEFAULT_LANGUAGE else self.en
 
 
 class LandGISError(Exception):
@@ -15,15 +31,19 @@ class LandGISError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: Localizable | str,
         message_en: str | None = None,
         *,
         detail: str | None = None,
         problems: list[dict[str, Any]] | None = None,
     ) -> None:
-        self.message = message
-        self.message_en = message_en or message
-        both = message if self.message_en == message else f"{message} / {self.message_en}"
+        if isinstance(message, str):
+            message = _Written(message, message_en or message)
+        self.text: Localizable = message
+        self.message = message.render("zh")
+        self.message_en = message.render("en")
+        same = self.message_en == self.message
+        both = self.message if same else f"{self.message} / {self.message_en}"
         super().__init__(both)
         self.detail = detail
         self.problems = problems or []
@@ -71,7 +91,9 @@ class MissingEvidence(InvalidInput):
 class StaleVersion(Conflict):
     """Someone else changed the record since the user read it."""
 
-    def __init__(self, message: str, message_en: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, message: Localizable | str, message_en: str | None = None, **kwargs: Any
+    ) -> None:
         self.current: dict[str, Any] | None = kwargs.pop("current", None)
         super().__init__(message, message_en, **kwargs)
 
@@ -90,7 +112,9 @@ class NeedsConfirmation(Conflict):
     """The change is allowed but unusual, and the user must confirm it: completing a case
     whose revitalized area is below its idle area. ``remaining_m2`` is what is left."""
 
-    def __init__(self, message: str, message_en: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, message: Localizable | str, message_en: str | None = None, **kwargs: Any
+    ) -> None:
         self.remaining_m2: float = kwargs.pop("remaining_m2")
         self.remaining_mu: float = kwargs.pop("remaining_mu")
         super().__init__(message, message_en, **kwargs)
@@ -126,7 +150,9 @@ class Busy(LandGISError):
 
     ``retry_after`` is a hint in seconds."""
 
-    def __init__(self, message: str, message_en: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, message: Localizable | str, message_en: str | None = None, **kwargs: Any
+    ) -> None:
         self.retry_after: int = kwargs.pop("retry_after", 2)
         super().__init__(message, message_en, **kwargs)
 
@@ -134,7 +160,9 @@ class Busy(LandGISError):
 class TooManyAttempts(LandGISError):
     """Too many failed attempts (logins); ``retry_after`` says in how many seconds to retry."""
 
-    def __init__(self, message: str, message_en: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, message: Localizable | str, message_en: str | None = None, **kwargs: Any
+    ) -> None:
         self.retry_after: int = kwargs.pop("retry_after", 60)
         super().__init__(message, message_en, **kwargs)
 
