@@ -74,7 +74,7 @@ lock: | $(BIN)/python
 CATALOGUES := $(wildcard landgis/locale/*/LC_MESSAGES/landgis.po)
 catalogues: $(CATALOGUES:.po=.mo)
 %.mo: %.po | $(STAMP)
-	$(BIN)/pybabel compile --statistics -D landgis -i $< -o $@
+	$(BIN)/pybabel compile --statistics -D landgis -l $(word 3,$(subst /, ,$<)) -i $< -o $@
 
 messages: install
 	$(BIN)/python scripts/messages.py

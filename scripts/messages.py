@@ -6,8 +6,8 @@
    messages added, removed ones dropped);
 3. the ``zh_CN`` catalogue gets each message's Chinese source text as its translation
    where it has none (Chinese is the source language; a reviewer may reword there);
-4. optionally (``--translations FILE.json``, {"中文": "English"}) English translations
-   are filled in where the ``en`` catalogue has none.
+4. optionally (``--translations FILE.json``, {"中文": "English"}, repeatable) English
+   translations are filled in where the ``en`` catalogue has none.
 
 Prints what is left untranslated in English; exits 1 when anything is (``--check``).
 """
@@ -25,7 +25,9 @@ from babel.messages.pofile import read_po, write_po
 from landgis.i18n.catalogues import DOMAIN, LOCALE_DIR, LOCALES, catalogue_path
 
 TEMPLATE = LOCALE_DIR / "messages.pot"
-PO_OPTIONS = ["--no-location", "--no-wrap", "--sort-output"]
+# No locations and no header (its dates change on every run): the files change only when
+# a message does, and branches that add messages merge without conflicts.
+PO_OPTIONS = ["--no-location", "--no-wrap", "--sort-output", "--omit-header"]
 
 
 def pybabel(*args: str) -> None:
@@ -94,7 +96,7 @@ def fill(lang: str, translations: dict[str, str] | None) -> list[str]:
             target,
             catalog,
             width=0,
-            omit_header=False,
+            omit_header=True,
             sort_output=True,
             no_location=True,
             ignore_obsolete=True,
@@ -104,10 +106,18 @@ def fill(lang: str, translations: dict[str, str] | None) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--translations", type=Path, help="JSON {中文: English} to fill in")
+    parser.add_argument(
+        "--translations",
+        type=Path,
+        action="append",
+        default=[],
+        help="JSON {中文: English} to fill in (repeatable; context: 'context\\u0004中文')",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when any is missing")
     args = parser.parse_args()
-    given = json.loads(args.translations.read_text()) if args.translations else None
+    given: dict[str, str] = {}
+    for path in args.translations:
+        given |= json.loads(path.read_text(encoding="utf-8"))
     extract()
     update()
     fill("zh", None)
