@@ -70,11 +70,12 @@ lock: | $(BIN)/python
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --universal --generate-hashes \
 		--custom-compile-command 'make lock' -o $(LOCK) $(LOCK_ARGS)
 
-# The message catalogues, compiled (again) whenever one changed.
+# The message catalogues, compiled (again) whenever one changed (they carry no header,
+# which Babel reads as "fuzzy"; a fuzzy message fails the tests instead).
 CATALOGUES := $(wildcard landgis/locale/*/LC_MESSAGES/landgis.po)
 catalogues: $(CATALOGUES:.po=.mo)
 %.mo: %.po | $(STAMP)
-	$(BIN)/pybabel compile --statistics -D landgis -l $(word 3,$(subst /, ,$<)) -i $< -o $@
+	$(BIN)/pybabel compile --statistics --use-fuzzy -D landgis -l $(word 3,$(subst /, ,$<)) -i $< -o $@
 
 messages: install
 	$(BIN)/python scripts/messages.py
