@@ -14,7 +14,7 @@ from landgis.i18n.catalogues import (
     language_of,
     translate,
 )
-from landgis.i18n.text import Localizable, Text, _, listing, localized, term
+from landgis.i18n.text import Localizable, Text, _, listing, localized, pgettext, term
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -25,6 +25,7 @@ __all__ = [
     "language_of",
     "listing",
     "localized",
+    "pgettext",
     "term",
     "translate",
 ]

@@ -53,6 +53,13 @@ def _(msgid: str, /, **values: Any) -> Text:
     return Text(msgid, values)
 
 
+def pgettext(context: str, msgid: str, /, **values: Any) -> Text:
+    """Like :func:`_`, for a source text that needs different translations in different
+    places: ``context`` tells them apart (筛选: "Filter" on a button, "Filters" as a
+    heading)."""
+    return Text(msgid, values, context)
+
+
 @dataclass(frozen=True)
 class Term:
     """The name of one code of a vocabulary (``landgis.vocab.VOCABULARIES``)."""
