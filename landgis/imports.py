@@ -112,7 +112,8 @@ class ImportReport:
     computed area; ``inserted``/``updated``/``unchanged`` count what was written (in a dry
     run: what would be) and are 0 when the import is refused (``accepted`` False).
     ``problems`` lists every problem (row, parcel_code, kind, severity, message,
-    message_en); ``updates`` the changes made to existing parcels.
+    message_en, and the ``suggestion`` of the import options that fix it, when some do);
+    ``updates`` the changes made to existing parcels.
     """
 
     source: str

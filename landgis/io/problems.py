@@ -7,9 +7,10 @@ catalogue message (:func:`landgis.i18n._`). The keys ``problem`` and ``problem_e
 the two messages, as every other landgis error's problems name them. A problem the user
 fixes by an import option carries ``suggestion``: the choices to make (``crs``: the
 coordinate systems to choose from, best first, empty when none can be guessed; ``swap_xy``;
-``from_gcj02``; ``layer``: the layers to choose from; ``mode``), so that each door (the
-web form, the API, the command line) can name its own control. :func:`problem_text`
-gives the message in any language.
+``from_gcj02``; ``layer``: the layers to choose from; ``mode``; ``mapping``: the field a
+column should be mapped to), so that each door (the web form, the API, the command line)
+can name its own control while the message names the choice in words any door fits.
+:func:`problem_text` gives the message in any language.
 """
 
 from __future__ import annotations
