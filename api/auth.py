@@ -25,6 +25,7 @@ from landgis import browser_sessions
 from landgis.cases import Actor
 from landgis.db.session import transaction
 from landgis.errors import AuthenticationRequired, PermissionDenied
+from landgis.i18n import _, term
 from landgis.login_limits import LoginLimits
 from landgis.settings import Settings
 from landgis.users import user_for_token
@@ -113,9 +114,7 @@ def resolve_principal(request: Request) -> Principal | None:
         with transaction(engine, write=False) as session:
             user = user_for_token(session, token)
             if user is None:
-                raise AuthenticationRequired(
-                    "访问令牌无效或已吊销。", "The bearer token is invalid or revoked."
-                )
+                raise AuthenticationRequired(_("访问令牌无效或已吊销。"))
             principal = Principal(user.username, user.role, user.display_name, via_token=True)
     elif key := request.session.get(SESSION_KEY):
         with transaction(engine, write=False) as session:
@@ -150,8 +149,7 @@ async def check_csrf(request: Request, principal: Principal | None) -> None:
     expected = request.session.get(CSRF_FIELD)
     if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
         raise PermissionDenied(
-            "请求缺少有效的防伪令牌(CSRF),请刷新页面后重试。",
-            "The request lacks a valid CSRF token; reload the page and try again.",
+            _("请求缺少有效的防伪令牌(CSRF),请刷新页面后重试。"),
         )
 
 
@@ -159,12 +157,10 @@ def login_needed(request: Request) -> AuthenticationRequired:
     """The refusal of an anonymous request: says so when the session has just ended."""
     if getattr(request.state, "session_ended", False):
         return AuthenticationRequired(
-            "登录已过期或已在别处结束,请重新登录。",
-            "Your session has expired or was ended; log in again.",
+            _("登录已过期或已在别处结束,请重新登录。"),
         )
     return AuthenticationRequired(
-        "请先登录,或在请求中提供访问令牌。",
-        "Log in, or send a bearer token with the request.",
+        _("请先登录,或在请求中提供访问令牌。"),
     )
 
 
@@ -186,10 +182,12 @@ def require_role(role: str, *, csrf: bool = True) -> Callable[..., object]:
                 return None
             raise login_needed(request)
         if not role_allows(principal.role, role):
-            current = ROLES.get(principal.role, principal.role)
             raise PermissionDenied(
-                f"此操作需要{ROLES[role]}权限,您的角色是{current}。",
-                f"This needs the {role} role; you are {principal.role}.",
+                _(
+                    "此操作需要{needed}权限,您的角色是{current}。",
+                    needed=term("role", role),
+                    current=term("role", principal.role),
+                )
             )
         if role != "viewer" and csrf:
             await check_csrf(request, principal)

@@ -1,5 +1,6 @@
 """One table maps library errors to HTTP status codes; every error body is JSON with a
-Chinese ``message`` a clerk can act on and an English ``message_en``."""
+Chinese ``message`` a clerk can act on and an English ``message_en`` (both rendered from
+one catalogue message)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,9 @@ from landgis.errors import (
     TooLarge,
     TooManyAttempts,
     UnsupportedFileType,
+    _Written,
 )
+from landgis.i18n import Localizable, Text, _, listing
 
 log = logging.getLogger("landgis.api")
 
@@ -52,10 +55,10 @@ STATUS_CODES: dict[type[LandGISError], int] = {
     TooManyAttempts: 429,
 }
 
-HTTP_MESSAGES: dict[int, tuple[str, str]] = {
-    404: ("没有这个地址。", "Not found."),
-    405: ("此地址不支持该请求方法。", "Method not allowed."),
-    413: ("请求内容过大,已拒绝。", "The request body is too large; refused."),
+HTTP_MESSAGES: dict[int, Text] = {
+    404: _("没有这个地址。"),
+    405: _("此地址不支持该请求方法。"),
+    413: _("请求内容过大,已拒绝。"),
 }
 
 
@@ -67,8 +70,13 @@ def status_code_for(error: LandGISError) -> int:
     return 400
 
 
-def _body(error: str, message: str, message_en: str, **extra: Any) -> dict[str, Any]:
-    return {"error": error, "message": message, "message_en": message_en, **extra}
+def _body(error: str, message: Localizable, **extra: Any) -> dict[str, Any]:
+    return {
+        "error": error,
+        "message": message.render("zh"),
+        "message_en": message.render("en"),
+        **extra,
+    }
 
 
 def _wants_page(request: Request) -> bool:
@@ -141,22 +149,22 @@ async def validation_error_handler(_request: Request, error: Exception) -> JSONR
         }
         for item in error.errors()
     ]
-    fields = "、".join(p["field"] for p in problems if p["field"]) or "请求"
-    body = _body(
-        "InvalidInput",
-        f"请求内容有误,请检查:{fields}。",
-        f"The request is not valid; check: {fields}.",
-        problems=problems,
+    fields = [p["field"] for p in problems if p["field"]]
+    message = (
+        _("请求内容有误,请检查:{fields}。", fields=listing(fields))
+        if fields
+        else _("请求内容有误。")
     )
+    body = _body("InvalidInput", message, problems=problems)
     return JSONResponse(status_code=422, content=body)
 
 
 async def http_error_handler(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    message, message_en = HTTP_MESSAGES.get(error.status_code, (str(error.detail),) * 2)
+    message = HTTP_MESSAGES.get(error.status_code) or _Written(str(error.detail), str(error.detail))
     return JSONResponse(
         status_code=error.status_code,
-        content=_body("HTTPError", message, message_en),
+        content=_body("HTTPError", message),
         headers=getattr(error, "headers", None),
     )
 
@@ -166,10 +174,7 @@ async def unstorable_value_handler(_request: Request, error: Exception) -> JSONR
     transaction was rolled back, and the client is told which kind of value to fix."""
     log.info("refused an unstorable value: %s", error)
     body = _body(
-        "InvalidInput",
-        "输入中含有无法保存的字符(如空字符)或超出范围的数值,请修改后重试。",
-        "The input holds characters (such as NUL) or numbers out of range that cannot be "
-        "stored; correct them and try again.",
+        "InvalidInput", _("输入中含有无法保存的字符(如空字符)或超出范围的数值,请修改后重试。")
     )
     return JSONResponse(status_code=422, content=body)
 
@@ -181,11 +186,7 @@ async def unexpected_error_handler(request: Request, error: Exception) -> Respon
         answer.headers.update(BASE_HEADERS)
         return answer
     log.exception("unexpected error", exc_info=error)
-    body = _body(
-        "InternalError",
-        "服务器内部错误,已记录,请联系系统管理员。",
-        "Internal error; it was logged. Contact the administrator.",
-    )
+    body = _body("InternalError", _("服务器内部错误,已记录,请联系系统管理员。"))
     return JSONResponse(status_code=500, content=body, headers=BASE_HEADERS)
 
 

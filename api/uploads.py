@@ -38,6 +38,7 @@ from starlette.requests import ClientDisconnect
 from api.auth import CSRF_FIELD, CSRF_HEADER, Principal, check_csrf
 from api.body_limit import BODY_LIMIT_KEY
 from landgis.errors import InvalidInput, LandGISError, TooLarge, UnsupportedFileType
+from landgis.i18n import _, listing
 from landgis.tempfiles import UPLOAD, remove_old_entries, remove_stale_folders, temporary_folder
 
 try:  # python-multipart >= 0.0.13 names its module python_multipart
@@ -66,9 +67,7 @@ def _mb(size: int) -> str:
 
 def upload_too_large(limit: int) -> TooLarge:
     """The refusal of an upload past ``limit`` bytes."""
-    return TooLarge(
-        f"上传文件超过 {_mb(limit)} MB 的上限。", f"The upload exceeds the {_mb(limit)} MB limit."
-    )
+    return TooLarge(_("上传文件超过 {size} MB 的上限。", size=_mb(limit)))
 
 
 @dataclass(frozen=True)
@@ -152,11 +151,21 @@ def safe_name(filename: str, suffixes: Collection[str] | None) -> tuple[str, str
     if suffixes is not None and suffix not in suffixes and two not in suffixes:
         listed = sorted(suffixes)
         zipped = ".zip" in suffixes  # a Shapefile is several files: they come zipped
+        given = suffix or _("(无扩展名)")
+        if zipped:
+            raise UnsupportedFileType(
+                _(
+                    "不支持的文件类型 {suffix},支持:{supported}(Shapefile 请打包为 .zip)。",
+                    suffix=given,
+                    supported=listing(listed),
+                )
+            )
         raise UnsupportedFileType(
-            f"不支持的文件类型 {suffix or '(无扩展名)'},支持:{'、'.join(listed)}"
-            + ("(Shapefile 请打包为 .zip)。" if zipped else "。"),
-            f"Unsupported file type {suffix or '(none)'}; supported: {', '.join(listed)}"
-            + (" (zip shapefiles)." if zipped else "."),
+            _(
+                "不支持的文件类型 {suffix},支持:{supported}。",
+                suffix=given,
+                supported=listing(listed),
+            )
         )
     stem = re.sub(r"[^\w\-]", "_", Path(name).stem).strip("._") or "upload"
     return stem[:100] + suffix, suffix
@@ -212,10 +221,7 @@ class _FormReader:
     def on_part_begin(self) -> None:
         self.parts += 1
         if self.parts > self.spec.max_parts:
-            raise InvalidInput(
-                f"表单中的项目超过 {self.spec.max_parts} 个。",
-                f"The form has more than {self.spec.max_parts} parts.",
-            )
+            raise InvalidInput(_("表单中的项目超过 {count} 个。", count=self.spec.max_parts))
         self.part = _Part()
 
     def on_header_field(self, data: bytes, start: int, end: int) -> None:
@@ -230,11 +236,9 @@ class _FormReader:
 
     def on_headers_finished(self) -> None:
         part = self.part
-        _, options = parse_options_header(part.headers.get(b"content-disposition", b""))
+        _kind, options = parse_options_header(part.headers.get(b"content-disposition", b""))
         if b"name" not in options:
-            raise InvalidInput(
-                "表单格式有误:某一项缺少名称。", "Malformed form: a part has no name."
-            )
+            raise InvalidInput(_("表单格式有误:某一项缺少名称。"))
         part.name = self._text(options[b"name"])
         spec = self.spec.file(part.name)
         if b"filename" not in options:
@@ -264,9 +268,11 @@ class _FormReader:
         if part.handle is None:
             if part.size > self.spec.max_field_bytes:
                 raise InvalidInput(
-                    f"表单项 {part.name} 超过 {self.spec.max_field_bytes} 字节。",
-                    f"The form field {part.name!r} is longer than "
-                    f"{self.spec.max_field_bytes} bytes.",
+                    _(
+                        "表单项 {field} 超过 {size} 字节。",
+                        field=part.name,
+                        size=self.spec.max_field_bytes,
+                    )
                 )
             part.data += data[start:end]
             return
@@ -284,7 +290,7 @@ class _FormReader:
             self.form.fields.setdefault(part.name, self._text(bytes(part.data)))
             return
         if part.size == 0:
-            raise InvalidInput("上传的文件是空的。", "The uploaded file is empty.")
+            raise InvalidInput(_("上传的文件是空的。"))
         upload = part.upload
         self.form.files[part.name] = Upload(upload.field, upload.filename, upload.path, part.size)
 
@@ -307,9 +313,7 @@ def _declared_length(request: Request) -> int | None:
     try:
         return int(text)
     except ValueError as exc:
-        raise InvalidInput(
-            "请求头 Content-Length 无效。", "The Content-Length header is not a number."
-        ) from exc
+        raise InvalidInput(_("请求头 Content-Length 无效。")) from exc
 
 
 async def read_form(
@@ -320,8 +324,7 @@ async def read_form(
     content_type, params = parse_options_header(request.headers.get("content-type"))
     if content_type != b"multipart/form-data" or not params.get(b"boundary"):
         raise UnsupportedFileType(
-            "请以 multipart/form-data 表单上传文件。",
-            "Send the file as a multipart/form-data form.",
+            _("请以 multipart/form-data 表单上传文件。"),
         )
     limit = spec.max_body
     declared = _declared_length(request)
@@ -343,20 +346,22 @@ async def read_form(
         parser.finalize()
         await run_in_threadpool(reader.write_pending)
     except FormParserError as exc:
-        raise InvalidInput("表单格式有误。", "The multipart form is malformed.") from exc
+        raise InvalidInput(_("表单格式有误。")) from exc
     except ClientDisconnect as exc:
-        raise InvalidInput(
-            "上传未完成:连接已中断。", "The upload was interrupted: the client went away."
-        ) from exc
+        raise InvalidInput(_("上传未完成:连接已中断。")) from exc
     finally:
         reader.close()
     for spec_file in spec.files:
         if spec_file.required and spec_file.name not in reader.form.files:
+            missing = _("缺少文件")
             raise InvalidInput(
-                "请选择要上传的文件。",
-                "Choose a file to upload.",
+                _("请选择要上传的文件。"),
                 problems=[
-                    {"field": spec_file.name, "problem": "缺少文件", "problem_en": "missing file"}
+                    {
+                        "field": spec_file.name,
+                        "problem": missing.render("zh"),
+                        "problem_en": missing.render("en"),
+                    }
                 ],
             )
     return reader.form

@@ -24,6 +24,7 @@ from landgis.db.repository import (
 )
 from landgis.errors import Conflict
 from landgis.geo import parcel_areas, planar_areas_m2
+from landgis.i18n import _
 from landgis.imports import store_parcels
 
 ZONE_ORDER = {"county": 0, "park": 1, "area": 2}
@@ -49,7 +50,7 @@ def _store_zones(session: Session, zones: gpd.GeoDataFrame) -> None:
     zones = zones.assign(_order=zones["kind"].map(ZONE_ORDER)).sort_values("_order")
     areas = parcel_areas(zones.geometry)["area_m2"]
     ids: dict[str, int] = {}
-    for (_, zone), area in zip(zones.iterrows(), areas, strict=True):
+    for (_index, zone), area in zip(zones.iterrows(), areas, strict=True):
         row = column_values(Zone, zone.to_dict()) | {
             "parent_id": ids.get(zone.get("parent_code")),
             "area_m2": float(area),
@@ -109,9 +110,11 @@ def load_ledger(session: Session, path: Path) -> tuple[int, int]:
     missing = sorted(set(cases["parcel_code"]) - set(parcel_ids))
     if missing:
         raise Conflict(
-            f"{len(missing)} 个台账条目的宗地不在数据库中(如 {missing[0]}),请先导入宗地。",
-            f"{len(missing)} cases name parcels not in the database (e.g. {missing[0]}); "
-            "import the parcels first.",
+            _(
+                "{count} 个台账条目的宗地不在数据库中(如 {code}),请先导入宗地。",
+                count=len(missing),
+                code=missing[0],
+            )
         )
     _store_cases(session, cases, events, parcel_ids)
     return len(cases), len(events)
@@ -126,9 +129,10 @@ def load_demo(session: Session, path: Path) -> DemoReport:
         return DemoReport(loaded=False)
     if present:
         raise Conflict(
-            f"数据库中已有 {len(present)} 宗与演示数据编号相同的宗地,无法加载演示数据。",
-            f"{len(present)} parcels with demo parcel codes already exist; "
-            "the demo cannot be loaded.",
+            _(
+                "数据库中已有 {count} 宗与演示数据编号相同的宗地,无法加载演示数据。",
+                count=len(present),
+            )
         )
     zones = _layer(path, "zones")
     buildings = _layer(path, "buildings")

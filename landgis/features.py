@@ -49,6 +49,7 @@ from landgis.filters import (
     without_paging,
 )
 from landgis.geojson import COORDINATE_DECIMALS
+from landgis.i18n import _, listing
 from landgis.parcels import (
     ParcelFilter,
     apply_filters,
@@ -351,8 +352,11 @@ def get_collection(collection_id: str) -> Collection:
     found = COLLECTIONS.get(collection_id)
     if found is None:
         raise NotFound(
-            f"没有名为 {collection_id!r} 的要素集;可用:{', '.join(COLLECTIONS)}。",
-            f"No collection {collection_id!r}; available: {', '.join(COLLECTIONS)}.",
+            _(
+                "没有名为 “{name}” 的要素集;可用:{available}。",
+                name=collection_id,
+                available=listing(COLLECTIONS),
+            )
         )
     return found
 
@@ -453,12 +457,9 @@ def _page_rows(
     filters = without_paging(filters or ParcelFilter())
     _check_filters(collection, filters)
     if not 0 <= offset <= MAX_OFFSET:
-        raise InvalidInput(
-            f"offset 应为 0 到 {MAX_OFFSET} 之间的整数。",
-            f"offset must be an integer from 0 to {MAX_OFFSET}.",
-        )
+        raise InvalidInput(_("offset 应为 0 到 {largest} 之间的整数。", largest=MAX_OFFSET))
     if after is not None and "\x00" in after:
-        raise InvalidInput("after 含有无效字符。", "after contains an invalid character.")
+        raise InvalidInput(_("after 含有无效字符。"))
     today = today or county_today()
     key = collection.key()
     page, keys_only = _selects(collection.id, filters, today)
@@ -497,33 +498,30 @@ def item(
     collection = get_collection(collection_id)
     # A NUL character can be in no key, and PostgreSQL refuses it in a text parameter.
     if "\x00" not in feature_id:
-        stmt, _ = _selects(collection.id, ParcelFilter(), today or county_today())
+        stmt, _keys_only = _selects(collection.id, ParcelFilter(), today or county_today())
         found = session.execute(stmt.where(collection.key() == feature_id)).first()
         if found is not None:
             return found.feature
     raise NotFound(
-        f"要素集 {collection_id} 中没有 {feature_id!r}。",
-        f"No feature {feature_id!r} in collection {collection_id}.",
+        _(
+            "要素集 {collection} 中没有 “{feature}”。",
+            collection=collection_id,
+            feature=feature_id,
+        )
     )
 
 
 def clamp_limit(limit: int) -> int:
     """``limit`` within 1 … MAX_LIMIT: larger values are served as MAX_LIMIT."""
     if limit < 1:
-        raise InvalidInput(
-            f"limit 应为 1 到 {MAX_LIMIT} 之间的整数。",
-            f"limit must be an integer from 1 to {MAX_LIMIT}.",
-        )
+        raise InvalidInput(_("limit 应为 1 到 {largest} 之间的整数。", largest=MAX_LIMIT))
     return min(limit, MAX_LIMIT)
 
 
 def check_bbox_crs(crs: str | None) -> None:
     """``bbox-crs``: OGC's name for the bbox's CRS, of which only CRS84 is served."""
     if crs is not None and crs.strip() != CRS84:
-        raise InvalidInput(
-            f"bbox-crs 只支持 {CRS84}(经度在前)。",
-            f"bbox-crs supports only {CRS84} (longitude first).",
-        )
+        raise InvalidInput(_("bbox-crs 只支持 {crs}(经度在前)。", crs=CRS84))
 
 
 def item_filter(params: Params) -> ParcelFilter:
@@ -541,8 +539,11 @@ def _check_filters(collection: Collection, filters: ParcelFilter) -> None:
         if getattr(filters, field) != getattr(unset, field) and field not in collection.filters:
             name = _FILTER_PARAMETERS.get(field, field)
             raise InvalidInput(
-                f"要素集 {collection.id} 不能按 {name} 筛选。",
-                f"Collection {collection.id} cannot be filtered by {name}.",
+                _(
+                    "要素集 {collection} 不能按 {parameter} 筛选。",
+                    collection=collection.id,
+                    parameter=name,
+                )
             )
 
 

@@ -19,6 +19,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from landgis.errors import CRSError, InvalidInput
+from landgis.i18n import _
 
 CGCS2000_EPSG = 4490
 CGCS2000 = f"EPSG:{CGCS2000_EPSG}"
@@ -45,9 +46,10 @@ def gk_zone_epsg(lon: float, *, prefixed: bool = False) -> int:
     cm = gk_central_meridian(lon)
     if not _GK_FIRST_CM <= cm <= _GK_LAST_CM:
         raise CRSError(
-            f"经度 {lon:.4f} 不在中国境内的高斯-克吕格 3 度带范围(75°E-135°E)内,请检查坐标系。",
-            f"Longitude {lon:.4f} lies outside China's 3-degree Gauss-Kruger zones "
-            "(75°E-135°E); check the coordinate reference system.",
+            _(
+                "经度 {lon:.4f} 不在中国境内的高斯-克吕格 3 度带范围(75°E-135°E)内,请检查坐标系。",
+                lon=lon,
+            )
         )
     offset = (cm - _GK_FIRST_CM) // 3
     return (_GK_FIRST_PREFIXED_EPSG if prefixed else _GK_FIRST_EPSG) + offset
@@ -63,20 +65,23 @@ def to_multipolygon(geom: BaseGeometry) -> MultiPolygon:
     polygons = [p for g in parts for p in (g.geoms if isinstance(g, MultiPolygon) else [g])]
     if not polygons or len(polygons) != len(getattr(geom, "geoms", [])):
         raise InvalidInput(
-            f"图形类型为 {geom.geom_type},宗地只能是面(Polygon/MultiPolygon)。",
-            f"Geometry type {geom.geom_type} is not a polygon; parcels must be polygons.",
+            _(
+                "图形类型为 {geometry_type},宗地只能是面(Polygon/MultiPolygon)。",
+                geometry_type=geom.geom_type,
+            )
         )
     return MultiPolygon(polygons)
 
 
 def _require_cgcs2000(geoms: gpd.GeoSeries) -> None:
     if geoms.crs is None:
-        raise CRSError("图形没有坐标系。", "The geometries have no coordinate reference system.")
+        raise CRSError(_("图形没有坐标系。"))
     if geoms.crs.to_epsg() != CGCS2000_EPSG:
         raise CRSError(
-            f"面积计算需要 CGCS2000 地理坐标(EPSG:4490),收到的是 {geoms.crs.to_string()}。",
-            f"Area computation needs CGCS2000 geographic coordinates (EPSG:4490), "
-            f"got {geoms.crs.to_string()}.",
+            _(
+                "面积计算需要 CGCS2000 地理坐标(EPSG:4490),收到的是 {crs}。",
+                crs=geoms.crs.to_string(),
+            ),
         )
 
 

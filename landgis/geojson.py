@@ -12,6 +12,7 @@ import numpy as np
 import shapely
 
 from landgis.errors import CRSError
+from landgis.i18n import _
 
 # 7 decimals of a degree are about 1 cm: enough for cadastral parcels.
 COORDINATE_DECIMALS = 7
@@ -36,7 +37,7 @@ def json_value(value: Any) -> Any:
 def feature_collection(frame: gpd.GeoDataFrame, id_column: str | None = None) -> str:
     """``frame`` (EPSG:4490 or 4326) as an RFC 7946 FeatureCollection string."""
     if frame.crs is None or frame.crs.to_epsg() not in (4490, 4326):
-        raise CRSError("GeoJSON 输出需要经纬度坐标。", "GeoJSON output needs lon/lat coordinates.")
+        raise CRSError(_("GeoJSON 输出需要经纬度坐标。"))
     geometries = shapely.to_geojson(
         shapely.set_precision(frame.geometry.values, 10**-COORDINATE_DECIMALS, mode="pointwise")
     )

@@ -47,6 +47,7 @@ from landgis.db.repository import (
 )
 from landgis.errors import Conflict, CRSError, InvalidInput, StaleVersion
 from landgis.geo import CGCS2000, parcel_areas, planar_areas_m2, to_multipolygon
+from landgis.i18n import DEFAULT_LANGUAGE, Localizable, Text, _, listing
 from landgis.import_modes import BATCH_SIZE, MODES
 from landgis.io import crs_guard
 from landgis.io.fields import SUPPLY_METHOD_LABELS, supply_method_code
@@ -56,6 +57,7 @@ from landgis.io.problems import (
     WARNING,
     errors,
     problem,
+    problem_text,
     sort_problems,
 )
 from landgis.io.readers import (
@@ -110,7 +112,8 @@ class ImportReport:
     computed area; ``inserted``/``updated``/``unchanged`` count what was written (in a dry
     run: what would be) and are 0 when the import is refused (``accepted`` False).
     ``problems`` lists every problem (row, parcel_code, kind, severity, message,
-    message_en); ``updates`` the changes made to existing parcels.
+    message_en, and the ``suggestion`` of the import options that fix it, when some do);
+    ``updates`` the changes made to existing parcels.
     """
 
     source: str
@@ -148,8 +151,12 @@ class ImportReport:
         """How many problems are warnings."""
         return sum(1 for p in self.problems if p["severity"] == WARNING)
 
-    def text_lines(self, limit: int = 50) -> list[str]:
-        """The report for a terminal: a summary, then up to ``limit`` problems."""
+    def text_lines(
+        self, limit: int = 50, hint: Callable[[dict[str, Any]], str | None] | None = None
+    ) -> list[str]:
+        """The report for a terminal: a summary, then up to ``limit`` problems; ``hint``
+        may add a line of its own under a problem (the command line's options that fix
+        it, from the problem's ``suggestion``)."""
         if not self.accepted:
             head = (
                 f"错误:导入被拒绝,未写入任何宗地 import refused, nothing written "
@@ -187,6 +194,9 @@ class ImportReport:
                 f"  [{level}] {where}{subject}{item['message']} ({item['message_en']}) "
                 f"[{item['kind']}]"
             )
+            extra = hint(item) if hint is not None else None
+            if extra:
+                lines.append(f"      {extra}")
         if len(self.problems) > limit:
             lines.append(
                 f"  … 另有 {len(self.problems) - limit} 处问题 ({len(self.problems) - limit} more)"
@@ -216,7 +226,16 @@ class ImportReport:
             "problems": [
                 {
                     k: p[k]
-                    for k in ("row", "parcel_code", "kind", "severity", "message", "message_en")
+                    for k in (
+                        "row",
+                        "parcel_code",
+                        "kind",
+                        "severity",
+                        "message",
+                        "message_en",
+                        "suggestion",
+                    )
+                    if k in p
                 }
                 for p in self.problems
             ],
@@ -232,17 +251,19 @@ class ImportRefused(InvalidInput):
 
     def __init__(self, report: ImportReport) -> None:
         found = errors(report.problems)
+        message: Text
         if len(found) == 1:
             first = found[0]
-            where = f"第 {first['row']} 行:" if first["row"] else ""
-            where_en = f"row {first['row']}: " if first["row"] else ""
-            message = f"{where}{first['message'].rstrip('。')}。未导入任何宗地。"
-            message_en = f"{where_en}{first['message_en'].rstrip('.')}. Nothing was imported."
+            said = _Clause(problem_text(first))
+            if first["row"]:
+                message = _(
+                    "第 {row} 行:{problem}。未导入任何宗地。", row=first["row"], problem=said
+                )
+            else:
+                message = _("{problem}。未导入任何宗地。", problem=said)
         else:
-            kinds = "、".join(sorted({p["kind"] for p in found}))
-            message = f"文件中有 {len(found)} 处错误({kinds}),未导入任何宗地。"
-            message_en = f"{len(found)} errors in the file ({kinds}); nothing was imported."
-        super().__init__(message, message_en, problems=report.problems)
+            message = _("文件中有 {count} 处错误,未导入任何宗地。", count=len(found))
+        super().__init__(message, problems=report.problems)
         self.report = report
 
     def to_dict(self) -> dict[str, Any]:
@@ -250,6 +271,16 @@ class ImportRefused(InvalidInput):
         body["problems"] = self.report.to_dict()["problems"]
         body["report"] = self.report.to_dict()
         return body
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """A problem's message inside a sentence: without its full stop."""
+
+    text: Localizable
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return self.text.render(lang).rstrip("。.")
 
 
 class CoordinatesRefused(ImportRefused, CRSError):
@@ -260,8 +291,8 @@ class CoordinatesRefused(ImportRefused, CRSError):
 # ---- compatibility helpers (single parcels, the demo loader) ---------------------------
 
 
-def _problem(row: int, code: Any, kind: str, message: str, message_en: str) -> dict[str, Any]:
-    return problem(kind, message, message_en, row=row, parcel_code=code)
+def _problem(row: int, code: Any, kind: str, message: Text) -> dict[str, Any]:
+    return problem(kind, message, row=row, parcel_code=code)
 
 
 def validate_parcels(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
@@ -273,27 +304,18 @@ def validate_parcels(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     duplicated = Counter(str(c).strip() for c in codes if not is_missing(c))
     for row, (code, geom) in enumerate(zip(codes, frame.geometry, strict=True), start=1):
         if is_missing(code):
-            problems.append(
-                _problem(row, None, "missing_code", "缺少宗地编号", "missing parcel code")
-            )
+            problems.append(_problem(row, None, "missing_code", _("缺少宗地编号")))
         elif duplicated[str(code).strip()] > 1:
-            problems.append(
-                _problem(
-                    row, code, "duplicate_code", "宗地编号在文件中重复", "duplicate parcel code"
-                )
-            )
+            problems.append(_problem(row, code, "duplicate_code", _("宗地编号在文件中重复")))
         if geom is None or geom.is_empty:
-            problems.append(
-                _problem(row, code, "empty_geometry", "图形为空", "empty or missing geometry")
-            )
+            problems.append(_problem(row, code, "empty_geometry", _("图形为空")))
         elif geom.geom_type not in ("Polygon", "MultiPolygon"):
             problems.append(
                 _problem(
                     row,
                     code,
                     "not_polygon",
-                    f"图形类型为 {geom.geom_type},不是面",
-                    f"geometry is a {geom.geom_type}, not a polygon",
+                    _("图形类型为 {geometry_type},不是面", geometry_type=geom.geom_type),
                 )
             )
         elif not geom.is_valid:
@@ -303,8 +325,7 @@ def validate_parcels(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
                     row,
                     code,
                     "invalid_geometry",
-                    f"图形无效:{reason}",
-                    f"invalid geometry: {reason}",
+                    _("图形无效:{reason}", reason=reason),
                 )
             )
     return problems
@@ -410,20 +431,20 @@ def prepare_parcels(session: Session, frame: gpd.GeoDataFrame) -> list[dict[str,
     problems = validate_parcels(frame)
     if problems:
         raise InvalidInput(
-            f"文件中有 {len(problems)} 处问题,未导入任何宗地。",
-            f"{len(problems)} problems in the file; nothing was imported.",
+            _("文件中有 {count} 处问题,未导入任何宗地。", count=len(problems)),
             problems=problems,
         )
     codes = [str(c).strip() for c in frame["parcel_code"]]
     taken = existing_values(session, Parcel.parcel_code, codes)
     if taken:
-        listed = "、".join(sorted(taken)[:10])
         raise Conflict(
-            f"{len(taken)} 个宗地编号已存在于数据库中(如 {listed}),未导入任何宗地。",
-            f"{len(taken)} parcel codes already exist in the database (e.g. {listed}); "
-            "nothing was imported.",
+            _(
+                "{count} 个宗地编号已存在于数据库中(如 {codes}),未导入任何宗地。",
+                count=len(taken),
+                codes=listing(sorted(taken)[:10]),
+            ),
             problems=[
-                _problem(row, code, "exists", "宗地编号已存在", "parcel code already exists")
+                _problem(row, code, "exists", _("宗地编号已存在"))
                 for row, code in enumerate(codes, start=1)
                 if code in taken
             ],
@@ -489,10 +510,13 @@ def _exists_problems(frame: gpd.GeoDataFrame, stored: _Stored) -> list[dict[str,
     return [
         problem(
             "exists",
-            "宗地编号已存在于数据库中(如需更新请使用 upsert 模式)",
-            "parcel code already exists in the database (use the upsert mode to update it)",
+            _(
+                "宗地编号已存在于数据库中(如需更新已有宗地,请在“已有宗地编号”一项中选择"
+                "“更新这些宗地”)"
+            ),
             row=int(row),
             parcel_code=code,
+            suggestion={"mode": "upsert"},
         )
         for row, code in zip(frame["row"].tolist(), _values(frame, "parcel_code"), strict=True)
         if not is_missing(code) and code in taken
@@ -524,9 +548,12 @@ def _stored_overlap_problems(
         problems.append(
             problem(
                 "overlap",
-                f"与库中宗地 {other} 重叠 {found.area_m2:.1f} ㎡(占较小宗地的 {found.share:.1%})",
-                f"overlaps the stored parcel {other} by {found.area_m2:.1f} m² "
-                f"({found.share:.1%} of the smaller parcel)",
+                _(
+                    "与库中宗地 {other} 重叠 {area:.1f} ㎡(占较小宗地的 {share:.1%})",
+                    other=other,
+                    area=found.area_m2,
+                    share=found.share,
+                ),
                 row=row,
                 parcel_code=codes[found.i],
             )
@@ -589,10 +616,12 @@ def _idle_area_problems(
             problems.append(
                 problem(
                     "idle_area_exceeds",
-                    f"新图形面积 {area:.2f} ㎡ 小于台账中未销号条目的闲置面积 {largest:.2f} ㎡,"
-                    "请先修改台账条目的闲置面积",
-                    f"the new area {area:.2f} m² is below the idle area {largest:.2f} m² of "
-                    "an open ledger case; change the case first",
+                    _(
+                        "新图形面积 {area:.2f} ㎡ 小于台账中未销号条目的闲置面积 {idle:.2f} ㎡,"
+                        "请先修改台账条目的闲置面积",
+                        area=area,
+                        idle=largest,
+                    ),
                     row=int(row),
                     parcel_code=code,
                 )
@@ -702,7 +731,7 @@ def _update(
     updated = unchanged = 0
     updates: list[dict[str, Any]] = []
     day = today()
-    for (_, item), zone_id in zip(rows.iterrows(), zone_ids, strict=True):
+    for (_index, item), zone_id in zip(rows.iterrows(), zone_ids, strict=True):
         parcel = parcels[item["parcel_code"]]
         changes: dict[str, list[Any]] = {}
         values: dict[str, Any] = {}
@@ -765,8 +794,7 @@ def _update(
         session.flush()
     except StaleDataError as exc:
         raise StaleVersion(
-            "台账条目刚被他人修改,请重新导入。",
-            "A ledger case was just changed by someone else; import again.",
+            _("台账条目刚被他人修改,请重新导入。"),
         ) from exc
     return updated, unchanged, updates
 
@@ -912,14 +940,14 @@ def import_parcels(
     """
     if mode not in MODES:
         raise InvalidInput(
-            f"导入模式应为 insert 或 upsert,收到 {mode}。",
-            f"The import mode must be insert or upsert, not {mode!r}.",
+            _(
+                "未知的导入方式 {mode}:“已有宗地编号”一项只能选择“视为错误(只新增)”"
+                "或“更新这些宗地”。",
+                mode=mode,
+            )
         )
     if batch_size is not None and batch_size < 1:
-        raise InvalidInput(
-            f"每批行数应为正整数,收到 {batch_size}。",
-            f"The batch size must be a positive number of rows, not {batch_size}.",
-        )
+        raise InvalidInput(_("每批行数应为正整数,收到 {size}。", size=batch_size))
     started = time.perf_counter()
     batches = read_parcel_batches(
         path,

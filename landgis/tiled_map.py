@@ -45,6 +45,7 @@ from landgis.db.query_types import AnySelect
 from landgis.db.repository import zones_frame
 from landgis.errors import NotFound
 from landgis.filters import filter_params, without_paging
+from landgis.i18n import _
 from landgis.maps import (
     CHINESE,
     NOT_IN_LEDGER,
@@ -127,7 +128,7 @@ def parcel_popup(session: Session, code: str, labels: MapLabels = CHINESE) -> st
     """
     frame = parcels_frame(session, ParcelFilter(codes=(code,)))
     if frame.empty:
-        raise NotFound(f"没有宗地编号为 {code} 的宗地。", f"No parcel has the code {code!r}.")
+        raise NotFound(_("没有宗地编号为 {code} 的宗地。", code=code))
     return popup_html(parcel_properties(frame, labels).iloc[0].to_dict(), labels)
 
 

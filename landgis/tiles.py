@@ -29,6 +29,7 @@ from landgis.db.query_types import AnySelect
 from landgis.db.versioning import data_version
 from landgis.errors import InvalidInput, NotFound
 from landgis.geo import from_mercator
+from landgis.i18n import _, listing
 from landgis.parcels import (
     ParcelFilter,
     apply_filters,
@@ -54,14 +55,15 @@ class Tile:
 
     def __post_init__(self) -> None:
         if not 0 <= self.z <= MAX_ZOOM:
-            raise InvalidInput(
-                f"缩放级别 z 应在 0 到 {MAX_ZOOM} 之间。", f"z must be within 0..{MAX_ZOOM}."
-            )
+            raise InvalidInput(_("缩放级别 z 应在 0 到 {largest} 之间。", largest=MAX_ZOOM))
         size = 1 << self.z
         if not (0 <= self.x < size and 0 <= self.y < size):
             raise InvalidInput(
-                f"瓦片行列号超出范围:缩放级别 {self.z} 时 x、y 应在 0 到 {size - 1} 之间。",
-                f"Tile x and y must be within 0..{size - 1} at zoom {self.z}.",
+                _(
+                    "瓦片行列号超出范围:缩放级别 {zoom} 时 x、y 应在 0 到 {largest} 之间。",
+                    zoom=self.z,
+                    largest=size - 1,
+                )
             )
 
     def mercator_bounds(self) -> tuple[float, float, float, float]:
@@ -114,8 +116,11 @@ def check_collection(collection: str) -> None:
     """Raise NotFound unless ``collection`` is served as tiles."""
     if collection not in LAYERS:
         raise NotFound(
-            f"没有名为 {collection} 的瓦片图层;可用:{'、'.join(LAYERS)}。",
-            f"No tile collection {collection!r}; available: {', '.join(LAYERS)}.",
+            _(
+                "没有名为 “{name}” 的瓦片图层;可用:{available}。",
+                name=collection,
+                available=listing(LAYERS),
+            )
         )
 
 

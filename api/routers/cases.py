@@ -21,6 +21,7 @@ from api.schemas import CaseEdit, CaseOpen, Change, Reopen, Revitalization, Stat
 from landgis import cases, commands
 from landgis.db.models import Case
 from landgis.errors import InvalidInput, PreconditionRequired
+from landgis.i18n import _
 from landgis.ledger import ROW_KEYS, case_list
 from landgis.ledger_service import LedgerService
 from landgis.units import mu_to_m2
@@ -39,13 +40,9 @@ def _seen_version(body: Change, if_match: str | None) -> int:
         tag = if_match.strip().removeprefix("W/").strip('"')
         if tag.isdigit():
             return int(tag)
-        raise InvalidInput(
-            f"If-Match 应为版本号,如 “3”,收到 {if_match!r}。",
-            f'If-Match must be a version such as "3", got {if_match!r}.',
-        )
+        raise InvalidInput(_("If-Match 应为版本号,如 “3”,收到 “{value}”。", value=if_match))
     raise PreconditionRequired(
-        "修改台账条目需要提供您看到的版本号(version 字段或 If-Match 头)。",
-        "A change must name the version you saw (a version field or an If-Match header).",
+        _("修改台账条目需要提供您看到的版本号(version 字段或 If-Match 头)。"),
     )
 
 
@@ -143,8 +140,7 @@ def _area_m2(body: Revitalization) -> float:
     if body.area_mu is not None and body.area_m2 is None:
         return mu_to_m2(body.area_mu)
     raise InvalidInput(
-        "请填写本次盘活面积:area_mu(亩)或 area_m2(㎡)二选一。",
-        "Give the revitalized area as either area_mu or area_m2.",
+        _("请填写本次盘活面积:area_mu(亩)或 area_m2(㎡)二选一。"),
     )
 
 

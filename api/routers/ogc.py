@@ -19,6 +19,7 @@ from api.spooled import spooled_response
 from landgis import features
 from landgis.db.session import read_session, transaction
 from landgis.errors import InvalidInput
+from landgis.i18n import _
 
 router = APIRouter(prefix="/ogc", tags=["OGC API - Features"])
 
@@ -50,10 +51,7 @@ def _link(href: Any, rel: str, media_type: str, title: str | None = None) -> dic
 
 def _check_format(f: str | None) -> None:
     if f not in FORMATS:
-        raise InvalidInput(
-            f"不支持的格式 f={f!r};只提供 JSON(f=json)。",
-            f"Unsupported format f={f!r}; only JSON is offered (f=json).",
-        )
+        raise InvalidInput(_("不支持的格式 f={value};只提供 JSON(f=json)。", value=f))
 
 
 def _collection_document(request: Request, session: Session, collection_id: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from landgis.commands import CreateParcel, UpdateParcel
 from landgis.errors import InvalidInput, NotFound
 from landgis.features import write_items
 from landgis.geojson import feature_collection
+from landgis.i18n import _
 from landgis.parcels import ParcelFilter, parcels_frame
 
 router = APIRouter(prefix="/api", tags=["parcels"])
@@ -44,7 +45,7 @@ def list_parcels(session: SessionDep, filters: FilterDep, _: ReaderDep) -> Respo
 def _feature(session: Any, code: str, status: int = 200) -> Response:
     frame = parcels_frame(session, ParcelFilter(codes=(code,)))
     if frame.empty:
-        raise NotFound(f"没有编号为 {code} 的宗地。", f"No parcel coded {code}.")
+        raise NotFound(_("没有宗地编号为 {code} 的宗地。", code=code))
     collection = json.loads(feature_collection(frame, id_column="parcel_code"))
     return Response(
         content=json.dumps(collection["features"][0], ensure_ascii=False),
@@ -77,7 +78,7 @@ def create_parcel(body: ParcelIn, session: SessionDep, ledger: EditorLedgerDep) 
     properties = dict(body.properties)
     code = str(properties.pop("parcel_code", "") or "").strip()
     if not code:
-        raise InvalidInput("缺少宗地编号 parcel_code。", "properties.parcel_code is required.")
+        raise InvalidInput(_("缺少宗地编号 parcel_code。"))
     geometry = body.geometry.model_dump(exclude_none=True)
     parcel = ledger.handle(CreateParcel(parcel_code=code, properties=properties, geometry=geometry))
     response = _feature(session, parcel.parcel_code, status=201)

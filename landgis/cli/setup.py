@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -161,10 +161,33 @@ def import_file(
     if as_json:
         print_json(report.to_dict())
     else:
-        for line in report.text_lines():
+        for line in report.text_lines(hint=_command_line_hint):
             typer.echo(line, err=not report.accepted)
     if not report.accepted:
         raise typer.Exit(code=2)
+
+
+def _command_line_hint(problem: dict[str, Any]) -> str | None:
+    """The options of ``landgis import`` that fix a problem, from its ``suggestion`` (the
+    message itself names the choices in words any door understands)."""
+    found = problem.get("suggestion") or {}
+    options = []
+    if "crs" in found:
+        codes = found["crs"] or ["EPSG:…"]
+        others = f" (或 or {' / '.join(codes[1:])})" if len(codes) > 1 else ""
+        options.append(f"--crs {codes[0]}{others}")
+    if found.get("swap_xy"):
+        options.append("--swap-xy")
+    if found.get("from_gcj02"):
+        options.append("--from-gcj02")
+    if "layer" in found:
+        layers = found["layer"]
+        options.append(f"--layer {layers[0] if len(layers) == 1 else '<图层 layer>'}")
+    if found.get("mode"):
+        options.append(f"--mode {found['mode']}")
+    if found.get("mapping"):
+        options.append(f'--mapping <映射文件 file: {{"列名 column": "{found["mapping"]}"}}>')
+    return f"(命令行 command line: {' '.join(options)})" if options else None
 
 
 def _progress_line(step: ImportProgress) -> str:

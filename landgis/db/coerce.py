@@ -5,14 +5,47 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement
 
+from landgis import schema
 from landgis.db.models import Base
 from landgis.errors import InvalidInput
+from landgis.i18n import DEFAULT_LANGUAGE, _
+
+# The field schema describing each table's columns, for their labels.
+_RECORDS: dict[str, schema.FieldSet] = {
+    "parcels": schema.PARCEL,
+    "cases": schema.CASE,
+    "zones": schema.ZONE,
+    "buildings": schema.BUILDING,
+    "case_events": schema.EVENT,
+}
+
+
+@dataclass(frozen=True)
+class FieldLabel:
+    """The label of a field (:mod:`landgis.schema`) in the language it is rendered in; the
+    label of the parcel's field when ``table`` is not given; the name itself when no
+    record describes the field."""
+
+    name: str
+    table: str | None = None
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        records = [_RECORDS[self.table]] if self.table in _RECORDS else _RECORDS.values()
+        for fields in records:
+            found = fields.get(self.name)
+            if found is not None:
+                return found.label(lang)
+        return self.name
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 def is_missing(value: Any) -> bool:
@@ -73,11 +106,13 @@ def column_values(
         try:
             values[name] = _to_python(column, value)
         except (TypeError, ValueError) as exc:
-            where = f"第 {row} 行" if row is not None else ""
-            where_en = f"row {row}: " if row is not None else ""
+            label = FieldLabel(name, str(getattr(model.__table__, "name", "")))
+            if row is None:
+                raise InvalidInput(
+                    _("{field}的值 “{value}” 无法识别。", field=label, value=value)
+                ) from exc
             raise InvalidInput(
-                f"{where}字段 {name} 的值 {value!r} 无法识别。",
-                f"{where_en}field {name}: cannot read the value {value!r}.",
+                _("第 {row} 行:{field}的值 “{value}” 无法识别。", row=row, field=label, value=value)
             ) from exc
     return values
 
@@ -113,8 +148,6 @@ def column_arrays(model: type[Base], frame: pd.DataFrame) -> dict[str, Any]:
                 for v, gap in zip(values.tolist(), missing.tolist(), strict=True)
             ]
         except (TypeError, ValueError) as exc:
-            raise InvalidInput(
-                f"字段 {name} 含有无法识别的值。",
-                f"Field {name} holds a value that cannot be read.",
-            ) from exc
+            label = FieldLabel(name, str(getattr(model.__table__, "name", "")))
+            raise InvalidInput(_("{field}中有无法识别的值。", field=label)) from exc
     return arrays

@@ -22,6 +22,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from landgis.db.backends import BACKENDS, Failure
 from landgis.errors import Busy, Conflict, LandGISError
+from landgis.i18n import _
 
 RETRY_AFTER_S = 2
 
@@ -29,8 +30,7 @@ RETRY_AFTER_S = 2
 def pool_exhausted(error: PoolTimeout) -> Busy:
     """Every pooled connection stayed in use for the pool's whole timeout."""
     return Busy(
-        "服务器正忙,请稍后再试。",
-        "The server is busy; try again in a moment.",
+        _("服务器正忙,请稍后再试。"),
         detail=str(error),
         retry_after=RETRY_AFTER_S,
     )
@@ -39,8 +39,7 @@ def pool_exhausted(error: PoolTimeout) -> Busy:
 def database_locked(error: BaseException | str) -> Busy:
     """The write lock stayed taken (after the one retry)."""
     return Busy(
-        "数据库正忙于其他修改,本次未作任何更改,请稍后再试。",
-        "The database is busy with another change; nothing was changed, try again in a moment.",
+        _("数据库正忙于其他修改,本次未作任何更改,请稍后再试。"),
         detail=str(error),
         retry_after=RETRY_AFTER_S,
     )
@@ -50,9 +49,7 @@ def database_unavailable(error: BaseException) -> Busy:
     """The database server is not reachable right now. Whether a commit in flight got
     through is unknown, so the message says to check before repeating a change."""
     return Busy(
-        "数据库暂时无法访问(可能正在重启),请稍后再试;如刚才在保存修改,请先刷新查看是否已保存。",
-        "The database cannot be reached right now (it may be restarting); try again in a "
-        "moment. If you were saving a change, reload first to see whether it was saved.",
+        _("数据库暂时无法访问(可能正在重启),请稍后再试;如刚才在保存修改,请先刷新查看是否已保存。"),
         detail=str(error),
         retry_after=RETRY_AFTER_S,
     )
@@ -62,8 +59,7 @@ def server_full(error: BaseException) -> Busy:
     """The database server had no connection slot left for the pool's whole timeout
     (other programs hold them all): nothing was done."""
     return Busy(
-        "服务器正忙,本次未作任何更改,请稍后再试。",
-        "The server is busy; nothing was changed, try again in a moment.",
+        _("服务器正忙,本次未作任何更改,请稍后再试。"),
         detail=str(error),
         retry_after=RETRY_AFTER_S,
     )
@@ -72,8 +68,7 @@ def server_full(error: BaseException) -> Busy:
 def collision(error: BaseException) -> Conflict:
     """The server broke a deadlock or a serialization failure by rolling back."""
     return Conflict(
-        "与其他同时进行的修改冲突,未作任何更改,请再试一次。",
-        "This collided with another change made at the same time; nothing was changed, try again.",
+        _("与其他同时进行的修改冲突,未作任何更改,请再试一次。"),
         detail=str(error),
     )
 

@@ -39,6 +39,7 @@ from landgis.db.backends import Failure, backend_for
 from landgis.db.engine import make_sessionmaker
 from landgis.db.failures import database_error, database_locked
 from landgis.errors import StaleVersion
+from landgis.i18n import _
 
 __all__ = ["optional_write", "read_session", "transaction"]
 
@@ -67,8 +68,7 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         session.commit()
     except StaleDataError as exc:
         raise StaleVersion(
-            "记录刚被他人修改,请刷新后再试。",
-            "The record was just changed by someone else; reload and try again.",
+            _("记录刚被他人修改,请刷新后再试。"),
         ) from exc
     except Exception as exc:  # the driver's own errors too (COPY runs on its cursor)
         mapped = database_error(exc)

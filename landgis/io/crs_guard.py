@@ -3,7 +3,9 @@
 - A file without a CRS is refused unless the user names one, but the message says what the
   numbers look like: CGCS2000 Gauss-Kruger coordinates with the zone prefixed to the
   easting (35 500 000 → zone 35 → EPSG:4523), without it (500 000 → the central meridian
-  is needed: from the county when the database has one), or longitude/latitude.
+  is needed: from the county when the database has one), or longitude/latitude; and which
+  coordinate system to choose, in words for any door and as the problem's ``suggestion``
+  for each door to name its own control.
 - Swapped axes (the northing in the easting column, latitude before longitude) are named,
   and fixed with ``swap_xy``.
 - Coordinates outside China, or outside the county in the database, are problems.
@@ -29,6 +31,7 @@ from pyproj.exceptions import CRSError as PyprojCRSError
 from shapely.geometry.base import BaseGeometry
 
 from landgis.geo import CGCS2000, CGCS2000_EPSG, gk_central_meridian, planar_areas_m2
+from landgis.i18n import Text, _, listing
 from landgis.io.problems import WARNING, FileRefused, problem
 
 # Where CGCS2000 longitudes and latitudes of Chinese land can fall (within the 3-degree
@@ -66,9 +69,7 @@ def parse_crs(text: Any) -> CRS:
         crs = CRS.from_user_input(int(text) if str(text).strip().isdigit() else text)
     except (PyprojCRSError, TypeError, ValueError) as exc:
         raise FileRefused(
-            "crs_invalid",
-            f"无法识别坐标系 {text},请使用如 EPSG:4490 的写法。",
-            f"Unknown coordinate reference system {text!r}; write it like EPSG:4490.",
+            "crs_invalid", _("无法识别坐标系 {crs},请使用如 EPSG:4490 的写法。", crs=text)
         ) from exc
     return crs
 
@@ -90,8 +91,13 @@ class Guess:
     kind: str
     swapped: bool = False
     epsg: tuple[int, ...] = ()
-    detail: str = ""
-    detail_en: str = ""
+    detail: Text | None = None
+
+    def looks_like(self) -> Text | None:
+        """What the coordinates look like, swapped axes said."""
+        if self.detail is None or not self.swapped:
+            return self.detail
+        return _("{coordinates}(横纵坐标颠倒)", coordinates=self.detail)
 
 
 def _inside(values: tuple[float, float], bounds: tuple[float, float]) -> bool:
@@ -144,66 +150,71 @@ def guess(bounds: tuple[float, float, float, float], county: BaseGeometry | None
         (True, (miny, maxy), (minx, maxx)),
     ):
         if _inside(xs, lon_range) and _inside(ys, lat_range):
-            return Guess(
-                "geographic",
-                swapped,
-                (CGCS2000_EPSG, 4326),
-                "经纬度(度)",
-                "longitude/latitude in degrees",
-            )
+            return Guess("geographic", swapped, (CGCS2000_EPSG, 4326), _("经纬度(度)"))
         if not _inside(ys, _NORTHING):
             continue
         prefixed = _prefixed_zone(xs)
         if prefixed is not None:
             zone, three = prefixed
             epsg = gk3_epsg(zone, prefixed=True) if three else gk6_epsg(zone, prefixed=True)
-            width = "3" if three else "6"
+            width = 3 if three else 6
             return Guess(
                 "gk_prefixed",
                 swapped,
                 (epsg,),
-                f"CGCS2000 高斯-克吕格 {width} 度带第 {zone} 带(带号在横坐标前)坐标",
-                f"CGCS2000 Gauss-Kruger {width}-degree zone {zone} coordinates "
-                "(zone number prefixed to the easting)",
+                _(
+                    "CGCS2000 高斯-克吕格 {width} 度带第 {zone} 带(带号在横坐标前)坐标",
+                    width=width,
+                    zone=zone,
+                ),
             )
         if _inside(xs, _EASTING):
             return Guess(
                 "gk",
                 swapped,
                 tuple(_plain_zone_candidates(xs, ys, county)),
-                "不带带号的 CGCS2000 高斯-克吕格 3 度带坐标",
-                "CGCS2000 Gauss-Kruger 3-degree coordinates without the zone prefix",
+                _("不带带号的 CGCS2000 高斯-克吕格 3 度带坐标"),
             )
     return Guess("unknown")
 
 
-def _suggestion(found: Guess) -> tuple[str, str]:
-    """What to pass: ``--crs EPSG:…`` (and ``--swap-xy``), as Chinese and English text."""
-    swap = " 并加 --swap-xy" if found.swapped else ""
-    swap_en = " with --swap-xy" if found.swapped else ""
+def _either(codes: list[str]) -> Text | str:
+    """``EPSG:4543 或 EPSG:4544``: one of several codes."""
+    shown: Text | str = codes[-1]
+    for code in reversed(codes[:-1]):
+        shown = _("{one} 或 {other}", one=code, other=shown)
+    return shown
+
+
+def suggestion(found: Guess) -> dict[str, Any]:
+    """The import options that would place coordinates like ``found``: the coordinate
+    systems to choose from (best first; none when no guess is possible) and whether to
+    swap X and Y."""
+    codes = [] if found.kind == "unknown" else [f"EPSG:{e}" for e in found.epsg]
+    return {"crs": codes, "swap_xy": True} if found.swapped else {"crs": codes}
+
+
+def _advice(found: Guess) -> Text:
+    """Which coordinate system to choose when importing (and to swap X and Y)."""
     if found.kind == "geographic":
-        return (
-            f"如为 CGCS2000 请使用 --crs EPSG:4490(WGS84 用 EPSG:4326){swap}",
-            f"use --crs EPSG:4490 for CGCS2000 (EPSG:4326 for WGS84){swap_en}",
-        )
-    if found.kind == "gk_prefixed":
+        advice = _("如为 CGCS2000,请在导入时指定坐标系 EPSG:4490(WGS84 为 EPSG:4326)")
+    elif found.kind == "gk_prefixed":
         code = f"EPSG:{found.epsg[0]}"
-        return f"请使用 --crs {code}{swap}", f"use --crs {code}{swap_en}"
-    if found.epsg:
-        codes = " 或 ".join(f"EPSG:{e}" for e in found.epsg)
-        codes_en = " or ".join(f"EPSG:{e}" for e in found.epsg)
-        cms = "、".join(f"{(e - 4534) * 3 + 75}°E" for e in found.epsg)
-        return (
-            f"还需中央经线:按县界应为 {cms},请使用 --crs {codes}{swap}",
-            f"the central meridian is needed: the county suggests {cms}, so use "
-            f"--crs {codes_en}{swap_en}",
+        advice = _("请在导入时指定坐标系 {crs}", crs=code)
+    elif found.epsg:
+        advice = _(
+            "还需中央经线:按县界应为 {meridians},请在导入时指定坐标系 {crs}",
+            meridians=listing(f"{(e - 4534) * 3 + 75}°E" for e in found.epsg),
+            crs=_either([f"EPSG:{e}" for e in found.epsg]),
         )
-    return (
-        "还需中央经线:请使用 --crs EPSG:4534(75°E)至 EPSG:4554(135°E)之一,"
-        f"代码 = 4534 + (中央经线 - 75) / 3,例如 105°E 为 EPSG:4544{swap}",
-        "the central meridian is needed: use one of --crs EPSG:4534 (75°E) to EPSG:4554 "
-        f"(135°E), code = 4534 + (meridian - 75) / 3, e.g. EPSG:4544 for 105°E{swap_en}",
-    )
+    else:
+        advice = _(
+            "还需中央经线:请在导入时指定坐标系 EPSG:4534(75°E)至 EPSG:4554(135°E)之一,"
+            "代码 = 4534 + (中央经线 - 75) / 3,例如 105°E 为 EPSG:4544"
+        )
+    if found.swapped:
+        return _("{advice},并选择“交换 X/Y”", advice=advice)
+    return advice
 
 
 def missing_crs_problem(
@@ -211,28 +222,28 @@ def missing_crs_problem(
 ) -> dict[str, Any]:
     """The refusal of a file without a CRS, saying what its coordinates look like."""
     found = guess(bounds, county)
-    base = "文件没有坐标系信息"
-    base_en = "The file has no coordinate reference system"
     if found.kind == "unknown":
         return problem(
             "crs_missing",
-            f"{base},坐标也不像经纬度或高斯-克吕格坐标,请在导入时指定坐标系"
-            "(例如 --crs EPSG:4490 或 EPSG:4544)。",
-            f"{base_en} and its coordinates are not longitude/latitude nor recognisable "
-            "Gauss-Kruger coordinates; name one when importing (e.g. --crs EPSG:4490 or "
-            "EPSG:4544).",
+            _(
+                "文件没有坐标系信息,坐标也不像经纬度或高斯-克吕格坐标,请在导入时指定坐标系"
+                "(例如 EPSG:4490 或 EPSG:4544)。"
+            ),
+            suggestion=suggestion(found),
         )
-    advice, advice_en = _suggestion(found)
-    geographic = found.kind == "geographic"
-    not_lonlat = "" if geographic else ",坐标也不是经纬度"
-    not_lonlat_en = "" if geographic else " and its coordinates are not longitude/latitude"
-    swapped = "(横纵坐标颠倒)" if found.swapped else ""
-    swapped_en = " with X and Y swapped" if found.swapped else ""
-    return problem(
-        "crs_missing",
-        f"{base}{not_lonlat}。这些坐标像是{found.detail}{swapped}:{advice}。",
-        f"{base_en}{not_lonlat_en}. These look like {found.detail_en}{swapped_en}: {advice_en}.",
-    )
+    if found.kind == "geographic":
+        message = _(
+            "文件没有坐标系信息。这些坐标像是{coordinates}:{advice}。",
+            coordinates=found.looks_like(),
+            advice=_advice(found),
+        )
+    else:
+        message = _(
+            "文件没有坐标系信息,坐标也不是经纬度。这些坐标像是{coordinates}:{advice}。",
+            coordinates=found.looks_like(),
+            advice=_advice(found),
+        )
+    return problem("crs_missing", message, suggestion=suggestion(found))
 
 
 def swapped_problem(*, geographic: bool) -> dict[str, Any]:
@@ -240,17 +251,16 @@ def swapped_problem(*, geographic: bool) -> dict[str, Any]:
     if geographic:
         return problem(
             "swapped_xy",
-            "坐标的经纬度颠倒(纬度在前、经度在后),请使用 --swap-xy 交换后再导入。",
-            "Latitude and longitude are swapped (latitude first); import with --swap-xy "
-            "(swap_xy=True) to fix it.",
+            _("坐标的经纬度颠倒(纬度在前、经度在后),请选择“交换 X/Y”后重新导入。"),
+            suggestion={"swap_xy": True},
         )
     return problem(
         "swapped_xy",
-        "横纵坐标颠倒:横坐标(Y,东坐标)一列中是数百万米的北坐标(X)。测量中 X 为北坐标、"
-        "Y 为东坐标,请使用 --swap-xy 交换后再导入。",
-        "X and Y are swapped: the easting column holds northings (millions of metres). "
-        "Surveyors' X is the northing and Y the easting; import with --swap-xy "
-        "(swap_xy=True) to fix it.",
+        _(
+            "横纵坐标颠倒:横坐标(Y,东坐标)一列中是数百万米的北坐标(X)。测量中 X 为北坐标、"
+            "Y 为东坐标,请选择“交换 X/Y”后重新导入。"
+        ),
+        suggestion={"swap_xy": True},
     )
 
 
@@ -351,9 +361,11 @@ def resolve(
             problems.append(
                 problem(
                     "crs_override",
-                    f"文件声明的坐标系为 {crs_label(declared)},按您指定的 {crs_label(user)} 处理。",
-                    f"The file declares {crs_label(declared)}; using {crs_label(user)} as "
-                    "you asked.",
+                    _(
+                        "文件声明的坐标系为 {declared},按您指定的 {given} 处理。",
+                        declared=crs_label(declared),
+                        given=crs_label(user),
+                    ),
                     severity=WARNING,
                 )
             )
@@ -377,26 +389,27 @@ def resolve(
         return GuardResult(None, crs, problems)
     found = guess(bounds, county)
     if found.kind != "unknown":
-        advice, advice_en = _suggestion(found)
-        swapped_text = "(横纵坐标颠倒)" if found.swapped else ""
-        swapped_en = " with X and Y swapped" if found.swapped else ""
         problems.append(
             problem(
                 "crs_mismatch",
-                f"文件的坐标系为 {crs_label(crs)},但坐标与之不符,落在中国境外;"
-                f"这些坐标像是{found.detail}{swapped_text}:{advice}。",
-                f"The file's CRS is {crs_label(crs)} but its coordinates do not fit it and "
-                f"fall outside China; they look like {found.detail_en}{swapped_en}: "
-                f"{advice_en}.",
+                _(
+                    "文件的坐标系为 {crs},但坐标与之不符,落在中国境外;"
+                    "这些坐标像是{coordinates}:{advice}。",
+                    crs=crs_label(crs),
+                    coordinates=found.looks_like(),
+                    advice=_advice(found),
+                ),
+                suggestion=suggestion(found),
             )
         )
         return GuardResult(None, crs, problems)
     problems.append(
         problem(
             "outside_china",
-            f"按坐标系 {crs_label(crs)},全部图形都在中国境外,请检查坐标系或横纵坐标是否颠倒。",
-            f"Under {crs_label(crs)} every geometry falls outside China: check the CRS, or "
-            "whether X and Y are swapped.",
+            _(
+                "按坐标系 {crs},全部图形都在中国境外,请检查坐标系或横纵坐标是否颠倒。",
+                crs=crs_label(crs),
+            ),
         )
     )
     return GuardResult(None, crs, problems)
@@ -507,44 +520,39 @@ def gcj02_problem(
     minx, miny, maxx, maxy = present.total_bounds
     if not bool(in_mainland_china((minx + maxx) / 2, (miny + maxy) / 2)):
         return None
-    evidence = None
+    evidence: Text | None = None
     if matched is not None and len(matched[0]):
         observed, predicted = gcj02_offsets(*matched)
         if gcj02_explains(observed, predicted):
             shift = float(np.median(np.hypot(observed[:, 0], observed[:, 1])))
-            evidence = (
-                f"与库中同编号宗地相比整体偏移约 {shift:.0f} 米,与 GCJ-02 偏移一致",
-                f"compared with the stored parcels of the same codes they are shifted by "
-                f"about {shift:.0f} m, as the GCJ-02 transform predicts",
+            evidence = _(
+                "与库中同编号宗地相比整体偏移约 {shift:.0f} 米,与 GCJ-02 偏移一致", shift=shift
             )
     if evidence is None and reference is not None and not reference.empty:
         raw = overlap_share(present, reference, sizes)
         back = overlap_share(from_gcj02(present), reference) if raw <= 0.5 else 0.0
         if back >= 0.5 and raw <= back / 2:
-            evidence = (
-                f"按 GCJ-02 纠偏后与库中宗地重合 {back:.0%},纠偏前仅 {raw:.0%}",
-                f"moved back from GCJ-02 they cover stored parcels by {back:.0%}, "
-                f"as read only {raw:.0%}",
+            evidence = _(
+                "按 GCJ-02 纠偏后与库中宗地重合 {back:.0%},纠偏前仅 {raw:.0%}", back=back, raw=raw
             )
     severity = None
     if evidence is None and zones is not None and not zones.empty:
         raw = overlap_share(present, zones, sizes)
         back = overlap_share(from_gcj02(present), zones) if raw <= GCJ02_ZONE_OUTSIDE else 0.0
         if back >= GCJ02_ZONE_INSIDE and raw <= GCJ02_ZONE_OUTSIDE:
-            evidence = (
-                f"按 GCJ-02 纠偏后 {back:.0%} 位于园区范围内,纠偏前仅 {raw:.0%}",
-                f"moved back from GCJ-02 {back:.0%} of them lies within the park, "
-                f"as read only {raw:.0%}",
+            evidence = _(
+                "按 GCJ-02 纠偏后 {back:.0%} 位于园区范围内,纠偏前仅 {raw:.0%}", back=back, raw=raw
             )
             severity = WARNING
     if evidence is None:
         return None
     return problem(
         "gcj02_suspected",
-        f"这些图形疑似在高德、谷歌中国等 GCJ-02(火星坐标)底图上采集:{evidence[0]}。"
-        "请先纠偏为 CGCS2000/WGS84 坐标,或使用 --from-gcj02 导入。",
-        f"These geometries look digitized on a GCJ-02 web map (Amap, Google China): "
-        f"{evidence[1]}. Convert them back to CGCS2000/WGS84 first, or import with "
-        "--from-gcj02 (from_gcj02=True).",
+        _(
+            "这些图形疑似在高德、谷歌中国等 GCJ-02(火星坐标)底图上采集:{evidence}。"
+            "请先纠偏为 CGCS2000/WGS84 坐标后再导入。",
+            evidence=evidence,
+        ),
         severity=severity,
+        suggestion={"from_gcj02": True},
     )

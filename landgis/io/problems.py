@@ -2,8 +2,15 @@
 
 Every problem is a JSON-ready dict with ``row`` (1-based feature number, None for the file
 as a whole), ``parcel_code``, ``kind``, ``severity`` (``error`` stops the import,
-``warning`` does not), ``message`` (Chinese) and ``message_en``. The keys ``problem`` and
-``problem_en`` repeat the two messages, as every other landgis error's problems name them.
+``warning`` does not), ``message`` (Chinese) and ``message_en``, rendered from one
+catalogue message (:func:`landgis.i18n._`). The keys ``problem`` and ``problem_en`` repeat
+the two messages, as every other landgis error's problems name them. A problem the user
+fixes by an import option carries ``suggestion``: the choices to make (``crs``: the
+coordinate systems to choose from, best first, empty when none can be guessed; ``swap_xy``;
+``from_gcj02``; ``layer``: the layers to choose from; ``mode``; ``mapping``: the field a
+column should be mapped to), so that each door (the web form, the API, the command line)
+can name its own control while the message names the choice in words any door fits.
+:func:`problem_text` gives the message in any language.
 """
 
 from __future__ import annotations
@@ -11,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from landgis.errors import InvalidInput
+from landgis.errors import InvalidInput, _Written
+from landgis.i18n import Localizable
 
 ERROR = "error"
 WARNING = "warning"
@@ -70,28 +78,76 @@ COORDINATE_KINDS = frozenset(
 )
 
 
+class Problem(dict[str, Any]):
+    """A problem: a JSON-ready dict, with its message as ``text`` to render in any
+    language (JSON never sees it)."""
+
+    __slots__ = ("text",)
+
+    text: Localizable
+
+
 def problem(
     kind: str,
-    message: str,
-    message_en: str,
+    message: Localizable | str,
+    message_en: str | None = None,
     *,
     row: int | None = None,
     parcel_code: Any = None,
     severity: str | None = None,
+    suggestion: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One problem, JSON-ready."""
+    """One problem, JSON-ready (a :class:`Problem`): ``message`` a catalogue message (or,
+    from older code, the Chinese text with ``message_en``); ``suggestion`` the import
+    options that fix it."""
+    return _problem(
+        kind,
+        message,
+        message_en,
+        row=row,
+        parcel_code=parcel_code,
+        severity=severity,
+        suggestion=suggestion,
+    )
+
+
+def _problem(
+    kind: str,
+    message: Localizable | str,
+    message_en: str | None,
+    *,
+    row: int | None,
+    parcel_code: Any,
+    severity: str | None,
+    suggestion: dict[str, Any] | None,
+) -> Problem:
     if kind not in KINDS:
         raise ValueError(f"unknown problem kind {kind!r}")
-    return {
-        "row": row,
-        "parcel_code": None if parcel_code is None else str(parcel_code),
-        "kind": kind,
-        "severity": severity or KINDS[kind],
-        "message": message,
-        "message_en": message_en,
-        "problem": message,
-        "problem_en": message_en,
-    }
+    text = _Written(message, message_en or message) if isinstance(message, str) else message
+    zh, en = text.render("zh"), text.render("en")
+    found = Problem(
+        row=row,
+        parcel_code=None if parcel_code is None else str(parcel_code),
+        kind=kind,
+        severity=severity or KINDS[kind],
+        message=zh,
+        message_en=en,
+        problem=zh,
+        problem_en=en,
+    )
+    if suggestion:
+        found["suggestion"] = suggestion
+    found.text = text
+    return found
+
+
+def problem_text(item: dict[str, Any]) -> Localizable:
+    """The message of a problem, to render in any language."""
+    text = getattr(item, "text", None)
+    if text is not None:
+        return text
+    zh = item.get("message") or item.get("problem") or ""
+    return _Written(zh, item.get("message_en") or item.get("problem_en") or zh)
 
 
 def errors(problems: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -111,9 +167,22 @@ class FileRefused(InvalidInput):
     """The file as a whole cannot be read or trusted; carries its one problem."""
 
     def __init__(
-        self, kind: str, message: str, message_en: str, *, detail: str | None = None
+        self,
+        kind: str,
+        message: Localizable | str,
+        message_en: str | None = None,
+        *,
+        detail: str | None = None,
+        suggestion: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(
-            message, message_en, detail=detail, problems=[problem(kind, message, message_en)]
+        found = _problem(
+            kind,
+            message,
+            message_en,
+            row=None,
+            parcel_code=None,
+            severity=None,
+            suggestion=suggestion,
         )
+        super().__init__(found.text, detail=detail, problems=[found])
         self.kind = kind

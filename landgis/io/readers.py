@@ -33,10 +33,11 @@ from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from landgis import credit_code
-from landgis.db.coerce import column_values, is_missing
+from landgis.db.coerce import FieldLabel, column_values, is_missing
 from landgis.db.models import Parcel
 from landgis.errors import CRSError, InvalidInput
 from landgis.geo import CGCS2000, parcel_areas
+from landgis.i18n import Text, _, listing, pgettext
 from landgis.io import crs_guard, dxf, tables
 from landgis.io.archives import ArchiveLimits, extracted
 from landgis.io.encoding import shapefile_encoding
@@ -146,8 +147,7 @@ class RawLayer:
 def _unreadable(path: Path, exc: Exception | None = None) -> FileRefused:
     return FileRefused(
         "unreadable",
-        f"无法读取文件 {path.name},文件可能已损坏或不完整。",
-        f"Cannot read {path.name}; the file may be damaged or incomplete.",
+        _("无法读取文件 {name},文件可能已损坏或不完整。", name=path.name),
         detail=str(exc) if exc else None,
     )
 
@@ -178,13 +178,17 @@ def polygon_layers(path: Path) -> list[str]:
 
 def choose_layer(path: Path, layer: str | None) -> str | None:
     """The layer to read: the one named, or the only polygon layer; never a guess."""
-    names = [str(name) for name, _ in pyogrio.list_layers(path)]
+    names = [str(name) for name, _type in pyogrio.list_layers(path)]
     if layer is not None:
         if layer not in names:
             raise FileRefused(
                 "layer_missing",
-                f"文件中没有图层 {layer},现有图层:{'、'.join(names)}。",
-                f"The file has no layer {layer!r}; its layers are {', '.join(names)}.",
+                _(
+                    "文件中没有图层 {layer},现有图层:{layers}。",
+                    layer=layer,
+                    layers=listing(names),
+                ),
+                suggestion={"layer": names},
             )
         return layer
     if len(names) <= 1:
@@ -192,12 +196,23 @@ def choose_layer(path: Path, layer: str | None) -> str | None:
     candidates = polygon_layers(path)
     if len(candidates) == 1:
         return candidates[0]
+    if not candidates:
+        raise FileRefused(
+            "layer_required",
+            _(
+                "文件中有多个图层({layers}),但都不是面图层;请在导入时指定要导入的图层。",
+                layers=listing(names),
+            ),
+            suggestion={"layer": names},
+        )
     raise FileRefused(
         "layer_required",
-        f"文件中有 {len(candidates)} 个面图层({'、'.join(candidates) or '无'}),"
-        "请用 --layer 指定要导入的图层。",
-        f"The file has {len(candidates)} polygon layers ({', '.join(candidates) or 'none'}); "
-        "name the one to import with --layer.",
+        _(
+            "文件中有 {count} 个面图层({layers}),请在导入时指定要导入的图层。",
+            count=len(candidates),
+            layers=listing(candidates),
+        ),
+        suggestion={"layer": candidates},
     )
 
 
@@ -278,10 +293,12 @@ def _read_shapefile(path: Path) -> RawLayer:
     if missing:
         raise FileRefused(
             "unreadable",
-            f"Shapefile {path.stem} 缺少 {'、'.join(missing)} 文件:"
-            "请一并上传 .shp、.shx、.dbf(及 .prj、.cpg)。",
-            f"The shapefile {path.stem} lacks its {', '.join(missing)} file: upload the "
-            ".shp, .shx and .dbf (and .prj, .cpg) together.",
+            _(
+                "Shapefile {name} 缺少 {parts} 文件:请将 .shp、.shx、.dbf(及 .prj、.cpg)"
+                "一并提供(可打包为 .zip)。",
+                name=path.stem,
+                parts=listing(missing),
+            ),
         )
     encoding, how, contradicted = shapefile_encoding(path)
     try:  # byte-transparent, decoded here: a name cut mid-character must not stop the read
@@ -296,10 +313,11 @@ def _read_shapefile(path: Path) -> RawLayer:
         problems.append(
             problem(
                 "encoding_mismatch",
-                f"Shapefile 的属性编码与 .cpg 所写不符或含无法识别的字符,按 {encoding} 读取,"
-                "个别字符可能有误。",
-                f"The shapefile's attributes do not match the encoding its .cpg names, or "
-                f"hold undecodable bytes; read as {encoding}, some characters may be wrong.",
+                _(
+                    "Shapefile 的属性编码与 .cpg 所写不符或含无法识别的字符,按 {encoding} 读取,"
+                    "个别字符可能有误。",
+                    encoding=encoding,
+                ),
             )
         )
     label = encoding if how != "ascii" else "ASCII"
@@ -353,11 +371,7 @@ def _read_file(
         with extracted(path, limits) as folder:
             kml = sorted(folder.rglob("*.kml"), key=lambda p: (p.name.lower() != "doc.kml", p))
             if not kml:
-                raise FileRefused(
-                    "unreadable",
-                    f"KMZ 文件 {path.name} 中没有 KML。",
-                    f"The KMZ file {path.name} holds no KML.",
-                )
+                raise FileRefused("unreadable", _("KMZ 文件 {name} 中没有 KML。", name=path.name))
             check_text_size(kml[0], limits)
             raw = _read_ogr(kml[0], layer, "KML")
         raw.driver = "KMZ"
@@ -383,10 +397,11 @@ def _read_file(
         return _read_folder_or_zip(path, layer, limits)
     raise FileRefused(
         "unsupported_format",
-        f"不支持的文件类型 {path.suffix}:支持 Shapefile(.shp/.zip/文件夹)、GeoPackage、"
-        "GeoJSON、KML/KMZ、DXF、CSV 和 XLSX。",
-        f"Unsupported file type {path.suffix!r}: Shapefile (.shp, .zip or a folder), "
-        "GeoPackage, GeoJSON, KML/KMZ, DXF, CSV and XLSX are supported.",
+        _(
+            "不支持的文件类型 {suffix}:支持 Shapefile(.shp/.zip/文件夹)、GeoPackage、"
+            "GeoJSON、KML/KMZ、DXF、CSV 和 XLSX。",
+            suffix=path.suffix,
+        ),
     )
 
 
@@ -411,9 +426,7 @@ def _read_folder(folder: Path, layer: str | None, limits: ArchiveLimits) -> RawL
     if not datasets:
         raise FileRefused(
             "unreadable",
-            "压缩包或文件夹中没有可导入的文件(.shp、.gpkg、.geojson、.kml、.dxf、.csv、.xlsx)。",
-            "The archive or folder holds no file to import (.shp, .gpkg, .geojson, .kml, "
-            ".dxf, .csv, .xlsx).",
+            _("压缩包或文件夹中没有可导入的文件(.shp、.gpkg、.geojson、.kml、.dxf、.csv、.xlsx)。"),
         )
     if len(datasets) == 1:
         return _read_file(datasets[0], layer, limits)
@@ -423,9 +436,11 @@ def _read_folder(folder: Path, layer: str | None, limits: ArchiveLimits) -> RawL
     listed = [str(p.relative_to(folder)) for p in datasets]
     raise FileRefused(
         "layer_required",
-        f"压缩包或文件夹中有多个数据文件({'、'.join(listed)}),请用 --layer 指定其一(文件名)。",
-        f"The archive or folder holds several datasets ({', '.join(listed)}); name one "
-        "with --layer (its file name).",
+        _(
+            "压缩包或文件夹中有多个数据文件({files}),请在导入时指定要导入的图层(填其文件名)。",
+            files=listing(listed),
+        ),
+        suggestion={"layer": listed},
     )
 
 
@@ -443,7 +458,7 @@ def read_raw(
     """
     path = Path(path)
     if not path.exists():
-        raise FileRefused("unreadable", f"找不到文件 {path}。", f"File not found: {path}.")
+        raise FileRefused("unreadable", _("找不到文件 {path}。", path=str(path)))
     with np.errstate(invalid="ignore"):  # NaN coordinates are said row by row, not warned
         return _read_file(path, layer, limits or ArchiveLimits(), stream)
 
@@ -538,16 +553,19 @@ def _cell_problem(
     if outcome is _INVALID:
         return problem(
             "invalid_value",
-            f"列 {column} 的值 {raw!r} 无法识别为{_field_label(name)}。",
-            f"Column {column!r}: cannot read {raw!r} as {name}.",
+            _(
+                "列 {column} 的值 “{value}” 无法识别为{field}。",
+                column=column,
+                value=raw,
+                field=_field_label(name),
+            ),
             row=row,
             parcel_code=code,
         )
     limit = _string_limit(name)
     return problem(
         "invalid_value",
-        f"列 {column} 的值超过 {limit} 个字符。",
-        f"Column {column!r}: the value is longer than {limit} characters.",
+        _("列 {column} 的值超过 {limit} 个字符。", column=column, limit=limit),
         row=row,
         parcel_code=code,
     )
@@ -556,8 +574,7 @@ def _cell_problem(
 def _credit_problem(credit: str, row: int, code: Any) -> dict[str, Any]:
     return problem(
         "invalid_credit_code",
-        f"统一社会信用代码 {credit} 校验位不符。",
-        f"The unified social credit code {credit} fails its check character.",
+        _("统一社会信用代码 {credit} 校验位不符。", credit=credit),
         row=row,
         parcel_code=code,
     )
@@ -752,18 +769,20 @@ def typed_columns(
                     if value is not None:
                         extra[column] = value
             extras[position] = extra or None
-    return columns, extras, [p for _, _, p in found]
+    return columns, extras, [p for _position, _order, p in found]
 
 
-def _field_label(name: str) -> str:
-    labels = {
-        "supply_method": "供地方式(出让/划拨)",
-        "registered_area_m2": "面积",
-        "parcel_code": "宗地编号(请将该列设为文本格式)",
-    }
+def _field_label(name: str) -> Text | FieldLabel:
+    """What a cell of field ``name`` should hold, for "cannot read … as …"."""
+    if name == "supply_method":
+        return _("供地方式(出让/划拨)")
+    if name == "registered_area_m2":
+        return pgettext("单元格的值", "面积")
+    if name == "parcel_code":
+        return _("宗地编号(请将该列设为文本格式)")
     if name in _DATE_FIELDS:
-        return "日期"
-    return labels.get(name, "该字段的值")
+        return pgettext("单元格的值", "日期")
+    return FieldLabel(name, "parcels")
 
 
 # ---- the result -----------------------------------------------------------------------
@@ -807,8 +826,7 @@ def _slow_geometry(geom: Any, row: int, code: Any, skip: set[int]) -> tuple[Any,
             return None, []
         empty = problem(
             "empty_geometry",
-            "图形为空或无法读取",
-            "empty, missing or unreadable geometry",
+            _("图形为空或无法读取"),
             row=row,
             parcel_code=code,
         )
@@ -817,8 +835,7 @@ def _slow_geometry(geom: Any, row: int, code: Any, skip: set[int]) -> tuple[Any,
         return None, [
             problem(
                 "not_polygon",
-                f"图形类型为 {geom.geom_type},不是面",
-                f"geometry is a {geom.geom_type}, not a polygon",
+                _("图形类型为 {geometry_type},不是面", geometry_type=geom.geom_type),
                 row=row,
                 parcel_code=code,
             )
@@ -828,8 +845,7 @@ def _slow_geometry(geom: Any, row: int, code: Any, skip: set[int]) -> tuple[Any,
         return None, [
             problem(
                 "invalid_geometry",
-                f"图形无效且无法安全修复:{outcome.reason}",
-                f"invalid geometry that cannot be repaired safely: {outcome.reason}",
+                _("图形无效且无法安全修复:{reason}", reason=outcome.reason),
                 row=row,
                 parcel_code=code,
             )
@@ -838,8 +854,7 @@ def _slow_geometry(geom: Any, row: int, code: Any, skip: set[int]) -> tuple[Any,
         return outcome.geometry, [
             problem(
                 "repaired_geometry",
-                f"图形无效({outcome.reason}),已自动修复,请核对",
-                f"invalid geometry ({outcome.reason}) repaired; please check it",
+                _("图形无效({reason}),已自动修复,请核对", reason=outcome.reason),
                 row=row,
                 parcel_code=code,
             )
@@ -896,20 +911,18 @@ def missing_code_problem(row: int) -> dict[str, Any]:
     """A row without a parcel code."""
     return problem(
         "missing_code",
-        "缺少宗地编号(如列名不同,请用映射文件指定哪一列是 parcel_code)",
-        "missing parcel code (if the column has another name, map it to "
-        "parcel_code with a mapping file)",
+        _("缺少宗地编号(如宗地编号在另一名称的列中,请将该列名改为“宗地编号”)"),
         row=row,
+        suggestion={"mapping": "parcel_code"},
     )
 
 
 def duplicate_code_problem(row: int, code: str, rows: list[int]) -> dict[str, Any]:
     """Row ``row`` repeats a code that the ``rows`` of the file (``row`` among them) share."""
-    others = [str(r) for r in rows if r != row][:20]
+    others = [r for r in rows if r != row][:20]
     return problem(
         "duplicate_code",
-        f"宗地编号在文件中重复(另见第 {'、'.join(others)} 行)",
-        f"duplicate parcel code in the file (also row {', '.join(others)})",
+        _("宗地编号在文件中重复(另见第 {rows} 行)", rows=listing(others)),
         row=row,
         parcel_code=code,
     )
@@ -919,10 +932,13 @@ def file_overlap_problem(row: int, code: Any, other_row: int, other_code: Any, f
     """Row ``row`` overlaps row ``other_row`` of the same file (``found``: an Overlap)."""
     return problem(
         "overlap",
-        f"与文件第 {other_row} 行({other_code})重叠 {found.area_m2:.1f} ㎡"
-        f"(占较小宗地的 {found.share:.1%})",
-        f"overlaps row {other_row} ({other_code}) of the file by "
-        f"{found.area_m2:.1f} m² ({found.share:.1%} of the smaller parcel)",
+        _(
+            "与文件第 {other_row} 行({other_code})重叠 {area:.1f} ㎡(占较小宗地的 {share:.1%})",
+            other_row=other_row,
+            other_code=other_code,
+            area=found.area_m2,
+            share=found.share,
+        ),
         row=row,
         parcel_code=code,
     )
@@ -962,10 +978,14 @@ def _area_problems(
             problems.append(
                 problem(
                     "area_mismatch",
-                    f"计算面积 {area:.2f} ㎡ 与登记面积 {given:.2f} ㎡ 相差 {difference:+.1%}"
-                    f"(超过 {share:.0%})",
-                    f"computed area {area:.2f} m² differs from the registered "
-                    f"{given:.2f} m² by {difference:+.1%} (more than {share:.0%})",
+                    _(
+                        "计算面积 {area:.2f} ㎡ 与登记面积 {given:.2f} ㎡ 相差 {difference:+.1%}"
+                        "(超过 {share:.0%})",
+                        area=area,
+                        given=given,
+                        difference=difference,
+                        share=share,
+                    ),
                     row=first_row + position,
                     parcel_code=codes[position],
                     severity=WARNING,
@@ -985,9 +1005,7 @@ def _county_problems(
         problems.append(
             problem(
                 "outside_county",
-                f"图形有 {share:.0%} 在县界之外,请检查坐标系或数据范围",
-                f"{share:.0%} of the geometry lies outside the county: check the CRS or "
-                "the data's extent",
+                _("图形有 {share:.0%} 在县界之外,请检查坐标系或数据范围", share=share),
                 row=first_row + int(position),
                 parcel_code=codes[position],
                 severity=severity,
@@ -1003,8 +1021,7 @@ def _china_problems(
     problems = [
         problem(
             "outside_china",
-            "图形在中国境外,请检查坐标系或横纵坐标是否颠倒",
-            "the geometry falls outside China: check the CRS, or whether X and Y are swapped",
+            _("图形在中国境外,请检查坐标系或横纵坐标是否颠倒"),
             row=first_row + int(position),
             parcel_code=codes[position],
         )
@@ -1016,8 +1033,7 @@ def _china_problems(
 def _non_finite_problem(row: int, code: Any) -> dict[str, Any]:
     return problem(
         "invalid_coordinates",
-        "坐标中有非数值(NaN)或无穷大的数,无法使用,请检查该行图形",
-        "the coordinates hold NaN or infinite numbers and cannot be used: check the row's geometry",
+        _("坐标中有非数值(NaN)或无穷大的数,无法使用,请检查该行图形"),
         row=row,
         parcel_code=None if is_missing(code) else code,
     )
@@ -1026,9 +1042,7 @@ def _non_finite_problem(row: int, code: Any) -> dict[str, Any]:
 def _unplaced_problem(row: int, code: Any, crs: str | None) -> dict[str, Any]:
     return problem(
         "invalid_coordinates",
-        f"坐标远超坐标系 {crs} 的范围,无法换算为经纬度,请检查该行图形",
-        f"the coordinates lie far outside {crs} and cannot be converted to "
-        "longitude/latitude: check the row's geometry",
+        _("坐标远超坐标系 {crs} 的范围,无法换算为经纬度,请检查该行图形", crs=crs),
         row=row,
         parcel_code=None if is_missing(code) else code,
     )
@@ -1173,9 +1187,7 @@ def read_parcel_batches(
     head.features = raw.count
     problems: list[dict[str, Any]] = list(raw.problems)
     if head.features == 0:
-        problems.append(
-            problem("no_features", "文件中没有任何图形要素。", "The file holds no features.")
-        )
+        problems.append(problem("no_features", _("文件中没有任何图形要素。")))
         head.problems = sort_problems(problems)
         yield head
         return
@@ -1269,9 +1281,14 @@ def check_in_china(frame: gpd.GeoDataFrame) -> None:
         south <= y <= north for y in frame.total_bounds[1::2]
     ):
         raise CRSError(
-            f"坐标范围({minx}, {miny})-({maxx}, {maxy})不在中国境内,请检查坐标系或经纬度是否颠倒。",
-            f"The coordinates ({minx}, {miny})-({maxx}, {maxy}) fall outside "
-            "China: check the CRS, or whether X and Y are swapped.",
+            _(
+                "坐标范围({minx}, {miny})-({maxx}, {maxy})不在中国境内,"
+                "请检查坐标系或经纬度是否颠倒。",
+                minx=minx,
+                miny=miny,
+                maxx=maxx,
+                maxy=maxy,
+            )
         )
 
 

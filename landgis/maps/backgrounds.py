@@ -15,6 +15,7 @@ import geopandas as gpd
 
 from landgis.errors import InvalidInput
 from landgis.gcj02 import to_gcj02
+from landgis.i18n import _
 from landgis.maps.labels import BASEMAP_LABELS, CHINESE, TILE_ATTRIBUTIONS, TILE_NAMES, MapLabels
 
 
@@ -84,10 +85,10 @@ def resolve_basemap(
         key = (tianditu_key or "").strip()
         if not key:
             raise InvalidInput(
-                "天地图底图需要密钥(tk):请在设置中配置 LANDGIS_TIANDITU_KEY,"
-                "或改用其他底图(basemap=none、osm 或 amap)。",
-                "The 天地图 (Tianditu) basemap needs a key (tk): set LANDGIS_TIANDITU_KEY, "
-                "or choose another basemap (basemap=none, osm or amap).",
+                _(
+                    "天地图底图需要密钥(tk):请在设置中配置 LANDGIS_TIANDITU_KEY,"
+                    "或改用其他底图(basemap=none、osm 或 amap)。"
+                ),
             )
         tk = quote(key, safe="")
         attribution = attribution_of("tianditu")
@@ -118,10 +119,7 @@ def resolve_basemap(
             (TileSource(tile("amap"), AMAP_URL, attribution, "1234"),),
             gcj02=True,
         )
-    raise InvalidInput(
-        f"未知底图 {name!r}:可选 none、osm、tianditu、amap。",
-        f"Unknown basemap {name!r}: choose none, osm, tianditu or amap.",
-    )
+    raise InvalidInput(_("未知底图 “{name}”:可选 none、osm、tianditu、amap。", name=name))
 
 
 def tile_origins(background: Basemap) -> tuple[str, ...]:

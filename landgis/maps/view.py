@@ -9,6 +9,7 @@ import folium
 import geopandas as gpd
 
 from landgis.errors import InvalidInput
+from landgis.i18n import _
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,7 @@ def parse_view(text: str | None) -> MapView | None:
         lat = lon = zoom = math.nan
     if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= zoom <= 22):
         raise InvalidInput(
-            "view 应为 纬度,经度,缩放级别,例如 30.1,104.81,14(缩放级别 0 到 22)。",
-            "view must be lat,lon,zoom, e.g. 30.1,104.81,14 (zoom 0 to 22).",
+            _("view 应为 纬度,经度,缩放级别,例如 30.1,104.81,14(缩放级别 0 到 22)。"),
         )
     return MapView(lat, lon, zoom)
 

@@ -335,7 +335,7 @@ def test_viewers_cannot_change_anything(session, parcel):
     ("fields", "says"),
     [
         ({"route": "sell_it"}, "route"),
-        ({"deadline": "next week"}, "deadline"),
+        ({"deadline": "next week"}, "Deadline: cannot read"),
         ({"status": "closed"}, "cannot be set"),
         ({"version": 9}, "cannot be set"),
     ],

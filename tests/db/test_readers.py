@@ -165,7 +165,8 @@ def test_gk_zone_prefixed_shapefile_without_prj(session, tmp_path):
 
     refused = _refused(session, path)
     assert isinstance(refused, CRSError)
-    assert "zone 35" in refused.message_en and "--crs EPSG:4523" in refused.message_en
+    assert "zone 35" in refused.message_en and "coordinate system EPSG:4523" in refused.message_en
+    assert refused.problems[0]["suggestion"] == {"crs": ["EPSG:4523"]}
     assert "EPSG:4523" in refused.message
 
     report = import_parcels(session, path, crs="EPSG:4523")
@@ -181,7 +182,7 @@ def test_gk_shapefile_without_zone_prefix_gets_its_zone_from_the_county(session,
 
     refused = _refused(session, path)
     assert "central meridian" in refused.message_en
-    assert "105°E" in refused.message_en and "--crs EPSG:4544" in refused.message_en
+    assert "105°E" in refused.message_en and "coordinate system EPSG:4544" in refused.message_en
 
     report = import_parcels(session, path, crs="EPSG:4544")
     assert report.inserted == 3
@@ -195,7 +196,7 @@ def test_swapped_xy_is_named_and_fixed_on_request(session, tmp_path):
 
     refused = _refused(session, path)
     assert [p["kind"] for p in refused.problems] == ["swapped_xy"]
-    assert "--swap-xy" in refused.message_en and "X 为北坐标" in refused.message
+    assert "“Swap X and Y”" in refused.message_en and "X 为北坐标" in refused.message
 
     report = import_parcels(session, path, swap_xy=True)
     assert report.inserted == 3
@@ -209,7 +210,10 @@ def test_swapped_xy_without_prj_names_both_fixes(session, tmp_path):
 
     refused = _refused(session, path)
     assert [p["kind"] for p in refused.problems] == ["swapped_xy", "crs_missing"]
-    assert "EPSG:4523 with --swap-xy" in refused.problems[1]["message_en"]
+    assert (
+        "EPSG:4523 when importing, and choose “Swap X and Y”" in refused.problems[1]["message_en"]
+    )
+    assert refused.problems[1]["suggestion"] == {"crs": ["EPSG:4523"], "swap_xy": True}
     report = import_parcels(session, path, crs="EPSG:4523", swap_xy=True)
     assert report.inserted == 2
 
@@ -339,7 +343,7 @@ def test_dxf_closed_polylines_become_parcels(session, tmp_path):
     path.write_bytes(_dxf(polygons, ["CAD-1", "CAD-2", "CAD-3"]).encode("gbk"))
 
     refused = _refused(session, path)
-    assert "--crs EPSG:4523" in refused.message_en  # DXF has no CRS: the guard names it
+    assert "EPSG:4523" in refused.message_en  # DXF has no CRS: the guard names it
 
     report = import_parcels(session, path, crs="EPSG:4523")
     assert (report.format, report.inserted, report.encoding) == ("DXF", 3, "GB18030")
@@ -375,7 +379,8 @@ def test_dxf_hatches_with_a_mapping_file(session, tmp_path):
 
     refused = _refused(session, path, crs="EPSG:4523")
     assert _kinds(refused.problems) == {"missing_code"}
-    assert "mapping file" in refused.problems[0]["message_en"]
+    assert "rename that column" in refused.problems[0]["message_en"]
+    assert refused.problems[0]["suggestion"] == {"mapping": "parcel_code"}
 
     report = import_parcels(session, path, crs="EPSG:4523", mapping=mapping)
     assert report.inserted == 2
@@ -394,7 +399,7 @@ def test_csv_with_wkt_in_gbk(session, tmp_path):
     table.to_csv(path, index=False, encoding="gbk")
 
     refused = _refused(session, path)
-    assert "--crs EPSG:4490" in refused.message_en
+    assert "coordinate system EPSG:4490" in refused.message_en
 
     report = import_parcels(session, path, crs="EPSG:4490")
     assert (report.format, report.encoding, report.inserted) == ("CSV", "GB18030", 3)

@@ -40,8 +40,13 @@ def test_real_coordinates_of_zone_35():
     assert (found.kind, found.epsg) == ("gk_prefixed", (4523,))
     problem = crs_guard.missing_crs_problem(_bounds(_squares().to_crs(4523)))
     assert problem["kind"] == "crs_missing" and problem["severity"] == "error"
-    assert "zone 35" in problem["message_en"] and "--crs EPSG:4523" in problem["message_en"]
-    assert "第 35 带" in problem["message"] and "EPSG:4523" in problem["message"]
+    assert "zone 35" in problem["message_en"]
+    assert "choose the coordinate system EPSG:4523 when importing" in problem["message_en"]
+    assert (
+        "第 35 带" in problem["message"] and "请在导入时指定坐标系 EPSG:4523" in problem["message"]
+    )
+    assert problem["suggestion"] == {"crs": ["EPSG:4523"]}
+    assert "--" not in problem["message"] + problem["message_en"]  # no option of one door
 
 
 def test_six_degree_prefixed_zones_are_recognised():
@@ -61,13 +66,17 @@ def test_the_county_names_the_central_meridian():
     bounds = _bounds(_squares().to_crs(4544))
     assert guess(bounds, COUNTY).epsg == (4544,)
     problem = crs_guard.missing_crs_problem(bounds, COUNTY)
-    assert "105°E" in problem["message_en"] and "--crs EPSG:4544" in problem["message_en"]
+    assert (
+        "105°E" in problem["message_en"] and "coordinate system EPSG:4544" in problem["message_en"]
+    )
     assert "按县界应为 105°E" in problem["message"]
+    assert problem["suggestion"] == {"crs": ["EPSG:4544"]}
 
 
 def test_degrees_without_crs_suggest_cgcs2000():
     problem = crs_guard.missing_crs_problem(_bounds(_squares()))
     assert "EPSG:4490" in problem["message_en"] and "longitude/latitude" in problem["message_en"]
+    assert problem["suggestion"] == {"crs": ["EPSG:4490", "EPSG:4326"]}
 
 
 def test_northings_in_the_easting_column_are_swapped_axes():
@@ -98,7 +107,10 @@ def test_resolve_without_crs_reports_swapped_axes_too():
     swapped = swap_axes(_squares().to_crs(4523)).set_crs(None, allow_override=True)
     kinds = [p["kind"] for p in resolve(swapped, None).problems]
     assert kinds == ["swapped_xy", "crs_missing"]
-    assert "--swap-xy" in resolve(swapped, None).problems[1]["message_en"]
+    swap, missing = resolve(swapped, None).problems
+    assert "“Swap X and Y”" in missing["message_en"] and "“交换 X/Y”" in missing["message"]
+    assert missing["suggestion"] == {"crs": ["EPSG:4523"], "swap_xy": True}
+    assert swap["suggestion"] == {"swap_xy": True} and "--swap-xy" not in swap["message_en"]
 
 
 def test_resolve_with_the_users_crs_transforms_to_cgcs2000():
@@ -164,7 +176,8 @@ def test_gcj02_offsets_of_matched_parcels_are_recognised():
     shifted = to_gcj02(stored)
     problem = crs_guard.gcj02_problem(shifted, matched=(shifted, stored))
     assert problem is not None and problem["kind"] == "gcj02_suspected"
-    assert "GCJ-02" in problem["message_en"] and "--from-gcj02" in problem["message_en"]
+    assert "GCJ-02" in problem["message_en"] and "--from-gcj02" not in problem["message_en"]
+    assert problem["suggestion"] == {"from_gcj02": True}
 
 
 def test_gcj02_suspicion_from_overlap_with_stored_parcels():

@@ -39,6 +39,7 @@ from landgis.db.backends.functions import (
 from landgis.db.backends.postgis import PostGISBackend
 from landgis.db.backends.spatialite import SpatiaLiteBackend
 from landgis.errors import ConfigurationError
+from landgis.i18n import _
 
 __all__ = [
     "BACKENDS",
@@ -84,8 +85,7 @@ def backend_for(bind: Engine | Connection | Session | URL | str) -> Backend:
     backend = _BY_DIALECT.get(dialect)
     if backend is None:
         raise ConfigurationError(
-            f"不支持的数据库:{dialect}(仅支持 SpatiaLite 和 PostGIS)。",
-            f"Unsupported database {dialect}: use SpatiaLite or PostGIS.",
+            _("不支持的数据库:{dialect}(仅支持 SpatiaLite 和 PostGIS)。", dialect=dialect)
         )
     return backend
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from landgis.db.backends.base import Failure
 from landgis.errors import ConfigurationError
+from landgis.i18n import _
 
 if TYPE_CHECKING:
     from landgis.settings import Settings
@@ -168,10 +169,9 @@ def ensure_extension(engine: Engine) -> None:
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
     except DBAPIError as error:
         raise ConfigurationError(
-            "数据库未安装 PostGIS 扩展,且当前用户无权安装:请数据库管理员执行 "
-            "CREATE EXTENSION postgis;(Debian/Ubuntu 需先安装 postgresql-15-postgis-3)。",
-            "The database lacks the PostGIS extension and this user may not create it: ask "
-            "the database administrator to run CREATE EXTENSION postgis; (on Debian/Ubuntu "
-            "install postgresql-15-postgis-3 first).",
+            _(
+                "数据库未安装 PostGIS 扩展,且当前用户无权安装:请数据库管理员执行 "
+                "CREATE EXTENSION postgis;(Debian/Ubuntu 需先安装 postgresql-15-postgis-3)。"
+            ),
             detail=str(error.orig),
         ) from error

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from landgis.db.backends.base import WriterGate
 from landgis.errors import ConfigurationError
+from landgis.i18n import _
 
 if TYPE_CHECKING:
     from landgis.settings import Settings
@@ -63,9 +64,7 @@ def sqlite_module() -> ModuleType:
         if hasattr(module.Connection, "enable_load_extension"):
             return module
     raise ConfigurationError(
-        "当前 Python 的 sqlite3 不能加载扩展,无法使用 SpatiaLite:请安装 pysqlite3-binary。",
-        "This Python's sqlite3 cannot load extensions, which SpatiaLite needs: "
-        "install pysqlite3-binary.",
+        _("当前 Python 的 sqlite3 不能加载扩展,无法使用 SpatiaLite:请安装 pysqlite3-binary。"),
     )
 
 
@@ -86,9 +85,10 @@ def _connect_hook(library: str, busy_timeout_s: float) -> Any:
             dbapi_conn.load_extension(library)
         except Exception as exc:
             raise ConfigurationError(
-                f"无法加载 SpatiaLite 扩展 {library}:请安装 libsqlite3-mod-spatialite。",
-                f"Cannot load the SpatiaLite extension {library}: "
-                "install libsqlite3-mod-spatialite (Debian/Ubuntu).",
+                _(
+                    "无法加载 SpatiaLite 扩展 {library}:请安装 libsqlite3-mod-spatialite。",
+                    library=library,
+                ),
                 detail=str(exc),
             ) from exc
         finally:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, BinaryIO, ClassVar
 
 from landgis.errors import InvalidInput
+from landgis.i18n import _, listing, pgettext
 from landgis.io.exports.rows import LedgerData
 
 
@@ -24,11 +25,14 @@ class Exporter:
         given = {k: v for k, v in options.items() if v is not None}
         unknown = sorted(set(given) - set(self.options))
         if unknown:
-            accepted = ", ".join(self.options) or "无 none"
+            accepted = listing(self.options) if self.options else pgettext("选项", "无")
             raise InvalidInput(
-                f"{self.label} 导出不支持选项 {', '.join(unknown)}(可用:{accepted})。",
-                f"The {self.name} export has no option {', '.join(unknown)} "
-                f"(accepted: {accepted}).",
+                _(
+                    "{export} 导出不支持选项 {options}(可用:{accepted})。",
+                    export=self.label,
+                    options=listing(unknown),
+                    accepted=accepted,
+                )
             )
         return self.normalize({name: given.get(name) for name in self.options})
 

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from sqlalchemy.orm import Session
 
 from landgis.errors import InvalidInput
+from landgis.i18n import _, listing
 from landgis.io.exports.base import Exporter
 from landgis.io.exports.gis import GeoJSONExporter, GeoPackageExporter
 from landgis.io.exports.kml import KmlExporter
@@ -49,10 +50,12 @@ def get_exporter(fmt: str) -> Exporter:
     key = str(fmt or "").strip().lower().lstrip(".")
     key = FORMAT_ALIASES.get(key, key)
     if key not in EXPORTERS:
-        offered = ", ".join(EXPORTERS)
         raise InvalidInput(
-            f"不支持的导出格式 {fmt!r},可选:{offered}。",
-            f"Unknown export format {fmt!r}; choose one of: {offered}.",
+            _(
+                "不支持的导出格式 “{format}”,可选:{offered}。",
+                format=fmt,
+                offered=listing(EXPORTERS),
+            )
         )
     return EXPORTERS[key]
 

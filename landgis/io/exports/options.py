@@ -8,6 +8,7 @@ from typing import Any
 from landgis import schema
 from landgis.errors import InvalidInput
 from landgis.geo import CGCS2000_EPSG
+from landgis.i18n import _, listing
 
 # Shapefile (dBase) field names: at most 10 bytes in the file's encoding. The default
 # names are the pinyin initials usual in Chinese land-administration data (ASCII, so they
@@ -47,8 +48,7 @@ def date_option(name: str, value: Any) -> dt.date:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError as exc:
         raise InvalidInput(
-            f"{name} 应为日期 YYYY-MM-DD,收到 {value!r}。",
-            f"{name} must be a date YYYY-MM-DD, got {value!r}.",
+            _("{option} 应为日期 YYYY-MM-DD,收到 “{value}”。", option=name, value=value)
         ) from exc
 
 
@@ -64,11 +64,11 @@ def target_epsg(value: Any) -> int | str:
     if epsg is not None and (epsg == CGCS2000_EPSG or epsg in GK_EPSG_RANGE):
         return epsg
     raise InvalidInput(
-        f"坐标系 {value!r} 不可用:请选择 CGCS2000 地理坐标 EPSG:4490,"
-        "或 CGCS2000 3 度带高斯-克吕格投影 EPSG:4534–4554(中央经线 75°E–135°E),或 auto。",
-        f"Coordinate system {value!r} is not offered: choose CGCS2000 geographic EPSG:4490, "
-        "a CGCS2000 3-degree Gauss-Kruger zone EPSG:4534–4554 (central meridian 75°E–135°E), "
-        "or auto.",
+        _(
+            "坐标系 “{value}” 不可用:请选择 CGCS2000 地理坐标 EPSG:4490,"
+            "或 CGCS2000 3 度带高斯-克吕格投影 EPSG:4534–4554(中央经线 75°E–135°E),或 auto。",
+            value=value,
+        )
     )
 
 
@@ -79,10 +79,7 @@ def shapefile_encoding(value: Any) -> str:
     key = str(value).strip().lower().replace("_", "-")
     if key in ENCODING_ALIASES:
         return ENCODING_ALIASES[key]
-    raise InvalidInput(
-        f"属性编码 {value!r} 不可用,请选择 utf-8 或 gbk。",
-        f"Attribute encoding {value!r} is not offered; choose utf-8 or gbk.",
-    )
+    raise InvalidInput(_("属性编码 “{value}” 不可用,请选择 utf-8 或 gbk。", value=value))
 
 
 def choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
@@ -92,8 +89,12 @@ def choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
     if text in choices:
         return text
     raise InvalidInput(
-        f"{name} 应为 {' / '.join(choices)} 之一,收到 {value!r}。",
-        f"{name} must be one of {', '.join(choices)}, got {value!r}.",
+        _(
+            "{option} 应为 {choices} 之一,收到 “{value}”。",
+            option=name,
+            choices=listing(choices),
+            value=value,
+        )
     )
 
 

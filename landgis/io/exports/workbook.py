@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from landgis.errors import InvalidInput
+from landgis.i18n import _
 from landgis.io.exports.base import Exporter
 from landgis.io.exports.columns import EXPORT_COLUMNS, HEADERS, HELPER_COLUMNS, kind_of
 from landgis.io.exports.ledger_workbook import (
@@ -54,8 +55,11 @@ class XlsxExporter(Exporter):
         period_from = options.get("period_from") or data.as_of.replace(month=1, day=1)
         if period_from > data.as_of:
             raise InvalidInput(
-                f"统计期间起始日 {period_from} 晚于台账日期 {data.as_of}。",
-                f"The period starts ({period_from}) after the ledger date ({data.as_of}).",
+                _(
+                    "统计期间起始日 {start} 晚于台账日期 {as_of}。",
+                    start=period_from.isoformat(),
+                    as_of=data.as_of.isoformat(),
+                )
             )
         notes = ["注:浅红色底纹的条目已逾期(超过完成时限仍未盘活或销号)。"]
         notes.append("“台账编号”“版本”两列供修改后导回系统时核对,请勿改动。")
