@@ -37,8 +37,7 @@ def _login_form(
     context = {
         "csrf_token": csrf_token(request),
         "next": safe_next(next),
-        "error": error.message if error else None,
-        "error_en": error.message_en if error else None,
+        "error": error.text if error else None,
         "resume": request.query_params.get("resume") == "1",
         "ended": request.query_params.get("ended") == "1",
     }

@@ -8,5 +8,6 @@ written), :mod:`~api.web.form_input` (reading posted forms), :mod:`~api.web.filt
 (:mod:`~api.web.attachments`), :mod:`~api.web.import_pages` (with
 :mod:`~api.web.import_staging`), :mod:`~api.web.account_pages` and
 :mod:`~api.web.admin_page`; :mod:`~api.web.pages` gathers the staff pages' routes.
-Texts come from :mod:`~api.web.i18n`; templates and static files live beside them.
+Texts come from the message catalogues (:mod:`landgis.i18n`) in the request's language
+(:mod:`~api.web.i18n`); templates and static files live beside them.
 """

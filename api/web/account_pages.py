@@ -26,6 +26,7 @@ from api.web.layout import ui_for
 from api.web.render import flash, render
 from landgis import audit, browser_sessions, users
 from landgis.errors import InvalidInput, LandGISError
+from landgis.i18n import Text, _
 from landgis.settings import Settings
 
 router = APIRouter(include_in_schema=False)
@@ -70,7 +71,7 @@ def _users_page(session: Any, settings: Settings, principal: Principal) -> _Page
 
 
 def _change(
-    request: Request, session: Any, change: Callable[[], object], done: str, page: _Page
+    request: Request, session: Any, change: Callable[[], object], done: Text, page: _Page
 ) -> Response:
     """Run a change in a savepoint: back to the page with a notice, or the page again with
     the library's message and its 4xx status."""
@@ -107,7 +108,7 @@ def end_my_session_form(
         lambda: users.end_sessions(
             session, principal.username, actor=principal.username, session_id=session_id
         ),
-        "flash.session_ended",
+        _("会话已结束。"),
         _my_page(session, settings, principal),
     )
 
@@ -126,7 +127,7 @@ def end_my_other_sessions_form(
             actor=principal.username,
             keep_session=principal.session_id,
         ),
-        "flash.sessions_ended",
+        _("其他会话已全部结束。"),
         _my_page(session, settings, principal),
     )
 
@@ -144,7 +145,7 @@ def change_password_form(
     def change() -> None:
         new, repeated = text(form, "new_password"), text(form, "new_password_again")
         if new != repeated:
-            raise InvalidInput("两次输入的新密码不一致。", "The two new passwords differ.")
+            raise InvalidInput(_("两次输入的新密码不一致。"))
         users.change_own_password(
             session,
             principal.username,
@@ -157,7 +158,7 @@ def change_password_form(
         request,
         session,
         change,
-        "flash.password_changed",
+        _("密码已修改,其他会话已结束。"),
         _my_page(session, settings, principal),
     )
 
@@ -187,18 +188,18 @@ def change_user_form(
             users.set_role(session, username, text(form, "role"), actor=principal.username)
         elif action in ("deactivate", "activate"):
             if username == principal.username and action == "deactivate":
-                raise InvalidInput("不能停用自己的账户。", "You cannot deactivate yourself.")
+                raise InvalidInput(_("不能停用自己的账户。"))
             users.set_active(session, username, action == "activate", actor=principal.username)
         elif action == "logout":
             users.end_sessions(session, username, actor=principal.username)
         else:
-            raise InvalidInput("未知操作。", "Unknown action.")
+            raise InvalidInput(_("未知操作。"))
 
     return _change(
         request,
         session,
         change,
-        "flash.user_changed",
+        _("用户已更新。"),
         _users_page(session, settings, principal),
     )
 
@@ -216,7 +217,7 @@ def end_session_form(
         request,
         session,
         lambda: users.end_any_session(session, session_id, actor=principal.username),
-        "flash.session_ended",
+        _("会话已结束。"),
         _users_page(session, settings, principal),
     )
 
@@ -229,8 +230,14 @@ def _day_param(request: Request, name: str) -> dt.date | None:
         return None
 
 
+def _action_label(code: str, lang: str) -> str:
+    """What an audit action is called in ``lang`` (the code when unknown)."""
+    names = audit.ACTIONS.get(code)
+    return code if names is None else names[0] if lang == "zh" else names[1]
+
+
 @router.get("/admin/audit", response_class=HTMLResponse, response_model=None)
-def audit_page(request: Request, session: SessionDep, _: AdminDep) -> Response:
+def audit_page(request: Request, session: SessionDep, _admin: AdminDep) -> Response:
     """The audit log with filters; ``?format=csv`` downloads what the filters select."""
     since, until = _day_param(request, "since"), _day_param(request, "until")
     action = request.query_params.get("action") or None
@@ -239,9 +246,11 @@ def audit_page(request: Request, session: SessionDep, _: AdminDep) -> Response:
     if request.query_params.get("format") == "csv":
         return audit_csv_response(audit_rows(session, since, until, action, user, None))
     rows = audit_rows(session, since, until, action, user, AUDIT_PAGE_ROWS)
+    lang = ui_for(request).lang
+    entries = [audit_view(e) for e in rows]
     context = {
-        "entries": [audit_view(e) for e in rows],
-        "actions": audit.ACTIONS,
+        "entries": [e | {"action_shown": _action_label(e["action"], lang)} for e in entries],
+        "actions": [(code, _action_label(code, lang)) for code in audit.ACTIONS],
         "chosen": {"since": since, "until": until, "action": action, "user": user},
         "query": request.url.query,
         "limit": AUDIT_PAGE_ROWS,

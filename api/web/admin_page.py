@@ -25,6 +25,7 @@ from api.web.render import refused, render
 from landgis.db.backends import backend_for
 from landgis.db.migrate import current_revision
 from landgis.errors import AuthenticationRequired, InvalidInput, LandGISError, PermissionDenied
+from landgis.i18n import _
 from landgis.settings import Settings
 from landgis.workflow import role_allows
 
@@ -57,11 +58,9 @@ def admin_page(request: Request, settings: SettingsDep, principal: PrincipalDep)
     """Backup and restore, for administrators."""
     ui = ui_for(request)
     if principal is None:
-        raise AuthenticationRequired("请先登录。", "Log in first.")
+        raise AuthenticationRequired(_("请先登录。"))
     if not role_allows(principal.role, "admin"):
-        error = PermissionDenied(
-            "备份与恢复需要管理员权限。", "Backup and restore need the administrator role."
-        )
+        error = PermissionDenied(_("备份与恢复需要管理员权限。"))
         return refused(request, ui, error, 403)
     return render(request, "admin.html", _context(ui, request, settings))
 
@@ -85,10 +84,7 @@ async def restore_page(request: Request, settings: SettingsDep, principal: Resto
     try:
         async with received_form(request, restore_form(settings), principal) as form:
             if form.text("confirm") != "1":
-                raise InvalidInput(
-                    "请勾选确认:恢复将替换当前的全部数据和附件。",
-                    "Tick the confirmation: a restore replaces all current data and attachments.",
-                )
+                raise InvalidInput(_("请勾选确认:恢复将替换当前的全部数据和附件。"))
             manifest = await run_in_threadpool(
                 restore_archive, request, settings, principal, form.files["file"].path
             )

@@ -27,6 +27,7 @@ from landgis import attachments
 from landgis.commands import AttachDocument
 from landgis.db.session import transaction
 from landgis.errors import InvalidInput, LandGISError
+from landgis.i18n import _
 from landgis.ledger_service import LedgerService, attachment_max_bytes
 from landgis.settings import Settings
 
@@ -67,7 +68,7 @@ def _attach(
             with session.begin_nested():
                 check_lengths({"description": description})
                 if upload is None:
-                    raise InvalidInput("请选择要上传的文件。", "Choose a file to upload.")
+                    raise InvalidInput(_("请选择要上传的文件。"))
                 with upload.path.open("rb") as stream:
                     command = AttachDocument(
                         case_no=case_no,
@@ -78,7 +79,7 @@ def _attach(
                     ledger.handle(command)
         except LandGISError as error:
             return _attachment_refusal(request, session, settings, case_no, error, description)
-    flash(request, "flash.attached")
+    flash(request, _("附件已上传。"))
     return RedirectResponse(f"/cases/{quote(case_no, safe='')}#attachments", status_code=303)
 
 
@@ -130,7 +131,7 @@ def download_attachment(
     attachment_id: int,
     session: SessionDep,
     settings: SettingsDep,
-    _: ReaderDep,
+    _reader: ReaderDep,
     download: bool = False,
 ) -> Response:
     """The attached file: shown in the browser (PDF, common images) or downloaded; either

@@ -39,6 +39,7 @@ from landgis.commands import (
     status_change,
 )
 from landgis.errors import InvalidInput, LandGISError, NeedsConfirmation
+from landgis.i18n import Text, _
 from landgis.ledger_service import LedgerService
 from landgis.units import mu_to_m2
 
@@ -54,7 +55,7 @@ class InvalidDate(InvalidInput):
     """A date field that is not a date."""
 
     def __init__(self, text: str) -> None:
-        super().__init__(f"日期 {text!r} 无法识别。", f"The date {text!r} cannot be read.")
+        super().__init__(_("日期“{date}”无法识别。", date=text))
 
 
 def _date(typed: str) -> dt.date:
@@ -64,20 +65,16 @@ def _date(typed: str) -> dt.date:
         raise InvalidDate(typed) from exc
 
 
-def _float(form: FormData, name: str, label_zh: str, label_en: str) -> float | None:
+def _float(form: FormData, name: str, label: Text) -> float | None:
     typed = text(form, name).replace(",", "")
     if not typed:
         return None
     try:
         number = float(typed)
     except ValueError as exc:
-        raise InvalidInput(
-            f"{label_zh} {typed!r} 不是数字。", f"{label_en}: {typed!r} is not a number."
-        ) from exc
+        raise InvalidInput(_("{label}“{value}”不是数字。", label=label, value=typed)) from exc
     if not math.isfinite(number) or number < 0:
-        raise InvalidInput(
-            f"{label_zh}须为不小于 0 的数字。", f"{label_en} must be a number not below 0."
-        )
+        raise InvalidInput(_("{label}须为不小于 0 的数字。", label=label))
     return number
 
 
@@ -144,8 +141,8 @@ class PostedForm:
 
     def areas(self) -> _Areas:
         """The area revitalized now (亩 typed, m² kept) and its factory floor area."""
-        area_mu = _float(self.form, "area_mu", "本次盘活面积", "Revitalized area")
-        floor = _float(self.form, "building_area_m2", "盘活厂房面积", "Revitalized floor area")
+        area_mu = _float(self.form, "area_mu", _("本次盘活面积"))
+        floor = _float(self.form, "building_area_m2", _("盘活厂房面积"))
         return {"area_m2": mu_to_m2(area_mu or 0.0), "building_area_m2": floor or 0.0}
 
 
@@ -154,7 +151,7 @@ def _submit(
     ledger: LedgerService,
     posted: PostedForm,
     command: Callable[[], CaseCommand],
-    done: str,
+    done: Text,
 ) -> Response:
     """Read the form into a ``command`` and hand it to the ledger in a savepoint: on
     success back to the case page (303) with the notice ``done``; when the ledger asks
@@ -193,7 +190,7 @@ def change_status_form(
             confirm_short=posted.confirmed,
         )
 
-    return _submit(request, ledger, posted, command, "flash.status_changed")
+    return _submit(request, ledger, posted, command, _("处置状态已更新。"))
 
 
 @router.post("/cases/{case_no}/revitalizations", response_model=None)
@@ -209,7 +206,7 @@ def revitalization_form(
         extra = {
             "new_holder": typed["new_holder"] or None,
             "new_project": typed["new_project"] or None,
-            "amount_yuan": _float(form, "amount_yuan", "金额", "Amount"),
+            "amount_yuan": _float(form, "amount_yuan", _("金额")),
         }
         fields = {k: v for k, v in extra.items() if v is not None}
         revitalization = RecordRevitalization(**change, **areas, fields=fields)
@@ -217,7 +214,7 @@ def revitalization_form(
             return completing(revitalization, confirm_short=posted.confirmed)
         return revitalization
 
-    return _submit(request, ledger, posted, command, "flash.revitalized")
+    return _submit(request, ledger, posted, command, _("盘活情况已登记。"))
 
 
 @router.post("/cases/{case_no}/edit", response_model=None)
@@ -229,4 +226,4 @@ def edit_form(case_no: str, request: Request, ledger: EditorLedgerDep, form: For
         fields = {n: posted.typed[f"field_{n}"] or None for n in EDIT_FIELDS}
         return EditCase(**posted.change(), fields=fields)
 
-    return _submit(request, ledger, posted, command, "flash.edited")
+    return _submit(request, ledger, posted, command, _("台账条目已修改。"))

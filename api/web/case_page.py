@@ -27,12 +27,14 @@ from api.web.display import (
     quantity,
 )
 from api.web.filters import FILTER_VOCABULARIES
+from api.web.form_input import INPUT_LABELS
 from api.web.i18n import Translator
 from api.web.layout import UI, ui_for
 from api.web.render import refused, render
 from landgis import alerts, attachments, cases, schema, users, wallclock
 from landgis.db.models import Case
 from landgis.errors import LandGISError, NotFound, StaleVersion
+from landgis.i18n import Text, _
 from landgis.maps import STATUS_COLOURS
 from landgis.settings import Settings
 from landgis.units import m2_to_mu
@@ -61,6 +63,15 @@ PARCEL_FIELDS: tuple[str, ...] = tuple(
 )
 # Parcel fields that hold plain numbers (shown with two decimals).
 NUMBER_FIELDS = frozenset({"plot_ratio", "tax_per_mu"})
+# The units of the inputs, by the suffix of their names.
+UNITS: dict[str, Text] = {"_m2": _("㎡"), "_yuan": _("元")}
+# What each kind of status change is called (workflow.TRANSITIONS' kinds).
+TRANSITION_KINDS: dict[str, Text] = {
+    "forward": _("推进到"),
+    "back": _("退回到"),
+    "dismiss": _("不予认定/撤销"),
+    "reopen": _("重新打开为"),
+}
 
 
 def _input_kind(name: str) -> str:
@@ -82,7 +93,7 @@ def _field_input(name: str, current: Any) -> dict[str, Any]:
     value = day(current) if kind == "date" else ("" if current is None else str(current))
     vocabulary = name if name in VOCABULARY_FIELDS else None
     choices = list(FILTER_VOCABULARIES[name]) if vocabulary else []
-    unit = "m2" if name.endswith("_m2") else "yuan" if name.endswith("_yuan") else ""
+    unit = next((u for suffix, u in UNITS.items() if name.endswith(suffix)), None)
     return {
         "name": name,
         "kind": kind,
@@ -108,6 +119,7 @@ def _transition_forms(
             {
                 "target": transition["status"],
                 "kind": transition["kind"],
+                "kind_label": TRANSITION_KINDS.get(transition["kind"], transition["kind"]),
                 "rule": transition["rule"],
                 "rule_en": entry.rule_en,
                 "needs_reason": transition["needs_reason"],
@@ -177,7 +189,7 @@ def newer_values(t: Translator, events: list[Any], seen: int) -> list[dict[str, 
 
 
 def _parcel_rows(t: Translator, parcel: Any) -> list[tuple[str, str]]:
-    rows = [(t("parcel.zone"), parcel.zone.name if parcel.zone else MISSING)]
+    rows = [(t(_("所在园区")), parcel.zone.name if parcel.zone else MISSING)]
     for name in PARCEL_FIELDS:
         value = getattr(parcel, name)
         if is_missing(value):
@@ -185,18 +197,22 @@ def _parcel_rows(t: Translator, parcel: Any) -> list[tuple[str, str]]:
         elif name == "supply_method":
             shown = t.term("supply_method", value)
         elif name == "land_price_yuan":
-            shown = quantity(value, t("unit.yuan"))
+            shown = quantity(value, t(_("元")))
         elif name in NUMBER_FIELDS:
             shown = number(value)
         elif isinstance(value, dt.date):
             shown = value.isoformat()
         else:
             shown = str(value)
-        rows.append((t(f"parcel.{name}"), shown))
-    area = f"{quantity(m2_to_mu(parcel.area_m2), t('unit.mu'))} ({quantity(parcel.area_m2, '㎡')})"
-    rows.append((t("parcel.area"), area))
+        rows.append((schema.PARCEL[name].label(t.lang), shown))
+    square_metres = t(_("㎡"))
+    area = quantity(m2_to_mu(parcel.area_m2), t(_("亩")))
+    rows.append(
+        (schema.PARCEL_AREA.label(t.lang), f"{area} ({quantity(parcel.area_m2, square_metres)})")
+    )
     if parcel.registered_area_m2 is not None:
-        rows.append((t("parcel.registered_area_m2"), quantity(parcel.registered_area_m2, "㎡")))
+        registered = quantity(parcel.registered_area_m2, square_metres)
+        rows.append((schema.PARCEL["registered_area_m2"].label(t.lang), registered))
     return rows
 
 
@@ -241,6 +257,7 @@ def _case_context(
         "today": wallclock.today().isoformat(),
         "accept": ",".join(attachments.accepted_extensions()),
         "max_mb": settings.attachment_max_mb,
+        "input_labels": INPUT_LABELS,
         "form": form or {},
         "names": users.display_names(session, people),
     }
@@ -285,7 +302,7 @@ def show_refusal(
 
 @router.get("/cases/{case_no}", response_class=HTMLResponse)
 def case_page(
-    case_no: str, request: Request, session: SessionDep, settings: SettingsDep, _: ReaderDep
+    case_no: str, request: Request, session: SessionDep, settings: SettingsDep, _reader: ReaderDep
 ) -> HTMLResponse:
     """One case: its parcel, fields, warnings, history, attachments and the changes the
     user may make now."""

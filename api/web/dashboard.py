@@ -16,6 +16,7 @@ from api.web.i18n import Translator
 from api.web.layout import ui_for
 from api.web.render import render
 from landgis.errors import LandGISError
+from landgis.i18n import _
 from landgis.settings import Settings
 from landgis.stats import UNASSIGNED, headline_figures
 from landgis.text_sort import SortKey, sort_key
@@ -41,10 +42,10 @@ def _dashboard(session: Any, settings: Settings, t: Translator, period: dict) ->
     figures = headline_figures(session, date_from=period["from"], date_to=period["to"])
 
     def route_label(key: str) -> str:
-        return t("term.unassigned") if key == UNASSIGNED else t.term("route", key)
+        return t(_("未指定")) if key == UNASSIGNED else t.term("route", key)
 
     def zone_label(key: str) -> str:
-        return t("term.unassigned") if key == UNASSIGNED else key
+        return t(_("未指定")) if key == UNASSIGNED else key
 
     ledger_by_zone = figures["by_zone"]
     revitalized_by_zone = figures["revitalized_by_zone"]
@@ -90,7 +91,7 @@ def _period(request: Request) -> tuple[dict[str, dt.date | None], bool]:
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard_page(
-    request: Request, session: SessionDep, settings: SettingsDep, _: ReaderDep
+    request: Request, session: SessionDep, settings: SettingsDep, _reader: ReaderDep
 ) -> HTMLResponse:
     """Headline figures, charts by route, zone and month, and the ledger map."""
     ui = ui_for(request)

@@ -17,14 +17,22 @@ import pandas as pd
 
 from api.web.i18n import Translator
 from landgis import schema
+from landgis.i18n import Text, _
 from landgis.units import m2_to_mu
 from landgis.workflow import MAIN_LINE
 
 MISSING = "—"
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 # Case fields whose values are areas of land (shown in 亩) and of floor space (㎡).
-# Case fields holding a code of the vocabulary of the same name (see api.web.i18n).
+# Case fields holding a code of the vocabulary of the same name (landgis.vocab).
 VOCABULARY_FIELDS = frozenset({"status", "category", "cause", "route"})
+# How serious a warning (landgis.clock) or an import problem (landgis.io.problems) is.
+SEVERITIES: dict[str, Text] = {
+    "overdue": _("已逾期"),
+    "warning": _("警示"),
+    "info": _("提示"),
+    "error": _("错误"),
+}
 # Statuses in the order of the workflow's main line (for sorting and charts).
 STATUS_ORDER = {s: i for i, s in enumerate((*MAIN_LINE, "dismissed"))}
 
@@ -94,9 +102,9 @@ def field_value(t: Translator, name: str, value: Any) -> str:
     if name in VOCABULARY_FIELDS:
         return t.term(name, str(value))
     if name in schema.LAND_AREA_FIELDS:
-        return quantity(m2_to_mu(float(value)), t("unit.mu"))
+        return quantity(m2_to_mu(float(value)), t(_("亩")))
     if name in schema.FLOOR_AREA_FIELDS:
-        return quantity(value, t("unit.m2"))
+        return quantity(value, t(_("㎡")))
     if name == "amount_yuan":
-        return quantity(value, t("unit.yuan"))
+        return quantity(value, t(_("元")))
     return day(value) if name.endswith("_on") or name == "deadline" else str(value)

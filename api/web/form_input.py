@@ -9,9 +9,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
-from api.web.i18n import Translator
+from api.web.i18n import FieldLabel
 from landgis.db.models import Case
 from landgis.errors import InvalidInput
+from landgis.i18n import Localizable, Text, _, pgettext
 
 
 async def _form(request: Request) -> FormData:
@@ -21,12 +22,15 @@ async def _form(request: Request) -> FormData:
 
 FormDep = Annotated[FormData, Depends(_form)]
 
-# Inputs that are not case columns: their length limits and catalogue labels.
+# Inputs that are not case columns: their length limits and labels.
 INPUT_LIMITS = {"document_no": 64, "note": 2000, "description": 256}
-INPUT_LABELS = {
-    "document_no": "form.document_no",
-    "note": "form.note",
-    "description": "attachment.description",
+INPUT_LABELS: dict[str, Text] = {
+    "occurred_on": _("发生日期"),
+    "document_no": _("文号"),
+    "note": _("备注"),
+    "area_mu": _("本次盘活面积(亩)"),
+    "building_area_m2": _("本次盘活厂房面积(㎡)"),
+    "description": pgettext("attachment", "说明"),
 }
 
 
@@ -41,8 +45,9 @@ def values(form: FormData, names: Iterable[str]) -> dict[str, str]:
     return {name: text(form, name) for name in names}
 
 
-def _input_label(t: Translator, name: str) -> str:
-    return t(INPUT_LABELS[name]) if name in INPUT_LABELS else t.field(name)
+def input_label(name: str) -> Localizable:
+    """The label of a form's input (a case field's own, or the form's)."""
+    return INPUT_LABELS.get(name) or FieldLabel(name)
 
 
 def check_lengths(typed: Mapping[str, str]) -> None:
@@ -52,9 +57,7 @@ def check_lengths(typed: Mapping[str, str]) -> None:
         column = Case.__table__.columns.get(name)
         limit = INPUT_LIMITS.get(name) or getattr(getattr(column, "type", None), "length", None)
         if limit and len(value) > limit:
-            zh, en = _input_label(Translator("zh"), name), _input_label(Translator("en"), name)
             raise InvalidInput(
-                f"“{zh}”超过 {limit} 个字符。",
-                f"{en} is longer than {limit} characters.",
+                _("“{field}”超过 {limit} 个字符。", field=input_label(name), limit=limit),
                 problems=[{"field": name, "problem": "过长", "problem_en": "too long"}],
             )

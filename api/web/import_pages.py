@@ -28,6 +28,7 @@ from landgis import imports
 from landgis.db.repository import zones_frame
 from landgis.db.session import transaction
 from landgis.errors import InvalidInput, LandGISError, NotFound, PermissionDenied
+from landgis.i18n import Text, _
 from landgis.maps import ledger_map
 from landgis.parcels import ParcelFilter, parcels_frame
 from landgis.tiled_map import place_layer_control
@@ -49,6 +50,15 @@ def _run_import(session: Any, staged: Mapping[str, Any], *, dry_run: bool) -> An
     )
 
 
+# What the report says of the file it read, in its order.
+DETAILS: dict[str, Text] = {
+    "format": _("格式"),
+    "layer": _("图层"),
+    "encoding": _("编码"),
+    "crs": _("坐标系"),
+}
+
+
 def _report_view(report: Any = None, error: LandGISError | None = None) -> dict[str, Any]:
     """An import report, or a refusal, in the page's terms."""
     report = getattr(error, "report", None) if error is not None else report
@@ -56,8 +66,7 @@ def _report_view(report: Any = None, error: LandGISError | None = None) -> dict[
     problems = body.get("problems", error.problems if error is not None else [])
     return {
         "refused": error is not None or not body.get("accepted", True),
-        "message": error.message if error is not None else None,
-        "message_en": error.message_en if error is not None else None,
+        "message": error.text if error is not None else None,
         "problems": [
             {
                 "row": p.get("row"),
@@ -75,7 +84,7 @@ def _report_view(report: Any = None, error: LandGISError | None = None) -> dict[
         "updated": body.get("updated", 0),
         "unchanged": body.get("unchanged", 0),
         "mode": body.get("mode", "insert"),
-        "details": [(k, body[k]) for k in ("format", "layer", "encoding", "crs") if body.get(k)],
+        "details": [(label, body[k]) for k, label in DETAILS.items() if body.get(k)],
     }
 
 
@@ -83,15 +92,13 @@ def _editor_page(request: Request) -> UI | HTMLResponse:
     """The page's UI for an editor; for anyone else, a page saying the role is needed."""
     ui = ui_for(request)
     if not ui.can_edit:
-        error = PermissionDenied(
-            "导入宗地需要编辑权限。", "Importing parcels needs the editor role."
-        )
+        error = PermissionDenied(_("导入宗地需要编辑权限。"))
         return refused(request, ui, error, 403)
     return ui
 
 
 @router.get("/import", response_class=HTMLResponse)
-def import_page(request: Request, _: ReaderDep) -> HTMLResponse:
+def import_page(request: Request, _reader: ReaderDep) -> HTMLResponse:
     """Upload a file of parcels to check it before anything is stored."""
     ui = _editor_page(request)
     if isinstance(ui, HTMLResponse):
@@ -178,7 +185,7 @@ def import_preview(
         zones,
         basemap=settings.basemap,
         tianditu_key=settings.tianditu_key,
-        title=ui.t("import.preview"),
+        title=ui.t(_("导入预览")),
         labels=map_labels(ui.lang),
     )
     place_layer_control(fmap)
@@ -203,11 +210,12 @@ def import_confirm(
         forget(request, token)
         return render(request, "import.html", context)
     forget(request, token)
-    flash(
-        request,
-        "flash.imported",
+    area = f"{report['area_mu']:,.2f}"
+    imported = _(
+        "导入完成:新增 {inserted} 宗,更新 {updated} 宗,共 {area} 亩。",
         inserted=report["inserted"],
         updated=report["updated"],
-        area=f"{report['area_mu']:,.2f}",
+        area=area,
     )
+    flash(request, imported)
     return RedirectResponse("/import", status_code=303)

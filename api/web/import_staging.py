@@ -17,6 +17,7 @@ from fastapi import Request
 from api.auth import Principal
 from api.uploads import Upload, UploadForm
 from landgis.errors import NotFound
+from landgis.i18n import _
 from landgis.tempfiles import remove_old_entries
 
 STAGING = Path(tempfile.gettempdir()) / "landgis-import-staging"
@@ -61,10 +62,7 @@ def staged_file(request: Request, token: str, principal: Principal) -> dict[str,
     """The staged file of ``token``, if this user staged it and it is still there."""
     staged = (request.session.get("imports") or {}).get(token) if TOKEN.match(token) else None
     if not staged or staged.get("user") != principal.username or not Path(staged["path"]).exists():
-        raise NotFound(
-            "这个导入文件已失效(已导入或已过期),请重新上传。",
-            "This import file is no longer available (imported or expired); upload it again.",
-        )
+        raise NotFound(_("这个导入文件已失效(已导入或已过期),请重新上传。"))
     return staged
 
 

@@ -15,20 +15,21 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.auth import Principal, csrf_token, resolve_principal
 from api.web.i18n import COOKIE, LANGUAGES, Translator, language_of
+from landgis.i18n import Text, _
 from landgis.settings import Settings
 from landgis.workflow import role_allows
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
-NAV: tuple[tuple[str, str, str], ...] = (
-    # (path, catalogue key, least role; "" for everyone who may read)
-    ("/", "nav.dashboard", ""),
-    ("/ledger", "nav.ledger", ""),
-    ("/map-page", "nav.map", ""),
-    ("/import", "nav.import", "editor"),
-    ("/admin/users", "nav.users", "admin"),
-    ("/admin", "nav.admin", "admin"),
+NAV: tuple[tuple[str, Text, str], ...] = (
+    # (path, label, least role; "" for everyone who may read)
+    ("/", _("总览"), ""),
+    ("/ledger", _("台账"), ""),
+    ("/map-page", _("地图"), ""),
+    ("/import", _("导入宗地"), "editor"),
+    ("/admin/users", _("用户管理"), "admin"),
+    ("/admin", _("系统管理"), "admin"),
 )
 
 
@@ -69,13 +70,13 @@ class UI:
             return []
         here = self.request.url.path
         # The longest path this page is under: /admin/users is "users", not "admin".
-        under = [p for p, _, _ in NAV if here == p or (p != "/" and here.startswith(p))]
+        under = [p for p, _label, _role in NAV if here == p or (p != "/" and here.startswith(p))]
         chosen = max(under, key=len, default=None)
         items = []
-        for path, key, role in NAV:
+        for path, label, role in NAV:
             if role and not (self.user and role_allows(self.user.role, role)):
                 continue
-            items.append({"href": path, "key": key, "current": path == chosen})
+            items.append({"href": path, "label": label, "current": path == chosen})
         return items
 
     def with_lang(self, url: str) -> str:

@@ -112,7 +112,7 @@ def _positive(text: str | None, default: int) -> int:
 
 
 @router.get("/ledger", response_class=HTMLResponse)
-def ledger_page(request: Request, session: SessionDep, _: ReaderDep) -> HTMLResponse:
+def ledger_page(request: Request, session: SessionDep, _reader: ReaderDep) -> HTMLResponse:
     """The ledger as a table: filters, sorting, search, paging, a date, export links."""
     ui = ui_for(request)
     filters = PageFilters.read(request)
@@ -149,7 +149,7 @@ def ledger_page(request: Request, session: SessionDep, _: ReaderDep) -> HTMLResp
 
 
 @router.get("/map-page", response_class=HTMLResponse)
-def map_page(request: Request, session: SessionDep, _: ReaderDep) -> HTMLResponse:
+def map_page(request: Request, session: SessionDep, _reader: ReaderDep) -> HTMLResponse:
     """The ledger map, full screen, with the ledger's filters."""
     filters = PageFilters.read(request)
     context = {

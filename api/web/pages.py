@@ -8,8 +8,9 @@ administration pages have routers of their own (:mod:`api.web.account_pages`,
 Forms post back to page routes, which call the library and redirect on success; on a
 refusal the page is rendered again with the message and with everything the user typed.
 Writes need the editor role and the session's CSRF token, checked by the same
-dependencies as the JSON API. Every text comes from one message catalogue
-(:mod:`api.web.i18n`); every asset is served by landgis: no page makes an outside request.
+dependencies as the JSON API. Every text comes from the message catalogues
+(:mod:`landgis.i18n`, rendered by :mod:`api.web.i18n`); every asset is served by landgis:
+no page makes an outside request.
 """
 
 from __future__ import annotations

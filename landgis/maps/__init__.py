@@ -28,7 +28,7 @@ from landgis.maps.backgrounds import (
     resolve_basemap,
     tile_origins,
 )
-from landgis.maps.labels import CHINESE, NOT_IN_LEDGER, MapLabels
+from landgis.maps.labels import CHINESE, NOT_IN_LEDGER, MapLabels, labels_in
 from landgis.maps.layers import unique_name, zone_layers
 from landgis.maps.ledger import ledger_map
 from landgis.maps.page import offline_map, page_of, render
@@ -49,6 +49,7 @@ __all__ = [
     "TileSource",
     "add_tiles",
     "for_display",
+    "labels_in",
     "ledger_map",
     "legend",
     "offline_map",

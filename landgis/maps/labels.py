@@ -1,6 +1,7 @@
 """The maps' own texts (legend, layer names, tooltip and popup labels …) as a
-:class:`MapLabels`, Chinese by default; a caller passes another one to show a map in
-another language. Stored data (holders, zone names …) is shown as stored.
+:class:`MapLabels`, Chinese by default; :func:`labels_in` gives them in another language
+(from the message catalogues), for a caller to pass to a map. Stored data (holders,
+zone names …) is shown as stored.
 
 Labels are plain text, not HTML: the maps escape each one where they show it.
 """
@@ -9,60 +10,110 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from landgis.i18n import DEFAULT_LANGUAGE, _, localized, pgettext, term
 from landgis.vocab import BUILDING_STATES, CASE_STATUSES, ROUTES, ZONE_KINDS
 
 # The status key of a parcel that has no case in the ledger.
 NOT_IN_LEDGER = "none"
-STATUS_LABELS: dict[str, str] = {**CASE_STATUSES, NOT_IN_LEDGER: "未列入台账"}
-NO_ZONE_LABEL = "未分区"
-TOOLTIP_FIELDS = {
-    "parcel_code": "宗地编号",
-    "holder": "土地使用权人",
-    "zone_name": "所在园区",
-    "status_label": "处置状态",
-    "area_mu": "宗地面积(亩)",
+
+# Every text of a map, by the MapLabels field that holds it: a catalogue message, a
+# vocabulary's names, a mapping of them or (property, label) rows.
+TEXTS: dict[str, Any] = {
+    "title": _("闲置土地处置台账图"),
+    "parcel_title": _("宗地 {code}"),
+    "status_legend": _("处置状态"),
+    "legend": _("图例"),
+    "this_parcel": _("本宗地"),
+    "neighbours": _("周边宗地"),
+    "neighbours_legend": _("周边宗地(200 米内)"),
+    "buildings": _("厂房"),
+    "building_state": _("状态"),
+    "floor_area": _("建筑面积(㎡)"),
+    "no_zone": _("未分区"),
+    "case_link": _("查看台账详情 »"),
+    "parcel_link": _("查看宗地图 »"),
+    "parcels": _("宗地"),
+    "zoom_in": _("放大以查看宗地"),
+    "statuses": {
+        **{code: term("status", code) for code in CASE_STATUSES},
+        NOT_IN_LEDGER: _("未列入台账"),
+    },
+    "routes": {code: term("route", code) for code in ROUTES},
+    "building_states": {code: term("building_state", code) for code in BUILDING_STATES},
+    "zone_kinds": {code: term("zone_kind", code) for code in ZONE_KINDS},
+    "tooltip": {
+        "parcel_code": _("宗地编号"),
+        "holder": _("土地使用权人"),
+        "zone_name": _("所在园区"),
+        "status_label": _("处置状态"),
+        "area_mu": _("宗地面积(亩)"),
+    },
+    # Popup rows: (property, label) for parcels in the ledger and for the others.
+    "case_popup": (
+        ("case_no", _("台账编号")),
+        ("parcel_code", _("宗地编号")),
+        ("status_label", _("处置状态")),
+        ("route_label", pgettext("map", "处置方式")),
+        ("idle_mu", _("闲置/低效面积(亩)")),
+        ("revitalized_mu", _("盘活面积(亩)")),
+        ("deadline", _("完成时限")),
+        ("holder", _("土地使用权人")),
+        ("project_name", _("项目名称")),
+    ),
+    "parcel_popup": (
+        ("parcel_code", _("宗地编号")),
+        ("status_label", _("处置状态")),
+        ("holder", _("土地使用权人")),
+        ("project_name", _("项目名称")),
+        ("zone_name", _("所在园区")),
+        ("area_mu", _("宗地面积(亩)")),
+    ),
+    "basemaps": {
+        "none": _("无底图"),
+        "osm": "OpenStreetMap",
+        "tianditu": _("天地图"),
+        "amap": _("高德地图"),
+    },
+    # Tile layer names (layer control) and attributions of the backgrounds.
+    "tiles": {
+        "osm": "OpenStreetMap",
+        "tianditu_vec": _("天地图矢量"),
+        "tianditu_cva": _("天地图注记"),
+        "amap": _("高德地图"),
+    },
+    "attributions": {
+        "osm": _("OpenStreetMap 贡献者"),
+        "tianditu": _("天地图 国家地理信息公共服务平台"),
+        "amap": _("高德地图 AutoNavi (GCJ-02)"),
+    },
 }
-# Popup rows: (property, label) for parcels in the ledger and for the others.
-CASE_POPUP_ROWS: tuple[tuple[str, str], ...] = (
-    ("case_no", "台账编号"),
-    ("parcel_code", "宗地编号"),
-    ("status_label", "处置状态"),
-    ("route_label", "处置方式"),
-    ("idle_mu", "闲置/低效面积(亩)"),
-    ("revitalized_mu", "盘活面积(亩)"),
-    ("deadline", "完成时限"),
-    ("holder", "土地使用权人"),
-    ("project_name", "项目名称"),
-)
-PARCEL_POPUP_ROWS: tuple[tuple[str, str], ...] = (
-    ("parcel_code", "宗地编号"),
-    ("status_label", "处置状态"),
-    ("holder", "土地使用权人"),
-    ("project_name", "项目名称"),
-    ("zone_name", "所在园区"),
-    ("area_mu", "宗地面积(亩)"),
-)
-CASE_LINK_TEXT = "查看台账详情 »"
-PARCEL_LINK_TEXT = "查看宗地图 »"
-BASEMAP_LABELS: dict[str, str] = {
-    "none": "无底图",
-    "osm": "OpenStreetMap",
-    "tianditu": "天地图",
-    "amap": "高德地图",
-}
-# Tile layer names (layer control) and attributions of the backgrounds.
-TILE_NAMES: dict[str, str] = {
-    "osm": "OpenStreetMap",
-    "tianditu_vec": "天地图矢量",
-    "tianditu_cva": "天地图注记",
-    "amap": "高德地图",
-}
-TILE_ATTRIBUTIONS: dict[str, str] = {
-    "osm": "OpenStreetMap 贡献者",
-    "tianditu": "天地图 国家地理信息公共服务平台",
-    "amap": "高德地图 AutoNavi (GCJ-02)",
-}
+
+
+def _rendered(value: Any, lang: str) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _rendered(item, lang) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return tuple((key, _rendered(item, lang)) for key, item in value)
+    return str(localized(value, lang))
+
+
+def _texts_in(lang: str) -> dict[str, Any]:
+    return {name: _rendered(value, lang) for name, value in TEXTS.items()}
+
+
+_CHINESE = _texts_in(DEFAULT_LANGUAGE)
+STATUS_LABELS: dict[str, str] = _CHINESE["statuses"]
+NO_ZONE_LABEL: str = _CHINESE["no_zone"]
+TOOLTIP_FIELDS: dict[str, str] = _CHINESE["tooltip"]
+CASE_POPUP_ROWS: tuple[tuple[str, str], ...] = _CHINESE["case_popup"]
+PARCEL_POPUP_ROWS: tuple[tuple[str, str], ...] = _CHINESE["parcel_popup"]
+CASE_LINK_TEXT: str = _CHINESE["case_link"]
+PARCEL_LINK_TEXT: str = _CHINESE["parcel_link"]
+BASEMAP_LABELS: dict[str, str] = _CHINESE["basemaps"]
+TILE_NAMES: dict[str, str] = _CHINESE["tiles"]
+TILE_ATTRIBUTIONS: dict[str, str] = _CHINESE["attributions"]
 
 
 @dataclass(frozen=True)
@@ -72,31 +123,38 @@ class MapLabels:
     Plain text, not HTML: the maps escape each label where they show it.
     """
 
-    title: str = "闲置土地处置台账图"
-    parcel_title: str = "宗地 {code}"
-    status_legend: str = "处置状态"
-    legend: str = "图例"
-    this_parcel: str = "本宗地"
-    neighbours: str = "周边宗地"
-    neighbours_legend: str = "周边宗地(200 米内)"
-    buildings: str = "厂房"
-    building_state: str = "状态"
-    floor_area: str = "建筑面积(㎡)"
+    title: str = _CHINESE["title"]
+    parcel_title: str = _CHINESE["parcel_title"]
+    status_legend: str = _CHINESE["status_legend"]
+    legend: str = _CHINESE["legend"]
+    this_parcel: str = _CHINESE["this_parcel"]
+    neighbours: str = _CHINESE["neighbours"]
+    neighbours_legend: str = _CHINESE["neighbours_legend"]
+    buildings: str = _CHINESE["buildings"]
+    building_state: str = _CHINESE["building_state"]
+    floor_area: str = _CHINESE["floor_area"]
     no_zone: str = NO_ZONE_LABEL
     case_link: str = CASE_LINK_TEXT
     parcel_link: str = PARCEL_LINK_TEXT
-    parcels: str = "宗地"
-    zoom_in: str = "放大以查看宗地"
+    parcels: str = _CHINESE["parcels"]
+    zoom_in: str = _CHINESE["zoom_in"]
     statuses: Mapping[str, str] = field(default_factory=lambda: dict(STATUS_LABELS))
-    routes: Mapping[str, str] = field(default_factory=lambda: dict(ROUTES))
-    building_states: Mapping[str, str] = field(default_factory=lambda: dict(BUILDING_STATES))
-    zone_kinds: Mapping[str, str] = field(default_factory=lambda: dict(ZONE_KINDS))
+    routes: Mapping[str, str] = field(default_factory=lambda: dict(_CHINESE["routes"]))
+    building_states: Mapping[str, str] = field(
+        default_factory=lambda: dict(_CHINESE["building_states"])
+    )
+    zone_kinds: Mapping[str, str] = field(default_factory=lambda: dict(_CHINESE["zone_kinds"]))
     tooltip: Mapping[str, str] = field(default_factory=lambda: dict(TOOLTIP_FIELDS))
     case_popup: tuple[tuple[str, str], ...] = CASE_POPUP_ROWS
     parcel_popup: tuple[tuple[str, str], ...] = PARCEL_POPUP_ROWS
     basemaps: Mapping[str, str] = field(default_factory=lambda: dict(BASEMAP_LABELS))
     tiles: Mapping[str, str] = field(default_factory=lambda: dict(TILE_NAMES))
     attributions: Mapping[str, str] = field(default_factory=lambda: dict(TILE_ATTRIBUTIONS))
+
+
+def labels_in(lang: str = DEFAULT_LANGUAGE) -> MapLabels:
+    """Every text of the maps in ``lang`` (from the message catalogues)."""
+    return MapLabels(**_texts_in(lang))
 
 
 CHINESE = MapLabels()

@@ -8,7 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from api.web.i18n import COOKIE, STATUS_EN
+from api.web.i18n import COOKIE
+from landgis.i18n import term
 from landgis.settings import Settings
 
 
@@ -49,7 +50,9 @@ def test_the_maps_are_chinese_by_default(client):
 def test_lang_en_gives_english_maps(client):
     page = get(client, "/map", lang="en")
     english(page)
-    assert "<b>Status</b>" in legend(page) and STATUS_EN["revitalized"] in legend(page)
+    assert "<b>Status</b>" in legend(page) and term("status", "revitalized").render("en") in legend(
+        page
+    )
     assert "Parcel code" in page and "View the case »" in page
     parcel = get(client, f"/map/parcels/{a_parcel_code(client)}", lang="en")
     english(parcel)

@@ -14,10 +14,11 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 
-from api.web.i18n import STATUS_EN, map_labels
+from api.web.i18n import map_labels
 from landgis.assets import VENDOR_PACKAGES, VENDOR_URL
 from landgis.errors import InvalidInput
 from landgis.gcj02 import wgs84_to_gcj02
+from landgis.i18n import term
 from landgis.maps import (
     STATUS_COLOURS,
     MapLabels,
@@ -460,7 +461,8 @@ def test_english_labels_replace_every_chinese_label_of_both_maps():
     text = decoded(ledger)
     legend = re.search(r'<div class="landgis-legend".*?</div></div>', ledger, re.S).group(0)
     assert "<b>Status</b>" in legend
-    for label in (STATUS_EN["revitalized"], STATUS_EN["disposing"], "Not in the ledger"):
+    statuses = [term("status", code).render("en") for code in ("revitalized", "disposing")]
+    for label in (*statuses, "Not in the ledger"):
         assert label in legend
     assert "Parcel code" in text and "Land-use right holder" in text  # tooltip aliases
     assert "View the case »" in text and "View the parcel map »" in text  # popup links

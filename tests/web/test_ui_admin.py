@@ -39,15 +39,15 @@ def test_an_administrator_backs_up_with_the_button_and_restores_with_the_form(
     before = ui_site.case(CASE_NO)
     with ui_page(browser, ui_site) as p:
         p.login("admin1")
-        p.page.click(f"nav.nav >> text={ZH('nav.admin')}")
+        p.page.click(f"nav.nav >> text={ZH('系统管理')}")
         p.page.wait_for_load_state("load")
         assert p.page.url.endswith("/admin")
-        assert text_of(p.page.locator("h1")) == ZH("admin.title")
+        assert text_of(p.page.locator("h1")) == ZH("系统管理")
         assert text_of(p.page.locator("#admin-revision")) == head_revision()
         p.shot(artifacts, f"admin-zh-{backend}")
 
         with p.page.expect_download() as download_info:
-            p.page.click(f"#backup-form button >> text={ZH('admin.backup_button')}")
+            p.page.click(f"#backup-form button >> text={ZH('备份数据库')}")
         download = download_info.value
         assert download.suggested_filename.startswith("landgis-backup-")
         archive = tmp_path / download.suggested_filename
@@ -63,19 +63,19 @@ def test_an_administrator_backs_up_with_the_button_and_restores_with_the_form(
         p.page.set_input_files("#restore-form input[type=file]", archive)
         p.page.check("#restore-form input[name=confirm]")
         with p.page.expect_navigation():
-            p.page.click(f"#restore-form button >> text={ZH('admin.restore_button')}")
+            p.page.click(f"#restore-form button >> text={ZH('恢复备份')}")
         assert "已恢复" in text_of(p.page.locator("#restored .flash"))
         assert ui_site.case(CASE_NO) == before
         p.shot(artifacts, f"admin-restored-{backend}")
 
         # Every session ended with the restore: the link leads to the login page.
-        p.page.click(f"#restored a >> text={ZH('nav.login')}")
+        p.page.click(f"#restored a >> text={ZH('登录')}")
         p.page.wait_for_load_state("load")
         assert "/login" in p.page.url
         p.login("admin1", "/admin")
         p.goto("/admin?lang=en")
-        assert text_of(p.page.locator("h1")) == EN("admin.title")
-        assert EN("admin.backup_button") in text_of(p.page.locator("#backup-form"))
+        assert text_of(p.page.locator("h1")) == EN("系统管理")
+        assert EN("备份数据库") in text_of(p.page.locator("#backup-form"))
         p.shot(artifacts, f"admin-en-{backend}")
         p.assert_clean()
 
@@ -83,7 +83,7 @@ def test_an_administrator_backs_up_with_the_button_and_restores_with_the_form(
 def test_an_editor_has_no_link_and_no_page(browser, ui_site: UISite):
     with ui_page(browser, ui_site) as p:
         p.login("editor1")
-        assert ZH("nav.admin") not in text_of(p.page.locator("nav.nav"))
+        assert ZH("系统管理") not in text_of(p.page.locator("nav.nav"))
         response = p.goto("/admin")
         assert response.status == 403
         assert "管理员权限" in text_of(p.page.locator("main"))

@@ -66,7 +66,7 @@ def test_an_editor_moves_a_case_and_sees_the_new_status_everywhere(
         status = p.page.locator("#case-status")
         assert status.get_attribute("data-status") == "identified"
         assert text_of(status) == ZH.term("status", "identified")
-        assert ZH("flash.status_changed") in text_of(p.page.locator(".flash"))
+        assert ZH("处置状态已更新。") in text_of(p.page.locator(".flash"))
         fields = text_of(p.page.locator("#case-fields"))
         assert "青自然资闲认〔2026〕7号" in fields
         last = p.page.locator("#timeline > li").last

@@ -145,7 +145,7 @@ def test_completing_with_area_left_is_asked_about_first(
         with p.page.expect_navigation():
             question.locator("button[type=submit]").click()
         assert p.page.locator("#case-status").get_attribute("data-status") == "revitalized"
-        assert ZH("flash.status_changed") in text_of(p.page.locator(".flash"))
+        assert ZH("处置状态已更新。") in text_of(p.page.locator(".flash"))
         last = p.page.locator("#timeline > li").last
         assert "剩余部分不再盘活" in text_of(last)
         # Named as staff know each other; the login name on hover.

@@ -121,12 +121,15 @@ def test_an_import_is_checked_previewed_then_confirmed_and_mapped(
             p.page.locator("#import-confirm button[type=submit]").click()
         flash = text_of(p.page.locator(".flash"))
         assert flash == ZH(
-            "flash.imported", inserted=len(NEW_CODES), updated=0, area=f"{area:,.2f}"
+            "导入完成:新增 {inserted} 宗,更新 {updated} 宗,共 {area} 亩。",
+            inserted=len(NEW_CODES),
+            updated=0,
+            area=f"{area:,.2f}",
         )
         assert _parcel_count(ui_site) == before + len(NEW_CODES)
 
         with p.page.expect_navigation():
-            p.page.locator("a", has_text=ZH("import.see_map")).click()
+            p.page.locator("a", has_text=ZH.pgettext("import", "在地图上查看")).click()
         frame = p.map_frame("#ledger-map")
         for code in NEW_CODES:
             assert frame.evaluate("(code) => window.landgis.parcels[code] !== undefined", code)

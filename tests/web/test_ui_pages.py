@@ -21,22 +21,23 @@ from ui_conftest import (  # noqa: F401 - serve_ui_site is the ui_site fixture
 )
 
 from api.main import create_app
-from api.web.i18n import STATUS_EN, Translator
+from api.web.i18n import Translator
 from landgis.db.session import transaction
 from landgis.ledger import case_list
 from landgis.parcels import ParcelFilter
 from landgis.stats import headline_figures
+from landgis.vocab import CASE_STATUSES
 
 ZH, EN = Translator("zh"), Translator("en")
 CASE_NO = "QX-XZ-2023-010"  # investigating: every section of the case page has content
 EXPORT_FORMATS = ("xlsx", "csv", "geojson", "gpkg", "shp.zip", "kml")
 PAGES = {
-    # name: (path, heading key)
-    "dashboard": ("/", "dashboard.title"),
-    "ledger": ("/ledger", "ledger.title"),
+    # name: (path, heading)
+    "dashboard": ("/", "总览"),
+    "ledger": ("/ledger", "闲置土地处置台账"),
     "case": (f"/cases/{CASE_NO}", None),
     "map": ("/map-page", None),
-    "import": ("/import", "import.title"),
+    "import": ("/import", "导入宗地"),
 }
 FRAMES = {"dashboard": ".map-card iframe", "case": "#parcel-map", "map": "#ledger-map"}
 
@@ -72,17 +73,17 @@ def test_every_page_in_both_languages_loads_nothing_from_outside(
                 if heading:
                     assert text_of(p.page.locator("h1")).startswith(t(heading))
                 nav = text_of(p.page.locator("nav.nav"))
-                assert all(t(k) in nav for k in ("nav.dashboard", "nav.ledger", "nav.map"))
+                assert all(t(k) in nav for k in ("总览", "台账", "地图"))
                 p.shot(artifacts, f"{name}-{lang}-{backend}")
             p.assert_clean()
         # English throughout: statuses, table headers, the case page's sections.
         p.goto("/ledger")
         statuses = {text_of(s) for s in p.page.locator("#ledger-table .status").all()}
-        assert statuses and statuses <= set(STATUS_EN.values())
+        assert statuses and statuses <= {EN.term("status", code) for code in CASE_STATUSES}
         assert "Parcel code" in text_of(p.page.locator("#ledger-table thead"))
         p.goto(f"/cases/{CASE_NO}")
         body = text_of(p.page.locator("main"))
-        for key in ("case.fields", "case.parcel", "case.warnings", "case.history"):
+        for key in ("台账信息", "宗地信息", "法定时限提示", "处置记录"):
             assert EN(key) in body
         assert not re.search(r"[\u4e00-\u9fff]", text_of(p.page.locator("#actions"))), (
             "the action forms are all in English"
@@ -90,7 +91,7 @@ def test_every_page_in_both_languages_loads_nothing_from_outside(
         p.page.click("a.lang[data-lang=zh]")
         p.page.wait_for_load_state("load")
         assert p.page.locator("html").get_attribute("lang") == "zh-CN"
-        assert ZH("case.history") in text_of(p.page.locator("main"))
+        assert ZH("处置记录") in text_of(p.page.locator("main"))
         p.assert_clean()
 
     # A tablet, held upright: the same pages, one column.
@@ -131,7 +132,7 @@ def test_login_shows_the_user_and_role_and_logout_needs_a_post(
         assert p.page.locator(".user").count() == 0
         assert p.page.request.get(ui_site.base + "/api/me").json()["user"] is None
         p.goto("/login?lang=en")
-        assert text_of(p.page.locator("h1")) == EN("login.heading")
+        assert text_of(p.page.locator("h1")) == EN("登录")
         for target in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
             switch = p.page.request.get(
                 f"{ui_site.base}/lang/zh", params={"next": target}, max_redirects=0
@@ -315,8 +316,8 @@ def test_a_viewer_sees_no_edit_controls_and_forged_posts_are_refused(
         assert p.page.locator("#actions").count() == 0
         assert p.page.locator("form[data-form]").count() == 0
         assert p.page.locator("input[type=file]").count() == 0
-        assert EN("nav.import") not in text_of(p.page.locator("nav.nav"))
-        assert ZH("nav.import") not in text_of(p.page.locator("nav.nav"))
+        assert EN("导入宗地") not in text_of(p.page.locator("nav.nav"))
+        assert ZH("导入宗地") not in text_of(p.page.locator("nav.nav"))
         assert p.page.locator("#timeline > li").count() == before["version"]
         token = p.csrf()  # a valid session with a valid token: still no editor role
         request = p.page.request
