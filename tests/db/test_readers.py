@@ -822,10 +822,10 @@ def test_cli_json_report_and_exit_codes(databases, demo_engine, tmp_path):
     assert body["area_m2"] == pytest.approx(sum(_gk_areas(2)), abs=0.01)
     again = runner.invoke(app, [*args[:-1], "--mode", "upsert"])
     assert again.exit_code == 0, again.output
-    assert "unchanged 2" in again.output
+    assert "2 宗无变化" in again.output
 
 
-def test_cli_text_output_names_rows_and_kinds(demo_engine, tmp_path):
+def test_cli_text_output_names_rows_and_problems(demo_engine, tmp_path):
     frame = _frame(2)
     frame.loc[1, "宗地编号"] = None
     path = tmp_path / "nocode.geojson"
@@ -835,7 +835,8 @@ def test_cli_text_output_names_rows_and_kinds(demo_engine, tmp_path):
     result = CliRunner().invoke(app, ["import", str(path), "--database-url", url])
 
     assert result.exit_code == 2
-    assert "第 2 行" in result.output and "[missing_code]" in result.output
+    assert "第 2 行:缺少宗地编号" in result.output
+    assert "[missing_code]" not in result.output  # the clerk reads words, not codes
 
 
 # ---- pure helpers (no database) ------------------------------------------------------------
