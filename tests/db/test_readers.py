@@ -363,7 +363,9 @@ def test_dxf_with_shapes_on_several_layers_needs_a_layer(session, tmp_path):
 
     refused = _refused(session, path, crs="EPSG:4523")
     assert refused.problems[0]["kind"] == "layer_required"
-    assert "宗地" in refused.message and "建筑" in refused.message
+    assert "宗地(1 个)、建筑(1 个)" in refused.message and "--layer" not in refused.message
+    assert "宗地 (1), 建筑 (1)" in refused.message_en and "--layer" not in refused.message_en
+    assert refused.problems[0]["suggestion"] == {"layer": ["宗地", "建筑"]}
     report = import_parcels(session, path, crs="EPSG:4523", layer="建筑")
     assert report.parcel_codes == ["A-2"]
 
