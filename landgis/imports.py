@@ -47,7 +47,7 @@ from landgis.db.repository import (
 )
 from landgis.errors import Conflict, CRSError, InvalidInput, StaleVersion
 from landgis.geo import CGCS2000, parcel_areas, planar_areas_m2, to_multipolygon
-from landgis.i18n import DEFAULT_LANGUAGE, Localizable, Text, _, listing
+from landgis.i18n import DEFAULT_LANGUAGE, Localizable, Text, _, listing, localized
 from landgis.import_modes import BATCH_SIZE, MODES
 from landgis.io import crs_guard
 from landgis.io.fields import SUPPLY_METHOD_LABELS, supply_method_code
@@ -66,7 +66,7 @@ from landgis.io.readers import (
     file_overlap_problem,
     read_parcel_batches,
 )
-from landgis.io.validate import overlaps
+from landgis.io.validate import geometry_type_name, invalid_reason, overlaps
 from landgis.ledger_rules.current_case import current_case_id
 from landgis.units import m2_to_mu
 from landgis.wallclock import today
@@ -152,55 +152,64 @@ class ImportReport:
         return sum(1 for p in self.problems if p["severity"] == WARNING)
 
     def text_lines(
-        self, limit: int = 50, hint: Callable[[dict[str, Any]], str | None] | None = None
+        self,
+        limit: int = 50,
+        hint: Callable[[dict[str, Any]], Localizable | str | None] | None = None,
+        lang: str = DEFAULT_LANGUAGE,
     ) -> list[str]:
-        """The report for a terminal: a summary, then up to ``limit`` problems; ``hint``
-        may add a line of its own under a problem (the command line's options that fix
-        it, from the problem's ``suggestion``)."""
+        """The report for a terminal, in ``lang``: a summary, then up to ``limit``
+        problems; ``hint`` may add a line of its own under a problem (the command line's
+        options that fix it, from the problem's ``suggestion``)."""
+        counts = {
+            "parcels": self.parcels,
+            "area": self.area_mu,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+        head: Text
         if not self.accepted:
-            head = (
-                f"错误:导入被拒绝,未写入任何宗地 import refused, nothing written "
-                f"({self.errors} errors, {self.warnings} warnings)"
+            head = _(
+                "错误:导入被拒绝,未写入任何宗地(错误 {errors} 处,警告 {warnings} 处)",
+                errors=self.errors,
+                warnings=self.warnings,
             )
         elif self.dry_run:
-            head = (
-                f"检查通过(未写入) checked, nothing written: {self.parcels} parcels, "
-                f"{self.area_mu:.2f} 亩; would insert {self.inserted}, update {self.updated}, "
-                f"leave {self.unchanged} unchanged"
+            head = _(
+                "检查通过(未写入):{parcels} 宗,{area:.2f} 亩;将新增 {inserted} 宗,"
+                "更新 {updated} 宗,{unchanged} 宗无变化",
+                **counts,
             )
         else:
-            head = (
-                f"已导入 imported: {self.parcels} parcels, {self.area_mu:.2f} 亩; inserted "
-                f"{self.inserted}, updated {self.updated}, unchanged {self.unchanged}"
+            head = _(
+                "已导入:{parcels} 宗,{area:.2f} 亩;新增 {inserted} 宗,更新 {updated} 宗,"
+                "{unchanged} 宗无变化",
+                **counts,
             )
-        lines = [head]
+        lines = [head.render(lang)]
         details = [d for d in (self.format, self.layer, self.crs, self.encoding) if d]
         if details:
             lines.append("  " + " · ".join(str(d) for d in details))
         if self.batches:
             read = sum(b["rows"] for b in self.batches)
-            written = sum(b["written"] for b in self.batches)
-            seconds = sum(b["read_s"] + b["check_s"] + b["write_s"] for b in self.batches)
-            lines.append(
-                f"  分 {len(self.batches)} 批 in {len(self.batches)} batches "
-                f"(≤ {self.batch_size or read} rows): {read} rows read and checked, "
-                f"{written} written, {seconds:.1f} s"
+            batches = _(
+                "分 {batches} 批(每批不超过 {size} 行):读取并检查 {read} 行,写入 {written} 行,"
+                "用时 {seconds:.1f} 秒",
+                batches=len(self.batches),
+                size=self.batch_size or read,
+                read=read,
+                written=sum(b["written"] for b in self.batches),
+                seconds=sum(b["read_s"] + b["check_s"] + b["write_s"] for b in self.batches),
             )
+            lines.append(f"  {batches.render(lang)}")
         for item in self.problems[:limit]:
-            where = f"第 {item['row']} 行 " if item["row"] else ""
-            subject = f"{item['parcel_code']}: " if item["parcel_code"] else ""
-            level = "错误 error" if item["severity"] == ERROR else "警告 warning"
-            lines.append(
-                f"  [{level}] {where}{subject}{item['message']} ({item['message_en']}) "
-                f"[{item['kind']}]"
-            )
+            lines.append(f"  {_problem_line(item).render(lang)}")
             extra = hint(item) if hint is not None else None
             if extra:
-                lines.append(f"      {extra}")
+                lines.append(f"      {localized(extra, lang)}")
         if len(self.problems) > limit:
-            lines.append(
-                f"  … 另有 {len(self.problems) - limit} 处问题 ({len(self.problems) - limit} more)"
-            )
+            more = _("… 另有 {count} 处问题", count=len(self.problems) - limit)
+            lines.append(f"  {more.render(lang)}")
         return lines
 
     def to_dict(self) -> dict[str, Any]:
@@ -244,6 +253,22 @@ class ImportReport:
             "batch_size": self.batch_size,
             "batches": self.batches,
         }
+
+
+def _problem_line(item: dict[str, Any]) -> Text:
+    """One problem as the terminal report lists it: its level, where it is, its message."""
+    level = _("错误") if item["severity"] == ERROR else _("警告")
+    said = problem_text(item)
+    row, code = item["row"], item["parcel_code"]
+    if row and code:
+        return _(
+            "[{level}] 第 {row} 行 {code}:{problem}", level=level, row=row, code=code, problem=said
+        )
+    if row:
+        return _("[{level}] 第 {row} 行:{problem}", level=level, row=row, problem=said)
+    if code:
+        return _("[{level}] {code}:{problem}", level=level, code=code, problem=said)
+    return _("[{level}] {problem}", level=level, problem=said)
 
 
 class ImportRefused(InvalidInput):
@@ -315,7 +340,10 @@ def validate_parcels(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
                     row,
                     code,
                     "not_polygon",
-                    _("图形类型为 {geometry_type},不是面", geometry_type=geom.geom_type),
+                    _(
+                        "图形类型为 {geometry_type},不是面",
+                        geometry_type=geometry_type_name(geom.geom_type),
+                    ),
                 )
             )
         elif not geom.is_valid:
@@ -325,7 +353,7 @@ def validate_parcels(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
                     row,
                     code,
                     "invalid_geometry",
-                    _("图形无效:{reason}", reason=reason),
+                    _("图形无效:{reason}", reason=invalid_reason(reason)),
                 )
             )
     return problems
@@ -783,8 +811,8 @@ def _update(
                     status_before=case.status,
                     status_after=case.status,
                     changes=changes,
-                    note=f"宗地数据由文件 {source} 导入更新"
-                    f" (parcel updated by an import of {source})",
+                    # stored, as the ledger keeps every note: in its own language
+                    note=_("宗地数据由文件 {source} 导入更新", source=source).render(),
                 )
             )
             update["case_no"] = case.case_no

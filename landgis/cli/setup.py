@@ -7,6 +7,7 @@ import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -26,6 +27,7 @@ from landgis.import_modes import BATCH_SIZE, ImportMode
 if TYPE_CHECKING:
     import uvicorn
 
+    from landgis.i18n import Text
     from landgis.imports import ImportProgress
 
 
@@ -167,34 +169,63 @@ def import_file(
         raise typer.Exit(code=2)
 
 
-def _command_line_hint(problem: dict[str, Any]) -> str | None:
+def _command_line_hint(problem: dict[str, Any]) -> Text | None:
     """The options of ``landgis import`` that fix a problem, from its ``suggestion`` (the
     message itself names the choices in words any door understands)."""
+    from landgis.i18n import _
+
     found = problem.get("suggestion") or {}
-    options = []
+    options: list[object] = []
     if "crs" in found:
         codes = found["crs"] or ["EPSG:…"]
-        others = f" (或 or {' / '.join(codes[1:])})" if len(codes) > 1 else ""
-        options.append(f"--crs {codes[0]}{others}")
+        first = f"--crs {codes[0]}"
+        if len(codes) > 1:
+            options.append(_("{first}(或 {others})", first=first, others=" / ".join(codes[1:])))
+        else:
+            options.append(first)
     if found.get("swap_xy"):
         options.append("--swap-xy")
     if found.get("from_gcj02"):
         options.append("--from-gcj02")
     if "layer" in found:
         layers = found["layer"]
-        options.append(f"--layer {layers[0] if len(layers) == 1 else '<图层 layer>'}")
+        options.append(f"--layer {layers[0]}" if len(layers) == 1 else _("--layer <图层>"))
     if found.get("mode"):
         options.append(f"--mode {found['mode']}")
     if found.get("mapping"):
-        options.append(f'--mapping <映射文件 file: {{"列名 column": "{found["mapping"]}"}}>')
-    return f"(命令行 command line: {' '.join(options)})" if options else None
+        options.append(
+            _('--mapping <映射文件,内容如 {{"列名": "{field}"}}>', field=found["mapping"])
+        )
+    if not options:
+        return None
+    return _("(命令行:{options})", options=_Words(tuple(options)))
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Options written one after another, each rendered in the language of the line."""
+
+    items: tuple[object, ...]
+
+    def render(self, lang: str) -> str:
+        from landgis.i18n import localized
+
+        return " ".join(str(localized(item, lang)) for item in self.items)
 
 
 def _progress_line(step: ImportProgress) -> str:
-    return (
-        f"批次 batch {step.batch}: {step.rows_read}/{step.rows_total} rows read and checked, "
-        f"{step.rows_written} written, {step.errors} errors, {step.seconds:.1f} s"
-    )
+    from landgis.i18n import _
+
+    return _(
+        "第 {batch} 批:已读取并检查 {read}/{total} 行,写入 {written} 行,错误 {errors} 处,"
+        "用时 {seconds:.1f} 秒",
+        batch=step.batch,
+        read=step.rows_read,
+        total=step.rows_total,
+        written=step.rows_written,
+        errors=step.errors,
+        seconds=step.seconds,
+    ).render()
 
 
 @contextmanager

@@ -26,6 +26,7 @@ import shapely
 from shapely.geometry import LinearRing, LineString, MultiLineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from landgis.i18n import _, listing, pgettext
 from landgis.io.encoding import GB18030, UTF8, bytes_encoding
 from landgis.io.problems import FileRefused, problem
 
@@ -129,8 +130,7 @@ def read_dxf(path: Path, *, layer: str | None = None) -> Drawing:
     except pyogrio.errors.DataSourceError as exc:
         raise FileRefused(
             "unreadable",
-            f"无法读取 DXF 文件 {Path(path).name}。",
-            f"Cannot read the DXF file {Path(path).name}.",
+            _("无法读取 DXF 文件 {name}。", name=Path(path).name),
             detail=str(exc),
         ) from exc
     layers = [v or "0" for v in _column(raw, "Layer")]
@@ -156,22 +156,25 @@ def read_dxf(path: Path, *, layer: str | None = None) -> Drawing:
         if layer not in shape_layers:
             raise FileRefused(
                 "layer_missing",
-                f"图纸中图层 {layer} 没有闭合图形,"
-                f"含闭合图形的图层:{'、'.join(shape_layers) or '无'}。",
-                f"The drawing's layer {layer!r} has no closed shapes; layers with closed "
-                f"shapes: {', '.join(shape_layers) or 'none'}.",
+                _(
+                    "图纸中图层 {layer} 没有闭合图形,含闭合图形的图层:{layers}。",
+                    layer=layer,
+                    layers=listing(shape_layers) if shape_layers else pgettext("选项", "无"),
+                ),
+                suggestion={"layer": shape_layers},
             )
         skipped += sum(1 for p in polygons if p["layer"] != layer)
         polygons = [p for p in polygons if p["layer"] == layer]
     elif len(shape_layers) > 1:
         counts = {name: sum(1 for p in polygons if p["layer"] == name) for name in shape_layers}
-        listed = "、".join(f"{name}({n} 个)" for name, n in counts.items())
-        listed_en = ", ".join(f"{name} ({n})" for name, n in counts.items())
+        listed = [_("{layer}({count} 个)", layer=name, count=n) for name, n in counts.items()]
         raise FileRefused(
             "layer_required",
-            f"图纸中多个图层有闭合图形:{listed},请用 --layer 指定宗地所在的 CAD 图层。",
-            f"Several layers of the drawing hold closed shapes: {listed_en}; name the CAD "
-            "layer of the parcels with --layer.",
+            _(
+                "图纸中多个图层有闭合图形:{layers},请在导入时指定宗地所在的 CAD 图层。",
+                layers=listing(listed),
+            ),
+            suggestion={"layer": shape_layers},
         )
     problems: list[dict[str, Any]] = []
     kept: list[dict[str, Any]] = []
@@ -190,10 +193,11 @@ def read_dxf(path: Path, *, layer: str | None = None) -> Drawing:
             problems.append(
                 problem(
                     "duplicate_geometry",
-                    f"图形(句柄 {shape['handle']})与句柄 {twin['handle']} 重合(如填充与其边界线),"
-                    "只导入一次。",
-                    f"The shape with handle {shape['handle']} repeats handle "
-                    f"{twin['handle']} (a hatch over its boundary?); imported once.",
+                    _(
+                        "图形(句柄 {handle})与句柄 {other} 重合(如填充与其边界线),只导入一次。",
+                        handle=shape["handle"],
+                        other=twin["handle"],
+                    ),
                 )
             )
             shape["duplicate"] = True
@@ -206,9 +210,10 @@ def read_dxf(path: Path, *, layer: str | None = None) -> Drawing:
         problems.append(
             problem(
                 "skipped_entities",
-                f"图纸中有 {skipped} 个非闭合图形或其他图层的实体(线、点、标注等)未导入。",
-                f"{skipped} entities that are not closed shapes of the chosen layer (lines, "
-                "points, dimensions …) were not imported.",
+                _(
+                    "图纸中有 {count} 个非闭合图形或其他图层的实体(线、点、标注等)未导入。",
+                    count=skipped,
+                ),
             )
         )
     frame = gpd.GeoDataFrame(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from landgis.i18n import _, listing
 from landgis.io.problems import FileRefused, problem
 from landgis.units import M2_PER_HECTARE, M2_PER_MU
 
@@ -224,12 +225,10 @@ def plan_columns(
             assign(column, target)
     unused = [c for c in mapping if c not in columns]
     if unused:
-        listed = "、".join(unused)
         plan.problems.append(
             problem(
                 "mapping_unused",
-                f"映射文件中的列 {listed} 在文件中不存在。",
-                f"The mapping names columns the file does not have: {', '.join(unused)}.",
+                _("映射文件中的列 {columns} 在文件中不存在。", columns=listing(unused)),
             )
         )
     return plan
@@ -240,8 +239,7 @@ def validate_mapping(mapping: Mapping[str, Any]) -> dict[str, str | None]:
     if not isinstance(mapping, Mapping):
         raise FileRefused(
             "mapping_invalid",
-            "映射文件应为“文件列名: landgis 字段名”的对照表。",
-            'The mapping must be a table of "file column: landgis field".',
+            _("映射文件应为“文件列名: landgis 字段名”的对照表。"),
         )
     result: dict[str, str | None] = {}
     unknown = []
@@ -254,11 +252,13 @@ def validate_mapping(mapping: Mapping[str, Any]) -> dict[str, str | None]:
             unknown.append(f"{column}: {target}")
         result[str(column)] = name or None
     if unknown:
-        allowed = ", ".join(sorted(TARGETS))
         raise FileRefused(
             "mapping_invalid",
-            f"映射文件中有无法识别的字段:{'、'.join(unknown)}。可用字段:{allowed}。",
-            f"The mapping names unknown fields: {'; '.join(unknown)}. Known fields: {allowed}.",
+            _(
+                "映射文件中有无法识别的字段:{unknown}。可用字段:{allowed}。",
+                unknown=listing(unknown),
+                allowed=listing(sorted(TARGETS)),
+            ),
         )
     return result
 
@@ -271,8 +271,7 @@ def load_mapping(path: Path | str) -> dict[str, str | None]:
     except (OSError, UnicodeDecodeError) as exc:
         raise FileRefused(
             "mapping_invalid",
-            f"无法读取映射文件 {path.name}。",
-            f"Cannot read the mapping file {path.name}.",
+            _("无法读取映射文件 {name}。", name=path.name),
             detail=str(exc),
         ) from exc
     try:
@@ -285,7 +284,6 @@ def load_mapping(path: Path | str) -> dict[str, str | None]:
     except Exception as exc:  # json or yaml syntax errors
         raise FileRefused(
             "mapping_invalid",
-            f"映射文件 {path.name} 格式有误:{exc}",
-            f"The mapping file {path.name} is not valid: {exc}",
+            _("映射文件 {name} 格式有误:{reason}", name=path.name, reason=str(exc)),
         ) from exc
     return validate_mapping(data or {})

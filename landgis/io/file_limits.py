@@ -18,6 +18,7 @@ import struct
 from pathlib import Path
 
 from landgis.errors import TooLarge
+from landgis.i18n import _
 from landgis.io.archives import ArchiveLimits, check_package
 from landgis.io.problems import FileRefused
 
@@ -37,15 +38,15 @@ def _mb(size: int) -> str:
 
 def text_too_large(name: str, limit: int) -> FileTooLarge:
     """The refusal of a text-format file above ``limit`` bytes."""
-    mb = _mb(limit)
     return FileTooLarge(
         "too_large",
-        f"文件 {name} 超过 {mb} MB:GeoJSON、KML、CSV、DXF 等文本格式须整体读入内存,上限为 "
-        f"{mb} MB。请在 QGIS 等软件中另存为 GeoPackage(.gpkg,分批读取,无此上限)后导入,"
-        "或拆分为多个文件。",
-        f"{name} is larger than {mb} MB: text formats (GeoJSON, KML, CSV, DXF) are read "
-        f"whole into memory, up to {mb} MB. Save it as a GeoPackage (.gpkg, read in "
-        "batches, no such limit), e.g. in QGIS, and import that, or split the file.",
+        _(
+            "文件 {name} 超过 {mb} MB:GeoJSON、KML、CSV、DXF 等文本格式须整体读入内存,"
+            "上限为 {mb} MB。请在 QGIS 等软件中另存为 GeoPackage(.gpkg,分批读取,无此上限)"
+            "后导入,或拆分为多个文件。",
+            name=name,
+            mb=_mb(limit),
+        ),
     )
 
 
@@ -66,7 +67,8 @@ def workbook_limits(limits: ArchiveLimits) -> ArchiveLimits:
 
 def check_workbook(path: Path, limits: ArchiveLimits) -> None:
     """Refuse a workbook that would unpack beyond the limits, before it is opened."""
-    check_package(path, workbook_limits(limits), "Excel 工作簿", "Excel workbook")
+    what = _("Excel 工作簿")
+    check_package(path, workbook_limits(limits), what.render("zh"), what.render("en"))
 
 
 def check_geopackage(path: Path) -> None:
@@ -79,8 +81,7 @@ def check_geopackage(path: Path) -> None:
         header = handle.read(100)
     damaged = FileRefused(
         "unreadable",
-        f"{path.name} 不是有效的 GeoPackage(SQLite)文件,或已损坏。",
-        f"{path.name} is not a valid GeoPackage (SQLite) file, or is damaged.",
+        _("{name} 不是有效的 GeoPackage(SQLite)文件,或已损坏。", name=path.name),
     )
     if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
         raise damaged

@@ -56,7 +56,13 @@ from landgis.io.file_limits import (
     check_workbook,
 )
 from landgis.io.problems import ERROR, WARNING, FileRefused, problem, sort_problems
-from landgis.io.validate import is_polygonal, overlaps, repair
+from landgis.io.validate import (
+    geometry_type_name,
+    invalid_reason,
+    is_polygonal,
+    overlaps,
+    repair,
+)
 
 CHINA_BOUNDS = crs_guard.CHINA_BOUNDS
 
@@ -835,7 +841,10 @@ def _slow_geometry(geom: Any, row: int, code: Any, skip: set[int]) -> tuple[Any,
         return None, [
             problem(
                 "not_polygon",
-                _("图形类型为 {geometry_type},不是面", geometry_type=geom.geom_type),
+                _(
+                    "图形类型为 {geometry_type},不是面",
+                    geometry_type=geometry_type_name(geom.geom_type),
+                ),
                 row=row,
                 parcel_code=code,
             )
@@ -845,7 +854,7 @@ def _slow_geometry(geom: Any, row: int, code: Any, skip: set[int]) -> tuple[Any,
         return None, [
             problem(
                 "invalid_geometry",
-                _("图形无效且无法安全修复:{reason}", reason=outcome.reason),
+                _("图形无效且无法安全修复:{reason}", reason=invalid_reason(outcome.reason)),
                 row=row,
                 parcel_code=code,
             )
@@ -854,7 +863,7 @@ def _slow_geometry(geom: Any, row: int, code: Any, skip: set[int]) -> tuple[Any,
         return outcome.geometry, [
             problem(
                 "repaired_geometry",
-                _("图形无效({reason}),已自动修复,请核对", reason=outcome.reason),
+                _("图形无效({reason}),已自动修复,请核对", reason=invalid_reason(outcome.reason)),
                 row=row,
                 parcel_code=code,
             )

@@ -23,6 +23,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from landgis.i18n import _, listing
 from landgis.io.encoding import decode_text
 from landgis.io.problems import FileRefused, problem
 
@@ -70,8 +71,7 @@ def find_geometry_column(frame: pd.DataFrame, named: str | None = None) -> tuple
         if named not in frame.columns:
             raise FileRefused(
                 "layer_missing",
-                f"表格中没有图形列 {named}。",
-                f"The table has no geometry column {named!r}.",
+                _("表格中没有图形列 {column}。", column=named),
             )
         sample = _non_empty(frame[named])
         kind = "wkt" if sample and all(_WKT_START.match(v) for v in sample) else "coordinates"
@@ -91,13 +91,14 @@ def find_geometry_column(frame: pd.DataFrame, named: str | None = None) -> tuple
         sample = _non_empty(frame[column])
         if sample and all(_COORDINATES.match(_normalise(v)) for v in sample):
             return column, "coordinates"
-    names = "、".join((*WKT_NAMES[:2], *COORDINATE_NAMES[3:6]))
+    names = (*WKT_NAMES[:2], COORDINATE_NAMES[0], *COORDINATE_NAMES[3:6])
     raise FileRefused(
         "unreadable",
-        f"表格中找不到图形列:需要一列 WKT(如 POLYGON ((…)))或坐标串"
-        f"(如 x1,y1;x2,y2;…),列名如 {names}。",
-        "The table has no geometry column: it needs a WKT column (POLYGON ((…))) or a "
-        "coordinate list (x1,y1;x2,y2;…), named e.g. wkt, geometry, coordinates, 坐标.",
+        _(
+            "表格中找不到图形列:需要一列 WKT(如 POLYGON ((…)))或坐标串"
+            "(如 x1,y1;x2,y2;…),列名如 {names}。",
+            names=listing(names),
+        ),
     )
 
 
@@ -168,14 +169,17 @@ def parse_geometries(
                 geom = shapely.from_wkt(re.sub(r"^\s*SRID=\d+;", "", text.strip()))
             else:
                 geom = parse_coordinates(text)
-        except (ValueError, shapely.errors.GEOSException) as exc:
+        except (ValueError, shapely.errors.GEOSException):
             geometries.append(None)
-            what, what_en = ("WKT", "WKT") if kind == "wkt" else ("坐标串", "coordinate list")
             problems.append(
                 problem(
                     "invalid_geometry",
-                    f"列 {column} 中的{what}无法识别:{text[:60]}",
-                    f"Cannot read the {what_en} in column {column!r}: {text[:60]!r} ({exc})",
+                    _(
+                        "列 {column} 中的{what}无法识别:{value}",
+                        column=column,
+                        what="WKT" if kind == "wkt" else _("坐标串"),
+                        value=text[:60],
+                    ),
                     row=row,
                 )
             )
@@ -215,8 +219,7 @@ def read_csv(path: Path, *, geometry_column: str | None = None) -> Table:
     except (pd.errors.ParserError, ValueError) as exc:
         raise FileRefused(
             "unreadable",
-            f"无法读取 CSV 文件 {Path(path).name}。",
-            f"Cannot read the CSV file {Path(path).name}.",
+            _("无法读取 CSV 文件 {name}。", name=Path(path).name),
             detail=str(exc),
         ) from exc
     frame = frame.loc[~(frame.astype(str).apply(lambda r: "".join(r).strip(), axis=1) == "")]
@@ -241,10 +244,12 @@ def sheet_rows(
         except (ValueError, TypeError, OverflowError, KeyError) as exc:
             raise FileRefused(
                 "unreadable",
-                f"工作表 {sheet.title} 第 {number} 行中有无法读取的数值(如 NaN、inf),"
-                "请在表格软件中改正后重试。",
-                f"Row {number} of the sheet {sheet.title!r} holds a number that cannot be "
-                "read (such as NaN or inf); correct it in a spreadsheet program and try again.",
+                _(
+                    "工作表 {sheet} 第 {row} 行中有无法读取的数值(如 NaN、inf),"
+                    "请在表格软件中改正后重试。",
+                    sheet=sheet.title,
+                    row=number,
+                ),
                 detail=str(exc),
             ) from exc
         yield number, values
@@ -252,7 +257,7 @@ def sheet_rows(
 
 
 def _sheet_frame(sheet: Any) -> pd.DataFrame:
-    rows = [list(r) for _, r in sheet_rows(sheet)]
+    rows = [list(r) for _number, r in sheet_rows(sheet)]
     rows = [r for r in rows if any(v is not None and str(v).strip() for v in r)]
     if not rows:
         return pd.DataFrame()
@@ -269,16 +274,14 @@ def read_xlsx(path: Path, *, sheet: str | None = None, geometry_column: str | No
     except ImportError as exc:  # pragma: no cover - a dependency of landgis
         raise FileRefused(
             "unsupported_format",
-            "读取 Excel 文件需要 openpyxl。",
-            "Reading Excel files needs openpyxl.",
+            _("读取 Excel 文件需要 openpyxl。"),
         ) from exc
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         raise FileRefused(
             "unreadable",
-            f"无法读取 Excel 文件 {Path(path).name}。",
-            f"Cannot read the Excel file {Path(path).name}.",
+            _("无法读取 Excel 文件 {name}。", name=Path(path).name),
             detail=str(exc),
         ) from exc
     try:
@@ -287,8 +290,12 @@ def read_xlsx(path: Path, *, sheet: str | None = None, geometry_column: str | No
             if sheet not in names:
                 raise FileRefused(
                     "layer_missing",
-                    f"工作簿中没有工作表 {sheet},现有:{'、'.join(names)}。",
-                    f"The workbook has no sheet {sheet!r}; its sheets are {', '.join(names)}.",
+                    _(
+                        "工作簿中没有工作表 {sheet},现有:{sheets}。",
+                        sheet=sheet,
+                        sheets=listing(names),
+                    ),
+                    suggestion={"layer": names},
                 )
             table = _as_table(_sheet_frame(book[sheet]), geometry_column)
             table.sheet = sheet
@@ -310,13 +317,16 @@ def read_xlsx(path: Path, *, sheet: str | None = None, geometry_column: str | No
     if not found:
         raise FileRefused(
             "unreadable",
-            "工作簿中没有含图形列(WKT 或坐标串)的工作表。",
-            "No sheet of the workbook has a geometry column (WKT or a coordinate list).",
+            _("工作簿中没有含图形列(WKT 或坐标串)的工作表。"),
         )
-    listed = "、".join(n for n, _ in found)
+    listed = [name for name, _table in found]
     raise FileRefused(
         "layer_required",
-        f"工作簿中有多个含图形的工作表({listed}),请用 --layer 指定要导入的工作表。",
-        f"The workbook has {len(found)} sheets with geometries "
-        f"({', '.join(n for n, _ in found)}); name the one to import with --layer.",
+        _(
+            "工作簿中有 {count} 个含图形的工作表({sheets}),"
+            "请在导入时指定要导入的图层(填工作表名)。",
+            count=len(listed),
+            sheets=listing(listed),
+        ),
+        suggestion={"layer": listed},
     )

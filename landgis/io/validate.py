@@ -12,6 +12,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from landgis.geo import CGCS2000, planar_areas_m2
+from landgis.i18n import Localizable, Text, _
 
 # A repair is safe when the repaired area agrees with the area the rings describe (the
 # outlines made valid, less the holes made valid) to within this share.
@@ -19,6 +20,45 @@ REPAIR_TOLERANCE = 0.001
 # Overlaps below either threshold are digitizing noise, not two rights on one piece of land.
 OVERLAP_MIN_M2 = 1.0
 OVERLAP_MIN_SHARE = 0.01
+
+# GEOS's reasons a geometry is invalid (shapely.is_valid_reason), in the user's words.
+_INVALID_REASONS: dict[str, Text] = {
+    "Self-intersection": _("边界自相交"),
+    "Ring Self-intersection": _("环自相交"),
+    "Too few points": _("顶点过少"),
+    "Hole lies outside shell": _("内环(洞)在外环之外"),
+    "Interior is disconnected": _("内部不连通"),
+    "Nested holes": _("内环相互嵌套"),
+    "Nested shells": _("外环相互嵌套"),
+    "Duplicate Rings": _("环重复"),
+    "Invalid Coordinate": _("坐标无效"),
+    "Ring is not closed": _("环未闭合"),
+}
+# Geometry types other than polygons, as a clerk calls them.
+_GEOMETRY_TYPES: dict[str, Text] = {
+    "Point": _("点"),
+    "MultiPoint": _("多点"),
+    "LineString": _("线"),
+    "MultiLineString": _("多线"),
+    "LinearRing": _("线环"),
+    "GeometryCollection": _("几何集合"),
+}
+
+
+def invalid_reason(reason: str) -> Localizable | str:
+    """Why a geometry is invalid (GEOS's ``Self-intersection[x y]``) in the rendering
+    language, with the place GEOS names; GEOS's own words when it is not a known reason."""
+    name, _bracket, where = reason.partition("[")
+    said = _INVALID_REASONS.get(name.strip())
+    if said is None:
+        return reason
+    point = where.rstrip("]").strip()
+    return _("{reason}(位于 {point})", reason=said, point=point) if point else said
+
+
+def geometry_type_name(geom_type: str) -> Localizable | str:
+    """A geometry type (shapely's ``geom_type``) in the rendering language."""
+    return _GEOMETRY_TYPES.get(geom_type, geom_type)
 
 
 def polygonal_part(geom: BaseGeometry) -> MultiPolygon | None:

@@ -232,9 +232,10 @@ def test_landgis_import_lists_the_rows_and_exits_2_without_a_traceback(site, tmp
     )
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr and "Exception" not in done.stderr
-    assert re.search(r"第 2 行 .*\[invalid_coordinates\]", done.stderr), done.stderr
-    third = "empty_geometry" if kind == "shapefile" else "invalid_coordinates"  # see above
-    assert re.search(rf"第 3 行 .*\[{third}\]", done.stderr), done.stderr
+    nan = "坐标中有非数值(NaN)或无穷大的数"
+    assert re.search(rf"第 2 行 .*{re.escape(nan)}", done.stderr), done.stderr
+    third = "图形为空或无法读取" if kind == "shapefile" else nan  # see above
+    assert re.search(rf"第 3 行 .*{re.escape(third)}", done.stderr), done.stderr
     assert "Warning" not in done.stderr, done.stderr
     assert _counts(site) == before
 

@@ -190,7 +190,7 @@ def test_cli_import_failure_leaves_the_database_unchanged(demo_engine, tmp_path)
     result = CliRunner().invoke(app, ["import", str(path), "--database-url", url])
 
     assert result.exit_code == 2
-    assert "第 3 行" in result.output and "not a polygon" in result.output
+    assert "第 3 行" in result.output and "图形类型为 点,不是面" in result.output
     with demo_engine.connect() as conn:
         assert conn.scalar(select(func.count(Parcel.id))) == before
 
@@ -205,10 +205,10 @@ def test_cli_import_writes_in_one_transaction(databases, tmp_path):
     result = runner.invoke(app, ["import", str(path), "--database-url", url])
 
     assert result.exit_code == 0, result.output
-    assert "5 parcels" in result.output
+    assert "已导入:5 宗" in result.output
     again = runner.invoke(app, ["import", str(path), "--database-url", url])
     assert again.exit_code == 2
-    assert "already exist" in again.output
+    assert "宗地编号已存在于数据库中" in again.output
     engine = databases.engine(url)
     with engine.connect() as conn:
         assert conn.scalar(select(func.count(Parcel.id))) == 5

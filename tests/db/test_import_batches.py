@@ -102,7 +102,8 @@ def test_batches_give_the_same_rows_areas_and_report_as_one_batch(zones_engine, 
     assert sum(b["written"] for b in batched.batches) == 90
     report = json.loads(json.dumps(batched.to_dict()))
     assert report["batch_size"] == BATCH and len(report["batches"]) == 13
-    assert "13 batches" in "\n".join(batched.text_lines())
+    assert "分 13 批" in "\n".join(batched.text_lines())
+    assert "In 13 batches" in "\n".join(batched.text_lines(lang="en"))
 
 
 def test_upsert_in_batches_updates_as_one_batch_does(databases, tmp_path):
@@ -195,15 +196,15 @@ def test_cli_loads_zones_then_imports_with_progress_per_batch(databases, tmp_pat
     )
 
     assert result.exit_code == 0, result.output
-    lines = [line for line in result.stderr.splitlines() if "batch" in line]
+    lines = [line for line in result.stderr.splitlines() if line.startswith("第 ")]
     assert len(lines) == math.ceil(90 / 30)
-    assert lines[0].startswith("批次 batch 1: 30/90 rows read and checked, 30 written")
-    assert lines[-1].startswith("批次 batch 3: 90/90 rows read and checked, 90 written")
+    assert lines[0].startswith("第 1 批:已读取并检查 30/90 行,写入 30 行")
+    assert lines[-1].startswith("第 3 批:已读取并检查 90/90 行,写入 90 行")
     report = json.loads(result.stdout)
     assert report["inserted"] == 90 and [b["rows"] for b in report["batches"]] == [30] * 3
     quiet = runner.invoke(app, ["import", str(path), "--no-progress", "--database-url", url])
     assert quiet.exit_code == 2  # the codes exist now
-    assert "batch" not in quiet.stderr.split("错误")[0]
+    assert "批:已读取" not in quiet.stderr  # no progress lines
     engine = databases.engine(url)
     with engine.connect() as conn:
         assert conn.scalar(select(func.count(Parcel.id))) == 90

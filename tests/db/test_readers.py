@@ -363,7 +363,9 @@ def test_dxf_with_shapes_on_several_layers_needs_a_layer(session, tmp_path):
 
     refused = _refused(session, path, crs="EPSG:4523")
     assert refused.problems[0]["kind"] == "layer_required"
-    assert "宗地" in refused.message and "建筑" in refused.message
+    assert "宗地(1 个)、建筑(1 个)" in refused.message and "--layer" not in refused.message
+    assert "宗地 (1), 建筑 (1)" in refused.message_en and "--layer" not in refused.message_en
+    assert refused.problems[0]["suggestion"] == {"layer": ["宗地", "建筑"]}
     report = import_parcels(session, path, crs="EPSG:4523", layer="建筑")
     assert report.parcel_codes == ["A-2"]
 
@@ -822,10 +824,10 @@ def test_cli_json_report_and_exit_codes(databases, demo_engine, tmp_path):
     assert body["area_m2"] == pytest.approx(sum(_gk_areas(2)), abs=0.01)
     again = runner.invoke(app, [*args[:-1], "--mode", "upsert"])
     assert again.exit_code == 0, again.output
-    assert "unchanged 2" in again.output
+    assert "2 宗无变化" in again.output
 
 
-def test_cli_text_output_names_rows_and_kinds(demo_engine, tmp_path):
+def test_cli_text_output_names_rows_and_problems(demo_engine, tmp_path):
     frame = _frame(2)
     frame.loc[1, "宗地编号"] = None
     path = tmp_path / "nocode.geojson"
@@ -835,7 +837,8 @@ def test_cli_text_output_names_rows_and_kinds(demo_engine, tmp_path):
     result = CliRunner().invoke(app, ["import", str(path), "--database-url", url])
 
     assert result.exit_code == 2
-    assert "第 2 行" in result.output and "[missing_code]" in result.output
+    assert "第 2 行:缺少宗地编号" in result.output
+    assert "[missing_code]" not in result.output  # the clerk reads words, not codes
 
 
 # ---- pure helpers (no database) ------------------------------------------------------------

@@ -42,7 +42,7 @@ def _first_batch_written(process: subprocess.Popen[str], timeout: float) -> str:
     def read() -> None:
         assert process.stderr is not None
         for line in process.stderr:
-            if line.startswith("批次 batch 1:"):
+            if line.startswith("第 1 批:"):
                 found.append(line)
                 seen.set()
                 return
@@ -99,7 +99,7 @@ def test_an_import_killed_after_its_first_batch_changes_nothing(databases, tmp_p
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
 
-    assert "1000 written" in line and process.returncode == -signal.SIGKILL
+    assert "写入 1000 行" in line and process.returncode == -signal.SIGKILL
     if databases.backend == "postgis":
         _no_session_left(site.url)
     assert ledger_figures(engine) == before
