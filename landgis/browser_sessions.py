@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from landgis.db.models import User, UserSession
 from landgis.db.session import optional_write
 from landgis.errors import NotFound
+from landgis.i18n import _
 from landgis.wallclock import as_utc, utc_now
 
 # How often the last-seen time of a session is written (not on every request).
@@ -156,7 +157,7 @@ def end_one(session: Session, session_id: int, reason: str, *, username: str | N
         stmt = stmt.where(User.username == username)
     row = session.execute(stmt).one_or_none()
     if row is None:
-        raise NotFound("没有这个会话。", "No such session.")
+        raise NotFound(_("没有这个会话。"))
     _end(session, [row.id], reason, utc_now())
     return row.username
 

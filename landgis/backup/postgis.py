@@ -293,14 +293,14 @@ UNREADABLE = _("pg_restore 无法读取备份中的数据库")
 def _tools(engine: Engine, *names: str) -> list[Path]:
     """The tools ``names`` for the server's major version."""
     with engine.connect() as conn:
-        major, _ = server_version(conn)
+        major, _minor = server_version(conn)
     return [find_tool(name, major) for name in names]
 
 
 def dump_revision(engine: Engine, dump_file: Path) -> str | None:
     """The schema revision in the dump's ``alembic_version`` row (read without restoring)."""
     (pg_restore,) = _tools(engine, "pg_restore")
-    _, env = connection_target(engine.url)
+    _conninfo, env = connection_target(engine.url)
     script = _run(
         [
             pg_restore,
