@@ -26,7 +26,7 @@ from typing import Protocol
 
 from landgis.backup.manifest import MANIFEST_NAME, BackupManifest, Member
 from landgis.errors import DamagedBackup, NotFound
-from landgis.i18n import _
+from landgis.i18n import Text, _
 
 CHUNK = 1 << 20
 MAX_MANIFEST_BYTES = 64 << 20
@@ -48,7 +48,7 @@ def _copy(source: _Source, sink: _Sink, limit: int | None = None) -> tuple[int, 
     while chunk := source.read(CHUNK):
         size += len(chunk)
         if limit is not None and size > limit:
-            raise DamagedBackup(*_altered_words("?"), detail="more bytes than declared")
+            raise DamagedBackup(_altered("?"), detail="more bytes than declared")
         digest.update(chunk)
         sink.write(chunk)
     return size, digest.hexdigest()
@@ -84,16 +84,15 @@ def write_archive(
     return manifest
 
 
-def _altered_words(path: str) -> tuple[str, str]:
-    return (
-        f"备份文件已损坏或被改动:{path} 与清单记录的大小或校验值(SHA-256)不符,未作任何更改。",
-        f"The backup is damaged or was altered: {path} does not match the size or SHA-256 "
-        "its manifest records; nothing was changed.",
+def _altered(path: str) -> Text:
+    return _(
+        "备份文件已损坏或被改动:{path} 与清单记录的大小或校验值(SHA-256)不符,未作任何更改。",
+        path=path,
     )
 
 
 def _damaged(path: str, detail: str) -> DamagedBackup:
-    return DamagedBackup(*_altered_words(path), detail=detail)
+    return DamagedBackup(_altered(path), detail=detail)
 
 
 class BackupArchive:
