@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from landgis.cases import get_case
 from landgis.db.models import Attachment
 from landgis.errors import InvalidInput, NotFound, ReadOnly, TooLarge, UnsupportedFileType
+from landgis.i18n import _, listing
 from landgis.workflow import READ_ONLY_STATUSES
 
 CHUNK_BYTES = 1 << 16
@@ -69,8 +70,7 @@ FILE_TYPES: tuple[FileType, ...] = (
 )
 # Types a browser shows safely by itself; the others are offered as downloads only.
 INLINE_MEDIA_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif"})
-ACCEPTED_NAMES = "PDF、PNG、JPEG、GIF、TIFF、WebP"
-ACCEPTED_NAMES_EN = "PDF, PNG, JPEG, GIF, TIFF, WebP"
+ACCEPTED_NAMES = listing(("PDF", "PNG", "JPEG", "GIF", "TIFF", "WebP"))
 
 
 def sniff(head: bytes) -> FileType | None:
@@ -107,7 +107,7 @@ def _receive(stream: BinaryIO, partial: Path, max_bytes: int) -> tuple[bytes, in
             size += len(chunk)
             if size > max_bytes:
                 limit = _size_words(max_bytes)
-                raise TooLarge(f"附件超过大小上限 {limit}。", f"The file is larger than {limit}.")
+                raise TooLarge(_("附件超过大小上限 {limit}。", limit=limit))
             if len(head) < SNIFF_BYTES:
                 head += chunk[: SNIFF_BYTES - len(head)]
             digest.update(chunk)
@@ -135,13 +135,11 @@ def save_attachment(
     case = get_case(session, case_no)
     if case.status in READ_ONLY_STATUSES:
         raise ReadOnly(
-            f"台账条目 {case_no} 已销号,只读,不能再添加附件。",
-            f"Case {case_no} is closed and read-only; no attachment can be added.",
+            _("台账条目 {case_no} 已销号,只读,不能再添加附件。", case_no=case_no),
         )
     if description is not None and len(description) > MAX_DESCRIPTION:
         raise InvalidInput(
-            f"附件说明不能超过 {MAX_DESCRIPTION} 个字符。",
-            f"The description is longer than {MAX_DESCRIPTION} characters.",
+            _("附件说明不能超过 {count} 个字符。", count=MAX_DESCRIPTION),
         )
     folder = Path(folder)
     target_dir = folder / str(case.id)
@@ -151,13 +149,14 @@ def save_attachment(
     try:
         head, size, sha256 = _receive(stream, partial, max_bytes)
         if size == 0:
-            raise InvalidInput("附件是空文件。", "The file is empty.")
+            raise InvalidInput(_("附件是空文件。"))
         file_type = sniff(head)
         if file_type is None:
             raise UnsupportedFileType(
-                f"附件类型不支持:只接受 {ACCEPTED_NAMES} 文件(按文件内容判断,而非文件名)。",
-                f"Unsupported file: only {ACCEPTED_NAMES_EN} files are accepted (judged by "
-                "their content, not their name).",
+                _(
+                    "附件类型不支持:只接受 {kinds} 文件(按文件内容判断,而非文件名)。",
+                    kinds=ACCEPTED_NAMES,
+                ),
             )
         stored_name = f"{case.id}/{token}{file_type.extension}"
         partial.replace(folder / stored_name)
@@ -191,8 +190,11 @@ def get_attachment(session: Session, case_no: str, attachment_id: int) -> Attach
     attachment = session.get(Attachment, attachment_id)
     if attachment is None or attachment.case_id != case.id:
         raise NotFound(
-            f"台账条目 {case_no} 没有编号为 {attachment_id} 的附件。",
-            f"Case {case_no} has no attachment {attachment_id}.",
+            _(
+                "台账条目 {case_no} 没有编号为 {attachment_id} 的附件。",
+                case_no=case_no,
+                attachment_id=attachment_id,
+            ),
         )
     return attachment
 
@@ -203,8 +205,10 @@ def attachment_path(attachment: Attachment, folder: Path) -> Path:
     path = (root / attachment.stored_name).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise NotFound(
-            f"附件 {attachment.filename} 的文件不在附件目录中,请联系系统管理员。",
-            f"The file of attachment {attachment.filename} is missing from the folder.",
+            _(
+                "附件 {filename} 的文件不在附件目录中,请联系系统管理员。",
+                filename=attachment.filename,
+            ),
             detail=str(path),
         )
     return path

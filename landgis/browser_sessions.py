@@ -20,18 +20,19 @@ from sqlalchemy.orm import Session
 from landgis.db.models import User, UserSession
 from landgis.db.session import optional_write
 from landgis.errors import NotFound
+from landgis.i18n import Text, _
 from landgis.wallclock import as_utc, utc_now
 
 # How often the last-seen time of a session is written (not on every request).
 TOUCH_EVERY = dt.timedelta(seconds=60)
-END_REASONS: dict[str, tuple[str, str]] = {
-    "logout": ("已退出登录", "logged out"),
-    "ended_by_user": ("由本人结束", "ended by the user"),
-    "ended_by_admin": ("由管理员结束", "ended by an administrator"),
-    "password_changed": ("密码已更改", "password changed"),
-    "deactivated": ("账户已停用", "account deactivated"),
-    "idle": ("长时间未操作", "idle too long"),
-    "expired": ("已到最长时限", "lifetime reached"),
+END_REASONS: dict[str, Text] = {
+    "logout": _("已退出登录"),
+    "ended_by_user": _("由本人结束"),
+    "ended_by_admin": _("由管理员结束"),
+    "password_changed": _("密码已更改"),
+    "deactivated": _("账户已停用"),
+    "idle": _("长时间未操作"),
+    "expired": _("已到最长时限"),
 }
 
 
@@ -156,7 +157,7 @@ def end_one(session: Session, session_id: int, reason: str, *, username: str | N
         stmt = stmt.where(User.username == username)
     row = session.execute(stmt).one_or_none()
     if row is None:
-        raise NotFound("没有这个会话。", "No such session.")
+        raise NotFound(_("没有这个会话。"))
     _end(session, [row.id], reason, utc_now())
     return row.username
 

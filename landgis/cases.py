@@ -34,7 +34,9 @@ from landgis.errors import (
     ReadOnly,
     StaleVersion,
 )
-from landgis.workflow import READ_ONLY_STATUSES, Workflow, role_allows
+from landgis.i18n import Localizable, _, listing, term
+from landgis.i18n.values import Area, AreaUnit, in_both
+from landgis.workflow import READ_ONLY_STATUSES, Workflow, field_label, role_allows
 
 # The case fields the ledger keeps history of; every event records changes to these.
 LEDGER_FIELDS: tuple[str, ...] = schema.CASE.names(tracked=True)
@@ -69,7 +71,7 @@ def get_case(session: Session, case_no: str, *, for_update: bool = False) -> Cas
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     case = session.scalars(stmt).one_or_none()
     if case is None:
-        raise NotFound(f"台账中没有编号为 {case_no} 的条目。", f"No case numbered {case_no}.")
+        raise NotFound(_("台账中没有编号为 {case_no} 的条目。", case_no=case_no))
     return case
 
 
@@ -98,7 +100,8 @@ def case_detail(
                 "kind": t.kind,
                 "evidence": list(t.evidence),
                 "needs_reason": t.needs_reason,
-                "rule": t.rule,
+                "rule": t.rule.render("zh") if t.rule else "",
+                "rule_en": t.rule_en,
             }
             for t in allowed
         ],
@@ -127,79 +130,93 @@ def case_history(session: Session, case_no: str) -> list[CaseEvent]:
     return list(session.scalars(stmt))
 
 
-def _status_label(case: Case) -> str:
-    return vocab.CASE_STATUSES.get(case.status, case.status)
+def _status_label(case: Case) -> Localizable:
+    return term("status", case.status)
 
 
 def require_editor(actor: Actor) -> None:
     """PermissionDenied unless ``actor`` may change the ledger (editor or administrator)."""
     if not role_allows(actor.role, "editor"):
-        raise PermissionDenied("查看权限的用户不能修改台账。", "Viewers cannot change the ledger.")
+        raise PermissionDenied(_("查看权限的用户不能修改台账。"))
 
 
 def _typed_fields(fields: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
     unknown = sorted(set(fields) - set(allowed))
     if unknown:
         raise InvalidInput(
-            f"不能在此修改字段:{'、'.join(unknown)}。",
-            f"These fields cannot be set here: {', '.join(unknown)}.",
+            _(
+                "不能在此修改字段:{fields}。",
+                fields=listing(field_label(name) for name in unknown),
+            )
         )
     values = column_values(Case, fields)
     for name, value in values.items():
-        label = vocab.CASE_FIELD_LABELS.get(name, name)
+        label = field_label(name)
         if isinstance(value, float) and not math.isfinite(value):
             raise InvalidInput(
-                f"{label}应为有限的数字,收到 {value}。",
-                f"{name} must be a finite number, not {value}.",
-                problems=[{"field": name, "problem": "无效数字", "problem_en": "not finite"}],
+                _("{field}应为有限的数字,收到 {value}。", field=label, value=value),
+                problems=[{"field": name, **in_both("problem", _("无效数字"))}],
             )
         if value is None and not Case.__table__.columns[name].nullable:
             raise InvalidInput(
-                f"{label}不能为空。",
-                f"{name} cannot be empty.",
-                problems=[{"field": name, "problem": "不能为空", "problem_en": "required"}],
+                _("{field}不能为空。", field=label),
+                problems=[{"field": name, **in_both("problem", _("不能为空"))}],
             )
     for name, choices in VOCABULARIES.items():
         value = values.get(name)
         if value is not None and value not in choices:
+            vocabulary = schema.CASE[name].vocabulary or name
             raise InvalidInput(
-                f"{vocab.CASE_FIELD_LABELS[name]}“{value}”不在可选值内:{'、'.join(choices.values())}。",
-                f"{name} {value!r} is not one of: {', '.join(choices)}.",
+                _(
+                    "{field}“{value}”不在可选值内:{choices}。",
+                    field=field_label(name),
+                    value=value,
+                    choices=listing(term(vocabulary, code) for code in choices),
+                )
             )
     return values
 
 
-def _check_invariants(state: Mapping[str, Any], parcel_area_m2: float) -> None:
+def _check_invariants(
+    state: Mapping[str, Any], parcel_area_m2: float, area_unit: AreaUnit = "m2"
+) -> None:
+    """The areas fit: none negative, idle within the parcel, revitalized within idle.
+    Land areas are named in ``area_unit`` (the unit the clerk typed), floor areas in m²."""
     idle = state.get("idle_area_m2") or 0.0
     revitalized = state.get("revitalized_area_m2") or 0.0
     idle_building = state.get("idle_building_area_m2") or 0.0
     revitalized_building = state.get("revitalized_building_area_m2") or 0.0
     if min(idle, revitalized, idle_building, revitalized_building) < 0:
-        raise InvalidInput("面积不能为负数。", "Areas cannot be negative.")
+        raise InvalidInput(_("面积不能为负数。"))
     if idle > parcel_area_m2 + AREA_TOLERANCE_M2:
         raise InvalidInput(
-            f"闲置面积 {idle:.2f} ㎡ 超过宗地面积 {parcel_area_m2:.2f} ㎡。",
-            f"Idle area {idle:.2f} m² exceeds the parcel's area {parcel_area_m2:.2f} m².",
+            _(
+                "闲置面积 {idle} 超过宗地面积 {parcel}。",
+                idle=Area(idle, area_unit),
+                parcel=Area(parcel_area_m2, area_unit),
+            )
         )
     if revitalized > idle + AREA_TOLERANCE_M2:
         raise InvalidInput(
-            f"盘活面积 {revitalized:.2f} ㎡ 超过闲置面积 {idle:.2f} ㎡。",
-            f"Revitalized area {revitalized:.2f} m² exceeds the idle area {idle:.2f} m².",
+            _(
+                "盘活面积 {revitalized} 超过闲置面积 {idle}。",
+                revitalized=Area(revitalized, area_unit),
+                idle=Area(idle, area_unit),
+            )
         )
     if revitalized_building > idle_building + AREA_TOLERANCE_M2:
         raise InvalidInput(
-            f"盘活厂房面积 {revitalized_building:.2f} ㎡ 超过闲置厂房面积 {idle_building:.2f} ㎡。",
-            f"Revitalized floor area {revitalized_building:.2f} m² exceeds the idle floor "
-            f"area {idle_building:.2f} m².",
+            _(
+                "盘活厂房面积 {revitalized} 超过闲置厂房面积 {idle}。",
+                revitalized=Area(revitalized_building),
+                idle=Area(idle_building),
+            )
         )
 
 
 def _check_date(session: Session, case: Case | None, occurred_on: dt.date) -> None:
     if occurred_on > wallclock.today():
-        raise InvalidInput(
-            f"日期 {occurred_on} 晚于今天,不能预先登记。",
-            f"The date {occurred_on} is in the future.",
-        )
+        raise InvalidInput(_("日期 {day} 晚于今天,不能预先登记。", day=occurred_on))
     if case is None or case.id is None:
         return
     last = session.scalar(
@@ -207,16 +224,17 @@ def _check_date(session: Session, case: Case | None, occurred_on: dt.date) -> No
     )
     if last is not None and occurred_on < last:
         raise InvalidInput(
-            f"日期 {occurred_on} 早于该条目上一条处置记录({last}),处置记录须按时间顺序登记。",
-            f"The date {occurred_on} is before the case's last event ({last}); "
-            "events are recorded in date order.",
+            _(
+                "日期 {day} 早于该条目上一条处置记录({last}),处置记录须按时间顺序登记。",
+                day=occurred_on,
+                last=last,
+            )
         )
 
 
 def _refuse_read_only(case: Case) -> None:
     raise ReadOnly(
-        f"台账条目 {case.case_no} 已销号,只读;如需修改请由管理员重新打开。",
-        f"Case {case.case_no} is closed and read-only; an administrator may reopen it.",
+        _("台账条目 {case_no} 已销号,只读;如需修改请由管理员重新打开。", case_no=case.case_no)
     )
 
 
@@ -226,10 +244,13 @@ def _load_for_change(
     case = get_case(session, case_no, for_update=True)
     if case.version != version:
         raise StaleVersion(
-            f"台账条目 {case_no} 在您打开后已被他人修改(当前版本 {case.version},"
-            f"您看到的是版本 {version}),请查看最新内容后再修改。",
-            f"Case {case_no} was changed by someone else since you opened it (now version "
-            f"{case.version}, you saw {version}); review the newer values and try again.",
+            _(
+                "台账条目 {case_no} 在您打开后已被他人修改(当前版本 {current},"
+                "您看到的是版本 {seen}),请查看最新内容后再修改。",
+                case_no=case_no,
+                current=case.version,
+                seen=version,
+            ),
             current=case_values(case),
         )
     if case.status in READ_ONLY_STATUSES and not allow_read_only:
@@ -248,8 +269,10 @@ def _record(
     status: str | None = None,
     document_no: str | None = None,
     note: str | None = None,
+    area_unit: AreaUnit = "m2",
 ) -> Case:
-    """Apply ``values`` (and ``status``) to ``case`` and append the event that says so."""
+    """Apply ``values`` (and ``status``) to ``case`` and append the event that says so;
+    areas in messages are named in ``area_unit``."""
     _check_date(session, case, occurred_on)
     before_status = case.status
     changes = {
@@ -260,10 +283,10 @@ def _record(
     if status is not None and status != before_status:
         changes["status"] = [before_status, status]
     if not changes and action != "open":
-        raise InvalidInput("没有任何改动。", "Nothing was changed.")
+        raise InvalidInput(_("没有任何改动。"))
     parcel_area = session.scalars(select(Parcel.area_m2).where(Parcel.id == case.parcel_id)).one()
     state = {f: getattr(case, f) for f in LEDGER_FIELDS} | dict(values)
-    _check_invariants(state, parcel_area)
+    _check_invariants(state, parcel_area, area_unit)
     for name, value in values.items():
         setattr(case, name, value)
     if status is not None:
@@ -274,8 +297,7 @@ def _record(
         session.flush()
     except StaleDataError as exc:
         raise StaleVersion(
-            f"台账条目 {case_no} 刚被他人修改,请刷新后再试。",
-            f"Case {case_no} was just changed by someone else; reload and try again.",
+            _("台账条目 {case_no} 刚被他人修改,请刷新后再试。", case_no=case_no)
         ) from exc
     session.add(
         CaseEvent(
@@ -318,6 +340,7 @@ def open_case(
     case_no_prefix: str = "XZ",
     document_no: str | None = None,
     note: str | None = None,
+    area_unit: AreaUnit = "m2",
 ) -> Case:
     """Enter a parcel in the ledger as suspected idle land (疑似闲置).
 
@@ -326,7 +349,7 @@ def open_case(
     require_editor(actor)
     parcel = session.scalars(select(Parcel).where(Parcel.parcel_code == parcel_code)).one_or_none()
     if parcel is None:
-        raise NotFound(f"没有编号为 {parcel_code} 的宗地。", f"No parcel coded {parcel_code}.")
+        raise NotFound(_("没有编号为 {parcel_code} 的宗地。", parcel_code=parcel_code))
     open_on_parcel = session.scalar(
         select(Case.case_no).where(
             Case.parcel_id == parcel.id, Case.status.not_in(("closed", "dismissed"))
@@ -334,8 +357,11 @@ def open_case(
     )
     if open_on_parcel:
         raise InvalidInput(
-            f"宗地 {parcel_code} 已在台账中({open_on_parcel}),不能重复立案。",
-            f"Parcel {parcel_code} already has an open case ({open_on_parcel}).",
+            _(
+                "宗地 {parcel_code} 已在台账中({case_no}),不能重复立案。",
+                parcel_code=parcel_code,
+                case_no=open_on_parcel,
+            )
         )
     _check_date(session, None, occurred_on)
     values = dict.fromkeys(LEDGER_FIELDS) | {
@@ -346,12 +372,12 @@ def open_case(
     }
     values |= _typed_fields(fields or {}, EDITABLE_FIELDS)
     if values.get("category") is None:
-        raise InvalidInput("立案需要填写问题类型。", "Opening a case needs a category.")
+        raise InvalidInput(_("立案需要填写问题类型。"))
     number = case_no or next_case_no(session, case_no_prefix, occurred_on.year)
     if session.scalar(select(Case.id).where(Case.case_no == number)) is not None:
-        raise InvalidInput(f"台账编号 {number} 已被使用。", f"Case number {number} is taken.")
+        raise InvalidInput(_("台账编号 {case_no} 已被使用。", case_no=number))
     case = Case(case_no=number, parcel_id=parcel.id, status="suspected", **values)
-    _check_invariants(values, parcel.area_m2)
+    _check_invariants(values, parcel.area_m2, area_unit)
     session.add(case)
     session.flush()
     event_values = {f: values[f] for f in LEDGER_FIELDS}
@@ -385,12 +411,13 @@ def change_status(
     document_no: str | None = None,
     note: str | None = None,
     workflow: Workflow,
+    area_unit: AreaUnit = "m2",
 ) -> Case:
     """Move a case to ``target``, with the evidence ``fields`` (e.g. 认定书文号) and, for a
     step back, dismissal or reopening, the reason in ``note``."""
     require_editor(actor)
     if target not in vocab.CASE_STATUSES:
-        raise InvalidInput(f"未知的处置状态:{target}。", f"Unknown status {target!r}.")
+        raise InvalidInput(_("未知的处置状态:{status}。", status=target))
     case = _load_for_change(session, case_no, version, allow_read_only=True)
     reopenings = {t.target for t in workflow.transitions if t.kind == "reopen"}
     if case.status in READ_ONLY_STATUSES and target not in reopenings:
@@ -413,6 +440,7 @@ def change_status(
         status=target,
         document_no=document_no,
         note=note,
+        area_unit=area_unit,
     )
 
 
@@ -426,6 +454,7 @@ def edit_case(
     fields: Mapping[str, Any],
     document_no: str | None = None,
     note: str | None = None,
+    area_unit: AreaUnit = "m2",
 ) -> Case:
     """Change a case's fields (not its status); a closed case cannot be edited."""
     require_editor(actor)
@@ -440,6 +469,7 @@ def edit_case(
         values=values,
         document_no=document_no,
         note=note,
+        area_unit=area_unit,
     )
 
 
@@ -457,6 +487,7 @@ def record_revitalization(
     document_no: str | None = None,
     note: str | None = None,
     workflow: Workflow,
+    area_unit: AreaUnit = "m2",
 ) -> Case:
     """Add revitalized area (and factory floor area) to a case being disposed of.
 
@@ -467,14 +498,14 @@ def record_revitalization(
     case = _load_for_change(session, case_no, version)
     if case.status != "disposing":
         raise InvalidInput(
-            f"只有“处置中”的条目可以登记盘活,{case_no} 当前为“{_status_label(case)}”。",
-            f"Only a case being disposed of can record revitalization; {case_no} is {case.status}.",
+            _(
+                "只有“处置中”的条目可以登记盘活,{case_no} 当前为“{status}”。",
+                case_no=case_no,
+                status=_status_label(case),
+            )
         )
     if area_m2 < 0 or building_area_m2 < 0 or (area_m2 == 0 and building_area_m2 == 0):
-        raise InvalidInput(
-            "本次盘活面积须大于 0(厂房面积不能为负数)。",
-            "The revitalized area must be positive (floor area not negative).",
-        )
+        raise InvalidInput(_("本次盘活面积须大于 0(厂房面积不能为负数)。"))
     values = _typed_fields(fields or {}, ("new_holder", "new_project", "amount_yuan", "remarks"))
     values |= {
         "revitalized_area_m2": (case.revitalized_area_m2 or 0.0) + float(area_m2),
@@ -497,6 +528,7 @@ def record_revitalization(
         status=status,
         document_no=document_no,
         note=note,
+        area_unit=area_unit,
     )
 
 
@@ -540,8 +572,11 @@ def reopen_case(
     reopenings = [t for t in workflow.transitions if t.source == case.status and t.kind == "reopen"]
     if not reopenings:
         raise InvalidInput(
-            f"只有已销号或已撤销的条目可以重新打开,{case_no} 当前为“{_status_label(case)}”。",
-            f"Only a closed or dismissed case can be reopened; {case_no} is {case.status}.",
+            _(
+                "只有已销号或已撤销的条目可以重新打开,{case_no} 当前为“{status}”。",
+                case_no=case_no,
+                status=_status_label(case),
+            )
         )
     return change_status(
         session,

@@ -26,13 +26,13 @@ variant (severity ``info``) within ``warn_days_ahead`` days of its point; 0 turn
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from landgis.errors import InvalidInput
+from landgis.i18n import DEFAULT_LANGUAGE, Text, _, pgettext, term
 from landgis.ledger_rules.overdue import case_is_overdue
-from landgis.vocab import CASE_STATUSES, CAUSES, ROUTES
 from landgis.workflow import OPEN_STATUSES
 
 SEVERITY_ORDER: dict[str, int] = {"overdue": 0, "warning": 1, "info": 2}
@@ -65,13 +65,11 @@ class ClockRules:
         for name, value in counts.items():
             if value < 0:
                 raise InvalidInput(
-                    f"时限参数 {name} 不能为负数(当前为 {value})",
-                    f"The clock setting {name} cannot be negative (got {value})",
+                    _("时限参数 {name} 不能为负数(当前为 {value})", name=name, value=value)
                 )
         if not 0 <= self.idle_fee_share <= 1:
             raise InvalidInput(
-                f"土地闲置费比例应在 0 到 1 之间(当前为 {self.idle_fee_share})",
-                f"The idle fee share must be between 0 and 1 (got {self.idle_fee_share})",
+                _("土地闲置费比例应在 0 到 1 之间(当前为 {share})", share=self.idle_fee_share)
             )
 
 
@@ -96,145 +94,153 @@ class ClockFacts:
 
 @dataclass(frozen=True)
 class ClockWarning:
-    """One warning: the rule and article it applies, the date it sets, and what to tell."""
+    """One warning: the rule and article it applies, the date it sets, and what to tell
+    (catalogue messages, rendered by whoever shows them; :meth:`to_dict` gives both
+    languages under the keys ``rule``/``rule_en``, ``article``/``article_en``,
+    ``message``/``message_en``)."""
 
     code: str
     severity: str  # "overdue" | "warning" | "info"
     parcel_code: str
     case_no: str | None
-    rule: str
-    rule_en: str
-    article: str
-    article_en: str
+    rule: Text
+    article: Text
     due_on: date | None
-    message: str
-    message_en: str
+    message: Text
     amount_yuan: float | None = None
+
+    @property
+    def rule_en(self) -> str:
+        return self.rule.render("en")
+
+    @property
+    def article_en(self) -> str:
+        return self.article.render("en")
+
+    @property
+    def message_en(self) -> str:
+        return self.message.render("en")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The warning, JSON-ready, its texts in Chinese and English."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "parcel_code": self.parcel_code,
+            "case_no": self.case_no,
+            "rule": self.rule.render("zh"),
+            "rule_en": self.rule_en,
+            "article": self.article.render("zh"),
+            "article_en": self.article_en,
+            "due_on": self.due_on,
+            "message": self.message.render("zh"),
+            "message_en": self.message_en,
+            "amount_yuan": self.amount_yuan,
+        }
 
 
 class Citation(NamedTuple):
-    """A rule's name and article, in Chinese and English.
+    """A rule's name and article.
 
     Rule names may hold ``{placeholders}`` filled from the thresholds in force (see
     ``_threshold_words``), so a county that changes a threshold gets a matching rule name.
     """
 
-    rule: str
-    rule_en: str
-    article: str
-    article_en: str
+    rule: Text
+    article: Text
 
 
-_MEASURES = "《闲置土地处置办法》(2012)"
-_MEASURES_EN = "Measures on the Disposal of Idle Land (2012)"
-_CAMPAIGN = "地方清闲促建工作方案"
-_CAMPAIGN_EN = "local campaign plan"
+_MEASURES = _("《闲置土地处置办法》(2012)")
+_CAMPAIGN = _("地方清闲促建工作方案")
+
 
 CITATIONS: dict[str, Citation] = {
     "suspected_idle": Citation(
-        "未按约定动工满{idle_years}年,涉嫌闲置",
-        "Not started {idle_years_en} after the agreed start date: suspected idle land",
-        f"{_MEASURES} 第二条",
-        f"{_MEASURES_EN}, Art. 2",
+        _("未按约定动工满{idle_years}年,涉嫌闲置"),
+        _("{measures} 第二条", measures=_MEASURES),
     ),
     "suspected_idle_approaching": Citation(
-        "即将未按约定动工满{idle_years}年",
-        "Soon {idle_years_en} without start of work after the agreed start date",
-        f"{_MEASURES} 第二条",
-        f"{_MEASURES_EN}, Art. 2",
+        _("即将未按约定动工满{idle_years}年"),
+        _("{measures} 第二条", measures=_MEASURES),
     ),
     "investigation_overdue": Citation(
-        "发现疑似闲置土地后{investigation_days}日内未开展调查",
-        "Suspected idle land not investigated within {investigation_days} days",
-        f"{_MEASURES} 第五条",
-        f"{_MEASURES_EN}, Art. 5",
+        _("发现疑似闲置土地后{investigation_days}日内未开展调查"),
+        _("{measures} 第五条", measures=_MEASURES),
     ),
     "investigation_approaching": Citation(
-        "疑似闲置土地应在{investigation_days}日内开展调查",
-        "Suspected idle land to be investigated within {investigation_days} days",
-        f"{_MEASURES} 第五条",
-        f"{_MEASURES_EN}, Art. 5",
+        _("疑似闲置土地应在{investigation_days}日内开展调查"),
+        _("{measures} 第五条", measures=_MEASURES),
     ),
     "idle_fee_due": Citation(
-        "未动工开发满{fee_years}年,按价款的{fee_pct}%征缴土地闲置费",
-        "Idle for {fee_years_en}: idle fee of {fee_pct} % of the land price",
-        f"{_MEASURES} 第十四条第(一)项",
-        f"{_MEASURES_EN}, Art. 14(1)",
+        _("未动工开发满{fee_years}年,按价款的{fee_pct}%征缴土地闲置费"),
+        _("{measures} 第十四条第(一)项", measures=_MEASURES),
     ),
     "idle_fee_approaching": Citation(
-        "即将未动工开发满{fee_years}年,将征缴土地闲置费",
-        "Soon idle for {fee_years_en}: idle fee of {fee_pct} % of the land price",
-        f"{_MEASURES} 第十四条第(一)项",
-        f"{_MEASURES_EN}, Art. 14(1)",
+        _("即将未动工开发满{fee_years}年,将征缴土地闲置费"),
+        _("{measures} 第十四条第(一)项", measures=_MEASURES),
     ),
     "recovery_due": Citation(
-        "未动工开发满{recovery_years}年,无偿收回国有建设用地使用权",
-        "Idle for {recovery_years_en}: recovery of the land-use right without compensation",
-        f"{_MEASURES} 第十四条第(二)项",
-        f"{_MEASURES_EN}, Art. 14(2)",
+        _("未动工开发满{recovery_years}年,无偿收回国有建设用地使用权"),
+        _("{measures} 第十四条第(二)项", measures=_MEASURES),
     ),
     "recovery_approaching": Citation(
-        "即将未动工开发满{recovery_years}年,将无偿收回",
-        "Soon idle for {recovery_years_en}: recovery without compensation",
-        f"{_MEASURES} 第十四条第(二)项",
-        f"{_MEASURES_EN}, Art. 14(2)",
+        _("即将未动工开发满{recovery_years}年,将无偿收回"),
+        _("{measures} 第十四条第(二)项", measures=_MEASURES),
     ),
     "extension_too_long": Citation(
-        "延长动工开发期限最长不得超过{extension_years}年",
-        "An extension of the start date may not exceed {extension_years_en}",
-        f"{_MEASURES} 第十二条第(一)项",
-        f"{_MEASURES_EN}, Art. 12(1)",
+        _("延长动工开发期限最长不得超过{extension_years}年"),
+        _("{measures} 第十二条第(一)项", measures=_MEASURES),
     ),
     "temporary_use_too_long": Citation(
-        "政府安排临时使用期限最长不得超过{temporary_years}年",
-        "Temporary use arranged by the government may not exceed {temporary_years_en}",
-        f"{_MEASURES} 第十二条第(四)项",
-        f"{_MEASURES_EN}, Art. 12(4)",
+        _("政府安排临时使用期限最长不得超过{temporary_years}年"),
+        _("{measures} 第十二条第(四)项", measures=_MEASURES),
     ),
-    "case_overdue": Citation(
-        "超过处置完成时限",
-        "Disposal past the case's completion deadline",
-        _CAMPAIGN,
-        _CAMPAIGN_EN,
-    ),
-    "case_deadline_approaching": Citation(
-        "临近处置完成时限",
-        "Completion deadline of the disposal approaching",
-        _CAMPAIGN,
-        _CAMPAIGN_EN,
-    ),
+    "case_overdue": Citation(_("超过处置完成时限"), _CAMPAIGN),
+    "case_deadline_approaching": Citation(_("临近处置完成时限"), _CAMPAIGN),
 }
 
 _CN_NUMBERS = ("零", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十")
 
 
-def _years_zh(n: int) -> str:
-    return _CN_NUMBERS[n] if 0 <= n < len(_CN_NUMBERS) else str(n)
+@dataclass(frozen=True)
+class Years:
+    """A number of years: 一, 两 … before 年 in Chinese, "1 year", "2 years" in English."""
+
+    count: int
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        n = self.count
+        if lang == DEFAULT_LANGUAGE:
+            return _CN_NUMBERS[n] if 0 <= n < len(_CN_NUMBERS) else str(n)
+        one = pgettext("one", "{count} 年", count=n)
+        return (one if n == 1 else _("{count} 年", count=n)).render(lang)
 
 
-def _years_en(n: int) -> str:
-    return "1 year" if n == 1 else f"{n} years"
+@dataclass(frozen=True)
+class Days:
+    """A number of days: 10 天 (or 10 日) in Chinese, "1 day", "10 days" in English."""
+
+    count: int
+    unit: str = "天"
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        n = self.count
+        if lang == DEFAULT_LANGUAGE:
+            return f"{n} {self.unit}"
+        one = pgettext("one", "{count} 天", count=n)
+        return (one if n == 1 else _("{count} 天", count=n)).render(lang)
 
 
-def _days_en(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
-
-
-def _threshold_words(rules: ClockRules) -> dict[str, str]:
+def _threshold_words(rules: ClockRules) -> dict[str, object]:
     """The values the rule names in :data:`CITATIONS` may refer to."""
     return {
-        "idle_years": _years_zh(rules.idle_after_years),
-        "idle_years_en": _years_en(rules.idle_after_years),
+        "idle_years": Years(rules.idle_after_years),
         "investigation_days": str(rules.investigation_days),
-        "fee_years": _years_zh(rules.idle_fee_after_years),
-        "fee_years_en": _years_en(rules.idle_fee_after_years),
+        "fee_years": Years(rules.idle_fee_after_years),
         "fee_pct": f"{rules.idle_fee_share * 100:g}",
-        "recovery_years": _years_zh(rules.recovery_after_years),
-        "recovery_years_en": _years_en(rules.recovery_after_years),
-        "extension_years": _years_zh(rules.extension_max_years),
-        "extension_years_en": _years_en(rules.extension_max_years),
-        "temporary_years": _years_zh(rules.temporary_use_max_years),
-        "temporary_years_en": _years_en(rules.temporary_use_max_years),
+        "recovery_years": Years(rules.recovery_after_years),
+        "extension_years": Years(rules.extension_max_years),
+        "temporary_years": Years(rules.temporary_use_max_years),
     }
 
 
@@ -246,6 +252,33 @@ def _add_years(start: date, years: int) -> date:
         return start.replace(year=start.year + years, day=28)
 
 
+def _subject(facts: ClockFacts) -> Text:
+    """宗地 … (holder, case number) / Parcel … (holder, case …)."""
+    code, holder, case_no = facts.parcel_code, facts.holder, facts.case_no
+    if holder and case_no:
+        return _(
+            "宗地 {parcel_code}({holder},台账编号 {case_no})",
+            parcel_code=code,
+            holder=holder,
+            case_no=case_no,
+        )
+    if holder:
+        return _("宗地 {parcel_code}({holder})", parcel_code=code, holder=holder)
+    if case_no:
+        return _("宗地 {parcel_code}(台账编号 {case_no})", parcel_code=code, case_no=case_no)
+    return _("宗地 {parcel_code}", parcel_code=code)
+
+
+def _since(days: int) -> Text:
+    """How long ago a point passed: ",已超过 3 天" / ", 3 days ago"; "(今日)" / " (today)"."""
+    return _(",已超过 {days}", days=Days(days)) if days else _("(今日)")
+
+
+def _left(days: int, today: Text) -> Text:
+    """How long is left: "还剩 3 天" / "3 days left", or ``today`` on the last day."""
+    return _("还剩 {days}", days=Days(days)) if days else today
+
+
 class _Context:
     """One parcel's facts with the date, thresholds and message pieces shared by the rules."""
 
@@ -254,15 +287,7 @@ class _Context:
         self.as_of = as_of
         self.rules = rules
         self.words = _threshold_words(rules)
-        about = [facts.holder] if facts.holder else []
-        about_en = [facts.holder] if facts.holder else []
-        if facts.case_no:
-            about.append(f"台账编号 {facts.case_no}")
-            about_en.append(f"case {facts.case_no}")
-        self.subject = f"宗地 {facts.parcel_code}" + (f"({','.join(about)})" if about else "")
-        self.subject_en = f"Parcel {facts.parcel_code}" + (
-            f" ({', '.join(about_en)})" if about_en else ""
-        )
+        self.subject = _subject(facts)
 
     @property
     def in_ledger(self) -> bool:
@@ -293,8 +318,7 @@ class _Context:
         code: str,
         severity: str,
         due_on: date | None,
-        message: str,
-        message_en: str,
+        message: Text,
         amount_yuan: float | None = None,
     ) -> ClockWarning:
         citation = CITATIONS[code]
@@ -303,13 +327,10 @@ class _Context:
             severity=severity,
             parcel_code=self.facts.parcel_code,
             case_no=self.facts.case_no,
-            rule=citation.rule.format(**self.words),
-            rule_en=citation.rule_en.format(**self.words),
-            article=citation.article.format(**self.words),
-            article_en=citation.article_en.format(**self.words),
+            rule=replace(citation.rule, values=self.words),
+            article=citation.article,
             due_on=due_on,
             message=message,
-            message_en=message_en,
             amount_yuan=amount_yuan,
         )
 
@@ -320,39 +341,30 @@ def _suspected_idle(c: _Context) -> list[ClockWarning]:
     if c.in_ledger or f.agreed_start_date is None or not c.not_started:
         return []
     due = _add_years(f.agreed_start_date, c.rules.idle_after_years)
-    years, years_en = c.words["idle_years"], c.words["idle_years_en"]
-    agreed = f.agreed_start_date
+    common = {
+        "subject": c.subject,
+        "agreed": f.agreed_start_date,
+        "as_of": c.as_of,
+        "due": due,
+        "years": c.words["idle_years"],
+    }
     if c.as_of >= due:
-        days = (c.as_of - due).days
-        over = f",已超过 {days} 天" if days else ""
-        over_en = f", {_days_en(days)} ago" if days else " (today)"
-        return [
-            c.warning(
-                "suspected_idle",
-                "warning",
-                due,
-                f"{c.subject}约定 {agreed} 动工,截至 {c.as_of} 仍未动工,"
-                f"于 {due} 满{years}年{over};涉嫌闲置,尚未列入台账,"
-                f"应在 {c.rules.investigation_days} 日内开展调查核实。",
-                f"{c.subject_en}: agreed start {agreed}, not started as of {c.as_of}; "
-                f"{years_en} passed on {due}{over_en}. Suspected idle land not in the "
-                f"ledger: investigate within {_days_en(c.rules.investigation_days)}.",
-            )
-        ]
+        message = _(
+            "{subject}约定 {agreed} 动工,截至 {as_of} 仍未动工,于 {due} 满{years}年{since};"
+            "涉嫌闲置,尚未列入台账,应在 {days}内开展调查核实。",
+            since=_since((c.as_of - due).days),
+            days=Days(c.rules.investigation_days, "日"),
+            **common,
+        )
+        return [c.warning("suspected_idle", "warning", due, message)]
     if c.approaching(due):
-        left = (due - c.as_of).days
-        return [
-            c.warning(
-                "suspected_idle_approaching",
-                "info",
-                due,
-                f"{c.subject}约定 {agreed} 动工,截至 {c.as_of} 尚未动工,"
-                f"将于 {due} 满{years}年(还剩 {left} 天),届时涉嫌闲置。",
-                f"{c.subject_en}: agreed start {agreed}, not started as of {c.as_of}; "
-                f"{years_en} pass on {due} ({_days_en(left)} left), when it becomes "
-                "suspected idle land.",
-            )
-        ]
+        message = _(
+            "{subject}约定 {agreed} 动工,截至 {as_of} 尚未动工,将于 {due} 满{years}年"
+            "(还剩 {left}),届时涉嫌闲置。",
+            left=Days((due - c.as_of).days),
+            **common,
+        )
+        return [c.warning("suspected_idle_approaching", "info", due, message)]
     return []
 
 
@@ -362,47 +374,34 @@ def _investigation(c: _Context) -> list[ClockWarning]:
     if not c.in_ledger or f.status != "suspected" or f.opened_on is None:
         return []
     due = f.opened_on + timedelta(days=c.rules.investigation_days)
-    n = c.rules.investigation_days
+    common = {"subject": c.subject, "opened": f.opened_on, "due": due}
     if c.as_of > due:
-        late = (c.as_of - due).days
-        return [
-            c.warning(
-                "investigation_overdue",
-                "overdue",
-                due,
-                f"{c.subject}于 {f.opened_on} 发现疑似闲置,应在 {n} 日内(至 {due})开展调查、"
-                f"发出闲置土地调查通知书,截至 {c.as_of} 仍未开展,已逾期 {late} 天。",
-                f"{c.subject_en}: suspected idle land found on {f.opened_on}; the "
-                f"investigation was due within {_days_en(n)} (by {due}) and has not started "
-                f"as of {c.as_of}: {_days_en(late)} late.",
-            )
-        ]
+        message = _(
+            "{subject}于 {opened} 发现疑似闲置,应在 {days}内(至 {due})开展调查、"
+            "发出闲置土地调查通知书,截至 {as_of} 仍未开展,已逾期 {late}。",
+            days=Days(c.rules.investigation_days, "日"),
+            as_of=c.as_of,
+            late=Days((c.as_of - due).days),
+            **common,
+        )
+        return [c.warning("investigation_overdue", "overdue", due, message)]
     if c.approaching(due, last_day=True):
-        left = (due - c.as_of).days
-        when = f"还剩 {left} 天" if left else "今日为最后期限"
-        when_en = f"{_days_en(left)} left" if left else "today is the last day"
-        return [
-            c.warning(
-                "investigation_approaching",
-                "info",
-                due,
-                f"{c.subject}于 {f.opened_on} 发现疑似闲置,应在 {due} 前开展调查、"
-                f"发出闲置土地调查通知书({when})。",
-                f"{c.subject_en}: suspected idle land found on {f.opened_on}; start the "
-                f"investigation by {due} ({when_en}).",
-            )
-        ]
+        when = _left((due - c.as_of).days, _("今日为最后期限"))
+        message = _(
+            "{subject}于 {opened} 发现疑似闲置,应在 {due} 前开展调查、"
+            "发出闲置土地调查通知书({when})。",
+            when=when,
+            **common,
+        )
+        return [c.warning("investigation_approaching", "info", due, message)]
     return []
 
 
-def _cause_words(c: _Context) -> tuple[str, str]:
+def _cause_words(c: _Context) -> Text:
     cause = c.facts.cause
     if cause is None:
-        return (
-            "闲置原因尚未确定(如属政府原因或不可抗力则不适用本条);",
-            "The cause is not yet determined (government or force majeure causes are exempt). ",
-        )
-    return f"闲置原因:{CAUSES.get(cause, cause)};", f"Cause: {cause}. "
+        return _("闲置原因尚未确定(如属政府原因或不可抗力则不适用本条);")
+    return _("闲置原因:{cause};", cause=term("cause", cause))
 
 
 def _art14_start(c: _Context) -> date | None:
@@ -420,47 +419,43 @@ def _idle_fee(c: _Context) -> list[ClockWarning]:
         return []
     f = c.facts
     due = _add_years(agreed, c.rules.idle_fee_after_years)
-    years, years_en, pct = c.words["fee_years"], c.words["fee_years_en"], c.words["fee_pct"]
-    cause, cause_en = _cause_words(c)
+    pct = c.words["fee_pct"]
     if f.land_price_yuan is None:
         amount = None
-        money = "出让或划拨价款未登记,金额无法计算,请补录价款"
-        money_en = "the land price is not recorded, so the amount cannot be computed"
+        money = _("出让或划拨价款未登记,金额无法计算,请补录价款")
     else:
         amount = round(c.rules.idle_fee_share * f.land_price_yuan, 2)
-        money = f"价款 {f.land_price_yuan:,.2f} 元 × {pct}% = {amount:,.2f} 元"
-        money_en = f"{pct} % of {f.land_price_yuan:,.2f} yuan = {amount:,.2f} yuan"
+        money = _(
+            "价款 {price:,.2f} 元 × {pct}% = {amount:,.2f} 元",
+            price=f.land_price_yuan,
+            pct=pct,
+            amount=amount,
+        )
+    common = {
+        "subject": c.subject,
+        "agreed": agreed,
+        "as_of": c.as_of,
+        "due": due,
+        "years": c.words["fee_years"],
+        "cause": _cause_words(c),
+        "money": money,
+    }
     if c.as_of >= due:
-        return [
-            c.warning(
-                "idle_fee_due",
-                "warning",
-                due,
-                f"{c.subject}约定 {agreed} 动工,截至 {c.as_of} 未动工,"
-                f"于 {due} 满{years}年;{cause}应按出让或划拨价款的{pct}%征缴土地闲置费:"
-                f"{money}。",
-                f"{c.subject_en}: agreed start {agreed}, not started as of "
-                f"{c.as_of}; idle for {years_en} on {due}. {cause_en}An idle fee of {pct} % "
-                f"of the land price is due: {money_en}.",
-                amount,
-            )
-        ]
+        message = _(
+            "{subject}约定 {agreed} 动工,截至 {as_of} 未动工,于 {due} 满{years}年;"
+            "{cause}应按出让或划拨价款的{pct}%征缴土地闲置费:{money}。",
+            pct=pct,
+            **common,
+        )
+        return [c.warning("idle_fee_due", "warning", due, message, amount)]
     if c.approaching(due):
-        left = (due - c.as_of).days
-        return [
-            c.warning(
-                "idle_fee_approaching",
-                "info",
-                due,
-                f"{c.subject}约定 {agreed} 动工,截至 {c.as_of} 未动工,"
-                f"将于 {due} 满{years}年(还剩 {left} 天);{cause}届时应征缴土地闲置费:"
-                f"{money}。",
-                f"{c.subject_en}: agreed start {agreed}, not started as of "
-                f"{c.as_of}; idle for {years_en} on {due} ({_days_en(left)} left). "
-                f"{cause_en}An idle fee will then be due: {money_en}.",
-                amount,
-            )
-        ]
+        message = _(
+            "{subject}约定 {agreed} 动工,截至 {as_of} 未动工,将于 {due} 满{years}年"
+            "(还剩 {left});{cause}届时应征缴土地闲置费:{money}。",
+            left=Days((due - c.as_of).days),
+            **common,
+        )
+        return [c.warning("idle_fee_approaching", "info", due, message, amount)]
     return []
 
 
@@ -470,39 +465,30 @@ def _recovery(c: _Context) -> list[ClockWarning]:
     if agreed is None:
         return []
     due = _add_years(agreed, c.rules.recovery_after_years)
-    years, years_en = c.words["recovery_years"], c.words["recovery_years_en"]
-    cause, cause_en = _cause_words(c)
+    common = {
+        "subject": c.subject,
+        "agreed": agreed,
+        "as_of": c.as_of,
+        "due": due,
+        "years": c.words["recovery_years"],
+        "cause": _cause_words(c),
+    }
     if c.as_of >= due:
-        days = (c.as_of - due).days
-        over = f",已超过 {days} 天" if days else ""
-        over_en = f", {_days_en(days)} ago" if days else " (today)"
-        return [
-            c.warning(
-                "recovery_due",
-                "overdue",
-                due,
-                f"{c.subject}约定 {agreed} 动工,截至 {c.as_of} 未动工,"
-                f"于 {due} 满{years}年{over};{cause}可报经本级人民政府批准后"
-                "无偿收回国有建设用地使用权。",
-                f"{c.subject_en}: agreed start {agreed}, not started as of "
-                f"{c.as_of}; idle for {years_en} on {due}{over_en}. {cause_en}The land-use "
-                "right may be recovered without compensation with the government's approval.",
-            )
-        ]
+        message = _(
+            "{subject}约定 {agreed} 动工,截至 {as_of} 未动工,于 {due} 满{years}年{since};"
+            "{cause}可报经本级人民政府批准后无偿收回国有建设用地使用权。",
+            since=_since((c.as_of - due).days),
+            **common,
+        )
+        return [c.warning("recovery_due", "overdue", due, message)]
     if c.approaching(due):
-        left = (due - c.as_of).days
-        return [
-            c.warning(
-                "recovery_approaching",
-                "info",
-                due,
-                f"{c.subject}约定 {agreed} 动工,截至 {c.as_of} 未动工,"
-                f"将于 {due} 满{years}年(还剩 {left} 天);{cause}届时可无偿收回。",
-                f"{c.subject_en}: agreed start {agreed}, not started as of "
-                f"{c.as_of}; idle for {years_en} on {due} ({_days_en(left)} left). "
-                f"{cause_en}The land may then be recovered without compensation.",
-            )
-        ]
+        message = _(
+            "{subject}约定 {agreed} 动工,截至 {as_of} 未动工,将于 {due} 满{years}年"
+            "(还剩 {left});{cause}届时可无偿收回。",
+            left=Days((due - c.as_of).days),
+            **common,
+        )
+        return [c.warning("recovery_approaching", "info", due, message)]
     return []
 
 
@@ -514,33 +500,29 @@ def _period_limit(
     if not c.open_case or f.route != route or f.planned_on is None:
         return []
     limit = _add_years(f.planned_on, max_years)
-    label = ROUTES.get(route, route)
-    years, years_en = c.words[words], c.words[f"{words}_en"]
-    head = f"{c.subject}处置方式为{label},方案于 {f.planned_on} 批复"
-    head_en = f"{c.subject_en}: route {route}, plan approved on {f.planned_on}"
+    common = {
+        "subject": c.subject,
+        "route": term("route", route),
+        "planned": f.planned_on,
+        "years": c.words[words],
+        "limit": limit,
+    }
     if f.deadline is None:
-        return [
-            c.warning(
-                code,
-                "warning",
-                limit,
-                f"{head},但未设完成时限;期限最长{years}年,即不得晚于 {limit},请补录完成时限。",
-                f"{head_en}, but no completion deadline is set; the period may not exceed "
-                f"{years_en}, that is {limit}: record the deadline.",
-            )
-        ]
+        message = _(
+            "{subject}处置方式为{route},方案于 {planned} 批复,但未设完成时限;"
+            "期限最长{years}年,即不得晚于 {limit},请补录完成时限。",
+            **common,
+        )
+        return [c.warning(code, "warning", limit, message)]
     if f.deadline > limit:
-        excess = (f.deadline - limit).days
-        return [
-            c.warning(
-                code,
-                "warning",
-                limit,
-                f"{head},完成时限 {f.deadline} 超过最长{years}年的期限(至 {limit}){excess} 天。",
-                f"{head_en}; the deadline {f.deadline} exceeds the limit of {years_en} "
-                f"({limit}) by {_days_en(excess)}.",
-            )
-        ]
+        message = _(
+            "{subject}处置方式为{route},方案于 {planned} 批复,完成时限 {deadline} "
+            "超过最长{years}年的期限(至 {limit}){excess}。",
+            deadline=f.deadline,
+            excess=Days((f.deadline - limit).days),
+            **common,
+        )
+        return [c.warning(code, "warning", limit, message)]
     return []
 
 
@@ -566,34 +548,25 @@ def _case_deadline(c: _Context) -> list[ClockWarning]:
     f = c.facts
     if not c.open_case or f.deadline is None:
         return []
-    status = f.status or ""
-    label = CASE_STATUSES.get(status, status)
+    common = {
+        "subject": c.subject,
+        "status": term("status", f.status or ""),
+        "deadline": f.deadline,
+    }
     if case_is_overdue(f.status, f.deadline, c.as_of):
-        late = (c.as_of - f.deadline).days
-        return [
-            c.warning(
-                "case_overdue",
-                "overdue",
-                f.deadline,
-                f"{c.subject}处置状态为「{label}」,完成时限 {f.deadline},"
-                f"截至 {c.as_of} 已逾期 {late} 天。",
-                f"{c.subject_en}: status {status}, completion deadline {f.deadline}, "
-                f"{_days_en(late)} late as of {c.as_of}.",
-            )
-        ]
+        message = _(
+            "{subject}处置状态为「{status}」,完成时限 {deadline},截至 {as_of} 已逾期 {late}。",
+            as_of=c.as_of,
+            late=Days((c.as_of - f.deadline).days),
+            **common,
+        )
+        return [c.warning("case_overdue", "overdue", f.deadline, message)]
     if c.approaching(f.deadline, last_day=True):
-        left = (f.deadline - c.as_of).days
-        when = f"还剩 {left} 天" if left else "今日到期"
-        when_en = f"{_days_en(left)} left" if left else "due today"
-        return [
-            c.warning(
-                "case_deadline_approaching",
-                "info",
-                f.deadline,
-                f"{c.subject}处置状态为「{label}」,完成时限 {f.deadline}({when})。",
-                f"{c.subject_en}: status {status}, completion deadline {f.deadline} ({when_en}).",
-            )
-        ]
+        when = _left((f.deadline - c.as_of).days, _("今日到期"))
+        message = _(
+            "{subject}处置状态为「{status}」,完成时限 {deadline}({when})。", when=when, **common
+        )
+        return [c.warning("case_deadline_approaching", "info", f.deadline, message)]
     return []
 
 

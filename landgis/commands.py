@@ -9,6 +9,9 @@ database.
 Every change to an existing case names the ``version`` the user saw (``None``: the case
 as it is now, for scripts that ask for no check) and the day it happened
 (``occurred_on``; ``None``: today by the server's clock).
+
+``area_unit`` is the unit the clerk typed land areas in (``mu`` for 亩, ``m2``); the
+command's areas are always m², and messages about them name them in that unit.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from dataclasses import dataclass, field, fields
 from typing import Any, BinaryIO
 
 from landgis.errors import InvalidInput
+from landgis.i18n import _
+from landgis.i18n.values import AreaUnit, in_both
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,6 +40,7 @@ class OpenCase:
     occurred_on: dt.date | None = None
     document_no: str | None = None
     note: str | None = None
+    area_unit: AreaUnit = "m2"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +50,7 @@ class CaseChange:
     case_no: str
     version: int | None = None
     occurred_on: dt.date | None = None
+    area_unit: AreaUnit = "m2"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -172,6 +179,7 @@ def status_change(
     document_no: str | None = None,
     note: str | None = None,
     confirm_short: bool = False,
+    area_unit: AreaUnit = "m2",
 ) -> ChangeStatus | RevitalizeAndComplete:
     """The command for a status form that may also bring the area revitalized now.
 
@@ -192,6 +200,7 @@ def status_change(
             document_no=document_no,
             note=note,
             confirm_short=confirm_short,
+            area_unit=area_unit,
         )
     return ChangeStatus(
         case_no=case_no,
@@ -202,6 +211,7 @@ def status_change(
         document_no=document_no,
         note=note,
         confirm_short=confirm_short,
+        area_unit=area_unit,
     )
 
 
@@ -214,9 +224,6 @@ def _as_date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(text) if text else None
     except ValueError as exc:
         raise InvalidInput(
-            f"盘活日期 {text!r} 无法识别,应为 2024-03-01 这样的日期。",
-            f"revitalized_on {text!r} is not a date such as 2024-03-01.",
-            problems=[
-                {"field": "revitalized_on", "problem": "无效日期", "problem_en": "not a date"}
-            ],
+            _("盘活日期 “{value}” 无法识别,应为 2024-03-01 这样的日期。", value=text),
+            problems=[{"field": "revitalized_on", **in_both("problem", _("无效日期"))}],
         ) from exc

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from landgis import vocab
 from landgis.errors import InvalidInput
+from landgis.i18n import Text, _
 
 Bbox = tuple[float, float, float, float]
 
@@ -93,9 +94,9 @@ class _Reader:
         self.params = params
         self.strict = strict
 
-    def refuse(self, zh: str, en: str) -> None:
+    def refuse(self, message: Text) -> None:
         if self.strict:
-            raise InvalidInput(zh, en)
+            raise InvalidInput(message)
 
     def codes(self, name: str, allowed: Mapping[str, str] | None) -> list[str]:
         kept: list[str] = []
@@ -105,13 +106,20 @@ class _Reader:
                     continue
                 if allowed is not None and value not in allowed:
                     self.refuse(
-                        f"{name} 的取值 {value!r} 无效,可用:{', '.join(allowed)}。",
-                        f"Invalid {name} {value!r}; one of {', '.join(allowed)}.",
+                        _(
+                            "{name} 的取值 {value!r} 无效,可用:{allowed}。",
+                            name=name,
+                            value=value,
+                            allowed=", ".join(allowed),
+                        ),
                     )
                 elif len(value) > MAX_CODE or not value.isprintable():
                     self.refuse(
-                        f"{name} 含有无效字符或过长(最多 {MAX_CODE} 个字符)。",
-                        f"{name} contains an invalid character or is longer than {MAX_CODE}.",
+                        _(
+                            "{name} 含有无效字符或过长(最多 {count} 个字符)。",
+                            name=name,
+                            count=MAX_CODE,
+                        ),
                     )
                 else:
                     kept.append(value)
@@ -123,9 +131,7 @@ class _Reader:
             return None
         if text in TRUE or text in FALSE:
             return text in TRUE
-        self.refuse(
-            f"{name} 应为 true 或 false。", f"{name} must be true or false, not {text[:20]!r}."
-        )
+        self.refuse(_("{name} 应为 true 或 false,收到 {value!r}。", name=name, value=text[:20]))
         return None
 
     def integer(self, name: str, low: int, high: int) -> int | None:
@@ -135,8 +141,7 @@ class _Reader:
         if text.isascii() and text.isdigit() and low <= int(text) <= high:
             return int(text)
         self.refuse(
-            f"{name} 应为 {low} 到 {high} 之间的整数。",
-            f"{name} must be an integer from {low} to {high}.",
+            _("{name} 应为 {low} 到 {high} 之间的整数。", name=name, low=low, high=high),
         )
         return None
 
@@ -144,8 +149,7 @@ class _Reader:
         text = (last_value(self.params, name) or "").strip()
         if "\x00" in text or len(text) > MAX_QUERY:
             self.refuse(
-                f"{name} 含有无效字符或过长(最多 {MAX_QUERY} 个字符)。",
-                f"{name} contains an invalid character or is longer than {MAX_QUERY}.",
+                _("{name} 含有无效字符或过长(最多 {count} 个字符)。", name=name, count=MAX_QUERY),
             )
             text = text.replace("\x00", "")[:MAX_QUERY].strip()
         return text or None
@@ -211,17 +215,17 @@ def parse_bbox(text: str) -> Bbox:
         numbers = []
     if len(numbers) not in (4, 6):
         raise InvalidInput(
-            "bbox 应为 最小经度,最小纬度,最大经度,最大纬度 四个数,例如 104.7,30.0,104.9,30.2。",
-            "bbox must be minlon,minlat,maxlon,maxlat, e.g. 104.7,30.0,104.9,30.2.",
+            _("bbox 应为 最小经度,最小纬度,最大经度,最大纬度 四个数,例如 104.7,30.0,104.9,30.2。"),
         )
     if len(numbers) == 6:
         numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
     minx, miny, maxx, maxy = numbers
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise InvalidInput(
-            "bbox 范围无效:经度在 -180 到 180 之间、纬度在 -90 到 90 之间,且最小值不大于最大值。",
-            "bbox out of range: longitudes within -180..180, latitudes within -90..90, "
-            "minimum not above maximum.",
+            _(
+                "bbox 范围无效:经度在 -180 到 180 之间、纬度在 -90 到 90 之间,且最小值不大于最大值"
+                "。"
+            ),
         )
     return minx, miny, maxx, maxy
 

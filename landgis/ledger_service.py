@@ -42,6 +42,8 @@ from landgis.commands import (
 )
 from landgis.db.models import Attachment, Case, Parcel
 from landgis.errors import NeedsConfirmation
+from landgis.i18n import _
+from landgis.i18n.values import Area, AreaUnit, in_both
 from landgis.units import m2_to_mu
 from landgis.workflow import workflow_for
 
@@ -155,6 +157,7 @@ class LedgerService:
             case_no_prefix=self.settings.case_no_prefix,
             document_no=command.document_no,
             note=command.note,
+            area_unit=command.area_unit,
         )
 
     def _change_status(self, command: ChangeStatus) -> Case:
@@ -170,6 +173,7 @@ class LedgerService:
                 document_no=command.document_no,
                 note=command.note,
                 workflow=self.workflow,
+                area_unit=command.area_unit,
             ),
         )
 
@@ -181,6 +185,7 @@ class LedgerService:
             fields=command.fields,
             document_no=command.document_no,
             note=command.note,
+            area_unit=command.area_unit,
         )
 
     def _revitalize(
@@ -197,6 +202,7 @@ class LedgerService:
             document_no=command.document_no,
             note=command.note,
             workflow=self.workflow,
+            area_unit=command.area_unit,
         )
 
     def _revitalize_and_complete(self, command: RevitalizeAndComplete) -> Case:
@@ -252,21 +258,24 @@ class LedgerService:
             if completes and self.workflow.transition(before, "revitalized").kind == "forward":
                 remaining_m2 = (changed.idle_area_m2 or 0.0) - (changed.revitalized_area_m2 or 0.0)
                 if m2_to_mu(remaining_m2) >= SHORTFALL_MU and not confirmed:
-                    raise _shortfall(changed, remaining_m2)
+                    raise _shortfall(changed, remaining_m2, command.area_unit)
         return changed
 
 
-def _shortfall(case: Case, remaining_m2: float) -> NeedsConfirmation:
-    idle_mu, remaining_mu = m2_to_mu(case.idle_area_m2 or 0.0), m2_to_mu(remaining_m2)
-    done_mu = idle_mu - remaining_mu
+def _shortfall(case: Case, remaining_m2: float, unit: AreaUnit) -> NeedsConfirmation:
+    """The question to confirm a completion short of the idle area, its areas in ``unit``
+    (the unit the clerk typed)."""
+    idle_m2 = case.idle_area_m2 or 0.0
     return NeedsConfirmation(
-        f"台账条目 {case.case_no} 已盘活 {done_mu:.2f} 亩,比闲置面积 {idle_mu:.2f} 亩少 "
-        f"{remaining_mu:.2f} 亩。如确认按“已盘活”办结,请确认后再提交。",
-        f"Case {case.case_no} has {done_mu:.2f} mu revitalized, {remaining_mu:.2f} mu short "
-        f"of its idle area of {idle_mu:.2f} mu; confirm to mark it revitalized anyway.",
-        problems=[
-            {"field": "confirm_short", "problem": "需要确认", "problem_en": "needs confirmation"}
-        ],
+        _(
+            "台账条目 {case_no} 已盘活 {done},比闲置面积 {idle}少 {remaining}。"
+            "如确认按“已盘活”办结,请确认后再提交。",
+            case_no=case.case_no,
+            done=Area(idle_m2 - remaining_m2, unit),
+            idle=Area(idle_m2, unit),
+            remaining=Area(remaining_m2, unit),
+        ),
+        problems=[{"field": "confirm_short", **in_both("problem", _("需要确认"))}],
         remaining_m2=remaining_m2,
-        remaining_mu=round(remaining_mu, 2),
+        remaining_mu=round(m2_to_mu(remaining_m2), 2),
     )

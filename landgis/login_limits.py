@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from landgis.db.backends import backend_for
 from landgis.db.models import LoginThrottle
 from landgis.errors import TooManyAttempts
+from landgis.i18n import _
 from landgis.wallclock import as_utc, utc_now
 
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
@@ -52,8 +53,7 @@ def locked_error(until: dt.datetime) -> TooManyAttempts:
     local = as_utc(until).astimezone(CHINA_TIME)
     seconds = max(1, int((as_utc(until) - utc_now()).total_seconds()))
     return TooManyAttempts(
-        f"登录失败次数过多,已暂时锁定,请于 {local:%H:%M} 后再试。",
-        f"Too many failed logins; locked for now. Try again after {local:%H:%M} (UTC+8).",
+        _("登录失败次数过多,已暂时锁定,请于 {local:%H:%M} 后再试。", local=local),
         retry_after=seconds,
     )
 
@@ -63,7 +63,7 @@ def check_not_locked(
 ) -> None:
     """Refuse (:class:`TooManyAttempts`) while the name or the address is locked."""
     now = utc_now()
-    for key, _ in _keys(username, client_addr, limits):
+    for key, _limit in _keys(username, client_addr, limits):
         row = session.get(LoginThrottle, key)
         if row is not None and row.locked_until is not None and as_utc(row.locked_until) > now:
             raise locked_error(row.locked_until)

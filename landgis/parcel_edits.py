@@ -12,11 +12,14 @@ from shapely.geometry import shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from landgis import schema
 from landgis.db.coerce import column_values
 from landgis.db.models import Case, Parcel
 from landgis.db.repository import geometry_value
 from landgis.errors import InvalidInput, NotFound
 from landgis.geo import CGCS2000, parcel_areas, to_multipolygon
+from landgis.i18n import _, listing
+from landgis.i18n.values import Area, Label, in_both
 from landgis.imports import COMPUTED, store_parcels, validate_parcels
 from landgis.io.crs_guard import finite_mask
 from landgis.io.readers import check_in_china
@@ -33,16 +36,11 @@ def _geometry(geojson: Mapping[str, Any]) -> shapely.Geometry:
         with np.errstate(invalid="ignore"):  # NaN coordinates: refused below, not warned
             geom = shape(geojson)
     except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
-        raise InvalidInput(
-            "图形不是有效的 GeoJSON。", "The geometry is not valid GeoJSON."
-        ) from exc
+        raise InvalidInput(_("图形不是有效的 GeoJSON。")) from exc
     if not finite_mask(np.array([geom], dtype=object))[0]:
         raise InvalidInput(
-            "图形坐标中有非数值(NaN)或无穷大的数,请检查坐标。",
-            "The geometry's coordinates hold NaN or infinite numbers; check them.",
-            problems=[
-                {"field": "geometry", "problem": "坐标无效", "problem_en": "invalid coordinates"}
-            ],
+            _("图形坐标中有非数值(NaN)或无穷大的数,请检查坐标。"),
+            problems=[{"field": "geometry", **in_both("problem", _("坐标无效"))}],
         )
     return geom
 
@@ -51,10 +49,9 @@ def _frame(code: str, properties: Mapping[str, Any], geom: shapely.Geometry) -> 
     frame = gpd.GeoDataFrame([{"parcel_code": code, **properties}], geometry=[geom], crs=CGCS2000)
     problems = validate_parcels(frame)
     if problems:
+        first = Label(problems[0]["problem"], problems[0]["problem_en"])
         raise InvalidInput(
-            f"宗地 {code}:{problems[0]['problem']}。",
-            f"Parcel {code}: {problems[0]['problem_en']}.",
-            problems=problems,
+            _("宗地 {code}:{problem}。", code=code, problem=first), problems=problems
         )
     check_in_china(frame)
     return frame
@@ -64,9 +61,14 @@ def _unknown_fields(properties: Mapping[str, Any]) -> None:
     unknown = sorted(set(properties) - set(SETTABLE))
     if unknown:
         raise InvalidInput(
-            f"不能设置这些字段:{'、'.join(unknown)}。",
-            f"These fields cannot be set: {', '.join(unknown)}.",
+            _("不能设置这些字段:{fields}。", fields=listing(_parcel_field(n) for n in unknown))
         )
+
+
+def _parcel_field(name: str) -> Label:
+    """A parcel field's label (the name itself for a name that is no field)."""
+    found = schema.PARCEL.get(name)
+    return Label(found.zh, found.en) if found else Label(name, name)
 
 
 def create_parcel(
@@ -91,7 +93,7 @@ def update_parcel(
     """
     parcel = session.scalars(select(Parcel).where(Parcel.parcel_code == code)).one_or_none()
     if parcel is None:
-        raise NotFound(f"没有编号为 {code} 的宗地。", f"No parcel coded {code}.")
+        raise NotFound(_("没有编号为 {code} 的宗地。", code=code))
     _unknown_fields(properties)
     values = column_values(Parcel, properties)
     if geometry is not None:
@@ -106,10 +108,11 @@ def update_parcel(
         )
         if largest_idle is not None and largest_idle > new_area + 1e-6:
             raise InvalidInput(
-                f"新图形面积 {new_area:.2f} ㎡ 小于台账中的闲置面积 {largest_idle:.2f} ㎡,"
-                "请先修改台账条目的闲置面积。",
-                f"The new area {new_area:.2f} m² is below the case's idle area "
-                f"{largest_idle:.2f} m²; change the case first.",
+                _(
+                    "新图形面积 {area} 小于台账中的闲置面积 {idle},请先修改台账条目的闲置面积。",
+                    area=Area(new_area),
+                    idle=Area(largest_idle),
+                ),
             )
         values |= {
             "geom": geometry_value(to_multipolygon(frame.geometry.iloc[0])),
@@ -118,7 +121,7 @@ def update_parcel(
             "gk_epsg": int(areas["gk_epsg"][0]),
         }
     if not values:
-        raise InvalidInput("没有任何改动。", "Nothing was changed.")
+        raise InvalidInput(_("没有任何改动。"))
     for name, value in values.items():
         setattr(parcel, name, value)
     session.flush()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from landgis.db.repository import buildings_frame
 from landgis.errors import NotFound
 from landgis.geo import gk_zone_epsg
+from landgis.i18n import _
 from landgis.parcels import ParcelFilter, parcels_frame
 
 NEIGHBOUR_DISTANCE_M = 200.0
@@ -54,9 +55,7 @@ def find_parcel(session: Session, parcel_code: str) -> gpd.GeoDataFrame:
     """The parcel with exactly this code (one row, with its current case), or NotFound."""
     found = parcels_frame(session, ParcelFilter(codes=(parcel_code,)))
     if found.empty:
-        raise NotFound(
-            f"没有宗地编号为 {parcel_code} 的宗地。", f"No parcel has the code {parcel_code}."
-        )
+        raise NotFound(_("没有宗地编号为 {parcel_code} 的宗地。", parcel_code=parcel_code))
     return found.iloc[[0]]
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from landgis.db.models import Case, CaseEvent, Parcel, Zone
 from landgis.errors import InvalidInput
+from landgis.i18n import _
 from landgis.ledger import OUTSIDE_LEDGER, states_as_of
 from landgis.ledger_rules.totals import (
     TOTALS,
@@ -171,8 +172,11 @@ def headline_figures(
     """
     if date_from and date_to and date_from > date_to:
         raise InvalidInput(
-            f"起始日期 {date_from} 晚于截止日期 {date_to}。",
-            f"The period starts ({date_from}) after it ends ({date_to}).",
+            _(
+                "起始日期 {date_from} 晚于截止日期 {date_to}。",
+                date_from=date_from,
+                date_to=date_to,
+            ),
         )
     as_of = date_to or today()
     events = _revitalization_events(session, date_from, date_to)

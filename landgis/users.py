@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from landgis import audit, browser_sessions
 from landgis.db.models import ApiToken, User
 from landgis.errors import AuthenticationRequired, Conflict, InvalidInput, NotFound
+from landgis.i18n import _, listing, term
+from landgis.i18n.values import in_both
 from landgis.vocab import ROLES
 
 MIN_PASSWORD_LENGTH = 8
@@ -49,8 +51,10 @@ def hash_password(password: str) -> str:
     """An argon2id hash of ``password``, refusing passwords too short to be safe."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符。",
-            f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
+            _(
+                "密码至少需要 {count} 个字符。",
+                count=MIN_PASSWORD_LENGTH,
+            ),
         )
     with _HASHING:
         return _HASHER.hash(password)
@@ -59,8 +63,11 @@ def hash_password(password: str) -> str:
 def _check_role(role: str) -> None:
     if role not in ROLES:
         raise InvalidInput(
-            f"未知角色 {role}:可选 {'、'.join(ROLES)}。",
-            f"Unknown role {role!r}; one of {', '.join(ROLES)}.",
+            _(
+                "未知角色 {role}:可选 {roles}。",
+                role=role,
+                roles=listing(term("role", code) for code in ROLES),
+            )
         )
 
 
@@ -73,7 +80,7 @@ def get_user(session: Session, username: str) -> User:
     """The user with this name; NotFound otherwise."""
     user = session.scalars(select(User).where(User.username == username)).one_or_none()
     if user is None:
-        raise NotFound(f"没有用户 {username}。", f"No user named {username}.")
+        raise NotFound(_("没有用户 {username}。", username=username))
     return user
 
 
@@ -102,12 +109,11 @@ def create_user(
     """A new active user."""
     if not USERNAME_PATTERN.match(username):
         raise InvalidInput(
-            "用户名只能包含字母、数字、下划线、点和连字符,长度 2-64。",
-            "A username has 2-64 letters, digits, underscores, dots or hyphens.",
+            _("用户名只能包含字母、数字、下划线、点和连字符,长度 2-64。"),
         )
     _check_role(role)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(f"用户 {username} 已存在。", f"User {username} already exists.")
+        raise Conflict(_("用户 {username} 已存在。", username=username))
     user = User(
         username=username,
         password_hash=hash_password(password),
@@ -161,9 +167,7 @@ def set_active(session: Session, username: str, active: bool, *, actor: str | No
 
 def refused() -> AuthenticationRequired:
     """The one answer to a wrong name or a wrong password (which of the two, it never says)."""
-    return AuthenticationRequired(
-        "用户名或密码不正确。", "The username or password is not correct."
-    )
+    return AuthenticationRequired(_("用户名或密码不正确。"))
 
 
 def authenticate(session: Session, username: str, password: str) -> User:
@@ -232,11 +236,8 @@ def change_own_password(
     user = get_user(session, username)
     if not verify_password(user.password_hash, current_password):
         raise InvalidInput(
-            "当前密码不正确,密码未更改。",
-            "The current password is not correct; the password was not changed.",
-            problems=[
-                {"field": "current_password", "problem": "不正确", "problem_en": "not correct"}
-            ],
+            _("当前密码不正确,密码未更改。"),
+            problems=[{"field": "current_password", **in_both("problem", _("不正确"))}],
         )
     set_password(session, username, new_password, actor=username, keep_session=keep_session)
 

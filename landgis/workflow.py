@@ -16,8 +16,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from landgis import schema
 from landgis.errors import ForbiddenTransition, MissingEvidence, PermissionDenied
-from landgis.vocab import CASE_FIELD_LABELS, CASE_STATUSES, ROLES
+from landgis.i18n import Localizable, Text, _, listing, term
+from landgis.i18n.values import Label, in_both
+from landgis.vocab import CASE_STATUSES, ROLES
 
 if TYPE_CHECKING:
     from landgis.settings import Settings
@@ -39,10 +42,8 @@ FINISHED_STATUSES: tuple[str, ...] = ("revitalized", "closed")
 READ_ONLY_STATUSES: tuple[str, ...] = ("closed",)
 ROLE_ORDER: tuple[str, ...] = tuple(ROLES)  # viewer < editor < admin
 
-MEASURES = "《闲置土地处置办法》(2012)"
-MEASURES_EN = "Measures on the Disposal of Idle Land (2012)"
-CAMPAIGN = "本县清闲促建工作方案"
-CAMPAIGN_EN = "the county's idle-land campaign plan"
+MEASURES = _("《闲置土地处置办法》(2012)")
+CAMPAIGN = _("本县清闲促建工作方案")
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,16 @@ class Transition:
     evidence: tuple[str, ...] = ()
     needs_reason: bool = False
     role: str = "editor"
-    rule: str = ""
-    rule_en: str = ""
+    rule: Text | None = None
+
+    @property
+    def rule_en(self) -> str:
+        """The rule in English, for callers that show both languages."""
+        return self.rule.render("en") if self.rule else ""
 
 
-def _forward(
-    source: str, target: str, evidence: tuple[str, ...], rule: str, rule_en: str
-) -> Transition:
-    return Transition(source, target, "forward", evidence, rule=rule, rule_en=rule_en)
+def _forward(source: str, target: str, evidence: tuple[str, ...], rule: Text) -> Transition:
+    return Transition(source, target, "forward", evidence, rule=rule)
 
 
 def _back(source: str, target: str) -> Transition:
@@ -71,8 +74,7 @@ def _back(source: str, target: str) -> Transition:
         target,
         "back",
         needs_reason=True,
-        rule=f"{CAMPAIGN}:退回上一环节须说明理由",
-        rule_en=f"{CAMPAIGN_EN}: a step back needs a reason",
+        rule=_("{campaign}:退回上一环节须说明理由", campaign=CAMPAIGN),
     )
 
 
@@ -82,8 +84,7 @@ def _dismiss(source: str) -> Transition:
         "dismissed",
         "dismiss",
         needs_reason=True,
-        rule=f"{MEASURES} 第五条、第九条:经调查不构成闲置土地的不予认定",
-        rule_en=f"{MEASURES_EN}, Arts. 5 and 9: land found not idle is not determined idle",
+        rule=_("{measures} 第五条、第九条:经调查不构成闲置土地的不予认定", measures=MEASURES),
     )
 
 
@@ -92,43 +93,40 @@ TRANSITIONS: tuple[Transition, ...] = (
         "suspected",
         "investigating",
         (),
-        f"{MEASURES} 第五条:发现涉嫌闲置土地后三十日内开展调查核实,下达《闲置土地调查通知书》",
-        f"{MEASURES_EN}, Art. 5: investigate within 30 days of finding suspected idle land",
+        _(
+            "{measures} 第五条:发现涉嫌闲置土地后三十日内开展调查核实,下达《闲置土地调查通知书》",
+            measures=MEASURES,
+        ),
     ),
     _forward(
         "investigating",
         "identified",
         ("determination_no", "identified_on"),
-        f"{MEASURES} 第九条:构成闲置土地的,下达《闲置土地认定书》",
-        f"{MEASURES_EN}, Art. 9: idle land is determined by a written determination",
+        _("{measures} 第九条:构成闲置土地的,下达《闲置土地认定书》", measures=MEASURES),
     ),
     _forward(
         "identified",
         "planned",
         ("route", "plan_no"),
-        f"{MEASURES} 第十二条、第十三条:拟订处置方案,报本级人民政府批准后实施",
-        f"{MEASURES_EN}, Arts. 12-13: a disposal plan approved by the county government",
+        _("{measures} 第十二条、第十三条:拟订处置方案,报本级人民政府批准后实施", measures=MEASURES),
     ),
     _forward(
         "planned",
         "disposing",
         (),
-        f"{MEASURES} 第十三条:按批准的处置方案组织实施",
-        f"{MEASURES_EN}, Art. 13: the approved plan is carried out",
+        _("{measures} 第十三条:按批准的处置方案组织实施", measures=MEASURES),
     ),
     _forward(
         "disposing",
         "revitalized",
         ("revitalized_area_m2", "revitalized_on"),
-        f"{CAMPAIGN}:盘活须核实盘活面积和盘活日期",
-        f"{CAMPAIGN_EN}: revitalization is recorded with its area and date",
+        _("{campaign}:盘活须核实盘活面积和盘活日期", campaign=CAMPAIGN),
     ),
     _forward(
         "revitalized",
         "closed",
         ("closed_on",),
-        f"{CAMPAIGN}:盘活验收后销号,销号后台账条目只读",
-        f"{CAMPAIGN_EN}: a revitalized case is closed out after acceptance and is then read-only",
+        _("{campaign}:盘活验收后销号,销号后台账条目只读", campaign=CAMPAIGN),
     ),
     *(_dismiss(source) for source in ("suspected", "investigating", "identified", "planned")),
     *(_back(MAIN_LINE[i + 1], MAIN_LINE[i]) for i in range(len(MAIN_LINE) - 2)),
@@ -138,8 +136,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "reopen",
         needs_reason=True,
         role="admin",
-        rule=f"{CAMPAIGN}:已销号条目仅管理员可重新打开,并须说明理由",
-        rule_en=f"{CAMPAIGN_EN}: only an administrator reopens a closed case, with a reason",
+        rule=_("{campaign}:已销号条目仅管理员可重新打开,并须说明理由", campaign=CAMPAIGN),
     ),
     Transition(
         "dismissed",
@@ -147,8 +144,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "reopen",
         needs_reason=True,
         role="admin",
-        rule=f"{CAMPAIGN}:已撤销条目仅管理员可恢复,并须说明理由",
-        rule_en=f"{CAMPAIGN_EN}: only an administrator reinstates a dismissed case, with a reason",
+        rule=_("{campaign}:已撤销条目仅管理员可恢复,并须说明理由", campaign=CAMPAIGN),
     ),
 )
 
@@ -168,8 +164,17 @@ def role_allows(role: str, needed: str) -> bool:
     return role in ROLE_ORDER and ROLE_ORDER.index(role) >= ROLE_ORDER.index(needed)
 
 
-def _label(status: str | None) -> str:
-    return CASE_STATUSES.get(status or "", status or "无")
+def field_label(name: str) -> Localizable:
+    """The label of case field ``name`` (or of the reason a change gives) in the
+    rendering language; the name itself for a name that is neither."""
+    if name == "reason":
+        return _("理由说明")
+    found = schema.CASE.get(name)
+    return Label(found.zh, found.en) if found else Label(name, name)
+
+
+def _status(status: str | None) -> Localizable:
+    return term("status", status) if status else _("无")
 
 
 class Workflow:
@@ -201,11 +206,13 @@ class Workflow:
         found = self._by_pair.get((source, target))
         if found is None:
             targets = [t.target for t in self.transitions if t.source == source]
-            names = "、".join(_label(t) for t in targets) or "无"
             raise ForbiddenTransition(
-                f"处置状态不能从“{_label(source)}”改为“{_label(target)}”;可改为:{names}。",
-                f"A case cannot move from {source} to {target}; allowed: "
-                f"{', '.join(targets) or 'none'}.",
+                _(
+                    "处置状态不能从“{source}”改为“{target}”;可改为:{allowed}。",
+                    source=_status(source),
+                    target=_status(target),
+                    allowed=listing(_status(t) for t in targets) if targets else _("无"),
+                )
             )
         return found
 
@@ -222,20 +229,24 @@ class Workflow:
         transition = self.transition(source, target)
         if not role_allows(role, transition.role):
             raise PermissionDenied(
-                f"“{_label(source)}”改为“{_label(target)}”需要{ROLES[transition.role]}权限。",
-                f"Moving a case from {source} to {target} needs the {transition.role} role.",
+                _(
+                    "“{source}”改为“{target}”需要{role}权限。",
+                    source=_status(source),
+                    target=_status(target),
+                    role=term("role", transition.role),
+                )
             )
         missing = [f for f in transition.evidence if not has_value(f, state_after.get(f))]
         if transition.needs_reason and not has_value("reason", reason):
             missing.append("reason")
         if missing:
-            labels = "、".join(CASE_FIELD_LABELS.get(f, "理由说明") for f in missing)
             raise MissingEvidence(
-                f"改为“{_label(target)}”需要填写:{labels}。",
-                f"Moving to {target} needs: {', '.join(missing)}.",
-                problems=[
-                    {"field": f, "problem": "缺少", "problem_en": "missing"} for f in missing
-                ],
+                _(
+                    "改为“{target}”需要填写:{fields}。",
+                    target=_status(target),
+                    fields=listing(field_label(f) for f in missing),
+                ),
+                problems=[{"field": f, **in_both("problem", _("缺少"))} for f in missing],
             )
         return transition
 

@@ -223,7 +223,7 @@ def test_the_configured_evidence_gates_apply_to_changes_and_to_the_case_shown(
         occurred_on=DAY,
         fields={"determination_no": "认〔2024〕9号"},
     )
-    with pytest.raises(MissingEvidence, match="identified_on"):
+    with pytest.raises(MissingEvidence, match="Determined on"):
         default.handle(identify)
     assert configured.handle(identify).status == "identified"
 
@@ -286,7 +286,7 @@ def test_a_status_form_with_an_area_is_a_revitalize_and_complete_command():
     )
     plain = status_change(case_no="XZ-1", target="revitalized", version=4, occurred_on=DAY)
     assert plain == ChangeStatus(case_no="XZ-1", target="revitalized", version=4, occurred_on=DAY)
-    with pytest.raises(InvalidInput, match="revitalized_on"):
+    with pytest.raises(InvalidInput, match="revitalization date “明天”"):
         status_change(
             case_no="XZ-1",
             target="revitalized",

@@ -160,6 +160,7 @@ def revitalize(
     command = commands.RecordRevitalization(
         **_change_of(case_no, body, if_match),
         area_m2=area_m2,
+        area_unit="mu" if body.area_mu is not None else "m2",
         building_area_m2=body.building_area_m2,
         fields={k: v for k, v in extra.items() if v is not None},
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
@@ -56,5 +55,5 @@ def warnings(
     found = ledger_warnings(session, as_of, settings.clock.rules())
     return {
         "as_of": (as_of or wallclock.today()).isoformat(),
-        "warnings": [dataclasses.asdict(w) for w in found],
+        "warnings": [w.to_dict() for w in found],
     }

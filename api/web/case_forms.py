@@ -40,6 +40,7 @@ from landgis.commands import (
 )
 from landgis.errors import InvalidInput, LandGISError, NeedsConfirmation
 from landgis.i18n import Text, _
+from landgis.i18n.values import AreaUnit
 from landgis.ledger_service import LedgerService
 from landgis.units import mu_to_m2
 
@@ -87,6 +88,7 @@ class _Change(TypedDict):
     occurred_on: dt.date
     document_no: str | None
     note: str | None
+    area_unit: AreaUnit
 
 
 class _Areas(TypedDict):
@@ -137,6 +139,7 @@ class PostedForm:
             "occurred_on": _date(day) if day else wallclock.today(),
             "document_no": self.typed["document_no"] or None,
             "note": self.typed["note"] or None,
+            "area_unit": "mu",  # the forms take land areas in 亩
         }
 
     def areas(self) -> _Areas:

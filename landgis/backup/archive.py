@@ -26,6 +26,7 @@ from typing import Protocol
 
 from landgis.backup.manifest import MANIFEST_NAME, BackupManifest, Member
 from landgis.errors import DamagedBackup, NotFound
+from landgis.i18n import Text, _
 
 CHUNK = 1 << 20
 MAX_MANIFEST_BYTES = 64 << 20
@@ -47,7 +48,7 @@ def _copy(source: _Source, sink: _Sink, limit: int | None = None) -> tuple[int, 
     while chunk := source.read(CHUNK):
         size += len(chunk)
         if limit is not None and size > limit:
-            raise DamagedBackup(*_altered_words("?"), detail="more bytes than declared")
+            raise DamagedBackup(_altered("?"), detail="more bytes than declared")
         digest.update(chunk)
         sink.write(chunk)
     return size, digest.hexdigest()
@@ -83,16 +84,15 @@ def write_archive(
     return manifest
 
 
-def _altered_words(path: str) -> tuple[str, str]:
-    return (
-        f"备份文件已损坏或被改动:{path} 与清单记录的大小或校验值(SHA-256)不符,未作任何更改。",
-        f"The backup is damaged or was altered: {path} does not match the size or SHA-256 "
-        "its manifest records; nothing was changed.",
+def _altered(path: str) -> Text:
+    return _(
+        "备份文件已损坏或被改动:{path} 与清单记录的大小或校验值(SHA-256)不符,未作任何更改。",
+        path=path,
     )
 
 
 def _damaged(path: str, detail: str) -> DamagedBackup:
-    return DamagedBackup(*_altered_words(path), detail=detail)
+    return DamagedBackup(_altered(path), detail=detail)
 
 
 class BackupArchive:
@@ -140,8 +140,7 @@ def _read_manifest(archive: zipfile.ZipFile) -> BackupManifest:
         info = archive.getinfo(MANIFEST_NAME)
     except KeyError as exc:
         raise DamagedBackup(
-            "这不是 landgis 备份文件(缺少清单 manifest.json),未作任何更改。",
-            "This is not a landgis backup (it has no manifest.json); nothing was changed.",
+            _("这不是 landgis 备份文件(缺少清单 manifest.json),未作任何更改。"),
         ) from exc
     if info.file_size > MAX_MANIFEST_BYTES:
         raise _damaged(MANIFEST_NAME, f"{info.file_size} bytes")
@@ -182,14 +181,13 @@ def open_archive(source: Path) -> Iterator[BackupArchive]:
     try:
         archive = zipfile.ZipFile(source)
     except FileNotFoundError as exc:
-        raise NotFound(
-            f"找不到备份文件 {source}。", f"The backup file {source} does not exist."
-        ) from exc
+        raise NotFound(_("找不到备份文件 {source}。", source=source)) from exc
     except (zipfile.BadZipFile, OSError) as exc:
         raise DamagedBackup(
-            f"{source.name} 不是 landgis 备份文件(不是有效的 zip 压缩包),未作任何更改。",
-            f"{source.name} is not a landgis backup (not a valid zip archive); "
-            "nothing was changed.",
+            _(
+                "{name} 不是 landgis 备份文件(不是有效的 zip 压缩包),未作任何更改。",
+                name=source.name,
+            ),
             detail=str(exc),
         ) from exc
     with archive:

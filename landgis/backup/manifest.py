@@ -12,6 +12,7 @@ from typing import Any
 
 from landgis.db.backends import BackendName, backend_named
 from landgis.errors import DamagedBackup
+from landgis.i18n import _
 
 FORMAT = "landgis-backup"
 FORMAT_VERSION = 1
@@ -92,10 +93,11 @@ class BackupManifest:
             raise _not_a_backup("manifest.json does not name the landgis backup format")
         if body.get("format_version") != FORMAT_VERSION:
             raise DamagedBackup(
-                f"备份文件格式版本 {body.get('format_version')} 无法识别:"
-                "它可能来自较新版本的 landgis,请先升级 landgis 再恢复。",
-                f"Backup format version {body.get('format_version')} is not known: the "
-                "archive may come from a newer landgis; upgrade landgis first.",
+                _(
+                    "备份文件格式版本 {version} 无法识别:它可能来自较新版本的 landgis,请先升级 "
+                    "landgis 再恢复。",
+                    version=body.get("format_version"),
+                ),
             )
         try:
             manifest = cls(
@@ -151,9 +153,7 @@ def safe_member_path(path: str) -> bool:
 
 def _not_a_backup(detail: str) -> DamagedBackup:
     return DamagedBackup(
-        "这不是完整的 landgis 备份文件(清单 manifest.json 缺失或有误),未作任何更改。",
-        "This is not a whole landgis backup (its manifest.json is missing or wrong); "
-        "nothing was changed.",
+        _("这不是完整的 landgis 备份文件(清单 manifest.json 缺失或有误),未作任何更改。"),
         detail=detail,
     )
 
@@ -161,8 +161,6 @@ def _not_a_backup(detail: str) -> DamagedBackup:
 def revision_mismatch(found: str | None, expected: str) -> DamagedBackup:
     """The error for a database dump whose schema revision is not the manifest's."""
     return DamagedBackup(
-        "备份中的数据库与清单记录的结构版本不符,未作任何更改。",
-        "The database in the backup does not have the schema revision its manifest "
-        "names; nothing was changed.",
+        _("备份中的数据库与清单记录的结构版本不符,未作任何更改。"),
         detail=f"database {found}, manifest {expected}",
     )

@@ -44,6 +44,7 @@ from sqlalchemy.engine import URL
 from landgis.backup.facts import COUNTED_TABLES, DatabaseFacts
 from landgis.backup.manifest import Counts
 from landgis.errors import ConfigurationError, Conflict, DamagedBackup
+from landgis.i18n import Text, _
 
 TOOLS_ROOT = Path("/usr/lib/postgresql")
 VERSION = re.compile(r"\(PostgreSQL\)\s+(\d+)")
@@ -184,10 +185,13 @@ def find_tool(name: str, major: int) -> Path:
         return Path(on_path)
     package = f"postgresql-client-{major}"
     raise ConfigurationError(
-        f"找不到与数据库服务器(PostgreSQL {major})匹配的 {name},无法备份或恢复:请安装 "
-        f"{package}(Debian/Ubuntu:sudo apt-get install {package})。",
-        f"No {name} for the database server (PostgreSQL {major}) was found, so backups "
-        f"cannot run: install {package} (Debian/Ubuntu: sudo apt-get install {package}).",
+        _(
+            "找不到与数据库服务器(PostgreSQL {major})匹配的 {name},无法备份或恢复:请安装 "
+            "{package}(Debian/Ubuntu:sudo apt-get install {package})。",
+            major=major,
+            name=name,
+            package=package,
+        ),
         detail=f"looked in {exact} and on PATH ({on_path}: {path_major})",
     )
 
@@ -215,8 +219,8 @@ def connection_target(url: URL) -> tuple[str, dict[str, str]]:
     return make_conninfo(**params), env
 
 
-def _run(args: Sequence[str | Path], env: dict[str, str], failed: tuple[str, str]) -> str:
-    """Run a PostgreSQL tool; a LandGISError carrying its message when it fails."""
+def _run(args: Sequence[str | Path], env: dict[str, str], failed: Text) -> str:
+    """Run a PostgreSQL tool; a LandGISError saying ``failed`` and why when it fails."""
     command = [str(a) for a in args]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode == 0:
@@ -226,13 +230,12 @@ def _run(args: Sequence[str | Path], env: dict[str, str], failed: tuple[str, str
     detail = f"{Path(command[0]).name} exited with {done.returncode}: {done.stderr[-4000:]}"
     if "lock timeout" in done.stderr:
         raise Conflict(
-            "数据库正被其他操作长时间占用,恢复未进行,数据未作任何更改;请稍后再试。",
-            "The database stayed busy with another change, so the restore did not run and "
-            "nothing was changed; try again later.",
+            _("数据库正被其他操作长时间占用,恢复未进行,数据未作任何更改;请稍后再试。"),
             detail=detail,
         )
-    zh, en = failed
-    raise ConfigurationError(f"{zh}(原因:{reason})", f"{en} (reason: {reason})", detail=detail)
+    raise ConfigurationError(
+        _("{failed}(原因:{reason})", failed=failed, reason=reason), detail=detail
+    )
 
 
 def read_facts(conn: Connection, version: str) -> DatabaseFacts:
@@ -279,25 +282,25 @@ def dump(engine: Engine, target: Path) -> DatabaseFacts:
                     f"--dbname={conninfo}",
                 ],
                 env,
-                ("pg_dump 备份数据库失败", "pg_dump could not back up the database"),
+                _("pg_dump 备份数据库失败"),
             )
     return facts
 
 
-UNREADABLE = ("pg_restore 无法读取备份中的数据库", "pg_restore cannot read the database dump")
+UNREADABLE = _("pg_restore 无法读取备份中的数据库")
 
 
 def _tools(engine: Engine, *names: str) -> list[Path]:
     """The tools ``names`` for the server's major version."""
     with engine.connect() as conn:
-        major, _ = server_version(conn)
+        major, _minor = server_version(conn)
     return [find_tool(name, major) for name in names]
 
 
 def dump_revision(engine: Engine, dump_file: Path) -> str | None:
     """The schema revision in the dump's ``alembic_version`` row (read without restoring)."""
     (pg_restore,) = _tools(engine, "pg_restore")
-    _, env = connection_target(engine.url)
+    _conninfo, env = connection_target(engine.url)
     script = _run(
         [
             pg_restore,
@@ -340,8 +343,7 @@ def restore(engine: Engine, dump_file: Path, expected_revision: str, workdir: Pa
     )
     if SCRIPT_END not in script.read_text(encoding="utf-8", errors="replace")[-4096:]:
         raise DamagedBackup(
-            "pg_restore 未能完整读取备份中的数据库,未作任何更改。",
-            "pg_restore did not read the whole database dump; nothing was changed.",
+            _("pg_restore 未能完整读取备份中的数据库,未作任何更改。"),
         )
     before = workdir / "before.sql"
     before.write_text(DROP_LANDGIS_OBJECTS.format(lock_timeout=LOCK_TIMEOUT), encoding="utf-8")
@@ -362,7 +364,7 @@ def restore(engine: Engine, dump_file: Path, expected_revision: str, workdir: Pa
             f"--file={after}",
         ],
         env,
-        ("恢复数据库失败,数据库未作任何更改", "The restore failed and nothing was changed"),
+        _("恢复数据库失败,数据库未作任何更改"),
     )
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")

@@ -26,6 +26,7 @@ from landgis.db.engine import make_engine
 from landgis.db.migrate import head_revision, known_revisions, upgrade
 from landgis.db.models import DataVersion
 from landgis.errors import ConfigurationError, IncompatibleBackup, InvalidInput
+from landgis.i18n import _
 from landgis.settings import Settings
 from landgis.wallclock import local_now, utc_now
 
@@ -58,15 +59,12 @@ def backup_path(target: Path) -> Path:
         target = target / default_backup_name()
     if target.exists():
         raise InvalidInput(
-            f"文件 {target} 已存在,备份不会覆盖它:请换一个文件名,或先移走原文件。",
-            f"The file {target} exists and a backup never overwrites it: choose another "
-            "name, or move the old file away first.",
+            _("文件 {target} 已存在,备份不会覆盖它:请换一个文件名,或先移走原文件。", target=target),
         )
     folder = target.parent
     if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
         raise InvalidInput(
-            f"备份文件夹 {folder} 不存在或无权写入。",
-            f"The folder {folder} does not exist or cannot be written to.",
+            _("备份文件夹 {folder} 不存在或无权写入。", folder=folder),
         )
     return target
 
@@ -90,8 +88,7 @@ def write_backup(
             facts, database = backup_method(settings).dump(settings, Path(work))
             if facts.revision is None:
                 raise InvalidInput(
-                    "数据库尚未初始化,没有可备份的内容:请先运行 landgis init。",
-                    "The database has no landgis schema to back up: run landgis init first.",
+                    _("数据库尚未初始化,没有可备份的内容:请先运行 landgis init。"),
                 )
             revision = facts.revision
             # Files are listed after the snapshot: every attachment row it holds has its
@@ -115,8 +112,7 @@ def write_backup(
             manifest = write_archive(target, files, manifest_for)
     except OSError as exc:
         raise ConfigurationError(
-            f"写入备份文件 {target} 失败:{exc.strerror or exc}。",
-            f"Writing the backup {target} failed: {exc.strerror or exc}.",
+            _("写入备份文件 {target} 失败:{reason}。", target=target, reason=exc.strerror or exc),
             detail=repr(exc),
         ) from exc
     engine = make_engine(settings)
@@ -150,23 +146,24 @@ def check_restorable(manifest: BackupManifest, settings: Settings) -> None:
         source = backend_named(manifest.backend).label
         current = backend_named(settings.backend).label
         raise IncompatibleBackup(
-            f"这个备份来自 {source} 数据库,而当前使用的是 {current} 数据库,不能跨类型恢复:"
-            f"请将 LANDGIS_DATABASE_URL 指向一个 {source} 数据库后再恢复。",
-            f"This backup is of a {source} database and this installation uses {current}; "
-            f"a backup cannot be restored across them: point LANDGIS_DATABASE_URL at a "
-            f"{source} database and restore there.",
+            _(
+                "这个备份来自 {source} 数据库,而当前使用的是 {current} 数据库,不能跨类型恢复:"
+                "请将 LANDGIS_DATABASE_URL 指向一个 {source} 数据库后再恢复。",
+                source=source,
+                current=current,
+            ),
         )
     if manifest.schema_revision not in known_revisions():
         head = head_revision()
         raise IncompatibleBackup(
-            f"这个备份来自较新版本的 landgis(landgis {manifest.landgis_version},数据库结构版本 "
-            f"{manifest.schema_revision}),本程序只认识到结构版本 {head},无法恢复:"
-            "请先将 landgis 升级到不低于备份时的版本,再恢复。当前数据未作任何更改。",
-            f"This backup was written by a newer landgis (landgis "
-            f"{manifest.landgis_version}, schema revision {manifest.schema_revision}); this "
-            f"code knows schema revisions up to {head} only, so it cannot restore it: "
-            "upgrade landgis to at least the version that wrote the backup first. Nothing "
-            "was changed.",
+            _(
+                "这个备份来自较新版本的 landgis(landgis {landgis_version},数据库结构版本 "
+                "{schema_revision}),本程序只认识到结构版本 {head},无法恢复:请先将 landgis "
+                "升级到不低于备份时的版本,再恢复。当前数据未作任何更改。",
+                landgis_version=manifest.landgis_version,
+                schema_revision=manifest.schema_revision,
+                head=head,
+            ),
         )
 
 
@@ -207,10 +204,10 @@ def _migrate(engine: Engine, floor: int) -> None:
         _advance_data_version(engine, floor)
     except Exception as exc:
         raise ConfigurationError(
-            "备份已恢复,但将其数据库结构升级到当前版本时失败:请运行 landgis init 重试,"
-            "或联系系统管理员。",
-            "The backup was restored, but migrating its schema to this version failed: run "
-            "landgis init to try again, or contact the administrator.",
+            _(
+                "备份已恢复,但将其数据库结构升级到当前版本时失败:请运行 landgis init 重试,"
+                "或联系系统管理员。"
+            ),
             detail=repr(exc),
         ) from exc
 
@@ -233,14 +230,14 @@ def _file_error(exc: OSError, swap: FolderSwap) -> ConfigurationError:
     reason = exc.strerror or str(exc)
     if swap.moves:  # the old folder could not be put back
         return ConfigurationError(
-            f"恢复失败,附件目录未能复原:原附件保存在 {swap.previous},请联系系统管理员。",
-            f"The restore failed and the attachments folder could not be put back: the old "
-            f"attachments are in {swap.previous}; contact the administrator.",
+            _(
+                "恢复失败,附件目录未能复原:原附件保存在 {previous},请联系系统管理员。",
+                previous=swap.previous,
+            ),
             detail=repr(exc),
         )
     return ConfigurationError(
-        f"恢复未能完成,数据未作更改(原因:{reason})。",
-        f"The restore could not be completed and nothing was changed (reason: {reason}).",
+        _("恢复未能完成,数据未作更改(原因:{reason})。", reason=reason),
         detail=repr(exc),
     )
 

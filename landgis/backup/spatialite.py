@@ -33,6 +33,7 @@ from landgis.backup.facts import COUNTED_TABLES, DatabaseFacts
 from landgis.backup.manifest import Counts, revision_mismatch
 from landgis.db.backends.spatialite_engine import database_file, sqlite_module
 from landgis.errors import ConfigurationError, Conflict, InvalidInput, NotFound
+from landgis.i18n import _
 from landgis.settings import Settings
 
 BUSY_SECONDS = 10.0
@@ -45,9 +46,7 @@ def database_path(settings: Settings) -> Path:
     path = database_file(settings.database_url)
     if path is None:
         raise InvalidInput(
-            "内存数据库无法备份或恢复:请在 LANDGIS_DATABASE_URL 中指定数据库文件。",
-            "An in-memory database cannot be backed up or restored: name a database file "
-            "in LANDGIS_DATABASE_URL.",
+            _("内存数据库无法备份或恢复:请在 LANDGIS_DATABASE_URL 中指定数据库文件。"),
         )
     return path
 
@@ -87,8 +86,7 @@ def copy_out(settings: Settings, target: Path) -> DatabaseFacts:
     live = database_path(settings)
     if not live.is_file():
         raise NotFound(
-            f"数据库文件 {live} 不存在:请先运行 landgis init。",
-            f"The database file {live} does not exist: run landgis init first.",
+            _("数据库文件 {live} 不存在:请先运行 landgis init。", live=live),
         )
     try:
         with closing(_connect(live)) as source, closing(_connect(target)) as copy:
@@ -100,8 +98,7 @@ def copy_out(settings: Settings, target: Path) -> DatabaseFacts:
                 copy.execute("DELETE FROM server_secrets")
     except sqlite_module().DatabaseError as exc:
         raise ConfigurationError(
-            f"备份数据库失败(原因:{exc})。",
-            f"Backing up the database failed (reason: {exc}).",
+            _("备份数据库失败(原因:{reason})。", reason=exc),
             detail=f"{live}: {exc!r}",
         ) from exc
     return read_facts(target)
@@ -142,13 +139,10 @@ def copy_in(staged: Path, settings: Settings) -> None:
             source.backup(target, progress=_deadline(RESTORE_DEADLINE_SECONDS))
     except TimeoutError as exc:
         raise Conflict(
-            "数据库正被其他操作长时间占用,恢复未进行,数据未作任何更改;请稍后再试。",
-            "The database stayed busy with another change, so the restore did not run and "
-            "nothing was changed; try again later.",
+            _("数据库正被其他操作长时间占用,恢复未进行,数据未作任何更改;请稍后再试。"),
         ) from exc
     except sqlite_module().DatabaseError as exc:
         raise ConfigurationError(
-            f"恢复数据库失败,数据库未作任何更改(原因:{exc})。",
-            f"The restore failed and nothing was changed (reason: {exc}).",
+            _("恢复数据库失败,数据库未作任何更改(原因:{reason})。", reason=exc),
             detail=f"{live}: {exc!r}",
         ) from exc

@@ -19,6 +19,7 @@ from landgis.cli.common import (
     date_option,
     day,
     fail,
+    in_both_languages,
     lazy_module,
     ledger_unit,
     print_json,
@@ -35,6 +36,8 @@ from landgis.commands import (
     completing,
 )
 from landgis.errors import InvalidInput, NeedsConfirmation
+from landgis.i18n import _
+from landgis.i18n.values import AreaUnit
 from landgis.units import mu_to_m2
 from landgis.vocab import CASE_STATUSES
 
@@ -75,20 +78,22 @@ def parse_assignments(assignments: list[str] | None) -> dict[str, Any]:
     for item in assignments or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            fail(
-                InvalidInput(
-                    f"--set 应写成 字段=值,收到 {item!r}。", f"--set needs field=value: {item!r}."
-                )
-            )
+            fail(InvalidInput(_("--set 应写成 字段=值,收到 “{item}”。", item=item)))
         name, value = name.strip(), value.strip()
         if name.endswith("_mu"):
             try:
                 fields[f"{name[:-3]}_m2"] = mu_to_m2(float(value))
             except ValueError:
-                fail(InvalidInput(f"{name} 应为数字。", f"{name} must be a number."))
+                fail(InvalidInput(_("{name} 应为数字。", name=name)))
         else:
             fields[name] = value or None
     return fields
+
+
+def area_unit(assignments: list[str] | None) -> AreaUnit:
+    """The unit the ``--set`` pairs give land areas in: 亩 when any ``*_mu`` field is set."""
+    names = (item.partition("=")[0].strip() for item in assignments or [])
+    return "mu" if any(name.endswith("_mu") for name in names) else "m2"
 
 
 def _run(command: CaseCommand, *, database_url: str | None, actor: str | None) -> None:
@@ -99,7 +104,7 @@ def _run(command: CaseCommand, *, database_url: str | None, actor: str | None) -
         try:
             case = ledger.handle(command)
         except NeedsConfirmation as error:
-            fail(error, "确认办结请加 --confirm (add --confirm to complete it anyway).")
+            fail(error, in_both_languages(_("确认办结请加 --confirm。")))
         typer.echo(
             f"{case.case_no}: {CASE_STATUSES[case.status]} ({case.status}), version {case.version}"
         )
@@ -126,6 +131,7 @@ def open_(
         occurred_on=day(on),
         document_no=doc,
         note=note,
+        area_unit=area_unit(assignments),
     )
     _run(command, database_url=database_url, actor=actor)
 
@@ -153,6 +159,7 @@ def status(
         document_no=doc,
         note=note,
         confirm_short=confirm,
+        area_unit=area_unit(assignments),
     )
     _run(command, database_url=database_url, actor=actor)
 
@@ -176,6 +183,7 @@ def edit(
         fields=parse_assignments(assignments),
         document_no=doc,
         note=note,
+        area_unit=area_unit(assignments),
     )
     _run(command, database_url=database_url, actor=actor)
 
@@ -205,6 +213,7 @@ def revitalize(
         version=version,
         occurred_on=day(on),
         area_m2=mu_to_m2(area_mu),
+        area_unit="mu",
         building_area_m2=building_m2,
         fields=parse_assignments(assignments),
         document_no=doc,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from landgis.errors import LandGISError
+from landgis.i18n import Localizable, _
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -75,6 +76,12 @@ def settings_for(database_url: str | None) -> Settings:
     return base.model_copy(update={"database_url": database_url}) if database_url else base
 
 
+def in_both_languages(text: Localizable) -> str:
+    """``text`` as the command line shows it: in Chinese, then in English in brackets."""
+    zh, en = text.render("zh"), text.render("en")
+    return zh if zh == en else f"{zh} ({en})"
+
+
 def fail(error: LandGISError, hint: str | None = None) -> NoReturn:
     """Print a library error for a clerk (Chinese, then English), and what to do about it
     on the command line (``hint``), and exit with status 2."""
@@ -86,7 +93,8 @@ def fail(error: LandGISError, hint: str | None = None) -> NoReturn:
         subject = problem.get("parcel_code") or problem.get("field") or ""
         typer.echo(f"  {where}{subject}: {problem['problem']} ({problem['problem_en']})", err=True)
     if len(error.problems) > 50:
-        typer.echo(f"  … 另有 {len(error.problems) - 50} 处问题", err=True)
+        more = _("… 另有 {count} 处问题", count=len(error.problems) - 50)
+        typer.echo(f"  {in_both_languages(more)}", err=True)
     if hint:
         typer.echo(hint, err=True)
     raise typer.Exit(code=2)

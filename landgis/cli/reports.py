@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -88,7 +87,7 @@ def warnings(
     with unit_of_work(database_url, write=False) as (session, settings):
         found = ledger_warnings(session, day(as_of), settings.clock.rules())
     if as_json:
-        print_json([dataclasses.asdict(w) for w in found])
+        print_json([w.to_dict() for w in found])
         return
     for w in found:
         amount = f" 金额 {w.amount_yuan:,.2f} 元" if w.amount_yuan else ""

@@ -18,6 +18,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from landgis.i18n import DEFAULT_LANGUAGE, Localizable, _
 from landgis.io.problems import FileRefused
 from landgis.tempfiles import UNPACK, temporary_folder
 
@@ -47,8 +48,24 @@ class ArchiveLimits:
 DEFAULT_LIMITS = ArchiveLimits()
 
 
-def _unsafe(message: str, message_en: str) -> FileRefused:
-    return FileRefused("unsafe_archive", message, message_en)
+def refused(kind: str, message: Localizable, *, detail: str | None = None) -> FileRefused:
+    """The file refused as a whole (problem ``kind``) with a catalogue message."""
+    return FileRefused(kind, message.render("zh"), message.render("en"), detail=detail)
+
+
+def _unsafe(message: Localizable) -> FileRefused:
+    return refused("unsafe_archive", message)
+
+
+@dataclass(frozen=True)
+class _Named:
+    """What a caller names a document in Chinese and English (e.g. an Excel workbook)."""
+
+    zh: str
+    en: str
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return self.zh if lang == DEFAULT_LANGUAGE else self.en
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
@@ -71,34 +88,28 @@ def _check_name(info: zipfile.ZipInfo, name: str) -> None:
     parts = PurePosixPath(posix).parts
     if "\x00" in name or posix.startswith("/") or _DRIVE.match(posix):
         raise _unsafe(
-            f"压缩包中的文件 {name} 使用绝对路径,已拒绝。",
-            f"The archive member {name!r} has an absolute path; refused.",
+            _("压缩包中的文件 {name} 使用绝对路径,已拒绝。", name=name),
         )
     if ".." in parts:
         raise _unsafe(
-            f"压缩包中的文件 {name} 含有“..”路径,可能写到目标目录之外,已拒绝。",
-            f"The archive member {name!r} contains '..' and could escape the target "
-            "directory; refused.",
+            _("压缩包中的文件 {name} 含有“..”路径,可能写到目标目录之外,已拒绝。", name=name),
         )
     mode = info.external_attr >> 16
     kind = stat.S_IFMT(mode)
     if stat.S_ISLNK(mode) or kind not in (0, stat.S_IFREG, stat.S_IFDIR):
         raise _unsafe(
-            f"压缩包中的 {name} 是符号链接或特殊文件,已拒绝。",
-            f"The archive member {name!r} is a symbolic link or special file; refused.",
+            _("压缩包中的 {name} 是符号链接或特殊文件,已拒绝。", name=name),
         )
     if info.flag_bits & 0x1:
         raise _unsafe(
-            f"压缩包中的文件 {name} 已加密,无法读取。",
-            f"The archive member {name!r} is encrypted and cannot be read.",
+            _("压缩包中的文件 {name} 已加密,无法读取。", name=name),
         )
 
 
 def _too_big(limits: ArchiveLimits) -> FileRefused:
     mb = limits.max_total_bytes // (1024 * 1024)
     return _unsafe(
-        f"压缩包解压后超过 {mb} MB,已拒绝。",
-        f"The archive unpacks to more than {mb} MB; refused.",
+        _("压缩包解压后超过 {mb} MB,已拒绝。", mb=mb),
     )
 
 
@@ -109,8 +120,11 @@ def check_archive(
     infos = archive.infolist()
     if len(infos) > limits.max_files:
         raise _unsafe(
-            f"压缩包中有 {len(infos)} 个文件,超过上限 {limits.max_files}。",
-            f"The archive holds {len(infos)} files, above the limit of {limits.max_files}.",
+            _(
+                "压缩包中有 {count} 个文件,超过上限 {max_files}。",
+                count=len(infos),
+                max_files=limits.max_files,
+            ),
         )
     members: list[tuple[zipfile.ZipInfo, str]] = []
     total = compressed = 0
@@ -128,17 +142,21 @@ def check_archive(
         ):
             ratio = info.file_size / max(info.compress_size, 1)
             raise _unsafe(
-                f"压缩包中的文件 {name} 压缩比为 {ratio:.0f}:1,超过上限 "
-                f"{limits.max_ratio:.0f}:1(疑似压缩炸弹),已拒绝。",
-                f"The archive member {name!r} has a compression ratio of {ratio:.0f}:1, "
-                f"above the limit of {limits.max_ratio:.0f}:1 (a decompression bomb?); refused.",
+                _(
+                    "压缩包中的文件 {name} 压缩比为 {ratio:.0f}:1,超过上限 {max_ratio:.0f}:"
+                    "1(疑似压缩炸弹),已拒绝。",
+                    name=name,
+                    ratio=ratio,
+                    max_ratio=limits.max_ratio,
+                ),
             )
         members.append((info, name))
     if total > limits.ratio_floor and total > limits.max_ratio * max(compressed, 1):
         raise _unsafe(
-            f"压缩包整体压缩比超过 {limits.max_ratio:.0f}:1(疑似压缩炸弹),已拒绝。",
-            f"The archive's overall compression ratio is above {limits.max_ratio:.0f}:1 "
-            "(a decompression bomb?); refused.",
+            _(
+                "压缩包整体压缩比超过 {max_ratio:.0f}:1(疑似压缩炸弹),已拒绝。",
+                max_ratio=limits.max_ratio,
+            ),
         )
     return members
 
@@ -151,10 +169,9 @@ def safe_extract(
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise FileRefused(
+        raise refused(
             "unreadable",
-            f"{Path(path).name} 不是有效的 zip 压缩包。",
-            f"{Path(path).name} is not a valid zip archive.",
+            _("{name} 不是有效的 zip 压缩包。", name=Path(path).name),
             detail=str(exc),
         ) from exc
     written: list[Path] = []
@@ -165,9 +182,7 @@ def safe_extract(
             target = (destination / name.replace("\\", "/")).resolve()
             if not target.is_relative_to(destination):
                 raise _unsafe(
-                    f"压缩包中的文件 {name} 会写到目标目录之外,已拒绝。",
-                    f"The archive member {name!r} would be written outside the target "
-                    "directory; refused.",
+                    _("压缩包中的文件 {name} 会写到目标目录之外,已拒绝。", name=name),
                 )
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -181,14 +196,12 @@ def safe_extract(
                         sink.write(chunk)
             except FileExistsError as exc:
                 raise _unsafe(
-                    f"压缩包中有重名文件 {name}。",
-                    f"The archive holds the file {name!r} twice.",
+                    _("压缩包中有重名文件 {name}。", name=name),
                 ) from exc
             except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-                raise FileRefused(
+                raise refused(
                     "unreadable",
-                    f"压缩包中的文件 {name} 已损坏,无法解压。",
-                    f"The archive member {name!r} is damaged and cannot be unpacked.",
+                    _("压缩包中的文件 {name} 已损坏,无法解压。", name=name),
                     detail=str(exc),
                 ) from exc
             written.append(target)
@@ -203,27 +216,30 @@ def extracted(path: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> Iterator[Pa
         yield directory
 
 
-def check_package(path: Path, limits: ArchiveLimits, what: str, what_en: str) -> None:
-    """Refuse a zip-based document (``what``: e.g. an Excel workbook) that is not a zip,
+def check_package(
+    path: Path, limits: ArchiveLimits, what: Localizable | str, what_en: str | None = None
+) -> None:
+    """Refuse a zip-based document (``what``: e.g. an Excel workbook, a message or its
+    Chinese and English names) that is not a zip,
     or would unpack beyond ``limits`` (size, ratio, members), before any reader opens it.
     Its members' declared sizes bound what a reader can get out of it: Python's zip
     reader stops at them."""
     name = Path(path).name
+    if isinstance(what, str):
+        what = _Named(what, what_en or what)
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise FileRefused(
+        raise refused(
             "unreadable",
-            f"{what} {name} 已损坏或不是有效的文件。",
-            f"The {what_en} {name} is damaged or not a valid file.",
+            _("{what} {name} 已损坏或不是有效的文件。", what=what, name=name),
             detail=str(exc),
         ) from exc
     with archive:
         try:
             check_archive(archive, limits)
-        except FileRefused as refused:
-            raise FileRefused(
-                refused.kind,
-                f"{what} {name} 无法安全读取:{refused.message}",
-                f"The {what_en} {name} cannot be read safely: {refused.message_en}",
-            ) from refused
+        except FileRefused as unsafe:
+            raise refused(
+                unsafe.kind,
+                _("{what} {name} 无法安全读取:{reason}", what=what, name=name, reason=unsafe.text),
+            ) from unsafe

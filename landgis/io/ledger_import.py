@@ -22,7 +22,7 @@ from zipfile import BadZipFile
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from landgis import cases, vocab
+from landgis import cases, schema, vocab
 from landgis.commands import (
     ChangeStatus,
     Command,
@@ -31,6 +31,8 @@ from landgis.commands import (
     completing,
 )
 from landgis.errors import Conflict, InvalidInput, LandGISError, NotFound
+from landgis.i18n import _, listing, term
+from landgis.i18n.values import Label
 from landgis.io.archives import DEFAULT_LIMITS, ArchiveLimits
 from landgis.io.file_limits import check_workbook
 from landgis.io.tables import sheet_rows
@@ -40,6 +42,7 @@ from landgis.units import m2_to_mu, mu_to_m2
 
 CASE_NO_HEADER, VERSION_HEADER = "台账编号", "版本"
 HEADERS = dict(LEDGER_COLUMNS)
+COLUMN_LABELS = {column.key: Label(column.zh, column.en) for column in schema.LEDGER}
 # Workbook column key -> (case field, kind); kinds: text, date, mu (亩 → m²), m2, or a
 # vocabulary of Chinese labels.
 EDITABLE: dict[str, tuple[str, Any]] = {
@@ -104,12 +107,15 @@ def _header_row(sheet: Any) -> tuple[int, dict[str, int]]:
         if CASE_NO_HEADER in labels and VERSION_HEADER in labels:
             return number, labels
     raise InvalidInput(
-        "工作簿中找不到“台账编号”和“版本”两列:请导入从本系统导出的台账工作簿。",
-        "The workbook has no 台账编号 and 版本 columns; import a ledger exported by landgis.",
+        _(
+            "工作簿中找不到“{case_no}”和“{version}”两列:请导入从本系统导出的台账工作簿。",
+            case_no=CASE_NO_HEADER,
+            version=VERSION_HEADER,
+        )
     )
 
 
-def _parse(kind: Any, value: Any, header: str) -> Any:
+def _parse(kind: Any, value: Any, header: Label) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if kind == "text":
@@ -123,29 +129,36 @@ def _parse(kind: Any, value: Any, header: str) -> Any:
             return dt.date.fromisoformat(str(value).strip()[:10])
         except ValueError as exc:
             raise InvalidInput(
-                f"“{header}”应为日期(如 2023-08-31),收到 {value!r}。",
-                f"{header} must be a date such as 2023-08-31, got {value!r}.",
+                _("“{header}”应为日期(如 2023-08-31),收到 {value!r}。", header=header, value=value),
             ) from exc
     if kind in ("mu", "m2"):
         try:
             number = float(value)
         except (TypeError, ValueError) as exc:
             raise InvalidInput(
-                f"“{header}”应为数字,收到 {value!r}。", f"{header} must be a number: {value!r}."
+                _("“{header}”应为数字,收到 {value!r}。", header=header, value=value)
             ) from exc
         if not math.isfinite(number):
             raise InvalidInput(
-                f"“{header}”应为数字,收到 {value!r}(非数值或无穷大)。",
-                f"{header} must be a finite number, not {value!r}.",
+                _(
+                    "“{header}”应为数字,收到 {value!r}(非数值或无穷大)。",
+                    header=header,
+                    value=value,
+                ),
             )
         return round(number, 2)
     labels = {label: code for code, label in kind.items()}
     text = str(value).strip()
     if text in labels or text in kind:
         return labels.get(text, text)
+    vocabulary = next(name for name, codes in vocab.VOCABULARIES.items() if codes is kind)
     raise InvalidInput(
-        f"“{header}”的值“{text}”不在可选值内:{'、'.join(kind.values())}。",
-        f"{header}: {text!r} is not one of {', '.join(kind)}.",
+        _(
+            "“{header}”的值“{value}”不在可选值内:{choices}。",
+            header=header,
+            value=text,
+            choices=listing(term(vocabulary, code) for code in kind),
+        )
     )
 
 
@@ -154,8 +167,11 @@ def _version(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError) as exc:
         raise InvalidInput(
-            f"“版本”应为整数,收到 {value!r};请勿修改该列。",
-            f"版本 must be an integer, got {value!r}; leave that column as exported.",
+            _(
+                "“{version}”应为整数,收到 {value!r};请勿修改该列。",
+                version=VERSION_HEADER,
+                value=value,
+            ),
         ) from exc
 
 
@@ -201,8 +217,7 @@ def _commands(case: cases.Case, edits: dict[str, Any], today: dt.date) -> list[C
     ) - (case.revitalized_building_area_m2 or 0.0)
     if added < -1e-6 or added_building < -1e-6:
         raise InvalidInput(
-            f"{case_no}:盘活面积只能增加;更正已登记的盘活面积请联系管理员。",
-            f"{case_no}: revitalized areas only grow; ask an administrator to correct them.",
+            _("{case_no}:盘活面积只能增加;更正已登记的盘活面积请联系管理员。", case_no=case_no),
         )
     commands: list[Command] = []
     status = case.status
@@ -262,8 +277,7 @@ def import_ledger_workbook(
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise InvalidInput(
-            "无法读取该 Excel 文件,请确认是 .xlsx 工作簿。",
-            "Cannot read this file as an .xlsx workbook.",
+            _("无法读取该 Excel 文件,请确认是 .xlsx 工作簿。"),
             detail=str(exc),
         ) from exc
     try:
@@ -283,7 +297,7 @@ def import_ledger_workbook(
                     with session.begin_nested():
                         version = _version(row[labels[VERSION_HEADER]])
                         values = {
-                            key: _parse(EDITABLE[key][1], row[index], HEADERS[key])
+                            key: _parse(EDITABLE[key][1], row[index], COLUMN_LABELS[key])
                             for key, index in columns.items()
                         }
                         edits = _edits(cases.get_case(session, case_no), values)
@@ -299,7 +313,7 @@ def import_ledger_workbook(
                         _problem(
                             number,
                             case_no,
-                            InvalidInput("“版本”应为整数。", "版本 must be an integer."),
+                            InvalidInput(_("“{version}”应为整数。", version=VERSION_HEADER)),
                         )
                     )
                     del exc
@@ -317,8 +331,7 @@ def import_ledger_workbook(
         if all(p["kind"] == "NotFound" for p in problems):
             error_class = NotFound
         raise error_class(
-            f"台账工作簿中有 {len(problems)} 行无法导入,未作任何修改。",
-            f"{len(problems)} rows of the workbook cannot be imported; nothing was changed.",
+            _("台账工作簿中有 {count} 行无法导入,未作任何修改。", count=len(problems)),
             problems=problems,
         )
     return report

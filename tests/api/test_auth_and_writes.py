@@ -155,6 +155,22 @@ def test_stale_version_forbidden_transition_missing_evidence_and_no_version(site
 def test_partial_revitalization_close_out_and_reopen_by_an_administrator(site, client):
     editor, admin = _auth(site, "editor"), _auth(site, "admin")
     case = _case(client, "QX-XZ-2023-013")  # disposing
+    idle_mu = case["idle_area_m2"] * 3 / 2000
+    url = "/api/cases/QX-XZ-2023-013/revitalizations"
+    in_mu = client.post(
+        url, json={"version": case["version"], "area_mu": idle_mu + 1}, headers=editor
+    )
+    assert in_mu.status_code == 422, in_mu.text
+    refused = in_mu.json()
+    # The areas in the unit typed: 亩, two decimals; never m².
+    assert f"盘活面积 {idle_mu + 1:.2f} 亩 超过闲置面积 {idle_mu:.2f} 亩" in refused["message"]
+    assert f"Revitalized area {idle_mu + 1:.2f} mu exceeds" in refused["message_en"]
+    assert "㎡" not in refused["message"] and "m²" not in refused["message_en"]
+    in_m2 = client.post(
+        url, json={"version": case["version"], "area_m2": case["idle_area_m2"] + 1}, headers=editor
+    )
+    assert in_m2.status_code == 422, in_m2.text
+    assert f"超过闲置面积 {case['idle_area_m2']:.2f} ㎡" in in_m2.json()["message"]
     partial = client.post(
         "/api/cases/QX-XZ-2023-013/revitalizations",
         json={

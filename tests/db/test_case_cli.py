@@ -147,3 +147,11 @@ def test_bad_dates_and_fields_are_refused_clearly(url):
     out = _fails(url, "case", "edit", "QX-XZ-2023-009", "--set", "route")
     assert "field=value" in out
     assert "No case numbered" in _fails(url, "case", "history", "NOPE")
+
+
+def test_an_area_typed_in_mu_is_refused_in_mu(url):
+    parcel = _free_parcel(url)
+    said = _fails(url, "case", "open", parcel, "--set", "idle_area_mu=100000")
+    assert "闲置面积 100000.00 亩 超过宗地面积" in said
+    assert "Idle area 100000.00 mu exceeds the parcel's area" in said
+    assert "㎡" not in said and "m²" not in said

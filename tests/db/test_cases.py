@@ -410,3 +410,55 @@ def test_the_ledger_rebuilt_from_events_equals_the_rows_after_changes(session, p
     before_opening = states_as_of(session, DAY - dt.timedelta(days=1))
     assert case.case_no not in set(before_opening["case_no"])
     assert session.scalar(select(func.count(CaseEvent.id)).where(CaseEvent.case_id == case.id)) == 5
+
+
+def test_area_errors_name_the_areas_in_the_unit_the_clerk_typed(session, parcel):
+    case = cases.open_case(
+        session, parcel.parcel_code, actor=EDITOR, occurred_on=DAY, fields={"category": "idle"}
+    )
+    case = _to_disposing(session, case.case_no)
+    idle_mu = case.idle_area_m2 * 3 / 2000
+    too_much = {
+        "version": case.version,
+        "actor": EDITOR,
+        "occurred_on": DAY + dt.timedelta(days=9),
+        "area_m2": (idle_mu + 1) * 2000 / 3,
+        "workflow": WORKFLOW,
+    }
+    with pytest.raises(InvalidInput) as in_mu:
+        cases.record_revitalization(session, case.case_no, **too_much, area_unit="mu")
+    assert in_mu.value.message == (f"盘活面积 {idle_mu + 1:.2f} 亩 超过闲置面积 {idle_mu:.2f} 亩。")
+    assert in_mu.value.message_en == (
+        f"Revitalized area {idle_mu + 1:.2f} mu exceeds the idle area {idle_mu:.2f} mu."
+    )
+    with pytest.raises(InvalidInput) as in_m2:
+        cases.record_revitalization(session, case.case_no, **too_much)
+    assert in_m2.value.message_en == (
+        f"Revitalized area {too_much['area_m2']:.2f} m² exceeds the idle area "
+        f"{case.idle_area_m2:.2f} m²."
+    )
+
+
+def test_english_errors_name_fields_by_their_labels(session, parcel):
+    case = cases.open_case(
+        session, parcel.parcel_code, actor=EDITOR, occurred_on=DAY, fields={"category": "idle"}
+    )
+    edit = {"version": case.version, "actor": EDITOR, "occurred_on": DAY}
+    with pytest.raises(InvalidInput) as not_here:
+        cases.edit_case(
+            session, case.case_no, **edit, fields={"status": "closed", "closed_on": DAY}
+        )
+    assert not_here.value.message == "不能在此修改字段:销号日期、处置状态。"
+    assert not_here.value.message_en == ("These fields cannot be set here: Closed out on, Status.")
+    with pytest.raises(InvalidInput) as infinite:
+        cases.edit_case(session, case.case_no, **edit, fields={"amount_yuan": float("inf")})
+    assert infinite.value.message_en.startswith("Amount")
+    assert "amount_yuan" not in infinite.value.message_en
+    assert infinite.value.problems == [
+        {"field": "amount_yuan", "problem": "无效数字", "problem_en": "not finite"}
+    ]
+    with pytest.raises(InvalidInput) as not_a_route:
+        cases.edit_case(session, case.case_no, **edit, fields={"route": "sell_it"})
+    english = not_a_route.value.message_en
+    assert "buyback" not in english and "judicial_auction" not in english
+    assert "依法回购" in not_a_route.value.message and "buyback" not in not_a_route.value.message

@@ -4,6 +4,7 @@ import itertools
 
 import pytest
 
+from landgis import schema
 from landgis.errors import ForbiddenTransition, MissingEvidence, PermissionDenied
 from landgis.vocab import CASE_STATUSES
 from landgis.workflow import MAIN_LINE, TRANSITIONS, Workflow, has_value, role_allows
@@ -60,6 +61,28 @@ def test_missing_evidence_is_its_own_error_naming_the_field(target, field):
     with pytest.raises(MissingEvidence) as raised:
         WORKFLOW.check(source, target, evidence, role="editor")
     assert [p["field"] for p in raised.value.problems] == [field]
+    label = schema.CASE[field]
+    assert label.zh in raised.value.message
+    assert label.en in raised.value.message_en
+    assert field not in raised.value.message_en
+
+
+def test_english_messages_name_statuses_fields_and_roles_not_codes():
+    with pytest.raises(MissingEvidence) as missing:
+        WORKFLOW.check("identified", "planned", {}, role="editor")
+    assert missing.value.message == "改为“方案已批复”需要填写:处置方式、方案批复文号。"
+    english = missing.value.message_en
+    assert english == "Moving to Plan approved needs: Disposal route, Plan approval number."
+    assert "plan_no" not in english
+    assert missing.value.problems[0] | {"problem_en": "missing"} == missing.value.problems[0]
+    with pytest.raises(ForbiddenTransition) as forbidden:
+        WORKFLOW.check("suspected", "closed", {}, role="admin")
+    assert "closed" not in forbidden.value.message_en
+    assert "suspected" not in forbidden.value.message_en
+    with pytest.raises(PermissionDenied) as denied:
+        WORKFLOW.check("closed", "revitalized", {}, role="editor", reason="x")
+    assert "admin " not in denied.value.message_en
+    assert "管理员" in denied.value.message
 
 
 def test_a_zero_revitalized_area_is_not_evidence():
@@ -73,12 +96,12 @@ def test_a_zero_revitalized_area_is_not_evidence():
 
 
 def test_a_step_back_and_a_dismissal_need_a_reason():
-    with pytest.raises(MissingEvidence, match="reason"):
+    with pytest.raises(MissingEvidence, match="Reason"):
         WORKFLOW.check("planned", "identified", {}, role="editor")
     assert (
         WORKFLOW.check("planned", "identified", {}, role="editor", reason="方案调整").kind == "back"
     )
-    with pytest.raises(MissingEvidence, match="reason"):
+    with pytest.raises(MissingEvidence, match="Reason"):
         WORKFLOW.check("investigating", "dismissed", {}, role="editor", reason="  ")
     assert (
         WORKFLOW.check("investigating", "dismissed", {}, role="editor", reason="已动工").kind
