@@ -31,9 +31,9 @@ from landgis.errors import (
     TooLarge,
     TooManyAttempts,
     UnsupportedFileType,
-    _Written,
 )
 from landgis.i18n import Localizable, Text, _, listing
+from landgis.i18n.values import Label
 
 log = logging.getLogger("landgis.api")
 
@@ -161,7 +161,7 @@ async def validation_error_handler(_request: Request, error: Exception) -> JSONR
 
 async def http_error_handler(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    message = HTTP_MESSAGES.get(error.status_code) or _Written(str(error.detail), str(error.detail))
+    message = HTTP_MESSAGES.get(error.status_code) or Label(str(error.detail), str(error.detail))
     return JSONResponse(
         status_code=error.status_code,
         content=_body("HTTPError", message),

@@ -9,21 +9,10 @@ knows about HTTP.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from landgis.i18n import DEFAULT_LANGUAGE, Localizable
-
-
-@dataclass(frozen=True)
-class _Written:
-    """A message given as its Chinese and English texts rather than a catalogue message."""
-
-    zh: str
-    en: str
-
-    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return self.zh if lang == DEFAULT_LANGUAGE else self.en
+from landgis.i18n import Localizable
+from landgis.i18n.values import Label
 
 
 class LandGISError(Exception):
@@ -38,7 +27,7 @@ class LandGISError(Exception):
         problems: list[dict[str, Any]] | None = None,
     ) -> None:
         if isinstance(message, str):
-            message = _Written(message, message_en or message)
+            message = Label(message, message_en or message)
         self.text: Localizable = message
         self.message = message.render("zh")
         self.message_en = message.render("en")

@@ -19,9 +19,10 @@ from landgis.db.repository import geometry_value
 from landgis.errors import InvalidInput, NotFound
 from landgis.geo import CGCS2000, parcel_areas, to_multipolygon
 from landgis.i18n import _, listing
-from landgis.i18n.values import Area, Label, in_both
+from landgis.i18n.values import Area, in_both
 from landgis.imports import COMPUTED, store_parcels, validate_parcels
 from landgis.io.crs_guard import finite_mask
+from landgis.io.problems import problem_text
 from landgis.io.readers import check_in_china
 from landgis.workflow import READ_ONLY_STATUSES
 
@@ -49,7 +50,7 @@ def _frame(code: str, properties: Mapping[str, Any], geom: shapely.Geometry) -> 
     frame = gpd.GeoDataFrame([{"parcel_code": code, **properties}], geometry=[geom], crs=CGCS2000)
     problems = validate_parcels(frame)
     if problems:
-        first = Label(problems[0]["problem"], problems[0]["problem_en"])
+        first = problem_text(problems[0])
         raise InvalidInput(
             _("宗地 {code}:{problem}。", code=code, problem=first), problems=problems
         )
@@ -61,14 +62,11 @@ def _unknown_fields(properties: Mapping[str, Any]) -> None:
     unknown = sorted(set(properties) - set(SETTABLE))
     if unknown:
         raise InvalidInput(
-            _("不能设置这些字段:{fields}。", fields=listing(_parcel_field(n) for n in unknown))
+            _(
+                "不能设置这些字段:{fields}。",
+                fields=listing(schema.label_of(n, schema.PARCEL) for n in unknown),
+            )
         )
-
-
-def _parcel_field(name: str) -> Label:
-    """A parcel field's label (the name itself for a name that is no field)."""
-    found = schema.PARCEL.get(name)
-    return Label(found.zh, found.en) if found else Label(name, name)
 
 
 def create_parcel(

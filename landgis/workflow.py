@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from landgis import schema
 from landgis.errors import ForbiddenTransition, MissingEvidence, PermissionDenied
 from landgis.i18n import Localizable, Text, _, listing, term
-from landgis.i18n.values import Label, in_both
+from landgis.i18n.values import in_both
 from landgis.vocab import CASE_STATUSES, ROLES
 
 if TYPE_CHECKING:
@@ -169,8 +169,7 @@ def field_label(name: str) -> Localizable:
     rendering language; the name itself for a name that is neither."""
     if name == "reason":
         return _("理由说明")
-    found = schema.CASE.get(name)
-    return Label(found.zh, found.en) if found else Label(name, name)
+    return schema.label_of(name, schema.CASE)
 
 
 def _status(status: str | None) -> Localizable:

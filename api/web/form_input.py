@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
-from api.web.i18n import FieldLabel
+from api.web.i18n import label_of
 from landgis.db.models import Case
 from landgis.errors import InvalidInput
 from landgis.i18n import Localizable, Text, _, pgettext
@@ -47,7 +47,7 @@ def values(form: FormData, names: Iterable[str]) -> dict[str, str]:
 
 def input_label(name: str) -> Localizable:
     """The label of a form's input (a case field's own, or the form's)."""
-    return INPUT_LABELS.get(name) or FieldLabel(name)
+    return INPUT_LABELS.get(name) or label_of(name)
 
 
 def check_lengths(typed: Mapping[str, str]) -> None:

@@ -25,14 +25,15 @@ from landgis.i18n import (
     language_of,
     term,
 )
+from landgis.i18n.values import Label
 from landgis.maps import MapLabels, labels_in
 
 __all__ = [
     "COOKIE",
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
-    "FieldLabel",
     "Translator",
+    "label_of",
     "language_of",
     "map_labels",
 ]
@@ -45,32 +46,24 @@ CASE_FIELDS = {f.name: f for f in schema.CASE}
 COLUMNS = {c.key: c for c in schema.EXPORTED}
 
 
+def label_of(name: str) -> Localizable:
+    """The label of a case field, a form's own input or a ledger column, to show in any
+    language (the name itself when it is none of them)."""
+    extra = EXTRA_FIELDS.get(name)
+    if extra is not None:
+        return extra
+    return CASE_FIELDS.get(name) or COLUMNS.get(name) or Label(name, name)
+
+
 def field_label(name: str, lang: str) -> str:
     """The label of a case field (or of a ledger column, or a form's own input)."""
-    if name in EXTRA_FIELDS:
-        return EXTRA_FIELDS[name].render(lang)
-    if name in CASE_FIELDS:
-        return CASE_FIELDS[name].label(lang)
-    return column_header(name, lang)
+    return label_of(name).render(lang)
 
 
 def column_header(key: str, lang: str) -> str:
     """The header of a ledger column (``key`` itself when there is no such column)."""
     column = COLUMNS.get(key)
     return column.header(lang) if column is not None else key
-
-
-class FieldLabel:
-    """A case field's label, rendered in any language (a value of a message)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return field_label(self.name, language_of(lang))
-
-    def __str__(self) -> str:
-        return self.render()
 
 
 def map_labels(lang: str = DEFAULT_LANGUAGE) -> MapLabels:

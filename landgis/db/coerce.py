@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,7 +14,7 @@ from sqlalchemy import ColumnElement
 from landgis import schema
 from landgis.db.models import Base
 from landgis.errors import InvalidInput
-from landgis.i18n import DEFAULT_LANGUAGE, _
+from landgis.i18n import Localizable, _
 
 # The field schema describing each table's columns, for their labels.
 _RECORDS: dict[str, schema.FieldSet] = {
@@ -27,25 +26,12 @@ _RECORDS: dict[str, schema.FieldSet] = {
 }
 
 
-@dataclass(frozen=True)
-class FieldLabel:
-    """The label of a field (:mod:`landgis.schema`) in the language it is rendered in; the
-    label of the parcel's field when ``table`` is not given; the name itself when no
-    record describes the field."""
-
-    name: str
-    table: str | None = None
-
-    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        records = [_RECORDS[self.table]] if self.table in _RECORDS else _RECORDS.values()
-        for fields in records:
-            found = fields.get(self.name)
-            if found is not None:
-                return found.label(lang)
-        return self.name
-
-    def __str__(self) -> str:
-        return self.render()
+def field_label(name: str, model: type[Base]) -> Localizable:
+    """The label of column ``name`` of ``model``'s table, to show in a message; the labels
+    of every record are tried for a table the schema does not describe."""
+    table = str(getattr(model.__table__, "name", ""))
+    records = [_RECORDS[table]] if table in _RECORDS else list(_RECORDS.values())
+    return schema.label_of(name, *records)
 
 
 def is_missing(value: Any) -> bool:
@@ -106,7 +92,7 @@ def column_values(
         try:
             values[name] = _to_python(column, value)
         except (TypeError, ValueError) as exc:
-            label = FieldLabel(name, str(getattr(model.__table__, "name", "")))
+            label = field_label(name, model)
             if row is None:
                 raise InvalidInput(
                     _("{field}的值 “{value}” 无法识别。", field=label, value=value)
@@ -148,6 +134,6 @@ def column_arrays(model: type[Base], frame: pd.DataFrame) -> dict[str, Any]:
                 for v, gap in zip(values.tolist(), missing.tolist(), strict=True)
             ]
         except (TypeError, ValueError) as exc:
-            label = FieldLabel(name, str(getattr(model.__table__, "name", "")))
+            label = field_label(name, model)
             raise InvalidInput(_("{field}中有无法识别的值。", field=label)) from exc
     return arrays

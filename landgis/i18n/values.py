@@ -34,7 +34,8 @@ class Area:
 
 @dataclass(frozen=True)
 class Label:
-    """A name given in Chinese and English where it is defined (a field's label)."""
+    """A text given in Chinese and English where it is defined rather than in the
+    catalogues (a field's label in :mod:`landgis.schema`, a name as typed)."""
 
     zh: str
     en: str

@@ -31,8 +31,7 @@ from landgis.commands import (
     completing,
 )
 from landgis.errors import Conflict, InvalidInput, LandGISError, NotFound
-from landgis.i18n import _, listing, term
-from landgis.i18n.values import Label
+from landgis.i18n import Localizable, _, listing, term
 from landgis.io.archives import DEFAULT_LIMITS, ArchiveLimits
 from landgis.io.file_limits import check_workbook
 from landgis.io.tables import sheet_rows
@@ -42,7 +41,7 @@ from landgis.units import m2_to_mu, mu_to_m2
 
 CASE_NO_HEADER, VERSION_HEADER = "台账编号", "版本"
 HEADERS = dict(LEDGER_COLUMNS)
-COLUMN_LABELS = {column.key: Label(column.zh, column.en) for column in schema.LEDGER}
+COLUMN_LABELS = {column.key: column for column in schema.LEDGER}
 # Workbook column key -> (case field, kind); kinds: text, date, mu (亩 → m²), m2, or a
 # vocabulary of Chinese labels.
 EDITABLE: dict[str, tuple[str, Any]] = {
@@ -115,7 +114,7 @@ def _header_row(sheet: Any) -> tuple[int, dict[str, int]]:
     )
 
 
-def _parse(kind: Any, value: Any, header: Label) -> Any:
+def _parse(kind: Any, value: Any, header: Localizable) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if kind == "text":

@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from landgis.errors import InvalidInput, _Written
+from landgis.errors import InvalidInput
 from landgis.i18n import Localizable
+from landgis.i18n.values import Label
 
 ERROR = "error"
 WARNING = "warning"
@@ -123,7 +124,7 @@ def _problem(
 ) -> Problem:
     if kind not in KINDS:
         raise ValueError(f"unknown problem kind {kind!r}")
-    text = _Written(message, message_en or message) if isinstance(message, str) else message
+    text = Label(message, message_en or message) if isinstance(message, str) else message
     zh, en = text.render("zh"), text.render("en")
     found = Problem(
         row=row,
@@ -147,7 +148,7 @@ def problem_text(item: dict[str, Any]) -> Localizable:
     if text is not None:
         return text
     zh = item.get("message") or item.get("problem") or ""
-    return _Written(zh, item.get("message_en") or item.get("problem_en") or zh)
+    return Label(zh, item.get("message_en") or item.get("problem_en") or zh)
 
 
 def errors(problems: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

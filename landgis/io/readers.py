@@ -32,12 +32,12 @@ from pandas.api.types import is_object_dtype, is_string_dtype
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
-from landgis import credit_code
-from landgis.db.coerce import FieldLabel, column_values, is_missing
+from landgis import credit_code, schema
+from landgis.db.coerce import column_values, is_missing
 from landgis.db.models import Parcel
 from landgis.errors import CRSError, InvalidInput
 from landgis.geo import CGCS2000, parcel_areas
-from landgis.i18n import Text, _, listing, pgettext
+from landgis.i18n import Localizable, _, listing, pgettext
 from landgis.io import crs_guard, dxf, tables
 from landgis.io.archives import ArchiveLimits, extracted
 from landgis.io.encoding import shapefile_encoding
@@ -778,7 +778,7 @@ def typed_columns(
     return columns, extras, [p for _position, _order, p in found]
 
 
-def _field_label(name: str) -> Text | FieldLabel:
+def _field_label(name: str) -> Localizable:
     """What a cell of field ``name`` should hold, for "cannot read … as …"."""
     if name == "supply_method":
         return _("供地方式(出让/划拨)")
@@ -788,7 +788,7 @@ def _field_label(name: str) -> Text | FieldLabel:
         return _("宗地编号(请将该列设为文本格式)")
     if name in _DATE_FIELDS:
         return pgettext("单元格的值", "日期")
-    return FieldLabel(name, "parcels")
+    return schema.label_of(name, schema.PARCEL)
 
 
 # ---- the result -----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from landgis.schema.columns import (
     OVERDUE,
     Column,
 )
-from landgis.schema.field import Field, FieldSet
+from landgis.schema.field import Field, FieldSet, label_of
 from landgis.schema.records import BUILDING, CASE, EVENT, PARCEL, PARCEL_AREA, ZONE
 
 __all__ = [
@@ -34,4 +34,5 @@ __all__ = [
     "Column",
     "Field",
     "FieldSet",
+    "label_of",
 ]

@@ -38,6 +38,10 @@ class Column:
         """The column's header in ``lang`` (``zh`` or ``en``)."""
         return self.en if lang == "en" else self.zh
 
+    def render(self, lang: str = "zh") -> str:
+        """As a value of a message, a column shows as its header in the message's language."""
+        return self.header(lang)
+
 
 def _column(field: Field, shapefile: str, shapefile_zh: str, *, key: str | None = None) -> Column:
     kind: ColumnKind

@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from landgis.i18n import Localizable
+from landgis.i18n.values import Label
+
 Kind = Literal["text", "code", "vocab", "int", "float", "date", "area", "floor_area", "money"]
 """How a value is typed and shown: ``area`` is land in m² (shown in 亩), ``floor_area`` is
 building floor space in m² (shown in ㎡), ``money`` is yuan, ``vocab`` is a code of a
@@ -48,6 +51,10 @@ class Field:
     def label(self, lang: str = "zh") -> str:
         """The label in ``lang`` (``zh`` or ``en``)."""
         return self.en if lang == "en" else self.zh
+
+    def render(self, lang: str = "zh") -> str:
+        """As a value of a message, a field shows as its label in the message's language."""
+        return self.label(lang)
 
 
 class FieldSet:
@@ -93,3 +100,13 @@ class FieldSet:
     def labels(self, lang: str = "zh") -> dict[str, str]:
         """Name -> label in ``lang``."""
         return {f.name: f.label(lang) for f in self._fields}
+
+
+def label_of(name: str, *records: FieldSet) -> Localizable:
+    """The label of field ``name`` of the first of ``records`` that has it, to show in a
+    message in any language; the name itself when none has it."""
+    for record in records:
+        found = record.get(name)
+        if found is not None:
+            return found
+    return Label(name, name)

@@ -18,7 +18,7 @@ from api.web.case_forms import AREA_INPUTS, CHANGE_INPUTS
 from api.web.case_page import TRANSITION_KINDS, UNITS
 from api.web.display import SEVERITIES
 from api.web.form_input import INPUT_LABELS
-from api.web.i18n import FieldLabel, Translator
+from api.web.i18n import Translator, label_of
 from api.web.import_pages import DETAILS
 from landgis import schema, vocab
 from landgis.clock import SEVERITY_ORDER
@@ -122,8 +122,8 @@ def test_translator():
     assert en.field("parcel_code") == "Parcel code"
     assert en.field("reason") == "Reason" and zh.field("reason") == "理由说明"
     assert en.column("idle_area_mu") == "Idle / low-efficiency area (mu)"
-    assert FieldLabel("note").render("en") == en.field("note")
-    error = InvalidInput(_("“{field}”超过 {limit} 个字符。", field=FieldLabel("holder"), limit=3))
+    assert label_of("note").render("en") == en.field("note")
+    error = InvalidInput(_("“{field}”超过 {limit} 个字符。", field=label_of("holder"), limit=3))
     assert zh.message(error) == "“土地使用权人”超过 3 个字符。"
     assert en.message(error) == "Land-use right holder is longer than 3 characters."
     assert i18n.language_of(None, "en") == "en"
