@@ -18,7 +18,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from landgis.i18n import DEFAULT_LANGUAGE, Localizable, _
+from landgis.i18n import Localizable, _
 from landgis.io.problems import FileRefused
 from landgis.tempfiles import UNPACK, temporary_folder
 
@@ -50,22 +50,11 @@ DEFAULT_LIMITS = ArchiveLimits()
 
 def refused(kind: str, message: Localizable, *, detail: str | None = None) -> FileRefused:
     """The file refused as a whole (problem ``kind``) with a catalogue message."""
-    return FileRefused(kind, message.render("zh"), message.render("en"), detail=detail)
+    return FileRefused(kind, message, detail=detail)
 
 
 def _unsafe(message: Localizable) -> FileRefused:
     return refused("unsafe_archive", message)
-
-
-@dataclass(frozen=True)
-class _Named:
-    """What a caller names a document in Chinese and English (e.g. an Excel workbook)."""
-
-    zh: str
-    en: str
-
-    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return self.zh if lang == DEFAULT_LANGUAGE else self.en
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
@@ -216,17 +205,13 @@ def extracted(path: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> Iterator[Pa
         yield directory
 
 
-def check_package(
-    path: Path, limits: ArchiveLimits, what: Localizable | str, what_en: str | None = None
-) -> None:
-    """Refuse a zip-based document (``what``: e.g. an Excel workbook, a message or its
-    Chinese and English names) that is not a zip,
-    or would unpack beyond ``limits`` (size, ratio, members), before any reader opens it.
+def check_package(path: Path, limits: ArchiveLimits, what: Localizable) -> None:
+    """Refuse a zip-based document (``what`` names it: e.g. an Excel workbook) that is not
+    a zip, or would unpack beyond ``limits`` (size, ratio, members), before any reader
+    opens it.
     Its members' declared sizes bound what a reader can get out of it: Python's zip
     reader stops at them."""
     name = Path(path).name
-    if isinstance(what, str):
-        what = _Named(what, what_en or what)
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:

@@ -159,7 +159,7 @@ def read_dxf(path: Path, *, layer: str | None = None) -> Drawing:
                 _(
                     "图纸中图层 {layer} 没有闭合图形,含闭合图形的图层:{layers}。",
                     layer=layer,
-                    layers=listing(shape_layers) if shape_layers else pgettext("选项", "无"),
+                    layers=listing(shape_layers) if shape_layers else pgettext("choice", "无"),
                 ),
                 suggestion={"layer": shape_layers},
             )

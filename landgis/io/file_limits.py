@@ -67,8 +67,7 @@ def workbook_limits(limits: ArchiveLimits) -> ArchiveLimits:
 
 def check_workbook(path: Path, limits: ArchiveLimits) -> None:
     """Refuse a workbook that would unpack beyond the limits, before it is opened."""
-    what = _("Excel 工作簿")
-    check_package(path, workbook_limits(limits), what.render("zh"), what.render("en"))
+    check_package(path, workbook_limits(limits), _("Excel 工作簿"))
 
 
 def check_geopackage(path: Path) -> None:

@@ -90,42 +90,18 @@ class Problem(dict[str, Any]):
 
 def problem(
     kind: str,
-    message: Localizable | str,
-    message_en: str | None = None,
+    message: Localizable,
     *,
     row: int | None = None,
     parcel_code: Any = None,
     severity: str | None = None,
     suggestion: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One problem, JSON-ready (a :class:`Problem`): ``message`` a catalogue message (or,
-    from older code, the Chinese text with ``message_en``); ``suggestion`` the import
-    options that fix it."""
-    return _problem(
-        kind,
-        message,
-        message_en,
-        row=row,
-        parcel_code=parcel_code,
-        severity=severity,
-        suggestion=suggestion,
-    )
-
-
-def _problem(
-    kind: str,
-    message: Localizable | str,
-    message_en: str | None,
-    *,
-    row: int | None,
-    parcel_code: Any,
-    severity: str | None,
-    suggestion: dict[str, Any] | None,
-) -> Problem:
+    """One problem, JSON-ready (a :class:`Problem`): ``message`` a catalogue message,
+    ``suggestion`` the import options that fix it."""
     if kind not in KINDS:
         raise ValueError(f"unknown problem kind {kind!r}")
-    text = Label(message, message_en or message) if isinstance(message, str) else message
-    zh, en = text.render("zh"), text.render("en")
+    zh, en = message.render("zh"), message.render("en")
     found = Problem(
         row=row,
         parcel_code=None if parcel_code is None else str(parcel_code),
@@ -138,7 +114,7 @@ def _problem(
     )
     if suggestion:
         found["suggestion"] = suggestion
-    found.text = text
+    found.text = message
     return found
 
 
@@ -170,20 +146,12 @@ class FileRefused(InvalidInput):
     def __init__(
         self,
         kind: str,
-        message: Localizable | str,
-        message_en: str | None = None,
+        message: Localizable,
         *,
         detail: str | None = None,
         suggestion: dict[str, Any] | None = None,
     ) -> None:
-        found = _problem(
-            kind,
-            message,
-            message_en,
-            row=None,
-            parcel_code=None,
-            severity=None,
-            suggestion=suggestion,
+        super().__init__(
+            message, detail=detail, problems=[problem(kind, message, suggestion=suggestion)]
         )
-        super().__init__(found.text, detail=detail, problems=[found])
         self.kind = kind

@@ -783,11 +783,11 @@ def _field_label(name: str) -> Localizable:
     if name == "supply_method":
         return _("供地方式(出让/划拨)")
     if name == "registered_area_m2":
-        return pgettext("单元格的值", "面积")
+        return pgettext("cell", "面积")
     if name == "parcel_code":
         return _("宗地编号(请将该列设为文本格式)")
     if name in _DATE_FIELDS:
-        return pgettext("单元格的值", "日期")
+        return pgettext("cell", "日期")
     return schema.label_of(name, schema.PARCEL)
 
 

@@ -25,7 +25,7 @@ class Exporter:
         given = {k: v for k, v in options.items() if v is not None}
         unknown = sorted(set(given) - set(self.options))
         if unknown:
-            accepted = listing(self.options) if self.options else pgettext("选项", "无")
+            accepted = listing(self.options) if self.options else pgettext("choice", "无")
             raise InvalidInput(
                 _(
                     "{export} 导出不支持选项 {options}(可用:{accepted})。",
