@@ -35,7 +35,7 @@ from landgis.errors import (
     StaleVersion,
 )
 from landgis.i18n import Localizable, _, listing, term
-from landgis.i18n.values import Area, AreaUnit, in_both
+from landgis.i18n.values import Area, AreaUnit, Label, in_both
 from landgis.workflow import READ_ONLY_STATUSES, Workflow, field_label, role_allows
 
 # The case fields the ledger keeps history of; every event records changes to these.
@@ -100,8 +100,7 @@ def case_detail(
                 "kind": t.kind,
                 "evidence": list(t.evidence),
                 "needs_reason": t.needs_reason,
-                "rule": t.rule.render("zh") if t.rule else "",
-                "rule_en": t.rule_en,
+                **in_both("rule", t.rule or Label("", "")),
             }
             for t in allowed
         ],

@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 
 from landgis.errors import InvalidInput
 from landgis.i18n import DEFAULT_LANGUAGE, Text, _, pgettext, term
+from landgis.i18n.values import in_both
 from landgis.ledger_rules.overdue import case_is_overdue
 from landgis.workflow import OPEN_STATUSES
 
@@ -109,18 +110,6 @@ class ClockWarning:
     message: Text
     amount_yuan: float | None = None
 
-    @property
-    def rule_en(self) -> str:
-        return self.rule.render("en")
-
-    @property
-    def article_en(self) -> str:
-        return self.article.render("en")
-
-    @property
-    def message_en(self) -> str:
-        return self.message.render("en")
-
     def to_dict(self) -> dict[str, Any]:
         """The warning, JSON-ready, its texts in Chinese and English."""
         return {
@@ -128,13 +117,10 @@ class ClockWarning:
             "severity": self.severity,
             "parcel_code": self.parcel_code,
             "case_no": self.case_no,
-            "rule": self.rule.render("zh"),
-            "rule_en": self.rule_en,
-            "article": self.article.render("zh"),
-            "article_en": self.article_en,
+            **in_both("rule", self.rule),
+            **in_both("article", self.article),
             "due_on": self.due_on,
-            "message": self.message.render("zh"),
-            "message_en": self.message_en,
+            **in_both("message", self.message),
             "amount_yuan": self.amount_yuan,
         }
 

@@ -58,11 +58,6 @@ class Transition:
     role: str = "editor"
     rule: Text | None = None
 
-    @property
-    def rule_en(self) -> str:
-        """The rule in English, for callers that show both languages."""
-        return self.rule.render("en") if self.rule else ""
-
 
 def _forward(source: str, target: str, evidence: tuple[str, ...], rule: Text) -> Transition:
     return Transition(source, target, "forward", evidence, rule=rule)

@@ -29,6 +29,7 @@ from landgis.db.repository import zones_frame
 from landgis.db.session import transaction
 from landgis.errors import InvalidInput, LandGISError, NotFound, PermissionDenied
 from landgis.i18n import Text, _
+from landgis.io.problems import problem_text
 from landgis.maps import ledger_map
 from landgis.parcels import ParcelFilter, parcels_frame
 from landgis.tiled_map import place_layer_control
@@ -72,8 +73,7 @@ def _report_view(report: Any = None, error: LandGISError | None = None) -> dict[
                 "row": p.get("row"),
                 "parcel_code": p.get("parcel_code"),
                 "severity": p.get("severity") or "error",
-                "message": p.get("message") or p.get("problem") or "",
-                "message_en": p.get("message_en") or p.get("problem_en") or "",
+                "message": problem_text(p),
             }
             for p in problems
         ],
