@@ -142,7 +142,8 @@ def _zipped_shapefile_without_crs(site, tmp_path: Path) -> tuple[bytes, str]:
     shp = tmp_path / "nocrs.shp"
     with warnings.catch_warnings():  # no CRS is the point of this file
         warnings.filterwarnings("ignore", "'crs' was not provided", UserWarning)
-        pyogrio.write_dataframe(frame.to_crs(epsg).set_crs(None, allow_override=True), shp)
+        no_crs = frame.to_crs(epsg).set_crs(None, allow_override=True)
+        pyogrio.write_dataframe(no_crs, shp, encoding="GBK")  # as county files are
     members = {p.name: p.read_bytes() for p in tmp_path.glob("nocrs.*") if p.suffix != ".prj"}
     return _zip(members), f"EPSG:{epsg}"
 
