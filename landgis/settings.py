@@ -53,12 +53,17 @@ class ClockSettings(BaseModel):
         return ClockRules(**self.model_dump())
 
 
+# The languages the command line speaks (landgis.i18n.LANGUAGES).
+Language = Literal["zh", "en"]
+SOURCES = SettingsConfigDict(
+    env_prefix="LANDGIS_", env_file=".env", env_nested_delimiter="__", extra="ignore"
+)
+
+
 class Settings(BaseSettings):
     """landgis configuration; every field can be set as ``LANDGIS_<NAME>``."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="LANDGIS_", env_file=".env", env_nested_delimiter="__", extra="ignore"
-    )
+    model_config = SOURCES
 
     database_url: str = Field(
         default_factory=default_database_url,
@@ -93,6 +98,10 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `landgis serve` listens on.")
     port: int = Field(default=8000, description="Port `landgis serve` listens on.")
     county_name: str = Field(default="青溪县", description="County shown in titles and exports.")
+    language: Language = Field(
+        default="zh",
+        description="Language of the command line's messages: zh (Chinese) or en (English).",
+    )
     basemap: Literal["none", "osm", "tianditu", "amap"] = Field(
         default="none",
         description="Map background: none (no outside request), osm, tianditu (needs a key) "
@@ -187,6 +196,15 @@ class Settings(BaseSettings):
         from landgis.db.backends import backend_for  # only when asked: the CLI starts light
 
         return backend_for(self.database_url).name
+
+
+class LanguageSetting(BaseSettings):
+    """The language alone, read from where :class:`Settings` reads it: to tell, in the
+    user's language, which other setting does not validate."""
+
+    model_config = SOURCES
+
+    language: Language = "zh"
 
 
 @lru_cache(maxsize=1)

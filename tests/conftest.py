@@ -272,3 +272,24 @@ def write_workbook_bomb(path: Path, sheet_mb: int, header: tuple[str, ...] = ("w
 def workbook_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An .xlsx of about 1 MB whose sheet unpacks to 300 MB, with a WKT column."""
     return write_workbook_bomb(tmp_path_factory.mktemp("bombs") / "bomb.xlsx", 300)
+
+
+@pytest.fixture
+def cli_in() -> Iterator[Any]:
+    """``cli_in(lang, *args, **invoke_options)``: ``landgis *args`` run with
+    ``LANDGIS_LANGUAGE=lang``, its settings read afresh as a new
+    process reads them, and forgotten afterwards."""
+    from typer.testing import CliRunner
+
+    from landgis.cli import app
+    from landgis.settings import get_settings
+
+    def run(lang: str, *args: str, **options: Any) -> Any:
+        get_settings.cache_clear()
+        try:
+            return CliRunner().invoke(app, list(args), env={"LANDGIS_LANGUAGE": lang}, **options)
+        finally:
+            get_settings.cache_clear()
+
+    yield run
+    get_settings.cache_clear()

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from landgis.cli.common import DatabaseOption, fail, settings_for
+from landgis.cli.common import DatabaseOption, fail, language, say, settings_for
 from landgis.cli.users import _actor as cli_actor
 from landgis.errors import LandGISError
+from landgis.i18n import Text, _
 
 if TYPE_CHECKING:
     from landgis.backup import BackupManifest
@@ -25,21 +26,36 @@ def _size(size: int) -> str:
     return str(scaled)
 
 
-def summary(manifest: BackupManifest) -> list[str]:
-    """The manifest in a few lines, Chinese and English."""
+def summary(manifest: BackupManifest) -> list[Text]:
+    """The manifest in a few lines, to render in the command line's language."""
     counts = manifest.counts
+    created = manifest.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
     return [
-        f"备份时间 created:       {manifest.created_at.astimezone():%Y-%m-%d %H:%M:%S %z}",
-        f"县 county:              {manifest.county_name}",
-        f"数据库 backend:         {manifest.backend} (schema {manifest.schema_revision}, "
-        f"landgis {manifest.landgis_version})",
-        f"宗地 parcels:           {counts.parcels}",
-        f"台账条目 cases:         {counts.cases}",
-        f"处置记录 events:        {counts.events}",
-        f"用户 users:             {counts.users}",
-        f"附件 attachments:       {counts.attachments} ({len(manifest.attachment_members)} files)",
-        f"大小 size:              {_size(manifest.total_bytes)} unpacked",
+        _("备份时间:{created}", created=created),
+        _("县:{county}", county=manifest.county_name),
+        _(
+            "数据库:{backend}(结构版本 {schema},landgis {version})",
+            backend=manifest.backend,
+            schema=manifest.schema_revision,
+            version=manifest.landgis_version,
+        ),
+        _("宗地:{count}", count=counts.parcels),
+        _("台账条目:{count}", count=counts.cases),
+        _("处置记录:{count}", count=counts.events),
+        _("用户:{count}", count=counts.users),
+        _(
+            "附件:{count}({files} 个文件)",
+            count=counts.attachments,
+            files=len(manifest.attachment_members),
+        ),
+        _("大小:解压后 {size}", size=_size(manifest.total_bytes)),
     ]
+
+
+def _show(manifest: BackupManifest) -> None:
+    lang = language()
+    for line in summary(manifest):
+        typer.echo(f"  {line.render(lang)}")
 
 
 def backup(
@@ -58,9 +74,8 @@ def backup(
         manifest = write_backup(settings, target, actor=cli_actor())
     except LandGISError as error:
         fail(error)
-    typer.echo(f"备份已写入 backup written: {target}")
-    for line in summary(manifest):
-        typer.echo(f"  {line}")
+    say(_("备份已写入:{file}", file=target))
+    _show(manifest)
 
 
 def restore(
@@ -79,15 +94,14 @@ def restore(
         check_restorable(manifest, settings)
     except LandGISError as error:
         fail(error)
-    typer.echo(f"备份文件 backup: {file}")
-    for line in summary(manifest):
-        typer.echo(f"  {line}")
+    say(_("备份文件:{file}", file=file))
+    _show(manifest)
     if not yes:
-        typer.confirm(
-            f"恢复将用这份备份替换当前数据库和附件目录 {settings.attachments_dir},继续吗?\n"
-            "The restore replaces the current database and attachments folder. Continue?",
-            abort=True,
+        question = _(
+            "恢复将用这份备份替换当前数据库和附件目录 {folder},继续吗?",
+            folder=settings.attachments_dir,
         )
+        typer.confirm(question.render(language()), abort=True)
     try:
         restore_backup(settings, file, actor=cli_actor())
     except LandGISError as error:
@@ -97,5 +111,5 @@ def restore(
         revision = current_revision(engine)
     finally:
         engine.dispose()
-    typer.echo(f"已恢复 restored: {settings.backend}, schema {revision}")
-    typer.echo("所有浏览器会话已结束,请重新登录。Every browser session has ended: log in again.")
+    say(_("已恢复:{backend},结构版本 {schema}", backend=settings.backend, schema=revision))
+    say(_("所有浏览器会话已结束,请重新登录。"))

@@ -19,10 +19,11 @@ from landgis.cli.common import (
     date_option,
     day,
     fail,
-    in_both_languages,
+    language,
     lazy_module,
     ledger_unit,
     print_json,
+    say,
     unit_of_work,
 )
 from landgis.commands import (
@@ -36,8 +37,9 @@ from landgis.commands import (
     completing,
 )
 from landgis.errors import InvalidInput, NeedsConfirmation
-from landgis.i18n import _
+from landgis.i18n import _, listing, term
 from landgis.i18n.values import AreaUnit
+from landgis.schema import CASE, PARCEL, label_of
 from landgis.units import mu_to_m2
 from landgis.vocab import CASE_STATUSES
 
@@ -104,9 +106,14 @@ def _run(command: CaseCommand, *, database_url: str | None, actor: str | None) -
         try:
             case = ledger.handle(command)
         except NeedsConfirmation as error:
-            fail(error, in_both_languages(_("确认办结请加 --confirm。")))
-        typer.echo(
-            f"{case.case_no}: {CASE_STATUSES[case.status]} ({case.status}), version {case.version}"
+            fail(error, _("确认办结请加 --confirm。"))
+        say(
+            _(
+                "{case_no}:{status},版本 {version}",
+                case_no=case.case_no,
+                status=term("status", case.status),
+                version=case.version,
+            )
         )
 
 
@@ -271,15 +278,25 @@ def history(
     if as_json:
         print_json({"case": current, "events": [cases.event_values(e) for e in events]})
         return
+    lang = language()
     for event in events:
-        change = (
-            f"{event.status_before or '—'} → {event.status_after}"
-            if event.status_before != event.status_after
-            else ", ".join(event.changes)
+        typer.echo(_event_line(event, lang))
+    say(_("当前:{status},版本 {version}", status=term("status", case.status), version=case.version))
+
+
+def _event_line(event: Any, lang: str) -> str:
+    """One event of a case's history in ``lang``: when, who, what it did (the statuses it
+    moved between, else the fields it changed), its document and note."""
+    if event.status_before != event.status_after:
+        before, after = (
+            term("status", code).render(lang) if code else "—"
+            for code in (event.status_before, event.status_after)
         )
-        typer.echo(
-            f"{event.occurred_on} {event.actor:<12} {event.action:<10} {change}"
-            f"{' ' + event.document_no if event.document_no else ''}"
-            f"{' — ' + event.note if event.note else ''}"
-        )
-    typer.echo(f"当前 now: {CASE_STATUSES[case.status]}, version {case.version}")
+        change = f"{before} → {after}"
+    else:
+        change = listing(label_of(name, CASE, PARCEL) for name in event.changes).render(lang)
+    return (
+        f"{event.occurred_on} {event.actor:<12} {term('action', event.action).render(lang)} "
+        f"{change}{' ' + event.document_no if event.document_no else ''}"
+        f"{' — ' + event.note if event.note else ''}"
+    )

@@ -14,12 +14,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, get_args
 
 import typer
 
 from landgis.errors import LandGISError
-from landgis.i18n import Localizable, _
+from landgis.i18n import Localizable, _, listing, localized
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -68,36 +68,101 @@ def lazy_module(name: str) -> ModuleType:
     return _Deferred(name)
 
 
-def settings_for(database_url: str | None) -> Settings:
-    """The settings, with the database the command was given."""
+def cli_settings() -> Settings:
+    """The settings of this process (:func:`landgis.settings.get_settings`); settings that
+    do not validate end the command with a message naming each wrong variable."""
+    from pydantic import ValidationError
+
     from landgis.settings import get_settings
 
-    base = get_settings()
+    try:
+        return get_settings()
+    except ValidationError as error:
+        _invalid_settings(error)
+
+
+def _invalid_settings(error: Any) -> NoReturn:
+    """Each setting of ``error`` (a pydantic ``ValidationError``) that does not validate:
+    its variable, its value and what it should be; in the configured language, or in every
+    language when the language setting is the wrong one."""
+    from pydantic import ValidationError
+
+    from landgis.i18n import LANGUAGES
+    from landgis.settings import LanguageSetting, Settings
+
+    try:
+        languages: list[str] = [LanguageSetting().language]
+    except ValidationError:
+        languages = list(LANGUAGES)
+    for lang in languages:
+        for problem in error.errors():
+            location = [str(part) for part in problem["loc"]]
+            name = "LANDGIS_" + "__".join(location).upper()
+            field = Settings.model_fields.get(location[0]) if len(location) == 1 else None
+            choices = get_args(field.annotation) if field is not None else ()
+            if problem["type"] == "literal_error" and choices:
+                text = _(
+                    "错误:设置 {name} 应为 {choices} 之一,而不是 “{value}”。",
+                    name=name,
+                    choices=listing(choices),
+                    value=problem["input"],
+                )
+            else:
+                text = _(
+                    "错误:设置 {name} 的值 “{value}” 无效:{reason}",
+                    name=name,
+                    value=problem.get("input"),
+                    reason=problem["msg"],
+                )
+            typer.echo(text.render(lang), err=True)
+    raise typer.Exit(code=2)
+
+
+def language() -> str:
+    """The language the command line speaks: ``LANDGIS_LANGUAGE`` (Chinese by default)."""
+    return cli_settings().language
+
+
+def say(text: Localizable | str, *, err: bool = False) -> None:
+    """Print ``text`` in the command line's language (on stderr with ``err``)."""
+    typer.echo(localized(text, language()), err=err)
+
+
+def settings_for(database_url: str | None) -> Settings:
+    """The settings, with the database the command was given."""
+    base = cli_settings()
     return base.model_copy(update={"database_url": database_url}) if database_url else base
 
 
-def in_both_languages(text: Localizable) -> str:
-    """``text`` as the command line shows it: in Chinese, then in English in brackets."""
-    zh, en = text.render("zh"), text.render("en")
-    return zh if zh == en else f"{zh} ({en})"
-
-
-def fail(error: LandGISError, hint: str | None = None) -> NoReturn:
-    """Print a library error for a clerk (Chinese, then English), and what to do about it
-    on the command line (``hint``), and exit with status 2."""
-    typer.echo(f"错误:{error.message}", err=True)
-    if error.message_en != error.message:
-        typer.echo(f"Error: {error.message_en}", err=True)
+def fail(error: LandGISError, hint: Localizable | str | None = None) -> NoReturn:
+    """Print a library error for a clerk in the command line's language, with its problems
+    and what to do about it on the command line (``hint``), and exit with status 2."""
+    lang = language()
+    typer.echo(_("错误:{message}", message=error.text).render(lang), err=True)
     for problem in error.problems[:50]:
-        where = f"第 {problem['row']} 行 " if problem.get("row") else ""
-        subject = problem.get("parcel_code") or problem.get("field") or ""
-        typer.echo(f"  {where}{subject}: {problem['problem']} ({problem['problem_en']})", err=True)
+        typer.echo(f"  {_problem_line(problem).render(lang)}", err=True)
     if len(error.problems) > 50:
         more = _("… 另有 {count} 处问题", count=len(error.problems) - 50)
-        typer.echo(f"  {in_both_languages(more)}", err=True)
+        typer.echo(f"  {more.render(lang)}", err=True)
     if hint:
-        typer.echo(hint, err=True)
+        typer.echo(localized(hint, lang), err=True)
     raise typer.Exit(code=2)
+
+
+def _problem_line(problem: dict[str, Any]) -> Localizable:
+    """One problem of an error: where (the row, the parcel or field) and what."""
+    from landgis.io.problems import problem_text
+
+    text = problem_text(problem)
+    row = problem.get("row")
+    subject = problem.get("parcel_code") or problem.get("field")
+    if row and subject:
+        return _("第 {row} 行 {subject}:{problem}", row=row, subject=subject, problem=text)
+    if row:
+        return _("第 {row} 行:{problem}", row=row, problem=text)
+    if subject:
+        return _("{subject}:{problem}", subject=subject, problem=text)
+    return text
 
 
 @contextmanager

@@ -14,11 +14,20 @@ from landgis.cli.common import (
     JsonOption,
     date_option,
     day,
+    language,
     ledger_unit,
     print_json,
+    say,
     unit_of_work,
 )
-from landgis.vocab import CASE_STATUSES
+from landgis.i18n import Localizable, _, listing, localized, term
+
+# How serious a warning is (landgis.clock), as the warnings list shows it.
+SEVERITIES: dict[str, Localizable] = {
+    "overdue": _("已逾期"),
+    "warning": _("警示"),
+    "info": _("提示"),
+}
 
 
 def stats(
@@ -36,21 +45,43 @@ def stats(
         print_json(figures)
         return
     period = figures["period"]
-    span = f"{period['from'] or '…'} – {period['to'] or '…'}" if any(period.values()) else "累计"
-    typer.echo(
-        f"台账 ledger ({figures['as_of']}): {figures['cases']} 宗, "
-        f"{figures['ledger_area_mu']:.2f} 亩, 逾期 overdue {figures['overdue_cases']} 宗"
+    span: Localizable | str = (
+        f"{period['from'] or '…'} – {period['to'] or '…'}" if any(period.values()) else _("累计")
     )
-    typer.echo(
-        f"盘活 revitalized ({span}): {figures['revitalized_area_mu']:.2f} 亩, "
-        f"厂房 {figures['revitalized_building_area_m2']:.2f} ㎡"
-    )
+    lang = language()
+    lines: list[Localizable | str] = [
+        _(
+            "台账({as_of}):{cases} 宗,{area:.2f} 亩,逾期 {overdue} 宗",
+            as_of=figures["as_of"],
+            cases=figures["cases"],
+            area=figures["ledger_area_mu"],
+            overdue=figures["overdue_cases"],
+        ),
+        _(
+            "盘活({span}):{area:.2f} 亩,厂房 {building:.2f} ㎡",
+            span=span,
+            area=figures["revitalized_area_mu"],
+            building=figures["revitalized_building_area_m2"],
+        ),
+    ]
     for route, group in figures["revitalized_by_route"].items():
-        typer.echo(f"  {route}: {group['area_mu']:.2f} 亩 ({group['cases']} 宗)")
-    typer.echo(
-        f"闲置厂房 idle floor area: {figures['idle_building_area_m2']:.2f} ㎡; "
-        f"盘活比例 share revitalized: {figures['revitalized_share']:.1%}"
+        name = _("未指定") if route == "unassigned" else term("route", route)
+        by_route = _(
+            "{route}:{area:.2f} 亩({cases} 宗)",
+            route=name,
+            area=group["area_mu"],
+            cases=group["cases"],
+        )
+        lines.append(f"  {by_route.render(lang)}")
+    lines.append(
+        _(
+            "闲置厂房:{idle:.2f} ㎡;盘活比例:{share:.1%}",
+            idle=figures["idle_building_area_m2"],
+            share=figures["revitalized_share"],
+        )
     )
+    for each in lines:
+        say(each)
 
 
 def ledger(
@@ -68,12 +99,18 @@ def ledger(
         print_json([{k: row.get(k) for k in keys} for row in rows.to_dict("records")])
         return
     for row in rows.to_dict("records"):
-        flag = " 逾期" if row["overdue"] else ""
-        typer.echo(
-            f"{row['seq']:>3} {row['case_no']} {row['parcel_code']} {row['zone_name'] or ''} "
-            f"{CASE_STATUSES[row['status']]} {row['idle_area_mu']:.2f} 亩 "
-            f"盘活 {row['revitalized_area_mu']:.2f} 亩{flag}"
+        line = _(
+            "{seq:>3} {case_no} {parcel_code} {zone} {status} {idle:.2f} 亩 "
+            "盘活 {revitalized:.2f} 亩",
+            seq=row["seq"],
+            case_no=row["case_no"],
+            parcel_code=row["parcel_code"],
+            zone=row["zone_name"] or "",
+            status=term("status", row["status"]),
+            idle=row["idle_area_mu"],
+            revitalized=row["revitalized_area_mu"],
         )
+        say(_("{line} 逾期", line=line) if row["overdue"] else line)
 
 
 def warnings(
@@ -89,10 +126,16 @@ def warnings(
     if as_json:
         print_json([w.to_dict() for w in found])
         return
+    lang = language()
     for w in found:
-        amount = f" 金额 {w.amount_yuan:,.2f} 元" if w.amount_yuan else ""
-        typer.echo(f"[{w.severity}] {w.message}{amount}\n        依据:{w.article}")
-    typer.echo(f"共 {len(found)} 条提醒 ({len(found)} warnings)")
+        severity = localized(SEVERITIES.get(w.severity, w.severity), lang)
+        line = f"[{severity}] {w.message.render(lang)}"
+        if w.amount_yuan:
+            line += " " + _("金额 {amount:,.2f} 元", amount=w.amount_yuan).render(lang)
+        basis = _("依据:{article}", article=w.article)
+        typer.echo(line)
+        typer.echo(f"        {basis.render(lang)}")
+    say(_("共 {count} 条提醒", count=len(found)))
 
 
 def export(
@@ -144,7 +187,7 @@ def export(
             field_names=field_names,
             scope=scope,
         )
-    typer.echo(f"已导出 exported {result.rows} 宗 → {out}")
+    say(_("已导出 {rows} 宗 → {out}", rows=result.rows, out=out))
 
 
 def import_ledger(
@@ -158,13 +201,19 @@ def import_ledger(
 ) -> None:
     """Apply an edited ledger workbook: changed rows go through the workflow, all or none."""
     from landgis.io.ledger_import import import_ledger_workbook
+    from landgis.schema import CASE, PARCEL, label_of
 
     with ledger_unit(database_url, actor) as ledger:
         report = import_ledger_workbook(ledger, file, dry_run=dry_run)
     if as_json:
         print_json(report.to_dict())
         return
-    verb = "将修改 would change" if dry_run else "已修改 changed"
-    typer.echo(f"{verb} {len(report.changed)} 宗 of {report.rows} rows")
+    counts = {"changed": len(report.changed), "rows": report.rows}
+    if dry_run:
+        say(_("将修改 {changed} 宗(共 {rows} 行)", **counts))
+    else:
+        say(_("已修改 {changed} 宗(共 {rows} 行)", **counts))
+    lang = language()
     for case_no, changes in report.changed.items():
-        typer.echo(f"  {case_no}: {', '.join(changes)}")
+        fields = listing(label_of(name, CASE, PARCEL) for name in changes)
+        typer.echo(f"  {case_no}: {fields.render(lang)}")

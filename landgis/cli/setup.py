@@ -17,17 +17,19 @@ from landgis.cli.common import (
     DatabaseOption,
     JsonOption,
     fail,
+    language,
     print_json,
+    say,
     settings_for,
     unit_of_work,
 )
 from landgis.errors import LandGISError
+from landgis.i18n import Text, _
 from landgis.import_modes import BATCH_SIZE, ImportMode
 
 if TYPE_CHECKING:
     import uvicorn
 
-    from landgis.i18n import Text
     from landgis.imports import ImportProgress
 
 
@@ -43,7 +45,7 @@ def init(database_url: DatabaseOption = None) -> None:
     except LandGISError as error:
         fail(error)
     revision = current_revision(engine)
-    typer.echo(f"数据库已就绪 database ready: {settings.backend}, schema {revision}")
+    say(_("数据库已就绪:{backend},结构版本 {schema}", backend=settings.backend, schema=revision))
 
 
 def demo(
@@ -70,26 +72,33 @@ def demo(
     if ledger_only:
         with unit_of_work(database_url) as (session, settings):
             cases, events = load_ledger(session, data or settings.demo_data)
-        typer.echo(
-            f"台账已加载 ledger loaded: {cases} cases, {events} events"
+        say(
+            _("台账已加载:{cases} 宗,{events} 条处置记录", cases=cases, events=events)
             if cases
-            else "台账已存在 ledger present"
+            else _("台账已存在,未重复加载")
         )
         return
     if zones_only:
         with unit_of_work(database_url) as (session, settings):
             zones = load_zones(session, data or settings.demo_data)
-        typer.echo(f"分区已加载 zones loaded: {zones}" if zones else "分区已存在 zones present")
+        say(_("片区已加载:{zones} 个", zones=zones) if zones else _("片区已存在,未重复加载"))
         return
     with unit_of_work(database_url) as (session, settings):
         report = load_demo(session, data or settings.demo_data)
     if report.loaded:
-        typer.echo(
-            f"演示数据已加载 demo loaded: {report.zones} zones, {report.parcels} parcels, "
-            f"{report.buildings} buildings, {report.cases} cases, {report.events} events"
+        say(
+            _(
+                "演示数据已加载:片区 {zones} 个,宗地 {parcels} 宗,厂房 {buildings} 栋,"
+                "台账 {cases} 宗,处置记录 {events} 条",
+                zones=report.zones,
+                parcels=report.parcels,
+                buildings=report.buildings,
+                cases=report.cases,
+                events=report.events,
+            )
         )
     else:
-        typer.echo("演示数据已存在,未重复加载 demo already loaded; nothing changed")
+        say(_("演示数据已存在,未重复加载"))
 
 
 def import_file(
@@ -163,7 +172,7 @@ def import_file(
     if as_json:
         print_json(report.to_dict())
     else:
-        for line in report.text_lines(hint=_command_line_hint):
+        for line in report.text_lines(hint=_command_line_hint, lang=language()):
             typer.echo(line, err=not report.accepted)
     if not report.accepted:
         raise typer.Exit(code=2)
@@ -172,8 +181,6 @@ def import_file(
 def _command_line_hint(problem: dict[str, Any]) -> Text | None:
     """The options of ``landgis import`` that fix a problem, from its ``suggestion`` (the
     message itself names the choices in words any door understands)."""
-    from landgis.i18n import _
-
     found = problem.get("suggestion") or {}
     options: list[object] = []
     if "crs" in found:
@@ -213,9 +220,7 @@ class _Words:
         return " ".join(str(localized(item, lang)) for item in self.items)
 
 
-def _progress_line(step: ImportProgress) -> str:
-    from landgis.i18n import _
-
+def _progress_line(step: ImportProgress, lang: str) -> str:
     return _(
         "第 {batch} 批:已读取并检查 {read}/{total} 行,写入 {written} 行,错误 {errors} 处,"
         "用时 {seconds:.1f} 秒",
@@ -225,7 +230,7 @@ def _progress_line(step: ImportProgress) -> str:
         written=step.rows_written,
         errors=step.errors,
         seconds=step.seconds,
-    ).render()
+    ).render(lang)
 
 
 @contextmanager
@@ -236,29 +241,34 @@ def _progress_display(
     if not enabled:
         yield None
         return
+    lang = language()
     if not sys.stderr.isatty():
-        yield lambda step: typer.echo(_progress_line(step), err=True)
+        yield lambda step: typer.echo(_progress_line(step, lang), err=True)
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    def counts(written: int, errors: int) -> str:
+        text = _("行 · 写入 {written} · 错误 {errors}", written=written, errors=errors)
+        return escape(text.render(lang))
+
     bar = Progress(
-        TextColumn("导入 importing"),
+        TextColumn(escape(_("导入").render(lang))),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("rows · {task.fields[written]} written · {task.fields[errors]} errors"),
+        TextColumn("{task.description}"),
         TimeElapsedColumn(),
         console=Console(stderr=True),
     )
-    task = bar.add_task("import", total=None, written=0, errors=0)
+    task = bar.add_task(counts(0, 0), total=None)
 
     def show(step: ImportProgress) -> None:
         bar.update(
             task,
             completed=step.rows_read,
             total=step.rows_total,
-            written=step.rows_written,
-            errors=step.errors,
+            description=counts(step.rows_written, step.errors),
         )
 
     with bar:

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from landgis.cli.common import DatabaseOption, lazy_module, unit_of_work
+from landgis.cli.common import DatabaseOption, language, lazy_module, say, unit_of_work
+from landgis.i18n import _, term
 from landgis.vocab import ROLES
 
 users = lazy_module("landgis.users")
@@ -27,14 +28,22 @@ def _actor() -> str:
 app = typer.Typer(help="用户 users: add, change password or role, issue API tokens.")
 
 PasswordOption = Annotated[
-    str,
-    typer.Option(
-        prompt="密码 password",
-        hide_input=True,
-        confirmation_prompt=True,
-        help="Asked for when not given.",
-    ),
+    str | None, typer.Option(help="Asked for when not given.", show_default=False)
 ]
+
+
+def _password(given: str | None) -> str:
+    """The password given as an option, else asked for twice (not shown as typed)."""
+    if given is not None:
+        return given
+    lang = language()
+    return str(
+        typer.prompt(
+            _("密码").render(lang),
+            hide_input=True,
+            confirmation_prompt=_("再次输入密码").render(lang),
+        )
+    )
 
 
 @app.command()
@@ -42,25 +51,27 @@ def add(
     username: Annotated[str, typer.Argument(help="Login name.")],
     role: Annotated[str, typer.Option(help=f"One of {', '.join(ROLES)}.")] = "viewer",
     name: Annotated[str | None, typer.Option(help="Display name, e.g. 张伟.")] = None,
-    password: PasswordOption = ...,  # type: ignore[assignment]
+    password: PasswordOption = None,
     database_url: DatabaseOption = None,
 ) -> None:
     """Add a user with a role (viewer, editor or admin)."""
+    secret = _password(password)
     with unit_of_work(database_url) as (session, _settings):
-        users.create_user(session, username, password, role=role, display_name=name, actor=_actor())
-    typer.echo(f"已添加用户 user added: {username} ({role})")
+        users.create_user(session, username, secret, role=role, display_name=name, actor=_actor())
+    say(_("已添加用户:{username}({role})", username=username, role=term("role", role)))
 
 
 @app.command()
 def passwd(
     username: Annotated[str, typer.Argument(help="Login name.")],
-    password: PasswordOption = ...,  # type: ignore[assignment]
+    password: PasswordOption = None,
     database_url: DatabaseOption = None,
 ) -> None:
     """Set a user's password."""
+    secret = _password(password)
     with unit_of_work(database_url) as (session, _settings):
-        users.set_password(session, username, password, actor=_actor())
-    typer.echo(f"密码已更新 password changed: {username} (其浏览器会话均已结束 sessions ended)")
+        users.set_password(session, username, secret, actor=_actor())
+    say(_("密码已更新:{username}(其浏览器会话均已结束)", username=username))
 
 
 @app.command()
@@ -72,7 +83,7 @@ def role(
     """Change a user's role."""
     with unit_of_work(database_url) as (session, _settings):
         users.set_role(session, username, new_role, actor=_actor())
-    typer.echo(f"角色已更新 role changed: {username} → {new_role}")
+    say(_("角色已更新:{username} → {role}", username=username, role=term("role", new_role)))
 
 
 @app.command()
@@ -86,7 +97,7 @@ def token(
     with unit_of_work(database_url) as (session, _settings):
         if revoke:
             count = users.revoke_tokens(session, username, actor=_actor())
-            typer.echo(f"已吊销 revoked {count} tokens of {username}")
+            say(_("已吊销 {username} 的 {count} 个令牌", username=username, count=count))
             return
         secret = users.issue_token(session, username, name, actor=_actor())
     typer.echo(secret)
@@ -95,10 +106,12 @@ def token(
 @app.command("list")
 def list_users(database_url: DatabaseOption = None) -> None:
     """List users and their roles."""
+    lang = language()
     with unit_of_work(database_url) as (session, _settings):
         for user in users.list_users(session):
-            state = "" if user.is_active else "停用 inactive"
-            typer.echo(f"{user.username:<20} {user.role:<7} {user.display_name or '':<12} {state}")
+            role = term("role", user.role).render(lang)
+            state = "" if user.is_active else _("已停用").render(lang)
+            typer.echo(f"{user.username:<20} {role:<7} {user.display_name or '':<12} {state}")
 
 
 @app.command()
@@ -109,7 +122,7 @@ def deactivate(
     """Deactivate a user: their sessions and tokens stop working at once."""
     with unit_of_work(database_url) as (session, _settings):
         users.set_active(session, username, False, actor=_actor())
-    typer.echo(f"已停用 deactivated: {username}")
+    say(_("已停用:{username}", username=username))
 
 
 @app.command()
@@ -120,7 +133,7 @@ def activate(
     """Reactivate a deactivated user."""
     with unit_of_work(database_url) as (session, _settings):
         users.set_active(session, username, True, actor=_actor())
-    typer.echo(f"已启用 activated: {username}")
+    say(_("已启用:{username}", username=username))
 
 
 @app.command()
@@ -140,10 +153,15 @@ def sessions(
         for row in browser_sessions.live(session, rules, username):
             started = as_utc(row.created_at).strftime("%Y-%m-%d %H:%M")
             seen = as_utc(row.last_seen_at).strftime("%Y-%m-%d %H:%M")
-            typer.echo(
-                f"{row.id:>6} {row.user.username:<20} {started} UTC  last {seen}  "
-                f"{row.client_addr or ''}"
+            line = _(
+                "{id:>6} {username:<20} {started} UTC  最近 {seen}  {address}",
+                id=row.id,
+                username=row.user.username,
+                started=started,
+                seen=seen,
+                address=row.client_addr or "",
             )
+            say(line)
 
 
 @app.command()
@@ -158,7 +176,7 @@ def logout(
         audit.record(
             session, "session_ended", actor=_actor(), subject=username, detail=f"{count} sessions"
         )
-    typer.echo(f"已结束 ended {count} sessions of {username}")
+    say(_("已结束 {username} 的 {count} 个浏览器会话", username=username, count=count))
 
 
 @app.command("audit")
@@ -183,7 +201,7 @@ def audit_log(
         )
         if csv_file is not None:
             audit.write_csv(rows, csv_file)
-            typer.echo(f"已导出 exported {len(rows)} entries to {csv_file}")
+            say(_("已导出 {count} 条日志 → {file}", count=len(rows), file=csv_file))
             return
         for entry in rows:
             when = as_utc(entry.occurred_at).strftime("%Y-%m-%d %H:%M:%S")

@@ -184,7 +184,7 @@ def test_every_use_case_leaves_the_same_event_through_every_door(site, client, b
         "--note",
         "巡查发现",
     )
-    doors.b = re.match(r"(\S+): ", out).group(1)
+    doors.b = re.match(r"(\S+?):", out).group(1)
     assert len({doors.a, doors.b, doors.c}) == 3
     assert doors.same_last_event("open")["changes"]["idle_area_m2"] == [None, 3000.0]
 
@@ -282,7 +282,7 @@ def test_every_use_case_leaves_the_same_event_through_every_door(site, client, b
     assert refused["remaining_mu"] == pytest.approx(1.5, abs=0.005)
     flags = ["--area-mu", "1.5", "--complete", "--date", _day(7)]
     said = doors.cli("case", "revitalize", doors.b, *flags, code=2)
-    assert "1.50 mu short" in said and "--confirm" in said
+    assert "少 1.50 亩" in said and "确认办结请加 --confirm。" in said
     asked = doors.form(
         "revitalizations", expect=200, occurred_on=_day(7), area_mu="1.5", complete="1"
     )

@@ -574,7 +574,7 @@ def test_the_commands_back_up_and_restore_while_the_server_runs(make_county, tmp
         archive = tmp_path / "nightly.zip"
         done = _landgis(env, "backup", str(archive))
         assert done.returncode == 0, done.stderr
-        assert "备份已写入" in done.stdout and "台账条目 cases:         13" in done.stdout
+        assert "备份已写入:" in done.stdout and "  台账条目:13\n" in done.stdout
 
         change_everything(county)
         for _ in range(8):  # the server's connections have used (and prepared) this query
@@ -583,12 +583,13 @@ def test_the_commands_back_up_and_restore_while_the_server_runs(make_county, tmp
 
         declined = _landgis(env, "restore", str(archive), stdin="n\n")
         assert declined.returncode == 1
-        assert "13" in declined.stdout and "Continue?" in declined.stdout
+        assert "13" in declined.stdout and "继续吗?" in declined.stdout
         assert _case(base)["remarks"] == "备份后的改动"
 
         restored = _landgis(env, "restore", str(archive), "--yes")
         assert restored.returncode == 0, restored.stderr
-        assert f"schema {head_revision()}" in restored.stdout
+        assert f"结构版本 {head_revision()}" in restored.stdout
+        assert "所有浏览器会话已结束,请重新登录。" in restored.stdout
 
         # The running server sees the restored data and files, without a restart.
         assert _case(base) == at_backup
@@ -604,7 +605,12 @@ def test_the_commands_back_up_and_restore_while_the_server_runs(make_county, tmp
         _rewrite(archive, damaged, lambda n, d: d + b"x" if n.startswith("attach") else d)
         refused = _landgis(env, "restore", str(damaged), "--yes")
         assert refused.returncode == 2
-        assert "错误:备份文件已损坏或被改动" in refused.stderr and "Error:" in refused.stderr
+        assert refused.stderr.startswith("错误:备份文件已损坏或被改动")
+        assert "Error" not in refused.stderr
+        in_english = _landgis({**env, "LANDGIS_LANGUAGE": "en"}, "restore", str(damaged), "--yes")
+        assert in_english.returncode == 2
+        assert in_english.stderr.startswith("Error: ")
+        assert not re.search(r"[\u4e00-\u9fff]", in_english.stderr), in_english.stderr
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -187,7 +187,7 @@ def test_cli_loads_zones_then_imports_with_progress_per_batch(databases, tmp_pat
     runner = CliRunner()
     zones = runner.invoke(app, ["demo", "--zones-only", "--database-url", url])
     assert zones.exit_code == 0, zones.output
-    assert "zones loaded" in zones.output
+    assert "片区已加载:5 个" in zones.output
     path = tmp_path / "parcels.gpkg"
     pyogrio.write_dataframe(pyogrio.read_dataframe(DEMO_DATA, layer="parcels"), path)
 
@@ -219,16 +219,16 @@ def test_zones_then_parcels_then_ledger_give_the_demo_figures(databases, tmp_pat
     assert runner.invoke(app, ["demo", "--zones-only", "--database-url", url]).exit_code == 0
     refused = runner.invoke(app, ["demo", "--ledger-only", "--database-url", url])
     assert refused.exit_code != 0
-    assert "import the parcels first" in refused.output
+    assert "请先导入宗地" in refused.output
     path = tmp_path / "parcels.gpkg"
     pyogrio.write_dataframe(pyogrio.read_dataframe(DEMO_DATA, layer="parcels"), path)
     imported = runner.invoke(app, ["import", str(path), "--no-progress", "--database-url", url])
     assert imported.exit_code == 0, imported.output
     ledger = runner.invoke(app, ["demo", "--ledger-only", "--database-url", url])
     assert ledger.exit_code == 0, ledger.output
-    assert "13 cases, 64 events" in ledger.output
+    assert "台账已加载:13 宗,64 条处置记录" in ledger.output
     again = runner.invoke(app, ["demo", "--ledger-only", "--database-url", url])
-    assert "ledger present" in again.output
+    assert "台账已存在,未重复加载" in again.output
     with Session(databases.engine(url)) as session:
         figures = headline_figures(
             session, date_from=dt.date(2023, 1, 1), date_to=dt.date(2023, 8, 31)

@@ -827,7 +827,7 @@ def test_cli_json_report_and_exit_codes(databases, demo_engine, tmp_path):
     assert "2 宗无变化" in again.output
 
 
-def test_cli_text_output_names_rows_and_problems(demo_engine, tmp_path):
+def test_cli_text_output_names_rows_and_problems(demo_engine, tmp_path, cli_in):
     frame = _frame(2)
     frame.loc[1, "宗地编号"] = None
     path = tmp_path / "nocode.geojson"
@@ -839,6 +839,10 @@ def test_cli_text_output_names_rows_and_problems(demo_engine, tmp_path):
     assert result.exit_code == 2
     assert "第 2 行:缺少宗地编号" in result.output
     assert "[missing_code]" not in result.output  # the clerk reads words, not codes
+    english = cli_in("en", "import", str(path), "--no-progress", "--database-url", url)
+    assert english.exit_code == 2
+    assert english.stderr.startswith("Error: import refused, nothing written (1 errors")
+    assert "[Error] row 2: missing parcel code" in english.stderr
 
 
 # ---- pure helpers (no database) ------------------------------------------------------------

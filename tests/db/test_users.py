@@ -74,6 +74,7 @@ def test_user_commands(databases):
         input=f"{PASSWORD}\n{PASSWORD}\n",
     )
     assert added.exit_code == 0, added.output
+    assert added.stdout.endswith("已添加用户:zhangwei(编辑)\n")
     token = runner.invoke(app, ["user", "token", "zhangwei", "--database-url", url])
     assert token.exit_code == 0 and len(token.output.strip()) >= 40
     changed = runner.invoke(
@@ -83,11 +84,37 @@ def test_user_commands(databases):
     )
     assert changed.exit_code == 0, changed.output
     listed = runner.invoke(app, ["user", "list", "--database-url", url]).output
-    assert "zhangwei" in listed and "editor" in listed and "张伟" in listed
+    assert "zhangwei" in listed and "编辑" in listed and "张伟" in listed
     duplicate = runner.invoke(
         app, ["user", "add", "zhangwei", "--database-url", url], input=f"{PASSWORD}\n{PASSWORD}\n"
     )
-    assert duplicate.exit_code == 2 and "already exists" in duplicate.output
+    assert duplicate.exit_code == 2
+    assert duplicate.stderr == "错误:用户 zhangwei 已存在。\n"
     engine = databases.engine(url)
     with engine.connect() as conn:
         assert conn.scalar(select(User.role).where(User.username == "zhangwei")) == "editor"
+
+
+def test_user_commands_speak_english_when_configured(databases, cli_in):
+    url = databases.new_url()
+    assert cli_in("en", "init", "--database-url", url).stdout.startswith("Database ready: ")
+    add = ("user", "add", "lisi", "--role", "admin", "--name", "李四", "--database-url", url)
+    added = cli_in("en", *add, input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert added.exit_code == 0, added.output
+    assert added.stdout == "Password: \nRepeat the password: \nUser added: lisi (Administrator)\n"
+    listed = cli_in("en", "user", "list", "--database-url", url).stdout
+    assert listed.split()[:3] == ["lisi", "Administrator", "李四"]
+    again = cli_in("en", *add, "--password", PASSWORD)
+    assert again.exit_code == 2
+    assert again.stderr == "Error: User lisi already exists.\n"
+    role = cli_in("en", "user", "role", "lisi", "viewer", "--database-url", url)
+    assert role.stdout == "Role changed: lisi → Viewer\n"
+    off = cli_in("en", "user", "deactivate", "lisi", "--database-url", url)
+    assert off.stdout == "Deactivated: lisi\n"
+    assert "Deactivated" in cli_in("en", "user", "list", "--database-url", url).stdout
+    assert (
+        "已添加用户:wangwu(查看)"
+        in cli_in(
+            "zh", "user", "add", "wangwu", "--password", PASSWORD, "--database-url", url
+        ).stdout
+    )

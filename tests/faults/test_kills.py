@@ -107,7 +107,7 @@ def test_an_import_killed_after_its_first_batch_changes_nothing(databases, tmp_p
     assert stats.returncode == 0 and '"cases": 13' in stats.stdout, stats.stderr
     again = _run(["import", str(path), "--batch-size", "4000", "--no-progress"], site.url)
     assert again.returncode == 0, again.stderr + again.stdout
-    assert f"inserted {KILLED_IMPORT}" in again.stdout
+    assert f"新增 {KILLED_IMPORT} 宗" in again.stdout
     after = ledger_figures(engine)
     assert after["parcels"] == before["parcels"] + KILLED_IMPORT
     assert after["events"] == before["events"]

@@ -1,5 +1,9 @@
 """Settings come from LANDGIS_ environment variables, nested ones included."""
 
+from typing import get_args
+
+import pytest
+
 from landgis.settings import Settings
 
 
@@ -22,3 +26,19 @@ def test_default_is_a_spatialite_file_under_the_data_folder(monkeypatch):
     assert settings.database_url.startswith("sqlite:///")
     assert settings.database_url.endswith("landgis.sqlite")
     assert settings.basemap == "none"
+
+
+def test_the_language_is_chinese_or_english(monkeypatch):
+    from pydantic import ValidationError
+
+    from landgis.i18n import LANGUAGES
+
+    monkeypatch.delenv("LANDGIS_LANGUAGE", raising=False)
+    assert Settings(_env_file=None).language == "zh"
+    monkeypatch.setenv("LANDGIS_LANGUAGE", "en")
+    assert Settings(_env_file=None).language == "en"
+    monkeypatch.setenv("LANDGIS_LANGUAGE", "english")
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)
+    choices = Settings.model_fields["language"].annotation
+    assert set(get_args(choices)) == set(LANGUAGES)
