@@ -35,7 +35,7 @@ from shapely.geometry.base import BaseGeometry
 from landgis import credit_code, schema
 from landgis.db.coerce import column_values, is_missing
 from landgis.db.models import Parcel
-from landgis.errors import CRSError, InvalidInput
+from landgis.errors import InvalidInput
 from landgis.geo import CGCS2000, parcel_areas
 from landgis.i18n import Localizable, _, listing, pgettext
 from landgis.io import crs_guard, dxf, tables
@@ -64,8 +64,6 @@ from landgis.io.validate import (
     repair,
 )
 
-CHINA_BOUNDS = crs_guard.CHINA_BOUNDS
-
 SUPPORTED_SUFFIXES: dict[str, str] = {
     ".shp": "ESRI Shapefile",
     ".zip": "ZIP",
@@ -89,10 +87,6 @@ FIX = "fix"
 warnings.filterwarnings("ignore", message="Non closed ring detected", category=RuntimeWarning)
 # Computed area vs registered area: above this share, a warning.
 AREA_MISMATCH_SHARE = 0.05
-# Share of a parcel's area outside the county: above the first a warning, above the
-# second an error.
-OUTSIDE_COUNTY_WARNING = 0.01
-OUTSIDE_COUNTY_ERROR = 0.5
 
 # LIBKML housekeeping fields, not attributes of the parcel.
 _KML_HOUSEKEEPING = {
@@ -1003,42 +997,6 @@ def _area_problems(
     return problems
 
 
-def _county_problems(
-    geoms: gpd.GeoSeries, county: BaseGeometry, codes: list[Any], first_row: int = 1
-) -> list[dict[str, Any]]:
-    problems = []
-    shares = crs_guard.county_shares_outside(geoms, county)
-    for position in np.flatnonzero(shares > OUTSIDE_COUNTY_WARNING):
-        share = shares[position]
-        severity = ERROR if share > OUTSIDE_COUNTY_ERROR else WARNING
-        problems.append(
-            problem(
-                "outside_county",
-                _("图形有 {share:.0%} 在县界之外,请检查坐标系或数据范围", share=share),
-                row=first_row + int(position),
-                parcel_code=codes[position],
-                severity=severity,
-            )
-        )
-    return problems
-
-
-def _china_problems(
-    geoms: gpd.GeoSeries, codes: list[Any], first_row: int = 1
-) -> tuple[np.ndarray, list]:
-    inside = crs_guard.in_china(geoms)
-    problems = [
-        problem(
-            "outside_china",
-            _("图形在中国境外,请检查坐标系或横纵坐标是否颠倒"),
-            row=first_row + int(position),
-            parcel_code=codes[position],
-        )
-        for position in np.flatnonzero(~inside)
-    ]
-    return inside, problems
-
-
 def _non_finite_problem(row: int, code: Any) -> dict[str, Any]:
     return problem(
         "invalid_coordinates",
@@ -1122,12 +1080,12 @@ def _read_batch(
     fixed, geometry_problems = _geometry_problems(geoms, codes, skip, first_row)
     problems += geometry_problems
     geoms = gpd.GeoSeries(fixed, crs=CGCS2000, dtype="geometry")
-    inside, china_problems = _china_problems(geoms, codes, first_row)
+    inside, china_problems = crs_guard.china_problems(geoms, codes, first_row)
     problems += china_problems
     if not inside.all():
         geoms = geoms.where(inside, None)
     if county is not None and not county.is_empty:
-        problems += _county_problems(geoms, county, codes, first_row)
+        problems += crs_guard.county_problems(geoms, county, codes, first_row)
 
     present = crs_guard.present_mask(geoms)
     area = np.full(n, np.nan)
@@ -1280,27 +1238,3 @@ def read_parcels(
         limits=limits,
     )
     return next(iter(batches))
-
-
-def check_in_china(frame: gpd.GeoDataFrame) -> None:
-    """Refuse lon/lat coordinates that fall outside China (a wrong CRS or swapped axes)."""
-    minx, miny, maxx, maxy = (_shown(v) for v in frame.total_bounds)
-    west, south, east, north = CHINA_BOUNDS
-    if not all(west <= x <= east for x in frame.total_bounds[::2]) or not all(
-        south <= y <= north for y in frame.total_bounds[1::2]
-    ):
-        raise CRSError(
-            _(
-                "坐标范围({minx}, {miny})-({maxx}, {maxy})不在中国境内,"
-                "请检查坐标系或经纬度是否颠倒。",
-                minx=minx,
-                miny=miny,
-                maxx=maxx,
-                maxy=maxy,
-            )
-        )
-
-
-def _shown(value: float) -> str:
-    """A coordinate for a message: four decimals, or four digits when it is huge."""
-    return f"{value:.4f}" if abs(value) < 1e7 else f"{value:.4g}"
