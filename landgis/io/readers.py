@@ -1023,6 +1023,27 @@ class _Batch:
     frame: gpd.GeoDataFrame | None
     crs: CRS | None
     problems: list[dict[str, Any]]
+    heights: int = 0  # rows whose Z values were dropped
+
+
+def flatten_z(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """The geometries in two dimensions, and how many of them carried heights: a Z other
+    than 0 (a Z of 0 everywhere, as KML writers put, is no height and not counted)."""
+    has_z = shapely.has_z(values)
+    if not has_z.any():
+        return values, 0
+    coordinates, index = shapely.get_coordinates(values[has_z], include_z=True, return_index=True)
+    with np.errstate(invalid="ignore"):
+        height = np.isfinite(coordinates[:, 2]) & (coordinates[:, 2] != 0)
+    return shapely.force_2d(values), len(np.unique(index[height]))
+
+
+def flattened_z_problem(rows: int) -> dict[str, Any]:
+    """The file's warning that ``rows`` rows had their heights (Z) dropped."""
+    return problem(
+        "flattened_z",
+        _("{rows} 行图形带有高程(Z 坐标),已去掉高程,按平面图形导入。", rows=rows),
+    )
 
 
 def _read_batch(
@@ -1047,9 +1068,7 @@ def _read_batch(
     n = len(frame)
     codes = columns.get("parcel_code", [None] * n)
 
-    values = np.asarray(frame[geometry_name].values, dtype=object)
-    flat = (shapely.get_coordinate_dimension(values) <= 2).all()
-    values = values if flat else shapely.force_2d(values)
+    values, heights = flatten_z(np.asarray(frame[geometry_name].values, dtype=object))
     unusable = ~crs_guard.finite_mask(values)
     if unusable.any():  # NaN or infinite numbers: the row's error, never the file's
         values = values.copy()
@@ -1064,7 +1083,7 @@ def _read_batch(
     guarded = crs_guard.resolve(geoms, raw.declared_crs, crs, county=county)
     problems += guarded.problems
     if guarded.geoms is None:
-        return _Batch(None, guarded.crs, problems)
+        return _Batch(None, guarded.crs, problems, heights)
     geoms = guarded.geoms
     unplaced = placed & ~crs_guard.present_mask(geoms)
     if unplaced.any():  # coordinates the CRS cannot convert (far outside its area)
@@ -1111,7 +1130,7 @@ def _read_batch(
     parcels["area_m2"] = area
     parcels["geodesic_area_m2"] = geodesic
     parcels["gk_epsg"] = zone_epsg
-    return _Batch(parcels, guarded.crs, problems)
+    return _Batch(parcels, guarded.crs, problems, heights)
 
 
 def read_parcel_batches(
@@ -1167,6 +1186,7 @@ def read_parcel_batches(
     head.fields = fields
     skip = {p["row"] for p in problems if p["kind"] == "invalid_geometry"}
     said: set[tuple[str, str]] = set()
+    heights = 0
     for offset, rows in raw.batches(batch_size):
         with np.errstate(invalid="ignore"):
             batch = _read_batch(
@@ -1200,6 +1220,10 @@ def read_parcel_batches(
                 said.add(key)
             result.problems.append(item)
         problems = []
+        heights += batch.heights
+        last = batch.frame is None or offset + len(rows) >= head.features
+        if last and heights:  # counted over the whole file, said with its last rows
+            result.problems.append(flattened_z_problem(heights))
         result.problems = sort_problems(result.problems)
         yield result
         if batch.frame is None:

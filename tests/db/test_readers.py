@@ -574,6 +574,39 @@ def test_unreadable_values_are_row_errors(session, tmp_path):
     ]
 
 
+def _with_heights(frame: gpd.GeoDataFrame, heights: list[float]) -> gpd.GeoDataFrame:
+    """The frame's polygons as PolygonZ, each at its own height."""
+    lifted = [shapely.force_3d(g, z) for g, z in zip(frame.geometry, heights, strict=True)]
+    return frame.set_geometry(gpd.GeoSeries(lifted, crs=frame.crs))
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_polygons_with_heights_are_flattened_with_one_warning(session, tmp_path, suffix):
+    frame = _with_heights(_frame(3), [512.5, 0.0, 498.0])
+    path = tmp_path / f"heights{suffix}"
+    pyogrio.write_dataframe(frame, path)
+
+    read = read_parcels(path)
+    assert not shapely.has_z(read.frame.geometry.values).any()
+    (found,) = read.problems
+    assert (found["row"], found["kind"], found["severity"]) == (None, "flattened_z", "warning")
+    assert found["message_en"].startswith("2 rows had heights")
+
+    report = import_parcels(session, path, batch_size=2)
+    assert report.inserted == 3
+    assert [(p["kind"], p["message_en"][:6]) for p in report.problems] == [
+        ("flattened_z", "2 rows")
+    ]
+    wkb = session.scalar(select(func.ST_AsBinary(Parcel.geom)).where(Parcel.parcel_code == "R-000"))
+    assert not shapely.has_z(shapely.from_wkb(bytes(wkb)))
+
+
+def test_flat_polygons_get_no_height_warning(tmp_path):
+    path = tmp_path / "flat.gpkg"
+    pyogrio.write_dataframe(_frame(2), path)
+    assert read_parcels(path).problems == []
+
+
 # ---- field mapping ---------------------------------------------------------------------
 
 
