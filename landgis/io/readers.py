@@ -33,7 +33,7 @@ from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from landgis import credit_code, schema
-from landgis.db.coerce import column_values, is_missing
+from landgis.db.coerce import column_values, is_missing, number
 from landgis.db.models import Parcel
 from landgis.errors import InvalidInput
 from landgis.geo import CGCS2000, parcel_areas
@@ -490,12 +490,12 @@ def _code_text(value: Any) -> str:
 
 
 def _number(value: Any) -> float:
-    if isinstance(value, str):
-        value = value.replace(",", "").replace(",", "").strip()
-    number = float(value)
-    if not math.isfinite(number):
+    """A finite number from a cell (text numerals as :func:`~landgis.db.coerce.number`
+    reads them)."""
+    found = number(value)
+    if not math.isfinite(found):
         raise ValueError(value)
-    return number
+    return found
 
 
 def _date_value(value: Any) -> Any:

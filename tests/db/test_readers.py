@@ -607,6 +607,53 @@ def test_flat_polygons_get_no_height_warning(tmp_path):
     assert read_parcels(path).problems == []
 
 
+# Numbers stored as text, as spreadsheets and Shapefile text fields hold them.
+TEXT_NUMBERS = ["1,234.5", " 12.5 ", "1 234 567"]
+READ_NUMBERS = [1234.5, 12.5, 1234567.0]
+
+
+def _numbers_as_text(n: int = 3) -> gpd.GeoDataFrame:
+    areas = [f"{a:,.1f}" for a in _gk_areas(n)]  # e.g. "1,123.4": no area mismatch
+    return _frame(n, 登记面积=areas, 出让价款=TEXT_NUMBERS[:n])
+
+
+def _typed_numbers(session) -> None:
+    for i, price in enumerate(READ_NUMBERS):
+        stored = _stored(session, f"R-{i:03d}")
+        assert stored.land_price_yuan == price
+        assert stored.registered_area_m2 == pytest.approx(_gk_areas()[i], abs=0.06)
+
+
+def test_numbers_written_as_text_in_a_csv_are_numbers(session, tmp_path):
+    frame = _numbers_as_text()
+    path = tmp_path / "numbers.csv"
+    frame.drop(columns="geometry").assign(WKT=frame.geometry.to_wkt()).to_csv(path, index=False)
+    report = import_parcels(session, path, crs="EPSG:4490")
+    assert (report.inserted, report.problems) == (3, [])
+    _typed_numbers(session)
+
+
+def test_numbers_in_shapefile_text_fields_are_numbers(session, tmp_path):
+    path = tmp_path / "numbers.shp"
+    pyogrio.write_dataframe(_numbers_as_text(), path, encoding="UTF-8")
+    report = import_parcels(session, path)
+    assert (report.inserted, report.problems) == (3, [])
+    _typed_numbers(session)
+
+
+def test_a_number_with_a_unit_or_a_decimal_comma_is_not_a_number(session, tmp_path):
+    frame = _frame(3, 出让价款=["12.5亩", "12,5", "1_000"])
+    path = tmp_path / "units.xlsx"
+    frame.drop(columns="geometry").assign(WKT=frame.geometry.to_wkt()).to_excel(path, index=False)
+    refused = _refused(session, path, crs="EPSG:4490")
+    assert [(p["row"], p["kind"]) for p in refused.problems] == [
+        (1, "invalid_value"),
+        (2, "invalid_value"),
+        (3, "invalid_value"),
+    ]
+    assert "12.5亩" in refused.problems[0]["message"]
+
+
 # ---- field mapping ---------------------------------------------------------------------
 
 
