@@ -49,9 +49,11 @@ from landgis.io.fields import (
     validate_mapping,
 )
 from landgis.io.file_limits import (
+    LEGACY_WORKBOOK_SUFFIXES,
     TEXT_SUFFIXES,
     WORKBOOK_SUFFIXES,
     check_geopackage,
+    check_legacy_workbook,
     check_text_size,
     check_workbook,
 )
@@ -76,9 +78,20 @@ SUPPORTED_SUFFIXES: dict[str, str] = {
     ".csv": "CSV",
     ".xlsx": "XLSX",
     ".xlsm": "XLSX",
+    ".xls": "XLS",
 }
 # What a folder or an archive may hold, in the order they are looked for.
-_DATASET_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".dxf", ".csv", ".xlsx")
+_DATASET_SUFFIXES = (
+    ".shp",
+    ".gpkg",
+    ".geojson",
+    ".json",
+    ".kml",
+    ".dxf",
+    ".csv",
+    ".xlsx",
+    ".xls",
+)
 
 # Geometries GEOS cannot build as stored (an unclosed ring, as a damaged file or NaN
 # coordinates make): closed where that is enough, else None; the row checks say why.
@@ -361,6 +374,8 @@ def _read_file(
         check_text_size(path, limits)
     elif suffix in WORKBOOK_SUFFIXES and path.is_file():
         check_workbook(path, limits)
+    elif suffix in LEGACY_WORKBOOK_SUFFIXES and path.is_file():
+        check_legacy_workbook(path, limits)
     elif suffix == ".gpkg" and path.is_file():
         check_geopackage(path)
     if suffix == ".shp":
@@ -390,9 +405,10 @@ def _read_file(
     if suffix == ".csv":
         table = tables.read_csv(path)
         return RawLayer(table.frame, None, "CSV", None, table.encoding, table.problems)
-    if suffix in (".xlsx", ".xlsm"):
-        table = tables.read_xlsx(path, sheet=layer)
-        return RawLayer(table.frame, None, "XLSX", table.sheet, None, table.problems)
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        table = tables.read_workbook(path, sheet=layer)
+        driver = SUPPORTED_SUFFIXES[suffix]
+        return RawLayer(table.frame, None, driver, table.sheet, None, table.problems)
     if suffix == ".zip" or path.is_dir():
         return _read_folder_or_zip(path, layer, limits)
     raise FileRefused(

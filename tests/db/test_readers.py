@@ -26,9 +26,11 @@ from landgis.errors import CRSError
 from landgis.gcj02 import to_gcj02
 from landgis.geo import planar_areas_m2
 from landgis.imports import ImportRefused, import_parcels
+from landgis.io.archives import ArchiveLimits
 from landgis.io.crs_guard import swap_axes
 from landgis.io.encoding import bytes_encoding, decode_text, shapefile_encoding
 from landgis.io.fields import area_unit, plan_columns, supply_method_code
+from landgis.io.file_limits import FileTooLarge, check_legacy_workbook
 from landgis.io.readers import read_parcels
 from landgis.io.tables import parse_coordinates
 from landgis.io.validate import repair
@@ -437,6 +439,51 @@ def test_xlsx_with_coordinate_lists(session, tmp_path):
     assert first.contract_date == dt.date(2019, 6, 18)
     assert first.area_m2 == pytest.approx(_gk_areas()[0], rel=1e-5)
     assert report.problems == []
+
+
+def test_old_excel_xls_reads_like_xlsx(session):
+    """An Excel 97-2003 workbook (tests/fixtures/parcels.xls, see make_parcels_xls.py):
+    the sheet with coordinates is found, codes stored as numbers stay whole, date cells
+    are dates, areas in 公顷 are converted."""
+    path = Path(__file__).parents[1] / "fixtures" / "parcels.xls"
+
+    report = import_parcels(session, path, crs="EPSG:4544")
+
+    assert (report.format, report.layer, report.inserted) == ("XLS", "地块", 2)
+    assert report.parcel_codes == ["5115020010001", "5115020010002"]
+    first, second = _stored(session, "5115020010001"), _stored(session, "5115020010002")
+    assert (first.supply_method, second.supply_method) == ("transfer", "allocation")
+    assert (first.contract_date, second.contract_date) == (
+        dt.date(2019, 6, 18),
+        dt.date(2019, 6, 19),
+    )
+    assert first.registered_area_m2 == pytest.approx(9612.0)
+    assert first.area_m2 == pytest.approx(_gk_areas()[0], rel=1e-5)
+    assert report.problems == []
+
+
+def test_an_xls_above_the_in_memory_limit_is_refused_before_it_is_read():
+    path = Path(__file__).parents[1] / "fixtures" / "parcels.xls"
+
+    result = read_parcels(path, crs="EPSG:4544", limits=ArchiveLimits(max_text_bytes=1024))
+
+    assert result.frame is None
+    assert [p["kind"] for p in result.problems] == ["too_large"]
+    assert (
+        "parcels.xls" in result.problems[0]["message"] and ".xlsx" in result.problems[0]["message"]
+    )
+    with pytest.raises(FileTooLarge):  # an upload refused by it is a 413
+        check_legacy_workbook(path, ArchiveLimits(max_text_bytes=1024))
+
+
+def test_a_damaged_xls_is_refused_by_name(session, tmp_path):
+    path = tmp_path / "坏表.xls"
+    path.write_bytes(b"not a workbook at all" * 20)
+
+    refused = _refused(session, path, crs="EPSG:4544")
+
+    assert _kinds(refused.problems) == {"unreadable"}
+    assert "坏表.xls" in refused.message
 
 
 def test_xlsx_with_surveyors_x_first_is_swapped(session, tmp_path):
