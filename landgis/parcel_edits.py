@@ -16,14 +16,13 @@ from landgis import schema
 from landgis.db.coerce import column_values
 from landgis.db.models import Case, Parcel
 from landgis.db.repository import geometry_value
-from landgis.errors import InvalidInput, NotFound
+from landgis.errors import CRSError, InvalidInput, NotFound
 from landgis.geo import CGCS2000, parcel_areas, to_multipolygon
 from landgis.i18n import _, listing
 from landgis.i18n.values import Area, in_both
-from landgis.imports import COMPUTED, store_parcels, validate_parcels
-from landgis.io.crs_guard import finite_mask
-from landgis.io.problems import problem_text
-from landgis.io.readers import check_in_china
+from landgis.imports import COMPUTED, county_geometry, store_parcels, validate_parcels
+from landgis.io import crs_guard
+from landgis.io.problems import errors, problem_text
 from landgis.workflow import READ_ONLY_STATUSES
 
 # Parcel fields a user may set through a form or the API.
@@ -38,7 +37,7 @@ def _geometry(geojson: Mapping[str, Any]) -> shapely.Geometry:
             geom = shape(geojson)
     except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
         raise InvalidInput(_("图形不是有效的 GeoJSON。")) from exc
-    if not finite_mask(np.array([geom], dtype=object))[0]:
+    if not crs_guard.finite_mask(np.array([geom], dtype=object))[0]:
         raise InvalidInput(
             _("图形坐标中有非数值(NaN)或无穷大的数,请检查坐标。"),
             problems=[{"field": "geometry", **in_both("problem", _("坐标无效"))}],
@@ -46,15 +45,36 @@ def _geometry(geojson: Mapping[str, Any]) -> shapely.Geometry:
     return geom
 
 
-def _frame(code: str, properties: Mapping[str, Any], geom: shapely.Geometry) -> gpd.GeoDataFrame:
+def _refused(
+    code: str, problems: list[dict[str, Any]], kind: type[InvalidInput] = InvalidInput
+) -> InvalidInput:
+    """The refusal of a parcel's geometry, saying its first problem."""
+    message = _("宗地 {code}:{problem}。", code=code, problem=problem_text(problems[0]))
+    return kind(message, problems=problems)
+
+
+def placement_problems(session: Session, frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """The coordinate guard's errors for lon/lat parcels typed in rather than imported:
+    outside China, or (mostly) outside the county when the database has one; the same
+    problems an import reports."""
+    codes = frame["parcel_code"].tolist()
+    inside, problems = crs_guard.china_problems(frame.geometry, codes)
+    county = county_geometry(session) if inside.all() else None
+    if county is not None and not county.is_empty:
+        problems += crs_guard.county_problems(frame.geometry, county, codes)
+    return errors(problems)
+
+
+def _frame(
+    session: Session, code: str, properties: Mapping[str, Any], geom: shapely.Geometry
+) -> gpd.GeoDataFrame:
     frame = gpd.GeoDataFrame([{"parcel_code": code, **properties}], geometry=[geom], crs=CGCS2000)
     problems = validate_parcels(frame)
     if problems:
-        first = problem_text(problems[0])
-        raise InvalidInput(
-            _("宗地 {code}:{problem}。", code=code, problem=first), problems=problems
-        )
-    check_in_china(frame)
+        raise _refused(code, problems)
+    placement = placement_problems(session, frame)
+    if placement:
+        raise _refused(code, placement, CRSError)
     return frame
 
 
@@ -74,7 +94,7 @@ def create_parcel(
 ) -> Parcel:
     """A new parcel from GeoJSON (lon/lat, CGCS2000); its area is computed here."""
     _unknown_fields(properties)
-    frame = _frame(code, column_values(Parcel, properties), _geometry(geometry))
+    frame = _frame(session, code, column_values(Parcel, properties), _geometry(geometry))
     ids = store_parcels(session, frame)
     return session.get_one(Parcel, ids[code])
 
@@ -95,7 +115,7 @@ def update_parcel(
     _unknown_fields(properties)
     values = column_values(Parcel, properties)
     if geometry is not None:
-        frame = _frame(code, {}, _geometry(geometry))
+        frame = _frame(session, code, {}, _geometry(geometry))
         areas = parcel_areas(frame.geometry)
         new_area = float(areas["area_m2"][0])
         largest_idle = session.scalar(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -34,6 +36,35 @@ def field_label(name: str, model: type[Base]) -> Localizable:
     return schema.label_of(name, *records)
 
 
+# A number written as text: digits with an optional sign, decimals and exponent; the
+# whole part may be grouped by thousands with commas or spaces (one kind throughout).
+_NUMERAL = re.compile(
+    r"[+-]?(?:\d{1,3}(?:(?P<sep>[, ])\d{3})(?:(?P=sep)\d{3})*|\d+)?(?:\.\d+|(?<=\d)\.?)"
+    r"(?:[eE][+-]?\d+)?",
+    re.ASCII,
+)
+
+_NOT_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
+
+
+def number(value: Any) -> float:
+    """A number, or a numeral written as text: ``1,234.5``, `` 12.5 ``, ``1 234 567``,
+    full-width digits and separators, as spreadsheets and Shapefile text fields hold
+    them; ``inf`` and ``nan`` as float() reads them. Anything else (a unit after the
+    number, ``12,5``, ``1_000``) raises ValueError."""
+    if not isinstance(value, str):
+        return float(value)
+    text = unicodedata.normalize("NFKC", value).replace("\u00a0", " ").strip()
+    if _NOT_FINITE.fullmatch(text):  # as float() reads them; callers refuse them by name
+        return float(text)
+    match = _NUMERAL.fullmatch(text)
+    if match is None:
+        raise ValueError(value)
+    if match["sep"]:
+        text = text.replace(match["sep"], "")
+    return float(text)
+
+
 def is_missing(value: Any) -> bool:
     """None, NaN, NaT and blank text all mean 'no value'."""
     if value is None or value is pd.NaT:
@@ -61,12 +92,12 @@ def _to_python(column: ColumnElement[Any], value: Any) -> Any:
     if python_type is dt.date:
         return _to_date(value)
     if python_type is float:
-        return float(value)
+        return number(value)
     if python_type is int:
-        number = float(value)
-        if not number.is_integer():
+        whole = number(value)
+        if not whole.is_integer():
             raise ValueError(value)
-        return int(number)
+        return int(whole)
     if python_type is bool:
         return bool(value)
     if python_type is str:

@@ -32,7 +32,7 @@ from shapely.geometry.base import BaseGeometry
 
 from landgis.geo import CGCS2000, CGCS2000_EPSG, gk_central_meridian, planar_areas_m2
 from landgis.i18n import Text, _, listing
-from landgis.io.problems import WARNING, FileRefused, problem
+from landgis.io.problems import ERROR, WARNING, FileRefused, problem
 
 # Where CGCS2000 longitudes and latitudes of Chinese land can fall (within the 3-degree
 # Gauss-Kruger zones of 75°E-135°E).
@@ -51,6 +51,10 @@ GCJ02_MATCH_SHARE = 0.1
 # as read at most the second.
 GCJ02_ZONE_INSIDE = 0.98
 GCJ02_ZONE_OUTSIDE = 0.9
+# Share of a parcel's area outside the county: above the first a warning, above the
+# second an error.
+OUTSIDE_COUNTY_WARNING = 0.01
+OUTSIDE_COUNTY_ERROR = 0.5
 
 
 def gk3_epsg(zone: int, *, prefixed: bool) -> int:
@@ -433,6 +437,52 @@ def county_shares_outside(geoms: gpd.GeoSeries, county: BaseGeometry) -> np.ndar
             gone[some] = planar_areas_m2(gpd.GeoSeries(outside[some], crs=CGCS2000))
         shares[rest] = np.divide(gone, total, out=np.ones_like(total), where=total > 0)
     return shares
+
+
+def _code(value: Any) -> Any:
+    """A parcel code for a problem; missing codes (None, NaN) are none."""
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def china_problems(
+    geoms: gpd.GeoSeries, codes: list[Any], first_row: int = 1
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Which EPSG:4490 geometries lie within China, and an ``outside_china`` error for
+    each that does not (rows numbered from ``first_row``)."""
+    inside = in_china(geoms)
+    problems = [
+        problem(
+            "outside_china",
+            _("图形在中国境外,请检查坐标系或横纵坐标是否颠倒"),
+            row=first_row + int(position),
+            parcel_code=_code(codes[position]),
+        )
+        for position in np.flatnonzero(~inside)
+    ]
+    return inside, problems
+
+
+def county_problems(
+    geoms: gpd.GeoSeries, county: BaseGeometry, codes: list[Any], first_row: int = 1
+) -> list[dict[str, Any]]:
+    """An ``outside_county`` problem for each EPSG:4490 geometry partly outside
+    ``county``: a warning above :data:`OUTSIDE_COUNTY_WARNING` of its area, an error above
+    :data:`OUTSIDE_COUNTY_ERROR`."""
+    problems = []
+    shares = county_shares_outside(geoms, county)
+    for position in np.flatnonzero(shares > OUTSIDE_COUNTY_WARNING):
+        share = shares[position]
+        severity = ERROR if share > OUTSIDE_COUNTY_ERROR else WARNING
+        problems.append(
+            problem(
+                "outside_county",
+                _("图形有 {share:.0%} 在县界之外,请检查坐标系或数据范围", share=share),
+                row=first_row + int(position),
+                parcel_code=_code(codes[position]),
+                severity=severity,
+            )
+        )
+    return problems
 
 
 # ---- GCJ-02 ---------------------------------------------------------------------------

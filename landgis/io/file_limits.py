@@ -25,6 +25,8 @@ from landgis.io.problems import FileRefused
 # Read whole into memory by their readers.
 TEXT_SUFFIXES = frozenset({".geojson", ".json", ".kml", ".csv", ".dxf"})
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+# Excel 97-2003: no zip to check, but read whole into memory too.
+LEGACY_WORKBOOK_SUFFIXES = frozenset({".xls"})
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -54,6 +56,22 @@ def check_text_size(path: Path, limits: ArchiveLimits) -> None:
     """Refuse a text-format file larger than ``limits.max_text_bytes``."""
     if Path(path).stat().st_size > limits.max_text_bytes:
         raise text_too_large(Path(path).name, limits.max_text_bytes)
+
+
+def check_legacy_workbook(path: Path, limits: ArchiveLimits) -> None:
+    """Refuse an Excel 97-2003 workbook larger than ``limits.max_text_bytes`` (its reader
+    takes it whole into memory)."""
+    size = Path(path).stat().st_size
+    if size > limits.max_text_bytes:
+        raise FileTooLarge(
+            "too_large",
+            _(
+                "Excel 97-2003 工作簿 {name} 超过 {mb} MB:此格式须整体读入内存。"
+                "请另存为 .xlsx 或 GeoPackage 后导入,或拆分为多个文件。",
+                name=Path(path).name,
+                mb=_mb(limits.max_text_bytes),
+            ),
+        )
 
 
 def workbook_limits(limits: ArchiveLimits) -> ArchiveLimits:

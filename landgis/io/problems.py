@@ -39,6 +39,7 @@ KINDS: dict[str, str] = {
     "mapping_unused": WARNING,
     "encoding_mismatch": WARNING,
     "skipped_entities": WARNING,
+    "flattened_z": WARNING,
     # coordinates
     "crs_missing": ERROR,
     "crs_invalid": ERROR,

@@ -33,9 +33,9 @@ from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from landgis import credit_code, schema
-from landgis.db.coerce import column_values, is_missing
+from landgis.db.coerce import column_values, is_missing, number
 from landgis.db.models import Parcel
-from landgis.errors import CRSError, InvalidInput
+from landgis.errors import InvalidInput
 from landgis.geo import CGCS2000, parcel_areas
 from landgis.i18n import Localizable, _, listing, pgettext
 from landgis.io import crs_guard, dxf, tables
@@ -49,9 +49,11 @@ from landgis.io.fields import (
     validate_mapping,
 )
 from landgis.io.file_limits import (
+    LEGACY_WORKBOOK_SUFFIXES,
     TEXT_SUFFIXES,
     WORKBOOK_SUFFIXES,
     check_geopackage,
+    check_legacy_workbook,
     check_text_size,
     check_workbook,
 )
@@ -63,8 +65,6 @@ from landgis.io.validate import (
     overlaps,
     repair,
 )
-
-CHINA_BOUNDS = crs_guard.CHINA_BOUNDS
 
 SUPPORTED_SUFFIXES: dict[str, str] = {
     ".shp": "ESRI Shapefile",
@@ -78,9 +78,20 @@ SUPPORTED_SUFFIXES: dict[str, str] = {
     ".csv": "CSV",
     ".xlsx": "XLSX",
     ".xlsm": "XLSX",
+    ".xls": "XLS",
 }
 # What a folder or an archive may hold, in the order they are looked for.
-_DATASET_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".dxf", ".csv", ".xlsx")
+_DATASET_SUFFIXES = (
+    ".shp",
+    ".gpkg",
+    ".geojson",
+    ".json",
+    ".kml",
+    ".dxf",
+    ".csv",
+    ".xlsx",
+    ".xls",
+)
 
 # Geometries GEOS cannot build as stored (an unclosed ring, as a damaged file or NaN
 # coordinates make): closed where that is enough, else None; the row checks say why.
@@ -89,10 +100,6 @@ FIX = "fix"
 warnings.filterwarnings("ignore", message="Non closed ring detected", category=RuntimeWarning)
 # Computed area vs registered area: above this share, a warning.
 AREA_MISMATCH_SHARE = 0.05
-# Share of a parcel's area outside the county: above the first a warning, above the
-# second an error.
-OUTSIDE_COUNTY_WARNING = 0.01
-OUTSIDE_COUNTY_ERROR = 0.5
 
 # LIBKML housekeeping fields, not attributes of the parcel.
 _KML_HOUSEKEEPING = {
@@ -367,6 +374,8 @@ def _read_file(
         check_text_size(path, limits)
     elif suffix in WORKBOOK_SUFFIXES and path.is_file():
         check_workbook(path, limits)
+    elif suffix in LEGACY_WORKBOOK_SUFFIXES and path.is_file():
+        check_legacy_workbook(path, limits)
     elif suffix == ".gpkg" and path.is_file():
         check_geopackage(path)
     if suffix == ".shp":
@@ -396,9 +405,10 @@ def _read_file(
     if suffix == ".csv":
         table = tables.read_csv(path)
         return RawLayer(table.frame, None, "CSV", None, table.encoding, table.problems)
-    if suffix in (".xlsx", ".xlsm"):
-        table = tables.read_xlsx(path, sheet=layer)
-        return RawLayer(table.frame, None, "XLSX", table.sheet, None, table.problems)
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        table = tables.read_workbook(path, sheet=layer)
+        driver = SUPPORTED_SUFFIXES[suffix]
+        return RawLayer(table.frame, None, driver, table.sheet, None, table.problems)
     if suffix == ".zip" or path.is_dir():
         return _read_folder_or_zip(path, layer, limits)
     raise FileRefused(
@@ -496,12 +506,12 @@ def _code_text(value: Any) -> str:
 
 
 def _number(value: Any) -> float:
-    if isinstance(value, str):
-        value = value.replace(",", "").replace(",", "").strip()
-    number = float(value)
-    if not math.isfinite(number):
+    """A finite number from a cell (text numerals as :func:`~landgis.db.coerce.number`
+    reads them)."""
+    found = number(value)
+    if not math.isfinite(found):
         raise ValueError(value)
-    return number
+    return found
 
 
 def _date_value(value: Any) -> Any:
@@ -1003,42 +1013,6 @@ def _area_problems(
     return problems
 
 
-def _county_problems(
-    geoms: gpd.GeoSeries, county: BaseGeometry, codes: list[Any], first_row: int = 1
-) -> list[dict[str, Any]]:
-    problems = []
-    shares = crs_guard.county_shares_outside(geoms, county)
-    for position in np.flatnonzero(shares > OUTSIDE_COUNTY_WARNING):
-        share = shares[position]
-        severity = ERROR if share > OUTSIDE_COUNTY_ERROR else WARNING
-        problems.append(
-            problem(
-                "outside_county",
-                _("图形有 {share:.0%} 在县界之外,请检查坐标系或数据范围", share=share),
-                row=first_row + int(position),
-                parcel_code=codes[position],
-                severity=severity,
-            )
-        )
-    return problems
-
-
-def _china_problems(
-    geoms: gpd.GeoSeries, codes: list[Any], first_row: int = 1
-) -> tuple[np.ndarray, list]:
-    inside = crs_guard.in_china(geoms)
-    problems = [
-        problem(
-            "outside_china",
-            _("图形在中国境外,请检查坐标系或横纵坐标是否颠倒"),
-            row=first_row + int(position),
-            parcel_code=codes[position],
-        )
-        for position in np.flatnonzero(~inside)
-    ]
-    return inside, problems
-
-
 def _non_finite_problem(row: int, code: Any) -> dict[str, Any]:
     return problem(
         "invalid_coordinates",
@@ -1065,6 +1039,27 @@ class _Batch:
     frame: gpd.GeoDataFrame | None
     crs: CRS | None
     problems: list[dict[str, Any]]
+    heights: int = 0  # rows whose Z values were dropped
+
+
+def flatten_z(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """The geometries in two dimensions, and how many of them carried heights: a Z other
+    than 0 (a Z of 0 everywhere, as KML writers put, is no height and not counted)."""
+    has_z = shapely.has_z(values)
+    if not has_z.any():
+        return values, 0
+    coordinates, index = shapely.get_coordinates(values[has_z], include_z=True, return_index=True)
+    with np.errstate(invalid="ignore"):
+        height = np.isfinite(coordinates[:, 2]) & (coordinates[:, 2] != 0)
+    return shapely.force_2d(values), len(np.unique(index[height]))
+
+
+def flattened_z_problem(rows: int) -> dict[str, Any]:
+    """The file's warning that ``rows`` rows had their heights (Z) dropped."""
+    return problem(
+        "flattened_z",
+        _("{rows} 行图形带有高程(Z 坐标),已去掉高程,按平面图形导入。", rows=rows),
+    )
 
 
 def _read_batch(
@@ -1089,9 +1084,7 @@ def _read_batch(
     n = len(frame)
     codes = columns.get("parcel_code", [None] * n)
 
-    values = np.asarray(frame[geometry_name].values, dtype=object)
-    flat = (shapely.get_coordinate_dimension(values) <= 2).all()
-    values = values if flat else shapely.force_2d(values)
+    values, heights = flatten_z(np.asarray(frame[geometry_name].values, dtype=object))
     unusable = ~crs_guard.finite_mask(values)
     if unusable.any():  # NaN or infinite numbers: the row's error, never the file's
         values = values.copy()
@@ -1106,7 +1099,7 @@ def _read_batch(
     guarded = crs_guard.resolve(geoms, raw.declared_crs, crs, county=county)
     problems += guarded.problems
     if guarded.geoms is None:
-        return _Batch(None, guarded.crs, problems)
+        return _Batch(None, guarded.crs, problems, heights)
     geoms = guarded.geoms
     unplaced = placed & ~crs_guard.present_mask(geoms)
     if unplaced.any():  # coordinates the CRS cannot convert (far outside its area)
@@ -1122,12 +1115,12 @@ def _read_batch(
     fixed, geometry_problems = _geometry_problems(geoms, codes, skip, first_row)
     problems += geometry_problems
     geoms = gpd.GeoSeries(fixed, crs=CGCS2000, dtype="geometry")
-    inside, china_problems = _china_problems(geoms, codes, first_row)
+    inside, china_problems = crs_guard.china_problems(geoms, codes, first_row)
     problems += china_problems
     if not inside.all():
         geoms = geoms.where(inside, None)
     if county is not None and not county.is_empty:
-        problems += _county_problems(geoms, county, codes, first_row)
+        problems += crs_guard.county_problems(geoms, county, codes, first_row)
 
     present = crs_guard.present_mask(geoms)
     area = np.full(n, np.nan)
@@ -1153,7 +1146,7 @@ def _read_batch(
     parcels["area_m2"] = area
     parcels["geodesic_area_m2"] = geodesic
     parcels["gk_epsg"] = zone_epsg
-    return _Batch(parcels, guarded.crs, problems)
+    return _Batch(parcels, guarded.crs, problems, heights)
 
 
 def read_parcel_batches(
@@ -1209,6 +1202,7 @@ def read_parcel_batches(
     head.fields = fields
     skip = {p["row"] for p in problems if p["kind"] == "invalid_geometry"}
     said: set[tuple[str, str]] = set()
+    heights = 0
     for offset, rows in raw.batches(batch_size):
         with np.errstate(invalid="ignore"):
             batch = _read_batch(
@@ -1242,6 +1236,10 @@ def read_parcel_batches(
                 said.add(key)
             result.problems.append(item)
         problems = []
+        heights += batch.heights
+        last = batch.frame is None or offset + len(rows) >= head.features
+        if last and heights:  # counted over the whole file, said with its last rows
+            result.problems.append(flattened_z_problem(heights))
         result.problems = sort_problems(result.problems)
         yield result
         if batch.frame is None:
@@ -1280,27 +1278,3 @@ def read_parcels(
         limits=limits,
     )
     return next(iter(batches))
-
-
-def check_in_china(frame: gpd.GeoDataFrame) -> None:
-    """Refuse lon/lat coordinates that fall outside China (a wrong CRS or swapped axes)."""
-    minx, miny, maxx, maxy = (_shown(v) for v in frame.total_bounds)
-    west, south, east, north = CHINA_BOUNDS
-    if not all(west <= x <= east for x in frame.total_bounds[::2]) or not all(
-        south <= y <= north for y in frame.total_bounds[1::2]
-    ):
-        raise CRSError(
-            _(
-                "坐标范围({minx}, {miny})-({maxx}, {maxy})不在中国境内,"
-                "请检查坐标系或经纬度是否颠倒。",
-                minx=minx,
-                miny=miny,
-                maxx=maxx,
-                maxy=maxy,
-            )
-        )
-
-
-def _shown(value: float) -> str:
-    """A coordinate for a message: four decimals, or four digits when it is huge."""
-    return f"{value:.4f}" if abs(value) < 1e7 else f"{value:.4g}"

@@ -1,4 +1,4 @@
-"""Parcels from tables (CSV, XLSX): a WKT column or a coordinate-list column.
+"""Parcels from tables (CSV, XLSX, XLS): a WKT column or a coordinate-list column.
 
 A coordinate list is ``x1,y1;x2,y2;…`` or ``x1 y1, x2 y2, …`` (or a flat ``x1,y1,x2,y2``);
 rings are separated by ``|``: the first is the outline, later rings inside it are holes,
@@ -8,22 +8,25 @@ it. Every cell is read as text; the parcel fields are typed later, row by row.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import openpyxl
 import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from landgis.i18n import _, listing
+from landgis.io import legacy_excel
 from landgis.io.encoding import decode_text
 from landgis.io.problems import FileRefused, problem
 
@@ -256,8 +259,8 @@ def sheet_rows(
         number += 1
 
 
-def _sheet_frame(sheet: Any) -> pd.DataFrame:
-    rows = [list(r) for _number, r in sheet_rows(sheet)]
+def _rows_frame(rows: list[list[Any]]) -> pd.DataFrame:
+    """A sheet's rows as a table: the first non-empty row names the columns."""
     rows = [r for r in rows if any(v is not None and str(v).strip() for v in r)]
     if not rows:
         return pd.DataFrame()
@@ -267,15 +270,14 @@ def _sheet_frame(sheet: Any) -> pd.DataFrame:
     return pd.DataFrame(body, columns=header, dtype=object)
 
 
-def read_xlsx(path: Path, *, sheet: str | None = None, geometry_column: str | None = None) -> Table:
-    """An Excel workbook: the named sheet, or the one sheet holding geometries."""
-    try:
-        import openpyxl
-    except ImportError as exc:  # pragma: no cover - a dependency of landgis
-        raise FileRefused(
-            "unsupported_format",
-            _("读取 Excel 文件需要 openpyxl。"),
-        ) from exc
+@contextlib.contextmanager
+def _sheets(path: Path) -> Iterator[tuple[list[str], Callable[[str], pd.DataFrame]]]:
+    """A workbook's sheet names and a way to read one as a table: ``.xls`` (Excel 97–2003)
+    by xlrd, ``.xlsx``/``.xlsm`` by openpyxl."""
+    if Path(path).suffix.lower() == ".xls":
+        with legacy_excel.opened(path) as old:
+            yield old.sheet_names(), lambda name: _rows_frame(legacy_excel.sheet_rows(old, name))
+        return
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
@@ -285,7 +287,20 @@ def read_xlsx(path: Path, *, sheet: str | None = None, geometry_column: str | No
             detail=str(exc),
         ) from exc
     try:
-        names = list(book.sheetnames)
+        yield (
+            list(book.sheetnames),
+            lambda name: _rows_frame([list(r) for _number, r in sheet_rows(book[name])]),
+        )
+    finally:
+        book.close()
+
+
+def read_workbook(
+    path: Path, *, sheet: str | None = None, geometry_column: str | None = None
+) -> Table:
+    """An Excel workbook (.xlsx, .xlsm or the older .xls): the named sheet, or the one
+    sheet holding geometries."""
+    with _sheets(path) as (names, frame_of):
         if sheet is not None:
             if sheet not in names:
                 raise FileRefused(
@@ -297,20 +312,18 @@ def read_xlsx(path: Path, *, sheet: str | None = None, geometry_column: str | No
                     ),
                     suggestion={"layer": names},
                 )
-            table = _as_table(_sheet_frame(book[sheet]), geometry_column)
+            table = _as_table(frame_of(sheet), geometry_column)
             table.sheet = sheet
             return table
         found: list[tuple[str, Table]] = []
         for name in names:
-            frame = _sheet_frame(book[name])
+            frame = frame_of(name)
             if frame.empty:
                 continue
             try:
                 found.append((name, _as_table(frame, geometry_column)))
             except FileRefused:
                 continue
-    finally:
-        book.close()
     if len(found) == 1:
         found[0][1].sheet = found[0][0]
         return found[0][1]

@@ -22,7 +22,7 @@ PASSWORD = "correct horse battery"
 SQUARE = {
     "type": "Polygon",
     "coordinates": [
-        [[104.97, 30.30], [104.972, 30.30], [104.972, 30.302], [104.97, 30.302], [104.97, 30.30]]
+        [[104.90, 30.20], [104.902, 30.20], [104.902, 30.202], [104.90, 30.202], [104.90, 30.20]]
     ],
 }
 
@@ -260,7 +260,7 @@ def test_open_a_case_on_a_new_parcel_created_through_the_api(site, client):
     assert opened.headers["Location"] == f"/api/cases/{opened.json()['case_no']}"
     smaller = {
         "type": "Polygon",
-        "coordinates": [[[104.97, 30.30], [104.971, 30.30], [104.971, 30.301], [104.97, 30.30]]],
+        "coordinates": [[[104.90, 30.20], [104.901, 30.20], [104.901, 30.201], [104.90, 30.20]]],
     }
     shrink = client.patch("/api/parcels/API-0001", json={"geometry": smaller}, headers=editor)
     assert shrink.status_code == 422  # below the open case's idle area
@@ -275,11 +275,11 @@ def test_bad_geometry_is_422_not_500(site, client):
         "type": "Polygon",
         "coordinates": [
             [
-                [104.97, 30.30],
-                [104.972, 30.302],
-                [104.972, 30.30],
-                [104.97, 30.302],
-                [104.97, 30.30],
+                [104.90, 30.20],
+                [104.902, 30.202],
+                [104.902, 30.20],
+                [104.90, 30.202],
+                [104.90, 30.20],
             ]
         ],
     }
@@ -297,6 +297,53 @@ def test_bad_geometry_is_422_not_500(site, client):
     )
     assert response.status_code == 422
     assert "China" in response.json()["message_en"]
+
+
+def _square(lon: float, lat: float, size: float = 0.002) -> dict:
+    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def test_a_parcel_outside_the_county_is_refused_as_an_import_would_be(site, client):
+    editor = _auth(site, "editor")
+    before = _counts(site)
+    far = _square(113.9, 22.5)  # in China, about 1 300 km from the county
+    response = client.post(
+        "/api/parcels",
+        json={"type": "Feature", "geometry": far, "properties": {"parcel_code": "API-OUT"}},
+        headers=editor,
+    )
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["error"] == "CRSError"
+    assert [p["kind"] for p in body["problems"]] == ["outside_county"]
+    assert body["problems"][0]["severity"] == "error"
+    assert "API-OUT" in body["message"] and "outside the county" in body["message_en"]
+    abroad = _square(2.0, 48.0)
+    response = client.post(
+        "/api/parcels",
+        json={"type": "Feature", "geometry": abroad, "properties": {"parcel_code": "API-OUT"}},
+        headers=editor,
+    )
+    assert response.status_code == 422
+    assert [p["kind"] for p in response.json()["problems"]] == ["outside_china"]
+    assert _counts(site) == before
+
+    inside = client.post(
+        "/api/parcels",
+        json={
+            "type": "Feature",
+            "geometry": _square(104.80, 30.10),
+            "properties": {"parcel_code": "API-IN"},
+        },
+        headers=editor,
+    )
+    assert inside.status_code == 201, inside.text
+    moved = client.patch("/api/parcels/API-IN", json={"geometry": far}, headers=editor)
+    assert moved.status_code == 422
+    assert [p["kind"] for p in moved.json()["problems"]] == ["outside_county"]
+    stored = client.get("/api/parcels/API-IN").json()["geometry"]["coordinates"]
+    assert stored[0][0][0][0] == pytest.approx(104.80)  # the refused change left it as it was
 
 
 def test_browser_login_session_and_csrf(site, client):

@@ -26,9 +26,11 @@ from landgis.errors import CRSError
 from landgis.gcj02 import to_gcj02
 from landgis.geo import planar_areas_m2
 from landgis.imports import ImportRefused, import_parcels
+from landgis.io.archives import ArchiveLimits
 from landgis.io.crs_guard import swap_axes
 from landgis.io.encoding import bytes_encoding, decode_text, shapefile_encoding
 from landgis.io.fields import area_unit, plan_columns, supply_method_code
+from landgis.io.file_limits import FileTooLarge, check_legacy_workbook
 from landgis.io.readers import read_parcels
 from landgis.io.tables import parse_coordinates
 from landgis.io.validate import repair
@@ -439,6 +441,51 @@ def test_xlsx_with_coordinate_lists(session, tmp_path):
     assert report.problems == []
 
 
+def test_old_excel_xls_reads_like_xlsx(session):
+    """An Excel 97-2003 workbook (tests/fixtures/parcels.xls, see make_parcels_xls.py):
+    the sheet with coordinates is found, codes stored as numbers stay whole, date cells
+    are dates, areas in 公顷 are converted."""
+    path = Path(__file__).parents[1] / "fixtures" / "parcels.xls"
+
+    report = import_parcels(session, path, crs="EPSG:4544")
+
+    assert (report.format, report.layer, report.inserted) == ("XLS", "地块", 2)
+    assert report.parcel_codes == ["5115020010001", "5115020010002"]
+    first, second = _stored(session, "5115020010001"), _stored(session, "5115020010002")
+    assert (first.supply_method, second.supply_method) == ("transfer", "allocation")
+    assert (first.contract_date, second.contract_date) == (
+        dt.date(2019, 6, 18),
+        dt.date(2019, 6, 19),
+    )
+    assert first.registered_area_m2 == pytest.approx(9612.0)
+    assert first.area_m2 == pytest.approx(_gk_areas()[0], rel=1e-5)
+    assert report.problems == []
+
+
+def test_an_xls_above_the_in_memory_limit_is_refused_before_it_is_read():
+    path = Path(__file__).parents[1] / "fixtures" / "parcels.xls"
+
+    result = read_parcels(path, crs="EPSG:4544", limits=ArchiveLimits(max_text_bytes=1024))
+
+    assert result.frame is None
+    assert [p["kind"] for p in result.problems] == ["too_large"]
+    assert (
+        "parcels.xls" in result.problems[0]["message"] and ".xlsx" in result.problems[0]["message"]
+    )
+    with pytest.raises(FileTooLarge):  # an upload refused by it is a 413
+        check_legacy_workbook(path, ArchiveLimits(max_text_bytes=1024))
+
+
+def test_a_damaged_xls_is_refused_by_name(session, tmp_path):
+    path = tmp_path / "坏表.xls"
+    path.write_bytes(b"not a workbook at all" * 20)
+
+    refused = _refused(session, path, crs="EPSG:4544")
+
+    assert _kinds(refused.problems) == {"unreadable"}
+    assert "坏表.xls" in refused.message
+
+
 def test_xlsx_with_surveyors_x_first_is_swapped(session, tmp_path):
     book = openpyxl.Workbook()
     book.active.append(["宗地号", "界址点坐标"])
@@ -572,6 +619,86 @@ def test_unreadable_values_are_row_errors(session, tmp_path):
         (2, "invalid_value"),
         (2, "invalid_value"),
     ]
+
+
+def _with_heights(frame: gpd.GeoDataFrame, heights: list[float]) -> gpd.GeoDataFrame:
+    """The frame's polygons as PolygonZ, each at its own height."""
+    lifted = [shapely.force_3d(g, z) for g, z in zip(frame.geometry, heights, strict=True)]
+    return frame.set_geometry(gpd.GeoSeries(lifted, crs=frame.crs))
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_polygons_with_heights_are_flattened_with_one_warning(session, tmp_path, suffix):
+    frame = _with_heights(_frame(3), [512.5, 0.0, 498.0])
+    path = tmp_path / f"heights{suffix}"
+    pyogrio.write_dataframe(frame, path)
+
+    read = read_parcels(path)
+    assert not shapely.has_z(read.frame.geometry.values).any()
+    (found,) = read.problems
+    assert (found["row"], found["kind"], found["severity"]) == (None, "flattened_z", "warning")
+    assert found["message_en"].startswith("2 rows had heights")
+
+    report = import_parcels(session, path, batch_size=2)
+    assert report.inserted == 3
+    assert [(p["kind"], p["message_en"][:6]) for p in report.problems] == [
+        ("flattened_z", "2 rows")
+    ]
+    wkb = session.scalar(select(func.ST_AsBinary(Parcel.geom)).where(Parcel.parcel_code == "R-000"))
+    assert not shapely.has_z(shapely.from_wkb(bytes(wkb)))
+
+
+def test_flat_polygons_get_no_height_warning(tmp_path):
+    path = tmp_path / "flat.gpkg"
+    pyogrio.write_dataframe(_frame(2), path)
+    assert read_parcels(path).problems == []
+
+
+# Numbers stored as text, as spreadsheets and Shapefile text fields hold them.
+TEXT_NUMBERS = ["1,234.5", " 12.5 ", "1 234 567"]
+READ_NUMBERS = [1234.5, 12.5, 1234567.0]
+
+
+def _numbers_as_text(n: int = 3) -> gpd.GeoDataFrame:
+    areas = [f"{a:,.1f}" for a in _gk_areas(n)]  # e.g. "1,123.4": no area mismatch
+    return _frame(n, 登记面积=areas, 出让价款=TEXT_NUMBERS[:n])
+
+
+def _typed_numbers(session) -> None:
+    for i, price in enumerate(READ_NUMBERS):
+        stored = _stored(session, f"R-{i:03d}")
+        assert stored.land_price_yuan == price
+        assert stored.registered_area_m2 == pytest.approx(_gk_areas()[i], abs=0.06)
+
+
+def test_numbers_written_as_text_in_a_csv_are_numbers(session, tmp_path):
+    frame = _numbers_as_text()
+    path = tmp_path / "numbers.csv"
+    frame.drop(columns="geometry").assign(WKT=frame.geometry.to_wkt()).to_csv(path, index=False)
+    report = import_parcels(session, path, crs="EPSG:4490")
+    assert (report.inserted, report.problems) == (3, [])
+    _typed_numbers(session)
+
+
+def test_numbers_in_shapefile_text_fields_are_numbers(session, tmp_path):
+    path = tmp_path / "numbers.shp"
+    pyogrio.write_dataframe(_numbers_as_text(), path, encoding="UTF-8")
+    report = import_parcels(session, path)
+    assert (report.inserted, report.problems) == (3, [])
+    _typed_numbers(session)
+
+
+def test_a_number_with_a_unit_or_a_decimal_comma_is_not_a_number(session, tmp_path):
+    frame = _frame(3, 出让价款=["12.5亩", "12,5", "1_000"])
+    path = tmp_path / "units.xlsx"
+    frame.drop(columns="geometry").assign(WKT=frame.geometry.to_wkt()).to_excel(path, index=False)
+    refused = _refused(session, path, crs="EPSG:4490")
+    assert [(p["row"], p["kind"]) for p in refused.problems] == [
+        (1, "invalid_value"),
+        (2, "invalid_value"),
+        (3, "invalid_value"),
+    ]
+    assert "12.5亩" in refused.problems[0]["message"]
 
 
 # ---- field mapping ---------------------------------------------------------------------

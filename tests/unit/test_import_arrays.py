@@ -11,6 +11,7 @@ from shapely.affinity import translate
 from shapely.geometry import MultiPolygon, box
 
 from landgis import credit_code
+from landgis.db.coerce import number
 from landgis.errors import CRSError
 from landgis.geo import geodesic_areas_m2, gk_zone_epsg, gk_zone_epsgs
 from landgis.io.fields import plan_columns
@@ -76,3 +77,28 @@ def test_typed_columns_read_every_cell_as_typed_fields_does():
     assert (12, "invalid_value") in kinds  # 2015-02-30, and an infinite price
     assert (14, "invalid_value") in kinds  # a holder longer than the column
     assert (15, "invalid_credit_code") in kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,234.5", 1234.5),
+        (" 12.5 ", 12.5),
+        ("1 234 567.25", 1234567.25),
+        ("1\u00a0234", 1234.0),
+        ("１２.５", 12.5),
+        ("1，234", 1234.0),
+        ("-3.5e2", -350.0),
+        (12, 12.0),
+    ],
+)
+def test_numerals_written_as_text(text, expected):
+    assert number(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["12.5亩", "12,5", "1_000", "1,2,3", "1,234 567", "", "1.2.3", ".", "infinite"]
+)
+def test_text_that_is_not_a_plain_numeral(text):
+    with pytest.raises(ValueError):
+        number(text)
