@@ -4,7 +4,9 @@ Names are matched case-insensitively, ignoring spaces and full-width punctuation
 area column whose name carries a unit (``面积(亩)``, ``用地面积（公顷）``, ``area_ha``) is
 read as the registered area and converted to m². A mapping file (JSON or YAML,
 ``{"file column": "landgis field"}``) names the rest; a column mapped to ``null`` is
-dropped. Columns that map to nothing are kept as extra attributes.
+dropped. Columns that map to nothing are kept as extra attributes. A registered-area
+column known by name alone (``面积``, ``AREA``) gets its unit from its values: see
+:func:`area_unit_from_values`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from landgis.i18n import _, listing
 from landgis.io.problems import FileRefused, problem
@@ -164,6 +168,38 @@ def area_unit(column: str) -> float | None:
     return _UNITS[match["unit"]]
 
 
+# Units a registered-area column named without one may hold, in m² per unit.
+GUESSED_UNITS: tuple[float, ...] = (1.0, float(M2_PER_MU), float(M2_PER_HECTARE))
+UNIT_GUESS_SHARE = 0.05  # a converted value within 5 % of the polygon's area matches
+UNIT_GUESS_QUORUM = 0.8  # … and the unit is taken when 80 % of the rows match
+
+
+def area_unit_from_values(
+    values: Any,
+    areas: Any,
+    *,
+    share: float = UNIT_GUESS_SHARE,
+    quorum: float = UNIT_GUESS_QUORUM,
+) -> float | None:
+    """m² per unit of registered areas ``values`` (None or NaN where blank), judged from
+    ``areas``, the polygons' computed areas in m² (NaN where there is no geometry): the
+    unit among m², 亩 and 公顷 whose converted values lie within ``share`` of the areas for
+    at least ``quorum`` of the rows having both a positive value and a positive area.
+    None when no unit does, or no row has both."""
+    given = np.asarray(values, dtype=float)
+    computed = np.asarray(areas, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        usable = np.isfinite(given) & (given > 0) & np.isfinite(computed) & (computed > 0)
+        if not usable.any():
+            return None
+        given, computed = given[usable], computed[usable]
+        for factor in GUESSED_UNITS:
+            matches = np.abs(given * factor / computed - 1) <= share
+            if matches.mean() >= quorum:
+                return factor
+    return None
+
+
 @dataclass
 class ColumnPlan:
     """How a file's columns become parcel fields."""
@@ -173,6 +209,8 @@ class ColumnPlan:
     extra: list[str] = field(default_factory=list)  # kept as extra attributes
     dropped: list[str] = field(default_factory=list)  # mapped to null
     problems: list[dict[str, Any]] = field(default_factory=list)
+    # the registered-area column known by name alone: its unit is judged from its values
+    unit_unknown: str | None = None
 
 
 def plan_columns(
@@ -216,6 +254,8 @@ def plan_columns(
             target = "registered_area_m2"
         if target is not None and target not in taken:
             assign(column, target)
+            if target == "registered_area_m2" and column not in plan.factors:
+                plan.unit_unknown = column
         else:
             plan.factors.pop(column, None)
             plan.extra.append(column)

@@ -40,6 +40,7 @@ KINDS: dict[str, str] = {
     "encoding_mismatch": WARNING,
     "skipped_entities": WARNING,
     "flattened_z": WARNING,
+    "area_unit_guessed": WARNING,
     # coordinates
     "crs_missing": ERROR,
     "crs_invalid": ERROR,

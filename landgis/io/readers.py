@@ -19,7 +19,7 @@ import math
 import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,9 @@ from landgis.io import crs_guard, dxf, tables
 from landgis.io.archives import ArchiveLimits, extracted
 from landgis.io.encoding import shapefile_encoding
 from landgis.io.fields import (
+    UNIT_GUESS_SHARE,
     ColumnPlan,
+    area_unit_from_values,
     load_mapping,
     plan_columns,
     supply_method_code,
@@ -65,6 +67,7 @@ from landgis.io.validate import (
     overlaps,
     repair,
 )
+from landgis.units import M2_PER_MU
 
 SUPPORTED_SUFFIXES: dict[str, str] = {
     ".shp": "ESRI Shapefile",
@@ -1013,6 +1016,34 @@ def _area_problems(
     return problems
 
 
+def area_unit_guessed_problem(column: str, factor: float) -> dict[str, Any]:
+    """The file's warning that ``column``, named without a unit, was read in the unit of
+    ``factor`` m² (亩 or 公顷) judged from its values."""
+    unit = _("亩") if factor == float(M2_PER_MU) else _("公顷")
+    return problem(
+        "area_unit_guessed",
+        _(
+            "“{column}”一列按数值判断为{unit}(与图形面积相差不超过 {share:.0%}),已换算为平方米。",
+            column=column,
+            unit=unit,
+            share=UNIT_GUESS_SHARE,
+        ),
+    )
+
+
+def _registered_in_m2(
+    registered: list[Any], computed: np.ndarray, column: str
+) -> tuple[list[Any], float, list[dict[str, Any]]]:
+    """The registered areas of ``column`` (named without a unit) in m², the m² per unit
+    judged from the polygons' ``computed`` areas (1 when no unit matches) and the warning
+    saying so when they were converted."""
+    factor = area_unit_from_values(registered, computed) or 1.0
+    if factor == 1.0:
+        return registered, 1.0, []
+    converted = [None if value is None else value * factor for value in registered]
+    return converted, factor, [area_unit_guessed_problem(column, factor)]
+
+
 def _non_finite_problem(row: int, code: Any) -> dict[str, Any]:
     return problem(
         "invalid_coordinates",
@@ -1040,6 +1071,7 @@ class _Batch:
     crs: CRS | None
     problems: list[dict[str, Any]]
     heights: int = 0  # rows whose Z values were dropped
+    area_factor: float = 1.0  # m² per unit of a registered-area column named without one
 
 
 def flatten_z(values: np.ndarray) -> tuple[np.ndarray, int]:
@@ -1132,6 +1164,11 @@ def _read_batch(
         geodesic[present] = computed["geodesic_area_m2"]
         zone_epsg[present] = computed["gk_epsg"]
     registered = columns.get("registered_area_m2", [None] * n)
+    area_factor = 1.0
+    if plan.unit_unknown is not None and "registered_area_m2" in columns:
+        registered, area_factor, judged = _registered_in_m2(registered, area, plan.unit_unknown)
+        columns["registered_area_m2"] = registered
+        problems += judged
     problems += _area_problems(registered, area, codes, area_tolerance, first_row)
     problems += _code_problems(codes, first_row)
     problems += _overlap_problems(geoms, codes, first_row)
@@ -1146,7 +1183,7 @@ def _read_batch(
     parcels["area_m2"] = area
     parcels["geodesic_area_m2"] = geodesic
     parcels["gk_epsg"] = zone_epsg
-    return _Batch(parcels, guarded.crs, problems, heights)
+    return _Batch(parcels, guarded.crs, problems, heights, area_factor)
 
 
 def read_parcel_batches(
@@ -1169,7 +1206,9 @@ def read_parcel_batches(
     the first batch (each once). The checks that compare rows (duplicate codes, overlaps)
     only see the rows of one batch: comparing batches is the caller's job. When the file
     as a whole is refused, the last result has no ``frame``. A GeoPackage is read batch by
-    batch, other files are read whole and checked batch by batch.
+    batch, other files are read whole and checked batch by batch. The unit of a
+    registered-area column named without one is judged from the first batch's rows and
+    kept for the others.
     """
     head = ReadResult(source=str(path))
     try:
@@ -1237,6 +1276,9 @@ def read_parcel_batches(
             result.problems.append(item)
         problems = []
         heights += batch.heights
+        if plan.unit_unknown is not None:  # judged by the first batch, kept for the rest
+            factors = {**plan.factors, plan.unit_unknown: batch.area_factor}
+            plan = replace(plan, factors=factors, unit_unknown=None)
         last = batch.frame is None or offset + len(rows) >= head.features
         if last and heights:  # counted over the whole file, said with its last rows
             result.problems.append(flattened_z_problem(heights))

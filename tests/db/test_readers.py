@@ -31,7 +31,7 @@ from landgis.io.crs_guard import swap_axes
 from landgis.io.encoding import bytes_encoding, decode_text, shapefile_encoding
 from landgis.io.fields import area_unit, plan_columns, supply_method_code
 from landgis.io.file_limits import FileTooLarge, check_legacy_workbook
-from landgis.io.readers import read_parcels
+from landgis.io.readers import read_parcel_batches, read_parcels
 from landgis.io.tables import parse_coordinates
 from landgis.io.validate import repair
 from landgis.ledger import current_states, states_as_of
@@ -699,6 +699,100 @@ def test_a_number_with_a_unit_or_a_decimal_comma_is_not_a_number(session, tmp_pa
         (3, "invalid_value"),
     ]
     assert "12.5亩" in refused.problems[0]["message"]
+
+
+# ---- the unit of an area column named without one ---------------------------------------
+
+UNIT_VALUES = {"公顷": 10_000, "亩": 2000 / 3, "m²": 1.0}
+
+
+def _area_file(tmp_path, unit: str, suffix: str, column: str = "面积", n: int = 4) -> Path:
+    """Parcels whose ``column`` holds their areas in ``unit``, a little rounded."""
+    areas = [round(a / UNIT_VALUES[unit], 2) for a in _gk_areas(n)]
+    frame = _frame(n, **{column: areas})
+    path = tmp_path / f"areas{suffix}"
+    if suffix == ".csv":
+        frame.drop(columns="geometry").assign(WKT=frame.geometry.to_wkt()).to_csv(path, index=False)
+    else:
+        frame.to_file(path, driver="GPKG")
+    return path
+
+
+@pytest.mark.parametrize(("unit", "suffix"), [("公顷", ".gpkg"), ("亩", ".csv")])
+def test_an_area_column_without_a_unit_gets_it_from_its_values(session, tmp_path, unit, suffix):
+    path = _area_file(tmp_path, unit, suffix)
+
+    report = import_parcels(session, path, crs="EPSG:4490")
+
+    assert report.inserted == 4
+    for code, area in zip(["R-000", "R-003"], [_gk_areas(4)[0], _gk_areas(4)[3]], strict=True):
+        assert _stored(session, code).registered_area_m2 == pytest.approx(area, rel=0.01)
+    (found,) = report.problems
+    assert (found["row"], found["kind"], found["severity"]) == (
+        None,
+        "area_unit_guessed",
+        "warning",
+    )
+    assert found["message"] == (
+        f"“面积”一列按数值判断为{unit}(与图形面积相差不超过 5%),已换算为平方米。"
+    )
+    english = {"公顷": "ha", "亩": "mu"}[unit]
+    assert f"Column “面积” was judged from its values to be in {english}" in found["message_en"]
+
+
+def test_an_area_column_in_square_metres_stays_as_it_is(session, tmp_path):
+    path = _area_file(tmp_path, "m²", ".gpkg", column="宗地面积")
+
+    report = import_parcels(session, path)
+
+    assert report.inserted == 4
+    stored = _stored(session, "R-002")
+    assert stored.registered_area_m2 == pytest.approx(round(_gk_areas(4)[2], 2))
+    assert report.problems == []
+
+
+def test_an_area_column_of_no_unit_stays_in_square_metres_with_mismatches(session, tmp_path):
+    frame = _frame(3, AREA=[5.0, 7.0, 9.0])
+    path = tmp_path / "areas.gpkg"
+    frame.to_file(path, driver="GPKG")
+
+    report = import_parcels(session, path)
+
+    assert _stored(session, "R-001").registered_area_m2 == pytest.approx(7.0)
+    assert _kinds(report.problems) == {"area_mismatch"}
+    assert len(report.problems) == 3
+
+
+def test_a_unit_in_the_name_or_a_mapping_wins_over_the_values(session, tmp_path):
+    path = _area_file(tmp_path, "公顷", ".gpkg", column="面积_亩")  # hectares, named 亩
+    report = import_parcels(session, path)
+    hectares = round(_gk_areas(4)[1] / 10_000, 2)
+    assert _stored(session, "R-001").registered_area_m2 == pytest.approx(mu_to_m2(hectares))
+    assert _kinds(report.problems) == {"area_mismatch"}
+
+    (tmp_path / "mapped").mkdir()
+    path = _area_file(tmp_path / "mapped", "公顷", ".gpkg")
+    report = import_parcels(
+        session,
+        path,
+        mode="upsert",
+        mapping={"宗地编号": "parcel_code", "面积": "registered_area_m2"},
+    )
+    assert _stored(session, "R-001").registered_area_m2 == pytest.approx(hectares)
+    assert _kinds(report.problems) == {"area_mismatch"}
+
+
+def test_batches_share_the_unit_judged_from_the_first(tmp_path):
+    path = _area_file(tmp_path, "公顷", ".gpkg", n=5)
+    areas = _gk_areas(5)
+
+    batches = list(read_parcel_batches(path, batch_size=2))
+
+    assert len(batches) == 3
+    stored = [a for batch in batches for a in batch.frame["registered_area_m2"]]
+    assert stored == pytest.approx(areas, rel=0.01)
+    guessed = [p for batch in batches for p in batch.problems]
+    assert [p["kind"] for p in guessed] == ["area_unit_guessed"]
 
 
 # ---- field mapping ---------------------------------------------------------------------
