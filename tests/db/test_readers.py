@@ -795,6 +795,16 @@ def test_batches_share_the_unit_judged_from_the_first(tmp_path):
     assert [p["kind"] for p in guessed] == ["area_unit_guessed"]
 
 
+def test_a_batched_import_converts_every_batch_and_warns_once(session, tmp_path):
+    path = _area_file(tmp_path, "亩", ".gpkg", n=5)
+
+    report = import_parcels(session, path, batch_size=2)
+
+    assert report.inserted == 5
+    assert _stored(session, "R-004").registered_area_m2 == pytest.approx(_gk_areas(5)[4], rel=0.01)
+    assert [p["kind"] for p in report.problems] == ["area_unit_guessed"]
+
+
 # ---- field mapping ---------------------------------------------------------------------
 
 
