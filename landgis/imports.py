@@ -50,6 +50,7 @@ from landgis.geo import CGCS2000, parcel_areas, planar_areas_m2, to_multipolygon
 from landgis.i18n import DEFAULT_LANGUAGE, Localizable, Text, _, listing, localized
 from landgis.import_modes import BATCH_SIZE, MODES
 from landgis.io import crs_guard
+from landgis.io.codes import next_number, numbered
 from landgis.io.fields import SUPPLY_METHOD_LABELS, supply_method_code
 from landgis.io.problems import (
     COORDINATE_KINDS,
@@ -108,9 +109,11 @@ ProgressCallback = Callable[[ImportProgress], None]
 class ImportReport:
     """What an import did or, in a dry run, would do.
 
-    ``parcels`` counts the rows accepted (no error of their own) and ``area_m2`` their
-    computed area; ``inserted``/``updated``/``unchanged`` count what was written (in a dry
-    run: what would be) and are 0 when the import is refused (``accepted`` False).
+    ``assigned_codes`` lists the codes the import gave (``--assign-codes`` or
+    ``--code-template``) with their rows. ``parcels`` counts the rows accepted (no error of
+    their own) and ``area_m2`` their computed area; ``inserted``/``updated``/``unchanged``
+    count what was written (in a dry run: what would be) and are 0 when the import is
+    refused (``accepted`` False).
     ``problems`` lists every problem (row, parcel_code, kind, severity, message,
     message_en, and the ``suggestion`` of the import options that fix it, when some do);
     ``updates`` the changes made to existing parcels.
@@ -133,6 +136,8 @@ class ImportReport:
     problems: list[dict[str, Any]] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
     parcel_codes: list[str] = field(default_factory=list)
+    # codes given by the import (numbered from a prefix or composed): {"row", "parcel_code"}
+    assigned_codes: list[dict[str, Any]] = field(default_factory=list)
     batch_size: int | None = None
     batches: list[dict[str, Any]] = field(default_factory=list)
 
@@ -202,6 +207,11 @@ class ImportReport:
                 seconds=sum(b["read_s"] + b["check_s"] + b["write_s"] for b in self.batches),
             )
             lines.append(f"  {batches.render(lang)}")
+        if self.assigned_codes:
+            given = [c["parcel_code"] for c in self.assigned_codes]
+            shown = " ".join(given[:10]) + (" …" if len(given) > 10 else "")
+            said = _("编号由导入给出 {count} 宗:{codes}", count=len(given), codes=shown)
+            lines.append(f"  {said.render(lang)}")
         for item in self.problems[:limit]:
             lines.append(f"  {_problem_line(item).render(lang)}")
             extra = hint(item) if hint is not None else None
@@ -250,6 +260,7 @@ class ImportReport:
             ],
             "updates": self.updates,
             "parcel_codes": self.parcel_codes,
+            "assigned_codes": self.assigned_codes,
             "batch_size": self.batch_size,
             "batches": self.batches,
         }
@@ -835,6 +846,41 @@ def _refuse(report: ImportReport) -> ImportRefused:
     return (CoordinatesRefused if coordinates else ImportRefused)(report)
 
 
+@dataclass
+class _Numbering:
+    """The next number of the prefix the rows without a code are numbered after."""
+
+    prefix: str
+    next: int
+
+    @classmethod
+    def start(cls, session: Session, prefix: str) -> _Numbering:
+        """After the highest number with ``prefix`` stored."""
+        stored = session.scalars(
+            select(Parcel.parcel_code).where(
+                Parcel.parcel_code.startswith(f"{prefix}-", autoescape=True)
+            )
+        )
+        return cls(prefix, next_number(prefix, stored))
+
+    def fill(self, frame: gpd.GeoDataFrame, problems: list[dict[str, Any]]) -> list[dict]:
+        """Number the rows of ``frame`` without a code and without an error of their own
+        (in ``problems``, which then name the codes given); the codes given."""
+        bad = {p["row"] for p in problems if p["severity"] == ERROR and p["row"]}
+        given: dict[int, str] = {}
+        codes = frame["parcel_code"].tolist()
+        for position, (row, code) in enumerate(zip(frame["row"].tolist(), codes, strict=True)):
+            if is_missing(code) and row not in bad:
+                codes[position] = given[int(row)] = numbered(self.prefix, self.next)
+                self.next += 1
+        if given:
+            frame["parcel_code"] = pd.Series(codes, index=frame.index, dtype=object)
+            for item in problems:
+                if item["row"] in given and item.get("parcel_code") is None:
+                    item["parcel_code"] = given[item["row"]]
+        return [{"row": row, "parcel_code": code} for row, code in given.items()]
+
+
 class _FileCodes:
     """The row of each parcel code read so far, to find codes repeated across batches."""
 
@@ -945,6 +991,8 @@ def import_parcels(
     source_name: str | None = None,
     batch_size: int | None = BATCH_SIZE,
     progress: ProgressCallback | None = None,
+    assign_codes: str | None = None,
+    code_template: str | None = None,
 ) -> ImportReport:
     """Read, check and (unless ``dry_run``) write the parcels of a file.
 
@@ -965,6 +1013,12 @@ def import_parcels(
     the share above which computed and registered areas are reported as differing;
     ``actor`` names who imports in the ledger events; ``source_name`` is the name to
     report (an upload's original file name) instead of ``path``'s.
+
+    ``assign_codes`` numbers the rows without a code ``PREFIX-0001`` … in file order,
+    after the highest number with that prefix stored (read in this transaction, so a dry
+    run and the import that follows give the same codes when nothing was stored between);
+    ``code_template`` composes the codes from the file's columns (see
+    :mod:`landgis.io.codes`). The codes given are in the report's ``assigned_codes``.
     """
     if mode not in MODES:
         raise InvalidInput(
@@ -987,6 +1041,8 @@ def import_parcels(
         county=county_geometry(session),
         area_tolerance=area_tolerance,
         batch_size=batch_size,
+        assign_codes=assign_codes,
+        code_template=code_template,
     )
     source = source_name or Path(path).name
     report = ImportReport(source=source, mode=mode, dry_run=dry_run, batch_size=batch_size)
@@ -997,6 +1053,7 @@ def import_parcels(
     file_problems: dict[str, dict[str, Any]] = {}  # about the file, found by a batch check
     refused = False
     fields: list[str] = []
+    numbering: _Numbering | None = None
     with session.begin_nested() as savepoint:
         clock = time.perf_counter()
         for number, read in enumerate(batches, start=1):
@@ -1008,6 +1065,11 @@ def import_parcels(
             if frame is None:
                 refused = True
                 break
+            report.assigned_codes += read.given_codes
+            if read.assign_prefix is not None:
+                if numbering is None:
+                    numbering = _Numbering.start(session, read.assign_prefix)
+                report.assigned_codes += numbering.fill(frame, read.problems)
             tick = time.perf_counter()
             codes = _values(frame, "parcel_code")
             file_codes.add(frame["row"].tolist(), codes)

@@ -67,6 +67,17 @@ class ImportFields(BaseModel):
     layer: str | None = Field(default=None, max_length=128, description="Layer or sheet")
     swap_xy: bool = Field(default=False, description="Exchange X and Y")
     from_gcj02: bool = Field(default=False, description="Move GCJ-02 data back")
+    assign_codes: str | None = Field(
+        default=None,
+        max_length=20,
+        description="Number the rows without a parcel code PREFIX-0001 … (after the highest "
+        "stored)",
+    )
+    code_template: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Compose parcel codes from columns, e.g. {段小段}-{地號}",
+    )
 
 
 class LedgerFields(BaseModel):
@@ -113,6 +124,8 @@ def _import(
             swap_xy=options.swap_xy,
             from_gcj02=options.from_gcj02,
             dry_run=options.dry_run,
+            assign_codes=options.assign_codes or None,
+            code_template=options.code_template or None,
             actor=actor,
             source_name=Path(upload.filename.replace("\\", "/")).name,
         )

@@ -46,6 +46,8 @@ def _run_import(session: Any, staged: Mapping[str, Any], *, dry_run: bool) -> An
         crs=staged.get("crs") or None,
         mode=staged.get("mode") or "insert",
         swap_xy=bool(staged.get("swap_xy")),
+        assign_codes=staged.get("assign_codes") or None,
+        code_template=staged.get("code_template") or None,
         dry_run=dry_run,
         actor=staged["user"],
     )
@@ -80,6 +82,7 @@ def _report_view(report: Any = None, error: LandGISError | None = None) -> dict[
         "count": body.get("parcels", 0),
         "area_mu": float(body.get("area_mu") or 0.0),
         "codes": body.get("parcel_codes") or [],
+        "given": body.get("assigned_codes") or [],
         "inserted": body.get("inserted", 0),
         "updated": body.get("updated", 0),
         "unchanged": body.get("unchanged", 0),
@@ -144,7 +147,7 @@ async def import_check(
     ui = ui_for(request)
     spec = FormSpec(
         files=(parcel_file(settings.import_max_mb << 20),),
-        fields=("crs", "layer", "mode", "swap_xy"),
+        fields=("crs", "layer", "mode", "swap_xy", "codes", "assign_codes", "code_template"),
         max_field_bytes=1024,
     )
     try:

@@ -48,6 +48,11 @@ def stage(upload: Upload, form: UploadForm, username: str) -> tuple[str, dict[st
         "swap_xy": form.text("swap_xy") == "1",
         "user": username,
     }
+    codes = form.text("codes")
+    if codes == "assign":
+        staged["assign_codes"] = form.text("assign_codes").strip()[:64]
+    elif codes == "template":
+        staged["code_template"] = form.text("code_template").strip()[:256]
     return token, staged
 
 

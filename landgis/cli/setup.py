@@ -128,6 +128,23 @@ def import_file(
         bool,
         typer.Option("--from-gcj02", help="Move data digitized on GCJ-02 maps back."),
     ] = False,
+    assign_codes: Annotated[
+        str | None,
+        typer.Option(
+            "--assign-codes",
+            metavar="PREFIX",
+            help="Number the rows without a parcel code PREFIX-0001, PREFIX-0002 … "
+            "(after the highest stored).",
+        ),
+    ] = None,
+    code_template: Annotated[
+        str | None,
+        typer.Option(
+            "--code-template",
+            metavar="TEMPLATE",
+            help="Compose parcel codes from columns, e.g. '{段小段}-{地號}'.",
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
     batch_size: Annotated[
         int, typer.Option(min=1, help="Rows read, checked and written at a time.")
@@ -163,6 +180,8 @@ def import_file(
                 from_gcj02=from_gcj02,
                 dry_run=dry_run,
                 batch_size=batch_size,
+                assign_codes=assign_codes,
+                code_template=code_template,
                 progress=show,
             )
     except ImportRefused as refused:  # rolled back; the report says why
@@ -203,6 +222,9 @@ def _command_line_hint(problem: dict[str, Any]) -> Text | None:
         options.append(
             _('--mapping <映射文件,内容如 {{"列名": "{field}"}}>', field=found["mapping"])
         )
+    if found.get("codes"):
+        options.append(_("--assign-codes <前缀>"))
+        options.append(_("--code-template <模板>"))
     if not options:
         return None
     return _("(命令行:{options})", options=_Words(tuple(options)))

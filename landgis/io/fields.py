@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from landgis.i18n import _, listing
+from landgis.io.codes import MAPPING_KEYS
 from landgis.io.problems import FileRefused, problem
 from landgis.units import M2_PER_HECTARE, M2_PER_MU
 
@@ -222,7 +223,7 @@ def plan_columns(
     """Map ``columns``: the mapping file first, then known names, then ``fallbacks``
     (e.g. a KML placemark's name as the parcel code) for fields still unmapped."""
     columns = [str(c) for c in columns]
-    mapping = dict(mapping or {})
+    mapping = {k: v for k, v in (mapping or {}).items() if k not in MAPPING_KEYS}
     plan = ColumnPlan()
     taken: set[str] = set()
 
@@ -275,7 +276,9 @@ def plan_columns(
 
 
 def validate_mapping(mapping: Mapping[str, Any]) -> dict[str, str | None]:
-    """A mapping ``{file column: landgis field or null}``; refuses unknown fields."""
+    """A mapping ``{file column: landgis field or null}``; refuses unknown fields. The
+    keys ``assign_codes`` (a prefix) and ``code_template`` are import options, kept as
+    they are (see :mod:`landgis.io.codes`)."""
     if not isinstance(mapping, Mapping):
         raise FileRefused(
             "mapping_invalid",
@@ -284,6 +287,12 @@ def validate_mapping(mapping: Mapping[str, Any]) -> dict[str, str | None]:
     result: dict[str, str | None] = {}
     unknown = []
     for column, target in mapping.items():
+        if column in MAPPING_KEYS:
+            if target is not None and not isinstance(target, str | int):
+                unknown.append(f"{column}: {target!r}")
+            else:
+                result[str(column)] = None if target is None else str(target)
+            continue
         if target is not None and not isinstance(target, str):
             unknown.append(f"{column}: {target!r}")
             continue

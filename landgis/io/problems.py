@@ -37,6 +37,7 @@ KINDS: dict[str, str] = {
     "no_features": ERROR,
     "mapping_invalid": ERROR,
     "mapping_unused": WARNING,
+    "code_option_invalid": ERROR,
     "encoding_mismatch": WARNING,
     "skipped_entities": WARNING,
     "flattened_z": WARNING,

@@ -40,6 +40,7 @@ from landgis.geo import CGCS2000, parcel_areas
 from landgis.i18n import Localizable, _, listing, pgettext
 from landgis.io import crs_guard, dxf, tables
 from landgis.io.archives import ArchiveLimits, extracted
+from landgis.io.codes import CodeOptions, code_options, compose, template_columns
 from landgis.io.encoding import shapefile_encoding
 from landgis.io.fields import (
     UNIT_GUESS_SHARE,
@@ -826,6 +827,10 @@ class ReadResult:
     frame: gpd.GeoDataFrame | None = None
     fields: list[str] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)
+    # the prefix rows without a code are numbered after (by the import, from the database)
+    assign_prefix: str | None = None
+    # the codes composed by a code template: {"row", "parcel_code"}
+    given_codes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -912,7 +917,11 @@ def _geometry_problems(
     return list(fixed), problems
 
 
-def _code_problems(codes: list[Any], first_row: int = 1) -> list[dict[str, Any]]:
+def _code_problems(
+    codes: list[Any], first_row: int = 1, *, blank_ok: bool = False
+) -> list[dict[str, Any]]:
+    """Rows without a code (unless ``blank_ok``: the import gives them one) and rows
+    repeating one."""
     problems = []
     texts = [None if is_missing(c) else str(c).strip() for c in codes]
     series = pd.Series(texts, dtype=object)
@@ -923,7 +932,8 @@ def _code_problems(codes: list[Any], first_row: int = 1) -> list[dict[str, Any]]
     for position in np.flatnonzero(series.isna().to_numpy() | repeated).tolist():
         text = texts[position]
         if not text:
-            problems.append(missing_code_problem(first_row + position))
+            if not blank_ok:
+                problems.append(missing_code_problem(first_row + position))
         else:
             problems.append(duplicate_code_problem(first_row + position, text, rows_of[text]))
     return problems
@@ -933,9 +943,25 @@ def missing_code_problem(row: int) -> dict[str, Any]:
     """A row without a parcel code."""
     return problem(
         "missing_code",
-        _("缺少宗地编号(如宗地编号在另一名称的列中,请将该列名改为“宗地编号”)"),
+        _(
+            "缺少宗地编号(如宗地编号在另一名称的列中,请将该列名改为“宗地编号”;"
+            "文件没有编号时,可在“宗地编号”一项选择“自动编号(前缀)”或“由列组合(模板)”)"
+        ),
         row=row,
-        suggestion={"mapping": "parcel_code"},
+        suggestion={"mapping": "parcel_code", "codes": True},
+    )
+
+
+def blank_template_problem(row: int, column: str, template: str) -> dict[str, Any]:
+    """A row whose code cannot be composed: ``column`` of the template is blank."""
+    return problem(
+        "missing_code",
+        _(
+            "缺少宗地编号:按编号模板“{template}”组合时,“{column}”列为空",
+            template=template,
+            column=column,
+        ),
+        row=row,
     )
 
 
@@ -1072,6 +1098,7 @@ class _Batch:
     problems: list[dict[str, Any]]
     heights: int = 0  # rows whose Z values were dropped
     area_factor: float = 1.0  # m² per unit of a registered-area column named without one
+    given: list[dict[str, Any]] = field(default_factory=list)  # codes composed by a template
 
 
 def flatten_z(values: np.ndarray) -> tuple[np.ndarray, int]:
@@ -1107,13 +1134,37 @@ def _read_batch(
     county: BaseGeometry | None,
     area_tolerance: float,
     skip: set[int],
+    codes_by: CodeOptions | None = None,
+    template_of: Mapping[str, str] | None = None,
 ) -> _Batch:
     """Type, place, repair and check the rows of ``frame`` (the file's rows from
-    ``first_row`` on)."""
+    ``first_row`` on); ``codes_by`` the code options (``template_of``: the template's
+    file columns)."""
     frame = frame.reset_index(drop=True)
     geometry_name = frame.geometry.name
     columns, extras, problems = typed_columns(frame, plan, first_row)
     n = len(frame)
+    given: list[dict[str, Any]] = []
+    if codes_by is not None and codes_by.template is not None:
+        template = codes_by.template
+        used = list(dict.fromkeys((template_of or {}).values()))
+        composed, blank = compose(template, frame[used].to_dict("records"), template_of or {})
+        limit = _string_limit("parcel_code")
+        for position, code in enumerate(composed):
+            row = first_row + position
+            if position in blank:
+                problems.append(blank_template_problem(row, blank[position], template.text))
+            elif code is not None and limit is not None and len(code) > limit:
+                problems.append(
+                    _cell_problem(_TOO_LONG, "parcel_code", template.text, code, row, None)
+                )
+                composed[position] = None
+            else:
+                given.append({"row": row, "parcel_code": code})
+        columns["parcel_code"] = composed
+        problems = [_with_code(p, composed, first_row) for p in problems]
+    elif codes_by is not None:
+        columns.setdefault("parcel_code", [None] * n)
     codes = columns.get("parcel_code", [None] * n)
 
     values, heights = flatten_z(np.asarray(frame[geometry_name].values, dtype=object))
@@ -1170,7 +1221,7 @@ def _read_batch(
         columns["registered_area_m2"] = registered
         problems += judged
     problems += _area_problems(registered, area, codes, area_tolerance, first_row)
-    problems += _code_problems(codes, first_row)
+    problems += _code_problems(codes, first_row, blank_ok=codes_by is not None)
     problems += _overlap_problems(geoms, codes, first_row)
 
     parcels = gpd.GeoDataFrame(
@@ -1183,7 +1234,18 @@ def _read_batch(
     parcels["area_m2"] = area
     parcels["geodesic_area_m2"] = geodesic
     parcels["gk_epsg"] = zone_epsg
-    return _Batch(parcels, guarded.crs, problems, heights, area_factor)
+    return _Batch(parcels, guarded.crs, problems, heights, area_factor, given)
+
+
+def _with_code(item: dict[str, Any], codes: list[Any], first_row: int) -> dict[str, Any]:
+    """``item`` naming its row's code, when it named none and the row has one now."""
+    row = item.get("row")
+    if row is None or item.get("parcel_code") is not None:
+        return item
+    position = row - first_row
+    if 0 <= position < len(codes) and codes[position] is not None:
+        item["parcel_code"] = str(codes[position])
+    return item
 
 
 def read_parcel_batches(
@@ -1198,6 +1260,8 @@ def read_parcel_batches(
     area_tolerance: float = AREA_MISMATCH_SHARE,
     limits: ArchiveLimits | None = None,
     batch_size: int | None = None,
+    assign_codes: str | None = None,
+    code_template: str | None = None,
 ) -> Iterator[ReadResult]:
     """:func:`read_parcels`, ``batch_size`` rows at a time (all at once without one).
 
@@ -1209,6 +1273,11 @@ def read_parcel_batches(
     batch, other files are read whole and checked batch by batch. The unit of a
     registered-area column named without one is judged from the first batch's rows and
     kept for the others.
+
+    ``assign_codes`` (a prefix) leaves rows without a code without a ``missing_code``
+    error, for the import to number them (each result's ``assign_prefix``);
+    ``code_template`` composes every row's code from its columns (see
+    :mod:`landgis.io.codes`); a mapping file may give either instead.
     """
     head = ReadResult(source=str(path))
     try:
@@ -1216,6 +1285,7 @@ def read_parcel_batches(
             mapping = load_mapping(mapping)
         elif mapping is not None:
             mapping = validate_mapping(mapping)
+        codes_by = code_options(assign_codes, code_template, mapping)
         if crs is not None:
             crs_guard.parse_crs(crs)
         raw = read_raw(Path(path), layer=layer, limits=limits, stream=batch_size is not None)
@@ -1233,11 +1303,23 @@ def read_parcel_batches(
         yield head
         return
     geometry_name = raw.frame.geometry.name
-    plan = plan_columns(
-        [c for c in raw.frame.columns if c != geometry_name], mapping, fallbacks=raw.fallbacks
-    )
+    names = [c for c in raw.frame.columns if c != geometry_name]
+    template_of: dict[str, str] | None = None
+    if codes_by is not None and codes_by.template is not None:
+        try:
+            template_of = template_columns(codes_by.template, names)
+        except FileRefused as refused:
+            head.problems = sort_problems(problems + list(refused.problems))
+            yield head
+            return
+    plan = plan_columns(names, mapping, fallbacks=raw.fallbacks)
+    if template_of is not None:  # the template gives the code: a code column is an extra
+        for column in [c for c, f in plan.rename.items() if f == "parcel_code"]:
+            del plan.rename[column]
+            plan.extra.append(column)
     problems += plan.problems
-    fields = sorted(set(plan.rename.values()))
+    fields = sorted(set(plan.rename.values()) | ({"parcel_code"} if codes_by else set()))
+    head.assign_prefix = codes_by.prefix if codes_by is not None else None
     head.fields = fields
     skip = {p["row"] for p in problems if p["kind"] == "invalid_geometry"}
     said: set[tuple[str, str]] = set()
@@ -1256,6 +1338,8 @@ def read_parcel_batches(
                 county=county,
                 area_tolerance=area_tolerance,
                 skip=skip,
+                codes_by=codes_by,
+                template_of=template_of,
             )
         result = ReadResult(
             source=head.source,
@@ -1266,6 +1350,8 @@ def read_parcel_batches(
             features=head.features,
             frame=batch.frame,
             fields=fields,
+            assign_prefix=head.assign_prefix,
+            given_codes=batch.given,
         )
         for item in problems + batch.problems:
             if item["row"] is None:  # about the file: said once
@@ -1299,6 +1385,8 @@ def read_parcels(
     county: BaseGeometry | None = None,
     area_tolerance: float = AREA_MISMATCH_SHARE,
     limits: ArchiveLimits | None = None,
+    assign_codes: str | None = None,
+    code_template: str | None = None,
 ) -> ReadResult:
     """Read a parcel file into EPSG:4490 parcels and a problem report.
 
@@ -1306,7 +1394,8 @@ def read_parcels(
     ``{file column: landgis field}`` dict or the path of a JSON/YAML mapping file;
     ``swap_xy`` exchanges the axes before anything else; ``from_gcj02`` moves data
     digitized on GCJ-02 maps back; ``county`` (EPSG:4490) locates Gauss-Kruger
-    coordinates without the zone prefix and flags parcels outside it.
+    coordinates without the zone prefix and flags parcels outside it; ``assign_codes`` and
+    ``code_template`` as :func:`read_parcel_batches` takes them.
     """
     batches = read_parcel_batches(
         path,
@@ -1318,5 +1407,7 @@ def read_parcels(
         county=county,
         area_tolerance=area_tolerance,
         limits=limits,
+        assign_codes=assign_codes,
+        code_template=code_template,
     )
     return next(iter(batches))

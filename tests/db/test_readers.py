@@ -384,7 +384,7 @@ def test_dxf_hatches_with_a_mapping_file(session, tmp_path):
     refused = _refused(session, path, crs="EPSG:4523")
     assert _kinds(refused.problems) == {"missing_code"}
     assert "rename that column" in refused.problems[0]["message_en"]
-    assert refused.problems[0]["suggestion"] == {"mapping": "parcel_code"}
+    assert refused.problems[0]["suggestion"] == {"mapping": "parcel_code", "codes": True}
 
     report = import_parcels(session, path, crs="EPSG:4523", mapping=mapping)
     assert report.inserted == 2
