@@ -10,7 +10,8 @@ import itertools
 import os
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from landgis.db.models import Case, Parcel
 from landgis.db.session import transaction
 from landgis.demo import load_demo
 from landgis.settings import DEMO_DATA, Settings
+from landgis.users import create_user, issue_token
 
 BACKENDS = ("spatialite", "postgis")
 _counter = itertools.count(1)
@@ -40,6 +42,19 @@ def postgis_base_url() -> str:
             pytrace=False,
         )
     return url
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    """A demo county database of a test module's own: its engine, URL and users' tokens."""
+
+    engine: Engine
+    url: str
+    tokens: dict[str, str]
+
+    def settings(self, **values: Any) -> Settings:
+        """Settings on this database (``values`` override the defaults)."""
+        return Settings(database_url=self.url, **values)
 
 
 class DatabaseFactory:
@@ -73,6 +88,24 @@ class DatabaseFactory:
         engine = make_engine(self.settings(url))
         self.engines.append(engine)
         return engine
+
+    def demo(
+        self,
+        users: Mapping[str, str] | None = None,
+        *,
+        password: str = "a-good-password",
+        tokens: Iterable[str] = (),
+    ) -> DemoSite:
+        """A new migrated database holding the demo county, with ``users`` (name -> role,
+        each with ``password``) and a bearer token for each user named in ``tokens``."""
+        engine = self.engine()
+        upgrade(engine)
+        with transaction(engine) as session:
+            load_demo(session, DEMO_DATA)
+            for name, role in (users or {}).items():
+                create_user(session, name, password, role=role)
+            issued = {name: issue_token(session, name) for name in tokens}
+        return DemoSite(engine, engine.url.render_as_string(hide_password=False), issued)
 
     def _server(self) -> Engine:
         """The maintenance connection, opened for each use (NullPool keeps none idle)."""

@@ -25,14 +25,10 @@ from shapely.geometry import box, mapping
 from sqlalchemy import func, select
 
 from api.main import create_app
-from landgis.db.migrate import upgrade
 from landgis.db.models import Case, Parcel
 from landgis.db.repository import zones_frame
 from landgis.db.session import transaction
-from landgis.demo import load_demo
 from landgis.io.exports import export_ledger
-from landgis.settings import DEMO_DATA, Settings
-from landgis.users import create_user, issue_token
 
 LANDGIS = shutil.which("landgis", path=str(Path(sys.executable).parent))
 PASSWORD = "numbers-password"
@@ -41,22 +37,17 @@ SIDE = 0.001  # degrees
 
 @pytest.fixture(scope="module")
 def site(databases):
-    engine = databases.engine()
-    upgrade(engine)
-    with transaction(engine) as session:
-        load_demo(session, DEMO_DATA)
-        create_user(session, "editor1", PASSWORD, role="editor")
-        token = issue_token(session, "editor1")
+    demo = databases.demo({"editor1": "editor"}, password=PASSWORD, tokens=["editor1"])
+    with transaction(demo.engine) as session:
         county = zones_frame(session, kinds=("county",)).geometry.iloc[0]
-    url = engine.url.render_as_string(hide_password=False)
-    settings = Settings(database_url=url, secret_key="numbers-secret" * 3)
+    settings = demo.settings(secret_key="numbers-secret" * 3)
     with TestClient(create_app(settings)) as client:
         yield {
             "client": client,
-            "engine": engine,
-            "url": url,
+            "engine": demo.engine,
+            "url": demo.url,
             "settings": settings,
-            "auth": {"Authorization": f"Bearer {token}"},
+            "auth": {"Authorization": f"Bearer {demo.tokens['editor1']}"},
             "origin": county.representative_point().coords[0],
         }
 

@@ -18,12 +18,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api.main import create_app
-from landgis.db.migrate import upgrade
 from landgis.db.models import CaseEvent, Parcel
 from landgis.db.session import transaction
-from landgis.demo import load_demo
-from landgis.settings import DEMO_DATA, Settings
-from landgis.users import create_user, issue_token
 
 LANDGIS = shutil.which("landgis", path=str(Path(sys.executable).parent))
 PASSWORD = "bomb-doors-password"
@@ -31,15 +27,14 @@ PASSWORD = "bomb-doors-password"
 
 @pytest.fixture(scope="module")
 def site(databases):
-    engine = databases.engine()
-    upgrade(engine)
-    with transaction(engine) as session:
-        load_demo(session, DEMO_DATA)
-        create_user(session, "editor1", PASSWORD, role="editor")
-        token = issue_token(session, "editor1")
-    url = engine.url.render_as_string(hide_password=False)
-    settings = Settings(database_url=url, secret_key="bomb-doors-secret" * 2)
-    return {"engine": engine, "url": url, "settings": settings, "token": token}
+    demo = databases.demo({"editor1": "editor"}, password=PASSWORD, tokens=["editor1"])
+    settings = demo.settings(secret_key="bomb-doors-secret" * 2)
+    return {
+        "engine": demo.engine,
+        "url": demo.url,
+        "settings": settings,
+        "token": demo.tokens["editor1"],
+    }
 
 
 def _counts(site) -> tuple[int, int]:

@@ -9,11 +9,6 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from api.main import create_app
-from landgis.db.migrate import upgrade
-from landgis.db.session import transaction
-from landgis.demo import load_demo
-from landgis.settings import DEMO_DATA, Settings
-from landgis.users import create_user, issue_token
 
 EXAMPLES_PER_OPERATION = 25
 
@@ -21,14 +16,8 @@ EXAMPLES_PER_OPERATION = 25
 @pytest.fixture(scope="module")
 def target(databases):
     """The app on a fresh demo database of its own (the fuzzing may write), and a token."""
-    engine = databases.engine()
-    upgrade(engine)
-    with transaction(engine) as session:
-        load_demo(session, DEMO_DATA)
-        create_user(session, "fuzzer", "fuzzing-password", role="admin")
-        token = issue_token(session, "fuzzer")
-    app = create_app(Settings(database_url=engine.url.render_as_string(hide_password=False)))
-    return app, token
+    demo = databases.demo({"fuzzer": "admin"}, password="fuzzing-password", tokens=["fuzzer"])
+    return create_app(demo.settings()), demo.tokens["fuzzer"]
 
 
 def _server_errors(app, headers: dict[str, str]) -> list[str]:

@@ -12,28 +12,17 @@ from shapely.geometry import box
 from sqlalchemy import select
 
 from api.main import create_app
-from landgis.db.migrate import upgrade
 from landgis.db.models import Parcel
 from landgis.db.repository import zones_frame
 from landgis.db.session import transaction
-from landgis.demo import load_demo
-from landgis.settings import DEMO_DATA, Settings
-from landgis.users import create_user, issue_token
 
 
 @pytest.fixture(scope="module")
 def site(databases):
-    engine = databases.engine()
-    upgrade(engine)
-    with transaction(engine) as session:
-        load_demo(session, DEMO_DATA)
-        create_user(session, "coder", "coder-password", role="editor")
-        token = issue_token(session, "coder")
-    settings = Settings(
-        database_url=engine.url.render_as_string(hide_password=False), import_max_mb=1
-    )
-    with TestClient(create_app(settings)) as client:
-        yield {"client": client, "engine": engine, "auth": {"Authorization": f"Bearer {token}"}}
+    demo = databases.demo({"coder": "editor"}, password="coder-password", tokens=["coder"])
+    auth = {"Authorization": f"Bearer {demo.tokens['coder']}"}
+    with TestClient(create_app(demo.settings(import_max_mb=1))) as client:
+        yield {"client": client, "engine": demo.engine, "auth": auth}
 
 
 def _geojson(site, columns: dict, start: int) -> bytes:

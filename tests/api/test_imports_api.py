@@ -19,29 +19,18 @@ from typer.testing import CliRunner
 
 from api.main import create_app
 from landgis.cli import app as cli
-from landgis.db.migrate import upgrade
 from landgis.db.models import Parcel
 from landgis.db.repository import zones_frame
 from landgis.db.session import transaction
-from landgis.demo import load_demo
 from landgis.geo import gk_zone_epsg
-from landgis.settings import DEMO_DATA, Settings
-from landgis.users import create_user, issue_token
 
 
 @pytest.fixture(scope="module")
 def site(databases):
-    engine = databases.engine()
-    upgrade(engine)
-    with transaction(engine) as session:
-        load_demo(session, DEMO_DATA)
-        create_user(session, "importer", "import-password", role="editor")
-        token = issue_token(session, "importer")
-    settings = Settings(
-        database_url=engine.url.render_as_string(hide_password=False), import_max_mb=1
-    )
-    with TestClient(create_app(settings)) as client:
-        yield {"client": client, "engine": engine, "auth": {"Authorization": f"Bearer {token}"}}
+    demo = databases.demo({"importer": "editor"}, password="import-password", tokens=["importer"])
+    auth = {"Authorization": f"Bearer {demo.tokens['importer']}"}
+    with TestClient(create_app(demo.settings(import_max_mb=1))) as client:
+        yield {"client": client, "engine": demo.engine, "auth": auth}
 
 
 def _count(site) -> int:
