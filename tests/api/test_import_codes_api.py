@@ -75,20 +75,9 @@ def test_the_api_takes_both_form_fields(site):
     assert both.json()["report"]["problems"][0]["kind"] == "code_option_invalid"
 
 
-def _browser(site) -> tuple[TestClient, str]:
+def test_the_web_form_shows_the_codes_and_confirms_the_same(site, form_login):
     browser = TestClient(site["client"].app)
-    page = browser.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    browser.post(
-        "/login",
-        data={"username": "coder", "password": "coder-password", "csrf_token": token},
-        follow_redirects=False,
-    )
-    return browser, browser.get("/api/me").json()["csrf_token"]
-
-
-def test_the_web_form_shows_the_codes_and_confirms_the_same(site):
-    browser, csrf = _browser(site)
+    csrf = form_login(browser, "coder", "coder-password")
     form = html.unescape(browser.get("/import").text)
     assert "使用文件中的编号" in form and "自动编号(前缀)" in form and "由列组合(模板)" in form
     body = _geojson(site, {"权利人": ["甲", "乙"]}, start=20)

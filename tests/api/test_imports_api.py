@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import io
-import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -137,27 +136,17 @@ def _zipped_shapefile_without_crs(site, tmp_path: Path) -> tuple[bytes, str]:
     return _zip(members), f"EPSG:{epsg}"
 
 
-def _browser(site) -> tuple[TestClient, str]:
-    """A browser logged in as the editor, and its CSRF token."""
-    browser = TestClient(site["client"].app)
-    page = browser.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    browser.post(
-        "/login",
-        data={"username": "importer", "password": "import-password", "csrf_token": token},
-        follow_redirects=False,
-    )
-    return browser, browser.get("/api/me").json()["csrf_token"]
-
-
 def _page_text(page) -> str:
     return html.unescape(page.text)
 
 
-def test_a_file_without_a_crs_is_told_to_choose_one_in_words_of_every_door(site, tmp_path):
+def test_a_file_without_a_crs_is_told_to_choose_one_in_words_of_every_door(
+    site, tmp_path, form_login
+):
     body, crs = _zipped_shapefile_without_crs(site, tmp_path)
     before = _count(site)
-    browser, csrf = _browser(site)
+    browser = TestClient(site["client"].app)
+    csrf = form_login(browser, "importer", "import-password")
     for lang, wanted in (
         ("zh", f"请在导入时指定坐标系 {crs}"),
         ("en", f"choose the coordinate system {crs} when importing"),
@@ -193,14 +182,15 @@ def test_the_command_line_adds_its_own_options_to_the_same_refusal(site, tmp_pat
     assert f"--crs {crs}" in result.output
 
 
-def test_codes_already_stored_name_the_forms_update_choice(site, tmp_path):
+def test_codes_already_stored_name_the_forms_update_choice(site, tmp_path, form_login):
     frame = _frame(site, ("DUP-1", "DUP-2"))
     body = frame.to_json().encode()
     stored = site["client"].post(
         "/api/imports", files={"file": ("dup.geojson", body)}, headers=site["auth"]
     )
     assert stored.status_code == 200, stored.text
-    browser, csrf = _browser(site)
+    browser = TestClient(site["client"].app)
+    csrf = form_login(browser, "importer", "import-password")
     for lang, wanted in (
         ("zh", "请在“已有宗地编号”一项中选择“更新这些宗地”"),
         ("en", "choose “Update those parcels” for “Parcel codes already stored”"),
