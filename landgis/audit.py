@@ -13,27 +13,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from landgis import vocab
 from landgis.db.models import AuditEntry
+from landgis.i18n import term
 from landgis.io.spreadsheet_text import spreadsheet_safe
 from landgis.wallclock import as_utc, utc_now
 
 # Action code -> (Chinese, English) label.
-ACTIONS: dict[str, tuple[str, str]] = {
-    "login": ("登录", "login"),
-    "login_failed": ("登录失败", "failed login"),
-    "login_locked": ("登录被锁定", "login locked"),
-    "logout": ("退出登录", "logout"),
-    "session_ended": ("会话被结束", "session ended"),
-    "user_created": ("新建用户", "user created"),
-    "role_changed": ("角色变更", "role changed"),
-    "password_changed": ("密码变更", "password changed"),
-    "user_deactivated": ("停用用户", "user deactivated"),
-    "user_activated": ("启用用户", "user activated"),
-    "token_issued": ("签发访问令牌", "token issued"),
-    "tokens_revoked": ("吊销访问令牌", "tokens revoked"),
-    "backup": ("备份", "backup"),
-    "restore": ("恢复备份", "restore"),
-}
+# The actions recorded, by code; their names are the vocabulary's (``term("audit_action", …)``).
+ACTIONS = vocab.AUDIT_ACTIONS
 MAX_DETAIL = 500
 COLUMNS = (
     "时间 time (UTC)",
@@ -103,11 +91,11 @@ def write_csv(rows: Sequence[AuditEntry], target: Path) -> None:
         writer = csv.writer(out)
         writer.writerow(COLUMNS)
         for entry in rows:
-            label = ACTIONS.get(entry.action, (entry.action, entry.action))
+            label = term("audit_action", entry.action)
             writer.writerow(
                 [
                     as_utc(entry.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
-                    f"{label[0]} {label[1]}",
+                    f"{label.render('zh')} {label.render('en')}",
                     *(
                         spreadsheet_safe(value or "")
                         for value in (entry.actor, entry.subject, entry.client_addr, entry.detail)

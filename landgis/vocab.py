@@ -89,6 +89,24 @@ ACTIONS: dict[str, str] = {
     "attachment": "上传附件",
 }
 
+# What the audit log records (AuditEntry.action).
+AUDIT_ACTIONS: dict[str, str] = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "login_locked": "登录被锁定",
+    "logout": "退出登录",
+    "session_ended": "会话被结束",
+    "user_created": "新建用户",
+    "role_changed": "角色变更",
+    "password_changed": "密码变更",
+    "user_deactivated": "停用用户",
+    "user_activated": "启用用户",
+    "token_issued": "签发访问令牌",
+    "tokens_revoked": "吊销访问令牌",
+    "backup": "备份",
+    "restore": "恢复备份",
+}
+
 # Each controlled vocabulary by the name fields use (landgis.schema's ``vocabulary``).
 VOCABULARIES: dict[str, dict[str, str]] = {
     "status": CASE_STATUSES,
@@ -100,4 +118,5 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "supply_method": SUPPLY_METHODS,
     "role": ROLES,
     "action": ACTIONS,
+    "audit_action": AUDIT_ACTIONS,
 }

@@ -18,6 +18,8 @@ from api.auth import session_rules
 from api.deps import AdminDep, LoggedInDep, SessionDep, SettingsDep
 from landgis import audit, browser_sessions, users
 from landgis.db.models import AuditEntry, UserSession
+from landgis.i18n import term
+from landgis.i18n.values import in_both
 from landgis.settings import Settings
 from landgis.wallclock import as_utc
 
@@ -39,12 +41,11 @@ def session_view(row: UserSession, current: int | None) -> dict[str, Any]:
 
 def audit_view(entry: AuditEntry) -> dict[str, Any]:
     """An audit entry for the API and the audit page."""
-    label = audit.ACTIONS.get(entry.action, (entry.action, entry.action))
+    label = term("audit_action", entry.action)
     return {
         "at": as_utc(entry.occurred_at).isoformat(),
         "action": entry.action,
-        "action_label": label[0],
-        "action_label_en": label[1],
+        **in_both("action_label", label),
         "actor": entry.actor,
         "subject": entry.subject,
         "client_addr": entry.client_addr,

@@ -26,7 +26,7 @@ from api.web.layout import ui_for
 from api.web.render import flash, render
 from landgis import audit, browser_sessions, users
 from landgis.errors import InvalidInput, LandGISError
-from landgis.i18n import Text, _
+from landgis.i18n import Text, _, term
 from landgis.settings import Settings
 
 router = APIRouter(include_in_schema=False)
@@ -232,8 +232,7 @@ def _day_param(request: Request, name: str) -> dt.date | None:
 
 def _action_label(code: str, lang: str) -> str:
     """What an audit action is called in ``lang`` (the code when unknown)."""
-    names = audit.ACTIONS.get(code)
-    return code if names is None else names[0] if lang == "zh" else names[1]
+    return term("audit_action", code).render(lang)
 
 
 @router.get("/admin/audit", response_class=HTMLResponse, response_model=None)

@@ -206,6 +206,7 @@ def audit_log(
         for entry in rows:
             when = as_utc(entry.occurred_at).strftime("%Y-%m-%d %H:%M:%S")
             typer.echo(
-                f"{when}  {entry.action:<16} {entry.actor or '-':<16} {entry.subject or '-':<16} "
+                f"{when}  {term('audit_action', entry.action).render(language()):<16} "
+                f"{entry.actor or '-':<16} {entry.subject or '-':<16} "
                 f"{entry.client_addr or '':<15} {entry.detail or ''}"
             )

@@ -118,3 +118,7 @@ def test_user_commands_speak_english_when_configured(databases, cli_in):
             "zh", "user", "add", "wangwu", "--password", PASSWORD, "--database-url", url
         ).stdout
     )
+    logged = cli_in("en", "user", "audit", "--database-url", url).stdout
+    assert "Role changed" in logged and "User deactivated" in logged
+    assert "role_changed" not in logged and "角色" not in logged
+    assert "角色变更" in cli_in("zh", "user", "audit", "--database-url", url).stdout
