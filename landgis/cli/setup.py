@@ -7,7 +7,6 @@ import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,7 +23,7 @@ from landgis.cli.common import (
     unit_of_work,
 )
 from landgis.errors import LandGISError
-from landgis.i18n import Text, _
+from landgis.i18n import Text, _, listing
 from landgis.import_modes import BATCH_SIZE, ImportMode
 
 if TYPE_CHECKING:
@@ -227,19 +226,7 @@ def _command_line_hint(problem: dict[str, Any]) -> Text | None:
         options.append(_("--code-template <模板>"))
     if not options:
         return None
-    return _("(命令行:{options})", options=_Words(tuple(options)))
-
-
-@dataclass(frozen=True)
-class _Words:
-    """Options written one after another, each rendered in the language of the line."""
-
-    items: tuple[object, ...]
-
-    def render(self, lang: str) -> str:
-        from landgis.i18n import localized
-
-        return " ".join(str(localized(item, lang)) for item in self.items)
+    return _("(命令行:{options})", options=listing(options, " "))
 
 
 def _progress_line(step: ImportProgress, lang: str) -> str:

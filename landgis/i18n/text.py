@@ -85,18 +85,22 @@ def term(vocabulary: str, code: str) -> Term:
 
 @dataclass(frozen=True)
 class Listing:
-    """Several values shown as one list: 甲、乙 in Chinese, "a, b" in English."""
+    """Several values shown as one list: 甲、乙 in Chinese, "a, b" in English (or joined
+    by ``separator`` in every language, e.g. command-line options by spaces)."""
 
     items: tuple[object, ...]
+    separator: str | None = None
 
     def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        separator = "、" if lang == DEFAULT_LANGUAGE else ", "
+        separator = self.separator
+        if separator is None:
+            separator = "、" if lang == DEFAULT_LANGUAGE else ", "
         return separator.join(str(localized(item, lang)) for item in self.items)
 
     def __str__(self) -> str:
         return self.render()
 
 
-def listing(items: Iterable[object]) -> Listing:
+def listing(items: Iterable[object], separator: str | None = None) -> Listing:
     """``items`` (texts, terms, plain values) as one list in the rendering language."""
-    return Listing(tuple(items))
+    return Listing(tuple(items), separator)
