@@ -25,7 +25,7 @@ from landgis.db.repository import (
 from landgis.errors import Conflict
 from landgis.geo import parcel_areas, planar_areas_m2
 from landgis.i18n import _
-from landgis.imports import store_parcels
+from landgis.imports import import_frame
 
 ZONE_ORDER = {"county": 0, "park": 1, "area": 2}
 
@@ -139,7 +139,9 @@ def load_demo(session: Session, path: Path) -> DemoReport:
     cases = _layer(path, "cases")
     events = _layer(path, "case_events").sort_values(["occurred_on", "case_no"], kind="stable")
     _store_zones(session, zones)
-    parcel_ids = store_parcels(session, parcels)
+    import_frame(session, parcels, actor="demo", name=path.name)
+    stored = dict(session.execute(select(Parcel.parcel_code, Parcel.id)).tuples().all())
+    parcel_ids = {code: stored[code] for code in codes}
     _store_buildings(session, buildings, parcel_ids)
     _store_cases(session, cases, events, parcel_ids)
     return DemoReport(

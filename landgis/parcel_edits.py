@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
@@ -14,21 +15,26 @@ from sqlalchemy.orm import Session
 
 from landgis import schema
 from landgis.db.coerce import column_values
-from landgis.db.models import Case, Parcel
+from landgis.db.models import Parcel
 from landgis.db.repository import geometry_value
-from landgis.errors import CRSError, InvalidInput, NotFound
-from landgis.geo import CGCS2000, parcel_areas, to_multipolygon
+from landgis.errors import Conflict, CRSError, InvalidInput, LandGISError, NotFound
+from landgis.geo import CGCS2000
 from landgis.i18n import _, listing
-from landgis.i18n.values import Area, in_both
-from landgis.imports import COMPUTED, county_geometry, store_parcels, validate_parcels
+from landgis.i18n.values import in_both
+from landgis.import_modes import ImportMode
+from landgis.imports import Checked, ImportOptions, check_frame, store_checked
+from landgis.imports.store import COMPUTED
 from landgis.io import crs_guard
-from landgis.io.problems import errors, problem_text
-from landgis.workflow import READ_ONLY_STATUSES
+from landgis.io.problems import COORDINATE_KINDS, errors
 
 # Parcel fields a user may set through a form or the API.
 SETTABLE: tuple[str, ...] = tuple(
     c.key for c in Parcel.__table__.columns if c.key not in COMPUTED and c.key != "parcel_code"
 )
+# A parcel typed in is checked as a one-row import, its geometry taken as drawn (an
+# invalid one refused, not repaired); a new geometry for a stored parcel as an upsert.
+_TYPED_IN = ImportOptions(batch_size=None, repair_geometry=False)
+_REPLACED = replace(_TYPED_IN, mode=ImportMode.upsert)
 
 
 def _geometry(geojson: Mapping[str, Any]) -> shapely.Geometry:
@@ -45,37 +51,37 @@ def _geometry(geojson: Mapping[str, Any]) -> shapely.Geometry:
     return geom
 
 
-def _refused(
-    code: str, problems: list[dict[str, Any]], kind: type[InvalidInput] = InvalidInput
-) -> InvalidInput:
-    """The refusal of a parcel's geometry, saying its first problem."""
-    message = _("宗地 {code}:{problem}。", code=code, problem=problem_text(problems[0]))
-    return kind(message, problems=problems)
+def _refusal(code: str, checked: Checked) -> LandGISError | None:
+    """The refusal of a parcel typed in, saying its first error, as an import would find
+    it (a :class:`Conflict` when the code exists, a :class:`CRSError` when the
+    coordinates are at fault); None when it has none."""
+    found = errors(checked.report.problems)
+    if not found:
+        return None
+    message = _("宗地 {code}:{problem}。", code=code, problem=found[0].text)
+    problems = [p.to_dict() for p in found]
+    kinds = {p.kind for p in found}
+    if kinds & COORDINATE_KINDS:
+        return CRSError(message, problems=problems)
+    if "exists" in kinds:
+        return Conflict(message, problems=problems)
+    return InvalidInput(message, problems=problems)
 
 
-def placement_problems(session: Session, frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """The coordinate guard's errors for lon/lat parcels typed in rather than imported:
-    outside China, or (mostly) outside the county when the database has one; the same
-    problems an import reports."""
-    codes = frame["parcel_code"].tolist()
-    inside, problems = crs_guard.china_problems(frame.geometry, codes)
-    county = county_geometry(session) if inside.all() else None
-    if county is not None and not county.is_empty:
-        problems += crs_guard.county_problems(frame.geometry, county, codes)
-    return errors(problems)
-
-
-def _frame(
-    session: Session, code: str, properties: Mapping[str, Any], geom: shapely.Geometry
-) -> gpd.GeoDataFrame:
+def _checked(
+    session: Session,
+    code: str,
+    properties: Mapping[str, Any],
+    geom: shapely.Geometry,
+    options: ImportOptions,
+) -> Checked:
+    """The parcel checked as a one-row import would be; refused with its first error."""
     frame = gpd.GeoDataFrame([{"parcel_code": code, **properties}], geometry=[geom], crs=CGCS2000)
-    problems = validate_parcels(frame)
-    if problems:
-        raise _refused(code, problems)
-    placement = placement_problems(session, frame)
-    if placement:
-        raise _refused(code, placement, CRSError)
-    return frame
+    checked = check_frame(session, frame, options, code)
+    refused = _refusal(code, checked)
+    if refused is not None:
+        raise refused
+    return checked
 
 
 def _unknown_fields(properties: Mapping[str, Any]) -> None:
@@ -94,9 +100,10 @@ def create_parcel(
 ) -> Parcel:
     """A new parcel from GeoJSON (lon/lat, CGCS2000); its area is computed here."""
     _unknown_fields(properties)
-    frame = _frame(session, code, column_values(Parcel, properties), _geometry(geometry))
-    ids = store_parcels(session, frame)
-    return session.get_one(Parcel, ids[code])
+    values = column_values(Parcel, properties)
+    checked = _checked(session, code, values, _geometry(geometry), _TYPED_IN)
+    store_checked(session, checked, _TYPED_IN)
+    return session.scalars(select(Parcel).where(Parcel.parcel_code == code)).one()
 
 
 def update_parcel(
@@ -115,28 +122,13 @@ def update_parcel(
     _unknown_fields(properties)
     values = column_values(Parcel, properties)
     if geometry is not None:
-        frame = _frame(session, code, {}, _geometry(geometry))
-        areas = parcel_areas(frame.geometry)
-        new_area = float(areas["area_m2"][0])
-        largest_idle = session.scalar(
-            select(Case.idle_area_m2)
-            .where(Case.parcel_id == parcel.id, Case.status.not_in(READ_ONLY_STATUSES))
-            .order_by(Case.idle_area_m2.desc())
-            .limit(1)
-        )
-        if largest_idle is not None and largest_idle > new_area + 1e-6:
-            raise InvalidInput(
-                _(
-                    "新图形面积 {area} 小于台账中的闲置面积 {idle},请先修改台账条目的闲置面积。",
-                    area=Area(new_area),
-                    idle=Area(largest_idle),
-                ),
-            )
+        checked = _checked(session, code, {}, _geometry(geometry), _REPLACED)
+        row = checked.frame.iloc[0]
         values |= {
-            "geom": geometry_value(to_multipolygon(frame.geometry.iloc[0])),
-            "area_m2": new_area,
-            "geodesic_area_m2": float(areas["geodesic_area_m2"][0]),
-            "gk_epsg": int(areas["gk_epsg"][0]),
+            "geom": geometry_value(row.geometry),
+            "area_m2": float(row["area_m2"]),
+            "geodesic_area_m2": float(row["geodesic_area_m2"]),
+            "gk_epsg": int(row["gk_epsg"]),
         }
     if not values:
         raise InvalidInput(_("没有任何改动。"))

@@ -27,7 +27,7 @@ from api.uploads import (
     received_form,
 )
 from landgis.db.session import transaction
-from landgis.imports import ImportReport, import_parcels
+from landgis.imports import ImportOptions, ImportReport, import_parcels
 from landgis.io.archives import DEFAULT_LIMITS
 from landgis.io.file_limits import TEXT_SUFFIXES, text_too_large
 from landgis.io.ledger_import import LedgerImportReport, import_ledger_workbook
@@ -78,6 +78,25 @@ class ImportFields(BaseModel):
         max_length=200,
         description="Compose parcel codes from columns, e.g. {段小段}-{地號}",
     )
+    skip_invalid: bool = Field(
+        default=False,
+        description="Import the rows that pass and refuse the rest (else any error refuses "
+        "the whole file)",
+    )
+
+    def options(self, mapping: Path | None) -> ImportOptions:
+        """The import options these fields (and a mapping file) give, checked."""
+        return ImportOptions.build(
+            layer=self.layer,
+            crs=self.crs,
+            mapping=mapping,
+            mode=self.mode,
+            swap_xy=self.swap_xy,
+            from_gcj02=self.from_gcj02,
+            assign_codes=self.assign_codes,
+            code_template=self.code_template,
+            skip_invalid=self.skip_invalid,
+        )
 
 
 class LedgerFields(BaseModel):
@@ -113,19 +132,13 @@ def import_form(settings: Settings) -> FormSpec:
 def _import(
     engine: Engine, upload: Upload, mapping: Upload | None, options: ImportFields, actor: str
 ) -> ImportReport:
+    chosen = options.options(mapping.path if mapping is not None else None)
     with transaction(engine) as session:
         return import_parcels(
             session,
             upload.path,
-            layer=options.layer or None,
-            crs=options.crs or None,
-            mapping=mapping.path if mapping is not None else None,
-            mode=options.mode,
-            swap_xy=options.swap_xy,
-            from_gcj02=options.from_gcj02,
+            chosen,
             dry_run=options.dry_run,
-            assign_codes=options.assign_codes or None,
-            code_template=options.code_template or None,
             actor=actor,
             source_name=Path(upload.filename.replace("\\", "/")).name,
         )

@@ -31,26 +31,33 @@ from landgis.errors import InvalidInput, LandGISError, NotFound, PermissionDenie
 from landgis.i18n import Text, _
 from landgis.io.problems import problem_text
 from landgis.maps import ledger_map
-from landgis.parcels import ParcelFilter, parcels_frame
 from landgis.tiled_map import place_layer_control
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 
-def _run_import(session: Any, staged: Mapping[str, Any], *, dry_run: bool) -> Any:
-    """``landgis.imports.import_parcels`` on a staged file, with the options chosen."""
-    return imports.import_parcels(
-        session,
-        Path(staged["path"]),
+def _options(staged: Mapping[str, Any]) -> imports.ImportOptions:
+    """The import options chosen for a staged file."""
+    return imports.ImportOptions.build(
         layer=staged.get("layer") or None,
         crs=staged.get("crs") or None,
         mode=staged.get("mode") or "insert",
         swap_xy=bool(staged.get("swap_xy")),
         assign_codes=staged.get("assign_codes") or None,
         code_template=staged.get("code_template") or None,
-        dry_run=dry_run,
-        actor=staged["user"],
     )
+
+
+def _check(session: Any, staged: Mapping[str, Any]) -> imports.Checked:
+    """The staged file read and checked with the options chosen; nothing written."""
+    return imports.check_file(session, Path(staged["path"]), _options(staged))
+
+
+def _import(session: Any, staged: Mapping[str, Any]) -> imports.ImportReport:
+    """The staged file imported with the options chosen."""
+    options = _options(staged)
+    checked = imports.check_file(session, Path(staged["path"]), options)
+    return imports.store_checked(session, checked, options, actor=staged["user"])
 
 
 # What the report says of the file it read, in its order.
@@ -66,19 +73,25 @@ def _report_view(report: Any = None, error: LandGISError | None = None) -> dict[
     """An import report, or a refusal, in the page's terms."""
     report = getattr(error, "report", None) if error is not None else report
     body = report.to_dict() if report is not None else {}
-    problems = body.get("problems", error.problems if error is not None else [])
-    return {
-        "refused": error is not None or not body.get("accepted", True),
-        "message": error.text if error is not None else None,
-        "problems": [
+    if report is not None:
+        problems = [
+            {"row": p.row, "parcel_code": p.parcel_code, "severity": p.severity, "message": p.text}
+            for p in report.problems
+        ]
+    else:  # refused before any row was read: the error's own problems
+        problems = [
             {
                 "row": p.get("row"),
                 "parcel_code": p.get("parcel_code"),
                 "severity": p.get("severity") or "error",
                 "message": problem_text(p),
             }
-            for p in problems
-        ],
+            for p in (error.problems if error is not None else [])
+        ]
+    return {
+        "refused": error is not None or not body.get("accepted", True),
+        "message": error.text if error is not None else None,
+        "problems": problems,
         "count": body.get("parcels", 0),
         "area_mu": float(body.get("area_mu") or 0.0),
         "codes": body.get("parcel_codes") or [],
@@ -123,16 +136,15 @@ def _import_form(
 
 
 def _dry_run(request: Request, staged: Mapping[str, Any]) -> dict[str, Any]:
-    """The report of what importing the staged file would do (in a worker thread, in a
-    savepoint rolled back whatever the library did)."""
+    """The report of what importing the staged file would do (in a worker thread; the
+    check writes nothing)."""
     with transaction(request.app.state.engine) as session:
-        savepoint = session.begin_nested()
         try:
-            return _report_view(_run_import(session, staged, dry_run=True))
+            checked = _check(session, staged)
+            options = _options(staged)
+            return _report_view(imports.store_checked(session, checked, options, dry_run=True))
         except LandGISError as error:
             return _report_view(error=error)
-        finally:
-            savepoint.rollback()
 
 
 @router.post("/import", response_class=HTMLResponse)
@@ -172,16 +184,11 @@ def import_preview(
     settings: SettingsDep,
     principal: EditorDep,
 ) -> HTMLResponse:
-    """The parcels of a checked file on a map, exactly as they would be stored: imported in
-    a savepoint, drawn, and rolled back."""
+    """The parcels of a checked file on a map, as they would be stored (checked, nothing
+    written)."""
     staged = staged_file(request, token, principal)
-    savepoint = session.begin_nested()
-    try:
-        report = _report_view(_run_import(session, staged, dry_run=False))
-        frame = parcels_frame(session, ParcelFilter(codes=tuple(report["codes"])))
-        zones = zones_frame(session)
-    finally:
-        savepoint.rollback()
+    frame = imports.accepted_rows(session, _check(session, staged), _options(staged))
+    zones = zones_frame(session)
     ui = ui_for(request)
     fmap = ledger_map(
         frame,
@@ -206,8 +213,7 @@ def import_confirm(
     except NotFound as error:
         return _import_form(request, ui, error)
     try:
-        with session.begin_nested():
-            report = _report_view(_run_import(session, staged, dry_run=False))
+        report = _report_view(_import(session, staged))
     except LandGISError as error:
         context = _import_context(ui, report=_report_view(error=error), staged=staged)
         forget(request, token)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import uvicorn
 
     from landgis.imports import ImportProgress
+    from landgis.io.problems import Problem
 
 
 def init(database_url: DatabaseOption = None) -> None:
@@ -144,6 +145,13 @@ def import_file(
             help="Compose parcel codes from columns, e.g. '{段小段}-{地號}'.",
         ),
     ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Import the rows that pass and refuse the rest (else any error refuses all).",
+        ),
+    ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
     batch_size: Annotated[
         int, typer.Option(min=1, help="Rows read, checked and written at a time.")
@@ -154,35 +162,34 @@ def import_file(
     as_json: JsonOption = False,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Import parcels from a file, all or nothing; exit code 2 when refused.
+    """Import parcels from a file, all or nothing (or, with --skip-invalid, the rows
+    that pass); exit code 2 when refused.
 
     Progress goes to stderr: a bar on a terminal, one line per batch otherwise.
     """
     from landgis.db.engine import make_engine
     from landgis.db.session import transaction
-    from landgis.imports import ImportRefused, import_parcels
+    from landgis.imports import ImportOptions, ImportRefused, import_parcels
 
     settings = settings_for(database_url)
     try:
+        options = ImportOptions.build(
+            layer=layer,
+            crs=crs,
+            mapping=mapping,
+            mode=mode.value,
+            swap_xy=swap_xy,
+            from_gcj02=from_gcj02,
+            assign_codes=assign_codes,
+            code_template=code_template,
+            skip_invalid=skip_invalid,
+            batch_size=batch_size,
+        )
         with (
             transaction(make_engine(settings)) as session,
             _progress_display(progress) as show,
         ):
-            report = import_parcels(
-                session,
-                file,
-                layer=layer,
-                crs=crs,
-                mapping=mapping,
-                mode=mode.value,
-                swap_xy=swap_xy,
-                from_gcj02=from_gcj02,
-                dry_run=dry_run,
-                batch_size=batch_size,
-                assign_codes=assign_codes,
-                code_template=code_template,
-                progress=show,
-            )
+            report = import_parcels(session, file, options, dry_run=dry_run, progress=show)
     except ImportRefused as refused:  # rolled back; the report says why
         report = refused.report
     except LandGISError as error:
@@ -196,10 +203,10 @@ def import_file(
         raise typer.Exit(code=2)
 
 
-def _command_line_hint(problem: dict[str, Any]) -> Text | None:
+def _command_line_hint(problem: Problem) -> Text | None:
     """The options of ``landgis import`` that fix a problem, from its ``suggestion`` (the
     message itself names the choices in words any door understands)."""
-    found = problem.get("suggestion") or {}
+    found = problem.suggestion or {}
     options: list[object] = []
     if "crs" in found:
         codes = found["crs"] or ["EPSG:…"]
@@ -230,13 +237,18 @@ def _command_line_hint(problem: dict[str, Any]) -> Text | None:
 
 
 def _progress_line(step: ImportProgress, lang: str) -> str:
+    if step.phase == "write":
+        return _(
+            "第 {batch} 批:已写入 {written} 行,用时 {seconds:.1f} 秒",
+            batch=step.batch,
+            written=step.rows_written,
+            seconds=step.seconds,
+        ).render(lang)
     return _(
-        "第 {batch} 批:已读取并检查 {read}/{total} 行,写入 {written} 行,错误 {errors} 处,"
-        "用时 {seconds:.1f} 秒",
+        "第 {batch} 批:已读取并检查 {read}/{total} 行,错误 {errors} 处,用时 {seconds:.1f} 秒",
         batch=step.batch,
         read=step.rows_read,
         total=step.rows_total,
-        written=step.rows_written,
         errors=step.errors,
         seconds=step.seconds,
     ).render(lang)
@@ -273,9 +285,10 @@ def _progress_display(
     task = bar.add_task(counts(0, 0), total=None)
 
     def show(step: ImportProgress) -> None:
+        writing = step.phase == "write"
         bar.update(
             task,
-            completed=step.rows_read,
+            completed=step.rows_written if writing else step.rows_read,
             total=step.rows_total,
             description=counts(step.rows_written, step.errors),
         )

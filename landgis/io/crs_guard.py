@@ -32,7 +32,7 @@ from shapely.geometry.base import BaseGeometry
 
 from landgis.geo import CGCS2000, CGCS2000_EPSG, gk_central_meridian, planar_areas_m2
 from landgis.i18n import Text, _, listing
-from landgis.io.problems import ERROR, WARNING, FileRefused, problem
+from landgis.io.problems import ERROR, WARNING, FileRefused, Problem, problem
 
 # Where CGCS2000 longitudes and latitudes of Chinese land can fall (within the 3-degree
 # Gauss-Kruger zones of 75°E-135°E).
@@ -223,7 +223,7 @@ def _advice(found: Guess) -> Text:
 
 def missing_crs_problem(
     bounds: tuple[float, float, float, float], county: BaseGeometry | None = None
-) -> dict[str, Any]:
+) -> Problem:
     """The refusal of a file without a CRS, saying what its coordinates look like."""
     found = guess(bounds, county)
     if found.kind == "unknown":
@@ -250,7 +250,7 @@ def missing_crs_problem(
     return problem("crs_missing", message, suggestion=suggestion(found))
 
 
-def swapped_problem(*, geographic: bool) -> dict[str, Any]:
+def swapped_problem(*, geographic: bool) -> Problem:
     """Refusal of swapped axes."""
     if geographic:
         return problem(
@@ -340,7 +340,7 @@ class GuardResult:
 
     geoms: gpd.GeoSeries | None
     crs: CRS | None
-    problems: list[dict[str, Any]]
+    problems: list[Problem]
 
 
 def resolve(
@@ -357,7 +357,7 @@ def resolve(
     convert (far outside its area) come back as None: the caller reports those rows.
     ``geoms`` must hold finite coordinates only (see :func:`finite_mask`).
     """
-    problems: list[dict[str, Any]] = []
+    problems: list[Problem] = []
     crs = declared
     if given is not None:
         user = given if isinstance(given, CRS) else parse_crs(given)
@@ -446,7 +446,7 @@ def _code(value: Any) -> Any:
 
 def china_problems(
     geoms: gpd.GeoSeries, codes: list[Any], first_row: int = 1
-) -> tuple[np.ndarray, list[dict[str, Any]]]:
+) -> tuple[np.ndarray, list[Problem]]:
     """Which EPSG:4490 geometries lie within China, and an ``outside_china`` error for
     each that does not (rows numbered from ``first_row``)."""
     inside = in_china(geoms)
@@ -464,7 +464,7 @@ def china_problems(
 
 def county_problems(
     geoms: gpd.GeoSeries, county: BaseGeometry, codes: list[Any], first_row: int = 1
-) -> list[dict[str, Any]]:
+) -> list[Problem]:
     """An ``outside_county`` problem for each EPSG:4490 geometry partly outside
     ``county``: a warning above :data:`OUTSIDE_COUNTY_WARNING` of its area, an error above
     :data:`OUTSIDE_COUNTY_ERROR`."""
@@ -554,7 +554,7 @@ def gcj02_problem(
     reference: gpd.GeoSeries | None = None,
     zones: gpd.GeoSeries | None = None,
     areas: np.ndarray | None = None,
-) -> dict[str, Any] | None:
+) -> Problem | None:
     """A ``gcj02_suspected`` problem when the incoming EPSG:4490 geometries look shifted to
     GCJ-02: parcels with the same code sit off by what the transform predicts, or moving
     the data back from GCJ-02 makes it cover stored parcels it otherwise misses (errors);

@@ -28,7 +28,7 @@ from shapely.geometry.base import BaseGeometry
 
 from landgis.i18n import _, listing, pgettext
 from landgis.io.encoding import GB18030, UTF8, bytes_encoding
-from landgis.io.problems import FileRefused, problem
+from landgis.io.problems import FileRefused, Problem, problem
 
 # GDAL configuration options are process-wide: one DXF read at a time.
 _GDAL_CONFIG_LOCK = threading.Lock()
@@ -50,7 +50,7 @@ class Drawing:
     frame: gpd.GeoDataFrame
     encoding: str | None
     layers: list[str]
-    problems: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def dxf_encoding(path: Path) -> str | None:
@@ -176,7 +176,7 @@ def read_dxf(path: Path, *, layer: str | None = None) -> Drawing:
             ),
             suggestion={"layer": shape_layers},
         )
-    problems: list[dict[str, Any]] = []
+    problems: list[Problem] = []
     kept: list[dict[str, Any]] = []
     tree = shapely.STRtree([p["geometry"] for p in polygons])
     for i, shape in enumerate(polygons):

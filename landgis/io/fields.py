@@ -23,7 +23,7 @@ import numpy as np
 
 from landgis.i18n import _, listing
 from landgis.io.codes import MAPPING_KEYS
-from landgis.io.problems import FileRefused, problem
+from landgis.io.problems import FileRefused, Problem, problem
 from landgis.units import M2_PER_HECTARE, M2_PER_MU
 
 # landgis field -> names seen in files (including the pinyin initials of survey databases)
@@ -209,7 +209,7 @@ class ColumnPlan:
     factors: dict[str, float] = field(default_factory=dict)  # file column -> m² per unit
     extra: list[str] = field(default_factory=list)  # kept as extra attributes
     dropped: list[str] = field(default_factory=list)  # mapped to null
-    problems: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     # the registered-area column known by name alone: its unit is judged from its values
     unit_unknown: str | None = None
 

@@ -1,21 +1,20 @@
 """Problems found in an import file: one stable code (``kind``) per sort of problem.
 
-Every problem is a JSON-ready dict with ``row`` (1-based feature number, None for the file
+A :class:`Problem` is a typed record: ``row`` (1-based feature number, None for the file
 as a whole), ``parcel_code``, ``kind``, ``severity`` (``error`` stops the import,
-``warning`` does not), ``message`` (Chinese) and ``message_en``, rendered from one
-catalogue message (:func:`landgis.i18n._`). The keys ``problem`` and ``problem_en`` repeat
-the two messages, as every other landgis error's problems name them. A problem the user
-fixes by an import option carries ``suggestion``: the choices to make (``crs``: the
-coordinate systems to choose from, best first, empty when none can be guessed; ``swap_xy``;
-``from_gcj02``; ``layer``: the layers to choose from; ``mode``; ``mapping``: the field a
-column should be mapped to), so that each door (the web form, the API, the command line)
-can name its own control while the message names the choice in words any door fits.
-:func:`problem_text` gives the message in any language.
-"""
+``warning`` does not) and its message, one catalogue message (:func:`landgis.i18n._`)
+rendered in either language (``message``, ``message_en``); :meth:`Problem.to_dict` is
+its JSON form. A problem the user fixes by an import option carries ``suggestion``: the
+choices to make (``crs``: the coordinate systems to choose from, best first, empty when
+none can be guessed; ``swap_xy``; ``from_gcj02``; ``layer``: the layers to choose from;
+``mode``; ``mapping``: the field a column should be mapped to; ``codes``), so that each
+door (the web form, the API, the command line) can name its own control while the
+message names the choice in words any door fits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from landgis.errors import InvalidInput
@@ -60,6 +59,7 @@ KINDS: dict[str, str] = {
     "duplicate_geometry": WARNING,
     "missing_code": ERROR,
     "duplicate_code": ERROR,
+    "duplicate_row": ERROR,
     "exists": ERROR,
     "overlap": ERROR,
     "area_mismatch": WARNING,
@@ -82,13 +82,58 @@ COORDINATE_KINDS = frozenset(
 )
 
 
-class Problem(dict[str, Any]):
-    """A problem: a JSON-ready dict, with its message as ``text`` to render in any
-    language (JSON never sees it)."""
+@dataclass(frozen=True)
+class Problem:
+    """One problem: its ``kind`` (a stable code), ``severity``, where it is (``row``,
+    1-based, None for the file as a whole; ``parcel_code``), its message (``text``, a
+    catalogue message rendered in any language) and the import options that fix it
+    (``suggestion``)."""
 
-    __slots__ = ("text",)
-
+    kind: str
     text: Localizable
+    severity: str
+    row: int | None = None
+    parcel_code: str | None = None
+    suggestion: Mapping[str, Any] | None = None
+
+    @property
+    def message(self) -> str:
+        """The message in Chinese."""
+        return self.text.render("zh")
+
+    @property
+    def message_en(self) -> str:
+        """The message in English."""
+        return self.text.render("en")
+
+    @property
+    def is_error(self) -> bool:
+        """Whether it stops an import."""
+        return self.severity == ERROR
+
+    def naming(self, parcel_code: Any) -> Problem:
+        """This problem naming ``parcel_code`` when it named none."""
+        if self.parcel_code is not None or parcel_code is None:
+            return self
+        return replace(self, parcel_code=str(parcel_code))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, with the message in both languages (also as ``problem`` and
+        ``problem_en``, as every other landgis error's problems name them)."""
+        zh, en = self.message, self.message_en
+        found: dict[str, Any] = {
+            "row": self.row,
+            "parcel_code": self.parcel_code,
+            "kind": self.kind,
+            "severity": self.severity,
+            "message": zh,
+            "message_en": en,
+            "problem": zh,
+            "problem_en": en,
+        }
+        if self.suggestion:
+            found["suggestion"] = dict(self.suggestion)
+        return found
 
 
 def problem(
@@ -98,49 +143,42 @@ def problem(
     row: int | None = None,
     parcel_code: Any = None,
     severity: str | None = None,
-    suggestion: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """One problem, JSON-ready (a :class:`Problem`): ``message`` a catalogue message,
-    ``suggestion`` the import options that fix it."""
+    suggestion: Mapping[str, Any] | None = None,
+) -> Problem:
+    """One problem: ``message`` a catalogue message, ``severity`` the kind's usual one
+    unless given, ``suggestion`` the import options that fix it."""
     if kind not in KINDS:
         raise ValueError(f"unknown problem kind {kind!r}")
-    zh, en = message.render("zh"), message.render("en")
-    found = Problem(
+    return Problem(
+        kind=kind,
+        text=message,
+        severity=severity or KINDS[kind],
         row=row,
         parcel_code=None if parcel_code is None else str(parcel_code),
-        kind=kind,
-        severity=severity or KINDS[kind],
-        message=zh,
-        message_en=en,
-        problem=zh,
-        problem_en=en,
+        suggestion=suggestion or None,
     )
-    if suggestion:
-        found["suggestion"] = suggestion
-    found.text = message
-    return found
 
 
-def problem_text(item: dict[str, Any]) -> Localizable:
-    """The message of a problem, to render in any language."""
-    text = getattr(item, "text", None)
-    if text is not None:
-        return text
+def problem_text(item: Mapping[str, Any]) -> Localizable:
+    """The message of a problem in its JSON form (as an error carries it), in either
+    language."""
     zh = item.get("message") or item.get("problem") or ""
     return Label(zh, item.get("message_en") or item.get("problem_en") or zh)
 
 
-def errors(problems: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def errors(problems: Iterable[Problem]) -> list[Problem]:
     """The problems that stop an import."""
-    return [p for p in problems if p["severity"] == ERROR]
+    return [p for p in problems if p.is_error]
 
 
-def sort_problems(problems: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def error_rows(problems: Iterable[Problem]) -> set[int]:
+    """The rows with an error of their own."""
+    return {p.row for p in problems if p.is_error and p.row is not None}
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     """File-wide problems first, then by row; errors before warnings within a row."""
-    return sorted(
-        problems,
-        key=lambda p: (p["row"] is not None, p["row"] or 0, p["severity"] != ERROR),
-    )
+    return sorted(problems, key=lambda p: (p.row is not None, p.row or 0, not p.is_error))
 
 
 class FileRefused(InvalidInput):
@@ -154,7 +192,7 @@ class FileRefused(InvalidInput):
         detail: str | None = None,
         suggestion: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(
-            message, detail=detail, problems=[problem(kind, message, suggestion=suggestion)]
-        )
+        found = problem(kind, message, suggestion=suggestion)
+        super().__init__(message, detail=detail, problems=[found.to_dict()])
         self.kind = kind
+        self.problem = found

@@ -28,7 +28,7 @@ from shapely.geometry.base import BaseGeometry
 from landgis.i18n import _, listing
 from landgis.io import legacy_excel
 from landgis.io.encoding import decode_text
-from landgis.io.problems import FileRefused, problem
+from landgis.io.problems import FileRefused, Problem, problem
 
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "图形", "几何", "空间信息")
 COORDINATE_NAMES = (
@@ -57,7 +57,7 @@ class Table:
     geometry_column: str
     encoding: str | None = None
     sheet: str | None = None
-    problems: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def _key(name: str) -> str:
@@ -158,10 +158,10 @@ def parse_coordinates(text: str) -> BaseGeometry:
 
 def parse_geometries(
     values: pd.Series, kind: str, column: str
-) -> tuple[list[BaseGeometry | None], list[dict[str, Any]]]:
+) -> tuple[list[BaseGeometry | None], list[Problem]]:
     """Geometries of a column (None where empty or unreadable) and the problems."""
     geometries: list[BaseGeometry | None] = []
-    problems: list[dict[str, Any]] = []
+    problems: list[Problem] = []
     for row, value in enumerate(values, start=1):
         text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
         if not text.strip():

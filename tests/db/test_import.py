@@ -17,7 +17,7 @@ from landgis.cli import app
 from landgis.db.models import Parcel, Zone
 from landgis.errors import CRSError, InvalidInput
 from landgis.geo import planar_areas_m2
-from landgis.imports import import_parcels
+from landgis.imports import ImportOptions, import_parcels
 
 # A spot in the demo county, north-east of its park, clear of its parcels.
 ORIGIN = (104.90, 30.15)
@@ -107,7 +107,7 @@ def test_file_without_crs_is_refused_unless_the_user_names_one(session, tmp_path
         import_parcels(session, path)
     assert _count(session) == before
 
-    report = import_parcels(session, path, crs="EPSG:4544")
+    report = import_parcels(session, path, ImportOptions.build(crs="EPSG:4544"))
     assert report.inserted == 2
 
 
@@ -132,8 +132,8 @@ def test_non_polygon_rows_are_reported_and_nothing_is_written(session, tmp_path)
     with pytest.raises(InvalidInput) as raised:
         import_parcels(session, path)
 
-    assert [p["row"] for p in raised.value.problems] == [2, 3]
-    assert "not a polygon" in raised.value.problems[0]["problem_en"]
+    assert [p.row for p in raised.value.report.problems] == [2, 3]
+    assert "not a polygon" in raised.value.report.problems[0].message_en
     assert _count(session) == before
 
 
@@ -146,7 +146,7 @@ def test_duplicate_codes_in_the_file_are_refused(session, tmp_path):
     with pytest.raises(InvalidInput) as raised:
         import_parcels(session, path)
 
-    assert {p["row"] for p in raised.value.problems} == {1, 3}
+    assert {p.row for p in raised.value.report.problems} == {1, 3}
 
 
 def test_codes_already_in_the_database_are_refused_in_insert_mode(session, tmp_path):
@@ -160,8 +160,8 @@ def test_codes_already_in_the_database_are_refused_in_insert_mode(session, tmp_p
     with pytest.raises(InvalidInput, match="already exist") as raised:
         import_parcels(session, path)
 
-    (found,) = raised.value.problems
-    assert (found["row"], found["parcel_code"], found["kind"]) == (2, existing, "exists")
+    (found,) = raised.value.report.problems
+    assert (found.row, found.parcel_code, found.kind) == (2, existing, "exists")
     assert raised.value.report.accepted is False
     assert _count(session) == before
 
@@ -174,7 +174,7 @@ def test_geopackage_with_several_polygon_layers_needs_a_layer_name(session, tmp_
 
     with pytest.raises(InvalidInput, match="polygon layers"):
         import_parcels(session, path)
-    report = import_parcels(session, path, layer="parcels_b")
+    report = import_parcels(session, path, ImportOptions.build(layer="parcels_b"))
     assert report.parcel_codes == ["B-1", "B-2"]
 
 

@@ -21,7 +21,7 @@ from landgis.db.migrate import upgrade
 from landgis.db.models import Parcel, Zone
 from landgis.demo import load_zones
 from landgis.errors import InvalidInput
-from landgis.imports import ImportProgress, ImportRefused, import_parcels
+from landgis.imports import ImportOptions, ImportProgress, ImportRefused, import_parcels
 from landgis.settings import DEMO_DATA
 from landgis.stats import headline_figures
 
@@ -60,14 +60,16 @@ def _stored(session: Session) -> list[tuple]:
     return [(*row[:-1], shapely.normalize(shapely.from_wkb(bytes(row[-1])))) for row in rows]
 
 
-def _import(engine, path, **options):
+def _import(engine, path, progress=None, **options):
     """Import in a transaction that is rolled back; (report or refusal, stored rows)."""
     with engine.connect() as connection:
         outer = connection.begin()
         session = Session(bind=connection, join_transaction_mode="create_savepoint")
         try:
             try:
-                outcome = import_parcels(session, path, **options)
+                outcome = import_parcels(
+                    session, path, ImportOptions.build(**options), progress=progress
+                )
             except ImportRefused as refused:
                 outcome = refused
             return outcome, _stored(session)
@@ -145,14 +147,14 @@ def test_a_bad_row_in_a_late_batch_refuses_the_whole_import(zones_engine, tmp_pa
     assert isinstance(refused, ImportRefused)
     report = refused.report
     assert not report.accepted and report.inserted == 0
-    found = {(p["row"], p["kind"]) for p in report.problems if p["severity"] == "error"}
+    found = {(p.row, p.kind) for p in report.problems if p.severity == "error"}
     assert (89, "not_polygon") in found
     assert {(1, "duplicate_code"), (90, "duplicate_code")} <= found
     assert {(88, "overlap"), (2, "overlap")} <= found
-    overlap = next(p for p in report.problems if p["row"] == 88 and p["kind"] == "overlap")
-    assert "row 2 " in overlap["message_en"]
-    duplicate = next(p for p in report.problems if p["row"] == 90)
-    assert "also row 1" in duplicate["message_en"]
+    overlap = next(p for p in report.problems if p.row == 88 and p.kind == "overlap")
+    assert "row 2 " in overlap.message_en
+    duplicate = next(p for p in report.problems if p.row == 90)
+    assert "also row 1" in duplicate.message_en
     assert stored == []  # nothing written, not even the batches before the bad rows
 
     whole, _ = _import(zones_engine, path, batch_size=None)
@@ -166,11 +168,16 @@ def test_progress_is_reported_after_each_batch(zones_engine, tmp_path):
 
     report, _ = _import(zones_engine, path, batch_size=20, progress=steps.append)
 
-    assert [s.batch for s in steps] == [1, 2, 3, 4, 5]
-    assert [s.rows_read for s in steps] == [20, 40, 60, 80, 90]
-    assert [s.rows_written for s in steps] == [20, 40, 60, 80, 90]
+    checks = [s for s in steps if s.phase == "check"]
+    writes = [s for s in steps if s.phase == "write"]
+    assert [s.phase for s in steps] == ["check"] * 5 + ["write"] * 5  # nothing written early
+    assert [s.batch for s in checks] == [s.batch for s in writes] == [1, 2, 3, 4, 5]
+    assert [s.rows_read for s in checks] == [20, 40, 60, 80, 90]
+    assert [s.rows_written for s in checks] == [0] * 5
+    assert [s.rows_written for s in writes] == [20, 40, 60, 80, 90]
     assert all(s.rows_total == 90 and s.errors == 0 for s in steps)
-    assert all(a.seconds <= b.seconds for a, b in itertools.pairwise(steps))
+    assert all(a.seconds <= b.seconds for a, b in itertools.pairwise(checks))
+    assert all(a.seconds <= b.seconds for a, b in itertools.pairwise(writes))
     assert report.inserted == 90
 
 
@@ -178,7 +185,7 @@ def test_a_bad_batch_size_is_refused(zones_engine, tmp_path):
     path = tmp_path / "parcels.gpkg"
     pyogrio.write_dataframe(pyogrio.read_dataframe(DEMO_DATA, layer="parcels"), path)
     with Session(zones_engine) as session, pytest.raises(InvalidInput) as refused:
-        import_parcels(session, path, batch_size=0)
+        import_parcels(session, path, ImportOptions.build(batch_size=0))
     assert "batch size" in refused.value.message_en and "每批行数" in refused.value.message
 
 
@@ -197,9 +204,11 @@ def test_cli_loads_zones_then_imports_with_progress_per_batch(databases, tmp_pat
 
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stderr.splitlines() if line.startswith("第 ")]
-    assert len(lines) == math.ceil(90 / 30)
-    assert lines[0].startswith("第 1 批:已读取并检查 30/90 行,写入 30 行")
-    assert lines[-1].startswith("第 3 批:已读取并检查 90/90 行,写入 90 行")
+    assert len(lines) == 2 * math.ceil(90 / 30)  # each batch checked, then each written
+    assert lines[0].startswith("第 1 批:已读取并检查 30/90 行,错误 0 处")
+    assert lines[2].startswith("第 3 批:已读取并检查 90/90 行,错误 0 处")
+    assert lines[3].startswith("第 1 批:已写入 30 行")
+    assert lines[-1].startswith("第 3 批:已写入 90 行")
     report = json.loads(result.stdout)
     assert report["inserted"] == 90 and [b["rows"] for b in report["batches"]] == [30] * 3
     quiet = runner.invoke(app, ["import", str(path), "--no-progress", "--database-url", url])
@@ -255,7 +264,7 @@ def test_awkward_values_are_stored_as_the_file_has_them(zones_engine, tmp_path):
         outer = connection.begin()
         session = Session(bind=connection, join_transaction_mode="create_savepoint")
         try:
-            import_parcels(session, path, batch_size=3)
+            import_parcels(session, path, ImportOptions.build(batch_size=3))
             stored = session.execute(
                 select(
                     Parcel.holder, Parcel.land_price_yuan, Parcel.contract_date, Parcel.extra

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from landgis.cli import app
 from landgis.db.models import Parcel
-from landgis.imports import ImportRefused, import_parcels
+from landgis.imports import ImportOptions, ImportRefused, import_parcels
 from landgis.io.codes import code_options, compose, next_number, numbered, parse_template
 from landgis.io.problems import FileRefused
 
@@ -64,7 +64,7 @@ def test_numbers_and_templates_in_the_module():
 
 def test_assigned_codes_continue_after_the_highest_stored(session, tmp_path):
     first = _file(tmp_path, "a.geojson", {"权利人": ["甲", "乙", "丙"]})
-    report = import_parcels(session, first, assign_codes="QXA")
+    report = import_parcels(session, first, ImportOptions.build(assign_codes="QXA"))
     assert report.parcel_codes == ["QXA-0001", "QXA-0002", "QXA-0003"]
     assert report.assigned_codes == [
         {"row": 1, "parcel_code": "QXA-0001"},
@@ -72,22 +72,22 @@ def test_assigned_codes_continue_after_the_highest_stored(session, tmp_path):
         {"row": 3, "parcel_code": "QXA-0003"},
     ]
     second = _file(tmp_path, "b.geojson", {"权利人": ["丁", "戊"]}, start=5)
-    dry = import_parcels(session, second, assign_codes="QXA", dry_run=True)
-    done = import_parcels(session, second, assign_codes="QXA", batch_size=1)
+    dry = import_parcels(session, second, ImportOptions.build(assign_codes="QXA"), dry_run=True)
+    done = import_parcels(session, second, ImportOptions.build(assign_codes="QXA", batch_size=1))
     assert dry.parcel_codes == done.parcel_codes == ["QXA-0004", "QXA-0005"]
     assert _codes(session, "QXA-") == [f"QXA-000{i}" for i in range(1, 6)]
 
 
 def test_a_row_with_its_own_code_keeps_it(session, tmp_path):
     path = _file(tmp_path, "c.geojson", {"宗地编号": [None, "OWN-1", None]})
-    report = import_parcels(session, path, assign_codes="QXB")
+    report = import_parcels(session, path, ImportOptions.build(assign_codes="QXB"))
     assert report.parcel_codes == ["QXB-0001", "OWN-1", "QXB-0002"]
     assert [c["row"] for c in report.assigned_codes] == [1, 3]
 
 
 def test_codes_composed_from_two_columns(session, tmp_path):
     path = _file(tmp_path, "d.geojson", {"段小段": ["东段", "东段"], "地號": [101, 102]})
-    report = import_parcels(session, path, code_template="{段小段}-{地號}")
+    report = import_parcels(session, path, ImportOptions.build(code_template="{段小段}-{地號}"))
     assert report.parcel_codes == ["东段-101", "东段-102"]
     assert [c["parcel_code"] for c in report.assigned_codes] == ["东段-101", "东段-102"]
     stored = session.scalar(select(Parcel).where(Parcel.parcel_code == "东段-101"))
@@ -97,42 +97,42 @@ def test_codes_composed_from_two_columns(session, tmp_path):
 def test_a_template_naming_a_missing_column_is_refused_listing_the_columns(session, tmp_path):
     path = _file(tmp_path, "e.geojson", {"XZQDM": ["510101"], "权利人": ["甲"]})
     with pytest.raises(ImportRefused) as refused:
-        import_parcels(session, path, code_template="{XZQDM}{ZDH}")
+        import_parcels(session, path, ImportOptions.build(code_template="{XZQDM}{ZDH}"))
     found = refused.value.report.problems[0]
-    assert found["kind"] == "code_option_invalid"
-    assert "ZDH" in found["message"] and "XZQDM、权利人" in found["message"]
-    assert "the file's columns: XZQDM, 权利人" in found["message_en"]
+    assert found.kind == "code_option_invalid"
+    assert "ZDH" in found.message and "XZQDM、权利人" in found.message
+    assert "the file's columns: XZQDM, 权利人" in found.message_en
 
 
 def test_a_row_with_an_empty_template_column_refuses_the_file(session, tmp_path):
     before = session.scalar(select(func.count(Parcel.id)))
     path = _file(tmp_path, "f.geojson", {"XZQDM": ["510101", "510101"], "ZDH": ["7", None]})
     with pytest.raises(ImportRefused) as refused:
-        import_parcels(session, path, code_template="{XZQDM}{ZDH}")
-    [error] = [p for p in refused.value.report.problems if p["severity"] == "error"]
-    assert error["kind"] == "missing_code" and error["row"] == 2
-    assert "“ZDH”列为空" in error["message"] and 'column "ZDH"' in error["message_en"]
+        import_parcels(session, path, ImportOptions.build(code_template="{XZQDM}{ZDH}"))
+    [error] = [p for p in refused.value.report.problems if p.severity == "error"]
+    assert error.kind == "missing_code" and error.row == 2
+    assert "“ZDH”列为空" in error.message and 'column "ZDH"' in error.message_en
     assert session.scalar(select(func.count(Parcel.id))) == before
 
 
-def test_both_options_at_once_are_refused(session, tmp_path):
-    path = _file(tmp_path, "g.geojson", {"A": ["1"]})
-    with pytest.raises(ImportRefused) as refused:
-        import_parcels(session, path, assign_codes="QX", code_template="{A}")
-    assert refused.value.report.problems[0]["kind"] == "code_option_invalid"
+def test_both_options_at_once_are_refused():
+    with pytest.raises(FileRefused) as refused:
+        ImportOptions.build(assign_codes="QX", code_template="{A}")
+    assert refused.value.kind == "code_option_invalid"
 
 
 def test_the_mapping_file_gives_the_options(session, tmp_path):
     path = _file(tmp_path, "h.geojson", {"段": ["西段"], "号": [3], "单位": ["某公司"]})
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text('code_template: "{段}-{号}"\n单位: holder\n', encoding="utf-8")
-    report = import_parcels(session, path, mapping=mapping)
+    report = import_parcels(session, path, ImportOptions.build(mapping=mapping))
     assert report.parcel_codes == ["西段-3"]
-    assert not [p for p in report.problems if p["kind"] == "mapping_unused"]
+    assert not [p for p in report.problems if p.kind == "mapping_unused"]
     numbered_map = tmp_path / "numbered.json"
     numbered_map.write_text(json.dumps({"assign_codes": "QXM"}), encoding="utf-8")
     other = _file(tmp_path, "i.geojson", {"单位": ["某公司"]}, start=4)
-    assert import_parcels(session, other, mapping=numbered_map).parcel_codes == ["QXM-0001"]
+    report = import_parcels(session, other, ImportOptions.build(mapping=numbered_map))
+    assert report.parcel_codes == ["QXM-0001"]
 
 
 def test_missing_codes_name_both_choices_and_the_command_line_options(demo_engine, tmp_path):

@@ -25,13 +25,13 @@ from landgis.db.models import Case, CaseEvent, Parcel
 from landgis.errors import CRSError
 from landgis.gcj02 import to_gcj02
 from landgis.geo import planar_areas_m2
-from landgis.imports import ImportRefused, import_parcels
+from landgis.imports import ImportOptions, ImportRefused, check_file, import_parcels
 from landgis.io.archives import ArchiveLimits
 from landgis.io.crs_guard import swap_axes
 from landgis.io.encoding import bytes_encoding, decode_text, shapefile_encoding
 from landgis.io.fields import area_unit, plan_columns, supply_method_code
 from landgis.io.file_limits import FileTooLarge, check_legacy_workbook
-from landgis.io.readers import read_parcel_batches, read_parcels
+from landgis.io.problems import FileRefused
 from landgis.io.tables import parse_coordinates
 from landgis.io.validate import repair
 from landgis.ledger import current_states, states_as_of
@@ -79,14 +79,14 @@ def _refused(session, path, **options) -> ImportRefused:
     """Import expecting a refusal; checks that nothing was written."""
     before = (_count(session), _events(session))
     with pytest.raises(ImportRefused) as raised:
-        import_parcels(session, path, **options)
+        import_parcels(session, path, ImportOptions.build(**options))
     assert (_count(session), _events(session)) == before
     assert raised.value.report.accepted is False
     return raised.value
 
 
 def _kinds(problems) -> set[str]:
-    return {p["kind"] for p in problems}
+    return {p.kind for p in problems}
 
 
 def _no_crs(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -124,12 +124,12 @@ def test_utf8_shapefile_with_truncated_chinese_field_names(session, tmp_path):
     assert _stored(session, "R-000").holder == "四川青溪测试有限公司0"
 
 
-def test_a_cpg_is_honoured(tmp_path):
+def test_a_cpg_is_honoured(session, tmp_path):
     path = tmp_path / "cpg.shp"
     pyogrio.write_dataframe(_frame(2), path, encoding="GBK")
     assert path.with_suffix(".cpg").read_text() == "GBK"
-    result = read_parcels(path)
-    assert result.encoding == "GBK"
+    result = check_file(session, path, ImportOptions())
+    assert result.report.encoding == "GBK"
     assert result.frame["holder"].iloc[0] == "四川青溪测试有限公司0"
 
 
@@ -168,10 +168,10 @@ def test_gk_zone_prefixed_shapefile_without_prj(session, tmp_path):
     refused = _refused(session, path)
     assert isinstance(refused, CRSError)
     assert "zone 35" in refused.message_en and "coordinate system EPSG:4523" in refused.message_en
-    assert refused.problems[0]["suggestion"] == {"crs": ["EPSG:4523"]}
+    assert refused.report.problems[0].suggestion == {"crs": ["EPSG:4523"]}
     assert "EPSG:4523" in refused.message
 
-    report = import_parcels(session, path, crs="EPSG:4523")
+    report = import_parcels(session, path, ImportOptions.build(crs="EPSG:4523"))
     assert report.crs == "EPSG:4523"
     stored = _stored(session, "R-002")
     assert stored.area_m2 == pytest.approx(_gk_areas()[2], rel=1e-6)
@@ -186,7 +186,7 @@ def test_gk_shapefile_without_zone_prefix_gets_its_zone_from_the_county(session,
     assert "central meridian" in refused.message_en
     assert "105°E" in refused.message_en and "coordinate system EPSG:4544" in refused.message_en
 
-    report = import_parcels(session, path, crs="EPSG:4544")
+    report = import_parcels(session, path, ImportOptions.build(crs="EPSG:4544"))
     assert report.inserted == 3
     assert _stored(session, "R-000").area_m2 == pytest.approx(_gk_areas()[0], rel=1e-6)
 
@@ -197,10 +197,10 @@ def test_swapped_xy_is_named_and_fixed_on_request(session, tmp_path):
     pyogrio.write_dataframe(gk.set_geometry(swap_axes(gk.geometry)), path)
 
     refused = _refused(session, path)
-    assert [p["kind"] for p in refused.problems] == ["swapped_xy"]
+    assert [p.kind for p in refused.report.problems] == ["swapped_xy"]
     assert "“Swap X and Y”" in refused.message_en and "X 为北坐标" in refused.message
 
-    report = import_parcels(session, path, swap_xy=True)
+    report = import_parcels(session, path, ImportOptions.build(swap_xy=True))
     assert report.inserted == 3
     assert _stored(session, "R-001").area_m2 == pytest.approx(_gk_areas()[1], rel=1e-6)
 
@@ -211,12 +211,13 @@ def test_swapped_xy_without_prj_names_both_fixes(session, tmp_path):
     pyogrio.write_dataframe(_no_crs(gk.set_geometry(swap_axes(gk.geometry))), path)
 
     refused = _refused(session, path)
-    assert [p["kind"] for p in refused.problems] == ["swapped_xy", "crs_missing"]
+    assert [p.kind for p in refused.report.problems] == ["swapped_xy", "crs_missing"]
     assert (
-        "EPSG:4523 when importing, and choose “Swap X and Y”" in refused.problems[1]["message_en"]
+        "EPSG:4523 when importing, and choose “Swap X and Y”"
+        in refused.report.problems[1].message_en
     )
-    assert refused.problems[1]["suggestion"] == {"crs": ["EPSG:4523"], "swap_xy": True}
-    report = import_parcels(session, path, crs="EPSG:4523", swap_xy=True)
+    assert refused.report.problems[1].suggestion == {"crs": ["EPSG:4523"], "swap_xy": True}
+    report = import_parcels(session, path, ImportOptions.build(crs="EPSG:4523", swap_xy=True))
     assert report.inserted == 2
 
 
@@ -227,7 +228,7 @@ def test_latitude_longitude_swapped_geojson(session, tmp_path):
 
     refused = _refused(session, path)
     assert "Latitude and longitude are swapped" in refused.message_en
-    assert import_parcels(session, path, swap_xy=True).inserted == 2
+    assert import_parcels(session, path, ImportOptions.build(swap_xy=True)).inserted == 2
 
 
 def test_parcels_outside_the_county_are_errors(session, tmp_path):
@@ -237,8 +238,8 @@ def test_parcels_outside_the_county_are_errors(session, tmp_path):
     frame.to_file(path, driver="GeoJSON")
 
     refused = _refused(session, path)
-    (found,) = refused.problems
-    assert (found["row"], found["kind"], found["severity"]) == (2, "outside_county", "error")
+    (found,) = refused.report.problems
+    assert (found.row, found.kind, found.severity) == (2, "outside_county", "error")
     assert isinstance(refused, CRSError)
 
 
@@ -255,10 +256,10 @@ def test_web_mercator_geopackage_with_several_layers(session, tmp_path):
     roads.to_file(path, layer="roads", driver="GPKG")
 
     refused = _refused(session, path)
-    assert (refused.problems[0]["kind"], "宗地" in refused.message) == ("layer_required", True)
+    assert (refused.report.problems[0].kind, "宗地" in refused.message) == ("layer_required", True)
     assert "2 polygon layers" in refused.message_en and "roads" not in refused.message_en
 
-    report = import_parcels(session, path, layer="宗地")
+    report = import_parcels(session, path, ImportOptions.build(layer="宗地"))
     assert (report.layer, report.crs, report.inserted) == ("宗地", "EPSG:3857", 2)
     stored = _stored(session, "R-001")
     assert stored.area_m2 == pytest.approx(_gk_areas()[1], rel=1e-6)
@@ -299,7 +300,7 @@ def test_a_kmz_bomb_is_refused(session, tmp_path):
     with zipfile.ZipFile(kmz, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("doc.kml", b" " * (50 * 1024 * 1024))
     refused = _refused(session, kmz)
-    assert refused.report.problems[0]["kind"] == "unsafe_archive"
+    assert refused.report.problems[0].kind == "unsafe_archive"
     assert "bomb" in refused.message_en
 
 
@@ -308,7 +309,7 @@ def test_a_zip_climbing_out_is_refused(session, tmp_path):
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("../evil.geojson", _frame(1).to_json())
     refused = _refused(session, path)
-    assert refused.report.problems[0]["kind"] == "unsafe_archive"
+    assert refused.report.problems[0].kind == "unsafe_archive"
     assert not (tmp_path.parent / "evil.geojson").exists()
 
 
@@ -347,9 +348,9 @@ def test_dxf_closed_polylines_become_parcels(session, tmp_path):
     refused = _refused(session, path)
     assert "EPSG:4523" in refused.message_en  # DXF has no CRS: the guard names it
 
-    report = import_parcels(session, path, crs="EPSG:4523")
+    report = import_parcels(session, path, ImportOptions.build(crs="EPSG:4523"))
     assert (report.format, report.inserted, report.encoding) == ("DXF", 3, "GB18030")
-    assert [p["kind"] for p in report.problems] == ["skipped_entities"]
+    assert [p.kind for p in report.problems] == ["skipped_entities"]
     stored = _stored(session, "CAD-2")
     assert stored.extra == {"layer": "宗地", "handle": "21"}
     assert stored.area_m2 == pytest.approx(_gk_areas()[1], rel=1e-4)
@@ -364,11 +365,11 @@ def test_dxf_with_shapes_on_several_layers_needs_a_layer(session, tmp_path):
     path.write_text(text.replace("0\r\nXXX", body + "0\r\nENDSEC", 1), encoding="utf-8")
 
     refused = _refused(session, path, crs="EPSG:4523")
-    assert refused.problems[0]["kind"] == "layer_required"
+    assert refused.report.problems[0].kind == "layer_required"
     assert "宗地(1 个)、建筑(1 个)" in refused.message and "--layer" not in refused.message
     assert "宗地 (1), 建筑 (1)" in refused.message_en and "--layer" not in refused.message_en
-    assert refused.problems[0]["suggestion"] == {"layer": ["宗地", "建筑"]}
-    report = import_parcels(session, path, crs="EPSG:4523", layer="建筑")
+    assert refused.report.problems[0].suggestion == {"layer": ["宗地", "建筑"]}
+    report = import_parcels(session, path, ImportOptions.build(crs="EPSG:4523", layer="建筑"))
     assert report.parcel_codes == ["A-2"]
 
 
@@ -382,11 +383,11 @@ def test_dxf_hatches_with_a_mapping_file(session, tmp_path):
     mapping.write_text(json.dumps({"handle": "parcel_code"}), encoding="utf-8")
 
     refused = _refused(session, path, crs="EPSG:4523")
-    assert _kinds(refused.problems) == {"missing_code"}
-    assert "rename that column" in refused.problems[0]["message_en"]
-    assert refused.problems[0]["suggestion"] == {"mapping": "parcel_code", "codes": True}
+    assert _kinds(refused.report.problems) == {"missing_code"}
+    assert "rename that column" in refused.report.problems[0].message_en
+    assert refused.report.problems[0].suggestion == {"mapping": "parcel_code", "codes": True}
 
-    report = import_parcels(session, path, crs="EPSG:4523", mapping=mapping)
+    report = import_parcels(session, path, ImportOptions.build(crs="EPSG:4523", mapping=mapping))
     assert report.inserted == 2
     assert all(code.isalnum() for code in report.parcel_codes)
 
@@ -405,14 +406,14 @@ def test_csv_with_wkt_in_gbk(session, tmp_path):
     refused = _refused(session, path)
     assert "coordinate system EPSG:4490" in refused.message_en
 
-    report = import_parcels(session, path, crs="EPSG:4490")
+    report = import_parcels(session, path, ImportOptions.build(crs="EPSG:4490"))
     assert (report.format, report.encoding, report.inserted) == ("CSV", "GB18030", 3)
     stored = _stored(session, "R-001")
     assert stored.holder == "四川青溪测试有限公司1"
     assert stored.registered_area_m2 == pytest.approx(mu_to_m2(14.42))
     assert stored.extra == {"备注": "甲"}
-    mismatch = [p for p in report.problems if p["kind"] == "area_mismatch"]
-    assert [(p["row"], p["severity"]) for p in mismatch] == [(3, "warning")]  # 20 亩 ≠ 14.4
+    mismatch = [p for p in report.problems if p.kind == "area_mismatch"]
+    assert [(p.row, p.severity) for p in mismatch] == [(3, "warning")]  # 20 亩 ≠ 14.4
 
 
 def test_xlsx_with_coordinate_lists(session, tmp_path):
@@ -430,7 +431,7 @@ def test_xlsx_with_coordinate_lists(session, tmp_path):
     path = tmp_path / "parcels.xlsx"
     book.save(path)
 
-    report = import_parcels(session, path, crs="EPSG:4544")
+    report = import_parcels(session, path, ImportOptions.build(crs="EPSG:4544"))
 
     assert (report.format, report.layer, report.inserted) == ("XLSX", "地块", 2)
     first, second = _stored(session, "X-0"), _stored(session, "X-1")
@@ -447,7 +448,7 @@ def test_old_excel_xls_reads_like_xlsx(session):
     are dates, areas in 公顷 are converted."""
     path = Path(__file__).parents[1] / "fixtures" / "parcels.xls"
 
-    report = import_parcels(session, path, crs="EPSG:4544")
+    report = import_parcels(session, path, ImportOptions.build(crs="EPSG:4544"))
 
     assert (report.format, report.layer, report.inserted) == ("XLS", "地块", 2)
     assert report.parcel_codes == ["5115020010001", "5115020010002"]
@@ -462,16 +463,16 @@ def test_old_excel_xls_reads_like_xlsx(session):
     assert report.problems == []
 
 
-def test_an_xls_above_the_in_memory_limit_is_refused_before_it_is_read():
+def test_an_xls_above_the_in_memory_limit_is_refused_before_it_is_read(session):
     path = Path(__file__).parents[1] / "fixtures" / "parcels.xls"
+    options = ImportOptions.build(crs="EPSG:4544", limits=ArchiveLimits(max_text_bytes=1024))
 
-    result = read_parcels(path, crs="EPSG:4544", limits=ArchiveLimits(max_text_bytes=1024))
+    result = check_file(session, path, options)
 
-    assert result.frame is None
-    assert [p["kind"] for p in result.problems] == ["too_large"]
-    assert (
-        "parcels.xls" in result.problems[0]["message"] and ".xlsx" in result.problems[0]["message"]
-    )
+    assert result.file_refused and result.frame.empty
+    assert [p.kind for p in result.report.problems] == ["too_large"]
+    said = result.report.problems[0].message
+    assert "parcels.xls" in said and ".xlsx" in said
     with pytest.raises(FileTooLarge):  # an upload refused by it is a 413
         check_legacy_workbook(path, ArchiveLimits(max_text_bytes=1024))
 
@@ -482,7 +483,7 @@ def test_a_damaged_xls_is_refused_by_name(session, tmp_path):
 
     refused = _refused(session, path, crs="EPSG:4544")
 
-    assert _kinds(refused.problems) == {"unreadable"}
+    assert _kinds(refused.report.problems) == {"unreadable"}
     assert "坏表.xls" in refused.message
 
 
@@ -495,8 +496,9 @@ def test_xlsx_with_surveyors_x_first_is_swapped(session, tmp_path):
     book.save(path)
 
     refused = _refused(session, path)
-    assert [p["kind"] for p in refused.problems] == ["swapped_xy", "crs_missing"]
-    assert import_parcels(session, path, crs="EPSG:4523", swap_xy=True).inserted == 1
+    assert [p.kind for p in refused.report.problems] == ["swapped_xy", "crs_missing"]
+    options = ImportOptions.build(crs="EPSG:4523", swap_xy=True)
+    assert import_parcels(session, path, options).inserted == 1
 
 
 # ---- row checks -------------------------------------------------------------------------
@@ -514,7 +516,7 @@ def test_bow_tie_is_repaired_with_a_warning(session, tmp_path):
 
     assert report.inserted == 2
     (found,) = report.problems
-    assert (found["row"], found["kind"], found["severity"]) == (2, "repaired_geometry", "warning")
+    assert (found.row, found.kind, found.severity) == (2, "repaired_geometry", "warning")
     stored = _stored(session, "R-001")
     expected = planar_areas_m2(gpd.GeoSeries([shapely.make_valid(bow_tie)], crs=4490))[0]
     assert stored.area_m2 == pytest.approx(expected, rel=1e-6)
@@ -531,7 +533,7 @@ def test_a_hole_outside_its_shell_is_not_guessed_at(session, tmp_path):
     frame.to_file(path, driver="GPKG")
 
     refused = _refused(session, path)
-    assert [(p["row"], p["kind"]) for p in refused.problems] == [(1, "invalid_geometry")]
+    assert [(p.row, p.kind) for p in refused.report.problems] == [(1, "invalid_geometry")]
 
 
 def test_null_and_empty_geometries_are_refused(session, tmp_path):
@@ -542,7 +544,7 @@ def test_null_and_empty_geometries_are_refused(session, tmp_path):
     frame.to_file(path, driver="GPKG")
 
     refused = _refused(session, path)
-    assert [(p["row"], p["kind"]) for p in refused.problems] == [
+    assert [(p.row, p.kind) for p in refused.report.problems] == [
         (2, "empty_geometry"),
         (3, "empty_geometry"),
     ]
@@ -556,11 +558,11 @@ def test_duplicate_codes_name_each_other(session, tmp_path):
     frame.to_file(path, driver="GeoJSON")
 
     refused = _refused(session, path)
-    assert [(p["row"], p["kind"]) for p in refused.problems] == [
+    assert [(p.row, p.kind) for p in refused.report.problems] == [
         (1, "duplicate_code"),
         (3, "duplicate_code"),
     ]
-    assert "also row 3" in refused.problems[0]["message_en"]
+    assert "also row 3" in refused.report.problems[0].message_en
 
 
 def test_overlap_with_an_existing_demo_parcel(session, tmp_path):
@@ -574,9 +576,9 @@ def test_overlap_with_an_existing_demo_parcel(session, tmp_path):
     frame.to_file(path, driver="GeoJSON")
 
     refused = _refused(session, path)
-    (found,) = refused.problems
-    assert (found["row"], found["kind"], found["severity"]) == (2, "overlap", "error")
-    assert code in found["message_en"] and "m²" in found["message_en"]
+    (found,) = refused.report.problems
+    assert (found.row, found.kind, found.severity) == (2, "overlap", "error")
+    assert code in found.message_en and "m²" in found.message_en
 
 
 def test_overlaps_within_the_file(session, tmp_path):
@@ -585,7 +587,7 @@ def test_overlaps_within_the_file(session, tmp_path):
     path = tmp_path / "self.geojson"
     frame.to_file(path, driver="GeoJSON")
     refused = _refused(session, path)
-    assert [(p["row"], p["kind"]) for p in refused.problems] == [(1, "overlap"), (2, "overlap")]
+    assert [(p.row, p.kind) for p in refused.report.problems] == [(1, "overlap"), (2, "overlap")]
 
 
 def test_slivers_below_the_tolerance_are_not_overlaps(session, tmp_path):
@@ -606,8 +608,8 @@ def test_area_mismatch_is_a_warning_only(session, tmp_path):
 
     assert report.inserted == 3
     (found,) = report.problems
-    assert (found["row"], found["kind"], found["severity"]) == (1, "area_mismatch", "warning")
-    assert "-16.7%" in found["message_en"]
+    assert (found.row, found.kind, found.severity) == (1, "area_mismatch", "warning")
+    assert "-16.7%" in found.message_en
 
 
 def test_unreadable_values_are_row_errors(session, tmp_path):
@@ -615,7 +617,7 @@ def test_unreadable_values_are_row_errors(session, tmp_path):
     path = tmp_path / "values.geojson"
     frame.to_file(path, driver="GeoJSON")
     refused = _refused(session, path)
-    assert [(p["row"], p["kind"]) for p in refused.problems] == [
+    assert [(p.row, p.kind) for p in refused.report.problems] == [
         (2, "invalid_value"),
         (2, "invalid_value"),
     ]
@@ -633,25 +635,23 @@ def test_polygons_with_heights_are_flattened_with_one_warning(session, tmp_path,
     path = tmp_path / f"heights{suffix}"
     pyogrio.write_dataframe(frame, path)
 
-    read = read_parcels(path)
+    read = check_file(session, path, ImportOptions())
     assert not shapely.has_z(read.frame.geometry.values).any()
-    (found,) = read.problems
-    assert (found["row"], found["kind"], found["severity"]) == (None, "flattened_z", "warning")
-    assert found["message_en"].startswith("2 rows had heights")
+    (found,) = read.report.problems
+    assert (found.row, found.kind, found.severity) == (None, "flattened_z", "warning")
+    assert found.message_en.startswith("2 rows had heights")
 
-    report = import_parcels(session, path, batch_size=2)
+    report = import_parcels(session, path, ImportOptions.build(batch_size=2))
     assert report.inserted == 3
-    assert [(p["kind"], p["message_en"][:6]) for p in report.problems] == [
-        ("flattened_z", "2 rows")
-    ]
+    assert [(p.kind, p.message_en[:6]) for p in report.problems] == [("flattened_z", "2 rows")]
     wkb = session.scalar(select(func.ST_AsBinary(Parcel.geom)).where(Parcel.parcel_code == "R-000"))
     assert not shapely.has_z(shapely.from_wkb(bytes(wkb)))
 
 
-def test_flat_polygons_get_no_height_warning(tmp_path):
+def test_flat_polygons_get_no_height_warning(session, tmp_path):
     path = tmp_path / "flat.gpkg"
     pyogrio.write_dataframe(_frame(2), path)
-    assert read_parcels(path).problems == []
+    assert check_file(session, path, ImportOptions()).report.problems == []
 
 
 # Numbers stored as text, as spreadsheets and Shapefile text fields hold them.
@@ -675,7 +675,7 @@ def test_numbers_written_as_text_in_a_csv_are_numbers(session, tmp_path):
     frame = _numbers_as_text()
     path = tmp_path / "numbers.csv"
     frame.drop(columns="geometry").assign(WKT=frame.geometry.to_wkt()).to_csv(path, index=False)
-    report = import_parcels(session, path, crs="EPSG:4490")
+    report = import_parcels(session, path, ImportOptions.build(crs="EPSG:4490"))
     assert (report.inserted, report.problems) == (3, [])
     _typed_numbers(session)
 
@@ -693,12 +693,12 @@ def test_a_number_with_a_unit_or_a_decimal_comma_is_not_a_number(session, tmp_pa
     path = tmp_path / "units.xlsx"
     frame.drop(columns="geometry").assign(WKT=frame.geometry.to_wkt()).to_excel(path, index=False)
     refused = _refused(session, path, crs="EPSG:4490")
-    assert [(p["row"], p["kind"]) for p in refused.problems] == [
+    assert [(p.row, p.kind) for p in refused.report.problems] == [
         (1, "invalid_value"),
         (2, "invalid_value"),
         (3, "invalid_value"),
     ]
-    assert "12.5亩" in refused.problems[0]["message"]
+    assert "12.5亩" in refused.report.problems[0].message
 
 
 # ---- the unit of an area column named without one ---------------------------------------
@@ -722,22 +722,22 @@ def _area_file(tmp_path, unit: str, suffix: str, column: str = "面积", n: int 
 def test_an_area_column_without_a_unit_gets_it_from_its_values(session, tmp_path, unit, suffix):
     path = _area_file(tmp_path, unit, suffix)
 
-    report = import_parcels(session, path, crs="EPSG:4490")
+    report = import_parcels(session, path, ImportOptions.build(crs="EPSG:4490"))
 
     assert report.inserted == 4
     for code, area in zip(["R-000", "R-003"], [_gk_areas(4)[0], _gk_areas(4)[3]], strict=True):
         assert _stored(session, code).registered_area_m2 == pytest.approx(area, rel=0.01)
     (found,) = report.problems
-    assert (found["row"], found["kind"], found["severity"]) == (
+    assert (found.row, found.kind, found.severity) == (
         None,
         "area_unit_guessed",
         "warning",
     )
-    assert found["message"] == (
+    assert found.message == (
         f"“面积”一列按数值判断为{unit}(与图形面积相差不超过 5%),已换算为平方米。"
     )
     english = {"公顷": "ha", "亩": "mu"}[unit]
-    assert f"Column “面积” was judged from its values to be in {english}" in found["message_en"]
+    assert f"Column “面积” was judged from its values to be in {english}" in found.message_en
 
 
 def test_an_area_column_in_square_metres_stays_as_it_is(session, tmp_path):
@@ -772,37 +772,31 @@ def test_a_unit_in_the_name_or_a_mapping_wins_over_the_values(session, tmp_path)
 
     (tmp_path / "mapped").mkdir()
     path = _area_file(tmp_path / "mapped", "公顷", ".gpkg")
-    report = import_parcels(
-        session,
-        path,
-        mode="upsert",
-        mapping={"宗地编号": "parcel_code", "面积": "registered_area_m2"},
-    )
+    mapping = {"宗地编号": "parcel_code", "面积": "registered_area_m2"}
+    report = import_parcels(session, path, ImportOptions.build(mode="upsert", mapping=mapping))
     assert _stored(session, "R-001").registered_area_m2 == pytest.approx(hectares)
     assert _kinds(report.problems) == {"area_mismatch"}
 
 
-def test_batches_share_the_unit_judged_from_the_first(tmp_path):
+def test_batches_share_the_unit_judged_from_the_first(session, tmp_path):
     path = _area_file(tmp_path, "公顷", ".gpkg", n=5)
     areas = _gk_areas(5)
 
-    batches = list(read_parcel_batches(path, batch_size=2))
+    checked = check_file(session, path, ImportOptions.build(batch_size=2))
 
-    assert len(batches) == 3
-    stored = [a for batch in batches for a in batch.frame["registered_area_m2"]]
-    assert stored == pytest.approx(areas, rel=0.01)
-    guessed = [p for batch in batches for p in batch.problems]
-    assert [p["kind"] for p in guessed] == ["area_unit_guessed"]
+    assert [len(batch.original) for batch in checked.batches] == [2, 2, 1]
+    assert checked.frame["registered_area_m2"].tolist() == pytest.approx(areas, rel=0.01)
+    assert [p.kind for p in checked.report.problems] == ["area_unit_guessed"]
 
 
 def test_a_batched_import_converts_every_batch_and_warns_once(session, tmp_path):
     path = _area_file(tmp_path, "亩", ".gpkg", n=5)
 
-    report = import_parcels(session, path, batch_size=2)
+    report = import_parcels(session, path, ImportOptions.build(batch_size=2))
 
     assert report.inserted == 5
     assert _stored(session, "R-004").registered_area_m2 == pytest.approx(_gk_areas(5)[4], rel=0.01)
-    assert [p["kind"] for p in report.problems] == ["area_unit_guessed"]
+    assert [p.kind for p in report.problems] == ["area_unit_guessed"]
 
 
 # ---- field mapping ---------------------------------------------------------------------
@@ -833,7 +827,7 @@ def test_a_mapping_file_names_the_columns(session, tmp_path, suffix):
             encoding="utf-8",
         )
 
-    report = import_parcels(session, path, mapping=mapping)
+    report = import_parcels(session, path, ImportOptions.build(mapping=mapping))
 
     assert report.inserted == 2
     stored = _stored(session, "M-2")
@@ -845,8 +839,10 @@ def test_a_mapping_file_names_the_columns(session, tmp_path, suffix):
 def test_a_mapping_to_unknown_fields_is_refused(session, tmp_path):
     path = tmp_path / "p.geojson"
     _frame(1).to_file(path, driver="GeoJSON")
-    refused = _refused(session, path, mapping={"权利人": "owner_name"})
-    assert refused.problems[0]["kind"] == "mapping_invalid"
+    with pytest.raises(FileRefused) as raised:
+        ImportOptions.build(mapping={"权利人": "owner_name"})
+    refused = raised.value
+    assert refused.kind == "mapping_invalid"
     assert "owner_name" in refused.message_en and "holder" in refused.message_en
 
 
@@ -889,9 +885,9 @@ def test_upsert_changing_a_case_parcels_holder_records_one_event(session, tmp_pa
     path = _parcel_file(session, tmp_path, parcel, 权利人="四川新承接实业有限公司")
 
     refused = _refused(session, path)  # insert mode: the code exists
-    assert _kinds(refused.problems) == {"exists"}
+    assert _kinds(refused.report.problems) == {"exists"}
 
-    report = import_parcels(session, path, mode="upsert")
+    report = import_parcels(session, path, ImportOptions.build(mode="upsert"))
 
     assert (report.inserted, report.updated, report.unchanged) == (0, 1, 0)
     assert report.updates[0]["changes"] == {"parcel.holder": [old_holder, "四川新承接实业有限公司"]}
@@ -918,7 +914,7 @@ def test_upsert_of_an_unchanged_parcel_changes_nothing(session, tmp_path):
     events_before = _events(session)
     path = _parcel_file(session, tmp_path, parcel)
 
-    report = import_parcels(session, path, mode="upsert")
+    report = import_parcels(session, path, ImportOptions.build(mode="upsert"))
 
     assert (report.updated, report.unchanged) == (0, 1)
     assert _events(session) == events_before
@@ -933,7 +929,7 @@ def test_upsert_of_a_new_geometry_recomputes_the_area(session, tmp_path):
     bigger = scale(shapely.from_wkb(bytes(wkb)), 1.002, 1.002)
     path = _parcel_file(session, tmp_path, parcel, geometry=bigger)
 
-    report = import_parcels(session, path, mode="upsert")
+    report = import_parcels(session, path, ImportOptions.build(mode="upsert"))
 
     assert report.updated == 1 and report.updates[0]["geometry_changed"]
     session.expire_all()
@@ -957,7 +953,7 @@ def test_upsert_below_the_idle_area_of_an_open_case_is_refused(session, tmp_path
 
     refused = _refused(session, path, mode="upsert")
 
-    assert [(p["row"], p["kind"]) for p in refused.problems] == [(1, "idle_area_exceeds")]
+    assert [(p.row, p.kind) for p in refused.report.problems] == [(1, "idle_area_exceeds")]
     session.expire_all()
     assert _stored(session, parcel.parcel_code).holder == parcel.holder
 
@@ -967,7 +963,7 @@ def test_dry_run_upsert_reports_changes_and_writes_nothing(session, tmp_path):
     events_before = _events(session)
     path = _parcel_file(session, tmp_path, parcel, 权利人="试算公司")
 
-    report = import_parcels(session, path, mode="upsert", dry_run=True)
+    report = import_parcels(session, path, ImportOptions.build(mode="upsert"), dry_run=True)
 
     assert (report.updated, report.dry_run, report.accepted) == (1, True, True)
     assert report.updates[0]["changes"]["parcel.holder"][1] == "试算公司"
@@ -992,10 +988,10 @@ def test_gcj02_shifted_parcels_are_recognised(session, tmp_path):
 
     refused = _refused(session, path, mode="upsert")
     assert isinstance(refused, CRSError)
-    found = next(p for p in refused.problems if p["kind"] == "gcj02_suspected")
-    assert "GCJ-02" in found["message_en"] and "火星坐标" in found["message"]
+    found = next(p for p in refused.report.problems if p.kind == "gcj02_suspected")
+    assert "GCJ-02" in found.message_en and "火星坐标" in found.message
 
-    report = import_parcels(session, path, mode="upsert", from_gcj02=True)
+    report = import_parcels(session, path, ImportOptions.build(mode="upsert", from_gcj02=True))
     assert (report.updated, report.unchanged) == (0, 5)
 
 

@@ -14,8 +14,8 @@ from landgis import credit_code
 from landgis.db.coerce import number
 from landgis.errors import CRSError
 from landgis.geo import geodesic_areas_m2, gk_zone_epsg, gk_zone_epsgs
+from landgis.imports.cells import typed_columns, typed_fields
 from landgis.io.fields import plan_columns
-from landgis.io.readers import typed_columns, typed_fields
 
 
 def _parcels() -> gpd.GeoSeries:
@@ -73,7 +73,7 @@ def test_typed_columns_read_every_cell_as_typed_fields_does():
         assert extras[position] == (extra or None)
         expected_problems += found
     assert problems == expected_problems
-    kinds = {(p["row"], p["kind"]) for p in problems}
+    kinds = {(p.row, p.kind) for p in problems}
     assert (12, "invalid_value") in kinds  # 2015-02-30, and an infinite price
     assert (14, "invalid_value") in kinds  # a holder longer than the column
     assert (15, "invalid_credit_code") in kinds
