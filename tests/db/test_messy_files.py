@@ -1,0 +1,282 @@
+"""What the importer does today with the messy files counties hand over (built at test
+time by ``tests/messy_files.py`` from the demo county's parcels), on a database holding
+only the demo county's zones."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+from messy_files import (
+    DISTRICT_AND_NUMBER,
+    SECTION_AND_LOT,
+    bad_rows_among_good,
+    demo_gk_epsg,
+    demo_parcels,
+    gbk_polygonz_shapefile,
+    no_code_column,
+    old_excel,
+    split_code_columns,
+)
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from landgis.cli import app
+from landgis.db.migrate import upgrade
+from landgis.db.models import CaseEvent, Parcel
+from landgis.demo import load_zones
+from landgis.geo import gk_zone_epsg, parcel_areas
+from landgis.imports import ImportRefused, ImportReport, import_parcels
+from landgis.settings import DEMO_DATA
+from landgis.units import M2_PER_HECTARE
+
+pytestmark = pytest.mark.filterwarnings("ignore:'crs' was not provided")
+
+
+def _import(session: Session, path: Path, **options: Any) -> ImportReport:
+    """The one call of the import entry point here."""
+    return import_parcels(session, path, **options)
+
+
+def _refused(session: Session, path: Path, **options: Any) -> ImportReport:
+    """Import expecting a refusal; checks that nothing was written and returns the report."""
+    before = _counts(session)
+    with pytest.raises(ImportRefused) as raised:
+        _import(session, path, **options)
+    assert _counts(session) == before
+    assert raised.value.report.accepted is False
+    return raised.value.report
+
+
+def _counts(session: Session) -> tuple[int | None, int | None]:
+    return (
+        session.scalar(select(func.count(Parcel.id))),
+        session.scalar(select(func.count(CaseEvent.id))),
+    )
+
+
+def _stored(session: Session, codes: list[str]) -> list[Parcel]:
+    found = {p.parcel_code: p for p in session.scalars(select(Parcel))}
+    return [found[code] for code in codes]
+
+
+def _extra(parcel: Parcel) -> dict[str, Any]:
+    assert parcel.extra is not None
+    return parcel.extra
+
+
+def _rows_of(report: ImportReport, kind: str) -> list[int]:
+    return sorted(p["row"] for p in report.problems if p["kind"] == kind)
+
+
+@pytest.fixture(scope="module")
+def zones_engine(databases: Any) -> Engine:
+    """A database of the current backend holding only the demo county's zones."""
+    engine = databases.engine()
+    upgrade(engine)
+    with Session(engine) as session, session.begin():
+        assert load_zones(session, DEMO_DATA) > 0
+    return engine
+
+
+@pytest.fixture
+def county(zones_engine: Engine) -> Iterator[Session]:
+    """A session on the zones' database whose changes are rolled back after the test."""
+    with zones_engine.connect() as connection:
+        outer = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            yield session
+        finally:
+            session.close()
+            outer.rollback()
+
+
+# ---- the files are what they say ---------------------------------------------------------
+
+
+def test_the_shapefile_is_gbk_without_cpg_polygonz_in_the_prefixed_zone(tmp_path: Path) -> None:
+    path = gbk_polygonz_shapefile(tmp_path)
+    parcels = demo_parcels(4)
+
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".dbf", ".prj", ".shp", ".shx"]
+    dbf = path.with_suffix(".dbf").read_bytes()
+    for text in ("宗地编号", "土地使用者", "面积", *parcels["holder"]):
+        assert text.encode("gbk") in dbf and text.encode("utf-8") not in dbf
+    assert int.from_bytes(path.read_bytes()[32:36], "little") == 15  # PolygonZ
+    longitude = shapely.centroid(parcels.geometry.union_all()).x
+    assert demo_gk_epsg() == gk_zone_epsg(longitude, prefixed=True) == 4523
+    prj = path.with_suffix(".prj").read_text()
+    assert "GK_Zone_35" in prj and "35500000" in prj
+    frame = pyogrio.read_dataframe(path, encoding="GBK")
+    assert frame.crs.to_epsg() == 4523
+    heights = shapely.get_coordinates(frame.geometry, include_z=True)[:, 2]
+    assert (heights > 0).all() and len(np.unique(heights)) > 1
+    assert frame["宗地编号"].tolist() == parcels["parcel_code"].tolist()
+
+
+def test_the_other_builders_write_what_they_say(tmp_path: Path) -> None:
+    assert pyogrio.read_info(no_code_column(tmp_path))["fields"].tolist() == [
+        "土地使用者",
+        "坐落",
+        "土地用途",
+    ]
+    split = pyogrio.read_dataframe(split_code_columns(tmp_path, columns=DISTRICT_AND_NUMBER))
+    assert (split["XZQDM"] + split["ZDH"]).tolist() == demo_parcels(4)["parcel_code"].tolist()
+
+    bad = bad_rows_among_good(tmp_path)
+    frame = pyogrio.read_dataframe(bad.path)
+    assert len(frame) == 8
+    assert frame.geometry.iloc[bad.empty - 1].is_empty
+    first, again = (frame.iloc[r - 1] for r in bad.duplicated)
+    assert first.drop("geometry").equals(again.drop("geometry"))
+    assert shapely.equals_exact(first.geometry, again.geometry, tolerance=0)
+    parcel, moved = (frame.geometry.iloc[r - 1] for r in bad.overlapping)
+    assert parcel.intersects(moved) and not parcel.equals(moved)
+
+    assert old_excel(tmp_path).read_bytes()[:4] == bytes.fromhex("d0cf11e0")  # OLE2 (.xls)
+
+
+# ---- what the importer does with them ----------------------------------------------------
+
+
+def test_gbk_polygonz_shapefile_imports_flat_with_areas_in_m2(
+    county: Session, tmp_path: Path
+) -> None:
+    path = gbk_polygonz_shapefile(tmp_path)
+    parcels = demo_parcels(4)
+    expected = parcel_areas(parcels.geometry)["area_m2"]
+    hectares = pyogrio.read_dataframe(path, encoding="GBK")["面积"].tolist()
+
+    report = _import(county, path)
+
+    assert report.encoding in ("GBK", "GB18030")
+    assert report.inserted == 4 and report.format == "ESRI Shapefile"
+    assert "4523" in str(report.crs)
+    assert {p["kind"] for p in report.problems} == {"flattened_z", "area_unit_guessed"}
+    assert all(p["severity"] == "warning" for p in report.problems)
+    [flat] = [p for p in report.problems if p["kind"] == "flattened_z"]
+    assert flat["message"].startswith("4 行")
+    [unit] = [p for p in report.problems if p["kind"] == "area_unit_guessed"]
+    assert "“面积”" in unit["message"] and "公顷" in unit["message"]
+    stored = _stored(county, parcels["parcel_code"].tolist())
+    assert [p.area_m2 for p in stored] == pytest.approx(expected.tolist(), rel=1e-6)
+    assert report.area_m2 == pytest.approx(float(expected.sum()), rel=1e-6)
+    assert [p.registered_area_m2 for p in stored] == pytest.approx(
+        [h * float(M2_PER_HECTARE) for h in hectares], rel=1e-9
+    )
+    assert [p.gk_epsg for p in stored] == [4544] * 4  # the zone, without its prefix
+    assert [_extra(p)["土地使用者"] for p in stored] == parcels["holder"].tolist()
+
+
+@pytest.mark.parametrize("driver", ["GPKG", "GeoJSON"])
+def test_a_file_without_codes_is_refused_then_numbered_from_a_prefix(
+    county: Session, tmp_path: Path, driver: Literal["GPKG", "GeoJSON"]
+) -> None:
+    path = no_code_column(tmp_path, rows=5, driver=driver)
+    parcels = demo_parcels(5)
+
+    refused = _refused(county, path)
+    assert _rows_of(refused, "missing_code") == [1, 2, 3, 4, 5]
+
+    report = _import(county, path, assign_codes="X")
+
+    codes = [f"X-000{i}" for i in range(1, 6)]
+    assert report.parcel_codes == codes and report.inserted == 5
+    assert [c["row"] for c in report.assigned_codes] == [1, 2, 3, 4, 5]
+    stored = _stored(county, codes)
+    assert [p.location for p in stored] == parcels["location"].tolist()
+    assert [_extra(p)["土地使用者"] for p in stored] == parcels["holder"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("columns", "template"),
+    [(SECTION_AND_LOT, "{段小段}-{地號}"), (DISTRICT_AND_NUMBER, "{XZQDM}{ZDH}")],
+)
+def test_codes_split_over_two_columns_are_composed(
+    county: Session, tmp_path: Path, columns: tuple[str, str], template: str
+) -> None:
+    path = split_code_columns(tmp_path, columns=columns)
+    parcels = demo_parcels(4)
+    if columns == SECTION_AND_LOT:
+        codes = ["青溪段一小段-0101", "青溪段二小段-0102", "青溪段一小段-0103", "青溪段二小段-0104"]
+    else:
+        codes = parcels["parcel_code"].tolist()
+
+    report = _import(county, path, code_template=template)
+
+    assert report.parcel_codes == codes and report.inserted == 4
+    assert [c["parcel_code"] for c in report.assigned_codes] == codes
+    stored = _stored(county, codes)
+    assert [p.holder for p in stored] == parcels["holder"].tolist()
+    kept = pyogrio.read_dataframe(path)[list(columns)].to_dict("records")
+    assert [{c: _extra(p)[c] for c in columns} for p in stored] == kept  # text, zeros kept
+
+
+def test_bad_rows_refuse_the_whole_file_naming_each(county: Session, tmp_path: Path) -> None:
+    bad = bad_rows_among_good(tmp_path)
+
+    report = _refused(county, bad.path)
+
+    assert report.inserted == 0 and report.features == 8
+    assert _rows_of(report, "empty_geometry") == [bad.empty]
+    assert _rows_of(report, "duplicate_code") == list(bad.duplicated)
+    # the repeated row lies exactly on its first: an overlap as well
+    assert _rows_of(report, "overlap") == sorted([*bad.overlapping, *bad.duplicated])
+    for row, other in (bad.overlapping, bad.duplicated, bad.overlapping[::-1]):
+        [said] = [p for p in report.problems if p["kind"] == "overlap" and p["row"] == row]
+        assert f"与文件第 {other} 行" in said["message"]
+    assert report.errors == 7  # the repeated row: a repeated code and an overlap, each twice
+    good_only = set(bad.good) - {*bad.overlapping, *bad.duplicated}
+    erring = {p["row"] for p in report.problems if p["severity"] == "error"}
+    assert not erring & good_only
+
+
+def test_an_old_excel_workbook_asks_for_its_zone_then_imports(
+    county: Session, tmp_path: Path
+) -> None:
+    path = old_excel(tmp_path)
+
+    refused = _refused(county, path)
+    [missing] = refused.problems
+    assert missing["kind"] == "crs_missing"
+    assert missing["suggestion"]["crs"][0] == "EPSG:4544"
+
+    report = _import(county, path, crs="EPSG:4544")
+
+    assert (report.format, report.layer, report.inserted) == ("XLS", "地块", 2)
+    assert report.parcel_codes == ["5115020010001", "5115020010002"]
+    first, second = _stored(county, report.parcel_codes)
+    assert (first.holder, second.holder) == ("用地单位0", "用地单位1")
+    assert first.registered_area_m2 == pytest.approx(9612.0)
+    assert report.problems == []
+
+
+def test_cli_numbers_a_file_without_codes_and_reports_json(databases: Any, tmp_path: Path) -> None:
+    url = databases.new_url()
+    runner = CliRunner()
+    database = ["--database-url", url]
+    zones = runner.invoke(app, ["demo", "--zones-only", *database])
+    assert zones.exit_code == 0, zones.output
+    path = no_code_column(tmp_path, rows=3)
+    expected = parcel_areas(demo_parcels(3).geometry)["area_m2"]
+
+    options = ["--assign-codes", "X", "--json", "--no-progress", *database]
+    result = runner.invoke(app, ["import", str(path), *options])
+
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["accepted"] is True
+    assert body["parcels"] == body["inserted"] == 3
+    assert body["area_m2"] == pytest.approx(float(expected.sum()), abs=0.01)
+    assert body["problems"] == []
+    assert body["parcel_codes"] == ["X-0001", "X-0002", "X-0003"]
+    with Session(databases.engine(url)) as session:
+        assert session.scalar(select(func.count(Parcel.id))) == 3
