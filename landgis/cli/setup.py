@@ -152,6 +152,15 @@ def import_file(
             help="Import the rows that pass and refuse the rest (else any error refuses all).",
         ),
     ] = False,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects",
+            metavar="FILE.xlsx",
+            help="Write the rows with an error to this workbook (and their geometries to a "
+            "GeoPackage of the same name), to fix and import again.",
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
     batch_size: Annotated[
         int, typer.Option(min=1, help="Rows read, checked and written at a time.")
@@ -189,7 +198,9 @@ def import_file(
             transaction(make_engine(settings)) as session,
             _progress_display(progress) as show,
         ):
-            report = import_parcels(session, file, options, dry_run=dry_run, progress=show)
+            report = import_parcels(
+                session, file, options, dry_run=dry_run, progress=show, rejects=rejects
+            )
     except ImportRefused as refused:  # rolled back; the report says why
         report = refused.report
     except LandGISError as error:

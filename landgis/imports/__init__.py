@@ -11,7 +11,10 @@
 ``file_checks``        the rows against each other (codes, repeats, overlaps, areas)
 ``numbering``          codes for the accepted rows that have none
 ``store``              the one writer: insert new parcels, update stored ones
-``rejects``            the refused rows as a workbook and a GeoPackage to fix
+``checked``            :class:`Checked`: a file read and checked, nothing written
+``refused``            the rows refused, as the file had them, with their problems
+``rejects``            those rows written as a workbook and a GeoPackage to fix
+``rejects_store``      rejects files kept a while for a download link
 ``report``             :class:`ImportReport`, :class:`ImportRefused`
 ``pipeline``           :func:`check_file` → :func:`store_checked`, :func:`import_parcels`
 =====================  ==============================================================
@@ -25,6 +28,7 @@ from landgis.imports.pipeline import (
     check_frame,
     import_frame,
     import_parcels,
+    keep_refused,
     store_checked,
 )
 from landgis.imports.report import (
@@ -48,5 +52,6 @@ __all__ = [
     "check_frame",
     "import_frame",
     "import_parcels",
+    "keep_refused",
     "store_checked",
 ]

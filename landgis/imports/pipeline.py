@@ -15,68 +15,32 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 from sqlalchemy.orm import Session
 
 from landgis.db.repository import zones_frame
-from landgis.geo import CGCS2000
+from landgis.imports.checked import Checked
 from landgis.imports.file_checks import file_checks
 from landgis.imports.numbering import first_number, number_rows
 from landgis.imports.options import ImportOptions
 from landgis.imports.placing import flattened_z_problem
+from landgis.imports.refused import write_refused
+from landgis.imports.rejects import RejectsFiles
 from landgis.imports.report import (
     ImportProgress,
     ImportReport,
     ProgressCallback,
     refusal,
 )
-from landgis.imports.rows import Rows, type_rows
+from landgis.imports.rows import type_rows
 from landgis.imports.source import Source, open_file, open_frame
 from landgis.imports.store import Written, write_parcels
 from landgis.imports.stored_checks import county_geometry, stored_checks
 from landgis.io import crs_guard
 from landgis.io.problems import FileRefused, Problem, error_rows, errors, sort_problems
-
-
-@dataclass
-class Checked:
-    """A file read and checked, nothing written: the report so far, the typed and
-    placed rows of each batch, and the rows with an error of their own."""
-
-    report: ImportReport
-    source: Source | None = None
-    batches: list[Rows] = field(default_factory=list)
-    bad_rows: set[int] = field(default_factory=set)
-    file_refused: bool = False
-
-    @property
-    def frame(self) -> gpd.GeoDataFrame:
-        """Every row read, typed and placed (EPSG:4490), in file order."""
-        frames = [b.frame for b in self.batches if b.frame is not None]
-        if not frames:
-            return gpd.GeoDataFrame({"row": []}, geometry=[], crs=CGCS2000)
-        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=CGCS2000)
-
-    @property
-    def fields(self) -> list[str]:
-        """The parcel fields the rows give."""
-        return self.source.fields if self.source is not None else []
-
-    @property
-    def refused_whole(self) -> bool:
-        """Whether nothing can be imported: the file as a whole is at fault, or it has no
-        rows, or (without ``skip_invalid``) some row has an error."""
-        if self.file_refused or not self.report.features:
-            return True
-        if any(p.is_error and p.row is None for p in self.report.problems):
-            return True
-        if not self.report.skip_invalid:
-            return bool(self.bad_rows)
-        return self.report.parcels == 0
 
 
 def _batches(source: Source, options: ImportOptions) -> Iterator[tuple[int, gpd.GeoDataFrame]]:
@@ -364,6 +328,7 @@ def import_parcels(
     source_name: str | None = None,
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
+    rejects: Path | None = None,
 ) -> ImportReport:
     """Read, check and (unless ``dry_run``) write the parcels of a file.
 
@@ -373,11 +338,25 @@ def import_parcels(
     file; with it, the rows without an error go in and the others are counted as
     refused. Returns the report; raises :class:`~landgis.imports.report.ImportRefused`
     with the report, having written nothing, when nothing can go in. The caller owns the
-    transaction.
+    transaction. ``rejects`` (an ``.xlsx`` path) receives the rows with an error, with a
+    GeoPackage of their geometries next to it (the report's ``rejects`` names them).
     """
     options = options or ImportOptions()
     checked = check_file(session, path, options, source_name=source_name, progress=progress)
+    if rejects is not None:
+        keep_refused(checked, rejects)
     return store_checked(session, checked, options, actor=actor, dry_run=dry_run, progress=progress)
+
+
+def keep_refused(checked: Checked, path: Path) -> RejectsFiles | None:
+    """Write the refused rows of ``checked`` next to ``path`` (see
+    :func:`~landgis.imports.refused.write_refused`) and name the files in its report."""
+    files = write_refused(checked, path)
+    if files is not None:
+        checked.report.rejects = {"workbook": str(files.workbook)}
+        if files.geopackage is not None:
+            checked.report.rejects["geopackage"] = str(files.geopackage)
+    return files
 
 
 def import_frame(

@@ -10,6 +10,7 @@ import geopandas as gpd
 
 from landgis.i18n import _
 from landgis.imports.options import ImportOptions
+from landgis.imports.rejects import REJECT_COLUMNS
 from landgis.io.codes import template_columns
 from landgis.io.fields import TARGETS, ColumnPlan, plan_columns
 from landgis.io.problems import Problem, problem
@@ -39,10 +40,14 @@ class Source:
         return [str(c) for c in self.raw.frame.columns if c != geometry]
 
 
-def _source(name: str, raw: RawLayer, options: ImportOptions, mapping: dict | None) -> Source:
+def _source(
+    name: str, raw: RawLayer, options: ImportOptions, mapping: dict[str, str | None] | None
+) -> Source:
     geometry = raw.frame.geometry.name
     names = [str(c) for c in raw.frame.columns if c != geometry]
     problems = list(raw.problems)
+    # a rejects file imported again: its row numbers and reasons are not the parcel's
+    mapping = {**dict.fromkeys(c for c in REJECT_COLUMNS if c in names), **(mapping or {})}
     codes = options.codes
     template_of = None
     if codes is not None and codes.template is not None:
@@ -73,5 +78,5 @@ def open_frame(frame: gpd.GeoDataFrame, options: ImportOptions, name: str) -> So
     """A GeoDataFrame whose columns already carry landgis field names (the demo county,
     a parcel typed in), opened as a file would be."""
     raw = RawLayer(frame.reset_index(drop=True), frame.crs, "GeoDataFrame")
-    mapping = {str(c): str(c) for c in frame.columns if c in TARGETS}
+    mapping: dict[str, str | None] = {str(c): str(c) for c in frame.columns if c in TARGETS}
     return _source(name, raw, options, mapping | dict(options.mapping or {}))

@@ -50,6 +50,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "location": ("坐落", "宗地坐落", "土地坐落", "address", "zl", "tdzl"),
     "holder": (
         "土地使用权人",
+        "土地使用者",
         "权利人",
         "用地单位",
         "使用权人",

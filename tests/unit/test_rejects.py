@@ -18,9 +18,9 @@ from shapely.geometry import MultiPolygon, Point, Polygon
 
 from landgis.errors import InvalidInput, NotFound
 from landgis.i18n import _
+from landgis.imports.rejects import REJECT_COLUMNS, RejectedRow, RejectsFiles, write_rejects
+from landgis.imports.rejects_store import REJECTS_HOURS, keep_rejects, kept_rejects
 from landgis.io.fields import plan_columns
-from landgis.io.rejects import REJECT_COLUMNS, RejectedRow, RejectsFiles, write_rejects
-from landgis.io.rejects_store import REJECTS_HOURS, keep_rejects, kept_rejects
 from landgis.io.validate import geometry_type_name
 
 CRS = "EPSG:4547"  # CGCS2000 3-degree Gauss-Kruger, central meridian 114°E

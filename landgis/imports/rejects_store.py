@@ -14,7 +14,7 @@ from pathlib import Path
 
 from landgis.errors import NotFound
 from landgis.i18n import _
-from landgis.io.rejects import RejectsFiles
+from landgis.imports.rejects import RejectsFiles
 from landgis.tempfiles import remove_old_entries, temp_root
 
 REJECTS_HOURS = 24.0
