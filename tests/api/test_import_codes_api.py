@@ -72,7 +72,7 @@ def test_the_api_takes_both_form_fields(site):
         headers=site["auth"],
     )
     assert both.status_code == 422
-    assert both.json()["report"]["problems"][0]["kind"] == "code_option_invalid"
+    assert both.json()["problems"][0]["kind"] == "code_option_invalid"
 
 
 def test_the_web_form_shows_the_codes_and_confirms_the_same(site, form_login):

@@ -298,7 +298,7 @@ def _workbook_rows(path: Path) -> list[dict[str, Any]]:
     sheet = openpyxl.load_workbook(path).active
     assert sheet is not None
     header, *rows = sheet.iter_rows(values_only=True)
-    return [dict(zip(header, row, strict=True)) for row in rows]
+    return [dict(zip(map(str, header), row, strict=True)) for row in rows]
 
 
 def test_skip_invalid_imports_the_good_rows_and_hands_back_the_rest(
