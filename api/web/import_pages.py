@@ -1,5 +1,7 @@
-"""Importing parcels in the browser (``/import``): upload a file, read the dry run's report
-and a preview map, then confirm.
+"""Importing parcels in the browser (``/import``): upload a file (and a mapping file),
+read the dry run's report and a preview map, then confirm; or check the same file again
+with other options, those the report's problems suggest already chosen
+(:mod:`api.web.import_form`).
 
 The import library's interface is used here only: one call, one reading of its report.
 The checked file waits in :mod:`api.web.import_staging` until it is confirmed.

@@ -122,10 +122,3 @@ def forget(request: Request, token: str) -> None:
 def _remove(token: str) -> None:
     if TOKEN.match(token):
         shutil.rmtree(STAGING / token, ignore_errors=True)
-
-
-def forget_file(staged: Mapping[str, Any]) -> None:
-    """Remove a staged file's folder (the file, its mapping file, its options)."""
-    folder = Path(staged["path"]).parent
-    if folder.parent == STAGING:
-        shutil.rmtree(folder, ignore_errors=True)

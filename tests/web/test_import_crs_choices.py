@@ -93,7 +93,7 @@ def client(databases, form_login):
     url = engine.url.render_as_string(hide_password=False)
     settings = Settings(database_url=url, secret_key="choices-secret" * 3)
     with TestClient(create_app(settings)) as test_client:
-        form_login(test_client, "editor1", PASSWORD)
+        test_client.headers["X-CSRF-Token"] = form_login(test_client, "editor1", PASSWORD)
         yield test_client
 
 
@@ -125,3 +125,15 @@ def test_the_import_form_offers_every_choice_in_the_pages_language(client, lang)
         assert "CGCS2000 3° 带 中央经线 105°E(EPSG:4544)" in select
         assert "CGCS2000 3° 带 中央经线 105°E,带号 35 在横坐标前(EPSG:4523)" in select
         assert "CGCS2000 6° 带 中央经线 105°E,带号 18 在横坐标前(EPSG:4496)" in select
+
+
+def test_a_file_no_longer_staged_cannot_be_checked_again(client):
+    page = client.post(
+        f"/import/{'x' * 24}/check",
+        params={"lang": "zh"},
+        files={"mapping": ("m.json", b"{}")},
+        data={"crs": "4490"},
+    )
+    assert page.status_code == 404
+    assert "这个导入文件已失效(已导入或已过期),请重新上传。" in unescape(page.text)
+    assert 'id="import-form"' in page.text
