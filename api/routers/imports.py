@@ -120,11 +120,15 @@ def parcel_file(max_bytes: int) -> FileField:
     )
 
 
+def mapping_file() -> FileField:
+    """The mapping file of an import form (JSON or YAML, column → field)."""
+    return FileField("mapping", MAPPING_MAX_BYTES, MAPPING_SUFFIXES)
+
+
 def import_form(settings: Settings) -> FormSpec:
     """What the parcel import form takes."""
-    mapping = FileField("mapping", MAPPING_MAX_BYTES, MAPPING_SUFFIXES)
     return FormSpec(
-        files=(parcel_file(settings.import_max_mb << 20), mapping),
+        files=(parcel_file(settings.import_max_mb << 20), mapping_file()),
         fields=tuple(ImportFields.model_fields),
     )
 

@@ -1,5 +1,7 @@
-"""Importing parcels in the browser (``/import``): upload a file, read the dry run's report
-and a preview map, then confirm.
+"""Importing parcels in the browser (``/import``): upload a file (and a mapping file),
+read the dry run's report and a preview map, then confirm; or check the same file again
+with other options, those the report's problems suggest already chosen
+(:mod:`api.web.import_form`).
 
 The import library's interface is used here only: one call, one reading of its report.
 The checked file waits in :mod:`api.web.import_staging` until it is confirmed.
@@ -17,11 +19,18 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import EditorDep, ReaderDep, SessionDep, SettingsDep
 from api.errors import status_code_for
-from api.routers.imports import PARCEL_SUFFIXES, UploaderDep, parcel_file
+from api.routers.imports import (
+    MAPPING_SUFFIXES,
+    PARCEL_SUFFIXES,
+    UploaderDep,
+    mapping_file,
+    parcel_file,
+)
 from api.routers.maps import map_response
 from api.uploads import FormSpec, received_form
 from api.web.i18n import map_labels
-from api.web.import_staging import forget, forget_file, remember, stage, staged_file
+from api.web.import_form import OPTION_FIELDS, OTHER, form_values, options_summary, read_options
+from api.web.import_staging import forget, remember, restage, stage, staged_file
 from api.web.layout import UI, ui_for
 from api.web.render import flash, refused, render
 from landgis import imports
@@ -29,6 +38,7 @@ from landgis.db.repository import zones_frame
 from landgis.db.session import transaction
 from landgis.errors import InvalidInput, LandGISError, NotFound, PermissionDenied
 from landgis.i18n import Text, _
+from landgis.io.crs_choices import crs_choices
 from landgis.io.problems import problem_text
 from landgis.maps import ledger_map
 from landgis.tiled_map import place_layer_control
@@ -38,11 +48,14 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 
 def _options(staged: Mapping[str, Any]) -> imports.ImportOptions:
     """The import options chosen for a staged file."""
+    mapping = staged.get("mapping")
     return imports.ImportOptions.build(
         layer=staged.get("layer") or None,
         crs=staged.get("crs") or None,
+        mapping=Path(mapping) if mapping else None,
         mode=staged.get("mode") or "insert",
         swap_xy=bool(staged.get("swap_xy")),
+        from_gcj02=bool(staged.get("from_gcj02")),
         assign_codes=staged.get("assign_codes") or None,
         code_template=staged.get("code_template") or None,
     )
@@ -50,14 +63,14 @@ def _options(staged: Mapping[str, Any]) -> imports.ImportOptions:
 
 def _check(session: Any, staged: Mapping[str, Any]) -> imports.Checked:
     """The staged file read and checked with the options chosen; nothing written."""
-    return imports.check_file(session, Path(staged["path"]), _options(staged))
+    path = Path(staged["path"])
+    return imports.check_file(session, path, _options(staged), source_name=staged.get("name"))
 
 
 def _import(session: Any, staged: Mapping[str, Any]) -> imports.ImportReport:
     """The staged file imported with the options chosen."""
-    options = _options(staged)
-    checked = imports.check_file(session, Path(staged["path"]), options)
-    return imports.store_checked(session, checked, options, actor=staged["user"])
+    checked = _check(session, staged)
+    return imports.store_checked(session, checked, _options(staged), actor=staged["user"])
 
 
 # What the report says of the file it read, in its order.
@@ -75,7 +88,13 @@ def _report_view(report: Any = None, error: LandGISError | None = None) -> dict[
     body = report.to_dict() if report is not None else {}
     if report is not None:
         problems = [
-            {"row": p.row, "parcel_code": p.parcel_code, "severity": p.severity, "message": p.text}
+            {
+                "row": p.row,
+                "parcel_code": p.parcel_code,
+                "severity": p.severity,
+                "message": p.text,
+                "suggestion": dict(p.suggestion or {}),
+            }
             for p in report.problems
         ]
     else:  # refused before any row was read: the error's own problems
@@ -85,6 +104,7 @@ def _report_view(report: Any = None, error: LandGISError | None = None) -> dict[
                 "parcel_code": p.get("parcel_code"),
                 "severity": p.get("severity") or "error",
                 "message": problem_text(p),
+                "suggestion": p.get("suggestion") or {},
             }
             for p in (error.problems if error is not None else [])
         ]
@@ -123,8 +143,33 @@ def import_page(request: Request, _reader: ReaderDep) -> HTMLResponse:
 
 
 def _import_context(ui: UI, **extra: Any) -> dict[str, Any]:
-    context = {"ui": ui, "report": None, "staged": None, "accept": ",".join(PARCEL_SUFFIXES)}
+    context = {
+        "ui": ui,
+        "report": None,
+        "staged": None,
+        "accept": ",".join(PARCEL_SUFFIXES),
+        "accept_mapping": ",".join(MAPPING_SUFFIXES),
+        "crs_groups": crs_choices(),
+        "other": OTHER,
+        "values": form_values(),
+    }
     return context | extra
+
+
+def _report_page(
+    request: Request, ui: UI, token: str, staged: Mapping[str, Any], report: dict[str, Any]
+) -> HTMLResponse:
+    """The report of a check, with the form to check the same file again with other
+    options (what the check's problems suggest already chosen)."""
+    context = _import_context(
+        ui,
+        report=report,
+        staged=staged,
+        token=token,
+        values=form_values(staged, report["problems"]),
+        chosen=options_summary(staged),
+    )
+    return render(request, "import.html", context, status_code=422 if report["refused"] else 200)
 
 
 def _import_form(
@@ -158,22 +203,42 @@ async def import_check(
     report has errors shows the report (422)."""
     ui = ui_for(request)
     spec = FormSpec(
-        files=(parcel_file(settings.import_max_mb << 20),),
-        fields=("crs", "layer", "mode", "swap_xy", "codes", "assign_codes", "code_template"),
+        files=(parcel_file(settings.import_max_mb << 20), mapping_file()),
+        fields=OPTION_FIELDS,
         max_field_bytes=1024,
     )
     try:
         async with received_form(request, spec, principal) as form:
-            token, staged = stage(form.files["file"], form, principal.username)
+            options = read_options(form)
+            upload, mapping = form.files["file"], form.files.get("mapping")
+            token, staged = stage(upload, mapping, options, principal.username)
     except InvalidInput as error:  # no file, a type no reader takes, too large, empty
         return _import_form(request, ui, error, status_code_for(error))
     report = await run_in_threadpool(_dry_run, request, staged)
-    if report["refused"]:
-        forget_file(staged)
-    else:
-        remember(request, token, staged)
-    context = _import_context(ui, report=report, staged=staged, token=token)
-    return render(request, "import.html", context, status_code=422 if report["refused"] else 200)
+    remember(request, token, staged)
+    return _report_page(request, ui, token, staged, report)
+
+
+@router.post("/import/{token}/check", response_class=HTMLResponse)
+async def import_recheck(token: str, request: Request, principal: UploaderDep) -> HTMLResponse:
+    """Check a staged file again with other options (and another mapping file, or none):
+    the report and the form again, as for a new file."""
+    ui = ui_for(request)
+    spec = FormSpec(files=(mapping_file(),), fields=OPTION_FIELDS, max_field_bytes=1024)
+    try:
+        async with received_form(request, spec, principal) as form:
+            staged = staged_file(request, token, principal)
+            staged = restage(
+                staged,
+                read_options(form),
+                form.files.get("mapping"),
+                drop_mapping=form.flag("drop_mapping"),
+            )
+    except (InvalidInput, NotFound) as error:
+        return _import_form(request, ui, error, status_code_for(error))
+    report = await run_in_threadpool(_dry_run, request, staged)
+    remember(request, token, staged)
+    return _report_page(request, ui, token, staged, report)
 
 
 @router.get("/import/{token}/preview", response_class=HTMLResponse)

@@ -232,7 +232,7 @@ def test_the_import_page_checks_previews_and_confirms_with_no_violation(
     with csp_page(browser, ui_site) as p:
         p.login("editor1", "/import")
         assert_clean(p)
-        p.page.locator("#import-form input[type=file]").set_input_files(str(path))
+        p.page.locator("#import-form input[name=file]").set_input_files(str(path))
         with p.page.expect_navigation():
             p.page.locator("#import-form button[type=submit]").click()
         preview = p.map_frame("#import-preview")

@@ -83,7 +83,7 @@ def _geojson(
 def _upload(p, path: Path) -> int:
     """Upload ``path`` through the import form; the status the page came with."""
     p.goto("/import")
-    p.page.locator("#import-form input[type=file]").set_input_files(str(path))
+    p.page.locator("#import-form input[name=file]").set_input_files(str(path))
     with p.page.expect_navigation() as navigation:
         p.page.locator("#import-form button[type=submit]").click()
     return navigation.value.status
@@ -150,7 +150,7 @@ def test_an_import_is_checked_previewed_then_confirmed_and_mapped(
         # Updating them instead: the report says so, and confirming updates the holders.
         changed = _geojson(tmp_path / "更新.geojson", NEW_CODES, squares, holder="更名企业")
         p.goto("/import")
-        p.page.locator("#import-form input[type=file]").set_input_files(str(changed))
+        p.page.locator("#import-form input[name=file]").set_input_files(str(changed))
         p.page.select_option("#import-form select[name=mode]", "upsert")
         with p.page.expect_navigation():
             p.page.locator("#import-form button[type=submit]").click()

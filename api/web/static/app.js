@@ -118,6 +118,18 @@
     }
   }
 
+  // A select with an "other" choice (data-other: the id of the field to type it in)
+  // shows that field only while "other" is chosen; without script it always shows.
+  function otherChoices() {
+    Array.prototype.forEach.call(document.querySelectorAll("select[data-other]"), function (select) {
+      var other = document.getElementById(select.getAttribute("data-other"));
+      if (!other) { return; }
+      function sync() { other.hidden = select.value !== "other"; }
+      select.addEventListener("change", sync);
+      sync();
+    });
+  }
+
   // Back to a page kept by the browser: its buttons work again.
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) { return; }
@@ -129,6 +141,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     wireFrames();
     restoreTypedForm();
+    otherChoices();
     keepTypedForms();
     guardForms();
     singleOpenActions();
