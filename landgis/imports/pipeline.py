@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,10 +43,6 @@ from landgis.io import crs_guard
 from landgis.io.problems import FileRefused, Problem, error_rows, errors, sort_problems
 
 
-def _batches(source: Source, options: ImportOptions) -> Iterator[tuple[int, gpd.GeoDataFrame]]:
-    yield from source.raw.batches(options.batch_size)
-
-
 def _kept_file_problem(kept: dict[str, Problem], item: Problem) -> None:
     """Keep one problem about the file per kind (found by several batches), the error
     when one batch says error and another warning."""
@@ -70,7 +66,7 @@ def _check(
     started = clock = time.perf_counter()
     heights = 0
     plan = source.plan
-    for number, (offset, raw_rows) in enumerate(_batches(source, options), start=1):
+    for number, (offset, raw_rows) in enumerate(source.raw.batches(options.batch_size), start=1):
         read_s = time.perf_counter() - clock
         tick = time.perf_counter()
         rows = type_rows(raw_rows, offset + 1, source, options, county)
