@@ -23,14 +23,25 @@ class Checked:
     batches: list[Rows] = field(default_factory=list)
     bad_rows: set[int] = field(default_factory=set)
     file_refused: bool = False
+    _frame: gpd.GeoDataFrame | None = field(default=None, repr=False)
 
     @property
     def frame(self) -> gpd.GeoDataFrame:
-        """Every row read, typed and placed (EPSG:4490), in file order."""
-        frames = [b.frame for b in self.batches if b.frame is not None]
-        if not frames:
-            return gpd.GeoDataFrame({"row": []}, geometry=[], crs=CGCS2000)
-        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=CGCS2000)
+        """Every row read, typed and placed (EPSG:4490), in file order (the batches put
+        together once; again after :meth:`changed`)."""
+        if self._frame is None:
+            frames = [b.frame for b in self.batches if b.frame is not None]
+            self._frame = (
+                gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=CGCS2000)
+                if frames
+                else gpd.GeoDataFrame({"row": []}, geometry=[], crs=CGCS2000)
+            )
+        return self._frame
+
+    def changed(self) -> None:
+        """Say that the batches' rows changed (codes given): :attr:`frame` is put
+        together again."""
+        self._frame = None
 
     @property
     def fields(self) -> list[str]:

@@ -74,32 +74,27 @@ def duplicate_row_problem(row: int, code: Any, first: int) -> Problem:
     )
 
 
-def _row_key(geometry: bytes | None, values: Sequence[Any]) -> str | None:
-    if geometry is None:
-        return None
-    return geometry.hex() + json.dumps(list(values), default=str, ensure_ascii=False)
-
-
 def repeated_rows(frame: gpd.GeoDataFrame, fields: Sequence[str]) -> dict[int, int]:
     """The positions of rows that repeat an earlier row exactly (the same geometry and the
-    same fields and extra attributes), each with the position of the row it repeats."""
+    same fields and extra attributes), each with the position of the row it repeats.
+    Only rows sharing a geometry have their attributes compared."""
     geoms = np.asarray(frame.geometry.values, dtype=object)
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    wkb: list[bytes | None] = [None] * len(frame)
-    if present.any():
-        normal = shapely.to_wkb(shapely.normalize(geoms[present]))
-        for position, value in zip(np.flatnonzero(present).tolist(), normal, strict=True):
-            wkb[position] = value
+    present = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    if len(present) < 2:
+        return {}
+    shapes = pd.Series(shapely.to_wkb(shapely.normalize(geoms[present])), index=present)
+    shared = shapes[shapes.duplicated(keep=False)]
+    if shared.empty:
+        return {}
     columns = [c for c in (*fields, "extra") if c in frame]
-    values = frame[columns].astype(object).where(frame[columns].notna(), None)
-    first: dict[str, int] = {}
+    values = frame.iloc[shared.index][columns].astype(object)
+    values = values.where(values.notna(), None)
+    first: dict[tuple[bytes, str], int] = {}
     repeats: dict[int, int] = {}
-    for position, (geometry, row) in enumerate(
-        zip(wkb, values.itertuples(index=False), strict=True)
+    for position, shape, row in zip(
+        shared.index.tolist(), shared.tolist(), values.itertuples(index=False), strict=True
     ):
-        key = _row_key(geometry, row)
-        if key is None:
-            continue
+        key = (shape, json.dumps(list(row), default=str, ensure_ascii=False))
         earlier = first.setdefault(key, position)
         if earlier != position:
             repeats[position] = earlier

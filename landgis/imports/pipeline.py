@@ -215,8 +215,11 @@ def _codes_given(checked: Checked, session: Session, options: ImportOptions) -> 
         return
     report = checked.report
     if codes.prefix is not None:
+        if report.assigned_codes:  # numbered already (a preview drew them)
+            return
         start = first_number(session, codes.prefix)
         report.assigned_codes = number_rows(frames, checked.bad_rows, codes.prefix, start)
+        checked.changed()
         given = {item["row"]: item["parcel_code"] for item in report.assigned_codes}
         report.problems = [p.naming(given.get(p.row)) for p in report.problems]
     else:

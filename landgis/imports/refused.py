@@ -14,34 +14,30 @@ from landgis.imports.rejects import RejectedRow, RejectsFiles, write_rejects
 
 def refused_rows(checked: Checked) -> list[RejectedRow]:
     """Each row with an error, in file order: its number, code, problems (errors and
-    warnings) and its original attributes and geometry."""
+    warnings) and its original attributes and geometry (read again from the file)."""
+    if checked.source is None or not checked.bad_rows:
+        return []
     said: dict[int, list[Localizable]] = defaultdict(list)
     for item in checked.report.problems:
         if item.row in checked.bad_rows:
             said[item.row].append(item.text)
-    rejected = []
-    for batch in checked.batches:
-        if batch.frame is None or not len(batch.frame):
-            continue
-        rows = batch.frame["row"].tolist()
-        codes = batch.frame["parcel_code"].tolist() if "parcel_code" in batch.frame else None
-        original = batch.original
-        geometry = original.geometry.name
-        for position, row in enumerate(rows):
-            if row not in checked.bad_rows:
-                continue
-            item = original.iloc[position]
-            code = None if codes is None or is_missing(codes[position]) else str(codes[position])
-            rejected.append(
-                RejectedRow(
-                    row=int(row),
-                    parcel_code=code,
-                    problems=tuple(said[row]),
-                    attributes={c: item[c] for c in original.columns if c != geometry},
-                    geometry=item[geometry],
-                )
-            )
-    return rejected
+    frame = checked.frame
+    refused = frame[frame["row"].isin(checked.bad_rows)]
+    rows = [int(r) for r in refused["row"]]
+    codes = refused["parcel_code"].tolist() if "parcel_code" in refused else [None] * len(rows)
+    original = checked.source.raw.rows_at([row - 1 for row in rows])
+    geometry = original.geometry.name
+    attributes = original.drop(columns=geometry).to_dict("records")
+    return [
+        RejectedRow(
+            row=row,
+            parcel_code=None if is_missing(code) else str(code),
+            problems=tuple(said[row]),
+            attributes=values,
+            geometry=geom,
+        )
+        for row, code, values, geom in zip(rows, codes, attributes, original.geometry, strict=True)
+    ]
 
 
 def write_refused(checked: Checked, path: Path) -> RejectsFiles | None:

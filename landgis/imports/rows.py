@@ -33,11 +33,11 @@ class Rows:
     why) has one row per feature: ``row`` (1-based in the file), the parcel fields,
     ``extra`` (dict or None), ``geometry`` (a valid MultiPolygon in EPSG:4490, None where
     the row's is unusable), ``area_m2``, ``geodesic_area_m2``, ``gk_epsg`` (NaN without a
-    geometry). ``original`` keeps the rows as the file has them (for the rejects file).
+    geometry), from ``rows`` rows read.
     """
 
     frame: gpd.GeoDataFrame | None
-    original: gpd.GeoDataFrame
+    rows: int
     crs: CRS | None
     problems: list[Problem] = field(default_factory=list)
     heights: int = 0  # rows whose Z values were dropped
@@ -137,7 +137,7 @@ def type_rows(
     )
     problems += placed.problems
     if placed.geoms is None:
-        return Rows(None, rows, placed.crs, problems, placed.heights)
+        return Rows(None, n, placed.crs, problems, placed.heights)
     area_factor = 1.0
     column = source.plan.unit_unknown
     if column is not None and "registered_area_m2" in columns:
@@ -157,4 +157,4 @@ def type_rows(
     frame["area_m2"] = placed.area_m2
     frame["geodesic_area_m2"] = placed.geodesic_area_m2
     frame["gk_epsg"] = placed.gk_epsg
-    return Rows(frame, rows, placed.crs, problems, placed.heights, area_factor)
+    return Rows(frame, n, placed.crs, problems, placed.heights, area_factor)

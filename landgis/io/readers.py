@@ -20,6 +20,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 from pandas.api.types import is_object_dtype, is_string_dtype
 from pyproj import CRS
@@ -122,6 +123,23 @@ class RawLayer:
                 yield offset, rows
             else:
                 yield offset, self.frame.iloc[offset : offset + size]
+
+    def rows_at(self, offsets: list[int]) -> gpd.GeoDataFrame:
+        """The rows at ``offsets`` (0-based, ascending), as the file has them: read again,
+        run by run, when the layer is read batch by batch."""
+        if self.rows is None:
+            return self.frame.iloc[offsets]
+        runs: list[list[int]] = []
+        for offset in offsets:
+            if runs and offset == runs[-1][-1] + 1:
+                runs[-1].append(offset)
+            else:
+                runs.append([offset])
+        with np.errstate(invalid="ignore"):
+            parts = [self.rows(run[0], len(run)) for run in runs]
+        if not parts:
+            return self.frame.iloc[0:0]
+        return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
 
 
 def _unreadable(path: Path, exc: Exception | None = None) -> FileRefused:

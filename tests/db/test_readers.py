@@ -784,7 +784,7 @@ def test_batches_share_the_unit_judged_from_the_first(session, tmp_path):
 
     checked = check_file(session, path, ImportOptions.build(batch_size=2))
 
-    assert [len(batch.original) for batch in checked.batches] == [2, 2, 1]
+    assert [batch.rows for batch in checked.batches] == [2, 2, 1]
     assert checked.frame["registered_area_m2"].tolist() == pytest.approx(areas, rel=0.01)
     assert [p.kind for p in checked.report.problems] == ["area_unit_guessed"]
 
