@@ -42,7 +42,7 @@ def _first_batch_written(process: subprocess.Popen[str], timeout: float) -> str:
     def read() -> None:
         assert process.stderr is not None
         for line in process.stderr:
-            if line.startswith("第 1 批:"):
+            if line.startswith("第 1 批:已写入"):  # every batch checked, the first written
                 found.append(line)
                 seen.set()
                 return
