@@ -39,14 +39,12 @@ def test_real_coordinates_of_zone_35():
     found = guess(_bounds(_squares().to_crs(4523)))
     assert (found.kind, found.epsg) == ("gk_prefixed", (4523,))
     problem = crs_guard.missing_crs_problem(_bounds(_squares().to_crs(4523)))
-    assert problem["kind"] == "crs_missing" and problem["severity"] == "error"
-    assert "zone 35" in problem["message_en"]
-    assert "choose the coordinate system EPSG:4523 when importing" in problem["message_en"]
-    assert (
-        "第 35 带" in problem["message"] and "请在导入时指定坐标系 EPSG:4523" in problem["message"]
-    )
-    assert problem["suggestion"] == {"crs": ["EPSG:4523"]}
-    assert "--" not in problem["message"] + problem["message_en"]  # no option of one door
+    assert problem.kind == "crs_missing" and problem.severity == "error"
+    assert "zone 35" in problem.message_en
+    assert "choose the coordinate system EPSG:4523 when importing" in problem.message_en
+    assert "第 35 带" in problem.message and "请在导入时指定坐标系 EPSG:4523" in problem.message
+    assert problem.suggestion == {"crs": ["EPSG:4523"]}
+    assert "--" not in problem.message + problem.message_en  # no option of one door
 
 
 def test_six_degree_prefixed_zones_are_recognised():
@@ -58,7 +56,7 @@ def test_eastings_without_prefix_need_the_central_meridian():
     bounds = _bounds(_squares().to_crs(4544))
     found = guess(bounds)
     assert (found.kind, found.epsg) == ("gk", ())
-    message = crs_guard.missing_crs_problem(bounds)["message_en"]
+    message = crs_guard.missing_crs_problem(bounds).message_en
     assert "central meridian" in message and "EPSG:4534" in message and "EPSG:4554" in message
 
 
@@ -66,17 +64,15 @@ def test_the_county_names_the_central_meridian():
     bounds = _bounds(_squares().to_crs(4544))
     assert guess(bounds, COUNTY).epsg == (4544,)
     problem = crs_guard.missing_crs_problem(bounds, COUNTY)
-    assert (
-        "105°E" in problem["message_en"] and "coordinate system EPSG:4544" in problem["message_en"]
-    )
-    assert "按县界应为 105°E" in problem["message"]
-    assert problem["suggestion"] == {"crs": ["EPSG:4544"]}
+    assert "105°E" in problem.message_en and "coordinate system EPSG:4544" in problem.message_en
+    assert "按县界应为 105°E" in problem.message
+    assert problem.suggestion == {"crs": ["EPSG:4544"]}
 
 
 def test_degrees_without_crs_suggest_cgcs2000():
     problem = crs_guard.missing_crs_problem(_bounds(_squares()))
-    assert "EPSG:4490" in problem["message_en"] and "longitude/latitude" in problem["message_en"]
-    assert problem["suggestion"] == {"crs": ["EPSG:4490", "EPSG:4326"]}
+    assert "EPSG:4490" in problem.message_en and "longitude/latitude" in problem.message_en
+    assert problem.suggestion == {"crs": ["EPSG:4490", "EPSG:4326"]}
 
 
 def test_northings_in_the_easting_column_are_swapped_axes():
@@ -100,17 +96,17 @@ def test_numbers_that_fit_nothing_are_unknown():
 def test_resolve_without_crs_refuses_and_names_the_code():
     result = resolve(_squares().to_crs(4523).set_crs(None, allow_override=True), None)
     assert result.geoms is None
-    assert [p["kind"] for p in result.problems] == ["crs_missing"]
+    assert [p.kind for p in result.problems] == ["crs_missing"]
 
 
 def test_resolve_without_crs_reports_swapped_axes_too():
     swapped = swap_axes(_squares().to_crs(4523)).set_crs(None, allow_override=True)
-    kinds = [p["kind"] for p in resolve(swapped, None).problems]
+    kinds = [p.kind for p in resolve(swapped, None).problems]
     assert kinds == ["swapped_xy", "crs_missing"]
     swap, missing = resolve(swapped, None).problems
-    assert "“Swap X and Y”" in missing["message_en"] and "“交换 X/Y”" in missing["message"]
-    assert missing["suggestion"] == {"crs": ["EPSG:4523"], "swap_xy": True}
-    assert swap["suggestion"] == {"swap_xy": True} and "--swap-xy" not in swap["message_en"]
+    assert "“Swap X and Y”" in missing.message_en and "“交换 X/Y”" in missing.message
+    assert missing.suggestion == {"crs": ["EPSG:4523"], "swap_xy": True}
+    assert swap.suggestion == {"swap_xy": True} and "--swap-xy" not in swap.message_en
 
 
 def test_resolve_with_the_users_crs_transforms_to_cgcs2000():
@@ -126,31 +122,31 @@ def test_a_declared_crs_with_swapped_axes_is_named():
     gk = _squares().to_crs(4523)
     result = resolve(swap_axes(gk), gk.crs)
     assert result.geoms is None
-    assert [p["kind"] for p in result.problems] == ["swapped_xy"]
-    assert "northing" in result.problems[0]["message_en"]
+    assert [p.kind for p in result.problems] == ["swapped_xy"]
+    assert "northing" in result.problems[0].message_en
     latlon = resolve(swap_axes(_squares()), _squares().crs)
-    assert [p["kind"] for p in latlon.problems] == ["swapped_xy"]
-    assert "Latitude and longitude" in latlon.problems[0]["message_en"]
+    assert [p.kind for p in latlon.problems] == ["swapped_xy"]
+    assert "Latitude and longitude" in latlon.problems[0].message_en
 
 
 def test_a_declared_crs_that_does_not_fit_the_numbers_is_named():
     gk = _squares().to_crs(4523).set_crs(4544, allow_override=True)  # prefix under 4544
     result = resolve(gk, gk.crs)
-    assert [p["kind"] for p in result.problems] == ["crs_mismatch"]
-    assert "EPSG:4523" in result.problems[0]["message_en"]
+    assert [p.kind for p in result.problems] == ["crs_mismatch"]
+    assert "EPSG:4523" in result.problems[0].message_en
 
 
 def test_the_users_crs_overrides_the_file_with_a_warning():
     gk = _squares().to_crs(4523).set_crs(4544, allow_override=True)
     result = resolve(gk, gk.crs, "EPSG:4523")
-    assert [(p["kind"], p["severity"]) for p in result.problems] == [("crs_override", "warning")]
+    assert [(p.kind, p.severity) for p in result.problems] == [("crs_override", "warning")]
     assert result.geoms is not None
 
 
 def test_coordinates_outside_china_are_refused():
     europe = gpd.GeoSeries([box(10, 50, 10.01, 50.01)], crs=4326)
     result = resolve(europe, europe.crs)
-    assert result.geoms is None and result.problems[0]["kind"] == "outside_china"
+    assert result.geoms is None and result.problems[0].kind == "outside_china"
 
 
 def test_unknown_crs_text_is_refused():
@@ -175,15 +171,15 @@ def test_gcj02_offsets_of_matched_parcels_are_recognised():
     stored = _squares(5)
     shifted = to_gcj02(stored)
     problem = crs_guard.gcj02_problem(shifted, matched=(shifted, stored))
-    assert problem is not None and problem["kind"] == "gcj02_suspected"
-    assert "GCJ-02" in problem["message_en"] and "--from-gcj02" not in problem["message_en"]
-    assert problem["suggestion"] == {"from_gcj02": True}
+    assert problem is not None and problem.kind == "gcj02_suspected"
+    assert "GCJ-02" in problem.message_en and "--from-gcj02" not in problem.message_en
+    assert problem.suggestion == {"from_gcj02": True}
 
 
 def test_gcj02_suspicion_from_overlap_with_stored_parcels():
     stored = _squares(5)
     problem = crs_guard.gcj02_problem(to_gcj02(stored), reference=stored)
-    assert problem is not None and "cover stored parcels" in problem["message_en"]
+    assert problem is not None and "cover stored parcels" in problem.message_en
 
 
 def test_a_plain_shift_is_not_taken_for_gcj02():
@@ -203,8 +199,8 @@ def test_gcj02_suspicion_from_the_park_boundary_is_a_warning():
     park = gpd.GeoSeries([box(104.899, 30.149, 104.906, 30.151)], crs=4490)
     stored = _squares(3)
     problem = crs_guard.gcj02_problem(to_gcj02(stored), zones=park)
-    assert problem is not None and problem["severity"] == "warning"
-    assert "within the park" in problem["message_en"]
+    assert problem is not None and problem.severity == "warning"
+    assert "within the park" in problem.message_en
     assert crs_guard.gcj02_problem(stored, zones=park) is None
 
 

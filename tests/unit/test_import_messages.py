@@ -5,7 +5,7 @@ import shapely
 
 from landgis.i18n import _
 from landgis.imports import ImportReport
-from landgis.io.problems import problem
+from landgis.imports.file_checks import missing_code_problem
 from landgis.io.validate import geometry_type_name, invalid_reason
 
 
@@ -25,7 +25,7 @@ def test_a_geometry_type_is_named_in_the_rendering_language():
 
 
 def test_the_terminal_report_in_one_language_without_codes():
-    missing = problem("missing_code", _("缺少宗地编号"), row=2)
+    missing = missing_code_problem(2)
     report = ImportReport(source="a.geojson", problems=[missing], format="GeoJSON")
     zh = "\n".join(report.text_lines(hint=lambda item: _("(命令行:{options})", options="x")))
     en = "\n".join(report.text_lines(lang="en"))
