@@ -23,6 +23,7 @@ class Checked:
     batches: list[Rows] = field(default_factory=list)
     bad_rows: set[int] = field(default_factory=set)
     file_refused: bool = False
+    numbered: bool = False  # the import's codes given to the accepted rows (once)
 
     @property
     def frame(self) -> gpd.GeoDataFrame:
