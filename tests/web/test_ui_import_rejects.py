@@ -6,6 +6,7 @@ browser's session; the preview map is the one drawn at the check, the file not r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -187,6 +188,14 @@ def test_bad_rows_are_skipped_on_request_and_handed_back(
         preview = p.map_frame("#import-preview")
         drawn = preview.evaluate("() => Object.keys(window.landgis.parcels).sort()")
         assert drawn == good_codes
+        nonces = []
+        for _ in range(2):  # served as drawn, with each response's own nonce
+            served = p.page.context.request.get(f"{zones_site.base}/import/{token}/preview")
+            nonce = re.search(r'<script nonce="([^"]+)">', served.text()).group(1)
+            assert f"'nonce-{nonce}'" in served.headers["content-security-policy"]
+            assert served.headers["x-frame-options"] == "SAMEORIGIN"
+            nonces.append(nonce)
+        assert nonces[0] != nonces[1]
         assert len(checks) == 2
         p.shot(artifacts, f"import-rejects-skipped-{backend}")
         p.page.locator("#import-report").screenshot(
