@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from api.body_limit import BodyLimit
 from api.docs import install_docs
 from api.errors import install_error_handlers
+from api.import_rejects import clean_rejects
 from api.routers import (
     accounts,
     admin,
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         clean_leftovers(STAGING, STAGING_HOURS)  # what a crashed process left
+        clean_rejects()  # refused rows kept past their age
         yield
         app.state.engine.dispose()
 

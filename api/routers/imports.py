@@ -4,6 +4,8 @@ Both routes read their body themselves as it streams (:mod:`api.uploads`): the e
 role is checked before a byte of the body is read, the size limits while it is read, and
 the uploaded files are removed once the import is done, whatever its outcome. The import
 itself runs in a worker thread, in a transaction of its own opened once the file is here.
+The rows it refuses are kept a while (:mod:`api.import_rejects`): the report links to them,
+a workbook and a GeoPackage to fix and import again.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal, require_role
-from api.deps import SettingsDep
+from api.deps import EditorDep, SettingsDep
+from api.import_rejects import link_rejects, rejects_download
 from api.uploads import (
     FileField,
     FormSpec,
@@ -27,7 +31,7 @@ from api.uploads import (
     received_form,
 )
 from landgis.db.session import transaction
-from landgis.imports import ImportOptions, ImportReport, import_parcels
+from landgis.imports import ImportOptions, ImportReport, check_file, store_checked
 from landgis.io.archives import DEFAULT_LIMITS
 from landgis.io.file_limits import TEXT_SUFFIXES, text_too_large
 from landgis.io.ledger_import import LedgerImportReport, import_ledger_workbook
@@ -137,15 +141,11 @@ def _import(
     engine: Engine, upload: Upload, mapping: Upload | None, options: ImportFields, actor: str
 ) -> ImportReport:
     chosen = options.options(mapping.path if mapping is not None else None)
+    name = Path(upload.filename.replace("\\", "/")).name
     with transaction(engine) as session:
-        return import_parcels(
-            session,
-            upload.path,
-            chosen,
-            dry_run=options.dry_run,
-            actor=actor,
-            source_name=Path(upload.filename.replace("\\", "/")).name,
-        )
+        checked = check_file(session, upload.path, chosen, source_name=name)
+        link_rejects(checked)  # before a refusal, whose report carries the links too
+        return store_checked(session, checked, chosen, actor=actor, dry_run=options.dry_run)
 
 
 @router.post(
@@ -167,7 +167,10 @@ async def import_file(
     request: Request, settings: SettingsDep, principal: UploaderDep
 ) -> dict[str, Any]:
     """The import report (counts, area, CRS, encoding, every problem with its row). Errors
-    refuse the whole file with 422 and the same report; warnings never do."""
+    refuse the whole file with 422 and the same report (with `skip_invalid`, the rows
+    without an error go in and the others are counted as `refused`); warnings never do.
+    When rows are refused, `rejects` links to them as a workbook and a GeoPackage (kept
+    24 hours)."""
     async with received_form(request, import_form(settings), principal) as form:
         options = form_values(ImportFields, form)
         report = await run_in_threadpool(
@@ -179,6 +182,34 @@ async def import_file(
             principal.username,
         )
     return report.to_dict()
+
+
+REJECTS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Not an editor"},
+    404: {"description": "Expired (24 hours) or unknown"},
+}
+
+
+@router.get(
+    "/rejects/{token}.xlsx",
+    summary="The rows an import refused, as a workbook to fix (editor)",
+    response_class=FileResponse,
+    responses=REJECTS_RESPONSES,
+)
+def rejects_workbook(token: str, _: EditorDep) -> FileResponse:
+    """The workbook an import's report links to (`rejects.workbook`)."""
+    return rejects_download(token, "xlsx")
+
+
+@router.get(
+    "/rejects/{token}.gpkg",
+    summary="The rows an import refused, as a GeoPackage to fix (editor)",
+    response_class=FileResponse,
+    responses=REJECTS_RESPONSES,
+)
+def rejects_geopackage(token: str, _: EditorDep) -> FileResponse:
+    """The GeoPackage an import's report links to (`rejects.geopackage`)."""
+    return rejects_download(token, "gpkg")
 
 
 def _import_ledger(

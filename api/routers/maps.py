@@ -20,6 +20,7 @@ from landgis.maps import (
     render,
     resolve_basemap,
     tile_origins,
+    with_nonce,
 )
 from landgis.parcel_view import parcel_view
 from landgis.tiled_map import ledger_page_map, parcel_popup
@@ -54,6 +55,16 @@ def map_response(
     Content Security Policy allows images from the tile servers of ``basemap`` only."""
     allow_images_from(request, tile_origins(resolve_basemap(basemap, tianditu_key)))
     return HTMLResponse(render(fmap, nonce=csp_nonce(request)))
+
+
+def kept_map_response(
+    request: Request, page: str, placeholder: str, basemap: str, tianditu_key: str | None
+) -> HTMLResponse:
+    """A map page drawn earlier (:func:`landgis.maps.render_for_later`, its placeholder
+    nonce ``placeholder``) served as :func:`map_response` serves a map: its inline script
+    carries this response's nonce, images come from the tile servers of ``basemap`` only."""
+    allow_images_from(request, tile_origins(resolve_basemap(basemap, tianditu_key)))
+    return HTMLResponse(with_nonce(page, placeholder, csp_nonce(request)))
 
 
 def _popup_url(lang: str | None, cookie: str | None) -> str:

@@ -25,6 +25,7 @@ OPTION_FIELDS = (
     "codes",
     "assign_codes",
     "code_template",
+    "skip_invalid",
     "drop_mapping",
 )
 CRS_MAX = 64
@@ -41,6 +42,7 @@ def read_options(form: UploadForm) -> dict[str, Any]:
         "mode": "upsert" if form.text("mode") == "upsert" else "insert",
         "swap_xy": form.flag("swap_xy"),
         "from_gcj02": form.flag("from_gcj02"),
+        "skip_invalid": form.flag("skip_invalid"),
     }
     codes = form.text("codes")
     if codes == "assign":
@@ -65,6 +67,7 @@ class FormValues:
     codes: str = "file"
     assign_codes: str = ""
     code_template: str = ""
+    skip_invalid: bool = False
     suggested: set[str] = field(default_factory=set)
     advice: list[Text] = field(default_factory=list)
 
@@ -95,6 +98,7 @@ def _chosen(staged: Mapping[str, Any]) -> FormValues:
         mode=staged.get("mode") or "insert",
         swap_xy=bool(staged.get("swap_xy")),
         from_gcj02=bool(staged.get("from_gcj02")),
+        skip_invalid=bool(staged.get("skip_invalid")),
     )
     values.set_crs(staged.get("crs") or "")
     if staged.get("assign_codes"):
@@ -141,14 +145,36 @@ def _suggest_flag(values: FormValues, name: str, advice: Text) -> None:
         values.advice.append(advice)
 
 
+def _suggest_skipping(values: FormValues, problems: list[Mapping[str, Any]], passing: int) -> None:
+    """When every error is a row's own and some rows pass, say that those rows can go in
+    without the others (never chosen for the user: it leaves rows out)."""
+    erring = [p for p in problems if p.get("severity", "error") == "error"]
+    if values.skip_invalid or not erring or passing <= 0:
+        return
+    if all(p.get("row") is not None for p in erring):
+        values.suggested.add("skip_invalid")
+        values.advice.append(
+            _(
+                "也可勾选“跳过有错误的行,只导入通过检查的行”,先导入通过检查的 {count} 行",
+                count=passing,
+            )
+        )
+
+
 def form_values(
-    staged: Mapping[str, Any] | None = None, problems: Iterable[Mapping[str, Any]] = ()
+    staged: Mapping[str, Any] | None = None,
+    problems: Iterable[Mapping[str, Any]] = (),
+    *,
+    passing: int = 0,
 ) -> FormValues:
     """The form's controls as last chosen (``staged``), with the fixes the ``problems``
     suggest chosen instead (the first coordinate system suggested, swapped axes, the
     GCJ-02 correction, the one layer named). Updating parcels already stored is never
-    chosen for the user: the problem's message names that choice."""
+    chosen for the user: the problem's message names that choice. Skipping the rows with
+    an error is suggested, not chosen, when every error is a row's own and ``passing``
+    rows have none."""
     values = _chosen(staged or {})
+    problems = list(problems)
     for item in problems:
         found = item.get("suggestion") or {}
         if "crs" in found:
@@ -166,6 +192,7 @@ def form_values(
             values.advice.append(
                 _("也可上传映射文件指明各列对应的字段,或在“宗地编号”中选择自动编号或由列组合")
             )
+    _suggest_skipping(values, problems, passing)
     return values
 
 
@@ -187,4 +214,6 @@ def options_summary(staged: Mapping[str, Any]) -> list[Text]:
         said.append(_("自动编号前缀 {prefix}", prefix=staged["assign_codes"]))
     if staged.get("code_template"):
         said.append(_("编号模板 {template}", template=staged["code_template"]))
+    if staged.get("skip_invalid"):
+        said.append(_("跳过有错误的行"))
     return said

@@ -1,10 +1,13 @@
 """Importing parcels in the browser (``/import``): upload a file (and a mapping file),
 read the dry run's report and a preview map, then confirm; or check the same file again
 with other options, those the report's problems suggest already chosen
-(:mod:`api.web.import_form`).
+(:mod:`api.web.import_form`). With "skip the rows with errors" the rows that pass go in
+and the others are refused; whenever rows are refused, the report links to them (a
+workbook and a GeoPackage, :mod:`api.import_rejects`) to fix and import again.
 
-The import library's interface is used here only: one call, one reading of its report.
-The checked file waits in :mod:`api.web.import_staging` until it is confirmed.
+The import library's interface is used here only: the file is read and checked once per
+check (its preview map drawn then, :mod:`api.web.import_preview`) and once more when the
+import is confirmed. The checked file waits in :mod:`api.web.import_staging` until then.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import EditorDep, ReaderDep, SessionDep, SettingsDep
 from api.errors import status_code_for
+from api.import_rejects import link_rejects
 from api.routers.imports import (
     MAPPING_SUFFIXES,
     PARCEL_SUFFIXES,
@@ -26,22 +30,20 @@ from api.routers.imports import (
     mapping_file,
     parcel_file,
 )
-from api.routers.maps import map_response
 from api.uploads import FormSpec, received_form
-from api.web.i18n import map_labels
+from api.web.i18n import Translator
 from api.web.import_form import OPTION_FIELDS, OTHER, form_values, options_summary, read_options
+from api.web.import_preview import drop_preview, keep_preview, preview_response
 from api.web.import_staging import forget, remember, restage, stage, staged_file
 from api.web.layout import UI, ui_for
 from api.web.render import flash, refused, render
 from landgis import imports
-from landgis.db.repository import zones_frame
 from landgis.db.session import transaction
 from landgis.errors import InvalidInput, LandGISError, NotFound, PermissionDenied
 from landgis.i18n import Text, _
+from landgis.imports.rejects_store import REJECTS_HOURS
 from landgis.io.crs_choices import crs_choices
 from landgis.io.problems import problem_text
-from landgis.maps import ledger_map
-from landgis.tiled_map import place_layer_control
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -58,6 +60,7 @@ def _options(staged: Mapping[str, Any]) -> imports.ImportOptions:
         from_gcj02=bool(staged.get("from_gcj02")),
         assign_codes=staged.get("assign_codes") or None,
         code_template=staged.get("code_template") or None,
+        skip_invalid=bool(staged.get("skip_invalid")),
     )
 
 
@@ -108,11 +111,18 @@ def _report_view(report: Any = None, error: LandGISError | None = None) -> dict[
             }
             for p in (error.problems if error is not None else [])
         ]
+    erring = {p["row"] for p in problems if p["severity"] == "error" and p["row"] is not None}
+    accepted = error is None and body.get("accepted", True)
     return {
-        "refused": error is not None or not body.get("accepted", True),
+        "refused": not accepted,
         "message": error.text if error is not None else None,
         "problems": problems,
         "count": body.get("parcels", 0),
+        # the rows left out of an import that goes ahead without them
+        "skipped": body.get("refused", 0) if accepted else 0,
+        "erring": len(erring),
+        "rejects": body.get("rejects") or {},
+        "rejects_hours": round(REJECTS_HOURS),
         "area_mu": float(body.get("area_mu") or 0.0),
         "codes": body.get("parcel_codes") or [],
         "given": body.get("assigned_codes") or [],
@@ -166,7 +176,7 @@ def _report_page(
         report=report,
         staged=staged,
         token=token,
-        values=form_values(staged, report["problems"]),
+        values=form_values(staged, report["problems"], passing=report["count"]),
         chosen=options_summary(staged),
     )
     return render(request, "import.html", context, status_code=422 if report["refused"] else 200)
@@ -180,15 +190,22 @@ def _import_form(
     return render(request, "import.html", context, status_code=status_code)
 
 
-def _dry_run(request: Request, staged: Mapping[str, Any]) -> dict[str, Any]:
+def _dry_run(request: Request, staged: Mapping[str, Any], t: Translator) -> dict[str, Any]:
     """The report of what importing the staged file would do (in a worker thread; the
-    check writes nothing)."""
+    check writes nothing): the refused rows kept for download, and the preview map of
+    the others drawn and kept beside the file."""
+    folder = Path(staged["path"]).parent
+    settings = request.app.state.settings
     with transaction(request.app.state.engine) as session:
         try:
-            checked = _check(session, staged)
             options = _options(staged)
-            return _report_view(imports.store_checked(session, checked, options, dry_run=True))
+            checked = _check(session, staged)
+            link_rejects(checked)
+            report = imports.store_checked(session, checked, options, dry_run=True)
+            keep_preview(session, checked, options, folder, settings=settings, t=t)
+            return _report_view(report)
         except LandGISError as error:
+            drop_preview(folder)
             return _report_view(error=error)
 
 
@@ -214,7 +231,7 @@ async def import_check(
             token, staged = stage(upload, mapping, options, principal.username)
     except InvalidInput as error:  # no file, a type no reader takes, too large, empty
         return _import_form(request, ui, error, status_code_for(error))
-    report = await run_in_threadpool(_dry_run, request, staged)
+    report = await run_in_threadpool(_dry_run, request, staged, ui.t)
     remember(request, token, staged)
     return _report_page(request, ui, token, staged, report)
 
@@ -236,35 +253,19 @@ async def import_recheck(token: str, request: Request, principal: UploaderDep) -
             )
     except (InvalidInput, NotFound) as error:
         return _import_form(request, ui, error, status_code_for(error))
-    report = await run_in_threadpool(_dry_run, request, staged)
+    report = await run_in_threadpool(_dry_run, request, staged, ui.t)
     remember(request, token, staged)
     return _report_page(request, ui, token, staged, report)
 
 
 @router.get("/import/{token}/preview", response_class=HTMLResponse)
 def import_preview(
-    token: str,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: EditorDep,
+    token: str, request: Request, settings: SettingsDep, principal: EditorDep
 ) -> HTMLResponse:
-    """The parcels of a checked file on a map, as they would be stored (checked, nothing
-    written)."""
+    """The parcels of a checked file on a map, as they would be stored: the map drawn
+    when the file was checked (nothing written, the file not read again)."""
     staged = staged_file(request, token, principal)
-    frame = imports.accepted_rows(session, _check(session, staged), _options(staged))
-    zones = zones_frame(session)
-    ui = ui_for(request)
-    fmap = ledger_map(
-        frame,
-        zones,
-        basemap=settings.basemap,
-        tianditu_key=settings.tianditu_key,
-        title=ui.t(_("导入预览")),
-        labels=map_labels(ui.lang),
-    )
-    place_layer_control(fmap)
-    return map_response(request, fmap, settings.basemap, settings.tianditu_key)
+    return preview_response(request, Path(staged["path"]).parent, settings)
 
 
 @router.post("/import/{token}/confirm", response_model=None)
@@ -292,4 +293,6 @@ def import_confirm(
         area=area,
     )
     flash(request, imported)
+    if report["skipped"]:
+        flash(request, _("另有 {refused} 行有错误,未导入。", refused=report["skipped"]))
     return RedirectResponse("/import", status_code=303)

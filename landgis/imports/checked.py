@@ -23,6 +23,7 @@ class Checked:
     batches: list[Rows] = field(default_factory=list)
     bad_rows: set[int] = field(default_factory=set)
     file_refused: bool = False
+    numbered: bool = False  # the import's codes given to the accepted rows (once)
     _frame: gpd.GeoDataFrame | None = field(default=None, repr=False)
 
     @property

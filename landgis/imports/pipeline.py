@@ -208,15 +208,15 @@ def check_frame(
 
 
 def _codes_given(checked: Checked, session: Session, options: ImportOptions) -> None:
-    """Number the accepted rows without a code, or name the codes a template composed."""
+    """Number the accepted rows without a code, or name the codes a template composed
+    (once: storing after a preview, or a preview after storing, numbers nothing again)."""
     codes = options.codes
     frames = [b.frame for b in checked.batches if b.frame is not None]
-    if codes is None or not frames:
+    if codes is None or not frames or checked.numbered:
         return
+    checked.numbered = True
     report = checked.report
     if codes.prefix is not None:
-        if report.assigned_codes:  # numbered already (a preview drew them)
-            return
         start = first_number(session, codes.prefix)
         report.assigned_codes = number_rows(frames, checked.bad_rows, codes.prefix, start)
         checked.changed()

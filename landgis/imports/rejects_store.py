@@ -2,7 +2,8 @@
 named by an unguessable token, in a store folder (by default :func:`rejects_folder`, in
 the system's temporary directory, as the web import's staging folder). Entries past
 their age are removed (:func:`landgis.tempfiles.remove_old_entries`) whenever files are
-kept or looked up."""
+kept or looked up. :func:`keep_refused_rows` writes the refused rows of a checked import
+and keeps them, named after the file imported (:func:`rejects_filename`)."""
 
 from __future__ import annotations
 
@@ -14,18 +15,48 @@ from pathlib import Path
 
 from landgis.errors import NotFound
 from landgis.i18n import _
+from landgis.imports.checked import Checked
+from landgis.imports.refused import write_refused
 from landgis.imports.rejects import RejectsFiles
-from landgis.tempfiles import remove_old_entries, temp_root
+from landgis.tempfiles import UNPACK, remove_old_entries, temp_root, temporary_folder
 
 REJECTS_HOURS = 24.0
 MANIFEST = "rejects.json"
 _TOKEN = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")
+# Characters a file name on a clerk's disk cannot hold (Windows' reserved and controls).
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+STEM_MAX = 60
+REJECTS_SUFFIX = "_退回"
 
 
 def rejects_folder() -> Path:
     """The default store folder: ``landgis-rejects`` in the system's temporary directory
     (a name :func:`landgis.tempfiles.remove_stale_folders` leaves alone)."""
     return temp_root() / "landgis-rejects"
+
+
+def rejects_filename(source: str) -> str:
+    """The rejects workbook's name for the file ``source``: ``宗地.zip`` gives
+    ``宗地_退回.xlsx`` (characters a file name cannot hold replaced, a long name cut)."""
+    stem = Path(source.replace("\\", "/")).stem
+    stem = _UNSAFE_NAME.sub("_", stem).strip(" ._")[:STEM_MAX].strip(" ._")
+    return f"{stem or 'rejects'}{REJECTS_SUFFIX}.xlsx"
+
+
+def keep_refused_rows(
+    checked: Checked, folder: Path | None = None
+) -> tuple[str, RejectsFiles] | None:
+    """Write the refused rows of ``checked`` (a workbook, and a GeoPackage when some row
+    has a geometry: :func:`~landgis.imports.refused.write_refused`) named after the file
+    checked, and keep them in the store ``folder`` (:func:`rejects_folder` by default):
+    their token and the files as kept; None when no row is refused on its own."""
+    folder = folder or rejects_folder()
+    with temporary_folder(UNPACK) as work:
+        files = write_refused(checked, work / rejects_filename(checked.report.source))
+        if files is None:
+            return None
+        token = keep_rejects(folder, files)
+    return token, kept_rejects(folder, token)
 
 
 def keep_rejects(folder: Path, files: RejectsFiles) -> str:

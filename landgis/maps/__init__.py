@@ -31,7 +31,7 @@ from landgis.maps.backgrounds import (
 from landgis.maps.labels import CHINESE, NOT_IN_LEDGER, MapLabels, labels_in
 from landgis.maps.layers import unique_name, zone_layers
 from landgis.maps.ledger import ledger_map
-from landgis.maps.page import offline_map, page_of, render
+from landgis.maps.page import offline_map, page_of, render, render_for_later, with_nonce
 from landgis.maps.parcel import parcel_map
 from landgis.maps.popups import popup_html
 from landgis.maps.properties import parcel_properties
@@ -60,9 +60,11 @@ __all__ = [
     "parse_view",
     "popup_html",
     "render",
+    "render_for_later",
     "resolve_basemap",
     "swatch",
     "tile_origins",
     "unique_name",
+    "with_nonce",
     "zone_layers",
 ]

@@ -5,13 +5,15 @@ Every page works offline: Leaflet comes from landgis (:mod:`landgis.assets`), no
 Content Security Policy: a map page has one inline script, the one folium collects every
 element's code into; :func:`render` gives it the caller's ``nonce``, so a page served with
 ``script-src 'self' 'nonce-…'`` runs it and nothing else inline. The page has no event
-handler attributes.
+handler attributes. A page drawn once and served later (:func:`render_for_later`) carries
+a random placeholder that :func:`with_nonce` swaps for each response's nonce.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import secrets
 
 import folium
 from branca.element import Element, Figure
@@ -121,3 +123,22 @@ def render(fmap: folium.Map, *, nonce: str | None = None) -> str:
     if nonce is not None and not NONCE.match(nonce):
         raise ValueError("a nonce is base64 or base64url text of at least 16 characters")
     return page_of(fmap).render(nonce=nonce)
+
+
+def render_for_later(fmap: folium.Map) -> tuple[str, str]:
+    """The map as a page to serve later: the HTML, whose inline script carries a random
+    placeholder nonce, and that placeholder (see :func:`with_nonce`)."""
+    placeholder = secrets.token_urlsafe(24)
+    return render(fmap, nonce=placeholder), placeholder
+
+
+def with_nonce(page: str, placeholder: str, nonce: str) -> str:
+    """A page of :func:`render_for_later` whose inline script carries ``nonce`` instead of
+    the ``placeholder``; ValueError when the page has no such script, or ``nonce`` is not
+    one."""
+    if not NONCE.match(nonce):
+        raise ValueError("a nonce is base64 or base64url text of at least 16 characters")
+    tag = f'<script nonce="{placeholder}">'
+    if not NONCE.match(placeholder) or page.count(tag) != 1:
+        raise ValueError("not a page rendered for later with this placeholder")
+    return page.replace(tag, f'<script nonce="{nonce}">')

@@ -34,7 +34,15 @@ from landgis.db.migrate import upgrade
 from landgis.db.models import CaseEvent, Parcel
 from landgis.demo import load_zones
 from landgis.geo import gk_zone_epsg, parcel_areas
-from landgis.imports import ImportOptions, ImportRefused, ImportReport, import_parcels
+from landgis.imports import (
+    ImportOptions,
+    ImportRefused,
+    ImportReport,
+    accepted_rows,
+    check_file,
+    import_parcels,
+    store_checked,
+)
 from landgis.settings import DEMO_DATA
 from landgis.units import M2_PER_HECTARE
 
@@ -199,6 +207,20 @@ def test_a_file_without_codes_is_refused_then_numbered_from_a_prefix(
     stored = _stored(county, codes)
     assert [p.location for p in stored] == parcels["location"].tolist()
     assert [p.holder for p in stored] == parcels["holder"].tolist()
+
+
+def test_a_preview_after_a_dry_run_shows_the_codes_it_gave(county: Session, tmp_path: Path) -> None:
+    path = no_code_column(tmp_path, rows=3)
+    options = ImportOptions.build(assign_codes="P")
+    checked = check_file(county, path, options)
+
+    report = store_checked(county, checked, options, dry_run=True)
+    drawn = accepted_rows(county, checked, options)
+
+    codes = ["P-0001", "P-0002", "P-0003"]
+    assert drawn["parcel_code"].tolist() == codes  # numbered once, not again
+    assert [c["parcel_code"] for c in report.assigned_codes] == codes
+    assert report.parcel_codes == codes
 
 
 @pytest.mark.parametrize(

@@ -78,6 +78,7 @@ def test_the_posted_choices_are_read_as_staged():
             "codes": "assign",
             "assign_codes": "QX",
             "code_template": "{A}",
+            "skip_invalid": "1",
         }
     )
     options = read_options(form)
@@ -87,9 +88,40 @@ def test_the_posted_choices_are_read_as_staged():
         "mode": "upsert",
         "swap_xy": True,
         "from_gcj02": True,
+        "skip_invalid": True,
         "assign_codes": "QX",
     }
     listed = read_options(UploadForm(fields={"crs": "EPSG:4544", "crs_other": "ignored"}))
     assert listed["crs"] == "EPSG:4544" and not listed["from_gcj02"]
     said = [t.render("zh") for t in options_summary(options | {"mapping_name": "对照.yaml"})]
     assert said[0] == "映射文件 对照.yaml" and "GCJ-02 纠正" in said
+    assert said[-1] == "跳过有错误的行"
+    assert form_values(options).skip_invalid
+    assert not read_options(UploadForm(fields={}))["skip_invalid"]
+
+
+ROW_ERRORS = [
+    {"row": 2, "severity": "error"},
+    {"row": 3, "severity": "error"},
+    {"row": None, "severity": "warning"},
+]
+
+
+def test_skipping_the_bad_rows_is_suggested_when_every_error_is_a_rows_own():
+    values = form_values({}, ROW_ERRORS, passing=4)
+    assert "skip_invalid" in values.suggested
+    assert not values.skip_invalid, "leaving rows out is never chosen for the user"
+    assert "先导入通过检查的 4 行" in values.notice.render("zh")
+    assert "import the 4 rows that pass" in values.notice.render("en")
+
+
+def test_skipping_is_not_suggested_when_it_would_not_help():
+    file_error = [*ROW_ERRORS, {"row": None, "severity": "error"}]
+    for staged, problems, passing in (
+        ({}, file_error, 4),  # the file as a whole is at fault
+        ({}, ROW_ERRORS, 0),  # no row passes
+        ({}, ROW_ERRORS[2:], 4),  # warnings only
+        ({"skip_invalid": True}, ROW_ERRORS, 4),  # chosen already
+    ):
+        values = form_values(staged, problems, passing=passing)
+        assert "skip_invalid" not in values.suggested and values.notice is None

@@ -27,9 +27,12 @@ from landgis.maps import (
     parcel_map,
     parcel_properties,
     render,
+    render_for_later,
     resolve_basemap,
     tile_origins,
+    with_nonce,
 )
+from landgis.maps.page import NONCE as NONCE_PATTERN
 from landgis.parcel_view import ParcelView
 from landgis.tiled_map import tiled_ledger_map
 
@@ -502,3 +505,15 @@ def test_the_chinese_labels_are_still_the_default():
     page = decoded(render(parcel_map(view_fixture())))
     assert "图例" in page and "本宗地" in page and "查看台账详情 »" in page
     assert "Legend" not in page and "This parcel" not in page
+
+
+def test_a_page_rendered_for_later_takes_each_responses_nonce():
+    page, placeholder = render_for_later(ledger_map(parcels_fixture(), zones_fixture()))
+    assert NONCE_PATTERN.match(placeholder)
+    served = scripts_of(with_nonce(page, placeholder, NONCE))
+    inline = [attrs for attrs, _text in served.scripts if "src" not in attrs]
+    assert inline == [{"nonce": NONCE}]
+    assert placeholder not in with_nonce(page, placeholder, NONCE)
+    for nonce, kept in (("short", placeholder), (NONCE, "a" * 32)):
+        with pytest.raises(ValueError):
+            with_nonce(page, kept, nonce)

@@ -19,7 +19,13 @@ from shapely.geometry import MultiPolygon, Point, Polygon
 from landgis.errors import InvalidInput, NotFound
 from landgis.i18n import _
 from landgis.imports.rejects import REJECT_COLUMNS, RejectedRow, RejectsFiles, write_rejects
-from landgis.imports.rejects_store import REJECTS_HOURS, keep_rejects, kept_rejects
+from landgis.imports.rejects_store import (
+    REJECTS_HOURS,
+    STEM_MAX,
+    keep_rejects,
+    kept_rejects,
+    rejects_filename,
+)
 from landgis.io.fields import plan_columns
 from landgis.io.validate import geometry_type_name
 
@@ -258,3 +264,18 @@ def test_a_token_never_leads_out_of_the_store(tmp_path: Path) -> None:
     (store / token).symlink_to(elsewhere, target_is_directory=True)
     with pytest.raises(NotFound):
         kept_rejects(store, token)
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [
+        ("宗地_含问题行.gpkg", "宗地_含问题行_退回.xlsx"),
+        ("C:\\县里\\宗地图.shp.zip", "宗地图.shp_退回.xlsx"),
+        ('a:b*c?"d<e>f|g\x01.csv', "a_b_c_d_e_f_g_退回.xlsx"),
+        (".hidden", "hidden_退回.xlsx"),
+        ("...", "rejects_退回.xlsx"),
+        ("宗" * 100 + ".geojson", "宗" * STEM_MAX + "_退回.xlsx"),
+    ],
+)
+def test_rejects_are_named_after_the_file_imported(source: str, name: str) -> None:
+    assert rejects_filename(source) == name

@@ -78,10 +78,13 @@ class ExportResult:
     @property
     def content_disposition(self) -> str:
         """``attachment`` with an ASCII filename and the UTF-8 one (RFC 6266 / 5987)."""
-        return (
-            f'attachment; filename="{self.ascii_filename}"; '
-            f"filename*=UTF-8''{quote(self.filename, safe='')}"
-        )
+        return content_disposition(self.filename, self.ascii_filename)
+
+
+def content_disposition(filename: str, ascii_filename: str) -> str:
+    """The ``Content-Disposition`` of a download: ``attachment`` with ``ascii_filename``
+    for old clients and ``filename`` in UTF-8 (RFC 6266 / 5987)."""
+    return f"attachment; filename=\"{ascii_filename}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
