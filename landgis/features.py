@@ -10,7 +10,7 @@ data version and filter and cached in the database.
 
 Coordinates are CGCS2000 longitude/latitude (EPSG:4490), which OGC API - Features publishes
 as CRS84: the two frames differ by centimetres, far below the accuracy of cadastral
-boundaries.
+boundaries. Asked for another CRS (:mod:`landgis.ogc_crs`), the database reprojects them.
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, BinaryIO
 
 import shapely
 from sqlalchemy import Float, Text, case, func, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
+from landgis import ogc_crs
 from landgis.cases import LEDGER_FIELDS
 from landgis.db.backends import (
     GeoJsonGeometry,
@@ -48,12 +49,12 @@ from landgis.filters import (
     parse_filters,
     without_paging,
 )
-from landgis.geojson import COORDINATE_DECIMALS
 from landgis.i18n import _, listing
+from landgis.ogc_crs import DEFAULT_CRS, Crs, read_bbox
 from landgis.parcels import (
     ParcelFilter,
     apply_filters,
-    envelope,
+    bbox_area,
     join_zone_and_current_case,
     late_cases,
 )
@@ -62,7 +63,7 @@ from landgis.vocab import ZONE_KINDS
 from landgis.wallclock import today as county_today
 from landgis.wallclock import utc_now
 
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+CRS84 = ogc_crs.CRS84
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10_000
 # Pages larger than this are written out from a server-side cursor (write_items) rather
@@ -85,8 +86,9 @@ class Collection:
     # The ordering key (unique, indexed): pages are ``key > after ORDER BY key``.
     key: Callable[[], Any]
     # One row per matching feature: ``key`` and ``feature`` (the GeoJSON Feature as text,
-    # built by the database), not ordered. Arguments: filters, today (for ``overdue``).
-    features: Callable[[ParcelFilter, dt.date], AnySelect]
+    # built by the database), not ordered. Arguments: filters, today (for ``overdue``),
+    # the CRS of the coordinates.
+    features: Callable[[ParcelFilter, dt.date, Crs], AnySelect]
     # The keys of the matching features alone, joining only what the filters need: what
     # is counted, and scanned to turn an offset into a key.
     keys: Callable[[ParcelFilter, dt.date], AnySelect]
@@ -117,8 +119,10 @@ class Page:
         return self.offset > 0
 
 
-def _feature(key: Any, geometry: Any, properties: Sequence[tuple[str, Any]]) -> Any:
-    """A GeoJSON Feature built by the database, as text."""
+def _feature(
+    key: Any, geometry: Any, properties: Sequence[tuple[str, Any]], crs: Crs = DEFAULT_CRS
+) -> Any:
+    """A GeoJSON Feature built by the database, as text, its coordinates in ``crs``."""
     members: list[Any] = []
     for name, value in properties:
         exact = JsonNumber(value) if isinstance(getattr(value, "type", None), Float) else value
@@ -130,7 +134,7 @@ def _feature(key: Any, geometry: Any, properties: Sequence[tuple[str, Any]]) -> 
             _name("id"),
             key,
             _name("geometry"),
-            GeoJsonGeometry(geometry, literal_column(str(COORDINATE_DECIMALS))),
+            GeoJsonGeometry(crs.geometry(geometry), literal_column(str(crs.decimals))),
             _name("properties"),
             JsonObject(*members),
         )
@@ -181,7 +185,7 @@ def _parcels_keys(filters: ParcelFilter, today: dt.date) -> AnySelect:
     return _parcels_filtered(stmt, filters, today)
 
 
-def _parcels_features(filters: ParcelFilter, today: dt.date) -> AnySelect:
+def _parcels_features(filters: ParcelFilter, today: dt.date, crs: Crs = DEFAULT_CRS) -> AnySelect:
     properties = [
         ("parcel_code", Parcel.parcel_code),
         ("project_name", Parcel.project_name),
@@ -205,7 +209,7 @@ def _parcels_features(filters: ParcelFilter, today: dt.date) -> AnySelect:
     ]
     stmt = select(
         Parcel.parcel_code.label("key"),
-        _feature(Parcel.parcel_code, Parcel.geom, properties).label("feature"),
+        _feature(Parcel.parcel_code, Parcel.geom, properties, crs).label("feature"),
     )
     return _parcels_joined(stmt, filters, today)
 
@@ -214,7 +218,7 @@ def _parcels_features(filters: ParcelFilter, today: dt.date) -> AnySelect:
 # cases 台账条目
 
 
-def _cases_features(filters: ParcelFilter, today: dt.date) -> AnySelect:
+def _cases_features(filters: ParcelFilter, today: dt.date, crs: Crs = DEFAULT_CRS) -> AnySelect:
     ledger: list[tuple[str, Any]] = []
     for name in LEDGER_FIELDS:
         column = getattr(Case, name)
@@ -241,7 +245,7 @@ def _cases_features(filters: ParcelFilter, today: dt.date) -> AnySelect:
     stmt = (
         select(
             Case.case_no.label("key"),
-            _feature(Case.case_no, Parcel.geom, properties).label("feature"),
+            _feature(Case.case_no, Parcel.geom, properties, crs).label("feature"),
         )
         .join(Parcel, Parcel.id == Case.parcel_id)
         .outerjoin(Zone, Zone.id == Parcel.zone_id)
@@ -258,7 +262,7 @@ def _cases_geometry() -> AnySelect:
 # zones 片区
 
 
-def _zones_features(filters: ParcelFilter, today: dt.date) -> AnySelect:
+def _zones_features(filters: ParcelFilter, today: dt.date, crs: Crs = DEFAULT_CRS) -> AnySelect:
     parent = aliased(Zone)
     kind_name = case(*((Zone.kind == kind, name) for kind, name in ZONE_KINDS.items()))
     properties = [
@@ -270,10 +274,10 @@ def _zones_features(filters: ParcelFilter, today: dt.date) -> AnySelect:
         *_areas("area_m2", Zone.area_m2, hectares=True),
     ]
     stmt = select(
-        Zone.code.label("key"), _feature(Zone.code, Zone.geom, properties).label("feature")
+        Zone.code.label("key"), _feature(Zone.code, Zone.geom, properties, crs).label("feature")
     ).outerjoin(parent, parent.id == Zone.parent_id)
     if filters.bbox is not None:
-        stmt = stmt.where(func.ST_Intersects(Zone.geom, envelope(filters.bbox)))
+        stmt = stmt.where(func.ST_Intersects(Zone.geom, bbox_area(filters)))
     return stmt
 
 
@@ -380,10 +384,12 @@ def items_page(
     offset: int = 0,
     after: str | None = None,
     today: dt.date | None = None,
+    crs: Crs = DEFAULT_CRS,
 ) -> Page:
     """Up to ``limit`` features of a collection in key order: those after the key ``after``
     (keyset paging, what the ``next`` links use), else from position ``offset``. With
-    ``after``, ``offset`` only says where the page is (for a link back).
+    ``after``, ``offset`` only says where the page is (for a link back). Coordinates in
+    ``crs``.
 
     Either way the page costs about the same wherever it starts: an offset is first turned
     into a key by a scan of the key column alone. ``numberMatched`` is counted once per data
@@ -391,7 +397,7 @@ def items_page(
     """
     limit = clamp_limit(limit)
     rows, number_matched = _page_rows(
-        session, collection_id, filters, limit, offset, after, today, batch=None
+        session, collection_id, filters, limit, offset, after, today, batch=None, crs=crs
     )
     found = list(rows)
     more = len(found) > limit
@@ -417,6 +423,7 @@ def write_items(
     after: str | None = None,
     today: dt.date | None = None,
     members: Callable[[Page], dict[str, Any]] = lambda page: {},
+    crs: Crs = DEFAULT_CRS,
 ) -> Page:
     """Write a FeatureCollection of the features :func:`items_page` would return (all of
     them when ``limit`` is None) to ``out`` as UTF-8, feature by feature from a
@@ -425,7 +432,7 @@ def write_items(
     if limit is not None:
         limit = clamp_limit(limit)
     rows, number_matched = _page_rows(
-        session, collection_id, filters, limit, offset, after, today, batch=STREAM_BATCH
+        session, collection_id, filters, limit, offset, after, today, batch=STREAM_BATCH, crs=crs
     )
     out.write(b'{"type":"FeatureCollection","features":[')
     returned, last_key, more = 0, None, False
@@ -451,6 +458,7 @@ def _page_rows(
     today: dt.date | None,
     *,
     batch: int | None,
+    crs: Crs = DEFAULT_CRS,
 ) -> tuple[Iterator[Any], int]:
     """The rows (key, feature) of a page and one more when more follow, and the count."""
     collection = get_collection(collection_id)
@@ -462,7 +470,7 @@ def _page_rows(
         raise InvalidInput(_("after 含有无效字符。"))
     today = today or county_today()
     key = collection.key()
-    page, keys_only = _selects(collection.id, filters, today)
+    page, keys_only = _selects(collection.id, filters, today, crs)
     if after is not None:
         page = page.where(key > after)
     elif offset:
@@ -483,22 +491,28 @@ def _page_rows(
 
 @functools.lru_cache(maxsize=256)
 def _selects(
-    collection_id: str, filters: ParcelFilter, today: dt.date
+    collection_id: str, filters: ParcelFilter, today: dt.date, crs: Crs = DEFAULT_CRS
 ) -> tuple[AnySelect, AnySelect]:
-    """The features and keys selects of a collection, built once per filter and day: building
-    them costs more Python than the database spends on a page. (Statements, not data.)"""
+    """The features and keys selects of a collection, built once per filter, day and CRS:
+    building them costs more Python than the database spends on a page. (Statements, not
+    data.)"""
     collection = COLLECTIONS[collection_id]
-    return collection.features(filters, today), collection.keys(filters, today)
+    return collection.features(filters, today, crs), collection.keys(filters, today)
 
 
 def item(
-    session: Session, collection_id: str, feature_id: str, today: dt.date | None = None
+    session: Session,
+    collection_id: str,
+    feature_id: str,
+    today: dt.date | None = None,
+    crs: Crs = DEFAULT_CRS,
 ) -> str:
-    """The one feature ``feature_id`` of a collection, as GeoJSON Feature text."""
+    """The one feature ``feature_id`` of a collection, as GeoJSON Feature text (coordinates
+    in ``crs``)."""
     collection = get_collection(collection_id)
     # A NUL character can be in no key, and PostgreSQL refuses it in a text parameter.
     if "\x00" not in feature_id:
-        stmt, _keys_only = _selects(collection.id, ParcelFilter(), today or county_today())
+        stmt, _keys_only = _selects(collection.id, ParcelFilter(), today or county_today(), crs)
         found = session.execute(stmt.where(collection.key() == feature_id)).first()
         if found is not None:
             return found.feature
@@ -518,19 +532,18 @@ def clamp_limit(limit: int) -> int:
     return min(limit, MAX_LIMIT)
 
 
-def check_bbox_crs(crs: str | None) -> None:
-    """``bbox-crs``: OGC's name for the bbox's CRS, of which only CRS84 is served."""
-    if crs is not None and crs.strip() != CRS84:
-        raise InvalidInput(_("bbox-crs 只支持 {crs}(经度在前)。", crs=CRS84))
-
-
 def item_filter(params: Params) -> ParcelFilter:
     """The filter of the OGC items query parameters ``params`` (strictly read, see
     :func:`landgis.filters.parse_filters`); OGC's own paging (limit, offset, after) is not
-    part of it."""
-    check_bbox_crs(last_value(params, "bbox-crs"))
-    wanted = {n: params[n] for n in FILTER_PARAMETERS if n in params and n not in PAGING_PARAMETERS}
-    return parse_filters(wanted, strict=True)
+    part of it. ``bbox`` is read in the CRS ``bbox-crs`` names
+    (:func:`landgis.ogc_crs.read_bbox`)."""
+    bbox, bbox_shape = read_bbox(last_value(params, "bbox"), last_value(params, "bbox-crs"))
+    wanted = {
+        n: params[n]
+        for n in FILTER_PARAMETERS
+        if n in params and n not in PAGING_PARAMETERS and n != "bbox"
+    }
+    return replace(parse_filters(wanted, strict=True), bbox=bbox, bbox_shape=bbox_shape)
 
 
 def _check_filters(collection: Collection, filters: ParcelFilter) -> None:

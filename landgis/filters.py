@@ -32,6 +32,10 @@ class ParcelFilter:
     overdue: bool | None = None
     codes: tuple[str, ...] = ()
     bbox: Bbox | None = None
+    # The area a bbox given in a projected CRS covers (WKT, CGCS2000 longitude/latitude;
+    # ``bbox`` is its bounds): the features must meet it. Never read from or written to
+    # query parameters here (see landgis.ogc_crs).
+    bbox_shape: str | None = None
     text: str | None = None
     limit: int | None = None
     offset: int = 0
@@ -179,6 +183,7 @@ def parse_filters(params: Params, *, strict: bool) -> ParcelFilter:
         in_ledger=read.flag("in_ledger"),
         overdue=read.flag("overdue"),
         bbox=read.bbox("bbox"),
+        bbox_shape=None,
         text=read.text("q"),
         limit=read.integer("limit", 1, MAX_LIMIT),
         offset=read.integer("offset", 0, MAX_OFFSET) or 0,

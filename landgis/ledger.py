@@ -25,7 +25,7 @@ from landgis.db.repository import wkb_of
 from landgis.filters import ParcelFilter, without_paging
 from landgis.ledger_rules.overdue import overdue_column
 from landgis.ledger_rules.totals import OUTSIDE_LEDGER
-from landgis.parcels import apply_filters, envelope
+from landgis.parcels import apply_filters, bbox_area
 from landgis.units import m2_to_mu
 from landgis.wallclock import today
 
@@ -259,7 +259,7 @@ def narrow_rebuilt_rows(
         rows = rows[rows["overdue"] == filters.overdue]
     if filters.bbox is not None:
         inside = select(Parcel.parcel_code).where(
-            func.ST_Intersects(Parcel.geom, envelope(filters.bbox))
+            func.ST_Intersects(Parcel.geom, bbox_area(filters))
         )
         rows = rows[rows["parcel_code"].isin(set(session.scalars(inside)))]
     if filters.text:

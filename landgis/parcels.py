@@ -26,6 +26,7 @@ from landgis.wallclock import today
 __all__ = [
     "ParcelFilter",
     "apply_filters",
+    "bbox_area",
     "envelope",
     "join_zone_and_current_case",
     "late_cases",
@@ -80,6 +81,15 @@ def envelope(bbox: tuple[float, float, float, float]) -> Envelope:
     return Envelope(*bbox, CGCS2000_EPSG)
 
 
+def bbox_area(filters: ParcelFilter) -> Any:
+    """The CGCS2000 area ``filters.bbox`` stands for: the area a bbox given in another CRS
+    covers (``bbox_shape``) where there is one, else the lon/lat rectangle."""
+    if filters.bbox_shape is not None:
+        return func.ST_GeomFromText(filters.bbox_shape, CGCS2000_EPSG)
+    assert filters.bbox is not None
+    return envelope(filters.bbox)
+
+
 def late_cases(day: dt.date | None = None) -> ColumnElement[bool]:
     """Whether the joined case is overdue on ``day`` (today when None): true or false."""
     return overdue_sql(Case.status, Case.deadline, day or today())
@@ -109,7 +119,7 @@ def apply_filters(
     if filters.in_ledger is not None:
         stmt = stmt.where(Case.id.is_not(None) if filters.in_ledger else Case.id.is_(None))
     if filters.bbox is not None:
-        stmt = stmt.where(func.ST_Intersects(Parcel.geom, envelope(filters.bbox)))
+        stmt = stmt.where(func.ST_Intersects(Parcel.geom, bbox_area(filters)))
     if filters.text:
         # Taken literally: % and _ in the text are no wildcards.
         needle = filters.text.strip()

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from api import ogc_crs
 from api.deps import ReaderDep, ReadSessionDep
 from api.query_filters import query_values
 from api.spooled import spooled_response
@@ -20,6 +21,7 @@ from landgis import features
 from landgis.db.session import read_session, transaction
 from landgis.errors import InvalidInput
 from landgis.i18n import _
+from landgis.ogc_crs import crs_uris, parse_crs
 
 router = APIRouter(prefix="/ogc", tags=["OGC API - Features"])
 
@@ -30,6 +32,7 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    ogc_crs.CONFORMANCE_CLASS,
 )
 FORMATS = (None, "json", "geojson")
 
@@ -62,7 +65,7 @@ def _collection_document(request: Request, session: Session, collection_id: str)
         "title": collection.title,
         "description": collection.description,
         "itemType": "feature",
-        "crs": [features.CRS84],
+        **ogc_crs.collection_members(),
         "links": [
             _link(here, "self", JSON, collection.title),
             _link(
@@ -123,6 +126,7 @@ def collections(
     _check_format(f)
     return {
         "links": [_link(request.url_for("ogc_collections"), "self", JSON, "Feature collections")],
+        "crs": crs_uris(),
         "collections": [
             _collection_document(request, session, name) for name in features.collection_ids()
         ],
@@ -155,11 +159,16 @@ def items(
     collection_id: str,
     bbox: Annotated[
         str | None,
-        Query(description="minlon,minlat,maxlon,maxlat (CRS84, longitude first)", max_length=200),
+        Query(
+            description=(
+                "minlon,minlat,maxlon,maxlat (CRS84, longitude first), or four numbers in"
+                " bbox-crs and its axis order"
+            ),
+            max_length=200,
+        ),
     ] = None,
-    bbox_crs: Annotated[
-        str | None, Query(alias="bbox-crs", description=f"Only {features.CRS84}", max_length=200)
-    ] = None,
+    bbox_crs: ogc_crs.BboxCrsParam = None,
+    crs: ogc_crs.CrsParam = None,
     limit: Annotated[
         int,
         Query(
@@ -201,6 +210,8 @@ def items(
     """
     _check_format(f)
     filters = features.item_filter(query_values(request))
+    output_crs = parse_crs(crs)
+    headers = ogc_crs.content_crs(output_crs)
     if limit > features.STREAM_ABOVE:
         # A server-side cursor needs a transaction.
         with transaction(request.app.state.engine, write=False) as streaming:
@@ -214,16 +225,20 @@ def items(
                     offset=offset,
                     after=after,
                     members=lambda page: {"links": _page_links(request, collection_id, page)},
+                    crs=output_crs,
                 ),
                 GEOJSON,
+                headers,
             )
     # The session is opened here rather than by a dependency: one hand-over to a worker
     # thread per page instead of three.
     with read_session(request.app.state.engine) as session:
-        page = features.items_page(session, collection_id, filters, limit, offset, after)
+        page = features.items_page(
+            session, collection_id, filters, limit, offset, after, crs=output_crs
+        )
     links = _page_links(request, collection_id, page)
     body = features.feature_collection_json(page, {"links": links})
-    return Response(content=body, media_type=GEOJSON)
+    return Response(content=body, media_type=GEOJSON, headers=headers)
 
 
 def _page_links(request: Request, collection_id: str, page: features.Page) -> list[dict[str, str]]:
@@ -272,11 +287,13 @@ def item(
     _: ReaderDep,
     collection_id: str,
     feature_id: str,
+    crs: ogc_crs.CrsParam = None,
     f: FormatParam = None,
 ) -> Response:
     """The feature with this id: parcel code, case number or zone code."""
     _check_format(f)
-    feature = features.item(session, collection_id, feature_id)
+    output_crs = parse_crs(crs)
+    feature = features.item(session, collection_id, feature_id, crs=output_crs)
     links = [
         _link(request.url, "self", GEOJSON, "This feature"),
         _link(
@@ -287,4 +304,4 @@ def item(
         ),
     ]
     body = features.feature_json(feature, {"links": links})
-    return Response(content=body, media_type=GEOJSON)
+    return Response(content=body, media_type=GEOJSON, headers=ogc_crs.content_crs(output_crs))

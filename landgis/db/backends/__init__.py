@@ -35,6 +35,7 @@ from landgis.db.backends.functions import (
     JsonObject,
     JsonText,
     Rounded,
+    SwappedAxes,
 )
 from landgis.db.backends.postgis import PostGISBackend
 from landgis.db.backends.spatialite import SpatiaLiteBackend
@@ -57,6 +58,7 @@ __all__ = [
     "JsonObject",
     "JsonText",
     "Rounded",
+    "SwappedAxes",
     "TileLayer",
     "TileSource",
     "WriterGate",

@@ -83,6 +83,14 @@ class Rounded(FunctionElement[Any]):
     name = "landgis_rounded"
 
 
+class SwappedAxes(FunctionElement[Any]):
+    """``SwappedAxes(geom)``: the geometry with x and y exchanged in every point (for a
+    CRS whose first axis is the latitude or the northing)."""
+
+    inherit_cache = True
+    name = "landgis_swapped_axes"
+
+
 class GeodesicArea(FunctionElement[float]):
     """``GeodesicArea(geom)``: the area in m² of an EPSG:4490 geometry on the ellipsoid."""
 
