@@ -266,8 +266,9 @@ def tilejson_document(
 
 
 def tile_at(tms: TileMatrixSet, tile_matrix: str, tile_row: int, tile_col: int) -> Tile:
-    """The tile at ``{tileMatrix}/{tileRow}/{tileCol}`` of ``tms``; NotFound when the
-    tileset has no such tile matrix, row or column."""
+    """The tile at ``{tileMatrix}/{tileRow}/{tileCol}`` of ``tms`` (a set served, so
+    WebMercatorQuad: the tile matrix is the zoom, the row y and the column x); NotFound
+    when the tileset has no such tile matrix, row or column."""
     zooms = tile_matrix_sets.zooms(tms)
     if tile_matrix not in _matrix_ids(zooms):
         raise NotFound(

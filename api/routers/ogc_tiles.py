@@ -109,7 +109,6 @@ def tilesets(
 ) -> dict[str, Any]:
     """One tileset per tile matrix set, with links to its metadata and its tiling scheme."""
     _check_format(f, ("json",))
-    ogc_tiles.check_tiled(collection_id)
     return ogc_tiles.tilesets_document(
         collection_id, lambda tms_id: _urls(request, collection_id, tms_id)
     )
