@@ -177,8 +177,3 @@ def to_mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarra
     x = MERCATOR_RADIUS * np.radians(lon)
     y = MERCATOR_RADIUS * np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
     return x, y
-
-
-def from_mercator(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """EPSG:3857 metres to EPSG:4490 longitude/latitude (degrees)."""
-    return np.degrees(x / MERCATOR_RADIUS), np.degrees(np.arctan(np.sinh(y / MERCATOR_RADIUS)))

@@ -1,4 +1,5 @@
-"""Mapbox vector tiles (MVT) of parcels and zones, in the Web Mercator XYZ tile matrix.
+"""Mapbox vector tiles (MVT) of parcels and zones, in the Web Mercator XYZ tile matrix
+(``WebMercatorQuad``, :mod:`landgis.tile_matrix_sets`).
 
 The backend encodes a layer's tiles (:meth:`landgis.db.backends.Backend.tile_source`), each
 the same way: geometry in EPSG:3857, clipped to the tile plus a buffer, snapped to a 4096
@@ -18,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,6 @@ from landgis.db.models import Case, Parcel, Zone
 from landgis.db.query_types import AnySelect
 from landgis.db.versioning import data_version
 from landgis.errors import InvalidInput, NotFound
-from landgis.geo import from_mercator
 from landgis.i18n import _, listing
 from landgis.parcels import (
     ParcelFilter,
@@ -36,11 +35,16 @@ from landgis.parcels import (
     join_zone_and_current_case,
     late_cases,
 )
+from landgis.tile_matrix_sets import (
+    MAX_ZOOM,
+    WEB_MERCATOR_QUAD,
+    geographic_bounds,
+    matrix_size,
+    xy_bounds,
+    zooms,
+)
 
 MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
-MAX_ZOOM = 22
-# Half the width of the Web Mercator square (EPSG:3857), in metres.
-ORIGIN = 20037508.342789244
 # Bump when the encoding changes, so cached tiles are not reused across versions.
 ENCODING_VERSION = "1"
 
@@ -54,30 +58,25 @@ class Tile:
     y: int
 
     def __post_init__(self) -> None:
-        if not 0 <= self.z <= MAX_ZOOM:
+        if self.z not in zooms(WEB_MERCATOR_QUAD):
             raise InvalidInput(_("缩放级别 z 应在 0 到 {largest} 之间。", largest=MAX_ZOOM))
-        size = 1 << self.z
-        if not (0 <= self.x < size and 0 <= self.y < size):
+        columns, rows = matrix_size(WEB_MERCATOR_QUAD, self.z)
+        if not (0 <= self.x < columns and 0 <= self.y < rows):
             raise InvalidInput(
                 _(
                     "瓦片行列号超出范围:缩放级别 {zoom} 时 x、y 应在 0 到 {largest} 之间。",
                     zoom=self.z,
-                    largest=size - 1,
+                    largest=columns - 1,
                 )
             )
 
     def mercator_bounds(self) -> tuple[float, float, float, float]:
         """(minx, miny, maxx, maxy) in EPSG:3857 metres."""
-        span = 2 * ORIGIN / (1 << self.z)
-        minx = -ORIGIN + self.x * span
-        maxy = ORIGIN - self.y * span
-        return minx, maxy - span, minx + span, maxy
+        return xy_bounds(WEB_MERCATOR_QUAD, self.x, self.y, self.z)
 
     def lonlat_bounds(self) -> tuple[float, float, float, float]:
         """(minlon, minlat, maxlon, maxlat) in CGCS2000, longitude first."""
-        minx, miny, maxx, maxy = self.mercator_bounds()
-        lons, lats = from_mercator(np.array([minx, maxx]), np.array([miny, maxy]))
-        return float(lons[0]), float(lats[0]), float(lons[1]), float(lats[1])
+        return geographic_bounds(WEB_MERCATOR_QUAD, self.x, self.y, self.z)
 
 
 # --- layers ---------------------------------------------------------------------------
@@ -122,6 +121,18 @@ def check_collection(collection: str) -> None:
                 available=listing(LAYERS),
             )
         )
+
+
+def layer_fields(collection: str) -> dict[str, type]:
+    """The attributes of ``collection``'s tile layer, in order, with their Python types
+    (the feature id is the tile feature's own id, not an attribute)."""
+    check_collection(collection)
+    rows, _geom = LAYERS[collection](ParcelFilter())
+    fields: dict[str, type] = {}
+    for column in rows.selected_columns:
+        if column.key is not None and column.key != "id":
+            fields[column.key] = column.type.python_type
+    return fields
 
 
 # --- encoding ---------------------------------------------------------------------------

@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session
 from api import ogc_crs
 from api.deps import ReaderDep, ReadSessionDep
 from api.query_filters import query_values
+from api.routers import ogc_tiles
 from api.spooled import spooled_response
 from landgis import features
 from landgis.db.session import read_session, transaction
 from landgis.errors import InvalidInput
 from landgis.i18n import _
 from landgis.ogc_crs import crs_uris, parse_crs
+from landgis.ogc_tiles import CONFORMANCE as TILES_CONFORMANCE
 
 router = APIRouter(prefix="/ogc", tags=["OGC API - Features"])
 
@@ -33,6 +35,7 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     ogc_crs.CONFORMANCE_CLASS,
+    *TILES_CONFORMANCE,
 )
 FORMATS = (None, "json", "geojson")
 
@@ -76,6 +79,7 @@ def _collection_document(request: Request, session: Session, collection_id: str)
             ),
         ],
     }
+    document["links"] += ogc_tiles.collection_links(request, collection.id)
     bbox = features.collection_extent(session, collection.id)
     if bbox is not None:
         document["extent"] = {"spatial": {"bbox": [list(bbox)], "crs": features.CRS84}}
@@ -101,6 +105,7 @@ def landing(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, 
         _link(request.url_for("ogc_conformance"), "conformance", JSON, "Conformance classes"),
         _link(request.url_for("ogc_collections"), "data", JSON, "Feature collections"),
     ]
+    links += ogc_tiles.landing_links(request)
     return {
         "title": "landgis 低效闲置工业用地 · idle and low-efficiency industrial land",
         "description": (

@@ -10,8 +10,9 @@ from fastapi.responses import Response
 from api.deps import ReaderDep
 from api.query_filters import FilterDep
 from landgis.db.session import read_session
+from landgis.parcels import ParcelFilter
+from landgis.tile_matrix_sets import MAX_ZOOM
 from landgis.tiles import (
-    MAX_ZOOM,
     MVT_MEDIA_TYPE,
     Tile,
     check_collection,
@@ -55,7 +56,18 @@ def get_tile(
     ``ETag`` changes whenever parcels, zones or cases change; send it back in
     ``If-None-Match`` to get 304."""
     check_collection(collection)
-    tile = Tile(z, x, y)
+    return tile_response(request, collection, Tile(z, x, y), filters, if_none_match)
+
+
+def tile_response(
+    request: Request,
+    collection: str,
+    tile: Tile,
+    filters: ParcelFilter | None,
+    if_none_match: str | None,
+) -> Response:
+    """The tile's MVT bytes with its ETag; 304 when ``If-None-Match`` names that ETag,
+    204 when the tile is empty. Every route serving tiles answers through here."""
     # The session is opened here rather than by a dependency: one hand-over to a worker
     # thread per tile instead of three.
     with read_session(request.app.state.engine) as session:

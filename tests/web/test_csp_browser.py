@@ -248,14 +248,40 @@ def test_the_import_page_checks_previews_and_confirms_with_no_violation(
 
 def test_the_api_documentation_works_offline_with_no_violation(browser, ui_site: UISite):
     with csp_page(browser, ui_site) as p:
+        requested: list[str] = []
+        p.page.on("request", lambda request: requested.append(request.url))
         open_page(p, "/docs")
         operations = p.page.locator(".opblock")
         operations.first.wait_for()
         assert operations.count() > 20
-        p.page.locator(".opblock-summary", has_text="/api/stats").first.click()
-        p.page.locator(".opblock-body").first.wait_for()
-        assert "openapi.json" in text_of(p.page.locator(".info"))
-        assert_clean(p)
+        info = text_of(p.page.locator(".info"))
+        assert "openapi.json" in info and "OAS 3.1" in info
+        # Swagger UI rendered the 3.1 description: no error panel, no "Unable to render".
+        assert p.page.locator(".errors-wrapper").count() == 0
+        assert p.page.locator(".version-pragma").count() == 0
+        paths = set(p.page.locator(".opblock-summary-path").all_inner_texts())
+        tile = "/ogc/collections/{collection_id}/tiles/{tileMatrixSetId}"
+        tile += "/{tileMatrix}/{tileRow}/{tileCol}"
+        assert {
+            "/api/stats",
+            "/api/imports",
+            "/ogc/collections",
+            "/ogc/tileMatrixSets",
+            tile,
+        } <= paths
+        # Operations open with their parameters and responses drawn.
+        for path, parameters in (
+            ("/api/imports", set()),
+            ("/ogc/collections", {"f"}),
+            (tile, {"collection_id", "tileMatrixSetId", "tileMatrix", "tileRow", "tileCol"}),
+        ):
+            block = p.page.locator(".opblock", has=p.page.get_by_text(path, exact=True)).first
+            block.locator(".opblock-summary").click()
+            block.locator(".opblock-body .responses-wrapper").wait_for()
+            names = block.locator(".parameter__name").all_inner_texts()
+            assert parameters <= {name.replace("*", "").strip() for name in names}, path
+        assert_clean(p)  # no console error, nothing refused, no request outside landgis
+        assert requested and all(url.startswith(ui_site.base + "/") for url in requested)
 
 
 # --- what the policy stops --------------------------------------------------------------------
