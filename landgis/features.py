@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, BinaryIO
 
 import shapely
@@ -35,7 +35,8 @@ from landgis.db.backends import (
     JsonText,
     Rounded,
 )
-from landgis.db.models import Case, Parcel, Zone
+from landgis.db.backends.timestamps import UtcText
+from landgis.db.models import Case, CaseEvent, Parcel, Zone
 from landgis.db.query_types import AnySelect
 from landgis.db.versioning import cache_key, rows_and_count
 from landgis.errors import InvalidInput, NotFound
@@ -50,13 +51,14 @@ from landgis.filters import (
 )
 from landgis.geojson import COORDINATE_DECIMALS
 from landgis.i18n import _, listing
+from landgis.ogc_bbox import bbox_intersects, parse_ogc_bbox
 from landgis.parcels import (
     ParcelFilter,
     apply_filters,
-    envelope,
     join_zone_and_current_case,
     late_cases,
 )
+from landgis.temporal import Interval, day_matches, day_span, parse_datetime, timestamp_matches
 from landgis.units import m2_to_hectare, m2_to_mu
 from landgis.vocab import ZONE_KINDS
 from landgis.wallclock import today as county_today
@@ -69,8 +71,28 @@ MAX_LIMIT = 10_000
 # than built in memory; rows are fetched this many at a time.
 STREAM_ABOVE = 1_000
 STREAM_BATCH = 1_000
+# The temporal reference system of temporal extents: the Gregorian calendar, UTC.
+GREGORIAN = "http://www.opengis.net/def/uri/ISO-8601/0/Gregorian"
 # Beyond this an OFFSET is no page anyone can reach; it also keeps the value a 32-bit integer.
 MAX_OFFSET = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Temporal:
+    """A collection's temporal property, what ``datetime`` is matched on: the feature
+    property showing it, its value in SQL (a timestamp, or a date for a county day), and the
+    table that value is read from."""
+
+    name: str
+    value: Callable[[], Any]
+    table: Callable[[], Any]
+    day: bool = False
+
+    def matches(self, interval: Interval) -> Any:
+        """The features whose value lies in ``interval`` (and those without a value)."""
+        if self.day:
+            return day_matches(self.value(), interval)
+        return timestamp_matches(self.value(), interval)
 
 
 @dataclass(frozen=True)
@@ -92,6 +114,8 @@ class Collection:
     keys: Callable[[ParcelFilter, dt.date], AnySelect]
     # The geometries the extent is computed from.
     geometry: Callable[[], AnySelect]
+    # What ``datetime`` is matched on; None: no feature has a time (every one matches).
+    temporal: Temporal | None = None
 
 
 @dataclass(frozen=True)
@@ -202,6 +226,7 @@ def _parcels_features(filters: ParcelFilter, today: dt.date) -> AnySelect:
         ("revitalized_area_m2", Case.revitalized_area_m2),
         ("deadline", Case.deadline),
         ("overdue", _overdue(today)),
+        ("updated_at", UtcText(Parcel.updated_at)),
     ]
     stmt = select(
         Parcel.parcel_code.label("key"),
@@ -237,6 +262,7 @@ def _cases_features(filters: ParcelFilter, today: dt.date) -> AnySelect:
         ("zone_name", Zone.name),
         *_areas("parcel_area_m2", Parcel.area_m2),
         ("overdue", _overdue(today)),
+        ("last_event_on", _last_event_on()),
     ]
     stmt = (
         select(
@@ -248,6 +274,16 @@ def _cases_features(filters: ParcelFilter, today: dt.date) -> AnySelect:
     )
     columns = (Case.case_no, Parcel.parcel_code, Parcel.holder, Parcel.project_name)
     return apply_filters(stmt, filters, *columns, day=today)
+
+
+def _last_event_on() -> Any:
+    """The date of the case's latest event (处置记录); NULL when it has none."""
+    return (
+        select(func.max(CaseEvent.occurred_on))
+        .where(CaseEvent.case_id == Case.id)
+        .correlate(Case)
+        .scalar_subquery()
+    )
 
 
 def _cases_geometry() -> AnySelect:
@@ -273,7 +309,7 @@ def _zones_features(filters: ParcelFilter, today: dt.date) -> AnySelect:
         Zone.code.label("key"), _feature(Zone.code, Zone.geom, properties).label("feature")
     ).outerjoin(parent, parent.id == Zone.parent_id)
     if filters.bbox is not None:
-        stmt = stmt.where(func.ST_Intersects(Zone.geom, envelope(filters.bbox)))
+        stmt = stmt.where(bbox_intersects(Zone.geom, filters.bbox))
     return stmt
 
 
@@ -308,6 +344,7 @@ COLLECTIONS: dict[str, Collection] = {
             features=_parcels_features,
             keys=_parcels_keys,
             geometry=lambda: select(Parcel.geom.label("geom")),
+            temporal=Temporal("updated_at", lambda: Parcel.updated_at, lambda: Parcel),
         ),
         Collection(
             id="cases",
@@ -323,6 +360,7 @@ COLLECTIONS: dict[str, Collection] = {
             features=_cases_features,
             keys=lambda f, today: _keys_of(_cases_features(f, today)),
             geometry=_cases_geometry,
+            temporal=Temporal("last_event_on", _last_event_on, lambda: Case, day=True),
         ),
         Collection(
             id="zones",
@@ -370,6 +408,30 @@ def collection_extent(session: Session, collection_id: str) -> Bbox | None:
         return None
     minx, miny, maxx, maxy = shapely.from_wkb(bytes(wkb)).bounds
     return minx, miny, maxx, maxy
+
+
+def collection_time_extent(
+    session: Session, collection_id: str
+) -> tuple[str | None, str | None] | None:
+    """The first and last instants (RFC 3339) of a collection's temporal values: a county
+    day from its midnight to its last second; (None, None) when no feature has one yet;
+    None when the collection has no temporal property."""
+    temporal = get_collection(collection_id).temporal
+    if temporal is None:
+        return None
+    value = temporal.value()
+    shown = value if temporal.day else UtcText(value)
+    values = select(shown.label("value")).select_from(temporal.table()).subquery()
+    first, last = session.execute(select(func.min(values.c.value), func.max(values.c.value))).one()
+    if first is None or last is None:
+        return None, None
+    if temporal.day:
+        return day_span(_as_date(first), _as_date(last))
+    return str(first), str(last)
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def items_page(
@@ -488,7 +550,11 @@ def _selects(
     """The features and keys selects of a collection, built once per filter and day: building
     them costs more Python than the database spends on a page. (Statements, not data.)"""
     collection = COLLECTIONS[collection_id]
-    return collection.features(filters, today), collection.keys(filters, today)
+    features, keys = collection.features(filters, today), collection.keys(filters, today)
+    if filters.period is not None and collection.temporal is not None:
+        in_period = collection.temporal.matches(filters.period)
+        features, keys = features.where(in_period), keys.where(in_period)
+    return features, keys
 
 
 def item(
@@ -526,11 +592,19 @@ def check_bbox_crs(crs: str | None) -> None:
 
 def item_filter(params: Params) -> ParcelFilter:
     """The filter of the OGC items query parameters ``params`` (strictly read, see
-    :func:`landgis.filters.parse_filters`); OGC's own paging (limit, offset, after) is not
-    part of it."""
+    :func:`landgis.filters.parse_filters`), with OGC's ``bbox`` (which may cross the
+    antimeridian, :mod:`landgis.ogc_bbox`) and ``datetime`` (:mod:`landgis.temporal`); OGC's
+    own paging (limit, offset, after) is not part of it. Empty values are not given."""
     check_bbox_crs(last_value(params, "bbox-crs"))
-    wanted = {n: params[n] for n in FILTER_PARAMETERS if n in params and n not in PAGING_PARAMETERS}
-    return parse_filters(wanted, strict=True)
+    own = (*PAGING_PARAMETERS, "bbox")
+    wanted = {n: params[n] for n in FILTER_PARAMETERS if n in params and n not in own}
+    bbox = (last_value(params, "bbox") or "").strip()
+    period = (last_value(params, "datetime") or "").strip()
+    return replace(
+        parse_filters(wanted, strict=True),
+        bbox=parse_ogc_bbox(bbox) if bbox else None,
+        period=parse_datetime(period) if period else None,
+    )
 
 
 def _check_filters(collection: Collection, filters: ParcelFilter) -> None:

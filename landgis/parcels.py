@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 import geopandas as gpd
-from sqlalchemy import ColumnElement, func, not_, or_, select
+from sqlalchemy import ColumnElement, not_, or_, select
 from sqlalchemy.orm import Session
 
 from landgis.db.backends import Envelope
@@ -20,6 +20,7 @@ from landgis.filters import ParcelFilter
 from landgis.geo import CGCS2000_EPSG
 from landgis.ledger_rules.current_case import is_current_case
 from landgis.ledger_rules.overdue import overdue_column, overdue_sql
+from landgis.ogc_bbox import bbox_intersects
 from landgis.units import m2_to_hectare, m2_to_mu
 from landgis.wallclock import today
 
@@ -109,7 +110,7 @@ def apply_filters(
     if filters.in_ledger is not None:
         stmt = stmt.where(Case.id.is_not(None) if filters.in_ledger else Case.id.is_(None))
     if filters.bbox is not None:
-        stmt = stmt.where(func.ST_Intersects(Parcel.geom, envelope(filters.bbox)))
+        stmt = stmt.where(bbox_intersects(Parcel.geom, filters.bbox))
     if filters.text:
         # Taken literally: % and _ in the text are no wildcards.
         needle = filters.text.strip()

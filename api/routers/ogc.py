@@ -10,10 +10,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
+from api import ogc_openapi
 from api.deps import ReaderDep, ReadSessionDep
+from api.ogc_exceptions import NOT_FOUND, RESPONSES
+from api.ogc_route import OGCRoute
 from api.query_filters import query_values
 from api.spooled import spooled_response
 from landgis import features
@@ -21,11 +24,15 @@ from landgis.db.session import read_session, transaction
 from landgis.errors import InvalidInput
 from landgis.i18n import _
 
-router = APIRouter(prefix="/ogc", tags=["OGC API - Features"])
+# Unknown query parameters and bad values are 400 OGC exceptions (api.ogc_route); HEAD and
+# OPTIONS are answered by api.ogc_methods.
+router = APIRouter(
+    prefix="/ogc", tags=["OGC API - Features"], route_class=OGCRoute, responses=RESPONSES
+)
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"
-OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
+OPENAPI = ogc_openapi.MEDIA_TYPE
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
@@ -73,9 +80,20 @@ def _collection_document(request: Request, session: Session, collection_id: str)
             ),
         ],
     }
+    extent: dict[str, Any] = {}
     bbox = features.collection_extent(session, collection.id)
     if bbox is not None:
-        document["extent"] = {"spatial": {"bbox": [list(bbox)], "crs": features.CRS84}}
+        extent["spatial"] = {"bbox": [list(bbox)], "crs": features.CRS84}
+    times = features.collection_time_extent(session, collection.id)
+    if times is not None and collection.temporal is not None:
+        # "property": which feature property ``datetime`` is matched on.
+        extent["temporal"] = {
+            "interval": [list(times)],
+            "trs": features.GREGORIAN,
+            "property": collection.temporal.name,
+        }
+    if extent:
+        document["extent"] = extent
     return document
 
 
@@ -84,12 +102,11 @@ def _collection_document(request: Request, session: Session, collection_id: str)
 def landing(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, Any]:
     """Title, description and links to the API definition, conformance and collections."""
     _check_format(f)
-    links = [_link(request.url_for("ogc_landing"), "self", JSON, "This document")]
+    links = [
+        _link(request.url_for("ogc_landing"), "self", JSON, "This document"),
+        _link(request.url_for("ogc_api"), "service-desc", OPENAPI, "The API definition"),
+    ]
     app = request.app
-    if app.openapi_url:
-        links.append(
-            _link(f"{request.base_url}{app.openapi_url.lstrip('/')}", "service-desc", OPENAPI)
-        )
     if app.docs_url:
         links.append(
             _link(f"{request.base_url}{app.docs_url.lstrip('/')}", "service-doc", "text/html")
@@ -106,6 +123,20 @@ def landing(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, 
         ),
         "links": links,
     }
+
+
+@router.get(
+    "/api",
+    summary="The API definition (OpenAPI 3.0)",
+    name="ogc_api",
+    response_class=Response,
+    responses={200: {"content": {OPENAPI: {}}}},
+)
+def api_definition(request: Request, _: ReaderDep, f: FormatParam = None) -> Response:
+    """This API's OpenAPI 3.0 document: its server is this landing page."""
+    _check_format(f)
+    document = ogc_openapi.ogc_document(request.app, str(request.url_for("ogc_landing")))
+    return JSONResponse(document, media_type=OPENAPI)
 
 
 @router.get("/conformance", summary="Conformance classes", name="ogc_conformance")
@@ -129,7 +160,12 @@ def collections(
     }
 
 
-@router.get("/collections/{collection_id}", summary="One feature collection", name="ogc_collection")
+@router.get(
+    "/collections/{collection_id}",
+    summary="One feature collection",
+    name="ogc_collection",
+    responses=NOT_FOUND,
+)
 def collection(
     request: Request,
     session: ReadSessionDep,
@@ -147,27 +183,22 @@ def collection(
     summary="Features of a collection (GeoJSON)",
     name="ogc_items",
     response_class=Response,
-    responses={200: {"content": {GEOJSON: {}}}},
+    responses={200: {"content": {GEOJSON: {}}}, **NOT_FOUND},
+    # bbox, datetime and limit as the standard defines them (read below, shown from here).
+    openapi_extra={"parameters": ogc_openapi.ITEMS_PARAMETERS},
 )
 def items(
     request: Request,
     _: ReaderDep,
     collection_id: str,
-    bbox: Annotated[
-        str | None,
-        Query(description="minlon,minlat,maxlon,maxlat (CRS84, longitude first)", max_length=200),
+    bbox: Annotated[str | None, Query(include_in_schema=False, max_length=200)] = None,
+    period: Annotated[
+        str | None, Query(alias="datetime", include_in_schema=False, max_length=200)
     ] = None,
     bbox_crs: Annotated[
         str | None, Query(alias="bbox-crs", description=f"Only {features.CRS84}", max_length=200)
     ] = None,
-    limit: Annotated[
-        int,
-        Query(
-            ge=1,
-            description=f"Features per page; above {features.MAX_LIMIT} served as the maximum",
-            json_schema_extra={"maximum": features.MAX_LIMIT},
-        ),
-    ] = features.DEFAULT_LIMIT,
+    limit: Annotated[int, Query(ge=1, include_in_schema=False)] = features.DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=features.MAX_OFFSET)] = 0,
     after: Annotated[
         str | None,
@@ -181,6 +212,9 @@ def items(
     category: Annotated[list[str] | None, _values("问题类型 (parcels, cases)")] = None,
     route: Annotated[list[str] | None, _values("处置方式 (parcels, cases)")] = None,
     cause: Annotated[list[str] | None, _values("闲置原因 (parcels, cases)")] = None,
+    in_ledger: Annotated[
+        bool | None, Query(description="列入台账: has a ledger case (parcels)")
+    ] = None,
     overdue: Annotated[
         bool | None, Query(description="逾期: past the case deadline (parcels, cases)")
     ] = None,
@@ -197,7 +231,9 @@ def items(
     by position.
 
     Parcels and cases can also be narrowed by status (处置状态), zone (片区编号), category,
-    route, cause (each comma-separated or repeated), overdue and q (text).
+    route, cause (each comma-separated or repeated), overdue and q (text); parcels also by
+    in_ledger. ``datetime`` is matched on parcels' ``updated_at`` and cases'
+    ``last_event_on``; zones have no time, and all of them match.
     """
     _check_format(f)
     filters = features.item_filter(query_values(request))
@@ -264,7 +300,7 @@ def _page_links(request: Request, collection_id: str, page: features.Page) -> li
     summary="One feature (GeoJSON)",
     name="ogc_item",
     response_class=Response,
-    responses={200: {"content": {GEOJSON: {}}}},
+    responses={200: {"content": {GEOJSON: {}}}, **NOT_FOUND},
 )
 def item(
     request: Request,
