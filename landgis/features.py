@@ -72,7 +72,7 @@ MAX_LIMIT = 10_000
 STREAM_ABOVE = 1_000
 STREAM_BATCH = 1_000
 # The temporal reference system of temporal extents: the Gregorian calendar, UTC.
-GREGORIAN = "http://www.opengis.net/def/uri/ISO-8601/0/Gregorian"
+GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 # Beyond this an OFFSET is no page anyone can reach; it also keeps the value a 32-bit integer.
 MAX_OFFSET = 2**31 - 1
 
