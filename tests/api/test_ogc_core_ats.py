@@ -350,7 +350,8 @@ def site(databases: Any) -> Iterator[Site]:
             except OSError:
                 pass
             if server.poll() is not None:
-                pytest.fail(f"the server stopped: {server.stdout.read().decode()}")  # type: ignore[union-attr]
+                output = server.stdout.read().decode() if server.stdout else ""
+                pytest.fail(f"the server stopped: {output}")
             if time.monotonic() > deadline:
                 pytest.fail("the server did not answer within 30 s")
             time.sleep(0.2)
@@ -362,7 +363,8 @@ def site(databases: Any) -> Iterator[Site]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=10)
-        server.stdout.close()  # type: ignore[union-attr]
+        if server.stdout:
+            server.stdout.close()
 
 
 def _links(document: dict[str, Any]) -> dict[str, dict[str, str]]:
