@@ -58,7 +58,14 @@ from landgis.parcels import (
     join_zone_and_current_case,
     late_cases,
 )
-from landgis.temporal import Interval, day_matches, day_span, parse_datetime, timestamp_matches
+from landgis.temporal import (
+    Interval,
+    day_matches,
+    day_span,
+    parse_datetime,
+    timestamp_matches,
+    utc_text,
+)
 from landgis.units import m2_to_hectare, m2_to_mu
 from landgis.vocab import ZONE_KINDS
 from landgis.wallclock import today as county_today
@@ -419,15 +426,13 @@ def collection_time_extent(
     temporal = get_collection(collection_id).temporal
     if temporal is None:
         return None
-    value = temporal.value()
-    shown = value if temporal.day else UtcText(value)
-    values = select(shown.label("value")).select_from(temporal.table()).subquery()
+    values = select(temporal.value().label("value")).select_from(temporal.table()).subquery()
     first, last = session.execute(select(func.min(values.c.value), func.max(values.c.value))).one()
     if first is None or last is None:
         return None, None
     if temporal.day:
         return day_span(_as_date(first), _as_date(last))
-    return str(first), str(last)
+    return utc_text(first), utc_text(last)
 
 
 def _as_date(value: Any) -> dt.date:

@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, and_, or_, true
 from landgis.db.backends.timestamps import UTC_TEXT_FORMAT, UtcText
 from landgis.errors import InvalidInput
 from landgis.i18n import _
+from landgis.wallclock import as_utc
 
 Moment = dt.datetime | dt.date
 OPEN = ("", "..")
@@ -104,8 +105,8 @@ def _within(column: Any, value: Any, first: Any, last: Any) -> ColumnElement[boo
 
 
 def utc_text(instant: dt.datetime) -> str:
-    """An aware instant as UtcText shows it."""
-    return _utc_text(instant)
+    """A stored instant as UtcText shows it (a naive one is UTC, as SQLite gives them)."""
+    return _utc_text(as_utc(instant))
 
 
 def day_span(first: dt.date, last: dt.date) -> tuple[str, str]:
