@@ -13,6 +13,7 @@ from api.body_limit import BodyLimit
 from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.import_rejects import clean_rejects
+from api.ogc_methods import ReadOnlyMethods
 from api.routers import (
     accounts,
     admin,
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     engine = app.state.engine = make_engine(settings)  # connects lazily, on first request
+    app.add_middleware(ReadOnlyMethods, prefix="/ogc")  # HEAD and OPTIONS on the OGC API
     app.add_middleware(
         LazyKeySessionMiddleware,
         key_source=lambda: session_secret(settings, engine),

@@ -36,7 +36,8 @@ from landgis.db.backends import (
     JsonText,
     Rounded,
 )
-from landgis.db.models import Case, Parcel, Zone
+from landgis.db.backends.timestamps import UtcText
+from landgis.db.models import Case, CaseEvent, Parcel, Zone
 from landgis.db.query_types import AnySelect
 from landgis.db.versioning import cache_key, rows_and_count
 from landgis.errors import InvalidInput, NotFound
@@ -54,9 +55,17 @@ from landgis.ogc_crs import DEFAULT_CRS, Crs, read_bbox
 from landgis.parcels import (
     ParcelFilter,
     apply_filters,
-    bbox_area,
+    bbox_condition,
     join_zone_and_current_case,
     late_cases,
+)
+from landgis.temporal import (
+    Interval,
+    day_matches,
+    day_span,
+    parse_datetime,
+    timestamp_matches,
+    utc_text,
 )
 from landgis.units import m2_to_hectare, m2_to_mu
 from landgis.vocab import ZONE_KINDS
@@ -70,8 +79,28 @@ MAX_LIMIT = 10_000
 # than built in memory; rows are fetched this many at a time.
 STREAM_ABOVE = 1_000
 STREAM_BATCH = 1_000
+# The temporal reference system of temporal extents: the Gregorian calendar, UTC.
+GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 # Beyond this an OFFSET is no page anyone can reach; it also keeps the value a 32-bit integer.
 MAX_OFFSET = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Temporal:
+    """A collection's temporal property, what ``datetime`` is matched on: the feature
+    property showing it, its value in SQL (a timestamp, or a date for a county day), and the
+    table that value is read from."""
+
+    name: str
+    value: Callable[[], Any]
+    table: Callable[[], Any]
+    day: bool = False
+
+    def matches(self, interval: Interval) -> Any:
+        """The features whose value lies in ``interval`` (and those without a value)."""
+        if self.day:
+            return day_matches(self.value(), interval)
+        return timestamp_matches(self.value(), interval)
 
 
 @dataclass(frozen=True)
@@ -94,6 +123,8 @@ class Collection:
     keys: Callable[[ParcelFilter, dt.date], AnySelect]
     # The geometries the extent is computed from.
     geometry: Callable[[], AnySelect]
+    # What ``datetime`` is matched on; None: no feature has a time (every one matches).
+    temporal: Temporal | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +237,7 @@ def _parcels_features(filters: ParcelFilter, today: dt.date, crs: Crs = DEFAULT_
         ("revitalized_area_m2", Case.revitalized_area_m2),
         ("deadline", Case.deadline),
         ("overdue", _overdue(today)),
+        ("updated_at", UtcText(Parcel.updated_at)),
     ]
     stmt = select(
         Parcel.parcel_code.label("key"),
@@ -241,6 +273,7 @@ def _cases_features(filters: ParcelFilter, today: dt.date, crs: Crs = DEFAULT_CR
         ("zone_name", Zone.name),
         *_areas("parcel_area_m2", Parcel.area_m2),
         ("overdue", _overdue(today)),
+        ("last_event_on", _last_event_on()),
     ]
     stmt = (
         select(
@@ -252,6 +285,16 @@ def _cases_features(filters: ParcelFilter, today: dt.date, crs: Crs = DEFAULT_CR
     )
     columns = (Case.case_no, Parcel.parcel_code, Parcel.holder, Parcel.project_name)
     return apply_filters(stmt, filters, *columns, day=today)
+
+
+def _last_event_on() -> Any:
+    """The date of the case's latest event (处置记录); NULL when it has none."""
+    return (
+        select(func.max(CaseEvent.occurred_on))
+        .where(CaseEvent.case_id == Case.id)
+        .correlate(Case)
+        .scalar_subquery()
+    )
 
 
 def _cases_geometry() -> AnySelect:
@@ -277,7 +320,7 @@ def _zones_features(filters: ParcelFilter, today: dt.date, crs: Crs = DEFAULT_CR
         Zone.code.label("key"), _feature(Zone.code, Zone.geom, properties, crs).label("feature")
     ).outerjoin(parent, parent.id == Zone.parent_id)
     if filters.bbox is not None:
-        stmt = stmt.where(func.ST_Intersects(Zone.geom, bbox_area(filters)))
+        stmt = stmt.where(bbox_condition(Zone.geom, filters))
     return stmt
 
 
@@ -312,6 +355,7 @@ COLLECTIONS: dict[str, Collection] = {
             features=_parcels_features,
             keys=_parcels_keys,
             geometry=lambda: select(Parcel.geom.label("geom")),
+            temporal=Temporal("updated_at", lambda: Parcel.updated_at, lambda: Parcel),
         ),
         Collection(
             id="cases",
@@ -327,6 +371,7 @@ COLLECTIONS: dict[str, Collection] = {
             features=_cases_features,
             keys=lambda f, today: _keys_of(_cases_features(f, today)),
             geometry=_cases_geometry,
+            temporal=Temporal("last_event_on", _last_event_on, lambda: Case, day=True),
         ),
         Collection(
             id="zones",
@@ -374,6 +419,28 @@ def collection_extent(session: Session, collection_id: str) -> Bbox | None:
         return None
     minx, miny, maxx, maxy = shapely.from_wkb(bytes(wkb)).bounds
     return minx, miny, maxx, maxy
+
+
+def collection_time_extent(
+    session: Session, collection_id: str
+) -> tuple[str | None, str | None] | None:
+    """The first and last instants (RFC 3339) of a collection's temporal values: a county
+    day from its midnight to its last second; (None, None) when no feature has one yet;
+    None when the collection has no temporal property."""
+    temporal = get_collection(collection_id).temporal
+    if temporal is None:
+        return None
+    values = select(temporal.value().label("value")).select_from(temporal.table()).subquery()
+    first, last = session.execute(select(func.min(values.c.value), func.max(values.c.value))).one()
+    if first is None or last is None:
+        return None, None
+    if temporal.day:
+        return day_span(_as_date(first), _as_date(last))
+    return utc_text(first), utc_text(last)
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def items_page(
@@ -497,7 +564,12 @@ def _selects(
     building them costs more Python than the database spends on a page. (Statements, not
     data.)"""
     collection = COLLECTIONS[collection_id]
-    return collection.features(filters, today, crs), collection.keys(filters, today)
+    features = collection.features(filters, today, crs)
+    keys = collection.keys(filters, today)
+    if filters.period is not None and collection.temporal is not None:
+        in_period = collection.temporal.matches(filters.period)
+        features, keys = features.where(in_period), keys.where(in_period)
+    return features, keys
 
 
 def item(
@@ -534,16 +606,20 @@ def clamp_limit(limit: int) -> int:
 
 def item_filter(params: Params) -> ParcelFilter:
     """The filter of the OGC items query parameters ``params`` (strictly read, see
-    :func:`landgis.filters.parse_filters`); OGC's own paging (limit, offset, after) is not
-    part of it. ``bbox`` is read in the CRS ``bbox-crs`` names
-    (:func:`landgis.ogc_crs.read_bbox`)."""
+    :func:`landgis.filters.parse_filters`), with OGC's ``bbox`` read in the CRS ``bbox-crs``
+    names (:func:`landgis.ogc_crs.read_bbox`; in CRS84 it may cross the antimeridian,
+    :mod:`landgis.ogc_bbox`) and ``datetime`` (:mod:`landgis.temporal`); OGC's own paging
+    (limit, offset, after) is not part of it. Empty values are not given."""
     bbox, bbox_shape = read_bbox(last_value(params, "bbox"), last_value(params, "bbox-crs"))
-    wanted = {
-        n: params[n]
-        for n in FILTER_PARAMETERS
-        if n in params and n not in PAGING_PARAMETERS and n != "bbox"
-    }
-    return replace(parse_filters(wanted, strict=True), bbox=bbox, bbox_shape=bbox_shape)
+    own = (*PAGING_PARAMETERS, "bbox")
+    wanted = {n: params[n] for n in FILTER_PARAMETERS if n in params and n not in own}
+    period = (last_value(params, "datetime") or "").strip()
+    return replace(
+        parse_filters(wanted, strict=True),
+        bbox=bbox,
+        bbox_shape=bbox_shape,
+        period=parse_datetime(period) if period else None,
+    )
 
 
 def _check_filters(collection: Collection, filters: ParcelFilter) -> None:

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from landgis import vocab
 from landgis.errors import InvalidInput
 from landgis.i18n import Text, _
+
+if TYPE_CHECKING:
+    from landgis.temporal import Interval
 
 Bbox = tuple[float, float, float, float]
 
@@ -39,6 +43,8 @@ class ParcelFilter:
     text: str | None = None
     limit: int | None = None
     offset: int = 0
+    # OGC API's ``datetime`` (each collection says which of its values it is matched on).
+    period: Interval | None = None
 
 
 # The coded lists and the vocabulary each value must belong to (None: any code).
@@ -187,6 +193,7 @@ def parse_filters(params: Params, *, strict: bool) -> ParcelFilter:
         text=read.text("q"),
         limit=read.integer("limit", 1, MAX_LIMIT),
         offset=read.integer("offset", 0, MAX_OFFSET) or 0,
+        period=None,  # OGC's datetime, read by landgis.features.item_filter
     )
 
 

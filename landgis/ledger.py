@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from landgis import schema
@@ -25,7 +25,7 @@ from landgis.db.repository import wkb_of
 from landgis.filters import ParcelFilter, without_paging
 from landgis.ledger_rules.overdue import overdue_column
 from landgis.ledger_rules.totals import OUTSIDE_LEDGER
-from landgis.parcels import apply_filters, bbox_area
+from landgis.parcels import apply_filters, bbox_condition
 from landgis.units import m2_to_mu
 from landgis.wallclock import today
 
@@ -258,9 +258,7 @@ def narrow_rebuilt_rows(
     if filters.overdue is not None:
         rows = rows[rows["overdue"] == filters.overdue]
     if filters.bbox is not None:
-        inside = select(Parcel.parcel_code).where(
-            func.ST_Intersects(Parcel.geom, bbox_area(filters))
-        )
+        inside = select(Parcel.parcel_code).where(bbox_condition(Parcel.geom, filters))
         rows = rows[rows["parcel_code"].isin(set(session.scalars(inside)))]
     if filters.text:
         needle = filters.text.strip().lower()

@@ -34,10 +34,11 @@ from sqlalchemy import func
 
 from landgis.db.backends import SwappedAxes
 from landgis.errors import InvalidInput
-from landgis.filters import Bbox, parse_bbox
+from landgis.filters import Bbox
 from landgis.geo import CGCS2000_EPSG
 from landgis.geojson import COORDINATE_DECIMALS
 from landgis.i18n import Text, _
+from landgis.ogc_bbox import parse_ogc_bbox
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/{code}"
@@ -154,7 +155,7 @@ def read_bbox(text: str | None, crs_text: str | None) -> tuple[Bbox | None, str 
     if text is None or not text.strip():
         return None, None
     if crs == DEFAULT_CRS:
-        return parse_bbox(text), None
+        return parse_ogc_bbox(text), None
     first_min, second_min, first_max, second_max = _four_numbers(text, crs)
     if crs.north_first:
         xmin, ymin, xmax, ymax = second_min, first_min, second_max, first_max

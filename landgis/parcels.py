@@ -20,13 +20,14 @@ from landgis.filters import ParcelFilter
 from landgis.geo import CGCS2000_EPSG
 from landgis.ledger_rules.current_case import is_current_case
 from landgis.ledger_rules.overdue import overdue_column, overdue_sql
+from landgis.ogc_bbox import bbox_intersects
 from landgis.units import m2_to_hectare, m2_to_mu
 from landgis.wallclock import today
 
 __all__ = [
     "ParcelFilter",
     "apply_filters",
-    "bbox_area",
+    "bbox_condition",
     "envelope",
     "join_zone_and_current_case",
     "late_cases",
@@ -81,13 +82,15 @@ def envelope(bbox: tuple[float, float, float, float]) -> Envelope:
     return Envelope(*bbox, CGCS2000_EPSG)
 
 
-def bbox_area(filters: ParcelFilter) -> Any:
-    """The CGCS2000 area ``filters.bbox`` stands for: the area a bbox given in another CRS
-    covers (``bbox_shape``) where there is one, else the lon/lat rectangle."""
+def bbox_condition(geometry: Any, filters: ParcelFilter) -> ColumnElement[bool]:
+    """Whether ``geometry`` meets the area ``filters.bbox`` stands for: the area a bbox
+    given in another CRS covers (``bbox_shape``) where there is one, else the lon/lat
+    rectangle (two, when it crosses the antimeridian)."""
     if filters.bbox_shape is not None:
-        return func.ST_GeomFromText(filters.bbox_shape, CGCS2000_EPSG)
+        area = func.ST_GeomFromText(filters.bbox_shape, CGCS2000_EPSG)
+        return func.ST_Intersects(geometry, area)
     assert filters.bbox is not None
-    return envelope(filters.bbox)
+    return bbox_intersects(geometry, filters.bbox)
 
 
 def late_cases(day: dt.date | None = None) -> ColumnElement[bool]:
@@ -119,7 +122,7 @@ def apply_filters(
     if filters.in_ledger is not None:
         stmt = stmt.where(Case.id.is_not(None) if filters.in_ledger else Case.id.is_(None))
     if filters.bbox is not None:
-        stmt = stmt.where(func.ST_Intersects(Parcel.geom, bbox_area(filters)))
+        stmt = stmt.where(bbox_condition(Parcel.geom, filters))
     if filters.text:
         # Taken literally: % and _ in the text are no wildcards.
         needle = filters.text.strip()

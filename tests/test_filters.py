@@ -241,7 +241,8 @@ def test_a_bbox_narrows_the_apis_the_ledger_page_and_the_export_alike(client):
 @pytest.mark.parametrize("path", ["/api/parcels", "/api/cases", "/ogc/collections/parcels/items"])
 def test_the_apis_refuse_what_the_pages_forgive(client, path):
     refused = client.get(path, params={"status": "lost"})
-    assert refused.status_code == 422
+    # OGC API - Features answers a bad value with a 400, as its standard wants.
+    assert refused.status_code == (400 if path.startswith("/ogc") else 422)
     assert "status" in refused.json()["message_en"]
     page = client.get("/ledger", params={"status": "lost", "overdue": "maybe"})
     assert page.status_code == 200

@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from api import ogc_crs
+from api import ogc_crs, ogc_openapi
 from api.deps import ReaderDep, ReadSessionDep
+from api.ogc_exceptions import NOT_FOUND, RESPONSES
+from api.ogc_route import OGCRoute
 from api.query_filters import query_values
 from api.routers import ogc_tiles
 from api.spooled import spooled_response
@@ -25,11 +27,15 @@ from landgis.i18n import _
 from landgis.ogc_crs import crs_uris, parse_crs
 from landgis.ogc_tiles import CONFORMANCE as TILES_CONFORMANCE
 
-router = APIRouter(prefix="/ogc", tags=["OGC API - Features"])
+# Unknown query parameters and bad values are 400 OGC exceptions (api.ogc_route); HEAD and
+# OPTIONS are answered by api.ogc_methods.
+router = APIRouter(
+    prefix="/ogc", tags=["OGC API - Features"], route_class=OGCRoute, responses=RESPONSES
+)
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"
-OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
+OPENAPI = ogc_openapi.MEDIA_TYPE
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
@@ -80,9 +86,20 @@ def _collection_document(request: Request, session: Session, collection_id: str)
         ],
     }
     document["links"] += ogc_tiles.collection_links(request, collection.id)
+    extent: dict[str, Any] = {}
     bbox = features.collection_extent(session, collection.id)
     if bbox is not None:
-        document["extent"] = {"spatial": {"bbox": [list(bbox)], "crs": features.CRS84}}
+        extent["spatial"] = {"bbox": [list(bbox)], "crs": features.CRS84}
+    times = features.collection_time_extent(session, collection.id)
+    if times is not None and collection.temporal is not None:
+        # "property": which feature property ``datetime`` is matched on.
+        extent["temporal"] = {
+            "interval": [list(times)],
+            "trs": features.GREGORIAN,
+            "property": collection.temporal.name,
+        }
+    if extent:
+        document["extent"] = extent
     return document
 
 
@@ -91,12 +108,11 @@ def _collection_document(request: Request, session: Session, collection_id: str)
 def landing(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, Any]:
     """Title, description and links to the API definition, conformance and collections."""
     _check_format(f)
-    links = [_link(request.url_for("ogc_landing"), "self", JSON, "This document")]
+    links = [
+        _link(request.url_for("ogc_landing"), "self", JSON, "This document"),
+        _link(request.url_for("ogc_api"), "service-desc", OPENAPI, "The API definition"),
+    ]
     app = request.app
-    if app.openapi_url:
-        links.append(
-            _link(f"{request.base_url}{app.openapi_url.lstrip('/')}", "service-desc", OPENAPI)
-        )
     if app.docs_url:
         links.append(
             _link(f"{request.base_url}{app.docs_url.lstrip('/')}", "service-doc", "text/html")
@@ -114,6 +130,20 @@ def landing(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, 
         ),
         "links": links,
     }
+
+
+@router.get(
+    "/api",
+    summary="The API definition (OpenAPI 3.0)",
+    name="ogc_api",
+    response_class=Response,
+    responses={200: {"content": {OPENAPI: {}}}},
+)
+def api_definition(request: Request, _: ReaderDep, f: FormatParam = None) -> Response:
+    """This API's OpenAPI 3.0 document: its server is this landing page."""
+    _check_format(f)
+    document = ogc_openapi.ogc_document(request.app, str(request.url_for("ogc_landing")))
+    return JSONResponse(document, media_type=OPENAPI)
 
 
 @router.get("/conformance", summary="Conformance classes", name="ogc_conformance")
@@ -138,7 +168,12 @@ def collections(
     }
 
 
-@router.get("/collections/{collection_id}", summary="One feature collection", name="ogc_collection")
+@router.get(
+    "/collections/{collection_id}",
+    summary="One feature collection",
+    name="ogc_collection",
+    responses=NOT_FOUND,
+)
 def collection(
     request: Request,
     session: ReadSessionDep,
@@ -156,32 +191,21 @@ def collection(
     summary="Features of a collection (GeoJSON)",
     name="ogc_items",
     response_class=Response,
-    responses={200: {"content": {GEOJSON: {}}}},
+    responses={200: {"content": {GEOJSON: {}}}, **NOT_FOUND},
+    # bbox, datetime and limit as the standard defines them (read below, shown from here).
+    openapi_extra={"parameters": ogc_openapi.ITEMS_PARAMETERS},
 )
 def items(
     request: Request,
     _: ReaderDep,
     collection_id: str,
-    bbox: Annotated[
-        str | None,
-        Query(
-            description=(
-                "minlon,minlat,maxlon,maxlat (CRS84, longitude first), or four numbers in"
-                " bbox-crs and its axis order"
-            ),
-            max_length=200,
-        ),
+    bbox: Annotated[str | None, Query(include_in_schema=False, max_length=200)] = None,
+    period: Annotated[
+        str | None, Query(alias="datetime", include_in_schema=False, max_length=200)
     ] = None,
     bbox_crs: ogc_crs.BboxCrsParam = None,
     crs: ogc_crs.CrsParam = None,
-    limit: Annotated[
-        int,
-        Query(
-            ge=1,
-            description=f"Features per page; above {features.MAX_LIMIT} served as the maximum",
-            json_schema_extra={"maximum": features.MAX_LIMIT},
-        ),
-    ] = features.DEFAULT_LIMIT,
+    limit: Annotated[int, Query(ge=1, include_in_schema=False)] = features.DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=features.MAX_OFFSET)] = 0,
     after: Annotated[
         str | None,
@@ -195,6 +219,9 @@ def items(
     category: Annotated[list[str] | None, _values("问题类型 (parcels, cases)")] = None,
     route: Annotated[list[str] | None, _values("处置方式 (parcels, cases)")] = None,
     cause: Annotated[list[str] | None, _values("闲置原因 (parcels, cases)")] = None,
+    in_ledger: Annotated[
+        bool | None, Query(description="列入台账: has a ledger case (parcels)")
+    ] = None,
     overdue: Annotated[
         bool | None, Query(description="逾期: past the case deadline (parcels, cases)")
     ] = None,
@@ -211,7 +238,9 @@ def items(
     by position.
 
     Parcels and cases can also be narrowed by status (处置状态), zone (片区编号), category,
-    route, cause (each comma-separated or repeated), overdue and q (text).
+    route, cause (each comma-separated or repeated), overdue and q (text); parcels also by
+    in_ledger. ``datetime`` is matched on parcels' ``updated_at`` and cases'
+    ``last_event_on``; zones have no time, and all of them match.
     """
     _check_format(f)
     filters = features.item_filter(query_values(request))
@@ -284,7 +313,7 @@ def _page_links(request: Request, collection_id: str, page: features.Page) -> li
     summary="One feature (GeoJSON)",
     name="ogc_item",
     response_class=Response,
-    responses={200: {"content": {GEOJSON: {}}}},
+    responses={200: {"content": {GEOJSON: {}}}, **NOT_FOUND},
 )
 def item(
     request: Request,

@@ -1,0 +1,139 @@
+"""The API definition of OGC API - Features: the /ogc part of the app's OpenAPI document,
+as OpenAPI 3.0 (the ``oas30`` conformance class), with the standard's definitions of
+``bbox``, ``datetime`` and ``limit``.
+
+Its server is the landing page (``…/ogc``) and its paths are relative to it (``/``,
+``/conformance``, ``/collections/{collection_id}/items`` …), as OGC API clients and test
+suites expect. The app's own document (``/openapi.json``, OpenAPI 3.1, for ``/docs``) is
+left as FastAPI writes it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from fastapi import FastAPI
+
+from api.openapi30 import downgrade
+from api.session_cookie import COOKIE_NAME
+from landgis import features
+
+PREFIX = "/ogc"
+MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.0"
+
+# The standard's parameter definitions (17-069r4, /req/core/fc-*-definition).
+BBOX_PARAMETER: dict[str, Any] = {
+    "name": "bbox",
+    "in": "query",
+    "required": False,
+    "description": (
+        "Only features whose geometry intersects the box: minlon,minlat,maxlon,maxlat "
+        "(CRS84, longitude first), or six numbers with the lowest and highest heights "
+        "(minlon,minlat,minh,maxlon,maxlat,maxh; heights are ignored). A first longitude "
+        "larger than the second is a box across the antimeridian."
+    ),
+    "schema": {
+        "type": "array",
+        "oneOf": [{"minItems": 4, "maxItems": 4}, {"minItems": 6, "maxItems": 6}],
+        "items": {"type": "number"},
+    },
+    "style": "form",
+    "explode": False,
+}
+DATETIME_PARAMETER: dict[str, Any] = {
+    "name": "datetime",
+    "in": "query",
+    "required": False,
+    "description": (
+        "Only features whose time intersects this instant or interval (and those with no "
+        "time): an RFC 3339 date-time (2024-05-01T08:00:00Z), a date (2024-05-01, that "
+        "whole day in the county's time zone), or start/end with one end open (.. or "
+        "empty). parcels: updated_at, the time the parcel was last changed; cases: "
+        "last_event_on, the date of the case's latest event; zones have no time, so every "
+        "zone matches."
+    ),
+    "schema": {"type": "string"},
+    "style": "form",
+    "explode": False,
+}
+LIMIT_PARAMETER: dict[str, Any] = {
+    "name": "limit",
+    "in": "query",
+    "required": False,
+    "description": (
+        f"Features per page; a larger value is served as the maximum, {features.MAX_LIMIT}"
+    ),
+    "schema": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": features.MAX_LIMIT,
+        "default": features.DEFAULT_LIMIT,
+    },
+    "style": "form",
+    "explode": False,
+}
+ITEMS_PARAMETERS = [BBOX_PARAMETER, DATETIME_PARAMETER, LIMIT_PARAMETER]
+
+SECURITY_SCHEMES = {
+    "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API token (landgis token create); needed only where reading "
+        "needs a login",
+    },
+    "session": {"type": "apiKey", "in": "cookie", "name": COOKIE_NAME},
+}
+_REF = re.compile(r"#/components/schemas/([^\"/]+)")
+
+
+def ogc_document(app: FastAPI, landing_url: str) -> dict[str, Any]:
+    """The OpenAPI 3.0 definition of the app's OGC API, served from ``landing_url``."""
+    cached: dict[str, Any] | None = getattr(app.state, "ogc_openapi", None)
+    if cached is None:
+        cached = app.state.ogc_openapi = _document(app)
+    return {**cached, "servers": [{"url": landing_url.rstrip("/")}]}
+
+
+def _document(app: FastAPI) -> dict[str, Any]:
+    whole = app.openapi()
+    paths = {
+        path.removeprefix(PREFIX) or "/": item
+        for path, item in whole["paths"].items()
+        if path == PREFIX or path.startswith(PREFIX + "/")
+    }
+    schemas = whole.get("components", {}).get("schemas", {})
+    document = {
+        "openapi": whole["openapi"],
+        "info": {
+            "title": f"{app.title} · OGC API - Features",
+            "version": app.version,
+            "description": (
+                "宗地、台账条目与片区(OGC API - Features 第 1 部分:Core、GeoJSON、OpenAPI 3.0)。"
+                " Parcels, ledger cases and zones (OGC API - Features Part 1: Core, GeoJSON,"
+                " OpenAPI 3.0)."
+            ),
+        },
+        "paths": paths,
+        "components": {
+            "schemas": {name: schemas[name] for name in sorted(_referenced(paths, schemas))},
+            "securitySchemes": SECURITY_SCHEMES,
+        },
+        # Reading is open unless the settings put it behind a login.
+        "security": [{}, {"bearer": []}, {"session": []}],
+    }
+    return downgrade(document)
+
+
+def _referenced(node: Any, schemas: dict[str, Any]) -> set[str]:
+    """The names of the component schemas ``node`` refers to, and those they refer to."""
+    found: set[str] = set()
+    pending = set(_REF.findall(json.dumps(node)))
+    while pending:
+        name = pending.pop()
+        if name in found or name not in schemas:
+            continue
+        found.add(name)
+        pending |= set(_REF.findall(json.dumps(schemas[name])))
+    return found
