@@ -14,6 +14,8 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.deps import ReaderDep, ReadSessionDep
+from api.ogc_exceptions import NOT_FOUND, RESPONSES
+from api.ogc_route import OGCRoute
 from api.routers.tiles import tile_response
 from landgis import features, ogc_tiles, tile_matrix_sets
 from landgis.errors import InvalidInput
@@ -21,7 +23,10 @@ from landgis.i18n import _, listing
 from landgis.ogc_tiles import JSON, TILEJSON_MEDIA_TYPE, TilesetUrls, link
 from landgis.tiles import MVT_MEDIA_TYPE
 
-router = APIRouter(prefix="/ogc", tags=["OGC API - Tiles"])
+# Unknown query parameters and bad values are 400 OGC exceptions, as on the features' routes.
+router = APIRouter(
+    prefix="/ogc", tags=["OGC API - Tiles"], route_class=OGCRoute, responses=RESPONSES
+)
 
 CollectionId = Annotated[str, Path(description="parcels or zones (the tiled collections)")]
 TileMatrixSetId = Annotated[
@@ -158,7 +163,10 @@ def tileset(
         200: {"content": {MVT_MEDIA_TYPE: {}}, "description": "The tile"},
         204: {"description": "No feature in this tile"},
         304: {"description": "Unchanged since the ETag given in If-None-Match"},
-        404: {"description": "No such collection, tile matrix set, tile matrix, row or column"},
+        404: {
+            **NOT_FOUND[404],
+            "description": "No such collection, tile matrix set, tile matrix, row or column",
+        },
     },
 )
 def tile(

@@ -15,7 +15,7 @@ from schemathesis.specs.openapi.definitions import OPENAPI_30
 
 from api.main import create_app
 from api.ogc_openapi import ogc_document
-from api.ogc_parameters import KNOWN_PARAMETERS, check_parameters
+from api.ogc_parameters import check_parameters, known_parameters
 from api.openapi30 import downgrade, schema_30
 from landgis.errors import InvalidInput
 from landgis.ogc_bbox import crosses_antimeridian, parse_ogc_bbox
@@ -182,6 +182,13 @@ def test_each_route_knows_the_query_parameters_its_definition_declares(app: Fast
         "/collections/{collection_id}": "ogc_collection",
         "/collections/{collection_id}/items": "ogc_items",
         "/collections/{collection_id}/items/{feature_id}": "ogc_item",
+        "/tileMatrixSets": "ogc_tile_matrix_sets",
+        "/tileMatrixSets/{tileMatrixSetId}": "ogc_tile_matrix_set",
+        "/collections/{collection_id}/tiles": "ogc_tilesets",
+        "/collections/{collection_id}/tiles/{tileMatrixSetId}": "ogc_tileset",
+        "/collections/{collection_id}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}": (
+            "ogc_tile"
+        ),
     }
     assert set(document["paths"]) == set(names)
     for path, route in names.items():
@@ -189,7 +196,7 @@ def test_each_route_knows_the_query_parameters_its_definition_declares(app: Fast
             p["name"] for p in document["paths"][path]["get"]["parameters"] if p["in"] == "query"
         ]
         assert len(declared) == len(set(declared)), path
-        assert set(declared) == set(KNOWN_PARAMETERS[route]), path
+        assert set(declared) == set(known_parameters(route)), path
     check_parameters("ogc_items", ["bbox", "datetime", "limit", "status"])
     with pytest.raises(InvalidInput) as refused:
         check_parameters("ogc_collections", ["f", "limit"])
