@@ -12,49 +12,33 @@ out below as JSON Schema.
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import itertools
 import json
-import os
-import shutil
 import socket
-import subprocess
-import sys
-import time
 import zoneinfo
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from email.message import Message
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import jsonschema
 import pytest
 from fastapi.testclient import TestClient
 from schemathesis.specs.openapi.definitions import OPENAPI_30
 from shapely.geometry import box, shape
-from sqlalchemy import Engine, func, select, update
 
 from api.main import create_app
-from landgis.db.models import Case, CaseEvent, Parcel
-from landgis.db.session import transaction
 from landgis.settings import Settings
-from landgis.users import create_user, issue_token
+from tests.api.ogc_live import GEOJSON, SILENT_CASE, Answer, Site, serve
+from tests.api.ogc_live import links_by_rel as _links
 
-LANDGIS = shutil.which("landgis", path=str(Path(sys.executable).parent))
 COUNTY = zoneinfo.ZoneInfo("Asia/Shanghai")
 UTC = dt.UTC
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 CONF = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 JSON = "application/json"
-GEOJSON = "application/geo+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 COLLECTIONS = ("parcels", "cases", "zones")
-# The first parcel's updated_at; each next parcel (by code) is 7 hours and 1 second later.
-PARCEL_TIME0 = dt.datetime(2021, 3, 1, 1, 0, 0, tzinfo=UTC)
-SILENT_CASE = "QX-XZ-2099-001"  # a ledger case with no event, added here
 UNKNOWN = "unknownQueryParameter"
 
 # --- the standard's schemas (core/openapi/schemas), as JSON Schema -------------------------
@@ -193,182 +177,10 @@ def _valid(instance: Any, schema: dict[str, Any]) -> None:
     jsonschema.Draft202012Validator(schema).validate(instance)
 
 
-# --- the live server ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One HTTP response as it came over the wire."""
-
-    status: int
-    version: int
-    headers: Message
-    body: bytes
-
-    @property
-    def media_type(self) -> str:
-        return self.headers.get("content-type", "")
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-@dataclass(frozen=True)
-class Site:
-    """The server under test and what the test made the data say."""
-
-    host: str
-    port: int
-    # updated_at given to each parcel; the last event day of each case (None: no event).
-    parcel_times: dict[str, dt.datetime]
-    case_days: dict[str, dt.date | None]
-    token: str
-    database_url: str
-
-    @property
-    def root(self) -> str:
-        return f"http://{self.host}:{self.port}/ogc"
-
-    def call(
-        self,
-        method: str,
-        target: str,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Answer:
-        """``method`` on ``target`` (a URL, or a path under the landing page)."""
-        parts = urlsplit(target if target.startswith("http") else self.root + target)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        if params:
-            path += ("&" if "?" in path else "?") + urlencode(params, doseq=True)
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
-        try:
-            connection.request(method, path, headers=dict(headers or {}))
-            response = connection.getresponse()
-            return Answer(response.status, response.version, response.headers, response.read())
-        finally:
-            connection.close()
-
-    def get(self, target: str, **params: Any) -> Answer:
-        return self.call("GET", target, params)
-
-    def document(self, target: str, **params: Any) -> Any:
-        answer = self.get(target, **params)
-        assert answer.status == 200, (target, params, answer.body[:300])
-        return answer.json()
-
-    def items(self, collection: str, **params: Any) -> dict[str, Any]:
-        answer = self.get(f"/collections/{collection}/items", **params)
-        assert answer.status == 200, (collection, params, answer.body[:300])
-        assert answer.media_type == GEOJSON
-        return answer.json()
-
-    def every_feature(self, collection: str, **params: Any) -> list[dict[str, Any]]:
-        """Every matching feature, page after page by the ``next`` links."""
-        page = self.items(collection, **params)
-        found = list(page["features"])
-        while (after := _links(page).get("next")) is not None:
-            page = self.document(after["href"])
-            found += page["features"]
-        return found
-
-    def ids(self, collection: str, **params: Any) -> set[str]:
-        return {f["id"] for f in self.every_feature(collection, limit=1000, **params)}
-
-    def api_definition(self) -> dict[str, Any]:
-        return self.document(_links(self.document(""))["service-desc"]["href"])
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _give_times(engine: Engine) -> tuple[dict[str, dt.datetime], dict[str, dt.date | None], str]:
-    """Each parcel its own updated_at, a ledger case with no event, a reader's token."""
-    with transaction(engine) as session:
-        codes = session.scalars(select(Parcel.parcel_code).order_by(Parcel.parcel_code)).all()
-        times = {
-            code: PARCEL_TIME0 + k * dt.timedelta(hours=7, seconds=1)
-            for k, code in enumerate(codes)
-        }
-        for code, moment in times.items():
-            session.execute(
-                update(Parcel).where(Parcel.parcel_code == code).values(updated_at=moment)
-            )
-        without_case = session.scalar(
-            select(Parcel.id)
-            .where(~select(Case.id).where(Case.parcel_id == Parcel.id).exists())
-            .order_by(Parcel.parcel_code)
-            .limit(1)
-        )
-        session.add(
-            Case(
-                case_no=SILENT_CASE,
-                parcel_id=without_case,
-                category="idle",
-                idle_area_m2=100.0,
-                status="suspected",
-            )
-        )
-        create_user(session, "reader", "a-good-password", role="viewer")
-        token = issue_token(session, "reader")
-    with transaction(engine) as session:
-        last = (
-            select(Case.case_no, func.max(CaseEvent.occurred_on))
-            .outerjoin(CaseEvent, CaseEvent.case_id == Case.id)
-            .group_by(Case.case_no)
-        )
-        days: dict[str, dt.date | None] = dict(session.execute(last).all())
-    return times, days, token
-
-
 @pytest.fixture(scope="module")
 def site(databases: Any) -> Iterator[Site]:
     """``landgis serve`` on a demo county of its own, in the county's time zone."""
-    assert LANDGIS, "the landgis console script is installed with the package"
-    url = databases.new_url()
-    env = {**os.environ, "LANDGIS_DATABASE_URL": url, "TZ": "Asia/Shanghai"}
-    for command in ("init", "demo"):
-        subprocess.run([LANDGIS, command], env=env, check=True, capture_output=True)
-    times, days, token = _give_times(databases.engine(url))
-    port = _free_port()
-    server = subprocess.Popen(
-        [LANDGIS, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    served = Site("127.0.0.1", port, times, days, token, url)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if served.get("").status == 200:
-                    break
-            except OSError:
-                pass
-            if server.poll() is not None:
-                output = server.stdout.read().decode() if server.stdout else ""
-                pytest.fail(f"the server stopped: {output}")
-            if time.monotonic() > deadline:
-                pytest.fail("the server did not answer within 30 s")
-            time.sleep(0.2)
-        yield served
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        if server.stdout:
-            server.stdout.close()
-
-
-def _links(document: dict[str, Any]) -> dict[str, dict[str, str]]:
-    return {link["rel"]: link for link in document["links"]}
+    yield from serve(databases)
 
 
 def _routes(site: Site) -> dict[str, str]:
