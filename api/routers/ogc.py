@@ -23,6 +23,7 @@ from api.spooled import spooled_response
 from landgis import features
 from landgis.db.session import read_session, transaction
 from landgis.errors import InvalidInput
+from landgis.feature_query import read_query
 from landgis.i18n import _
 from landgis.ogc_crs import crs_uris, parse_crs
 from landgis.ogc_tiles import CONFORMANCE as TILES_CONFORMANCE
@@ -244,6 +245,7 @@ def items(
     """
     _check_format(f)
     filters = features.item_filter(query_values(request))
+    query = read_query(query_values(request))
     output_crs = parse_crs(crs)
     headers = ogc_crs.content_crs(output_crs)
     if limit > features.STREAM_ABOVE:
@@ -260,6 +262,7 @@ def items(
                     after=after,
                     members=lambda page: {"links": _page_links(request, collection_id, page)},
                     crs=output_crs,
+                    query=query,
                 ),
                 GEOJSON,
                 headers,
@@ -268,7 +271,7 @@ def items(
     # thread per page instead of three.
     with read_session(request.app.state.engine) as session:
         page = features.items_page(
-            session, collection_id, filters, limit, offset, after, crs=output_crs
+            session, collection_id, filters, limit, offset, after, crs=output_crs, query=query
         )
     links = _page_links(request, collection_id, page)
     body = features.feature_collection_json(page, {"links": links})
@@ -289,9 +292,7 @@ def _page_links(request: Request, collection_id: str, page: features.Page) -> li
     if page.has_next and page.limit is not None:
         # Keyset paging: the next page starts after this page's last key, at the same cost
         # however deep it is.
-        after_url = request.url.include_query_params(
-            limit=page.limit, offset=page.offset + page.limit, after=page.next_after
-        )
+        after_url = request.url.include_query_params(**page.next_query())
         links.append(_link(after_url, "next", GEOJSON, "Next page"))
     if page.has_prev and page.limit is not None:
         before = max(page.offset - page.limit, 0)
