@@ -78,6 +78,11 @@ def _text_tree(text: str) -> Any:
     except RecursionError:
         raise InvalidInput(_("filter 嵌套过深。")) from None
     except Exception as error:  # lark's errors, and the parser's own on odd input
+        token = getattr(error, "token", None)
+        if getattr(token, "type", None) == "$END":
+            raise InvalidInput(
+                _("filter 不完整:{text} 之后还应有比较或条件的其余部分。", text=text[-40:])
+            ) from None
         column = getattr(error, "column", None)
         if isinstance(column, int) and column > 0:
             raise InvalidInput(
@@ -96,9 +101,11 @@ def _text_tree(text: str) -> Any:
 def _json_tree(text: str) -> Any:
     try:
         document = json.loads(text)
+        rewritten = _cql2_1_0(document)
+    except RecursionError:
+        raise InvalidInput(_("filter 嵌套过深。")) from None
     except ValueError as error:
         raise InvalidInput(_("filter 不是有效的 JSON:{detail}", detail=_detail(error))) from None
-    rewritten = _cql2_1_0(document)
     try:
         tree = parse_json(rewritten)
     except RecursionError:

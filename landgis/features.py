@@ -511,19 +511,14 @@ def _page_rows(
     key = collection.key()
     page, keys_only = _selects(collection.id, filters, today, crs, query.filter, query.properties)
     if query.sortby:
-        if after is not None:
-            raise InvalidInput(_("sortby 排序时按 offset 翻页,不能同时给出 after。"))
-        order = [*query.order(collection.properties, today), key]
-        position = func.row_number().over(order_by=order).label("position")
-        page = page.with_only_columns(position, *page.selected_columns).order_by(*order)
-        page = page.offset(offset)
-    elif after is not None:
-        page = page.where(key > after)
-    elif offset:
-        first = keys_only.order_by(key).offset(offset).limit(1).scalar_subquery()
-        # (A bound at the first key of the page; no key that far: the page is empty.)
-        page = page.where(key >= first)
+        page = _sorted_page(page, collection, query, today, offset, after)
     else:
+        if after is not None:
+            page = page.where(key > after)
+        elif offset:
+            first = keys_only.order_by(key).offset(offset).limit(1).scalar_subquery()
+            # (A bound at the first key of the page; no key that far: the page is empty.)
+            page = page.where(key >= first)
         page = page.order_by(key)
     if limit is not None:
         page = page.limit(limit + 1)
@@ -534,6 +529,23 @@ def _page_rows(
         keys_only,
         batch=batch,
     )
+
+
+def _sorted_page(
+    page: AnySelect,
+    collection: Collection,
+    query: ItemsQuery,
+    today: dt.date,
+    offset: int,
+    after: str | None,
+) -> AnySelect:
+    """The features in ``sortby`` order (then by key, so each has one place) from position
+    ``offset``, their position first: what the rows are ordered by once more outside."""
+    if after:
+        raise InvalidInput(_("sortby 排序时按 offset 翻页,不能同时给出 after。"))
+    order = [*query.order(collection.properties, today), collection.key()]
+    position = func.row_number().over(order_by=order).label("position")
+    return page.with_only_columns(position, *page.selected_columns).order_by(*order).offset(offset)
 
 
 @functools.lru_cache(maxsize=256)

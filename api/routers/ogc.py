@@ -18,7 +18,7 @@ from api.deps import ReaderDep, ReadSessionDep
 from api.ogc_exceptions import NOT_FOUND, RESPONSES
 from api.ogc_route import OGCRoute
 from api.query_filters import query_values
-from api.routers import ogc_tiles
+from api.routers import ogc_queryables, ogc_tiles
 from api.spooled import spooled_response
 from landgis import features
 from landgis.db.session import read_session, transaction
@@ -42,6 +42,7 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     ogc_crs.CONFORMANCE_CLASS,
+    *ogc_queryables.CONFORMANCE,
     *TILES_CONFORMANCE,
 )
 FORMATS = (None, "json", "geojson")
@@ -86,6 +87,7 @@ def _collection_document(request: Request, session: Session, collection_id: str)
             ),
         ],
     }
+    document["links"] += ogc_queryables.collection_links(request, collection.id)
     document["links"] += ogc_tiles.collection_links(request, collection.id)
     extent: dict[str, Any] = {}
     bbox = features.collection_extent(session, collection.id)
@@ -315,6 +317,7 @@ def _page_links(request: Request, collection_id: str, page: features.Page) -> li
     name="ogc_item",
     response_class=Response,
     responses={200: {"content": {GEOJSON: {}}}, **NOT_FOUND},
+    openapi_extra={"parameters": [ogc_openapi.PROPERTIES_PARAMETER]},
 )
 def item(
     request: Request,
@@ -328,7 +331,8 @@ def item(
     """The feature with this id: parcel code, case number or zone code."""
     _check_format(f)
     output_crs = parse_crs(crs)
-    feature = features.item(session, collection_id, feature_id, crs=output_crs)
+    shown = read_query(query_values(request)).properties
+    feature = features.item(session, collection_id, feature_id, crs=output_crs, properties=shown)
     links = [
         _link(request.url, "self", GEOJSON, "This feature"),
         _link(
