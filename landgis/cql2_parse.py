@@ -60,6 +60,8 @@ def read_filter(text: str | None, lang: str | None, crs: str | None) -> Cql2Filt
         return None
     if len(text) > MAX_FILTER_CHARS:
         raise InvalidInput(_("filter 过长(最多 {largest} 个字符)。", largest=MAX_FILTER_CHARS))
+    if "\x00" in text:  # in no value, and PostgreSQL refuses it in a text parameter
+        raise InvalidInput(_("filter 含有无效字符。"))
     found = Cql2Filter(text.strip(), language, frame)
     found.tree()
     return found

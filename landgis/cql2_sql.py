@@ -47,6 +47,8 @@ from landgis.i18n import _, listing
 from landgis.ogc_crs import Crs
 from landgis.temporal import utc_text
 
+# Integers up to this size are bound as integers (SQLite's are 64-bit).
+_LARGEST_INTEGER = 2**53
 # The types values are compared as: a property's, or a literal's.
 NUMBER = "number"
 GEOMETRY = "geometry"
@@ -128,10 +130,12 @@ class _Translator:
             found = self.operand(node.lhs)
             return found.sql.is_not(None) if node.not_ else found.sql.is_(None)
         if type(node) in _SPATIAL:
-            return self.spatial(_SPATIAL[type(node)], node.lhs, node.rhs)
-        if isinstance(node, ast.BBox):
-            box = {"function": [node.minx, node.miny, node.maxx, node.maxy]}
-            return self.spatial("ST_Intersects", node.lhs, box)
+            lhs, rhs = self.operand(node.lhs), self.operand(node.rhs)
+            return self.spatial(_SPATIAL[type(node)], lhs, rhs)
+        if isinstance(node, ast.BBox):  # the BBOX(geom, …) predicate of earlier drafts
+            corners = [node.minx, node.miny, node.maxx, node.maxy]
+            area = self.geometry(bbox_shape(corners, self.crs), "BBOX")
+            return self.spatial("ST_Intersects", self.operand(node.lhs), area)
         raise InvalidInput(_("filter 中的 {operator} 不受支持。", operator=_operator_name(node)))
 
     def comparison(self, node: Any) -> Any:
@@ -183,8 +187,7 @@ class _Translator:
         inside = or_(*(value.sql == option.sql for option in options))
         return not_(inside) if node.not_ else inside
 
-    def spatial(self, function: str, lhs_node: Any, rhs_node: Any) -> Any:
-        lhs, rhs = self.operand(lhs_node), self.operand(rhs_node)
+    def spatial(self, function: str, lhs: Operand, rhs: Operand) -> Any:
         for side in (lhs, rhs):
             if side.type != GEOMETRY:
                 raise InvalidInput(
@@ -223,8 +226,6 @@ class _Translator:
             return self.geometry(literal_shape(node.geometry, self.crs), node.geometry.get("type"))
         if isinstance(node, ast.Function) and node.name.lower() == "bbox":
             return self.geometry(bbox_shape(node.arguments, self.crs), "BBOX")
-        if isinstance(node, dict) and "function" in node:  # ast.BBox's box
-            return self.geometry(bbox_shape(node["function"], self.crs), "BBOX")
         if isinstance(node, ast.Function):
             raise InvalidInput(_("filter 中的函数 {name} 不受支持。", name=str(node.name)[:40]))
         return self.literal(node)
@@ -254,8 +255,10 @@ class _Translator:
         shown = repr(value)[:60]
         if isinstance(value, bool):
             return Operand(literal(value, Boolean()), "boolean", shown, value)
-        if isinstance(value, int):
+        if isinstance(value, int) and abs(value) < _LARGEST_INTEGER:
             return Operand(literal(value, Integer()), NUMBER, shown, value)
+        if isinstance(value, int):  # beyond a 64-bit integer: compared as a float
+            return Operand(literal(float(value), Float()), NUMBER, shown, value)
         if isinstance(value, float):
             return Operand(literal(value, Float()), NUMBER, shown, value)
         if isinstance(value, str):

@@ -8,6 +8,11 @@ last key), so a page deep in a large collection costs what the first one does; a
 turned into a key by scanning the key column alone. ``numberMatched`` is counted once per
 data version and filter and cached in the database.
 
+A feature's properties are its collection's declared list
+(:mod:`landgis.collection_properties`), which CQL2 filters, ``properties`` and ``sortby``
+read too (:mod:`landgis.feature_query`); a listing sorted by ``sortby`` is paged by
+position, ordered by its sort keys and then the key.
+
 Coordinates are CGCS2000 longitude/latitude (EPSG:4490), which OGC API - Features publishes
 as CRS84: the two frames differ by centimetres, far below the accuracy of cadastral
 boundaries. Asked for another CRS (:mod:`landgis.ogc_crs`), the database reprojects them.
