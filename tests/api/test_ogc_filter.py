@@ -599,6 +599,12 @@ def test_sortby_with_a_filter_and_refusals(client, every):
     found = _walk(client, "parcels", sortby="-area_mu", filter="area_mu > 10", limit=3)
     wanted = [f for f in every["parcels"] if f["properties"]["area_mu"] > 10]
     assert [f["id"] for f in found] == _sorted(wanted, [("area_mu", True)])
+    # A page above 1,000 features is streamed from a cursor: the same order and count.
+    streamed = _get(
+        client, "/collections/parcels/items", sortby="-area_mu", filter="area_mu > 10", limit=2000
+    ).json()
+    assert [f["id"] for f in streamed["features"]] == [f["id"] for f in found]
+    assert streamed["numberMatched"] == len(found)
     _refused(_get(client, "/collections/parcels/items", sortby="nowhere"), "nowhere")
     _refused(_get(client, "/collections/parcels/items", sortby="geom"), "geom")
     _refused(_get(client, "/collections/parcels/items", sortby="area_mu", after="x"), "after")
