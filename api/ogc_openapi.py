@@ -74,7 +74,77 @@ LIMIT_PARAMETER: dict[str, Any] = {
     "style": "form",
     "explode": False,
 }
-ITEMS_PARAMETERS = [BBOX_PARAMETER, DATETIME_PARAMETER, LIMIT_PARAMETER]
+
+# OGC API - Features Part 3 (Filtering).
+_CRS_EXAMPLE = "http://www.opengis.net/def/crs/EPSG/0/4528"
+FILTER_PARAMETERS: list[dict[str, Any]] = [
+    {
+        "name": "filter",
+        "in": "query",
+        "required": False,
+        "description": (
+            "A CQL2 filter on the collection's queryables (…/queryables), in filter-lang: "
+            "e.g. status = 'identified' AND idle_area_mu > 20 AND "
+            "S_INTERSECTS(geom, POLYGON((…))). Comparisons, LIKE, BETWEEN, IN, IS NULL, "
+            "arithmetic, property-property comparisons and the spatial functions S_INTERSECTS, "
+            "S_EQUALS, S_DISJOINT, S_TOUCHES, S_WITHIN, S_OVERLAPS, S_CROSSES, S_CONTAINS."
+        ),
+        "schema": {"type": "string"},
+        "style": "form",
+        "explode": False,
+    },
+    {
+        "name": "filter-lang",
+        "in": "query",
+        "required": False,
+        "description": "The language of filter: cql2-text (default) or cql2-json",
+        "schema": {"type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"},
+        "style": "form",
+        "explode": False,
+    },
+    {
+        "name": "filter-crs",
+        "in": "query",
+        "required": False,
+        "description": (
+            "CRS of the geometries in filter (URI or safe CURIE), one of the collection's "
+            "crs list, coordinates in its axis order; default "
+            "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+        ),
+        "schema": {"type": "string", "format": "uri", "example": _CRS_EXAMPLE},
+        "style": "form",
+        "explode": False,
+    },
+]
+PROPERTIES_PARAMETER: dict[str, Any] = {
+    "name": "properties",
+    "in": "query",
+    "required": False,
+    "description": "Only these properties in each feature's properties (comma-separated names)",
+    "schema": {"type": "array", "items": {"type": "string"}},
+    "style": "form",
+    "explode": False,
+}
+SORTBY_PARAMETER: dict[str, Any] = {
+    "name": "sortby",
+    "in": "query",
+    "required": False,
+    "description": (
+        "Sort by these properties (comma-separated; -name descending, +name or name "
+        "ascending; features without a value last). A sorted listing pages by offset."
+    ),
+    "schema": {"type": "array", "items": {"type": "string", "pattern": "^[+-]?[A-Za-z_0-9]+$"}},
+    "style": "form",
+    "explode": False,
+}
+ITEMS_PARAMETERS = [
+    BBOX_PARAMETER,
+    DATETIME_PARAMETER,
+    LIMIT_PARAMETER,
+    *FILTER_PARAMETERS,
+    PROPERTIES_PARAMETER,
+    SORTBY_PARAMETER,
+]
 
 SECURITY_SCHEMES = {
     "bearer": {
@@ -110,9 +180,10 @@ def _document(app: FastAPI) -> dict[str, Any]:
             "title": f"{app.title} · OGC API - Features",
             "version": app.version,
             "description": (
-                "宗地、台账条目与片区(OGC API - Features 第 1 部分:Core、GeoJSON、OpenAPI 3.0)。"
+                "宗地、台账条目与片区(OGC API - Features 第 1 部分 Core、GeoJSON、OpenAPI 3.0,"
+                "第 2 部分 CRS,第 3 部分 Filtering 与 CQL2)。"
                 " Parcels, ledger cases and zones (OGC API - Features Part 1: Core, GeoJSON,"
-                " OpenAPI 3.0)."
+                " OpenAPI 3.0; Part 2: CRS; Part 3: Filtering with CQL2)."
             ),
         },
         "paths": paths,

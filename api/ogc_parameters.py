@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from landgis.errors import InvalidInput
+from landgis.feature_query import QUERY_PARAMETERS
 from landgis.i18n import _, listing
 from landgis.ogc_crs import CRS_PARAMETERS
 
@@ -41,9 +42,11 @@ KNOWN_PARAMETERS: dict[str, tuple[str, ...]] = {
         *FORMAT_PARAMETERS,
         *CORE_ITEMS_PARAMETERS,
         *CRS_PARAMETERS,
+        # Part 3 (Filtering): filter, filter-lang, filter-crs; properties and sortby.
+        *QUERY_PARAMETERS,
         *LANDGIS_ITEMS_PARAMETERS,
     ),
-    "ogc_item": (*FORMAT_PARAMETERS, "crs"),
+    "ogc_item": (*FORMAT_PARAMETERS, "crs", "properties"),
 }
 
 

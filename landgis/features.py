@@ -8,6 +8,11 @@ last key), so a page deep in a large collection costs what the first one does; a
 turned into a key by scanning the key column alone. ``numberMatched`` is counted once per
 data version and filter and cached in the database.
 
+A feature's properties are its collection's declared list
+(:mod:`landgis.collection_properties`), which CQL2 filters, ``properties`` and ``sortby``
+read too (:mod:`landgis.feature_query`); a listing sorted by ``sortby`` is paged by
+position, ordered by its sort keys and then the key.
+
 Coordinates are CGCS2000 longitude/latitude (EPSG:4490), which OGC API - Features publishes
 as CRS84: the two frames differ by centimetres, far below the accuracy of cadastral
 boundaries. Asked for another CRS (:mod:`landgis.ogc_crs`), the database reprojects them.
@@ -23,24 +28,19 @@ from dataclasses import dataclass, replace
 from typing import Any, BinaryIO
 
 import shapely
-from sqlalchemy import Float, Text, case, func, literal_column, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Float, Text, func, literal_column, select
+from sqlalchemy.orm import Session
 
 from landgis import ogc_crs
-from landgis.cases import LEDGER_FIELDS
-from landgis.db.backends import (
-    GeoJsonGeometry,
-    JsonBoolean,
-    JsonNumber,
-    JsonObject,
-    JsonText,
-    Rounded,
-)
-from landgis.db.backends.timestamps import UtcText
-from landgis.db.models import Case, CaseEvent, Parcel, Zone
+from landgis.collection_properties import PARENT_ZONE, PROPERTY_MAPS, last_event_on
+from landgis.cql2_parse import Cql2Filter
+from landgis.db.backends import GeoJsonGeometry, JsonNumber, JsonObject, JsonText
+from landgis.db.models import Case, Parcel, Zone
 from landgis.db.query_types import AnySelect
 from landgis.db.versioning import cache_key, rows_and_count
 from landgis.errors import InvalidInput, NotFound
+from landgis.feature_properties import Property, PropertyMap, members
+from landgis.feature_query import ItemsQuery
 from landgis.filters import (
     FILTER_PARAMETERS,
     PAGING_PARAMETERS,
@@ -57,7 +57,6 @@ from landgis.parcels import (
     apply_filters,
     bbox_condition,
     join_zone_and_current_case,
-    late_cases,
 )
 from landgis.temporal import (
     Interval,
@@ -67,8 +66,6 @@ from landgis.temporal import (
     timestamp_matches,
     utc_text,
 )
-from landgis.units import m2_to_hectare, m2_to_mu
-from landgis.vocab import ZONE_KINDS
 from landgis.wallclock import today as county_today
 from landgis.wallclock import utc_now
 
@@ -116,13 +113,15 @@ class Collection:
     key: Callable[[], Any]
     # One row per matching feature: ``key`` and ``feature`` (the GeoJSON Feature as text,
     # built by the database), not ordered. Arguments: filters, today (for ``overdue``),
-    # the CRS of the coordinates.
-    features: Callable[[ParcelFilter, dt.date, Crs], AnySelect]
+    # the CRS of the coordinates, the properties shown.
+    features: Callable[[ParcelFilter, dt.date, Crs, Sequence[Property]], AnySelect]
     # The keys of the matching features alone, joining only what the filters need: what
     # is counted, and scanned to turn an offset into a key.
     keys: Callable[[ParcelFilter, dt.date], AnySelect]
     # The geometries the extent is computed from.
     geometry: Callable[[], AnySelect]
+    # Its properties, what filters and ``sortby`` read, and its geometry.
+    properties: PropertyMap
     # What ``datetime`` is matched on; None: no feature has a time (every one matches).
     temporal: Temporal | None = None
 
@@ -140,10 +139,21 @@ class Page:
     offset: int
     # The key of the last feature when more features follow: the next page starts after it.
     next_after: str | None
+    # Whether the next page is found by its position (a sorted listing) rather than by key.
+    by_position: bool = False
 
     @property
     def has_next(self) -> bool:
         return self.next_after is not None
+
+    def next_query(self) -> dict[str, Any]:
+        """The paging query parameters of the next page (when there is one): limit,
+        offset and, for pages in key order, ``after``."""
+        assert self.limit is not None
+        found: dict[str, Any] = {"limit": self.limit, "offset": self.offset + self.limit}
+        if not self.by_position:
+            found["after"] = self.next_after
+        return found
 
     @property
     def has_prev(self) -> bool:
@@ -154,10 +164,10 @@ def _feature(
     key: Any, geometry: Any, properties: Sequence[tuple[str, Any]], crs: Crs = DEFAULT_CRS
 ) -> Any:
     """A GeoJSON Feature built by the database, as text, its coordinates in ``crs``."""
-    members: list[Any] = []
+    pairs: list[Any] = []
     for name, value in properties:
         exact = JsonNumber(value) if isinstance(getattr(value, "type", None), Float) else value
-        members += [_name(name), exact]
+        pairs += [_name(name), exact]
     return JsonText(
         JsonObject(
             _name("type"),
@@ -167,7 +177,7 @@ def _feature(
             _name("geometry"),
             GeoJsonGeometry(crs.geometry(geometry), literal_column(str(crs.decimals))),
             _name("properties"),
-            JsonObject(*members),
+            JsonObject(*pairs),
         )
     )
 
@@ -177,19 +187,6 @@ def _name(name: str) -> Any:
     if not name.replace("_", "").isalnum():
         raise ValueError(f"not a member name: {name!r}")
     return literal_column(f"'{name}'", Text())
-
-
-def _areas(name: str, m2: Any, hectares: bool = False) -> list[tuple[str, Any]]:
-    """``name_m2``, ``name_mu`` (2 decimals) and optionally ``name_ha`` (4 decimals)."""
-    stem = name.removesuffix("_m2")
-    members = [(name, m2), (f"{stem}_mu", Rounded(m2_to_mu(m2), 2))]
-    if hectares:
-        members.append((f"{stem}_ha", Rounded(m2_to_hectare(m2), 4)))
-    return members
-
-
-def _overdue(today: dt.date) -> Any:
-    return JsonBoolean(late_cases(today))
 
 
 # ---------------------------------------------------------------------------------------
@@ -216,32 +213,15 @@ def _parcels_keys(filters: ParcelFilter, today: dt.date) -> AnySelect:
     return _parcels_filtered(stmt, filters, today)
 
 
-def _parcels_features(filters: ParcelFilter, today: dt.date, crs: Crs = DEFAULT_CRS) -> AnySelect:
-    properties = [
-        ("parcel_code", Parcel.parcel_code),
-        ("project_name", Parcel.project_name),
-        ("holder", Parcel.holder),
-        ("location", Parcel.location),
-        ("land_use", Parcel.land_use),
-        *_areas("area_m2", Parcel.area_m2, hectares=True),
-        ("geodesic_area_m2", Parcel.geodesic_area_m2),
-        ("registered_area_m2", Parcel.registered_area_m2),
-        ("zone_code", Zone.code),
-        ("zone_name", Zone.name),
-        ("case_no", Case.case_no),
-        ("status", Case.status),
-        ("category", Case.category),
-        ("cause", Case.cause),
-        ("route", Case.route),
-        ("idle_area_m2", Case.idle_area_m2),
-        ("revitalized_area_m2", Case.revitalized_area_m2),
-        ("deadline", Case.deadline),
-        ("overdue", _overdue(today)),
-        ("updated_at", UtcText(Parcel.updated_at)),
-    ]
+def _parcels_features(
+    filters: ParcelFilter,
+    today: dt.date,
+    crs: Crs = DEFAULT_CRS,
+    properties: Sequence[Property] = PROPERTY_MAPS["parcels"].properties,
+) -> AnySelect:
     stmt = select(
         Parcel.parcel_code.label("key"),
-        _feature(Parcel.parcel_code, Parcel.geom, properties, crs).label("feature"),
+        _feature(Parcel.parcel_code, Parcel.geom, members(properties, today), crs).label("feature"),
     )
     return _parcels_joined(stmt, filters, today)
 
@@ -250,51 +230,22 @@ def _parcels_features(filters: ParcelFilter, today: dt.date, crs: Crs = DEFAULT_
 # cases 台账条目
 
 
-def _cases_features(filters: ParcelFilter, today: dt.date, crs: Crs = DEFAULT_CRS) -> AnySelect:
-    ledger: list[tuple[str, Any]] = []
-    for name in LEDGER_FIELDS:
-        column = getattr(Case, name)
-        ledger += (
-            _areas(name, column)
-            if name in ("idle_area_m2", "revitalized_area_m2")
-            else [(name, column)]
-        )
-    properties = [
-        ("case_no", Case.case_no),
-        ("status", Case.status),
-        ("version", Case.version),
-        *ledger,
-        ("parcel_code", Parcel.parcel_code),
-        ("project_name", Parcel.project_name),
-        ("holder", Parcel.holder),
-        ("location", Parcel.location),
-        ("land_use", Parcel.land_use),
-        ("zone_code", Zone.code),
-        ("zone_name", Zone.name),
-        *_areas("parcel_area_m2", Parcel.area_m2),
-        ("overdue", _overdue(today)),
-        ("last_event_on", _last_event_on()),
-    ]
+def _cases_features(
+    filters: ParcelFilter,
+    today: dt.date,
+    crs: Crs = DEFAULT_CRS,
+    properties: Sequence[Property] = PROPERTY_MAPS["cases"].properties,
+) -> AnySelect:
     stmt = (
         select(
             Case.case_no.label("key"),
-            _feature(Case.case_no, Parcel.geom, properties, crs).label("feature"),
+            _feature(Case.case_no, Parcel.geom, members(properties, today), crs).label("feature"),
         )
         .join(Parcel, Parcel.id == Case.parcel_id)
         .outerjoin(Zone, Zone.id == Parcel.zone_id)
     )
     columns = (Case.case_no, Parcel.parcel_code, Parcel.holder, Parcel.project_name)
     return apply_filters(stmt, filters, *columns, day=today)
-
-
-def _last_event_on() -> Any:
-    """The date of the case's latest event (处置记录); NULL when it has none."""
-    return (
-        select(func.max(CaseEvent.occurred_on))
-        .where(CaseEvent.case_id == Case.id)
-        .correlate(Case)
-        .scalar_subquery()
-    )
 
 
 def _cases_geometry() -> AnySelect:
@@ -305,20 +256,16 @@ def _cases_geometry() -> AnySelect:
 # zones 片区
 
 
-def _zones_features(filters: ParcelFilter, today: dt.date, crs: Crs = DEFAULT_CRS) -> AnySelect:
-    parent = aliased(Zone)
-    kind_name = case(*((Zone.kind == kind, name) for kind, name in ZONE_KINDS.items()))
-    properties = [
-        ("code", Zone.code),
-        ("name", Zone.name),
-        ("kind", Zone.kind),
-        ("kind_name", kind_name),
-        ("parent_code", parent.code),
-        *_areas("area_m2", Zone.area_m2, hectares=True),
-    ]
-    stmt = select(
-        Zone.code.label("key"), _feature(Zone.code, Zone.geom, properties, crs).label("feature")
-    ).outerjoin(parent, parent.id == Zone.parent_id)
+def _zones_features(
+    filters: ParcelFilter,
+    today: dt.date,
+    crs: Crs = DEFAULT_CRS,
+    properties: Sequence[Property] = PROPERTY_MAPS["zones"].properties,
+) -> AnySelect:
+    feature = _feature(Zone.code, Zone.geom, members(properties, today), crs)
+    stmt = select(Zone.code.label("key"), feature.label("feature")).outerjoin(
+        PARENT_ZONE, PARENT_ZONE.id == Zone.parent_id
+    )
     if filters.bbox is not None:
         stmt = stmt.where(bbox_condition(Zone.geom, filters))
     return stmt
@@ -355,6 +302,7 @@ COLLECTIONS: dict[str, Collection] = {
             features=_parcels_features,
             keys=_parcels_keys,
             geometry=lambda: select(Parcel.geom.label("geom")),
+            properties=PROPERTY_MAPS["parcels"],
             temporal=Temporal("updated_at", lambda: Parcel.updated_at, lambda: Parcel),
         ),
         Collection(
@@ -371,7 +319,8 @@ COLLECTIONS: dict[str, Collection] = {
             features=_cases_features,
             keys=lambda f, today: _keys_of(_cases_features(f, today)),
             geometry=_cases_geometry,
-            temporal=Temporal("last_event_on", _last_event_on, lambda: Case, day=True),
+            properties=PROPERTY_MAPS["cases"],
+            temporal=Temporal("last_event_on", last_event_on, lambda: Case, day=True),
         ),
         Collection(
             id="zones",
@@ -386,6 +335,7 @@ COLLECTIONS: dict[str, Collection] = {
             features=_zones_features,
             keys=lambda f, today: _keys_of(_zones_features(f, today)),
             geometry=lambda: select(Zone.geom.label("geom")),
+            properties=PROPERTY_MAPS["zones"],
         ),
     )
 }
@@ -452,19 +402,31 @@ def items_page(
     after: str | None = None,
     today: dt.date | None = None,
     crs: Crs = DEFAULT_CRS,
+    query: ItemsQuery | None = None,
 ) -> Page:
     """Up to ``limit`` features of a collection in key order: those after the key ``after``
     (keyset paging, what the ``next`` links use), else from position ``offset``. With
     ``after``, ``offset`` only says where the page is (for a link back). Coordinates in
-    ``crs``.
+    ``crs``; ``query`` adds a CQL2 filter, chooses the properties and sorts (a sorted
+    listing is paged by ``offset`` alone).
 
     Either way the page costs about the same wherever it starts: an offset is first turned
     into a key by a scan of the key column alone. ``numberMatched`` is counted once per data
     version and filter (:func:`landgis.db.versioning.rows_and_count`).
     """
     limit = clamp_limit(limit)
+    query = query or ItemsQuery()
     rows, number_matched = _page_rows(
-        session, collection_id, filters, limit, offset, after, today, batch=None, crs=crs
+        session,
+        collection_id,
+        filters,
+        limit,
+        offset,
+        after,
+        today,
+        batch=None,
+        crs=crs,
+        query=query,
     )
     found = list(rows)
     more = len(found) > limit
@@ -476,6 +438,7 @@ def items_page(
         limit=limit,
         offset=offset,
         next_after=found[-1].key if more else None,
+        by_position=bool(query.sortby),
     )
 
 
@@ -491,6 +454,7 @@ def write_items(
     today: dt.date | None = None,
     members: Callable[[Page], dict[str, Any]] = lambda page: {},
     crs: Crs = DEFAULT_CRS,
+    query: ItemsQuery | None = None,
 ) -> Page:
     """Write a FeatureCollection of the features :func:`items_page` would return (all of
     them when ``limit`` is None) to ``out`` as UTF-8, feature by feature from a
@@ -498,8 +462,18 @@ def write_items(
     adds members (links) after the features; the page comes back with no features."""
     if limit is not None:
         limit = clamp_limit(limit)
+    query = query or ItemsQuery()
     rows, number_matched = _page_rows(
-        session, collection_id, filters, limit, offset, after, today, batch=STREAM_BATCH, crs=crs
+        session,
+        collection_id,
+        filters,
+        limit,
+        offset,
+        after,
+        today,
+        batch=STREAM_BATCH,
+        crs=crs,
+        query=query,
     )
     out.write(b'{"type":"FeatureCollection","features":[')
     returned, last_key, more = 0, None, False
@@ -510,7 +484,8 @@ def write_items(
         out.write(b"," if returned else b"")
         out.write(row.feature.encode())
         returned, last_key = returned + 1, row.key
-    page = Page([], returned, number_matched, limit, offset, last_key if more else None)
+    next_after = last_key if more else None
+    page = Page([], returned, number_matched, limit, offset, next_after, bool(query.sortby))
     out.write(b"]," + _members_json(page, members(page))[1:].encode())
     return page
 
@@ -526,46 +501,79 @@ def _page_rows(
     *,
     batch: int | None,
     crs: Crs = DEFAULT_CRS,
+    query: ItemsQuery,
 ) -> tuple[Iterator[Any], int]:
     """The rows (key, feature) of a page and one more when more follow, and the count."""
     collection = get_collection(collection_id)
     filters = without_paging(filters or ParcelFilter())
     _check_filters(collection, filters)
+    query.check(collection.properties)
     if not 0 <= offset <= MAX_OFFSET:
         raise InvalidInput(_("offset 应为 0 到 {largest} 之间的整数。", largest=MAX_OFFSET))
     if after is not None and "\x00" in after:
         raise InvalidInput(_("after 含有无效字符。"))
     today = today or county_today()
     key = collection.key()
-    page, keys_only = _selects(collection.id, filters, today, crs)
-    if after is not None:
-        page = page.where(key > after)
-    elif offset:
-        first = keys_only.order_by(key).offset(offset).limit(1).scalar_subquery()
-        # (A bound at the first key of the page; no key that far: the page is empty.)
-        page = page.where(key >= first)
-    page = page.order_by(key)
+    page, keys_only = _selects(collection.id, filters, today, crs, query.filter, query.properties)
+    if query.sortby:
+        page = _sorted_page(page, collection, query, today, offset, after)
+    else:
+        if after is not None:
+            page = page.where(key > after)
+        elif offset:
+            first = keys_only.order_by(key).offset(offset).limit(1).scalar_subquery()
+            # (A bound at the first key of the page; no key that far: the page is empty.)
+            page = page.where(key >= first)
+        page = page.order_by(key)
     if limit is not None:
         page = page.limit(limit + 1)
     return rows_and_count(
         session,
-        cache_key("features", collection.id, filters, today),
+        cache_key("features", collection.id, filters, today, query.filter),
         page,
         keys_only,
         batch=batch,
     )
 
 
+def _sorted_page(
+    page: AnySelect,
+    collection: Collection,
+    query: ItemsQuery,
+    today: dt.date,
+    offset: int,
+    after: str | None,
+) -> AnySelect:
+    """The features in ``sortby`` order (then by key, so each has one place) from position
+    ``offset``, their position first: what the rows are ordered by once more outside."""
+    if after:
+        raise InvalidInput(_("sortby 排序时按 offset 翻页,不能同时给出 after。"))
+    order = [*query.order(collection.properties, today), collection.key()]
+    position = func.row_number().over(order_by=order).label("position")
+    return page.with_only_columns(position, *page.selected_columns).order_by(*order).offset(offset)
+
+
 @functools.lru_cache(maxsize=256)
 def _selects(
-    collection_id: str, filters: ParcelFilter, today: dt.date, crs: Crs = DEFAULT_CRS
+    collection_id: str,
+    filters: ParcelFilter,
+    today: dt.date,
+    crs: Crs = DEFAULT_CRS,
+    cql2: Cql2Filter | None = None,
+    properties: tuple[str, ...] | None = None,
 ) -> tuple[AnySelect, AnySelect]:
-    """The features and keys selects of a collection, built once per filter, day and CRS:
-    building them costs more Python than the database spends on a page. (Statements, not
-    data.)"""
+    """The features and keys selects of a collection, built once per filter, day, CRS
+    and choice of properties: building them costs more Python than the database spends
+    on a page. (Statements, not data.)"""
     collection = COLLECTIONS[collection_id]
-    features = collection.features(filters, today, crs)
+    shown = collection.properties.selected(properties)
+    features = collection.features(filters, today, crs, shown)
     keys = collection.keys(filters, today)
+    if cql2 is not None:
+        where = ItemsQuery(cql2).where(collection.properties, today)
+        features = features.where(where)
+        # The filter may read any joined table.
+        keys = _keys_of(features)
     if filters.period is not None and collection.temporal is not None:
         in_period = collection.temporal.matches(filters.period)
         features, keys = features.where(in_period), keys.where(in_period)
@@ -578,13 +586,16 @@ def item(
     feature_id: str,
     today: dt.date | None = None,
     crs: Crs = DEFAULT_CRS,
+    properties: tuple[str, ...] | None = None,
 ) -> str:
     """The one feature ``feature_id`` of a collection, as GeoJSON Feature text (coordinates
-    in ``crs``)."""
+    in ``crs``; only the ``properties`` named, when they are)."""
     collection = get_collection(collection_id)
+    collection.properties.selected(properties)
     # A NUL character can be in no key, and PostgreSQL refuses it in a text parameter.
     if "\x00" not in feature_id:
-        stmt, _keys_only = _selects(collection.id, ParcelFilter(), today or county_today(), crs)
+        day = today or county_today()
+        stmt, _keys_only = _selects(collection.id, ParcelFilter(), day, crs, None, properties)
         found = session.execute(stmt.where(collection.key() == feature_id)).first()
         if found is not None:
             return found.feature

@@ -18,11 +18,12 @@ from api.deps import ReaderDep, ReadSessionDep
 from api.ogc_exceptions import NOT_FOUND, RESPONSES
 from api.ogc_route import OGCRoute
 from api.query_filters import query_values
-from api.routers import ogc_tiles
+from api.routers import ogc_queryables, ogc_tiles
 from api.spooled import spooled_response
 from landgis import features
 from landgis.db.session import read_session, transaction
 from landgis.errors import InvalidInput
+from landgis.feature_query import read_query
 from landgis.i18n import _
 from landgis.ogc_crs import crs_uris, parse_crs
 from landgis.ogc_tiles import CONFORMANCE as TILES_CONFORMANCE
@@ -41,6 +42,7 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     ogc_crs.CONFORMANCE_CLASS,
+    *ogc_queryables.CONFORMANCE,
     *TILES_CONFORMANCE,
 )
 FORMATS = (None, "json", "geojson")
@@ -85,6 +87,7 @@ def _collection_document(request: Request, session: Session, collection_id: str)
             ),
         ],
     }
+    document["links"] += ogc_queryables.collection_links(request, collection.id)
     document["links"] += ogc_tiles.collection_links(request, collection.id)
     extent: dict[str, Any] = {}
     bbox = features.collection_extent(session, collection.id)
@@ -244,6 +247,7 @@ def items(
     """
     _check_format(f)
     filters = features.item_filter(query_values(request))
+    query = read_query(query_values(request))
     output_crs = parse_crs(crs)
     headers = ogc_crs.content_crs(output_crs)
     if limit > features.STREAM_ABOVE:
@@ -260,6 +264,7 @@ def items(
                     after=after,
                     members=lambda page: {"links": _page_links(request, collection_id, page)},
                     crs=output_crs,
+                    query=query,
                 ),
                 GEOJSON,
                 headers,
@@ -268,7 +273,7 @@ def items(
     # thread per page instead of three.
     with read_session(request.app.state.engine) as session:
         page = features.items_page(
-            session, collection_id, filters, limit, offset, after, crs=output_crs
+            session, collection_id, filters, limit, offset, after, crs=output_crs, query=query
         )
     links = _page_links(request, collection_id, page)
     body = features.feature_collection_json(page, {"links": links})
@@ -289,9 +294,7 @@ def _page_links(request: Request, collection_id: str, page: features.Page) -> li
     if page.has_next and page.limit is not None:
         # Keyset paging: the next page starts after this page's last key, at the same cost
         # however deep it is.
-        after_url = request.url.include_query_params(
-            limit=page.limit, offset=page.offset + page.limit, after=page.next_after
-        )
+        after_url = request.url.include_query_params(**page.next_query())
         links.append(_link(after_url, "next", GEOJSON, "Next page"))
     if page.has_prev and page.limit is not None:
         before = max(page.offset - page.limit, 0)
@@ -314,6 +317,7 @@ def _page_links(request: Request, collection_id: str, page: features.Page) -> li
     name="ogc_item",
     response_class=Response,
     responses={200: {"content": {GEOJSON: {}}}, **NOT_FOUND},
+    openapi_extra={"parameters": [ogc_openapi.PROPERTIES_PARAMETER]},
 )
 def item(
     request: Request,
@@ -327,7 +331,8 @@ def item(
     """The feature with this id: parcel code, case number or zone code."""
     _check_format(f)
     output_crs = parse_crs(crs)
-    feature = features.item(session, collection_id, feature_id, crs=output_crs)
+    shown = read_query(query_values(request)).properties
+    feature = features.item(session, collection_id, feature_id, crs=output_crs, properties=shown)
     links = [
         _link(request.url, "self", GEOJSON, "This feature"),
         _link(

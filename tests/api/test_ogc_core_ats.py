@@ -718,6 +718,12 @@ def test_core_query_param_unknown(site: Site) -> None:
         "overdue": "false",
         "q": "有限公司",
         "f": "json",
+        # Part 3 (Filtering), properties and sortby.
+        "filter": "status = 'disposing'",
+        "filter-lang": "cql2-text",
+        "filter-crs": CRS84,
+        "properties": "status,holder",
+        "sortby": "-area_m2",
     }
     assert specified == set(values)
     assert site.get("/collections/parcels/items", **values).status == 200

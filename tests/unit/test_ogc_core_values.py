@@ -182,6 +182,7 @@ def test_each_route_knows_the_query_parameters_its_definition_declares(app: Fast
         "/collections/{collection_id}": "ogc_collection",
         "/collections/{collection_id}/items": "ogc_items",
         "/collections/{collection_id}/items/{feature_id}": "ogc_item",
+        "/collections/{collection_id}/queryables": "ogc_queryables",
         "/tileMatrixSets": "ogc_tile_matrix_sets",
         "/tileMatrixSets/{tileMatrixSetId}": "ogc_tile_matrix_set",
         "/collections/{collection_id}/tiles": "ogc_tilesets",

@@ -26,6 +26,7 @@ from landgis.db.backends.base import (
     WriterGate,
 )
 from landgis.db.backends.functions import (
+    CaseSensitiveLike,
     Envelope,
     GeodesicArea,
     GeoJsonGeometry,
@@ -48,6 +49,7 @@ __all__ = [
     "EXTENT",
     "Backend",
     "BackendName",
+    "CaseSensitiveLike",
     "Envelope",
     "Failure",
     "GeoJsonGeometry",

@@ -91,6 +91,17 @@ class SwappedAxes(FunctionElement[Any]):
     name = "landgis_swapped_axes"
 
 
+class CaseSensitiveLike(FunctionElement[bool]):
+    """``CaseSensitiveLike(text, like_pattern, glob_pattern)``: whether ``text`` matches a
+    pattern, letter case counting, given both as a LIKE pattern (``%``, ``_``, escaped by
+    a backslash) and as the same GLOB pattern (``*``, ``?``, ``[*]``), for a backend whose
+    LIKE ignores case."""
+
+    inherit_cache = True
+    name = "landgis_case_sensitive_like"
+    type = Boolean()
+
+
 class GeodesicArea(FunctionElement[float]):
     """``GeodesicArea(geom)``: the area in m² of an EPSG:4490 geometry on the ellipsoid."""
 

@@ -66,6 +66,7 @@ fn.render(
         fn.JsonNumber: "{0}",
         fn.Rounded: "round(CAST({0} AS numeric), {1})",  # PostgreSQL rounds only numerics
         fn.GeodesicArea: "ST_Area(CAST({0} AS geography))",
+        fn.CaseSensitiveLike: "({0} LIKE {1} ESCAPE '\\')",
         fn.SwappedAxes: "ST_FlipCoordinates({0})",
     },
 )

@@ -55,6 +55,7 @@ fn.render(
         fn.JsonNumber: "CASE WHEN {0} IS NULL THEN NULL ELSE json(printf('%!.17g', {0})) END",
         fn.Rounded: "round({args})",
         fn.GeodesicArea: "ST_Area({0}, 1)",
+        fn.CaseSensitiveLike: "({0} GLOB {2})",
         fn.SwappedAxes: "SwapCoordinates({0})",
     },
 )
