@@ -24,7 +24,7 @@ from api.web.i18n import map_labels
 from api.web.layout import ui_for
 from api.web.render import render
 from landgis import features, schema
-from landgis.i18n import Localizable, Text, _, term
+from landgis.i18n import Localizable, Text, _, pgettext, term
 from landgis.i18n.values import Label
 from landgis.maps import resolve_basemap, tile_origins
 from landgis.maps.features_map import extent_map, features_map
@@ -54,7 +54,7 @@ LABELS: dict[str, Localizable] = {
     "area_m2": schema.PARCEL_AREA,
     "parcel_area_m2": schema.PARCEL_AREA,
     "geodesic_area_m2": _("椭球面积"),
-    "overdue": _("逾期"),
+    "overdue": pgettext("column", "逾期"),
     "updated_at": _("更新时间"),
     "last_event_on": _("最近处置日期"),
     "kind_name": _("类型名称"),

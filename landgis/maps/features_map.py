@@ -45,7 +45,7 @@ class _DrawnSignal(MacroElement):
 """
     )
 
-    def __init__(self, fmap: folium.Map, layer: folium.map.Layer) -> None:
+    def __init__(self, fmap: folium.Map, layer: MacroElement) -> None:
         super().__init__()
         self._name = "LandgisDrawnSignal"
         self.map_name = fmap.get_name()
