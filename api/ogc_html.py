@@ -59,6 +59,10 @@ LABELS: dict[str, Localizable] = {
     "last_event_on": _("最近处置日期"),
     "kind_name": _("类型名称"),
 }
+ZONE_LABELS: dict[str, Localizable] = {
+    "area_m2": _("片区面积"),
+    "kind_name": LABELS["kind_name"],
+}
 UNITS: dict[str, Text] = {
     "_m2": _("{label}(㎡)"),
     "_mu": _("{label}(亩)"),
@@ -83,10 +87,10 @@ def label(collection_id: str, name: str) -> Localizable:
 
 
 def _plain_label(collection_id: str, name: str) -> Localizable:
+    if collection_id == "zones":
+        return ZONE_LABELS.get(name) or schema.label_of(name, schema.ZONE)
     if name in LABELS:
         return LABELS[name]
-    if collection_id == "zones":
-        return schema.label_of(name, schema.ZONE)
     found = web_label_of(name)
     return found if not isinstance(found, Label) else schema.label_of(name, schema.PARCEL)
 

@@ -128,5 +128,17 @@ def test_a_logged_in_browser_reads_parcels_on_a_map_and_opens_one(
         p.goto("/ogc/collections/parcels?f=html")
         p.page.locator("#ogc-map path.landgis-extent").wait_for()
         p.page.screenshot(path=SHOTS / f"ogchtml-collection-{backend}.png", full_page=True)
+        # The landing page leads to the collections, whose rows lead to their features.
+        p.goto("/ogc")
+        p.page.screenshot(path=SHOTS / f"ogchtml-landing-{backend}.png", full_page=True)
+        with p.page.expect_navigation():
+            p.page.click("li[data-rel=data] a")
+        rows = p.page.locator("#collections tbody tr")
+        assert rows.count() == 3
+        p.page.screenshot(path=SHOTS / f"ogchtml-collections-{backend}.png", full_page=True)
+        with p.page.expect_navigation():
+            p.page.click("tr[data-collection=zones] a[data-link=items]")
+        assert _drawn(p) == p.page.locator("#items tbody tr").count() > 0
+        p.page.screenshot(path=SHOTS / f"ogchtml-zones-{backend}.png", full_page=True)
         assert csp_console == []
         _assert_clean(p)
