@@ -1,5 +1,7 @@
 """The route class of the OGC API routers: it refuses unknown query parameters and answers
-errors as OGC exceptions (a bad parameter value is a 400, not FastAPI's 422)."""
+errors as OGC exceptions (a bad parameter value is a 400, not FastAPI's 422). Answers may
+depend on the ``Accept`` header (JSON or HTML, :mod:`api.ogc_format`), and say so
+(``Vary: Accept``)."""
 
 from __future__ import annotations
 
@@ -25,10 +27,12 @@ class OGCRoute(APIRoute):
         async def ogc_handler(request: Request) -> Response:
             try:
                 check_parameters(name, request.query_params.keys())
-                return await handler(request)
+                response = await handler(request)
             except RequestValidationError as error:
-                return from_validation_error(error)
+                response = from_validation_error(error)
             except LandGISError as error:
-                return await from_landgis_error(request, error)
+                response = await from_landgis_error(request, error)
+            response.headers.append("Vary", "Accept")
+            return response
 
         return ogc_handler

@@ -10,21 +10,22 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from api import ogc_crs, ogc_openapi
+from api import ogc_crs, ogc_format, ogc_html, ogc_openapi
 from api.deps import ReaderDep, ReadSessionDep
 from api.ogc_exceptions import NOT_FOUND, RESPONSES
+from api.ogc_format import GEOJSON, JSON
+from api.ogc_format import link as _link
+from api.ogc_html import HTML_CONTENT, HTML_RESPONSE
 from api.ogc_route import OGCRoute
 from api.query_filters import query_values
 from api.routers import ogc_queryables, ogc_tiles
 from api.spooled import spooled_response
 from landgis import features
 from landgis.db.session import read_session, transaction
-from landgis.errors import InvalidInput
 from landgis.feature_query import read_query
-from landgis.i18n import _
 from landgis.ogc_crs import crs_uris, parse_crs
 from landgis.ogc_tiles import CONFORMANCE as TILES_CONFORMANCE
 
@@ -34,38 +35,28 @@ router = APIRouter(
     prefix="/ogc", tags=["OGC API - Features"], route_class=OGCRoute, responses=RESPONSES
 )
 
-JSON = "application/json"
-GEOJSON = "application/geo+json"
 OPENAPI = ogc_openapi.MEDIA_TYPE
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     ogc_crs.CONFORMANCE_CLASS,
     *ogc_queryables.CONFORMANCE,
     *TILES_CONFORMANCE,
 )
-FORMATS = (None, "json", "geojson")
-
 FormatParam = Annotated[
-    str | None, Query(description="Output format: json (the only one offered)", max_length=20)
+    str | None,
+    Query(
+        description="Output format: json or html; without it, html when the Accept header"
+        " prefers text/html (a browser), else json",
+        max_length=20,
+    ),
 ]
 
 
 def _values(description: str) -> Any:
     return Query(description=f"{description}; comma-separated or repeated", max_length=200)
-
-
-def _link(href: Any, rel: str, media_type: str, title: str | None = None) -> dict[str, str]:
-    link = {"href": str(href), "rel": rel, "type": media_type}
-    if title:
-        link["title"] = title
-    return link
-
-
-def _check_format(f: str | None) -> None:
-    if f not in FORMATS:
-        raise InvalidInput(_("不支持的格式 f={value};只提供 JSON(f=json)。", value=f))
 
 
 def _collection_document(request: Request, session: Session, collection_id: str) -> dict[str, Any]:
@@ -78,7 +69,7 @@ def _collection_document(request: Request, session: Session, collection_id: str)
         "itemType": "feature",
         **ogc_crs.collection_members(),
         "links": [
-            _link(here, "self", JSON, collection.title),
+            *ogc_format.encoding_links(request, here, JSON, collection.title),
             _link(
                 request.url_for("ogc_items", collection_id=collection.id),
                 "items",
@@ -106,13 +97,19 @@ def _collection_document(request: Request, session: Session, collection_id: str)
     return document
 
 
-@router.get("", summary="Landing page", name="ogc_landing")
-@router.get("/", include_in_schema=False)
-def landing(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, Any]:
+@router.get(
+    "",
+    summary="Landing page",
+    name="ogc_landing",
+    response_model=dict[str, Any],
+    responses=HTML_RESPONSE,
+)
+@router.get("/", include_in_schema=False, response_model=dict[str, Any])
+def landing(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, Any] | Response:
     """Title, description and links to the API definition, conformance and collections."""
-    _check_format(f)
+    html = ogc_format.wants_html(request, f)
     links = [
-        _link(request.url_for("ogc_landing"), "self", JSON, "This document"),
+        *ogc_format.encoding_links(request, request.url_for("ogc_landing"), JSON, "This document"),
         _link(request.url_for("ogc_api"), "service-desc", OPENAPI, "The API definition"),
     ]
     app = request.app
@@ -125,7 +122,7 @@ def landing(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, 
         _link(request.url_for("ogc_collections"), "data", JSON, "Feature collections"),
     ]
     links += ogc_tiles.landing_links(request)
-    return {
+    document = {
         "title": "landgis 低效闲置工业用地 · idle and low-efficiency industrial land",
         "description": (
             "宗地、台账条目与片区,CGCS2000 经纬度(CRS84,经度在前)。"
@@ -133,6 +130,7 @@ def landing(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, 
         ),
         "links": links,
     }
+    return ogc_html.landing(request, document) if html else document
 
 
 @router.get(
@@ -143,39 +141,61 @@ def landing(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, 
     responses={200: {"content": {OPENAPI: {}}}},
 )
 def api_definition(request: Request, _: ReaderDep, f: FormatParam = None) -> Response:
-    """This API's OpenAPI 3.0 document: its server is this landing page."""
-    _check_format(f)
+    """This API's OpenAPI 3.0 document: its server is this landing page (asked for in HTML,
+    the interactive documentation)."""
+    if ogc_format.wants_html(request, f) and request.app.docs_url:
+        return RedirectResponse(request.app.docs_url, status_code=303)
     document = ogc_openapi.ogc_document(request.app, str(request.url_for("ogc_landing")))
     return JSONResponse(document, media_type=OPENAPI)
 
 
-@router.get("/conformance", summary="Conformance classes", name="ogc_conformance")
-def conformance(_: ReaderDep, f: FormatParam = None) -> dict[str, Any]:
+@router.get(
+    "/conformance",
+    summary="Conformance classes",
+    name="ogc_conformance",
+    response_model=dict[str, Any],
+    responses=HTML_RESPONSE,
+)
+def conformance(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, Any] | Response:
     """The parts of OGC API - Features this service implements."""
-    _check_format(f)
-    return {"conformsTo": list(CONFORMANCE)}
+    html = ogc_format.wants_html(request, f)
+    url = request.url_for("ogc_conformance")
+    document = {
+        "links": ogc_format.encoding_links(request, url, JSON, "Conformance classes"),
+        "conformsTo": list(CONFORMANCE),
+    }
+    return ogc_html.conformance(request, document) if html else document
 
 
-@router.get("/collections", summary="Feature collections", name="ogc_collections")
+@router.get(
+    "/collections",
+    summary="Feature collections",
+    name="ogc_collections",
+    response_model=dict[str, Any],
+    responses=HTML_RESPONSE,
+)
 def collections(
     request: Request, session: ReadSessionDep, _: ReaderDep, f: FormatParam = None
-) -> dict[str, Any]:
+) -> dict[str, Any] | Response:
     """Parcels (宗地), ledger cases (台账条目) and zones (片区), each with its extent."""
-    _check_format(f)
-    return {
-        "links": [_link(request.url_for("ogc_collections"), "self", JSON, "Feature collections")],
+    html = ogc_format.wants_html(request, f)
+    url = request.url_for("ogc_collections")
+    document = {
+        "links": ogc_format.encoding_links(request, url, JSON, "Feature collections"),
         "crs": crs_uris(),
         "collections": [
             _collection_document(request, session, name) for name in features.collection_ids()
         ],
     }
+    return ogc_html.collections(request, document) if html else document
 
 
 @router.get(
     "/collections/{collection_id}",
     summary="One feature collection",
     name="ogc_collection",
-    responses=NOT_FOUND,
+    response_model=dict[str, Any],
+    responses={**HTML_RESPONSE, **NOT_FOUND},
 )
 def collection(
     request: Request,
@@ -183,10 +203,11 @@ def collection(
     _: ReaderDep,
     collection_id: str,
     f: FormatParam = None,
-) -> dict[str, Any]:
+) -> dict[str, Any] | Response:
     """Title, description, extent and links of one collection."""
-    _check_format(f)
-    return _collection_document(request, session, collection_id)
+    html = ogc_format.wants_html(request, f)
+    document = _collection_document(request, session, collection_id)
+    return ogc_html.collection(request, document) if html else document
 
 
 @router.get(
@@ -194,7 +215,7 @@ def collection(
     summary="Features of a collection (GeoJSON)",
     name="ogc_items",
     response_class=Response,
-    responses={200: {"content": {GEOJSON: {}}}, **NOT_FOUND},
+    responses={200: {"content": {GEOJSON: {}, **HTML_CONTENT}}, **NOT_FOUND},
     # bbox, datetime and limit as the standard defines them (read below, shown from here).
     openapi_extra={"parameters": ogc_openapi.ITEMS_PARAMETERS},
 )
@@ -245,12 +266,12 @@ def items(
     in_ledger. ``datetime`` is matched on parcels' ``updated_at`` and cases'
     ``last_event_on``; zones have no time, and all of them match.
     """
-    _check_format(f)
+    html = ogc_format.wants_html(request, f)
     filters = features.item_filter(query_values(request))
     query = read_query(query_values(request))
     output_crs = parse_crs(crs)
     headers = ogc_crs.content_crs(output_crs)
-    if limit > features.STREAM_ABOVE:
+    if limit > features.STREAM_ABOVE and not html:
         # A server-side cursor needs a transaction.
         with transaction(request.app.state.engine, write=False) as streaming:
             return spooled_response(
@@ -276,6 +297,8 @@ def items(
             session, collection_id, filters, limit, offset, after, crs=output_crs, query=query
         )
     links = _page_links(request, collection_id, page)
+    if html:
+        return ogc_html.items(request, collection_id, page, links, output_crs)
     body = features.feature_collection_json(page, {"links": links})
     return Response(content=body, media_type=GEOJSON, headers=headers)
 
@@ -283,7 +306,7 @@ def items(
 def _page_links(request: Request, collection_id: str, page: features.Page) -> list[dict[str, str]]:
     """self, collection, and next/prev where there are such pages."""
     links = [
-        _link(request.url, "self", GEOJSON, "This page"),
+        *ogc_format.encoding_links(request, request.url, GEOJSON, "This page"),
         _link(
             request.url_for("ogc_collection", collection_id=collection_id),
             "collection",
@@ -316,7 +339,7 @@ def _page_links(request: Request, collection_id: str, page: features.Page) -> li
     summary="One feature (GeoJSON)",
     name="ogc_item",
     response_class=Response,
-    responses={200: {"content": {GEOJSON: {}}}, **NOT_FOUND},
+    responses={200: {"content": {GEOJSON: {}, **HTML_CONTENT}}, **NOT_FOUND},
     openapi_extra={"parameters": [ogc_openapi.PROPERTIES_PARAMETER]},
 )
 def item(
@@ -329,12 +352,12 @@ def item(
     f: FormatParam = None,
 ) -> Response:
     """The feature with this id: parcel code, case number or zone code."""
-    _check_format(f)
+    html = ogc_format.wants_html(request, f)
     output_crs = parse_crs(crs)
     shown = read_query(query_values(request)).properties
     feature = features.item(session, collection_id, feature_id, crs=output_crs, properties=shown)
     links = [
-        _link(request.url, "self", GEOJSON, "This feature"),
+        *ogc_format.encoding_links(request, request.url, GEOJSON, "This feature"),
         _link(
             request.url_for("ogc_collection", collection_id=collection_id),
             "collection",
@@ -342,5 +365,7 @@ def item(
             "The collection",
         ),
     ]
+    if html:
+        return ogc_html.item(request, collection_id, feature, links, output_crs)
     body = features.feature_json(feature, {"links": links})
     return Response(content=body, media_type=GEOJSON, headers=ogc_crs.content_crs(output_crs))

@@ -13,9 +13,11 @@ The modules, one job each:
 - :mod:`.popups`: a parcel's tooltip and popup;
 - :mod:`.layers`: zone overlays (which also toggle their parcels), unique layer names;
 - :mod:`.scripts`: the page script wiring layers, popups and the readiness signal;
-- :mod:`.page`: the offline page around a map and :func:`render` (CSP nonce);
+- :mod:`.page`: the offline page around a map and :func:`render` (CSP nonce), or a map
+  drawn inside another page (:func:`render_parts`);
 - :mod:`.view`: where a map opens;
-- :mod:`.ledger` and :mod:`.parcel`: the two maps, built from the above.
+- :mod:`.ledger` and :mod:`.parcel`: the two maps, built from the above;
+- :mod:`.features_map`: OGC API features and extents, drawn inside the API's HTML pages.
 
 The tiled ledger map (parcels from vector tiles) is :mod:`landgis.tiled_map`.
 """

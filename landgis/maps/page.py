@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
+from dataclasses import dataclass
 
 import folium
 from branca.element import Element, Figure
@@ -84,6 +85,36 @@ class _OfflineMap(folium.Map):
     )
 
 
+class _EmbeddedMap(_OfflineMap):
+    """An offline map drawn inside a page of landgis (:func:`render_parts`) rather than as a
+    page of its own: it fills the element the page gives it, and leaves the page's own
+    ``html`` and ``body`` styles alone."""
+
+    _template = Environment().from_string(
+        """
+{% macro header(this, kwargs) %}
+<style>
+  #{{ this.get_name() }} { position: relative; width: 100%; height: 100%; }
+  .leaflet-container { font-size: {{ this.font_size }}; }
+</style>
+{% endmacro %}
+{% macro html(this, kwargs) %}{{ folium_map.html(this, kwargs) }}{% endmacro %}
+{% macro script(this, kwargs) %}{{ folium_map.script(this, kwargs) }}{% endmacro %}
+""",
+        globals={"folium_map": folium.Map._template.module},
+    )
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """A map drawn inside another page: what goes in the page's head (Leaflet's stylesheet
+    and script, the map's styles) and where the map goes (its element and its one inline
+    script, carrying the page's nonce)."""
+
+    head: str
+    body: str
+
+
 def page_of(fmap: folium.Map) -> Figure:
     """The page (branca's Figure) that ``fmap`` is drawn in: where legends and the page's
     head go."""
@@ -94,15 +125,21 @@ def page_of(fmap: folium.Map) -> Figure:
 
 
 def offline_map(
-    asset_url: str = VENDOR_URL, *, title: str | None = None, prefer_canvas: bool = False
+    asset_url: str = VENDOR_URL,
+    *,
+    title: str | None = None,
+    prefer_canvas: bool = False,
+    embedded: bool = False,
 ) -> folium.Map:
     """An empty folium map whose scripts and styles come from ``asset_url``, not a CDN.
 
     Only Leaflet is loaded: none of folium's other defaults (jQuery, Bootstrap, Font
     Awesome, awesome-markers) is used by landgis maps. The page's only inline script is
-    the one :func:`render` gives a nonce.
+    the one :func:`render` gives a nonce. ``embedded``: a map to draw inside another page
+    (:func:`render_parts`), filling the element that holds it.
     """
-    fmap = _OfflineMap(tiles=None, control_scale=False, prefer_canvas=prefer_canvas, zoom_snap=0.25)
+    kind = _EmbeddedMap if embedded else _OfflineMap
+    fmap = kind(tiles=None, control_scale=False, prefer_canvas=prefer_canvas, zoom_snap=0.25)
     fmap.default_js = map_scripts(asset_url)
     fmap.default_css = map_stylesheets(asset_url)
     root = page_of(fmap)
@@ -123,6 +160,20 @@ def render(fmap: folium.Map, *, nonce: str | None = None) -> str:
     if nonce is not None and not NONCE.match(nonce):
         raise ValueError("a nonce is base64 or base64url text of at least 16 characters")
     return page_of(fmap).render(nonce=nonce)
+
+
+def render_parts(fmap: folium.Map, *, nonce: str) -> MapParts:
+    """The map (made by ``offline_map(embedded=True)``) as the parts of another page: its
+    head and its body, whose one inline script carries ``nonce``."""
+    if not NONCE.match(nonce):
+        raise ValueError("a nonce is base64 or base64url text of at least 16 characters")
+    root = page_of(fmap)
+    root.render(nonce=nonce)  # draws the map's elements into the page's three parts
+    script = root.script.render(nonce=nonce)
+    return MapParts(
+        head=root.header.render(nonce=nonce),
+        body=f'{root.html.render(nonce=nonce)}\n<script nonce="{nonce}">\n{script}\n</script>',
+    )
 
 
 def render_for_later(fmap: folium.Map) -> tuple[str, str]:

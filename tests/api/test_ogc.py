@@ -442,7 +442,7 @@ def test_unknown_ids_and_collections_are_404_json(client, path):
         ({"overdue": "maybe"}, "overdue"),
         ({"q": "a\x00b"}, "q"),
         ({"zone": "x\x00"}, "zone"),
-        ({"f": "html"}, "f="),
+        ({"f": "xml"}, "f="),
     ],
 )
 def test_bad_parameters_are_400_json_with_a_message(client, params, says):

@@ -38,6 +38,7 @@ GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 CONF = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 JSON = "application/json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
+HTML_CLASS = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html"
 COLLECTIONS = ("parcels", "cases", "zones")
 UNKNOWN = "unknownQueryParameter"
 
@@ -363,11 +364,12 @@ def test_core_conformance_op(site: Site) -> None:
 
 
 def test_core_conformance_success(site: Site) -> None:
-    """/conf/core/conformance-success: the classes implemented: Core, GeoJSON, OpenAPI 3.0."""
+    """/conf/core/conformance-success: the classes implemented: Core, GeoJSON, HTML, OpenAPI
+    3.0."""
     declared = site.document("/conformance")
     _valid(declared, CONF_CLASSES)
-    assert {CONF + "core", CONF + "geojson", CONF + "oas30"} <= set(declared["conformsTo"])
-    assert CONF + "html" not in declared["conformsTo"]  # no HTML is served
+    expected = {CONF + "core", CONF + "geojson", CONF + "html", CONF + "oas30"}
+    assert expected <= set(declared["conformsTo"])
 
 
 # --- Core: collections ----------------------------------------------------------------------
@@ -389,8 +391,8 @@ def test_core_fc_md_success(site: Site) -> None:
 
 
 def test_core_fc_md_links(site: Site) -> None:
-    """/conf/core/fc-md-links: a self link; every link with rel and type (JSON is the only
-    media type served, so there is no alternate)."""
+    """/conf/core/fc-md-links: a self link, the HTML form as an alternate; every link with
+    rel and type."""
     document = site.document("/collections")
     assert _links(document)["self"] == {
         "href": f"{site.root}/collections",
@@ -398,6 +400,8 @@ def test_core_fc_md_links(site: Site) -> None:
         "type": JSON,
         "title": "Feature collections",
     }
+    assert _links(document)["alternate"]["href"] == f"{site.root}/collections?f=html"
+    assert _links(document)["alternate"]["type"] == "text/html"
     for link in document["links"]:
         assert link["rel"] and link["type"]
 
@@ -864,6 +868,31 @@ def test_geojson_content(site: Site) -> None:
             assert all(len(p) == 2 for p in _vertices({"g": geometry}))
         some = page["features"][-1]["id"]
         assert site.document(f"/collections/{name}/items/{some}")["id"] == some
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+
+def test_html_definition(site: Site) -> None:
+    """/conf/html/definition: every resource is also served as text/html, asked for by the
+    Accept header (or f=html); the HTML class is declared."""
+    assert HTML_CLASS in site.document("/conformance")["conformsTo"]
+    feature = sorted(site.parcel_times)[0]
+    paths = ("", "/conformance", "/collections", "/collections/parcels")
+    paths += ("/collections/parcels/items", f"/collections/parcels/items/{feature}")
+    for path in paths:
+        answer = site.call("GET", path, headers={"Accept": "text/html"})
+        assert (answer.status, answer.media_type) == (200, "text/html; charset=utf-8"), path
+        assert site.get(path, f="html").media_type == "text/html; charset=utf-8", path
+
+
+def test_html_content(site: Site) -> None:
+    """/conf/html/content: the page of a feature shows every property of its GeoJSON."""
+    feature = site.items("cases", limit=1)["features"][0]
+    answer = site.get(f"/collections/cases/items/{feature['id']}", f="html")
+    page = answer.body.decode()
+    for name in feature["properties"]:
+        assert f'data-property="{name}"' in page, name
 
 
 # --- OpenAPI 3.0 ----------------------------------------------------------------------------
