@@ -1,7 +1,9 @@
 """Reading OGC API - Features Part 3 filters: ``filter`` in CQL2 text or CQL2 JSON, read
-by pygeofilter into its syntax tree, with ``filter-crs`` naming the CRS of the geometries
-in it. What the tree means in SQL is :mod:`landgis.cql2_sql`.
+into pygeofilter's syntax tree, with ``filter-crs`` naming the CRS of the geometries in
+it. What the tree means in SQL is :mod:`landgis.cql2_sql`.
 
+CQL2 text is read by ``cql2`` (the CQL2 1.0 grammar, which pygeofilter's own text parser
+only partly follows: doubled quotes in strings, ``NOT (a AND b)``) into CQL2 JSON.
 pygeofilter 0.4.0 reads CQL2 JSON as an earlier draft wrote it; the few places where
 CQL2 1.0 differs (``between`` with three arguments, ``{"bbox": […]}``) are rewritten to
 that form first.
@@ -11,12 +13,13 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
+import cql2
 from pygeofilter import ast
 from pygeofilter.parsers.cql2_json import parse as parse_json
-from pygeofilter.parsers.cql2_text import parse as parse_text
 
 from landgis.errors import InvalidInput
 from landgis.i18n import _
@@ -27,6 +30,8 @@ CQL2_JSON = "cql2-json"
 FILTER_LANGS = (CQL2_TEXT, CQL2_JSON)
 # A filter longer than this is refused before it is read.
 MAX_FILTER_CHARS = 20_000
+# Where cql2's parse error points: `` --> line:column``.
+_POSITION = re.compile(r"-->\s*(\d+):(\d+)")
 
 
 @dataclass(frozen=True)
@@ -76,28 +81,28 @@ def _parsed(lang: str, text: str) -> Any:
 
 def _text_tree(text: str) -> Any:
     try:
-        tree = parse_text(text)
+        document = cql2.parse_text(text).to_json()
     except RecursionError:
         raise InvalidInput(_("filter 嵌套过深。")) from None
-    except Exception as error:  # lark's errors, and the parser's own on odd input
-        token = getattr(error, "token", None)
-        if getattr(token, "type", None) == "$END":
+    except Exception as error:  # cql2.ParseError, and its other errors on odd input
+        position = _POSITION.search(str(error))
+        if position is None or int(position.group(1)) != 1:
+            raise InvalidInput(
+                _("filter 不是有效的 CQL2 文本:{detail}", detail=_detail(error))
+            ) from None
+        column = int(position.group(2))
+        if column > len(text):
             raise InvalidInput(
                 _("filter 不完整:{text} 之后还应有比较或条件的其余部分。", text=text[-40:])
             ) from None
-        column = getattr(error, "column", None)
-        if isinstance(column, int) and column > 0:
-            raise InvalidInput(
-                _(
-                    "filter 不是有效的 CQL2 文本:第 {column} 个字符处({near})无法识别。",
-                    column=column,
-                    near=text[column - 1 : column + 19],
-                )
-            ) from None
         raise InvalidInput(
-            _("filter 不是有效的 CQL2 文本:{detail}", detail=_detail(error))
+            _(
+                "filter 不是有效的 CQL2 文本:第 {column} 个字符处({near})无法识别。",
+                column=column,
+                near=text[column - 1 : column + 19],
+            )
         ) from None
-    return _checked(tree)
+    return _json_tree(json.dumps(document))
 
 
 def _json_tree(text: str) -> Any:
