@@ -1,9 +1,10 @@
 """Every total, wherever it is shown, by one rule: the stored m² summed, converted once,
-rounded once. The dashboard (its HTML, as a logged-in clerk gets it), ``/api/stats``, the
-exported workbook's 合计 row and its 核心数据 sheet (read back by openpyxl, and after
-LibreOffice recalculated every formula) show the same digits, for the whole county and
-for a zone; a filtered export describes the filtered ledger on every sheet and names its
-filters in words; the statuses come in the workflow's order. On both backends."""
+rounded once. The dashboard and the ledger page (their HTML, as a logged-in clerk gets
+it), ``/api/stats``, the exported workbook's 合计 row and its 核心数据 sheet (read back
+by openpyxl, and after LibreOffice recalculated every formula) show the same digits, for
+the whole county and for a zone; a filtered export describes the filtered ledger on every
+sheet and names its filters in words; the statuses come in the workflow's order. On both
+backends."""
 
 from __future__ import annotations
 
@@ -116,7 +117,7 @@ def text(value: object) -> str:
 
 def number_in(shown: str) -> str:
     """The first number of a page's text, thousands separators dropped."""
-    found = re.search(r"-?[\d,]+(?:\.\d+)?", shown)
+    found = re.search(r"-?\d[\d,]*(?:\.\d+)?", shown)
     assert found, shown
     return found.group(0).replace(",", "")
 
@@ -139,6 +140,15 @@ def dashboard_totals(client: TestClient, params: dict) -> dict[str, str]:
         "revitalized floor": number_in(shown("fig-idle-floor", "figure-note")),
         "overdue": number_in(shown("fig-overdue")),
     }
+
+
+def ledger_page_totals(client: TestClient, params: dict) -> dict[str, str]:
+    """The totals line of the ledger page (cases, idle land, revitalized land, overdue)."""
+    answer = client.get("/ledger", params=params)
+    assert answer.status_code == 200, answer.text[:300]
+    line = lxml.html.fromstring(answer.text).xpath('//*[@id="ledger-totals"]')[0]
+    numbers = [n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", line.text_content())]
+    return dict(zip(("cases", "idle land", "revitalized land", "overdue"), numbers, strict=True))
 
 
 def stats_totals(client: TestClient, params: dict) -> dict[str, str]:
@@ -206,6 +216,7 @@ def test_every_surface_shows_the_same_totals(site, scope, tmp_path):
     surfaces = {
         "dashboard": dashboard_totals(site, params),
         "/api/stats": stats_totals(site, params),
+        "ledger page": ledger_page_totals(site, params),
         "合计 row": ledger_sheet_totals(book),
         "核心数据": figures_sheet_totals(book),
         "合计 row, recalculated": ledger_sheet_totals(recalculated),
