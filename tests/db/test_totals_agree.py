@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from libreoffice import converted
 
 from api.main import create_app
+from api.web.i18n import COOKIE
 from landgis.db.migrate import upgrade
 from landgis.db.session import transaction
 from landgis.demo import load_demo
@@ -367,3 +368,28 @@ def test_a_past_ledger_by_zone_has_the_same_totals_as_its_export(site, tmp_path)
     assert figures_sheet_totals(book)["idle floor"] == exact(rows["idle_building_area_m2"], "m2")
     stats = site.get("/api/stats", params={"zone": ZONE, "to": "2023-08-31"}).json()
     assert f"{stats['ledger_area_mu']:.2f}" == ledger["idle land"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [("zh", f"筛选条件:园区:{ZONE_NAME}"), ("en", f"Filters: Zone: {ZONE_NAME}")],
+)
+def test_the_dashboard_of_a_zone_names_it_and_keeps_it(site, lang, note):
+    page = lxml.html.fromstring(site.get("/", params={"zone": ZONE, "lang": lang}).text)
+    assert page.xpath('//*[@id="dashboard-filters"]')[0].text_content() == note
+    chosen = page.xpath('//form[@class="period"]//select[@name="zone"]/option[@selected]')
+    assert [o.get("value") for o in chosen] == [ZONE]
+    assert f"zone={ZONE}" in page.xpath('//*[@id="fig-cases"]/@href')[0]
+    assert f"zone={ZONE}" in page.xpath("//iframe[@class='map-frame']/@src")[0]
+    whole = lxml.html.fromstring(site.get("/", params={"lang": lang}).text)
+    assert whole.xpath('//*[@id="dashboard-filters"]') == []
+
+
+def test_an_export_names_its_filters_in_the_pages_language(site, tmp_path):
+    site.cookies.set(COOKIE, "en")
+    try:
+        _path, book = exported(site, {"status": "identified"}, tmp_path)
+    finally:
+        site.cookies.delete(COOKIE)
+    notes = [r[0] for r in book["台账"].iter_rows(values_only=True) if r[0]]
+    assert "Filters: Status: Determined idle" in notes
