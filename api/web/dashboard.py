@@ -115,7 +115,6 @@ def dashboard_page(
         "filter_words": filter_note(session, chosen).render(ui.lang),
         "kept_filters": [pair for pair in filters.params(as_of=False) if pair[0] != "zone"],
         "ledger_query": filters.query(as_of=False),
-        "map_query": filters.query(as_of=False),
         "overdue_query": filters.query(as_of=False, overdue="true"),
         "zones": filter_choices(session)["zones"],
         **data,
