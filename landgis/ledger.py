@@ -22,10 +22,10 @@ from landgis.db.coerce import column_values
 from landgis.db.models import Case, CaseEvent, Parcel, Zone
 from landgis.db.query_types import AnySelect
 from landgis.db.repository import wkb_of
-from landgis.filters import ParcelFilter, without_paging
+from landgis.filters import ParcelFilter
 from landgis.ledger_rules.overdue import overdue_column
-from landgis.ledger_rules.totals import OUTSIDE_LEDGER
-from landgis.parcels import apply_filters, bbox_condition
+from landgis.ledger_rules.selection import OUTSIDE_LEDGER, narrow_ledger
+from landgis.parcels import bbox_condition
 from landgis.units import m2_to_mu
 from landgis.wallclock import today
 
@@ -159,10 +159,6 @@ def ledger_rows(
     return rows
 
 
-# Searched for the filter's text: the parcel's code, holder and project, the case number.
-TEXT_COLUMNS = (Parcel.parcel_code, Parcel.holder, Parcel.project_name, Case.case_no)
-
-
 def ordered(session: Session, column: Any) -> Any:
     """``column`` in code-point order, as pandas sorts (a database's locale might not)."""
     return backend_for(session).code_point_order(column)
@@ -188,9 +184,7 @@ def current_ledger_query(
         .outerjoin(Parcel, Parcel.id == Case.parcel_id)
         .outerjoin(Zone, Zone.id == Parcel.zone_id)
     )
-    if "dismissed" not in filters.status:
-        stmt = stmt.where(Case.status.not_in(OUTSIDE_LEDGER))
-    stmt = apply_filters(stmt, without_paging(filters), *TEXT_COLUMNS, day=day)
+    stmt = narrow_ledger(stmt, filters, day=day)
     zone_code = ordered(session, Zone.code)
     return stmt.order_by(zone_code.asc().nulls_last(), ordered(session, Case.case_no))
 

@@ -6,10 +6,13 @@
   a period (for example 1 January - 31 August) or in all, and the share of the ledger
   revitalized.
 
-Figures are sums of stored areas in m², converted to 亩 and rounded to 0.01 once, so
-both backends report the same digits. Today's ledger is summed by the database (one
+The figures are those of the ledger a filter narrows (the whole county's by default):
+the same cases the ledger page lists and an export holds. They are sums of stored areas in
+m², converted to 亩 and rounded to 0.01 once by the totals' rule
+(:mod:`landgis.ledger_rules.totals`), so both backends, the pages, the API and the
+exported files report the same digits. Today's ledger is summed by the database (one
 ``GROUP BY`` over the cases, so a province's figures cost what the query costs); past
-figures come from the events (:func:`landgis.ledger.states_as_of`), summed the same way.
+figures come from the events (:func:`landgis.ledger.ledger_rows`), summed the same way.
 """
 
 from __future__ import annotations
@@ -23,35 +26,40 @@ from sqlalchemy.orm import Session
 
 from landgis.db.models import Case, CaseEvent, Parcel, Zone
 from landgis.errors import InvalidInput
+from landgis.filters import ParcelFilter
 from landgis.i18n import _
-from landgis.ledger import OUTSIDE_LEDGER, states_as_of
+from landgis.ledger import ledger_rows, narrow_rebuilt_rows
+from landgis.ledger_rules.selection import OUTSIDE_LEDGER, narrow_ledger
 from landgis.ledger_rules.totals import (
     TOTALS,
     LedgerTotals,
-    in_ledger_sql,
+    area_total,
     total_parts,
     totals_columns,
 )
-from landgis.units import m2_to_mu
 from landgis.wallclock import today
+from landgis.workflow import MAIN_LINE
 
 UNASSIGNED = "unassigned"
+# The statuses in the workflow's order: its main line, then the dismissed.
+STATUS_ORDER: tuple[str, ...] = (*MAIN_LINE, *OUTSIDE_LEDGER)
 
 
 def _mu(area_m2: float) -> float:
-    return round(m2_to_mu(float(area_m2)), 2)
+    return area_total(area_m2, "mu")
 
 
 def _m2(area_m2: float) -> float:
-    return round(float(area_m2), 2)
+    return area_total(area_m2, "m2")
 
 
 GROUP_KEYS = ["category", "cause", "zone", "status"]
 
 
-def _ledger_now(session: Session, as_of: dt.date) -> pd.DataFrame:
-    """The ledger now, its totals (:mod:`landgis.ledger_rules.totals`) summed in the database
-    by category, cause, zone and status: a few hundred rows however many cases there are."""
+def _ledger_now(session: Session, as_of: dt.date, filters: ParcelFilter) -> pd.DataFrame:
+    """The ledger now, narrowed by ``filters``, its totals (:mod:`landgis.ledger_rules.totals`)
+    summed in the database by category, cause, zone and status: a few hundred rows however
+    many cases there are."""
     stmt = (
         select(
             Case.category,
@@ -60,38 +68,50 @@ def _ledger_now(session: Session, as_of: dt.date) -> pd.DataFrame:
             Case.status,
             *totals_columns(as_of),
         )
-        .join(Parcel, Parcel.id == Case.parcel_id)
+        .select_from(Case)
+        .outerjoin(Parcel, Parcel.id == Case.parcel_id)
         .outerjoin(Zone, Zone.id == Parcel.zone_id)
-        .where(in_ledger_sql(Case.status))
         .group_by(Case.category, Case.cause, Zone.name, Case.status)
     )
-    rows = session.execute(stmt).all()
+    rows = session.execute(narrow_ledger(stmt, filters, day=as_of)).all()
     return pd.DataFrame.from_records(rows, columns=[*GROUP_KEYS, *TOTALS])
 
 
-def _ledger_as_of(session: Session, ledger: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """The ledger's cases as they stood on ``as_of`` (rebuilt from events), summed as
-    :func:`_ledger_now` sums them."""
-    zones = pd.DataFrame.from_records(
-        session.execute(
-            select(Parcel.id, Zone.name)
-            .outerjoin(Zone, Zone.id == Parcel.zone_id)
-            .where(Parcel.id.in_(select(Case.parcel_id)))
-        ).all(),
-        columns=["parcel_id", "zone"],
-    )
-    ledger = ledger.merge(zones, on="parcel_id")
-    parts = pd.concat([ledger[GROUP_KEYS], total_parts(ledger, as_of)], axis=1)
+def _cases_as_of(session: Session, as_of: dt.date, filters: ParcelFilter) -> pd.DataFrame:
+    """The ledger's cases as they stood on ``as_of`` (rebuilt from events), narrowed by
+    ``filters`` as the ledger of that day is."""
+    dismissed = bool(set(OUTSIDE_LEDGER) & set(filters.status))
+    rows = ledger_rows(session, as_of, include_dismissed=dismissed)
+    if rows.empty:
+        return rows.iloc[0:0]
+    return narrow_rebuilt_rows(session, rows, filters)
+
+
+def _ledger_as_of(rows: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The cases ``rows`` of a past ledger summed as :func:`_ledger_now` sums them."""
+    if rows.empty:
+        return pd.DataFrame(columns=[*GROUP_KEYS, *TOTALS])
+    keys = rows[["category", "cause", "zone_name", "status"]].set_axis(GROUP_KEYS, axis=1)
+    parts = pd.concat([keys, total_parts(rows, as_of)], axis=1)
     return parts.groupby(GROUP_KEYS, dropna=False, sort=False)[list(TOTALS)].sum().reset_index()
 
 
-def _ledger_groups(ledger: pd.DataFrame, key: str) -> dict[str, dict[str, Any]]:
+def _ledger_groups(
+    ledger: pd.DataFrame, key: str, order: tuple[str, ...] = ()
+) -> dict[str, dict[str, Any]]:
+    """Cases and idle area by ``key``: the keys in ``order`` first, in that order, then the
+    others sorted, the cases with none last."""
     sums = ledger.groupby(ledger[key].fillna(UNASSIGNED), sort=True)[
         ["cases", "idle_area_m2"]
     ].sum()
+    rank = {name: i for i, name in enumerate(order)}
+    names = sorted(
+        (str(name) for name in sums.index),
+        key=lambda name: (name == UNASSIGNED, rank.get(name, len(rank))),
+    )
     return {
-        str(name): {"cases": int(row.cases), "area_mu": _mu(row.idle_area_m2)}
-        for name, row in sums.iterrows()
+        name: {"cases": int(sums.at[name, "cases"]), "area_mu": _mu(sums.at[name, "idle_area_m2"])}
+        for name in names
     }
 
 
@@ -120,11 +140,15 @@ def _added(name: str) -> Any:
 
 
 def _revitalization_events(
-    session: Session, date_from: dt.date | None, date_to: dt.date | None
+    session: Session,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    ledger_now: ParcelFilter | None,
 ) -> pd.DataFrame:
     """The events that revitalized land or floor area, with what each added, the month, the
-    case's zone, and its route and status now; the deltas are computed and the other events
-    left out in the database."""
+    case's zone, and its route now; the deltas are computed and the other events left out
+    in the database. With ``ledger_now`` only the events of the cases in today's ledger
+    that this filter narrows (:func:`~landgis.ledger_rules.selection.narrow_ledger`)."""
     area = _added("revitalized_area_m2")
     building = _added("revitalized_building_area_m2")
     stmt = (
@@ -135,10 +159,9 @@ def _revitalization_events(
             building.label("building_area_m2"),
             Zone.name.label("zone"),
             Case.route.label("route_now"),
-            Case.status.label("status_now"),
         )
         .join(Case, Case.id == CaseEvent.case_id)
-        .join(Parcel, Parcel.id == Case.parcel_id)
+        .outerjoin(Parcel, Parcel.id == Case.parcel_id)
         .outerjoin(Zone, Zone.id == Parcel.zone_id)
         .where(or_(area != 0, building != 0))
         .order_by(CaseEvent.id)
@@ -147,28 +170,28 @@ def _revitalization_events(
         stmt = stmt.where(CaseEvent.occurred_on >= date_from)
     if date_to is not None:
         stmt = stmt.where(CaseEvent.occurred_on <= date_to)
-    columns = [
-        "case_no",
-        "occurred_on",
-        "area_m2",
-        "building_area_m2",
-        "zone",
-        "route_now",
-        "status_now",
-    ]
+    if ledger_now is not None:
+        stmt = narrow_ledger(stmt, ledger_now, day=today())
+    columns = ["case_no", "occurred_on", "area_m2", "building_area_m2", "zone", "route_now"]
     events = pd.DataFrame.from_records(session.execute(stmt).all(), columns=columns)
     events["month"] = [day.strftime("%Y-%m") for day in events["occurred_on"]]
     return events
 
 
 def headline_figures(
-    session: Session, *, date_from: dt.date | None = None, date_to: dt.date | None = None
+    session: Session,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    filters: ParcelFilter | None = None,
 ) -> dict[str, Any]:
-    """The headline figures, JSON-ready.
+    """The headline figures of the ledger narrowed by ``filters`` (the whole county's when
+    None), JSON-ready.
 
     The ledger is taken as of ``date_to`` (now when not given: summed in the database);
-    revitalized figures count what was revitalized from ``date_from`` to ``date_to`` (all of
-    it when neither is given).
+    revitalized figures count what the ledger's cases revitalized from ``date_from`` to
+    ``date_to`` (all of it when neither is given). Every area is a sum of stored m²
+    converted and rounded once (:func:`~landgis.ledger_rules.totals.area_total`).
     """
     if date_from and date_to and date_from > date_to:
         raise InvalidInput(
@@ -178,21 +201,21 @@ def headline_figures(
                 date_to=date_to,
             ),
         )
+    filters = filters or ParcelFilter()
     as_of = date_to or today()
-    events = _revitalization_events(session, date_from, date_to)
     if date_to is None:
-        ledger = _ledger_now(session, as_of)
-        now = events[~events["status_now"].isin(OUTSIDE_LEDGER)]
-        routes = dict(zip(now["case_no"], now["route_now"], strict=True))
+        ledger = _ledger_now(session, as_of, filters)
+        events = _revitalization_events(session, date_from, date_to, filters)
+        events = events.assign(route=events["route_now"])
     else:
-        states = states_as_of(session, date_to)
-        in_ledger = states[~states["status"].isin(OUTSIDE_LEDGER)]
-        ledger = _ledger_as_of(session, in_ledger, date_to)
-        routes = dict(zip(in_ledger["case_no"], in_ledger["route"], strict=True))
-    events = events[events["case_no"].isin(list(routes))].assign(
-        route=lambda frame: frame["case_no"].map(routes)
-    )
+        cases = _cases_as_of(session, date_to, filters)
+        ledger = _ledger_as_of(cases, date_to)
+        routes = dict(zip(cases["case_no"], cases["route"], strict=True))
+        events = _revitalization_events(session, date_from, date_to, None)
+        events = events[events["case_no"].isin(list(routes))]
+        events = events.assign(route=events["case_no"].map(routes))
     totals = LedgerTotals.of(ledger[list(TOTALS)].sum())
+    shown = totals.shown()
     ledger_area = totals.idle_area_m2
     revitalized_total = totals.revitalized_area_m2
     return {
@@ -201,19 +224,20 @@ def headline_figures(
             "from": date_from.isoformat() if date_from else None,
             "to": date_to.isoformat() if date_to else None,
         },
-        "cases": totals.cases,
-        "ledger_area_mu": _mu(ledger_area),
-        "idle_building_area_m2": _m2(totals.idle_building_area_m2),
+        "cases": shown.cases,
+        "ledger_area_mu": shown.idle_area_mu,
+        "idle_building_area_m2": shown.idle_building_area_m2,
         "revitalized_area_mu": _mu(events["area_m2"].sum()),
         "revitalized_building_area_m2": _m2(events["building_area_m2"].sum()),
         "revitalized_cases": int(events["case_no"].nunique()),
-        "revitalized_total_area_mu": _mu(revitalized_total),
+        "revitalized_total_area_mu": shown.revitalized_area_mu,
+        "revitalized_total_building_area_m2": shown.revitalized_building_area_m2,
         "revitalized_share": round(revitalized_total / ledger_area, 4) if ledger_area else 0.0,
-        "overdue_cases": totals.overdue_cases,
+        "overdue_cases": shown.overdue_cases,
         "by_category": _ledger_groups(ledger, "category"),
         "by_cause": _ledger_groups(ledger, "cause"),
         "by_zone": _ledger_groups(ledger, "zone"),
-        "by_status": _ledger_groups(ledger, "status"),
+        "by_status": _ledger_groups(ledger, "status", STATUS_ORDER),
         "revitalized_by_route": _revitalized_groups(events, "route"),
         "revitalized_by_zone": _revitalized_groups(events, "zone"),
         "revitalized_by_month": _revitalized_groups(events, "month"),

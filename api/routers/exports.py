@@ -8,12 +8,13 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Cookie, Query
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from api.deps import ReaderDep, SessionDep, SettingsDep
 from api.query_filters import FilterDep
+from api.web.i18n import COOKIE, language_of
 from landgis.io.exports import export_ledger
 
 router = APIRouter(prefix="/api/exports", tags=["exports"])
@@ -40,6 +41,11 @@ def ledger_file(
     encoding: Annotated[Literal["utf-8", "gbk"] | None, Query()] = None,
     field_names: Annotated[Literal["short", "chinese"] | None, Query()] = None,
     scope: Annotated[Literal["ledger", "parcels"] | None, Query()] = None,
+    lang: Annotated[
+        Literal["zh", "en"] | None,
+        Query(description="Language of the notes naming the filters (default: the UI's)"),
+    ] = None,
+    lang_cookie: Annotated[str | None, Cookie(alias=COOKIE, include_in_schema=False)] = None,
 ) -> FileResponse:
     """A file with a proper name (Content-Disposition): the export is written to a
     temporary file (so bad options still get a 4xx), then streamed from disk and deleted."""
@@ -54,6 +60,7 @@ def ledger_file(
             filters=filters,
             out=path,
             county=settings.county_name,
+            lang=language_of(lang, lang_cookie),
             period_from=period_from,
             epsg=epsg,
             encoding=encoding,

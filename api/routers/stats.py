@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import ReaderDep, SessionDep, SettingsDep
 from api.jsonable import rows
+from api.query_filters import FilterDep
 from landgis import wallclock
 from landgis.alerts import ledger_warnings
 from landgis.ledger import ROW_KEYS, ledger_rows
@@ -21,6 +22,7 @@ router = APIRouter(prefix="/api", tags=["ledger"])
 def stats(
     session: SessionDep,
     _: ReaderDep,
+    filters: FilterDep,
     date_from: Annotated[
         dt.date | None, Query(alias="from", description="Period start (revitalized from)")
     ] = None,
@@ -29,8 +31,9 @@ def stats(
     ] = None,
 ) -> dict[str, Any]:
     """Cases and idle area in the ledger as of ``to``; revitalized area and factory floor
-    area from ``from`` to ``to``, by route, zone and month."""
-    return headline_figures(session, date_from=date_from, date_to=date_to)
+    area from ``from`` to ``to``, by route, zone and month; of the ledger the parcel
+    filters narrow (zone, status, …), the whole county's without them."""
+    return headline_figures(session, date_from=date_from, date_to=date_to, filters=filters)
 
 
 @router.get("/ledger", summary="The ledger (台账) as rows, now or as of a date")

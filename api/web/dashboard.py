@@ -1,5 +1,6 @@
 """The dashboard (``/``): headline figures, charts by route, zone, month and status, and
-the ledger map; the revitalized figures of a chosen period."""
+the ledger map; the revitalized figures of a chosen period, of the whole county or of the
+ledger the page's filters narrow (a zone, a status, … read as the ledger page reads them)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import ReaderDep, SessionDep, SettingsDep
-from api.web.display import STATUS_ORDER
+from api.web.filters import PageFilters, filter_choices
 from api.web.i18n import Translator
 from api.web.layout import ui_for
 from api.web.render import render
 from landgis.errors import LandGISError
+from landgis.filter_note import filter_note
+from landgis.filters import ParcelFilter
 from landgis.i18n import _
 from landgis.settings import Settings
 from landgis.stats import UNASSIGNED, headline_figures
@@ -38,8 +41,12 @@ def _zone_order(key: str) -> tuple[bool, SortKey]:
     return (key == UNASSIGNED, sort_key(key))
 
 
-def _dashboard(session: Any, settings: Settings, t: Translator, period: dict) -> dict[str, Any]:
-    figures = headline_figures(session, date_from=period["from"], date_to=period["to"])
+def _dashboard(
+    session: Any, settings: Settings, t: Translator, period: dict, filters: ParcelFilter
+) -> dict[str, Any]:
+    figures = headline_figures(
+        session, date_from=period["from"], date_to=period["to"], filters=filters
+    )
 
     def route_label(key: str) -> str:
         return t(_("未指定")) if key == UNASSIGNED else t.term("route", key)
@@ -68,11 +75,8 @@ def _dashboard(session: Any, settings: Settings, t: Translator, period: dict) ->
         "by_route": _bars(figures["revitalized_by_route"], route_label, "area_mu"),
         "by_zone": zones,
         "by_month": _bars(figures["revitalized_by_month"], str, "area_mu"),
-        "by_status": _bars(
-            dict(sorted(figures["by_status"].items(), key=lambda i: STATUS_ORDER.get(i[0], 99))),
-            lambda k: t.term("status", k),
-            "area_mu",
-        ),
+        # In the workflow's order, as the figures come.
+        "by_status": _bars(figures["by_status"], lambda k: t.term("status", k), "area_mu"),
     }
 
 
@@ -96,10 +100,23 @@ def dashboard_page(
     """Headline figures, charts by route, zone and month, and the ledger map."""
     ui = ui_for(request)
     period, bad_date = _period(request)
+    filters = PageFilters.read(request)
+    chosen = filters.filter
     try:
-        data = _dashboard(session, settings, ui.t, period)
+        data = _dashboard(session, settings, ui.t, period, chosen)
     except LandGISError as error:  # e.g. a period that ends before it starts
         period = {"from": None, "to": None}
-        data = _dashboard(session, settings, ui.t, period) | {"error": ui.t.message(error)}
-    context = {"ui": ui, "period": period, "bad_date": bad_date, **data}
+        data = _dashboard(session, settings, ui.t, period, chosen) | {"error": ui.t.message(error)}
+    context = {
+        "ui": ui,
+        "period": period,
+        "bad_date": bad_date,
+        "filters": filters,
+        "filter_words": filter_note(session, chosen).render(ui.lang),
+        "kept_filters": [pair for pair in filters.params(as_of=False) if pair[0] != "zone"],
+        "ledger_query": filters.query(as_of=False),
+        "overdue_query": filters.query(as_of=False, overdue="true"),
+        "zones": filter_choices(session)["zones"],
+        **data,
+    }
     return render(request, "dashboard.html", context)

@@ -21,7 +21,6 @@ from landgis import wallclock
 from landgis.ledger import case_list
 from landgis.ledger_rules.totals import LedgerTotals, totals_of
 from landgis.text_sort import sort_key
-from landgis.units import m2_to_mu
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -98,11 +97,12 @@ def _ledger(
     page = min(max(page, 1), pages)
     shown = rows.iloc[(page - 1) * per : page * per]
     sums = totals_of(rows, filters.as_of or wallclock.today()) if total else LedgerTotals()
+    shown_totals = sums.shown()  # the totals' rule, as every other total
     totals = {
-        "cases": sums.cases,
-        "idle_area_mu": float(m2_to_mu(sums.idle_area_m2)),
-        "revitalized_area_mu": float(m2_to_mu(sums.revitalized_area_m2)),
-        "overdue": sums.overdue_cases,
+        "cases": shown_totals.cases,
+        "idle_area_mu": shown_totals.idle_area_mu,
+        "revitalized_area_mu": shown_totals.revitalized_area_mu,
+        "overdue": shown_totals.overdue_cases,
     }
     return records(shown), totals, page, pages
 

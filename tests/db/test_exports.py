@@ -7,9 +7,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
-import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -18,6 +15,7 @@ import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
+from libreoffice import converted as libreoffice_converted
 from sqlalchemy import func, select, update
 
 from landgis import vocab
@@ -34,6 +32,7 @@ from landgis.io.exports import (
 from landgis.io.exports.ledger_workbook import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from landgis.io.exports.tabular import csv_column
 from landgis.ledger import LEDGER_COLUMNS, ledger_rows
+from landgis.ledger_rules.totals import area_total
 from landgis.stats import headline_figures
 
 JAN_1, MAR_31, AUG_31 = dt.date(2023, 1, 1), dt.date(2023, 3, 31), dt.date(2023, 8, 31)
@@ -42,6 +41,14 @@ COLUMN = {header: i for i, header in enumerate(HEADERS)}
 MU_HEADERS = ["宗地面积(亩)", "闲置/低效面积(亩)", "盘活面积(亩)"]
 M2_HEADERS = ["闲置厂房面积(㎡)", "盘活厂房面积(㎡)"]
 AREA_HEADERS = MU_HEADERS + M2_HEADERS
+# The stored m² each area column is summed from, and the unit it is shown in.
+STORED = {
+    "宗地面积(亩)": ("parcel_area_m2", "mu"),
+    "闲置/低效面积(亩)": ("idle_area_m2", "mu"),
+    "盘活面积(亩)": ("revitalized_area_m2", "mu"),
+    "闲置厂房面积(㎡)": ("idle_building_area_m2", "m2"),
+    "盘活厂房面积(㎡)": ("revitalized_building_area_m2", "m2"),
+}
 DATE_HEADERS = ["认定日期", "完成时限", "盘活日期", "销号日期"]
 LABELLED = {
     "处置状态": vocab.CASE_STATUSES,
@@ -51,15 +58,6 @@ LABELLED = {
     "供地方式": vocab.SUPPLY_METHODS,
 }
 OVERDUE_FILL = "FFFFC7CE"
-SOFFICE = os.environ.get("LANDGIS_TEST_SOFFICE") or shutil.which("soffice") or "/usr/bin/soffice"
-RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
-    xmlns:xs="http://www.w3.org/2001/XMLSchema"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 # Demo parcels lie near 104.8°E: the 3-degree zone of 105°E, EPSG:4544.
 DEMO_GK_EPSG = 4544
 
@@ -80,6 +78,12 @@ def split_ledger(rows: list[list]) -> tuple[list[list], list[list], list]:
     totals = [r for r in body if isinstance(r[0], str) and r[0].startswith("合计:")]
     assert len(totals) == 1
     return data, subtotals, totals[0]
+
+
+def rule_total(rows: pd.DataFrame, header: str) -> float:
+    """The totals' rule on the ledger rows' stored m² of the column ``header``."""
+    source, unit = STORED[header]
+    return area_total(float(rows[source].fillna(0.0).sum()), unit)
 
 
 def events_up_to(session, day: dt.date, case_nos) -> int:
@@ -171,6 +175,7 @@ def test_workbook_subtotals_by_zone_and_totals_equal_the_rows(session):
     rows = sheet_rows(workbook(result)["台账"])
     data, subtotals, totals = split_ledger(rows)
 
+    expected = ledger_rows(session, AUG_31)
     zones = list(dict.fromkeys(r[COLUMN["所在园区"]] for r in data))
     assert len(subtotals) == len(zones) == 3
     position = 0
@@ -180,15 +185,16 @@ def test_workbook_subtotals_by_zone_and_totals_equal_the_rows(session):
         # the zone's rows come right before its subtotal row
         assert data[position : position + len(members)] == members
         position += len(members)
+        stored = expected[expected["zone_name"] == zone]
         for header in AREA_HEADERS:
+            # the rule's total of the stored m², not a sum of rounded cells
+            assert subtotal[COLUMN[header]] == rule_total(stored, header), (zone, header)
             assert subtotal[COLUMN[header]] == pytest.approx(
                 sum(r[COLUMN[header]] for r in members), abs=0.005
             ), (zone, header)
     assert totals[0] == "合计:13 宗"
     for header in AREA_HEADERS:
-        assert totals[COLUMN[header]] == pytest.approx(
-            sum(r[COLUMN[header]] for r in data), abs=0.005
-        ), header
+        assert totals[COLUMN[header]] == rule_total(expected, header), header
     assert totals[COLUMN["闲置/低效面积(亩)"]] == pytest.approx(539, abs=0.5)
     assert totals[COLUMN["盘活面积(亩)"]] == pytest.approx(120, abs=0.5)
 
@@ -196,7 +202,8 @@ def test_workbook_subtotals_by_zone_and_totals_equal_the_rows(session):
     _data, formula_subtotals, formula_totals = split_ledger(formulas)
     for row in [*formula_subtotals, formula_totals]:
         for header in AREA_HEADERS:
-            assert str(row[COLUMN[header]]).startswith("=SUBTOTAL(9,"), row[COLUMN[header]]
+            formula = str(row[COLUMN[header]])
+            assert formula.startswith("=ROUND(SUBTOTAL(9,") and formula.endswith(",2)"), formula
 
 
 def test_workbook_highlights_overdue_rows(session):
@@ -261,35 +268,12 @@ def test_workbook_events_sheet_lists_every_event_up_to_the_date(session):
 
 
 def test_libreoffice_reads_the_same_rows_and_totals(session, tmp_path):
-    if not Path(SOFFICE).is_file():
-        pytest.fail(
-            f"LibreOffice not found at {SOFFICE}: run `scripts/system-deps.sh --test` "
-            "(Debian package libreoffice-calc-nogui) or set LANDGIS_TEST_SOFFICE.",
-            pytrace=False,
-        )
     result = export_ledger(session, "xlsx", as_of=AUG_31)
-    source = write(tmp_path, result)
-    outdir = tmp_path / "converted"
-    profile = tmp_path / "lo-profile"
-    # A fresh profile that recalculates every formula on load: the subtotals and totals
-    # below are LibreOffice's own results, not the values cached in the file.
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
-    # UTF-8 (76), comma-separated, cells as shown: the first sheet, the 台账.
-    command = [
-        SOFFICE,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "csv:Text - txt - csv (StarCalc):44,34,76,1",
-        "--outdir",
-        str(outdir),
-        str(source),
-    ]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
-    converted = outdir / f"{source.stem}.csv"
-    assert converted.is_file(), completed.stdout + completed.stderr
+    # UTF-8 (76), comma-separated, cells as shown: the first sheet, the 台账; the subtotals
+    # and totals are LibreOffice's own results, not the values cached in the file.
+    converted = libreoffice_converted(
+        write(tmp_path, result), tmp_path, "csv:Text - txt - csv (StarCalc):44,34,76,1", "csv"
+    )
     with converted.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
 
@@ -307,10 +291,14 @@ def test_libreoffice_reads_the_same_rows_and_totals(session, tmp_path):
     }
     assert len(subtotals) == 3
     assert totals[0] == "合计:13 宗"
+    # LibreOffice's own ROUND(SUBTOTAL(…)) shows the rule's digits, not a sum of rounded cells
     for header in AREA_HEADERS:
-        assert float(totals[COLUMN[header]]) == pytest.approx(
-            sum(float(r[COLUMN[header]]) for r in data), abs=0.005
-        ), header
+        assert totals[COLUMN[header]] == f"{rule_total(expected, header):.2f}", header
+    for subtotal in subtotals:
+        zone = subtotal[0].removeprefix("小计:").rsplit(" ", 2)[0]
+        stored = expected[expected["zone_name"] == zone]
+        for header in AREA_HEADERS:
+            assert subtotal[COLUMN[header]] == f"{rule_total(stored, header):.2f}", zone
 
 
 # --- CSV --------------------------------------------------------------------------------
@@ -324,16 +312,6 @@ FORMULAS = (
     "\tleading tab",
     "\rleading carriage return",
 )
-
-
-def _soffice() -> str:
-    if not Path(SOFFICE).is_file():
-        pytest.fail(
-            f"LibreOffice not found at {SOFFICE}: run `scripts/system-deps.sh --test` "
-            "(Debian package libreoffice-calc-nogui) or set LANDGIS_TEST_SOFFICE.",
-            pytrace=False,
-        )
-    return SOFFICE
 
 
 def test_csv_text_that_would_run_as_a_formula_is_shown_as_text(session, tmp_path):
@@ -354,22 +332,7 @@ def test_csv_text_that_would_run_as_a_formula_is_shown_as_text(session, tmp_path
 
     # LibreOffice opens the CSV as a spreadsheet program does: no cell is a formula.
     source = write(tmp_path, result)
-    profile = tmp_path / "lo-profile"
-    command = [
-        _soffice(),
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--infilter=CSV:44,34,76,1",
-        "--convert-to",
-        "xlsx",
-        "--outdir",
-        str(tmp_path / "converted"),
-        str(source),
-    ]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
-    converted = tmp_path / "converted" / f"{source.stem}.xlsx"
-    assert converted.is_file(), completed.stdout + completed.stderr
+    converted = libreoffice_converted(source, tmp_path, "xlsx", "xlsx", "--infilter=CSV:44,34,76,1")
     sheet = openpyxl.load_workbook(converted).active  # formulas as written, not their values
     cells = list(sheet.iter_rows(min_row=2))
     assert not [c.coordinate for row in cells for c in row if c.data_type == "f"]
@@ -641,7 +604,7 @@ def test_filters_narrow_every_format(session):
     book = workbook(export_ledger(session, "xlsx", as_of=AUG_31, filters=disposing))
     data, _subtotals, totals = split_ledger(sheet_rows(book["台账"]))
     assert len(data) == count and totals[0] == f"合计:{count} 宗"
-    assert any("处置状态=处置中" in str(r[0]) for r in sheet_rows(book["台账"]) if r[0])
+    assert "筛选条件:处置状态:处置中" in [r[0] for r in sheet_rows(book["台账"])]
 
     geo = json.loads(export_ledger(session, "geojson", as_of=AUG_31, filters=disposing).content)
     assert len(geo["features"]) == count

@@ -26,7 +26,7 @@ from landgis.commands import (
 )
 from landgis.db.models import Case, Parcel
 from landgis.io.exports import export_ledger
-from landgis.ledger import current_states, ledger_rows
+from landgis.ledger import case_list, current_states, ledger_rows
 from landgis.ledger_rules.current_case import current_case_ids, current_rows, is_current_case
 from landgis.ledger_rules.overdue import case_is_overdue, overdue_column, overdue_sql
 from landgis.ledger_rules.totals import (
@@ -36,6 +36,8 @@ from landgis.ledger_rules.totals import (
     ledger_totals,
     total_parts,
     totals_of,
+    zone_totals,
+    zone_totals_of,
 )
 from landgis.ledger_service import LedgerService
 from landgis.parcels import ParcelFilter, late_cases, parcels_frame
@@ -241,6 +243,29 @@ def test_the_ledger_totals_in_sql_equal_their_twin(session, varied, day):
     assert astuple(sql) == pytest.approx(astuple(python), rel=1e-12)
     assert sql.cases == 13 + len(varied) - 2  # one dismissed, one entry a parcel code
     assert sql.revitalized_building_area_m2 >= 3 * 150.0  # the three revitalized here
+
+
+NARROWED = (
+    ParcelFilter(),
+    ParcelFilter(zone=("QX-KFQ-LJ",)),
+    ParcelFilter(status=("identified", "dismissed")),
+    ParcelFilter(overdue=True),
+)
+
+
+@pytest.mark.parametrize("filters", NARROWED, ids=["all", "zone", "statuses", "overdue"])
+def test_the_zone_totals_in_sql_equal_their_twin(session, varied, filters):
+    with frozen_at(DAY):
+        rows, _ = case_list(session, filters)
+        sql = zone_totals(session, DAY, filters)
+        whole = ledger_totals(session, DAY, filters)
+    python = zone_totals_of(rows, DAY)
+    assert list(sql) == list(python) == list(dict.fromkeys(rows["zone_name"]))
+    for zone, totals in sql.items():
+        assert astuple(totals) == pytest.approx(astuple(python[zone]), rel=1e-12), zone
+        assert totals.shown() == python[zone].shown(), zone
+    assert whole.cases == len(rows) == sum(t.cases for t in sql.values())
+    assert astuple(whole) == pytest.approx(astuple(totals_of(rows, DAY)), rel=1e-12)
 
 
 def test_the_totals_of_the_ledger_rows_and_of_their_parts_agree(session, varied):

@@ -21,6 +21,7 @@ GIS formats join each row to its parcel's geometry (CGCS2000, EPSG:4490) by parc
 ``scope="parcels"`` exports every parcel instead, with its case where it has one.
 """
 
+from landgis.filter_note import describe_filters
 from landgis.io.exports.base import Exporter
 from landgis.io.exports.columns import (
     CODE_LABELS,
@@ -49,12 +50,7 @@ from landgis.io.exports.options import (
     shapefile_field_names,
     target_epsg,
 )
-from landgis.io.exports.rows import (
-    DEFAULT_CHUNK_SIZE,
-    LedgerData,
-    collect_ledger,
-    describe_filters,
-)
+from landgis.io.exports.rows import DEFAULT_CHUNK_SIZE, LedgerData, collect_ledger
 
 __all__ = [
     "CODE_LABELS",

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from landgis import schema, vocab
+from landgis.units import m2_to_mu
 
 # The ledger's columns then the helper columns after 备注 (they let an edited workbook or
 # CSV be matched back to its case): (key, Chinese header), from the field schema.
@@ -25,6 +26,13 @@ CODE_LABELS: dict[str, dict[str, str]] = {
     c.key: vocab.VOCABULARIES[c.vocabulary] for c in schema.EXPORTED if c.vocabulary
 }
 NO_ZONE_LABEL = "未划定园区"
+# The stored m² each area column shows: a 亩 column converts its ``…_m2`` twin, a ㎡
+# column is its own. Totals are sums of these (:mod:`landgis.ledger_rules.totals`).
+AREA_SOURCES: dict[str, str] = {
+    key: key.removesuffix("_mu") + "_m2" if kind == "mu" else key
+    for key, kind in COLUMN_KINDS.items()
+    if kind in ("mu", "m2")
+}
 
 
 def kind_of(key: str) -> str:
@@ -51,16 +59,36 @@ def date_column(column: pd.Series) -> pd.Series:
     return pd.to_datetime(column, errors="coerce").dt.normalize()
 
 
-def ledger_table(rows: pd.DataFrame) -> pd.DataFrame:
+def area_sources(rows: pd.DataFrame) -> pd.DataFrame:
+    """The stored m² of each area column (:data:`AREA_SOURCES`), by the source's key, as
+    floats (NaN when unknown)."""
+    sources = dict.fromkeys(AREA_SOURCES.values())
+    return pd.DataFrame({source: _stored(rows, source) for source in sources}, index=rows.index)
+
+
+def _stored(rows: pd.DataFrame, source: str) -> pd.Series:
+    given = rows[source] if source in rows else pd.Series(None, index=rows.index, dtype=float)
+    return pd.to_numeric(given, errors="coerce").astype(float)
+
+
+def _area(rows: pd.DataFrame, key: str, column: pd.Series, precise: bool) -> pd.Series:
+    if not precise:
+        return pd.to_numeric(column, errors="coerce").astype(float).round(2)
+    stored = _stored(rows, AREA_SOURCES[key])
+    return m2_to_mu(stored) if kind_of(key) == "mu" else stored
+
+
+def ledger_table(rows: pd.DataFrame, *, precise: bool = False) -> pd.DataFrame:
     """Rows as exported: the keys of :data:`EXPORT_COLUMNS` in order plus ``overdue``;
-    codes as Chinese labels, areas rounded to 0.01 (NaN when unknown), integers as
-    nullable ``Int64``, dates as ``datetime64`` (NaT when unknown)."""
+    codes as Chinese labels, areas rounded to 0.01 (NaN when unknown; with ``precise``
+    converted from the stored m² and not rounded), integers as nullable ``Int64``, dates
+    as ``datetime64`` (NaT when unknown)."""
     columns: dict[str, pd.Series] = {}
     for key in EXPORT_KEYS:
         column = rows[key] if key in rows else pd.Series(None, index=rows.index, dtype=object)
         kind = kind_of(key)
         if kind in ("mu", "m2"):
-            columns[key] = pd.to_numeric(column, errors="coerce").astype(float).round(2)
+            columns[key] = _area(rows, key, column, precise)
         elif kind == "int":
             columns[key] = pd.to_numeric(column, errors="coerce").round().astype("Int64")
         elif kind == "date":

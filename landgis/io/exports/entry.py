@@ -14,7 +14,7 @@ from urllib.parse import quote
 from sqlalchemy.orm import Session
 
 from landgis.errors import InvalidInput
-from landgis.i18n import _, listing
+from landgis.i18n import DEFAULT_LANGUAGE, _, listing
 from landgis.io.exports.base import Exporter
 from landgis.io.exports.gis import GeoJSONExporter, GeoPackageExporter
 from landgis.io.exports.kml import KmlExporter
@@ -106,9 +106,11 @@ def export_ledger(
     out: str | os.PathLike[str] | BinaryIO | None = None,
     county: str | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    lang: str = DEFAULT_LANGUAGE,
     **options: Any,
 ) -> ExportResult:
-    """Export the ledger as of ``as_of`` (today when None), narrowed by ``filters``.
+    """Export the ledger as of ``as_of`` (today when None), narrowed by ``filters``; the
+    notes naming the filters in ``lang`` (zh or en).
 
     ``fmt`` names the format (see :data:`EXPORTERS`); ``options`` are the format's own
     (None values are ignored). With ``out`` None the bytes come back in the result; with a
@@ -123,7 +125,7 @@ def export_ledger(
     exporter = get_exporter(fmt)
     checked = exporter.check_options(options)
     data = collect_ledger(
-        session, as_of=as_of, filters=filters, county=county, chunk_size=chunk_size
+        session, as_of=as_of, filters=filters, county=county, chunk_size=chunk_size, lang=lang
     )
     filename, ascii_name = export_filenames(data.county, data.as_of, exporter.extension)
     result = ExportResult(

@@ -11,23 +11,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+import functools
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import geopandas as gpd
 import orjson
 import pandas as pd
 import shapely
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Text as SqlText
+from sqlalchemy import cast, select
 from sqlalchemy.orm import Session
 
-from landgis import vocab
 from landgis.db.models import Case, CaseEvent, Parcel
 from landgis.db.query_types import AnySelect
 from landgis.db.repository import wkb_of
+from landgis.filter_note import FilterNote, filter_note
 from landgis.filters import ParcelFilter, without_paging
 from landgis.geo import CGCS2000_EPSG
-from landgis.io.exports.columns import ledger_table, zone_labels
+from landgis.i18n import DEFAULT_LANGUAGE, Text, _, language_of
+from landgis.io.exports.columns import area_sources, ledger_table, zone_labels
 from landgis.ledger import case_list, current_ledger_query, ordered, with_derived_columns
 from landgis.stats import headline_figures
 from landgis.wallclock import today
@@ -46,31 +49,6 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "note",
 )
 CHANGES_INDEX = EVENT_COLUMNS.index("changes")
-
-
-def describe_filters(filters: ParcelFilter) -> str:
-    """The filters in words, for notes in exported files ('' when nothing is narrowed)."""
-    parts = []
-    named: tuple[tuple[str, tuple[str, ...], Mapping[str, str]], ...] = (
-        ("处置状态", filters.status, vocab.CASE_STATUSES),
-        ("园区", filters.zone, {}),
-        ("问题类型", filters.category, vocab.CATEGORIES),
-        ("处置方式", filters.route, vocab.ROUTES),
-        ("闲置原因", filters.cause, vocab.CAUSES),
-        ("宗地编号", filters.codes, {}),
-    )
-    for label, values, labels in named:
-        if values:
-            parts.append(f"{label}={'、'.join(labels.get(v, v) for v in values)}")
-    if filters.overdue is not None:
-        parts.append("逾期=" + ("是" if filters.overdue else "否"))
-    if filters.in_ledger is not None:
-        parts.append("在台账中=" + ("是" if filters.in_ledger else "否"))
-    if filters.bbox is not None:
-        parts.append("范围=" + ",".join(f"{v:g}" for v in filters.bbox))
-    if filters.text:
-        parts.append(f"关键字={filters.text.strip()}")
-    return ";".join(parts)
 
 
 def has_case_filters(filters: ParcelFilter) -> bool:
@@ -98,6 +76,8 @@ class LedgerData:
     chunk_size: int = DEFAULT_CHUNK_SIZE
     # Whether the ledger is the current one (True) or rebuilt as of ``as_of`` from events.
     current: bool = True
+    # The language of the notes that name the filters (zh or en).
+    lang: str = DEFAULT_LANGUAGE
     # Counted by the last complete pass of :meth:`chunks`: rows and their case numbers.
     count: int = 0
     case_nos: set[str] = dataclasses.field(default_factory=set)
@@ -107,10 +87,26 @@ class LedgerData:
         """``青溪县低效闲置工业用地处置台账(截至2023年8月31日)``."""
         return f"{self.county}低效闲置工业用地处置台账(截至{_cn_date(self.as_of)})"
 
+    @functools.cached_property
+    def filters_in_words(self) -> FilterNote:
+        """The filters in words (zone names, vocabulary names; empty when nothing is
+        narrowed), to render in any language."""
+        return filter_note(self.session, self.filters)
+
     @property
     def filter_note(self) -> str:
-        """The filters in words, or ''."""
-        return describe_filters(self.filters)
+        """The filters in words in the export's language, or ''."""
+        return self.filters_in_words.render(self.lang)
+
+    def note(self, text: Text) -> str:
+        """A message of the export rendered in the export's language."""
+        return text.render(self.lang)
+
+    def filter_line(self) -> str:
+        """The note naming the filters (``筛选条件:园区:临江工业区``), or '' when nothing is
+        narrowed."""
+        words = self.filters_in_words
+        return self.note(_("筛选条件:{filters}", filters=words)) if words else ""
 
     def _raw_chunks(self, geometry: bool) -> Iterator[pd.DataFrame]:
         """Ledger rows (keys of :func:`landgis.ledger.ledger_rows`), filtered, in order."""
@@ -148,10 +144,11 @@ class LedgerData:
             code: (None if wkb is None else bytes(wkb)) for code, wkb in self.session.execute(stmt)
         }
 
-    def chunks(self, *, geometry: bool = False) -> Iterator[pd.DataFrame]:
+    def chunks(self, *, geometry: bool = False, precise: bool = False) -> Iterator[pd.DataFrame]:
         """The rows as exported (:func:`~landgis.io.exports.columns.ledger_table`) chunk by
         chunk, with ``seq`` 1…N and ``zone_label``; with ``geometry`` a GeoDataFrame with
-        each row's parcel geometry (EPSG:4490)."""
+        each row's parcel geometry (EPSG:4490); with ``precise`` the areas unrounded and
+        the stored m² of each area column beside them (:func:`area_sources`)."""
         seq = 0
         case_nos: set[str] = set()
         for rows in self._raw_chunks(geometry):
@@ -159,7 +156,10 @@ class LedgerData:
             rows["seq"] = range(seq + 1, seq + len(rows) + 1)
             seq += len(rows)
             case_nos.update(rows["case_no"].dropna())
-            table = ledger_table(rows)
+            table = ledger_table(rows, precise=precise)
+            if precise:
+                sources = area_sources(rows)
+                table = table.join(sources[[c for c in sources if c not in table]])
             table["zone_label"] = zone_labels(rows)
             if geometry:
                 table = gpd.GeoDataFrame(table, geometry=_geometries(rows), crs=CGCS2000_EPSG)
@@ -174,10 +174,12 @@ class LedgerData:
         return pd.concat(parts, ignore_index=True)
 
     def figures(self, date_from: dt.date | None) -> dict[str, Any]:
-        """The headline figures: the ledger as of the export date, revitalized since
-        ``date_from`` (the whole county's, whatever the filters)."""
+        """The headline figures of the exported ledger (narrowed by the same filters): the
+        ledger as of the export date, revitalized since ``date_from``."""
         date_to = None if self.current else self.as_of
-        figures = headline_figures(self.session, date_from=date_from, date_to=date_to)
+        figures = headline_figures(
+            self.session, date_from=date_from, date_to=date_to, filters=self.filters
+        )
         if date_to is None:
             figures["period"]["to"] = self.as_of.isoformat()
         return figures
@@ -196,7 +198,7 @@ class LedgerData:
                 CaseEvent.status_before,
                 CaseEvent.status_after,
                 # As text, parsed here with orjson: far quicker than each driver's JSON type.
-                cast(CaseEvent.changes, Text).label("changes"),
+                cast(CaseEvent.changes, SqlText).label("changes"),
                 CaseEvent.document_no,
                 CaseEvent.note,
             )
@@ -231,8 +233,10 @@ def collect_ledger(
     filters: ParcelFilter | None = None,
     county: str | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> LedgerData:
-    """The ledger as of ``as_of`` (today's, current, when None), narrowed by ``filters``.
+    """The ledger as of ``as_of`` (today's, current, when None), narrowed by ``filters``;
+    the notes that name the filters in ``lang``.
 
     Paging (limit, offset) is ignored: an export holds every matching row. Nothing is read
     until a format iterates :meth:`LedgerData.chunks`.
@@ -251,4 +255,5 @@ def collect_ledger(
         filters=filters,
         chunk_size=chunk_size,
         current=as_of is None,
+        lang=language_of(lang),
     )

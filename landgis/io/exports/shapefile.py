@@ -137,6 +137,6 @@ def _readme_text(data: LedgerData, epsg: int, encoding: str, count: int, altered
             f"注意:{altered} 个文本值超过 254 字节被截断,或含 {encoding.upper()} "
             "无法表示的字符(以 ? 代替)。"
         )
-    if data.filter_note:
-        lines.append(f"筛选条件:{data.filter_note}")
+    if filter_line := data.filter_line():
+        lines.append(filter_line)
     return "\r\n".join(lines) + "\r\n"

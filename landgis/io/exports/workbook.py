@@ -9,7 +9,13 @@ from typing import Any, BinaryIO
 from landgis.errors import InvalidInput
 from landgis.i18n import _
 from landgis.io.exports.base import Exporter
-from landgis.io.exports.columns import EXPORT_COLUMNS, HEADERS, HELPER_COLUMNS, kind_of
+from landgis.io.exports.columns import (
+    AREA_SOURCES,
+    EXPORT_COLUMNS,
+    HEADERS,
+    HELPER_COLUMNS,
+    kind_of,
+)
 from landgis.io.exports.ledger_workbook import (
     MEDIA_TYPE,
     LedgerChunk,
@@ -24,13 +30,18 @@ WORKBOOK_KINDS: dict[str, str] = {header: kind_of(key) for key, header in EXPORT
 
 
 def workbook_chunks(data: LedgerData) -> Iterator[LedgerChunk]:
-    """The ledger rows as the workbook writer takes them, chunk by chunk."""
+    """The ledger rows as the workbook writer takes them, chunk by chunk: areas unrounded,
+    with the stored m² the subtotals and totals are summed from."""
     keys = [key for key, _ in EXPORT_COLUMNS]
-    for table in data.chunks():
+    for table in data.chunks(precise=True):
+        stored = table[list(AREA_SOURCES.values())].set_axis(
+            [HEADERS[key] for key in AREA_SOURCES], axis=1
+        )
         yield LedgerChunk(
             table=table[keys].rename(columns=HEADERS),
             groups=table["zone_label"].tolist(),
             overdue=table["overdue"].tolist(),
+            areas_m2=stored,
         )
 
 
@@ -63,9 +74,10 @@ class XlsxExporter(Exporter):
             )
         notes = ["注:浅红色底纹的条目已逾期(超过完成时限仍未盘活或销号)。"]
         notes.append("“台账编号”“版本”两列供修改后导回系统时核对,请勿改动。")
-        if data.filter_note:
-            notes.append(f"筛选条件:{data.filter_note}")
-        figures_notes = ["本表为全县台账数据,不受筛选条件影响。"] if data.filter_note else []
+        figures_notes = []
+        if filter_line := data.filter_line():
+            notes.append(filter_line)
+            figures_notes = [data.note(_("本表数据为按筛选条件导出的台账的数据。")), filter_line]
         span = f"{cn_date(period_from)}至{cn_date(data.as_of)}"
         write_ledger_workbook(
             out,

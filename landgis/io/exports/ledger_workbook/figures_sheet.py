@@ -1,5 +1,7 @@
 """Sheet 2 (核心数据): the headline figures of the period, then the breakdowns of the
-ledger and of the revitalized land, each a small table."""
+ledger and of the revitalized land, each a small table, in the order the figures come
+(:func:`landgis.stats.headline_figures`: statuses in the workflow's order). The figures
+are those of the exported (filtered) ledger, already rounded by the totals' rule."""
 
 from __future__ import annotations
 
@@ -60,6 +62,7 @@ def write_figures_sheet(
         ("期间盘活厂房面积", figures["revitalized_building_area_m2"], "m2", "㎡"),
         ("期间盘活宗数", figures["revitalized_cases"], "int", "宗"),
         ("累计盘活面积(台账内)", figures["revitalized_total_area_mu"], "mu", "亩"),
+        ("累计盘活厂房面积(台账内)", figures["revitalized_total_building_area_m2"], "m2", "㎡"),
         ("盘活比例(累计盘活/台账面积)", figures["revitalized_share"], "percent", ""),
         ("逾期宗数", figures["overdue_cases"], "int", "宗"),
     )

@@ -1,10 +1,13 @@
 """Sheet 1 (台账): a title row, the header row (frozen), one row per case grouped by zone
 with a subtotal row after each zone ("小计:<zone> N 宗") and a totals row ("合计:N 宗").
 
-Areas are numbers with two decimals, dates are real Excel dates, overdue cases are shaded.
-Subtotals and totals are ``SUBTOTAL(9, …)`` formulas that carry their computed value, so a
-reader that does not calculate still sees the figures. The rows come in chunks and are
-written as they come, so a sheet of any size holds one chunk in memory.
+Areas are numbers shown with two decimals (the cells keep every digit), dates are real
+Excel dates, overdue cases are shaded. Subtotals and totals follow the totals' rule
+(:func:`landgis.ledger_rules.totals.area_total`: the stored m² summed, converted once,
+rounded once): each is a ``ROUND(SUBTOTAL(9, …), 2)`` formula over the unrounded cells that
+carries the rule's value, so a reader that does not calculate and a spreadsheet that
+recalculates show the same digits, those of every other total. The rows come in chunks
+and are written as they come, so a sheet of any size holds one chunk in memory.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from landgis.io.exports.ledger_workbook.cells import cell_values, display_width
 from landgis.io.exports.ledger_workbook.styles import CellFormats
+from landgis.ledger_rules.totals import DECIMALS, area_total
+from landgis.units import mu_to_m2
 
 LEDGER_SHEET = "台账"
 SUM_KINDS = ("mu", "m2")
@@ -74,15 +79,29 @@ class _Widths:
 class LedgerChunk:
     """Consecutive ledger rows: ``table`` has the Chinese headers as columns (labels for
     codes, numbers for areas, dates for dates), ``groups`` each row's zone label (rows come
-    grouped), ``overdue`` the rows to shade."""
+    grouped), ``overdue`` the rows to shade. ``areas_m2`` holds the stored m² of the summed
+    (亩 and ㎡) columns by header, what subtotals and totals are computed from; without
+    it, the cells' own values (亩 converted back to m²)."""
 
     table: pd.DataFrame
     groups: Sequence[str]
     overdue: Sequence[bool]
+    areas_m2: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         if len(self.groups) != len(self.table) or len(self.overdue) != len(self.table):
             raise ValueError("groups and overdue must have one entry per table row")
+        if self.areas_m2 is not None and len(self.areas_m2) != len(self.table):
+            raise ValueError("areas_m2 must have one row per table row")
+
+    def stored_m2(self, header: str, kind: str) -> list[float]:
+        """The stored m² of the summed column ``header`` (of ``kind``), 0 when unknown."""
+        if self.areas_m2 is not None:
+            values = pd.to_numeric(self.areas_m2[header], errors="coerce")
+        else:
+            values = pd.to_numeric(self.table[header], errors="coerce")
+            values = mu_to_m2(values) if kind == "mu" else values
+        return values.astype(float).fillna(0.0).tolist()
 
 
 def _write_sum_row(
@@ -98,7 +117,8 @@ def _write_sum_row(
     formats: CellFormats,
 ) -> None:
     """A subtotal or totals row: the label across the columns before the first area column,
-    then ``SUBTOTAL(9, …)`` of each area column over ``ranges`` (sheet rows, inclusive)."""
+    then ``ROUND(SUBTOTAL(9, …), 2)`` of each area column over ``ranges`` (sheet rows,
+    inclusive), carrying the rule's total of the column's stored m² (``sums``)."""
     sum_cols = [i for i, h in enumerate(columns) if kinds.get(h) in SUM_KINDS]
     first = sum_cols[0] if sum_cols else len(columns)
     label_format = formats.cell("text", style)
@@ -114,14 +134,16 @@ def _write_sum_row(
             parts = ",".join(
                 f"{xl_rowcol_to_cell(a, col)}:{xl_rowcol_to_cell(b, col)}" for a, b in ranges
             )
-            formula = f"=SUBTOTAL(9,{parts})" if ranges else "=0"
-            sheet.write_formula(row, col, formula, fmt, round(sums.get(header, 0.0), 2))
+            formula = f"=ROUND(SUBTOTAL(9,{parts}),{DECIMALS})" if ranges else "=0"
+            value = area_total(sums.get(header, 0.0), "mu" if kind == "mu" else "m2")
+            sheet.write_formula(row, col, formula, fmt, value)
         else:
             sheet.write_blank(row, col, None, fmt)
 
 
 class _Group:
-    """The zone being written: its label, first sheet row, row count and area sums."""
+    """The zone being written: its label, first sheet row, row count and the sums of the
+    stored m² of its area columns."""
 
     def __init__(self, label: str, first_row: int, sum_cols: Sequence[int]) -> None:
         self.label = label
@@ -129,10 +151,10 @@ class _Group:
         self.count = 0
         self.sums = dict.fromkeys(sum_cols, 0.0)
 
-    def add(self, cells: Sequence[list[Any]], start: int, end: int) -> None:
+    def add(self, stored: Mapping[int, list[float]], start: int, end: int) -> None:
         self.count += end - start
         for col in self.sums:
-            self.sums[col] += sum(v for v in cells[col][start:end] if v is not None)
+            self.sums[col] += sum(stored[col][start:end])
 
 
 def write_ledger_sheet(
@@ -212,6 +234,7 @@ def write_ledger_sheet(
             cell_values(chunk.table[h], kind) for h, kind in zip(columns, kind_of, strict=True)
         ]
         widths.add(cells)
+        stored = {col: chunk.stored_m2(columns[col], kind_of[col]) for col in sum_cols}
         groups = list(chunk.groups)
         overdue = [bool(v) for v in chunk.overdue]
         start = 0
@@ -235,7 +258,7 @@ def write_ledger_sheet(
                     else:
                         writers[col](row, col, value, row_formats[col])
                 row += 1
-            group.add(cells, start, end)
+            group.add(stored, start, end)
             start = end
         count += size
     if group is not None:
