@@ -102,25 +102,43 @@ def _text_tree(text: str) -> Any:
                 near=text[column - 1 : column + 19],
             )
         ) from None
-    return _json_tree(json.dumps(document))
+    return _document_tree(_whole_numbers(document), from_text=True)
+
+
+def _whole_numbers(node: Any) -> Any:
+    """cql2 reads every number as a float: whole ones back to integers (``1`` is 1)."""
+    if isinstance(node, float) and node.is_integer() and abs(node) < 2**63:
+        return int(node)
+    if isinstance(node, list):
+        return [_whole_numbers(item) for item in node]
+    if isinstance(node, dict):
+        return {key: _whole_numbers(value) for key, value in node.items()}
+    return node
 
 
 def _json_tree(text: str) -> Any:
     try:
         document = json.loads(text)
-        rewritten = _cql2_1_0(document)
     except RecursionError:
         raise InvalidInput(_("filter 嵌套过深。")) from None
     except ValueError as error:
         raise InvalidInput(_("filter 不是有效的 JSON:{detail}", detail=_detail(error))) from None
+    return _document_tree(document, from_text=False)
+
+
+def _document_tree(document: Any, *, from_text: bool) -> Any:
+    """The syntax tree of a CQL2 JSON document (read from JSON, or from CQL2 text)."""
     try:
-        tree = parse_json(rewritten)
+        tree = parse_json(_cql2_1_0(document))
     except RecursionError:
         raise InvalidInput(_("filter 嵌套过深。")) from None
+    except InvalidInput:
+        raise
     except Exception as error:  # the parser's KeyError, TypeError, ValueError … on odd input
-        raise InvalidInput(
-            _("filter 不是有效的 CQL2 JSON:{detail}", detail=_detail(error))
-        ) from None
+        detail = _detail(error)
+        if from_text:
+            raise InvalidInput(_("filter 不是有效的 CQL2 文本:{detail}", detail=detail)) from None
+        raise InvalidInput(_("filter 不是有效的 CQL2 JSON:{detail}", detail=detail)) from None
     return _checked(tree)
 
 

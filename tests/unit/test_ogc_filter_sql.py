@@ -89,7 +89,7 @@ def test_cql2_json_between_and_bbox_as_cql2_1_0_writes_them():
         ("overdue > TRUE", "overdue"),
         ("deadline = TIMESTAMP('2024-01-01T00:00:00Z')", "deadline"),
         ("geom = 1", "geom"),
-        ("S_INTERSECTS(geom, SRID=4326;POINT(104 30))", "SRID"),
+        ("S_INTERSECTS(geom, SRID=4326;POINT(104 30))", ";POINT"),
         ("S_INTERSECTS(geom, BBOX(104, 31, 105, 30))", "BBOX"),
     ],
 )
