@@ -3,9 +3,10 @@ as OpenAPI 3.0 (the ``oas30`` conformance class), with the standard's definition
 ``bbox``, ``datetime`` and ``limit``.
 
 Its server is the landing page (``…/ogc``) and its paths are relative to it (``/``,
-``/conformance``, ``/collections/{collection_id}/items`` …), as OGC API clients and test
-suites expect. The app's own document (``/openapi.json``, OpenAPI 3.1, for ``/docs``) is
-left as FastAPI writes it.
+``/conformance``, ``/collections/{collectionId}/items`` …), as OGC API clients and test
+suites expect; path parameters have the standard's names (``collectionId``,
+``featureId``), which GDAL looks for to learn the items' query parameters. The app's own
+document (``/openapi.json``, OpenAPI 3.1, for ``/docs``) is left as FastAPI writes it.
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ def ogc_document(app: FastAPI, landing_url: str) -> dict[str, Any]:
 def _document(app: FastAPI) -> dict[str, Any]:
     whole = app.openapi()
     paths = {
-        path.removeprefix(PREFIX) or "/": item
+        _standard_names(path.removeprefix(PREFIX) or "/"): _standard_parameters(item)
         for path, item in whole["paths"].items()
         if path == PREFIX or path.startswith(PREFIX + "/")
     }
@@ -195,6 +196,37 @@ def _document(app: FastAPI) -> dict[str, Any]:
         "security": [{}, {"bearer": []}, {"session": []}],
     }
     return downgrade(document)
+
+
+# The path parameters' names in the routes, and in the standard.
+STANDARD_NAMES = {"collection_id": "collectionId", "feature_id": "featureId"}
+
+
+def _standard_names(path: str) -> str:
+    """``path`` with its parameters named as the standard names them."""
+    for ours, theirs in STANDARD_NAMES.items():
+        path = path.replace("{" + ours + "}", "{" + theirs + "}")
+    return path
+
+
+def _standard_parameters(item: dict[str, Any]) -> dict[str, Any]:
+    """A path item whose operations' path parameters are named as the standard names them."""
+    renamed: dict[str, Any] = {}
+    for method, operation in item.items():
+        parameters = operation.get("parameters") if isinstance(operation, dict) else None
+        if parameters is None:
+            renamed[method] = operation
+            continue
+        renamed[method] = {
+            **operation,
+            "parameters": [
+                {**p, "name": STANDARD_NAMES.get(p["name"], p["name"])}
+                if p.get("in") == "path"
+                else p
+                for p in parameters
+            ],
+        }
+    return renamed
 
 
 def _referenced(node: Any, schemas: dict[str, Any]) -> set[str]:

@@ -11,8 +11,10 @@ that form first.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -102,25 +104,68 @@ def _text_tree(text: str) -> Any:
                 near=text[column - 1 : column + 19],
             )
         ) from None
-    return _json_tree(json.dumps(document))
+    return _document_tree(_as_written(document, _numbers_in(text)), from_text=True)
+
+
+# A number as CQL2 text writes it (its sign apart).
+_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+# How far (in units of the last place) cql2's reading of a number may stray from it.
+_ULPS = 8
+
+
+def _as_written(node: Any, written: list[tuple[float, str]]) -> Any:
+    """``node`` with each number as the text wrote it. cql2 reads every number as a float,
+    and the digits of long ones a few units in the last place off (104.82610576944849 comes
+    back as …847): each is put back to the number of the text it stands for, an integer
+    where the text wrote one."""
+    if isinstance(node, float) and math.isfinite(node):
+        size = abs(node)
+        at = bisect.bisect_left(written, (size, ""))
+        for value, token in written[max(at - 1, 0) : at + 1]:
+            if abs(value - size) <= _ULPS * math.ulp(size):
+                number = _number(token)
+                return -number if node < 0 else number
+        return int(node) if node.is_integer() and size < 2**63 else node
+    if isinstance(node, list):
+        return [_as_written(item, written) for item in node]
+    if isinstance(node, dict):
+        return {key: _as_written(value, written) for key, value in node.items()}
+    return node
+
+
+def _numbers_in(text: str) -> list[tuple[float, str]]:
+    """The numbers written in ``text`` (signs apart), by value."""
+    return sorted({(float(token), token) for token in _NUMBER.findall(text)})
+
+
+def _number(token: str) -> float | int:
+    whole = token.isdigit() and int(token) < 2**63
+    return int(token) if whole else float(token)
 
 
 def _json_tree(text: str) -> Any:
     try:
         document = json.loads(text)
-        rewritten = _cql2_1_0(document)
     except RecursionError:
         raise InvalidInput(_("filter 嵌套过深。")) from None
     except ValueError as error:
         raise InvalidInput(_("filter 不是有效的 JSON:{detail}", detail=_detail(error))) from None
+    return _document_tree(document, from_text=False)
+
+
+def _document_tree(document: Any, *, from_text: bool) -> Any:
+    """The syntax tree of a CQL2 JSON document (read from JSON, or from CQL2 text)."""
     try:
-        tree = parse_json(rewritten)
+        tree = parse_json(_cql2_1_0(document))
     except RecursionError:
         raise InvalidInput(_("filter 嵌套过深。")) from None
+    except InvalidInput:
+        raise
     except Exception as error:  # the parser's KeyError, TypeError, ValueError … on odd input
-        raise InvalidInput(
-            _("filter 不是有效的 CQL2 JSON:{detail}", detail=_detail(error))
-        ) from None
+        detail = _detail(error)
+        if from_text:
+            raise InvalidInput(_("filter 不是有效的 CQL2 文本:{detail}", detail=detail)) from None
+        raise InvalidInput(_("filter 不是有效的 CQL2 JSON:{detail}", detail=detail)) from None
     return _checked(tree)
 
 

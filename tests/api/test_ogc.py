@@ -87,7 +87,7 @@ def test_landing_page_links_lead_where_they_say(client):
     openapi = client.get(links["service-desc"]["href"]).json()
     assert openapi["openapi"].startswith("3.0.")
     assert openapi["servers"][0]["url"].endswith("/ogc")
-    assert "/collections/{collection_id}/items" in openapi["paths"]
+    assert "/collections/{collectionId}/items" in openapi["paths"]
 
 
 def test_conformance_declares_core_and_geojson(client):

@@ -349,9 +349,9 @@ def test_core_api_definition_success(site: Site) -> None:
         "/api",
         "/conformance",
         "/collections",
-        "/collections/{collection_id}",
-        "/collections/{collection_id}/items",
-        "/collections/{collection_id}/items/{feature_id}",
+        "/collections/{collectionId}",
+        "/collections/{collectionId}/items",
+        "/collections/{collectionId}/items/{featureId}",
     } <= set(document["paths"])
 
 
@@ -702,7 +702,7 @@ def test_core_query_param_unknown(site: Site) -> None:
     # Every query parameter the definition specifies for items is taken.
     specified = {
         p["name"]
-        for p in definition["paths"]["/collections/{collection_id}/items"]["get"]["parameters"]
+        for p in definition["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]
         if p["in"] == "query"
     }
     values = {
@@ -900,14 +900,14 @@ def test_html_content(site: Site) -> None:
 
 def _items_parameters(site: Site) -> list[dict[str, Any]]:
     definition = site.api_definition()
-    parameters: list[dict[str, Any]] = definition["paths"]["/collections/{collection_id}/items"][
+    parameters: list[dict[str, Any]] = definition["paths"]["/collections/{collectionId}/items"][
         "get"
     ]["parameters"]
     return parameters
 
 
 # The OGC API - Tiles operations of the same definition are walked by test_ogc_tiles.
-TILES_PATHS = ("/tileMatrixSets", "/collections/{collection_id}/tiles")
+TILES_PATHS = ("/tileMatrixSets", "/collections/{collectionId}/tiles")
 
 
 def _operations(definition: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -924,13 +924,13 @@ def test_oas30_completeness(site: Site) -> None:
     """/conf/oas30/completeness: every status code and media type the operations answer
     with is described."""
     definition = site.api_definition()
-    ids = {"collection_id": "parcels", "feature_id": sorted(site.parcel_times)[0]}
+    ids = {"collectionId": "parcels", "featureId": sorted(site.parcel_times)[0]}
     for path, _method, operation in _operations(definition):
         responses = operation["responses"]
         url = path.format(**ids).rstrip("/")
         seen = [(site.get(url), "200"), (site.get(url, **{UNKNOWN: 1}), "400")]
-        if "{collection_id}" in path:
-            seen.append((site.get(path.format(collection_id="roads", feature_id="x")), "404"))
+        if "{collectionId}" in path:
+            seen.append((site.get(path.format(collectionId="roads", featureId="x")), "404"))
         for answer, code in seen:
             assert str(answer.status) == code, (path, code)
             assert code in responses, (path, code)
@@ -947,7 +947,7 @@ def test_oas30_exceptions_codes(site: Site) -> None:
     for path, _method, operation in _operations(definition):
         responses = operation["responses"]
         assert "422" not in responses, path
-        codes = {"400", "default"} | ({"404"} if "{collection_id}" in path else set())
+        codes = {"400", "default"} | ({"404"} if "{collectionId}" in path else set())
         assert codes <= set(responses), path
         for code in codes:
             schema = responses[code]["content"][JSON]["schema"]
@@ -1017,9 +1017,9 @@ def test_oas30_oas_impl(site: Site) -> None:
     collections = [c["id"] for c in site.document("/collections")["collections"]]
     for path, _method, operation in _operations(definition):
         documented = set(operation["responses"]["200"].get("content", {JSON: {}}))
-        for collection in collections if "{collection_id}" in path else [None]:
+        for collection in collections if "{collectionId}" in path else [None]:
             feature = site.items(collection, limit=1)["features"][0]["id"] if collection else None
-            url = server["url"] + path.format(collection_id=collection, feature_id=feature)
+            url = server["url"] + path.format(collectionId=collection, featureId=feature)
             answer = site.get(url.rstrip("/") if path == "/" else url)
             assert answer.status == 200, url
             assert answer.media_type in documented, (url, documented)

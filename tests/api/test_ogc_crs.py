@@ -19,6 +19,7 @@ import pyogrio
 import pytest
 import shapely
 from fastapi.testclient import TestClient
+from owslib.ogcapi.features import Features
 from pyproj import Transformer
 from shapely.geometry import shape
 from sqlalchemy import event
@@ -441,3 +442,50 @@ def test_gdal_reads_parcels_reprojected_to_a_gauss_kruger_zone(served):
     ]
     assert any(f"crs={ZONE_40}" in line and "bbox-crs" not in line for line in asked)
     assert any(f"bbox-crs={ZONE_40}" in line and f"&crs={ZONE_40}" in line for line in asked)
+
+
+def test_owslib_and_gdal_read_a_filtered_reprojected_page(served, client):
+    """A CQL2 filter through OWSLib and an attribute filter through GDAL, both answered by
+    the server in Gauss-Krüger zone 40, as a GIS officer's tools would ask."""
+    base, log = served
+    every, _ = _items(client, limit=1000)
+    west, south, east, north = shapely.union_all(list(_geometries(every).values())).bounds
+    half = shapely.box(west, south, (west + east) / 2, north)
+    wanted = f"status = 'identified' AND idle_area_mu > 20 AND S_INTERSECTS(geom, {half.wkt})"
+    expected = sorted(
+        f["id"]
+        for f in every["features"]
+        if f["properties"]["status"] == "identified"
+        and (f["properties"]["idle_area_mu"] or 0) > 20
+        and shape(f["geometry"]).intersects(half)
+    )
+    assert 0 < len(expected) < len(every["features"])
+    # OWSLib sends the filter and the CRS as they are; the server filters and reprojects.
+    api = Features(f"{base}/ogc")
+    page = api.collection_items(
+        "parcels", filter=wanted, **{"filter-lang": "cql2-text", "crs": ZONE_40, "limit": 100}
+    )
+    assert sorted(f["id"] for f in page["features"]) == expected
+    assert page["numberMatched"] == len(expected)
+    stored = _geometries(every)
+    for feature in page["features"]:
+        # On the wire northing comes first in zone 40.
+        got = _swapped(shape(feature["geometry"]))
+        expected_shape = _projected(stored[feature["id"]], 4528)
+        assert got.equals_exact(expected_shape, tolerance=METRES), feature["id"]
+    # GDAL sends what it can of an attribute filter to the server (equalities on the
+    # parameters the API definition lists) and reads the page in zone 40.
+    source = f"OAPIF:{base}/ogc/collections/parcels"
+    identified = pyogrio.read_dataframe(source, where="status = 'identified'", CRS="EPSG:4528")
+    assert identified.crs.to_epsg() == 4528
+    by_status = sorted(
+        f["id"] for f in every["features"] if f["properties"]["status"] == "identified"
+    )
+    assert sorted(identified["parcel_code"]) == by_status
+    for code, geometry in zip(identified["parcel_code"], identified.geometry, strict=True):
+        expected_shape = _projected(stored[code], 4528)
+        assert geometry.equals_exact(expected_shape, tolerance=METRES), code
+    asked = [
+        line for line in log.read_text().splitlines() if "/ogc/collections/parcels/items" in line
+    ]
+    assert any("status=identified" in line and f"crs={ZONE_40}" in line for line in asked)

@@ -280,12 +280,12 @@ def test_a_crs_other_than_crs84_shows_the_table_without_a_map(client):
 
 def test_the_api_definition_offers_html_on_every_features_operation(client):
     definition = client.get("/ogc/api").json()
-    for path in ("/", "/conformance", "/collections", "/collections/{collection_id}"):
+    for path in ("/", "/conformance", "/collections", "/collections/{collectionId}"):
         content = definition["paths"][path]["get"]["responses"]["200"]["content"]
         assert set(content) == {JSON, "text/html"}, path
     for path in (
-        "/collections/{collection_id}/items",
-        "/collections/{collection_id}/items/{feature_id}",
+        "/collections/{collectionId}/items",
+        "/collections/{collectionId}/items/{featureId}",
     ):
         content = definition["paths"][path]["get"]["responses"]["200"]["content"]
         assert set(content) == {GEOJSON, "text/html"}, path

@@ -179,15 +179,15 @@ def test_each_route_knows_the_query_parameters_its_definition_declares(app: Fast
         "/api": "ogc_api",
         "/conformance": "ogc_conformance",
         "/collections": "ogc_collections",
-        "/collections/{collection_id}": "ogc_collection",
-        "/collections/{collection_id}/items": "ogc_items",
-        "/collections/{collection_id}/items/{feature_id}": "ogc_item",
-        "/collections/{collection_id}/queryables": "ogc_queryables",
+        "/collections/{collectionId}": "ogc_collection",
+        "/collections/{collectionId}/items": "ogc_items",
+        "/collections/{collectionId}/items/{featureId}": "ogc_item",
+        "/collections/{collectionId}/queryables": "ogc_queryables",
         "/tileMatrixSets": "ogc_tile_matrix_sets",
         "/tileMatrixSets/{tileMatrixSetId}": "ogc_tile_matrix_set",
-        "/collections/{collection_id}/tiles": "ogc_tilesets",
-        "/collections/{collection_id}/tiles/{tileMatrixSetId}": "ogc_tileset",
-        "/collections/{collection_id}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}": (
+        "/collections/{collectionId}/tiles": "ogc_tilesets",
+        "/collections/{collectionId}/tiles/{tileMatrixSetId}": "ogc_tileset",
+        "/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}": (
             "ogc_tile"
         ),
     }

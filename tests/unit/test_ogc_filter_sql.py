@@ -5,6 +5,7 @@ parameters."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy.dialects import postgresql, sqlite
@@ -89,7 +90,7 @@ def test_cql2_json_between_and_bbox_as_cql2_1_0_writes_them():
         ("overdue > TRUE", "overdue"),
         ("deadline = TIMESTAMP('2024-01-01T00:00:00Z')", "deadline"),
         ("geom = 1", "geom"),
-        ("S_INTERSECTS(geom, SRID=4326;POINT(104 30))", "SRID"),
+        ("S_INTERSECTS(geom, SRID=4326;POINT(104 30))", ";POINT"),
         ("S_INTERSECTS(geom, BBOX(104, 31, 105, 30))", "BBOX"),
     ],
 )
@@ -122,3 +123,24 @@ def test_sortby_and_properties_parameters():
             read_query(bad)
     with pytest.raises(InvalidInput):
         read_query({"sortby": ["geom"]}).check(PARCELS)
+
+
+def test_cql2_text_keeps_every_digit_and_whole_numbers_whole():
+    """Numbers of a CQL2 text filter are the numbers written: all 17 digits of a coordinate
+    copied from a feature (so S_EQUALS finds it), integers as integers."""
+    ring = [[104.82610576944849, 30.081691460103603], [104.82649861386143, 30.0816218707233]]
+    ring += [[104.8, 30.1], ring[0]]
+    polygon = {"type": "Polygon", "coordinates": [ring]}
+    wkt = "POLYGON((" + ", ".join(f"{x!r} {y!r}" for x, y in ring) + "))"
+    text = read_filter(f"S_EQUALS(geom, {wkt}) AND version = 3 AND area_mu > -2.5", None, None)
+    as_json = {
+        "op": "and",
+        "args": [
+            {"op": "s_equals", "args": [{"property": "geom"}, polygon]},
+            {"op": "=", "args": [{"property": "version"}, 3]},
+            {"op": ">", "args": [{"property": "area_mu"}, -2.5]},
+        ],
+    }
+    same = read_filter(json.dumps(as_json), CQL2_JSON, None)
+    assert text is not None and same is not None
+    assert repr(text.tree()) == repr(same.tree())
