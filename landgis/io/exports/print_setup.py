@@ -16,10 +16,8 @@ if TYPE_CHECKING:
 
 Paper = Literal["A3", "A4"]
 PAPERS: tuple[Paper, ...] = ("A3", "A4")
-# Each paper, landscape: width and height in millimetres, and its number in a workbook's
-# page set-up (OOXML paperSize: 8 is A3, 9 is A4).
+# Each paper, landscape: width and height in millimetres.
 PAPER_MM: dict[str, tuple[int, int]] = {"A3": (420, 297), "A4": (297, 210)}
-XLSX_PAPER: dict[str, int] = {"A3": 8, "A4": 9}
 
 
 def paper_option(value: Any) -> Paper | None:

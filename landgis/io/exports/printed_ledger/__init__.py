@@ -11,6 +11,7 @@ finds the CJK font installed on the system.
 from landgis.io.exports.printed_ledger.document import (
     MEDIA_TYPE,
     footer_content,
+    page_footer,
     printed_html,
     write_pdf,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "SumLine",
     "cjk_families",
     "footer_content",
+    "page_footer",
     "printed_html",
     "printed_lines",
     "printed_title",

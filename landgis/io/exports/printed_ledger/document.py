@@ -37,10 +37,16 @@ def css_string(text: str) -> str:
     return escaped.replace("\n", "\\A ").replace("<", "\\3C ").replace(">", "\\3E ")
 
 
+def page_footer(lang: str, page: str, pages: str) -> str:
+    """``第 {page} 页 共 {pages} 页`` in ``lang``, with ``page`` and ``pages`` as given
+    (``&P`` and ``&N`` in a workbook's footer)."""
+    return _("第 {page} 页 共 {pages} 页", page=page, pages=pages).render(lang)
+
+
 def footer_content(lang: str) -> str:
     """The CSS ``content`` of the footer: ``"第 " counter(page) " 页 共 " counter(pages) " 页"``
     in ``lang``."""
-    words = _("第 {page} 页 共 {pages} 页", page=_PAGE, pages=_PAGES).render(lang)
+    words = page_footer(lang, _PAGE, _PAGES)
     parts: list[str] = []
     for piece in words.split("\x00"):
         if piece in ("page", "pages"):
