@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from landgis.schema.columns import LEDGER, Column, ColumnKind
+from landgis.schema.columns import HELPERS, LEDGER, Column, ColumnKind
 
 _LEDGER: dict[str, Column] = {c.key: c for c in LEDGER}
+# Columns printed on their own: the ledger's, and the case number (not the version).
+_ON_THEIR_OWN: tuple[Column, ...] = (
+    *(c for c in LEDGER if c.key != "seq"),
+    *(c for c in HELPERS if c.key == "case_no"),
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ def _printed(key: str, zh: str, en: str, sources: tuple[str, ...], width: float)
 _WIDTHS: dict[str, float] = {"int": 4, "mu": 7, "m2": 8, "date": 7}
 
 PRINTED: tuple[PrintedColumn, ...] = (
-    _printed("seq", "序号", "No.", ("seq",), 3),
+    _printed("seq", "序号", "No.", ("seq",), 3.5),
     _printed("zone", "园区", "Zone", ("zone_name",), 6),
     _printed(
         "parcel", "宗地位置/编号", "Location / parcel code", ("location", "parcel_code"), 14.5
@@ -78,14 +83,12 @@ DEFAULT_PRINTED: tuple[str, ...] = tuple(c.key for c in PRINTED)
 
 PRINTABLE: dict[str, PrintedColumn] = {
     **{
-        c.key: PrintedColumn(c.key, c.zh, c.en, (c,), _WIDTHS.get(c.kind, 9))
-        for c in LEDGER
-        if c.key != "seq"
+        c.key: PrintedColumn(c.key, c.zh, c.en, (c,), _WIDTHS.get(c.kind, 9)) for c in _ON_THEIR_OWN
     },
     **{c.key: c for c in PRINTED},
 }
 """Every column that can be printed, by key: the printed 台账's own, and each ledger
-column on its own."""
+column (and the case number, ``case_no``) on its own."""
 
 
 def check_printed(keys: tuple[str, ...] | list[str]) -> tuple[str, ...]:

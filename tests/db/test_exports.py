@@ -134,7 +134,7 @@ def test_workbook_ledger_sheet_has_title_headers_rows_and_formats(session):
     assert result.media_type == XLSX_MEDIA_TYPE
     assert result.rows == 13
     book = workbook(result)
-    assert book.sheetnames == ["台账", "核心数据", "处置记录"]
+    assert book.sheetnames == ["台账", "核心数据", "处置记录", "打印"]
     sheet = book["台账"]
     assert sheet["A1"].value == "青溪县低效闲置工业用地处置台账(截至2023年8月31日)"
     assert [c.value for c in sheet[2]] == HEADERS
