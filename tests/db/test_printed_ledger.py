@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from landgis.errors import InvalidInput
 from landgis.filters import ParcelFilter
 from landgis.io.exports import export_ledger
+from landgis.io.exports import pdf as pdf_format
 from landgis.io.exports.print_setup import PrintSetup
 from landgis.io.exports.printed_ledger import cjk_families
 from landgis.io.exports.printed_ledger.document import STYLESHEET, _local_fetcher, _weasyprint
@@ -344,3 +345,13 @@ def test_libreoffice_prints_the_workbook_on_readable_pages(session, tmp_path):
     last = text.split("\f")[-2]
     assert TITLE.replace(" ", "") in last.replace(" ", "")
     assert "合计:13 宗" in last and "填报单位" in last
+
+
+def test_a_ledger_too_long_to_print_is_refused_before_it_is_laid_out(session, monkeypatch):
+    monkeypatch.setattr(pdf_format, "MAX_PRINTED_CASES", 5)
+    monkeypatch.setattr(
+        pdf_format, "write_pdf", lambda *_a: pytest.fail("laid out a refused ledger")
+    )
+    with pytest.raises(InvalidInput) as refused:
+        export_ledger(session, "pdf", as_of=AUG_31)
+    assert "最多 5 宗" in refused.value.message and "at most 5 cases" in refused.value.message_en

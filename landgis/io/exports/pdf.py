@@ -4,13 +4,17 @@ the header row on every page, subtotals and totals, page numbers and a sign-off 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
+from landgis.errors import InvalidInput
 from landgis.i18n import _
 from landgis.io.exports.base import Exporter
 from landgis.io.exports.print_setup import paper_option
 from landgis.io.exports.printed_ledger import (
     MEDIA_TYPE,
+    CaseLine,
+    Line,
     printed_html,
     printed_lines,
     printed_title,
@@ -18,6 +22,29 @@ from landgis.io.exports.printed_ledger import (
     write_pdf,
 )
 from landgis.io.exports.rows import LedgerData
+
+# WeasyPrint lays out some 30 rows a second: beyond this many cases (a few minutes, some
+# hundred pages) a printed ledger is refused and the clerk asked to narrow it.
+MAX_PRINTED_CASES = 3000
+
+
+def at_most(lines: Iterable[Line], limit: int | None = None) -> Iterator[Line]:
+    """``lines``, refused (:class:`~landgis.errors.InvalidInput`) past ``limit`` cases
+    (:data:`MAX_PRINTED_CASES` when None)."""
+    limit = MAX_PRINTED_CASES if limit is None else limit
+    cases = 0
+    for line in lines:
+        if isinstance(line, CaseLine):
+            cases += 1
+            if cases > limit:
+                raise InvalidInput(
+                    _(
+                        "打印版台账最多 {limit} 宗,筛选出的台账更多:请按园区、处置状态等筛选后"
+                        "分别打印。",
+                        limit=limit,
+                    )
+                )
+        yield line
 
 
 def overdue_note(lang: str) -> str:
@@ -43,7 +70,7 @@ class PdfExporter(Exporter):
         html = printed_html(
             title=printed_title(data),
             columns=columns,
-            lines=printed_lines(data, columns),
+            lines=at_most(printed_lines(data, columns)),
             paper=options.get("paper") or setup.paper,
             lang=data.lang,
             filter_line=data.filter_line(),

@@ -168,7 +168,7 @@ def _weasyprint() -> Any:
 def _local_fetcher(weasyprint: Any) -> Any:
     """A URL fetcher that reads this package's files and nothing else (no network)."""
 
-    class LocalFiles(weasyprint.urls.URLFetcher):  # type: ignore[misc, name-defined]
+    class LocalFiles(weasyprint.urls.URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             parts = urlsplit(url)
             path = Path(unquote(parts.path)).resolve()
