@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from platformdirs import user_data_dir
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from landgis.clock import ClockRules
@@ -52,6 +52,23 @@ class ClockSettings(BaseModel):
         """The clock's rules with these thresholds."""
         return ClockRules(**self.model_dump())
 
+
+# The columns of a printed 台账 (landgis.schema.printed.DEFAULT_PRINTED).
+DEFAULT_PRINT_COLUMNS: tuple[str, ...] = (
+    "seq",
+    "zone",
+    "parcel",
+    "holder",
+    "idle_area",
+    "cause",
+    "determination",
+    "route",
+    "progress",
+    "revitalized_area",
+    "responsible_unit",
+    "deadline",
+    "remarks",
+)
 
 # The languages the command line speaks (landgis.i18n.LANGUAGES).
 Language = Literal["zh", "en"]
@@ -184,11 +201,30 @@ class Settings(BaseSettings):
         description="Above this many filtered parcels the ledger map draws them from vector "
         "tiles instead of inlining them in the page.",
     )
+    print_paper: Literal["A3", "A4"] = Field(
+        default="A3",
+        description="Paper of the printed ledger (PDF) and of the workbook's print set-up, "
+        "landscape: A3 or A4.",
+    )
+    print_columns: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_PRINT_COLUMNS),
+        description="Columns of the printed ledger and of the workbook's 打印 sheet, in "
+        "order, as JSON: seq, zone, parcel, holder, idle_area, cause, determination, route, "
+        "progress, revitalized_area, responsible_unit, deadline, remarks, or any ledger "
+        "column's key (e.g. case_no, project_name, parcel_area_mu).",
+    )
     campaign_target_mu: float | None = Field(
         default=None,
         gt=0,
         description="The campaign's revitalization target in 亩, shown on the dashboard.",
     )
+
+    @field_validator("print_columns")
+    @classmethod
+    def _known_print_columns(cls, value: list[str]) -> list[str]:
+        from landgis.schema.printed import check_printed  # only when set: the CLI starts light
+
+        return list(check_printed(value))
 
     @property
     def backend(self) -> BackendName:

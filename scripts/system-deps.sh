@@ -2,13 +2,16 @@
 # Checks for the system (Debian/Ubuntu) packages landgis needs and installs the
 # missing ones with apt-get when running as root (or with password-less sudo).
 #
-#   scripts/system-deps.sh           runtime: SpatiaLite module, python3-venv
+#   scripts/system-deps.sh           runtime: SpatiaLite module, python3-venv, Pango
+#                                    and a CJK font (the printed ledger, a PDF
+#                                    made by WeasyPrint)
 #   scripts/system-deps.sh --postgis also: the PostgreSQL client tools of the
 #                                    server's version (pg_dump, pg_restore, psql:
 #                                    landgis backup/restore); implied when
 #                                    LANDGIS_DATABASE_URL names PostgreSQL
 #   scripts/system-deps.sh --test    also: PostgreSQL server binaries + PostGIS
-#                                    and client tools, Chromium and a CJK font
+#                                    and client tools, Chromium, LibreOffice Calc
+#                                    and poppler-utils (pdftotext, pdffonts)
 #
 # Environment:
 #   PG_MAJOR=16                    PostgreSQL major version to check/install
@@ -22,7 +25,7 @@
 set -euo pipefail
 
 usage() {
-    sed -n '2,21s/^# \{0,1\}//p' "$0"
+    sed -n '2,24s/^# \{0,1\}//p' "$0"
 }
 
 want_test=0
@@ -131,10 +134,16 @@ server_present() {
     [[ -x "/usr/lib/postgresql/$1/bin/initdb" && -x "/usr/lib/postgresql/$1/bin/pg_ctl" ]]
 }
 
-# The browser tests drive Debian's Chromium (never a downloaded one) and need a font
-# with Chinese glyphs for the map legends, tooltips and popups.
+# The browser tests drive Debian's Chromium (never a downloaded one).
 chromium_present() {
     pkg_installed chromium || [[ -x /usr/bin/chromium ]]
+}
+
+# The printed ledger (WeasyPrint) lays text out with Pango and embeds a font with Chinese
+# glyphs (Noto Sans CJK SC); the browser tests need that font too, for the map legends.
+pango_present() {
+    pkg_installed "$1" && return 0
+    command -v ldconfig >/dev/null 2>&1 && ldconfig -p 2>/dev/null | grep -q "$2"
 }
 
 cjk_font_present() {
@@ -162,11 +171,19 @@ libreoffice_calc_present() {
         command -v soffice >/dev/null 2>&1
 }
 
+# The printed-ledger tests read the PDFs back with pdftotext, pdffonts and pdfinfo.
+poppler_present() {
+    pkg_installed poppler-utils || command -v pdftotext >/dev/null 2>&1
+}
+
 # Fills the global array `missing` with the packages that are not installed.
 collect_missing() {
     missing=()
     spatialite_present || missing+=(libsqlite3-mod-spatialite)
     venv_ok || missing+=(python3-venv)
+    pango_present libpango-1.0-0 'libpango-1\.0\.so\.0' || missing+=(libpango-1.0-0)
+    pango_present libpangoft2-1.0-0 'libpangoft2-1\.0\.so\.0' || missing+=(libpangoft2-1.0-0)
+    cjk_font_present || missing+=(fonts-noto-cjk)
     if ((want_postgis || want_test)); then
         local cmajor
         cmajor=$(pg_major)
@@ -178,8 +195,8 @@ collect_missing() {
         server_present "$major" || missing+=("postgresql-$major")
         postgis_present "$major" || missing+=("postgresql-$major-postgis-3")
         chromium_present || missing+=(chromium)
-        cjk_font_present || missing+=(fonts-noto-cjk)
         libreoffice_calc_present || missing+=(libreoffice-calc-nogui)
+        poppler_present || missing+=(poppler-utils)
     fi
     if ((want_bench)); then
         local bmajor

@@ -1,4 +1,5 @@
-"""Ledger exports: the workbook, CSV and GIS files, with the ledger's filters and date."""
+"""Ledger exports: the workbook, CSV and GIS files and the printed ledger (PDF), with the
+ledger's filters and date."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from api.deps import ReaderDep, SessionDep, SettingsDep
 from api.query_filters import FilterDep
 from api.web.i18n import COOKIE, language_of
 from landgis.io.exports import export_ledger
+from landgis.io.exports.print_setup import PrintSetup
 
 router = APIRouter(prefix="/api/exports", tags=["exports"])
 
 
 @router.get(
     "/ledger.{ext}",
-    summary="The ledger as xlsx, csv, geojson, gpkg, shp.zip or kml",
+    summary="The ledger as xlsx, csv, geojson, gpkg, shp.zip, kml or the printed ledger (pdf)",
     response_class=FileResponse,
 )
 def ledger_file(
@@ -41,6 +43,10 @@ def ledger_file(
     encoding: Annotated[Literal["utf-8", "gbk"] | None, Query()] = None,
     field_names: Annotated[Literal["short", "chinese"] | None, Query()] = None,
     scope: Annotated[Literal["ledger", "parcels"] | None, Query()] = None,
+    paper: Annotated[
+        Literal["A3", "A4"] | None,
+        Query(description="pdf/xlsx: landscape paper of the print (default: the setting)"),
+    ] = None,
     lang: Annotated[
         Literal["zh", "en"] | None,
         Query(description="Language of the notes naming the filters (default: the UI's)"),
@@ -66,6 +72,8 @@ def ledger_file(
             encoding=encoding,
             field_names=field_names,
             scope=scope,
+            paper=paper,
+            print_setup=PrintSetup.from_settings(settings),
         )
     except BaseException:
         path.unlink(missing_ok=True)

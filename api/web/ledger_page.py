@@ -18,19 +18,21 @@ from api.web.i18n import Translator
 from api.web.layout import ui_for
 from api.web.render import render
 from landgis import wallclock
+from landgis.i18n import Localizable, _
 from landgis.ledger import case_list
 from landgis.ledger_rules.totals import LedgerTotals, totals_of
 from landgis.text_sort import sort_key
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
-EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
+EXPORT_FORMATS: tuple[tuple[str, str | Localizable], ...] = (
     ("xlsx", "Excel"),
     ("csv", "CSV"),
     ("geojson", "GeoJSON"),
     ("gpkg", "GeoPackage"),
     ("shp.zip", "Shapefile"),
     ("kml", "KML"),
+    ("pdf", _("打印版台账(PDF)")),
 )
 EXPORT_URL = "/api/exports/ledger.{fmt}"
 PAGE_SIZES = (10, 25, 50, 100)
@@ -126,7 +128,7 @@ def ledger_page(request: Request, session: SessionDep, _reader: ReaderDep) -> HT
         session, filters, sort, descending, _positive(params.get("page"), 1), per, ui.t
     )
     exports = [
-        (label, EXPORT_URL.format(fmt=fmt) + (f"?{q}" if (q := filters.query()) else ""), fmt)
+        (ui.t(label), EXPORT_URL.format(fmt=fmt) + (f"?{q}" if (q := filters.query()) else ""), fmt)
         for fmt, label in EXPORT_FORMATS
     ]
     context = {

@@ -140,7 +140,10 @@ def warnings(
 
 def export(
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="xlsx, csv, geojson, gpkg, shp.zip, kml.")
+        str,
+        typer.Option(
+            "--format", "-f", help="xlsx, csv, geojson, gpkg, shp.zip, kml, pdf (printed ledger)."
+        ),
     ] = "xlsx",
     as_of: Annotated[Date, date_option("--as-of", help="The ledger on this date.")] = None,
     out: Annotated[
@@ -162,10 +165,15 @@ def export(
         str | None, typer.Option("--field-names", help="shp.zip: short or chinese.")
     ] = None,
     scope: Annotated[str | None, typer.Option(help="GIS formats: ledger or parcels.")] = None,
+    paper: Annotated[
+        str | None, typer.Option(help="pdf/xlsx: A3 or A4 landscape (default: the setting).")
+    ] = None,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Export the ledger (台账): workbook, CSV or GIS file, written as it is read."""
+    """Export the ledger (台账): workbook, CSV, GIS file or the printed ledger (PDF), written
+    as it is read; notes and the printed ledger in the command line's language."""
     from landgis.io.exports import export_filenames, export_ledger, get_exporter
+    from landgis.io.exports.print_setup import PrintSetup
     from landgis.parcels import ParcelFilter
 
     filters = ParcelFilter(status=tuple(status or ()), zone=tuple(zone or ()))
@@ -186,6 +194,9 @@ def export(
             encoding=encoding,
             field_names=field_names,
             scope=scope,
+            paper=paper,
+            lang=settings.language,
+            print_setup=PrintSetup.from_settings(settings),
         )
     say(_("已导出 {rows} 宗 → {out}", rows=result.rows, out=out))
 

@@ -14,12 +14,20 @@ from landgis.schema.columns import (
     Column,
 )
 from landgis.schema.field import Field, FieldSet, label_of
+from landgis.schema.printed import (
+    DEFAULT_PRINTED,
+    PRINTABLE,
+    PRINTED,
+    PrintedColumn,
+    check_printed,
+)
 from landgis.schema.records import BUILDING, CASE, EVENT, PARCEL, PARCEL_AREA, ZONE
 
 __all__ = [
     "BUILDING",
     "BY_KEY",
     "CASE",
+    "DEFAULT_PRINTED",
     "EVENT",
     "EVENT_SHEET",
     "EXPORTED",
@@ -30,9 +38,13 @@ __all__ = [
     "OVERDUE",
     "PARCEL",
     "PARCEL_AREA",
+    "PRINTABLE",
+    "PRINTED",
     "ZONE",
     "Column",
     "Field",
     "FieldSet",
+    "PrintedColumn",
+    "check_printed",
     "label_of",
 ]

@@ -134,7 +134,7 @@ def test_workbook_ledger_sheet_has_title_headers_rows_and_formats(session):
     assert result.media_type == XLSX_MEDIA_TYPE
     assert result.rows == 13
     book = workbook(result)
-    assert book.sheetnames == ["台账", "核心数据", "处置记录"]
+    assert book.sheetnames == ["台账", "核心数据", "处置记录", "打印"]
     sheet = book["台账"]
     assert sheet["A1"].value == "青溪县低效闲置工业用地处置台账(截至2023年8月31日)"
     assert [c.value for c in sheet[2]] == HEADERS
@@ -652,7 +652,9 @@ def test_export_to_a_file_path(session, tmp_path):
 @pytest.mark.parametrize(
     ("fmt", "options", "message"),
     [
-        ("pdf", {}, "Unknown export format"),
+        ("docx", {}, "Unknown export format"),
+        ("pdf", {"paper": "letter"}, "A3, A4"),
+        ("pdf", {"epsg": 4544}, "no option epsg"),
         ("shapefile", {"epsg": 4513}, "4534"),
         ("shapefile", {"epsg": 3857}, "4534"),
         ("gpkg", {"epsg": "cgcs"}, "4534"),
@@ -674,7 +676,7 @@ def test_bad_options_are_refused_in_both_languages(session, fmt, options, messag
 
 
 def test_the_registry_names_each_format_once():
-    assert set(EXPORTERS) == {"xlsx", "csv", "geojson", "gpkg", "shapefile", "kml"}
+    assert set(EXPORTERS) == {"xlsx", "csv", "geojson", "gpkg", "shapefile", "kml", "pdf"}
     for name, exporter in EXPORTERS.items():
         assert exporter.name == name and exporter.media_type and exporter.extension
         assert get_exporter(name) is exporter

@@ -30,7 +30,7 @@ from landgis.vocab import CASE_STATUSES
 
 ZH, EN = Translator("zh"), Translator("en")
 CASE_NO = "QX-XZ-2023-010"  # investigating: every section of the case page has content
-EXPORT_FORMATS = ("xlsx", "csv", "geojson", "gpkg", "shp.zip", "kml")
+EXPORT_FORMATS = ("xlsx", "csv", "geojson", "gpkg", "shp.zip", "kml", "pdf")
 PAGES = {
     # name: (path, heading)
     "dashboard": ("/", "总览"),

@@ -1,4 +1,5 @@
-"""Ledger exports: the workbook, CSV, GeoJSON, GeoPackage, Shapefile (zip) and KML.
+"""Ledger exports: the workbook, CSV, GeoJSON, GeoPackage, Shapefile (zip), KML and the
+printed ledger (PDF, :mod:`.printed_ledger`).
 
 Each format is a small :class:`Exporter` (one module each) with a ``name``, a
 ``media_type``, an ``extension``, the options it accepts and a ``write`` that streams bytes

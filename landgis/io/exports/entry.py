@@ -18,6 +18,8 @@ from landgis.i18n import DEFAULT_LANGUAGE, _, listing
 from landgis.io.exports.base import Exporter
 from landgis.io.exports.gis import GeoJSONExporter, GeoPackageExporter
 from landgis.io.exports.kml import KmlExporter
+from landgis.io.exports.pdf import PdfExporter
+from landgis.io.exports.print_setup import PrintSetup
 from landgis.io.exports.rows import DEFAULT_CHUNK_SIZE, collect_ledger
 from landgis.io.exports.shapefile import ShapefileExporter
 from landgis.io.exports.tabular import CsvExporter
@@ -33,6 +35,7 @@ EXPORTERS: dict[str, Exporter] = {
         GeoPackageExporter(),
         ShapefileExporter(),
         KmlExporter(),
+        PdfExporter(),
     )
 }
 FORMAT_ALIASES: dict[str, str] = {
@@ -107,10 +110,12 @@ def export_ledger(
     county: str | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     lang: str = DEFAULT_LANGUAGE,
+    print_setup: PrintSetup | None = None,
     **options: Any,
 ) -> ExportResult:
     """Export the ledger as of ``as_of`` (today when None), narrowed by ``filters``; the
-    notes naming the filters in ``lang`` (zh or en).
+    notes naming the filters in ``lang`` (zh or en); printed (the PDF, the workbook's
+    print set-up) as ``print_setup`` says (the settings' when None).
 
     ``fmt`` names the format (see :data:`EXPORTERS`); ``options`` are the format's own
     (None values are ignored). With ``out`` None the bytes come back in the result; with a
@@ -125,7 +130,13 @@ def export_ledger(
     exporter = get_exporter(fmt)
     checked = exporter.check_options(options)
     data = collect_ledger(
-        session, as_of=as_of, filters=filters, county=county, chunk_size=chunk_size, lang=lang
+        session,
+        as_of=as_of,
+        filters=filters,
+        county=county,
+        chunk_size=chunk_size,
+        lang=lang,
+        print_setup=print_setup,
     )
     filename, ascii_name = export_filenames(data.county, data.as_of, exporter.extension)
     result = ExportResult(

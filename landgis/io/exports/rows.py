@@ -31,6 +31,7 @@ from landgis.filters import ParcelFilter, without_paging
 from landgis.geo import CGCS2000_EPSG
 from landgis.i18n import DEFAULT_LANGUAGE, Text, _, language_of
 from landgis.io.exports.columns import area_sources, ledger_table, zone_labels
+from landgis.io.exports.print_setup import PrintSetup
 from landgis.ledger import case_list, current_ledger_query, ordered, with_derived_columns
 from landgis.stats import headline_figures
 from landgis.wallclock import today
@@ -78,6 +79,8 @@ class LedgerData:
     current: bool = True
     # The language of the notes that name the filters (zh or en).
     lang: str = DEFAULT_LANGUAGE
+    # How the ledger is printed: the paper and the printed columns.
+    print_setup: PrintSetup = dataclasses.field(default_factory=PrintSetup)
     # Counted by the last complete pass of :meth:`chunks`: rows and their case numbers.
     count: int = 0
     case_nos: set[str] = dataclasses.field(default_factory=set)
@@ -234,17 +237,21 @@ def collect_ledger(
     county: str | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     lang: str = DEFAULT_LANGUAGE,
+    print_setup: PrintSetup | None = None,
 ) -> LedgerData:
     """The ledger as of ``as_of`` (today's, current, when None), narrowed by ``filters``;
-    the notes that name the filters in ``lang``.
+    the notes that name the filters in ``lang``; printed as ``print_setup`` says (the
+    settings' when None).
 
     Paging (limit, offset) is ignored: an export holds every matching row. Nothing is read
     until a format iterates :meth:`LedgerData.chunks`.
     """
-    if county is None:
+    if county is None or print_setup is None:
         from landgis.settings import get_settings
 
-        county = get_settings().county_name
+        settings = get_settings()
+        county = settings.county_name if county is None else county
+        print_setup = print_setup or PrintSetup.from_settings(settings)
     if chunk_size < 1:
         raise ValueError("chunk_size must be positive")
     filters = without_paging(filters or ParcelFilter())
@@ -256,4 +263,5 @@ def collect_ledger(
         chunk_size=chunk_size,
         current=as_of is None,
         lang=language_of(lang),
+        print_setup=print_setup,
     )

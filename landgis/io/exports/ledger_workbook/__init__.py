@@ -6,7 +6,12 @@ Sheets, one module each:
    grouped by zone with a subtotal row after each zone and a totals row;
 2. 核心数据 (:mod:`.figures_sheet`): the headline figures of the period;
 3. 处置记录 (:mod:`.events_sheet`): every event of the exported cases, oldest first
-   within each case.
+   within each case;
+4. 打印 (:mod:`.print_sheet`): the printed ledger (打印版台账), the printed columns only,
+   set up to print readable pages.
+
+Every sheet has a print set-up (:mod:`.page_setup`): landscape A3 or A4, print titles,
+a page footer; the 台账 sheet spreads its 31 columns over pages at a readable size.
 
 :mod:`.book` writes the three in order; :mod:`.cells` turns values into cells (numbers,
 Excel dates, text widths), :mod:`.styles` holds the cell formats.
@@ -32,6 +37,8 @@ from landgis.io.exports.ledger_workbook.events_sheet import (
 )
 from landgis.io.exports.ledger_workbook.figures_sheet import FIGURES_SHEET
 from landgis.io.exports.ledger_workbook.ledger_sheet import LEDGER_SHEET, LedgerChunk
+from landgis.io.exports.ledger_workbook.page_setup import PAPER_SIZES
+from landgis.io.exports.ledger_workbook.print_sheet import PRINT_SHEET, PrintedSheet
 
 __all__ = [
     "EVENTS_SHEET",
@@ -39,7 +46,10 @@ __all__ = [
     "FIGURES_SHEET",
     "LEDGER_SHEET",
     "MEDIA_TYPE",
+    "PAPER_SIZES",
+    "PRINT_SHEET",
     "LedgerChunk",
+    "PrintedSheet",
     "cell_values",
     "cn_date",
     "describe_changes",

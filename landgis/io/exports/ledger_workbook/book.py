@@ -13,6 +13,8 @@ import xlsxwriter
 from landgis.io.exports.ledger_workbook.events_sheet import write_events_sheet
 from landgis.io.exports.ledger_workbook.figures_sheet import FIGURES_SHEET, write_figures_sheet
 from landgis.io.exports.ledger_workbook.ledger_sheet import LedgerChunk, write_ledger_sheet
+from landgis.io.exports.ledger_workbook.page_setup import DEFAULT_FOOTER
+from landgis.io.exports.ledger_workbook.print_sheet import PrintedSheet, write_print_sheet
 from landgis.io.exports.ledger_workbook.styles import CellFormats
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,6 +39,9 @@ def write_ledger_workbook(
     figures_notes: Sequence[str] = (),
     events: Iterable[Sequence[Sequence[Any]]] | None = None,
     properties: Mapping[str, str] | None = None,
+    printed: PrintedSheet | None = None,
+    paper: str = "A3",
+    footer: str = DEFAULT_FOOTER,
 ) -> int:
     """Write the ledger workbook to ``out`` (a binary stream or a file path); returns the
     number of ledger rows.
@@ -45,7 +50,8 @@ def write_ledger_workbook(
     mu, m2, date); the rows come in ``chunks`` (:class:`LedgerChunk`), grouped by zone, and
     are written as they come. ``figures`` (or a function giving them, called after the
     ledger sheet is written) fill sheet 2; ``events`` (chunks of rows, read after the
-    ledger sheet) sheet 3.
+    ledger sheet) sheet 3; ``printed`` (its lines read last) the 打印 sheet. Every sheet
+    prints landscape on ``paper`` (A3 or A4; 核心数据 A4 portrait) with ``footer``.
     """
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False})
     try:
@@ -61,14 +67,23 @@ def write_ledger_workbook(
             chunks=chunks,
             helper_columns=helper_columns,
             notes=notes,
+            paper=paper,
+            footer=footer,
         )
         if figures is not None:
             values = figures() if callable(figures) else figures
             write_figures_sheet(
-                book, formats, title=figures_title, figures=values, notes=figures_notes
+                book,
+                formats,
+                title=figures_title,
+                figures=values,
+                notes=figures_notes,
+                footer=footer,
             )
         if events is not None:
-            write_events_sheet(book, formats, events)
+            write_events_sheet(book, formats, events, paper=paper, footer=footer)
+        if printed is not None:
+            write_print_sheet(book, formats, printed)
     finally:
         book.close()
     return count

@@ -11,6 +11,7 @@ import xlsxwriter
 
 from landgis import schema, vocab
 from landgis.io.exports.ledger_workbook.cells import excel_day, is_blank, wrapped_line_counts
+from landgis.io.exports.ledger_workbook.page_setup import DEFAULT_FOOTER, set_up_page
 from landgis.io.exports.ledger_workbook.styles import CellFormats
 from landgis.units import m2_to_mu
 
@@ -103,7 +104,12 @@ def event_cells(event: Sequence[Any]) -> list[Any]:
 
 
 def write_events_sheet(
-    book: xlsxwriter.Workbook, formats: CellFormats, events: Iterable[Sequence[Sequence[Any]]]
+    book: xlsxwriter.Workbook,
+    formats: CellFormats,
+    events: Iterable[Sequence[Sequence[Any]]],
+    *,
+    paper: str = "A3",
+    footer: str = DEFAULT_FOOTER,
 ) -> int:
     """Sheet 3 (处置记录): one row per event, statuses and changed fields in Chinese.
 
@@ -115,7 +121,7 @@ def write_events_sheet(
         sheet.set_column(col, col, width)
         sheet.write_string(0, col, header, formats.header)
     sheet.freeze_panes(1, 1)
-    sheet.set_landscape()
+    set_up_page(sheet, paper=paper, footer=footer)
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
     sheet.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})

@@ -12,6 +12,7 @@ import xlsxwriter
 
 from landgis import vocab
 from landgis.io.exports.ledger_workbook.cells import write_value
+from landgis.io.exports.ledger_workbook.page_setup import DEFAULT_FOOTER, set_up_page
 from landgis.io.exports.ledger_workbook.styles import CellFormats
 
 FIGURES_SHEET = "核心数据"
@@ -39,11 +40,13 @@ def write_figures_sheet(
     title: str,
     figures: Mapping[str, Any],
     notes: Sequence[str] = (),
+    footer: str = DEFAULT_FOOTER,
 ) -> None:
     """Sheet 2 (核心数据): the key figures, then the breakdowns, each a small table."""
     sheet = book.add_worksheet(FIGURES_SHEET)
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 3, 16)
+    set_up_page(sheet, paper="A4", footer=footer, landscape=False)
     sheet.fit_to_pages(1, 0)
     sheet.set_row(0, 26)
     sheet.write_string(0, 0, title, formats.heading)

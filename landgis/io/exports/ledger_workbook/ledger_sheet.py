@@ -13,6 +13,7 @@ and are written as they come, so a sheet of any size holds one chunk in memory.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -22,6 +23,11 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from landgis.io.exports.ledger_workbook.cells import cell_values, display_width
+from landgis.io.exports.ledger_workbook.page_setup import (
+    DEFAULT_FOOTER,
+    PAPER_WIDTH_UNITS,
+    set_up_page,
+)
 from landgis.io.exports.ledger_workbook.styles import CellFormats
 from landgis.ledger_rules.totals import DECIMALS, area_total
 from landgis.units import mu_to_m2
@@ -32,6 +38,8 @@ SUM_KINDS = ("mu", "m2")
 TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 0, 1, 2
 MIN_WIDTH, MAX_WIDTH = 6, 40
 WIDTH_SAMPLE = 2000
+# Columns printed on each page of a sheet too wide for one (序号, 宗地编号).
+REPEATED_COLUMNS = 2
 
 
 def _writer(sheet: Worksheet, kind: str) -> Any:
@@ -157,6 +165,21 @@ class _Group:
             self.sums[col] += sum(stored[col][start:end])
 
 
+def _fit_across_pages(sheet: Worksheet, widths: Sequence[float], paper: str) -> None:
+    """Print every column at a readable size: the sheet spread over as many pages across
+    as its width needs on ``paper`` (the first :data:`REPEATED_COLUMNS` on each, to tell
+    the rows apart), row bands in order, each page's columns after the other; never
+    shrunk to one page wide (31 columns at a few points)."""
+    repeated = min(REPEATED_COLUMNS, len(widths))
+    fixed = sum(widths[:repeated])
+    room = max(PAPER_WIDTH_UNITS.get(paper, PAPER_WIDTH_UNITS["A3"]) - fixed, 1.0)
+    across = max(1, math.ceil((sum(widths) - fixed) / room))
+    if across > 1 and repeated:
+        sheet.repeat_columns(0, repeated - 1)
+    sheet.fit_to_pages(across, 0)
+    sheet.print_across()
+
+
 def write_ledger_sheet(
     book: xlsxwriter.Workbook,
     formats: CellFormats,
@@ -167,8 +190,11 @@ def write_ledger_sheet(
     chunks: Iterable[LedgerChunk],
     helper_columns: Collection[str] = (),
     notes: Sequence[str] = (),
+    paper: str = "A3",
+    footer: str = DEFAULT_FOOTER,
 ) -> int:
-    """Sheet 1 (台账): title, frozen header, rows by zone with subtotals, totals, notes.
+    """Sheet 1 (台账): title, frozen header, rows by zone with subtotals, totals, notes;
+    printed on ``paper`` (landscape) as wide as its columns need (:func:`_fit_across_pages`).
 
     The rows come in chunks and are written as they come, column values prepared per chunk;
     returns the number of rows written.
@@ -177,9 +203,7 @@ def write_ledger_sheet(
     columns = [str(c) for c in columns]
     last_col = len(columns) - 1
     sheet.freeze_panes(FIRST_DATA_ROW, min(2, len(columns)))
-    sheet.set_landscape()
-    sheet.set_paper(8)  # A3
-    sheet.fit_to_pages(1, 0)
+    set_up_page(sheet, paper=paper, footer=footer)
     sheet.repeat_rows(TITLE_ROW, HEADER_ROW)
     sheet.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
 
@@ -263,8 +287,10 @@ def write_ledger_sheet(
         count += size
     if group is not None:
         row = close_group()
-    for col, width in enumerate(widths.widths()):
+    column_widths = widths.widths()
+    for col, width in enumerate(column_widths):
         sheet.set_column(col, col, width)
+    _fit_across_pages(sheet, column_widths, paper)
     whole = [(FIRST_DATA_ROW, row - 1)] if row > FIRST_DATA_ROW else []
     _write_sum_row(
         sheet,

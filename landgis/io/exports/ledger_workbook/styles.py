@@ -46,28 +46,47 @@ class CellFormats:
         )
         self.note = book.add_format(base | {"italic": True, "font_color": "#595959"})
         self.section = book.add_format(base | {"bold": True, "font_size": 11})
+        self.centered = book.add_format(base | {"align": "center"})
+        self.sign_off = book.add_format(base | {"font_size": 11, "valign": "bottom"})
         self._cells: dict[tuple[str, str], Format] = {}
+
+    def printed(self, kind: str, style: str = "plain") -> Format:
+        """The format of a cell of the 打印 sheet: as :meth:`cell`, text wrapped, every
+        cell centred vertically, counts centred."""
+        key = (f"printed-{kind}", style)
+        if key not in self._cells:
+            spec = self._spec(kind, style) | {"valign": "vcenter"}
+            if kind == "text":
+                spec["text_wrap"] = True
+            if kind == "int":
+                spec["align"] = "center"
+            self._cells[key] = self.book.add_format(spec)
+        return self._cells[key]
 
     def cell(self, kind: str, style: str = "plain") -> Format:
         """The format of a cell of ``kind`` (text, int, mu, m2, date, percent, wrap) in
         ``style`` (plain, overdue, helper, subtotal, total)."""
         key = (kind, style)
         if key not in self._cells:
-            spec: dict[str, Any] = dict(self.base) | {"border": 1}
-            if kind in NUMBER_FORMATS:
-                spec["num_format"] = NUMBER_FORMATS[kind]
-            if kind == "date":
-                spec["align"] = "center"
-            if kind == "wrap":
-                spec["text_wrap"] = True
-                spec["valign"] = "top"
-            if style == "overdue":
-                spec |= {"bg_color": OVERDUE_FILL, "font_color": OVERDUE_FONT}
-            elif style == "helper":
-                spec |= {"bg_color": HELPER_FILL, "font_color": HELPER_FONT}
-            elif style == "subtotal":
-                spec |= {"bg_color": SUBTOTAL_FILL, "bold": True}
-            elif style == "total":
-                spec |= {"bg_color": TOTAL_FILL, "bold": True, "top": 2}
-            self._cells[key] = self.book.add_format(spec)
+            self._cells[key] = self.book.add_format(self._spec(kind, style))
         return self._cells[key]
+
+    def _spec(self, kind: str, style: str) -> dict[str, Any]:
+        """The format's properties of a cell of ``kind`` in ``style``."""
+        spec: dict[str, Any] = dict(self.base) | {"border": 1}
+        if kind in NUMBER_FORMATS:
+            spec["num_format"] = NUMBER_FORMATS[kind]
+        if kind == "date":
+            spec["align"] = "center"
+        if kind == "wrap":
+            spec["text_wrap"] = True
+            spec["valign"] = "top"
+        if style == "overdue":
+            spec |= {"bg_color": OVERDUE_FILL, "font_color": OVERDUE_FONT}
+        elif style == "helper":
+            spec |= {"bg_color": HELPER_FILL, "font_color": HELPER_FONT}
+        elif style == "subtotal":
+            spec |= {"bg_color": SUBTOTAL_FILL, "bold": True}
+        elif style == "total":
+            spec |= {"bg_color": TOTAL_FILL, "bold": True, "top": 2}
+        return spec
