@@ -140,7 +140,13 @@ def warnings(
 
 def export(
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="xlsx, csv, geojson, gpkg, shp.zip, kml.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="xlsx, csv, geojson, gpkg, shp.zip, kml; or disclosure-xlsx (the public "
+            "idle-land list, 闲置土地信息公开).",
+        ),
     ] = "xlsx",
     as_of: Annotated[Date, date_option("--as-of", help="The ledger on this date.")] = None,
     out: Annotated[
@@ -164,9 +170,24 @@ def export(
     scope: Annotated[str | None, typer.Option(help="GIS formats: ledger or parcels.")] = None,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Export the ledger (台账): workbook, CSV or GIS file, written as it is read."""
+    """Export the ledger (台账): workbook, CSV or GIS file, written as it is read; or the
+    public idle-land list (--format disclosure-xlsx)."""
     from landgis.io.exports import export_filenames, export_ledger, get_exporter
     from landgis.parcels import ParcelFilter
+
+    if fmt.strip().lower() in DISCLOSURE_FORMATS:
+        ledger_only = {
+            "--as-of": as_of,
+            "--status": status,
+            "--zone": zone,
+            "--period-from": period_from,
+            "--epsg": epsg,
+            "--encoding": encoding,
+            "--field-names": field_names,
+            "--scope": scope,
+        }
+        export_disclosure(out, [name for name, value in ledger_only.items() if value], database_url)
+        return
 
     filters = ParcelFilter(status=tuple(status or ()), zone=tuple(zone or ()))
     with unit_of_work(database_url, write=False) as (session, settings):
@@ -188,6 +209,33 @@ def export(
             scope=scope,
         )
     say(_("已导出 {rows} 宗 → {out}", rows=result.rows, out=out))
+
+
+DISCLOSURE_FORMATS = ("disclosure-xlsx", "disclosure")
+
+
+def export_disclosure(out: Path | None, refused: list[str], database_url: str | None) -> None:
+    """Write the public idle-land list as the public page offers it: today's list, the
+    statuses and columns of the settings; options of the ledger's exports are refused."""
+    from landgis.disclosure import disclosure_for
+    from landgis.errors import InvalidInput
+    from landgis.io.exports.disclosure_workbook import (
+        disclosure_filenames,
+        write_disclosure_file,
+    )
+
+    with unit_of_work(database_url, write=False) as (session, settings):
+        if refused:
+            raise InvalidInput(
+                _(
+                    "公开清单按设置导出当天的清单,不接受选项 {options}。",
+                    options=listing(refused, " "),
+                )
+            )
+        listed = disclosure_for(session, settings)
+        target = out or Path(disclosure_filenames(listed)[0])
+        write_disclosure_file(listed, target)
+    say(_("已导出公开清单 {rows} 宗 → {out}", rows=listed.count, out=target))
 
 
 def import_ledger(
