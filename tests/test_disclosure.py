@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import openpyxl
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -17,11 +18,14 @@ from landgis.disclosure import (
     COLUMNS,
     DEFAULT_COLUMNS,
     PUBLISHABLE_STATUSES,
+    DisclosureList,
+    columns_of,
     disclosure_for,
     disclosure_list,
     published_statuses,
 )
 from landgis.errors import InvalidInput
+from landgis.io.exports.disclosure_workbook import write_disclosure_file
 from landgis.ledger_rules.totals import area_total, round_total
 from landgis.settings import Settings
 from landgis.units import m2_to_mu
@@ -146,3 +150,44 @@ def test_areas_are_shown_by_the_totals_rule(session):
     assert listed.total_line() == f"共 11 宗,面积 {listed.total_mu:.2f} 亩"
     assert listed.total_line("en") == f"11 parcels, {listed.total_mu:.2f} mu in all"
     assert listed.title("en") == "Idle land in 青溪县: public list"
+
+
+def test_a_case_without_the_event_of_its_finding_shows_its_determination_date(session):
+    """A case stored without its history (no event found the land idle)."""
+    parcel = session.scalars(
+        select(Parcel).where(Parcel.id.not_in(select(Case.parcel_id))).order_by(Parcel.id)
+    ).first()
+    session.add(
+        Case(
+            case_no="QX-XZ-2022-001",
+            parcel_id=parcel.id,
+            category="idle",
+            cause="enterprise",
+            idle_area_m2=1000.0,
+            identified_on=dt.date(2022, 11, 30),
+            determination_no="青认〔2022〕1号",
+            status="identified",
+        )
+    )
+    session.flush()
+    listed = disclosure_list(session, county="青溪县", columns=["case_no", "identified_on"])
+    assert listed.rows[0] == {"case_no": "QX-XZ-2022-001", "identified_on": dt.date(2022, 11, 30)}
+    assert listed.count == 12
+
+
+def test_an_empty_list_still_has_its_title_header_and_total(tmp_path):
+    empty = DisclosureList(
+        county="青溪县",
+        as_of=dt.date(2026, 3, 1),
+        columns=columns_of(DEFAULT_COLUMNS),
+        rows=(),
+        total_m2=0.0,
+    )
+    assert empty.total_line() == "共 0 宗,面积 0.00 亩"
+    path = write_disclosure_file(empty, tmp_path / "empty.xlsx")
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0][0] == "青溪县闲置土地信息公开"
+    assert rows[1][0] == "截至 2026年3月1日 · 共 0 宗,面积 0.00 亩"
+    assert list(rows[2]) == empty.headers()
+    assert rows[3][:3] == ("合计:0 宗", None, 0)
+    assert len(rows) == 4
