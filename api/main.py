@@ -14,6 +14,7 @@ from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.import_rejects import clean_rejects
 from api.ogc_methods import ReadOnlyMethods
+from api.public import PublicPaths
 from api.routers import (
     accounts,
     admin,
@@ -33,7 +34,7 @@ from api.routers import (
 from api.security import SecurityHeadersMiddleware
 from api.session_cookie import COOKIE_NAME, LazyKeySessionMiddleware
 from api.uploads import clean_leftovers
-from api.web import account_pages, admin_page, pages
+from api.web import account_pages, admin_page, pages, public_pages
 from api.web.import_staging import STAGING, STAGING_HOURS
 from api.web.render import STATIC_DIR
 from landgis.assets import VENDOR_PACKAGES, VENDOR_URL
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(PublicPaths)  # outside the session: public pages see no cookie
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimit, max_bytes=int(settings.request_max_mb * (1 << 20)))
     install_error_handlers(app)
@@ -88,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ogc_queryables,
         ogc_tiles,
         pages,
+        public_pages,
         tiles,
         accounts,
         account_pages,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 from platformdirs import user_data_dir
 from pydantic import BaseModel, Field, field_validator
@@ -72,6 +72,38 @@ DEFAULT_PRINT_COLUMNS: tuple[str, ...] = (
 
 # The languages the command line speaks (landgis.i18n.LANGUAGES).
 Language = Literal["zh", "en"]
+# The statuses a disclosure list may publish: the workflow's main line from 已认定 on
+# (landgis.disclosure checks that they are); and the columns it may publish.
+DisclosureStatus = Literal["identified", "planned", "disposing", "revitalized", "closed"]
+DisclosureColumn = Literal[
+    "location",
+    "parcel_code",
+    "area_mu",
+    "holder",
+    "cause",
+    "identified_on",
+    "route",
+    "progress",
+    "case_no",
+    "zone_name",
+    "project_name",
+    "land_use",
+    "category",
+    "determination_no",
+    "deadline",
+    "revitalized_area_mu",
+]
+DISCLOSURE_STATUSES: tuple[DisclosureStatus, ...] = get_args(DisclosureStatus)
+DISCLOSURE_COLUMNS: tuple[DisclosureColumn, ...] = (
+    "location",
+    "parcel_code",
+    "area_mu",
+    "holder",
+    "cause",
+    "identified_on",
+    "route",
+    "progress",
+)
 SOURCES = SettingsConfigDict(
     env_prefix="LANDGIS_", env_file=".env", env_nested_delimiter="__", extra="ignore"
 )
@@ -212,6 +244,18 @@ class Settings(BaseSettings):
         "order, as JSON: seq, zone, parcel, holder, idle_area, cause, determination, route, "
         "progress, revitalized_area, responsible_unit, deadline, remarks, or any ledger "
         "column's key (e.g. case_no, project_name, parcel_area_mu).",
+    )
+    disclosure_statuses: list[DisclosureStatus] = Field(
+        default_factory=lambda: list(DISCLOSURE_STATUSES),
+        min_length=1,
+        description="Statuses whose cases the public idle-land list (闲置土地信息公开) "
+        "shows, as JSON: any of identified, planned, disposing, revitalized, closed.",
+    )
+    disclosure_columns: list[DisclosureColumn] = Field(
+        default_factory=lambda: list(DISCLOSURE_COLUMNS),
+        min_length=1,
+        description="Columns of the public idle-land list, in order, as JSON (see "
+        "landgis.disclosure.COLUMNS); nothing else is ever published.",
     )
     campaign_target_mu: float | None = Field(
         default=None,

@@ -10,16 +10,49 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Cookie, Query
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
 from api.deps import ReaderDep, SessionDep, SettingsDep
 from api.query_filters import FilterDep
 from api.web.i18n import COOKIE, language_of
-from landgis.io.exports import export_ledger
+from landgis.disclosure import disclosure_for
+from landgis.io.exports import content_disposition, export_ledger
+from landgis.io.exports.disclosure_workbook import (
+    MEDIA_TYPE,
+    disclosure_filenames,
+    disclosure_workbook,
+)
 from landgis.io.exports.print_setup import PrintSetup
 
 router = APIRouter(prefix="/api/exports", tags=["exports"])
+
+
+@router.get(
+    "/disclosure.xlsx",
+    summary="The public idle-land list (闲置土地信息公开) as xlsx",
+    response_class=Response,
+    responses={200: {"content": {MEDIA_TYPE: {}}}},
+)
+def disclosure_file(
+    session: SessionDep,
+    settings: SettingsDep,
+    _: ReaderDep,
+    lang: Annotated[
+        Literal["zh", "en"] | None,
+        Query(description="Language of the titles and headers (default: the UI's)"),
+    ] = None,
+    lang_cookie: Annotated[str | None, Cookie(alias=COOKIE, include_in_schema=False)] = None,
+) -> Response:
+    """The workbook the public page offers (``/public/idle-land.xlsx``): the same rows,
+    the columns and statuses the settings publish."""
+    listed = disclosure_for(session, settings)
+    filename, ascii_name = disclosure_filenames(listed)
+    return Response(
+        disclosure_workbook(listed, language_of(lang, lang_cookie)),
+        media_type=MEDIA_TYPE,
+        headers={"Content-Disposition": content_disposition(filename, ascii_name)},
+    )
 
 
 @router.get(

@@ -142,7 +142,10 @@ def export(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="xlsx, csv, geojson, gpkg, shp.zip, kml, pdf (printed ledger)."
+            "--format",
+            "-f",
+            help="xlsx, csv, geojson, gpkg, shp.zip, kml, pdf (printed ledger); or "
+            "disclosure-xlsx (the public idle-land list, 闲置土地信息公开).",
         ),
     ] = "xlsx",
     as_of: Annotated[Date, date_option("--as-of", help="The ledger on this date.")] = None,
@@ -171,10 +174,26 @@ def export(
     database_url: DatabaseOption = None,
 ) -> None:
     """Export the ledger (台账): workbook, CSV, GIS file or the printed ledger (PDF), written
-    as it is read; notes and the printed ledger in the command line's language."""
+    as it is read, notes and the printed ledger in the command line's language; or the
+    public idle-land list (--format disclosure-xlsx)."""
     from landgis.io.exports import export_filenames, export_ledger, get_exporter
     from landgis.io.exports.print_setup import PrintSetup
     from landgis.parcels import ParcelFilter
+
+    if fmt.strip().lower() in DISCLOSURE_FORMATS:
+        ledger_only = {
+            "--as-of": as_of,
+            "--status": status,
+            "--zone": zone,
+            "--period-from": period_from,
+            "--epsg": epsg,
+            "--encoding": encoding,
+            "--field-names": field_names,
+            "--scope": scope,
+            "--paper": paper,
+        }
+        export_disclosure(out, [name for name, value in ledger_only.items() if value], database_url)
+        return
 
     filters = ParcelFilter(status=tuple(status or ()), zone=tuple(zone or ()))
     with unit_of_work(database_url, write=False) as (session, settings):
@@ -199,6 +218,33 @@ def export(
             print_setup=PrintSetup.from_settings(settings),
         )
     say(_("已导出 {rows} 宗 → {out}", rows=result.rows, out=out))
+
+
+DISCLOSURE_FORMATS = ("disclosure-xlsx", "disclosure")
+
+
+def export_disclosure(out: Path | None, refused: list[str], database_url: str | None) -> None:
+    """Write the public idle-land list as the public page offers it: today's list, the
+    statuses and columns of the settings; options of the ledger's exports are refused."""
+    from landgis.disclosure import disclosure_for
+    from landgis.errors import InvalidInput
+    from landgis.io.exports.disclosure_workbook import (
+        disclosure_filenames,
+        write_disclosure_file,
+    )
+
+    with unit_of_work(database_url, write=False) as (session, settings):
+        if refused:
+            raise InvalidInput(
+                _(
+                    "公开清单按设置导出当天的清单,不接受选项 {options}。",
+                    options=listing(refused, " "),
+                )
+            )
+        listed = disclosure_for(session, settings)
+        target = out or Path(disclosure_filenames(listed)[0])
+        write_disclosure_file(listed, target)
+    say(_("已导出公开清单 {rows} 宗 → {out}", rows=listed.count, out=target))
 
 
 def import_ledger(
