@@ -24,7 +24,7 @@ from landgis.io.exports import export_ledger
 from landgis.io.exports import pdf as pdf_format
 from landgis.io.exports.print_setup import PrintSetup
 from landgis.io.exports.printed_ledger import cjk_families
-from landgis.io.exports.printed_ledger.document import STYLESHEET, _local_fetcher, _weasyprint
+from landgis.io.exports.printed_ledger.document import STYLESHEET, local_fetcher, _weasyprint
 from landgis.ledger import case_list
 from landgis.ledger_rules.totals import totals_of, zone_totals_of
 from landgis.schema import PRINTED
@@ -261,7 +261,7 @@ def test_the_printed_columns_and_the_paper_come_from_the_settings(session, tmp_p
 
 
 def test_nothing_but_the_packages_own_files_is_fetched():
-    fetcher = _local_fetcher(_weasyprint())
+    fetcher = local_fetcher(_weasyprint())
     response = fetcher(STYLESHEET.as_uri())
     try:
         assert b"@page" in response.read()

@@ -93,9 +93,14 @@ def content_disposition(filename: str, ascii_filename: str) -> str:
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 
+def safe_place(county: str) -> str:
+    """The county's name as a file name may hold it (``county`` when nothing is left)."""
+    return _UNSAFE_FILENAME.sub("_", county).strip("_.") or "county"
+
+
 def export_filenames(county: str, as_of: dt.date, extension: str) -> tuple[str, str]:
     """``台账_青溪县_2023-08-31.xlsx`` and its ASCII fallback ``ledger_2023-08-31.xlsx``."""
-    place = _UNSAFE_FILENAME.sub("_", county).strip("_.") or "county"
+    place = safe_place(county)
     day = as_of.isoformat()
     return f"台账_{place}_{day}.{extension}", f"ledger_{day}.{extension}"
 

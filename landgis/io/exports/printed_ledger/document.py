@@ -165,24 +165,30 @@ def _weasyprint() -> Any:
     return weasyprint
 
 
-def _local_fetcher(weasyprint: Any) -> Any:
-    """A URL fetcher that reads this package's files and nothing else (no network)."""
+def local_fetcher(weasyprint: Any, root: Path = HERE) -> Any:
+    """A URL fetcher that reads the files under ``root`` and nothing else (no network)."""
 
     class LocalFiles(weasyprint.urls.URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             parts = urlsplit(url)
             path = Path(unquote(parts.path)).resolve()
-            if parts.scheme != "file" or not path.is_relative_to(HERE):
-                raise ValueError(f"the printed ledger loads only its own files, not {url}")
+            if parts.scheme != "file" or not path.is_relative_to(root):
+                raise ValueError(f"a printed document loads only its own files, not {url}")
             return super().fetch(url, headers)
 
     return LocalFiles(allowed_protocols={"file"})
 
 
+def render_pdf(html: str, out: BinaryIO, stylesheet: Path, root: Path) -> None:
+    """Render ``html`` with ``stylesheet`` to a PDF written to ``out``, loading nothing
+    but the files under ``root`` (the fonts come from the system)."""
+    weasyprint = _weasyprint()
+    fetcher = local_fetcher(weasyprint, root)
+    css = weasyprint.CSS(filename=str(stylesheet), url_fetcher=fetcher)
+    document = weasyprint.HTML(string=html, base_url=str(root) + "/", url_fetcher=fetcher)
+    document.write_pdf(out, stylesheets=[css])
+
+
 def write_pdf(html: str, out: BinaryIO) -> None:
     """Render ``html`` (from :func:`printed_html`) to a PDF written to ``out``."""
-    weasyprint = _weasyprint()
-    fetcher = _local_fetcher(weasyprint)
-    stylesheet = weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetcher)
-    document = weasyprint.HTML(string=html, base_url=str(HERE) + "/", url_fetcher=fetcher)
-    document.write_pdf(out, stylesheets=[stylesheet])
+    render_pdf(html, out, STYLESHEET, HERE)
