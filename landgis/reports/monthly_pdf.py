@@ -1,0 +1,60 @@
+"""The monthly report as a PDF: laid out by ``monthly.html`` and ``monthly.css`` (CSS
+paged media, landscape A4) and rendered as the printed ledger is
+(:func:`landgis.io.exports.printed_ledger.document.render_pdf`: the system's CJK font,
+nothing fetched but this package's files). The header row repeats on every page, the
+footer counts pages."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import BinaryIO
+
+import jinja2
+
+from landgis.i18n import DEFAULT_LANGUAGE
+from landgis.io.exports.printed_ledger.document import css_string, footer_content, render_pdf
+from landgis.io.exports.printed_ledger.fonts import font_family_css
+from landgis.reports.monthly_document import WIDTHS, MonthlyDocument
+
+HERE = Path(__file__).resolve().parent
+TEMPLATE = "monthly.html"
+STYLESHEET = HERE / "monthly.css"
+# How each column's cells are aligned (a class of monthly.css).
+KINDS: tuple[str, ...] = ("int", "code", "text", "mu", "status", "text", "text")
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["css_string"] = css_string
+    return env
+
+
+def monthly_html(report: MonthlyDocument) -> str:
+    """The report as an HTML document for WeasyPrint."""
+    shares = [round(100.0 * share / sum(WIDTHS), 3) for share in WIDTHS]
+    return (
+        _environment()
+        .get_template(TEMPLATE)
+        .render(
+            html_lang="zh-CN" if report.lang == DEFAULT_LANGUAGE else "en",
+            report=report,
+            columns=list(zip(report.headers, shares, KINDS, strict=True)),
+            kinds=KINDS,
+            footer=footer_content(report.lang),
+            fonts=font_family_css(),
+            colon=":" if report.lang == DEFAULT_LANGUAGE else ": ",
+        )
+    )
+
+
+def write_pdf(report: MonthlyDocument, out: BinaryIO) -> None:
+    """Write ``report`` as a PDF to ``out``."""
+    render_pdf(monthly_html(report), out, STYLESHEET, HERE)
