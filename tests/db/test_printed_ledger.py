@@ -24,7 +24,7 @@ from landgis.io.exports import export_ledger
 from landgis.io.exports import pdf as pdf_format
 from landgis.io.exports.print_setup import PrintSetup
 from landgis.io.exports.printed_ledger import cjk_families
-from landgis.io.exports.printed_ledger.document import STYLESHEET, local_fetcher, _weasyprint
+from landgis.io.exports.printed_ledger.document import STYLESHEET, _weasyprint, local_fetcher
 from landgis.ledger import case_list
 from landgis.ledger_rules.totals import totals_of, zone_totals_of
 from landgis.schema import PRINTED
