@@ -171,6 +171,12 @@ libreoffice_calc_present() {
         command -v soffice >/dev/null 2>&1
 }
 
+# The monthly report's tests print its Word document to PDF with LibreOffice Writer.
+libreoffice_writer_present() {
+    pkg_installed libreoffice-writer-nogui || pkg_installed libreoffice-writer ||
+        [[ -e /usr/lib/libreoffice/program/libswlo.so ]]
+}
+
 # The printed-ledger tests read the PDFs back with pdftotext, pdffonts and pdfinfo.
 poppler_present() {
     pkg_installed poppler-utils || command -v pdftotext >/dev/null 2>&1
@@ -196,6 +202,7 @@ collect_missing() {
         postgis_present "$major" || missing+=("postgresql-$major-postgis-3")
         chromium_present || missing+=(chromium)
         libreoffice_calc_present || missing+=(libreoffice-calc-nogui)
+        libreoffice_writer_present || missing+=(libreoffice-writer-nogui)
         poppler_present || missing+=(poppler-utils)
     fi
     if ((want_bench)); then

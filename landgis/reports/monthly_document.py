@@ -41,7 +41,7 @@ HEADERS: tuple[Localizable, ...] = (
     _("下月计划"),
 )
 # Each column's share of the table's width.
-WIDTHS: tuple[float, ...] = (0.045, 0.155, 0.18, 0.07, 0.09, 0.27, 0.19)
+WIDTHS: tuple[float, ...] = (0.045, 0.155, 0.175, 0.065, 0.105, 0.265, 0.19)
 SIGN_OFF: tuple[Localizable, ...] = (_("填报单位"), _("填报人"), _("审核人"), _("填报日期"))
 
 

@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -96,6 +96,7 @@ def _repeat_header(row: Any) -> None:
 
 
 def _fill(cell: Any, text: str, font: str, *, bold: bool = False, align: Any = None) -> None:
+    cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
     paragraph = cell.paragraphs[0]
     if align is not None:
         paragraph.alignment = align
@@ -133,9 +134,11 @@ def _table(document: Any, report: MonthlyDocument, font: str) -> None:
     label = total.cells[0].merge(total.cells[2])
     _fill(label, report.total[0], font, bold=True, align=centre)
     _fill(total.cells[3], report.total[1], font, bold=True, align=right)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid, which LibreOffice lays out by
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
+            cell.width = width  # each cell's own, which Word lays out by
 
 
 def write_docx(report: MonthlyDocument, out: BinaryIO) -> None:
