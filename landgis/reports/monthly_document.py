@@ -29,7 +29,7 @@ from landgis.workflow import workflow_for
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MEDIA_TYPE = "application/pdf"
 FORMATS: dict[str, str] = {"docx": DOCX_MEDIA_TYPE, "pdf": PDF_MEDIA_TYPE}
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
 
 HEADERS: tuple[Localizable, ...] = (
     _("序号"),
