@@ -41,10 +41,11 @@ def monthly(
         buffer = io.BytesIO()
         write_monthly(report, fmt, buffer)
     target.write_bytes(buffer.getvalue())
+    month_text = f"{year}-{number:02d}"
     say(
         _(
             "已写出 {month} 月度进展情况({cases} 宗)→ {out}",
-            month=f"{year}-{number:02d}",
+            month=month_text,
             cases=len(report.rows),
             out=target,
         )
