@@ -118,10 +118,13 @@ def test_every_backend_spells_every_portable_function():
         and value.__module__ == functions.__name__
     ]
     assert len(elements) >= 9
+    arguments = (Parcel.geom, Parcel.area_m2, Parcel.parcel_code)
+    taking_three = {functions.CaseSensitiveLike}
     for backend in BACKENDS:
         dialect = registry.load(backend.dialect)()
         for element in elements:
-            sql = str(element(Parcel.geom, Parcel.area_m2).compile(dialect=dialect))
+            given = arguments if element in taking_three else arguments[:2]
+            sql = str(element(*given).compile(dialect=dialect))
             assert "landgis_" not in sql, (backend, element)
 
 
