@@ -6,14 +6,17 @@ footer counts pages."""
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import BinaryIO
 
 import jinja2
 
 from landgis.i18n import DEFAULT_LANGUAGE
-from landgis.io.exports.printed_ledger.document import css_string, footer_content, render_pdf
+from landgis.io.exports.printed_ledger.document import (
+    footer_content,
+    render_pdf,
+    template_environment,
+)
 from landgis.io.exports.printed_ledger.fonts import font_family_css
 from landgis.reports.monthly_document import WIDTHS, MonthlyDocument
 
@@ -24,17 +27,8 @@ STYLESHEET = HERE / "monthly.css"
 KINDS: tuple[str, ...] = ("int", "code", "text", "mu", "status", "text", "text")
 
 
-@functools.cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["css_string"] = css_string
-    return env
+    return template_environment(HERE)
 
 
 def monthly_html(report: MonthlyDocument) -> str:

@@ -100,10 +100,16 @@ def label_span(columns: Sequence[PrintedColumn]) -> int:
     return next((i for i, c in enumerate(columns) if c.summed), len(columns)) or 1
 
 
-@functools.cache
 def _environment() -> jinja2.Environment:
+    return template_environment(HERE)
+
+
+@functools.cache
+def template_environment(directory: Path) -> jinja2.Environment:
+    """The Jinja environment of a printed document's templates in ``directory`` (escaped,
+    strict, with the ``css_string`` filter)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE),
+        loader=jinja2.FileSystemLoader(directory),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
