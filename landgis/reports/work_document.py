@@ -14,7 +14,7 @@ paragraph and the table beside it agree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +56,26 @@ def wan_m2(area_m2: float) -> float:
     return round_total(area_m2 / M2_PER_WAN)
 
 
+ROUTE_HEADERS: tuple[Localizable, ...] = (
+    _("处置方式"),
+    _("宗数"),
+    _("盘活面积(亩)"),
+    _("盘活厂房面积(㎡)"),
+)
+ZONE_HEADERS: tuple[Localizable, ...] = (
+    _("园区"),
+    _("台账宗数"),
+    _("台账面积(亩)"),
+    _("期间盘活面积(亩)"),
+)
+MONTH_HEADERS: tuple[Localizable, ...] = (
+    _("月份"),
+    _("宗数"),
+    _("盘活面积(亩)"),
+    _("盘活厂房面积(㎡)"),
+)
+
+
 @dataclass(frozen=True)
 class FigureTable:
     """A table of figures as printed: its headers, its rows of text and a total row."""
@@ -80,26 +100,17 @@ class Annex:
 
 @dataclass(frozen=True)
 class WorkReport:
-    """The report's content in ``lang``; :meth:`fields` are the template's variables."""
+    """The report's content in ``lang``: the figures in words (``words``: ``period``,
+    ``cases``, ``ledger_mu``, ``routes``, ``revitalized_mu``, ``factory_wan_m2``, …), the
+    paragraphs, the tables and the annex; :meth:`fields` are the template's variables."""
 
     lang: str
-    county: str
     date_from: dt.date
     date_to: dt.date
     title: str
-    period: str
-    cases: int
-    ledger_mu: str
-    routes: str
-    revitalized_mu: str
-    revitalized_cases: int
-    factory_m2: str
-    factory_wan_m2: str
-    idle_factory_m2: str
-    revitalized_total_mu: str
-    share: str
-    overdue: int
+    words: Mapping[str, Any]
     paragraph: str
+    standing: str
     by_route: FigureTable
     by_zone: FigureTable
     by_month: FigureTable
@@ -107,29 +118,30 @@ class WorkReport:
     annex: Annex = field(repr=False)
 
     def fields(self) -> dict[str, Any]:
-        """The variables a work report template may use (see the README)."""
+        """The variables a work report template may use (listed in the README)."""
         return {
-            "county": self.county,
+            **self.words,
             "title": self.title,
-            "period": self.period,
-            "date_from": written_date(self.date_from, self.lang),
-            "date_to": written_date(self.date_to, self.lang),
-            "cases": self.cases,
-            "ledger_mu": self.ledger_mu,
-            "routes": self.routes,
-            "revitalized_mu": self.revitalized_mu,
-            "revitalized_cases": self.revitalized_cases,
-            "factory_m2": self.factory_m2,
-            "factory_wan_m2": self.factory_wan_m2,
-            "idle_factory_m2": self.idle_factory_m2,
-            "revitalized_total_mu": self.revitalized_total_mu,
-            "share": self.share,
-            "overdue": self.overdue,
             "paragraph": self.paragraph,
+            "standing": self.standing,
             "by_route": self.by_route,
             "by_zone": self.by_zone,
             "by_month": self.by_month,
         }
+
+
+def report_title(county: str) -> Localizable:
+    """The report's title."""
+    return _("{county}低效闲置工业用地处置工作情况报告", county=county)
+
+
+def standing_paragraph(**values: Any) -> Localizable:
+    """Where the ledger stands at the period's end (``values`` as in :func:`report_paragraph`)."""
+    return _(
+        "截至{date_to},台账内累计盘活{revitalized_total_mu}亩,占台账面积的{share};"
+        "台账内闲置厂房{idle_factory_m2}平方米;逾期未完成处置{overdue}宗。",
+        **values,
+    )
 
 
 def report_paragraph(**values: Any) -> Localizable:
@@ -186,9 +198,11 @@ def _month_label(key: str, lang: str) -> str:
 
 
 def _revitalized_table(
-    groups: Mapping[str, Mapping[str, Any]], first: Localizable, labels: Any, lang: str
+    groups: Mapping[str, Mapping[str, Any]],
+    headers: Sequence[Localizable],
+    labels: Any,
+    lang: str,
 ) -> FigureTable:
-    headers = (first, _("宗数"), _("盘活面积(亩)"), _("盘活厂房面积(㎡)"))
     rows = tuple(
         (labels(key), str(values["cases"]), f"{values['area_mu']:.2f}", _m2(values))
         for key, values in groups.items()
@@ -203,7 +217,7 @@ def _m2(values: Mapping[str, Any]) -> str:
 def _zone_table(figures: Mapping[str, Any], lang: str) -> FigureTable:
     ledger, revitalized = figures["by_zone"], figures["revitalized_by_zone"]
     keys = [*ledger, *(k for k in revitalized if k not in ledger)]
-    headers = (_("园区"), _("台账宗数"), _("台账面积(亩)"), _("期间盘活面积(亩)"))
+    headers = ZONE_HEADERS
     rows = tuple(
         (
             _label(key, lang, None),
@@ -264,6 +278,34 @@ def work_annex(
     )
 
 
+def _words(
+    figures: Mapping[str, Any], county: str, date_from: dt.date, date_to: dt.date, lang: str
+) -> dict[str, Any]:
+    """The figures as the paragraphs write them."""
+    period = _(
+        "{date_from}至{date_to}",
+        date_from=written_date(date_from, lang),
+        date_to=written_date(date_to, lang),
+    )
+    return {
+        "county": county,
+        "period": period.render(lang),
+        "date_from": written_date(date_from, lang),
+        "date_to": written_date(date_to, lang),
+        "cases": int(figures["cases"]),
+        "ledger_mu": mu_text(figures["ledger_area_mu"]),
+        "routes": _route_listing(figures["revitalized_by_route"], lang),
+        "revitalized_mu": mu_text(figures["revitalized_area_mu"]),
+        "revitalized_cases": int(figures["revitalized_cases"]),
+        "factory_m2": f"{figures['revitalized_building_area_m2']:.2f}",
+        "factory_wan_m2": f"{wan_m2(figures['revitalized_building_area_m2']):.2f}",
+        "idle_factory_m2": f"{figures['idle_building_area_m2']:.2f}",
+        "revitalized_total_mu": mu_text(figures["revitalized_total_area_mu"]),
+        "share": f"{100 * figures['revitalized_share']:.1f}%",
+        "overdue": int(figures["overdue_cases"]),
+    }
+
+
 def work_report(
     session: Session,
     settings: Settings,
@@ -275,47 +317,21 @@ def work_report(
     ``settings``, in ``lang``."""
     check_period(date_from, date_to)
     figures = headline_figures(session, date_from=date_from, date_to=date_to)
-    period_text = _(
-        "{date_from}至{date_to}",
-        date_from=written_date(date_from, lang),
-        date_to=written_date(date_to, lang),
-    ).render(lang)
-    values = {
-        "period": period_text,
-        "cases": figures["cases"],
-        "ledger_mu": mu_text(figures["ledger_area_mu"]),
-        "routes": _route_listing(figures["revitalized_by_route"], lang),
-        "revitalized_mu": mu_text(figures["revitalized_area_mu"]),
-        "factory_wan_m2": f"{wan_m2(figures['revitalized_building_area_m2']):.2f}",
-        "factory_m2": f"{figures['revitalized_building_area_m2']:.2f}",
-    }
+    words = _words(figures, settings.county_name, date_from, date_to, lang)
     by_route = _revitalized_table(
-        figures["revitalized_by_route"], _("处置方式"), lambda k: _label(k, lang, "route"), lang
+        figures["revitalized_by_route"], ROUTE_HEADERS, lambda k: _label(k, lang, "route"), lang
     )
     by_month = _revitalized_table(
-        figures["revitalized_by_month"], _("月份"), lambda k: _month_label(k, lang), lang
+        figures["revitalized_by_month"], MONTH_HEADERS, lambda k: _month_label(k, lang), lang
     )
     return WorkReport(
         lang=lang,
-        county=settings.county_name,
         date_from=date_from,
         date_to=date_to,
-        title=_("{county}低效闲置工业用地处置工作情况报告", county=settings.county_name).render(
-            lang
-        ),
-        period=period_text,
-        cases=int(figures["cases"]),
-        ledger_mu=str(values["ledger_mu"]),
-        routes=str(values["routes"]),
-        revitalized_mu=str(values["revitalized_mu"]),
-        revitalized_cases=int(figures["revitalized_cases"]),
-        factory_m2=f"{figures['revitalized_building_area_m2']:.2f}",
-        factory_wan_m2=str(values["factory_wan_m2"]),
-        idle_factory_m2=f"{figures['idle_building_area_m2']:.2f}",
-        revitalized_total_mu=mu_text(figures["revitalized_total_area_mu"]),
-        share=f"{100 * figures['revitalized_share']:.1f}%",
-        overdue=int(figures["overdue_cases"]),
-        paragraph=report_paragraph(**values).render(lang),
+        title=report_title(settings.county_name).render(lang),
+        words=words,
+        paragraph=report_paragraph(**words).render(lang),
+        standing=standing_paragraph(**words).render(lang),
         by_route=_with_total(by_route, figures, lang),
         by_zone=_zone_table(figures, lang),
         by_month=_with_total(by_month, figures, lang),

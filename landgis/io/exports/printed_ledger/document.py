@@ -172,17 +172,20 @@ def _weasyprint() -> Any:
 
 
 def local_fetcher(weasyprint: Any, root: Path = HERE) -> Any:
-    """A URL fetcher that reads the files under ``root`` and nothing else (no network)."""
+    """A URL fetcher that reads the files under ``root`` and ``data:`` URLs (pictures
+    inlined in the page) and nothing else (no network)."""
 
     class LocalFiles(weasyprint.urls.URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
             path = Path(unquote(parts.path)).resolve()
             if parts.scheme != "file" or not path.is_relative_to(root):
                 raise ValueError(f"a printed document loads only its own files, not {url}")
             return super().fetch(url, headers)
 
-    return LocalFiles(allowed_protocols={"file"})
+    return LocalFiles(allowed_protocols={"file", "data"})
 
 
 def render_pdf(html: str, out: BinaryIO, stylesheet: Path, root: Path) -> None:
