@@ -257,6 +257,11 @@ class Settings(BaseSettings):
         description="Columns of the public idle-land list, in order, as JSON (see "
         "landgis.disclosure.COLUMNS); nothing else is ever published.",
     )
+    work_report_template: Path | None = Field(
+        default=None,
+        description="The county's own Word template of the work report (工作情况报告), "
+        "edited from `landgis report work-template`; the built-in one when unset.",
+    )
     campaign_target_mu: float | None = Field(
         default=None,
         gt=0,

@@ -1,8 +1,9 @@
-"""Reports a county sends up: the monthly progress report (月度进展情况) as a Word
-document or a PDF."""
+"""Reports a county sends up, as a Word document or a PDF: the monthly progress report
+(月度进展情况) and the work report (工作情况报告) of a period."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Annotated, Literal
 
@@ -20,6 +21,7 @@ from landgis.reports import (
     parse_month,
     write_monthly,
 )
+from landgis.reports.work import MEDIA_TYPES, default_period, work_filenames, write_work
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 
@@ -88,3 +90,82 @@ def monthly_pdf(
 ) -> Response:
     """The same report as :func:`monthly_docx`, printed (landscape A4)."""
     return _monthly("pdf", session, settings, month, lang, lang_cookie)
+
+
+FromQuery = Annotated[
+    dt.date | None,
+    Query(
+        alias="from",
+        description="First day of the period, YYYY-MM-DD (default: 1 January of the period's year)",
+        examples=["2023-01-01"],
+    ),
+]
+ToQuery = Annotated[
+    dt.date | None,
+    Query(
+        alias="to",
+        description="Last day of the period, YYYY-MM-DD (default: today)",
+        examples=["2023-08-31"],
+    ),
+]
+
+
+def _work(
+    fmt: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    lang: str | None,
+    lang_cookie: str | None,
+) -> Response:
+    start, end = default_period(date_from, date_to)
+    out = io.BytesIO()
+    write_work(session, settings, start, end, fmt, out, language_of(lang, lang_cookie))
+    filename, ascii_name = work_filenames(settings.county_name, start, end, fmt)
+    return Response(
+        out.getvalue(),
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": content_disposition(filename, ascii_name)},
+    )
+
+
+@router.get(
+    "/work.docx",
+    summary="The work report (工作情况报告) of a period as a Word document",
+    response_class=Response,
+    responses={200: {"content": {DOCX_MEDIA_TYPE: {}}}},
+)
+def work_docx(
+    session: SessionDep,
+    settings: SettingsDep,
+    _: ReaderDep,
+    date_from: FromQuery = None,
+    date_to: ToQuery = None,
+    lang: LangQuery = None,
+    lang_cookie: LangCookie = None,
+) -> Response:
+    """The county's paragraph (cases and 亩 in the ledger, the routes, the 亩 and factory
+    floor area revitalized), the figures by route, zone and month with their charts, the
+    map of the parcels by status, and the printed ledger as the annex; from the county's
+    template (setting ``work_report_template``) or the built-in one."""
+    return _work("docx", session, settings, date_from, date_to, lang, lang_cookie)
+
+
+@router.get(
+    "/work.pdf",
+    summary="The work report (工作情况报告) of a period as a PDF",
+    response_class=Response,
+    responses={200: {"content": {PDF_MEDIA_TYPE: {}}}},
+)
+def work_pdf(
+    session: SessionDep,
+    settings: SettingsDep,
+    _: ReaderDep,
+    date_from: FromQuery = None,
+    date_to: ToQuery = None,
+    lang: LangQuery = None,
+    lang_cookie: LangCookie = None,
+) -> Response:
+    """The same report as :func:`work_docx`, printed: portrait A4, the annex landscape."""
+    return _work("pdf", session, settings, date_from, date_to, lang, lang_cookie)

@@ -178,9 +178,7 @@ def _route_listing(groups: Mapping[str, Mapping[str, Any]], lang: str) -> str:
     used = [key for key in groups if key != UNASSIGNED]
     largest = sorted(used, key=lambda key: -float(groups[key]["area_mu"]))[:ROUTES_NAMED]
     rank = {code: i for i, code in enumerate(vocab.ROUTES)}
-    names: list[object] = [term("route", k) for k in sorted(largest, key=lambda k: rank.get(k, 99))]
-    if lang != DEFAULT_LANGUAGE and len(used) > ROUTES_NAMED:
-        names.append(_("其他方式"))
+    names = [term("route", k) for k in sorted(largest, key=lambda k: rank.get(k, len(rank)))]
     return listing(names).render(lang) if names else ""
 
 

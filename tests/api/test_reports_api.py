@@ -91,3 +91,66 @@ def test_the_command_refuses_a_bad_month_or_extension(client, tmp_path):
         assert result.exit_code != 0
         assert "YYYY-MM" in result.output or ".docx" in result.output
     assert not (tmp_path / "a.txt").exists()
+
+
+WORK_TITLE = "青溪县低效闲置工业用地处置工作情况报告"
+PERIOD = {"from": "2023-01-01", "to": "2023-08-31"}
+
+
+def test_the_work_report_downloads_as_word_with_the_period_in_its_name(client):
+    response = client.get("/api/reports/work.docx", params=PERIOD)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == DOCX
+    disposition = response.headers["content-disposition"]
+    assert 'filename="work_report_2023-01-01_2023-08-31.docx"' in disposition
+    assert urllib.parse.quote("工作情况报告_青溪县_2023-01-01_2023-08-31.docx") in disposition
+    document = docx.Document(io.BytesIO(response.content))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == WORK_TITLE
+    assert any("建立13宗、539亩" in t and "盘活低效用地120亩" in t for t in texts)
+
+
+def test_the_work_report_downloads_as_pdf_in_english(client):
+    response = client.get("/api/reports/work.pdf", params={**PERIOD, "lang": "en"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert (
+        'filename="work_report_2023-01-01_2023-08-31.pdf"'
+        in response.headers["content-disposition"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "words"),
+    [
+        ({"from": "2023-08-31", "to": "2023-01-01"}, "晚于"),
+        ({"from": "2023-02-30"}, "from"),
+        ({"to": "August"}, "to"),
+    ],
+)
+def test_a_bad_period_is_a_client_error_that_says_so(client, params, words):
+    response = client.get("/api/reports/work.docx", params=params)
+    assert response.status_code == 422
+    assert words in response.text
+
+
+def test_the_work_report_command_writes_either_format_and_the_template(client, tmp_path):
+    for name in ("work.docx", "work.pdf"):
+        out = tmp_path / name
+        result = CliRunner().invoke(
+            cli,
+            [
+                *("report", "work", "--from", "2023-01-01", "--to", "2023-08-31"),
+                *("--out", str(out), "--database-url", client.database_url),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        assert str(out) in result.output and "2023年1月1日至2023年8月31日" in result.output
+    assert (tmp_path / "work.pdf").read_bytes().startswith(b"%PDF-")
+    assert docx.Document(str(tmp_path / "work.docx")).paragraphs[0].text == WORK_TITLE
+    template = tmp_path / "模板.docx"
+    result = CliRunner().invoke(cli, ["report", "work-template", "--out", str(template)])
+    assert result.exit_code == 0, result.output
+    texts = "\n".join(p.text for p in docx.Document(str(template)).paragraphs)
+    assert "{{ cases }}" in texts and "{{ ledger_mu }}" in texts

@@ -7,14 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml.ns import qn
 from libreoffice import SOFFICE, converted
+from poppler import poppler, unspaced
 
 from landgis.errors import InvalidInput
 from landgis.ledger import ledger_rows
@@ -29,23 +28,11 @@ TITLE = "青溪县低效闲置工业用地处置月度进展情况(2023年8月)"
 HEADERS = ["序号", "宗地编号", "企业名称", "面积(亩)", "上月状态", "本月进展", "下月计划"]
 
 
-def poppler(tool: str, *args: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.fail(f"{tool} not found: run `scripts/system-deps.sh --test` (poppler-utils)")
-    done = subprocess.run([path, *args], capture_output=True, text=True, check=True, timeout=60)
-    return done.stdout
-
-
 def written(session, fmt: str, lang: str = "zh") -> bytes:
     report = monthly_document(session, Settings(), 2023, 8, lang)
     out = io.BytesIO()
     write_monthly(report, fmt, out)
     return out.getvalue()
-
-
-def unspaced(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +15,7 @@ import pandas as pd
 import pytest
 from fontTools.ttLib import TTCollection
 from libreoffice import converted
+from poppler import poppler, unspaced
 from pydantic import ValidationError
 
 from landgis.errors import InvalidInput
@@ -37,14 +37,6 @@ HEADERS = [c.zh for c in PRINTED]
 # pdfinfo's page sizes, landscape (points).
 A3_LANDSCAPE, A4_LANDSCAPE = "1190.55 x 841.89 pts (A3)", "841.89 x 595.276 pts (A4)"
 MIN_BODY_PT = 8.0
-
-
-def poppler(tool: str, *args: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.fail(f"{tool} not found: run `scripts/system-deps.sh --test` (poppler-utils)")
-    done = subprocess.run([path, *args], capture_output=True, text=True, check=True, timeout=60)
-    return done.stdout
 
 
 def pdf(session, tmp_path: Path, name: str = "ledger.pdf", **options) -> Path:
@@ -100,11 +92,6 @@ def line_height_em(family: str) -> float:
     font = next(f for f in fonts if family in f["name"].getDebugName(1))
     hhea = font["hhea"]
     return (hhea.ascent - hhea.descent) / font["head"].unitsPerEm
-
-
-def unspaced(text: str) -> str:
-    """``text`` without spaces (pdftotext spaces CJK text as it pleases)."""
-    return re.sub(r"\s+", "", text)
 
 
 def line_of(page: str, start: str) -> str:
