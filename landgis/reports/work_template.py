@@ -69,7 +69,7 @@ HEADINGS: dict[str, Localizable] = {
 # The figures' sections: heading, the chart's name, its caption.
 CAPTIONS: tuple[tuple[Localizable, str, Localizable], ...] = (
     (_("(一)按处置方式"), "chart_route", _("图1 期间盘活面积(按处置方式)")),
-    (_("(二)按园区"), "chart_zone", _("图2 台账面积与期间盘活面积(按园区)")),
+    (_("(二)按园区"), "chart_zone", _("图2 期间盘活面积(按园区)")),
     (_("(三)按月份"), "chart_month", _("图3 期间盘活面积(按月份)")),
 )
 TABLES: tuple[tuple[str, tuple[Localizable, ...]], ...] = (
