@@ -36,6 +36,8 @@ MIN_SLOTS = 5
 # Millimetres of the chart's width its vertical axis and margins take (for label widths).
 AXIS_MM = 18.0
 Groups = Mapping[str, Mapping[str, Any]]
+# The groups to draw, in order, and the name of each.
+Bars = tuple[dict[str, Mapping[str, Any]], dict[str, str]]
 _MONTH = re.compile(r"\d{4}-\d{2}", re.ASCII)
 
 
@@ -137,14 +139,6 @@ def _unassigned(lang: str) -> str:
     return _("未指定").render(lang)
 
 
-def _area_label(lang: str) -> str:
-    return _("盘活面积(亩)").render(lang)
-
-
-def _no_revitalization(lang: str) -> str:
-    return _("本期间没有盘活的土地。").render(lang)
-
-
 def _last_unassigned(groups: Groups, order: list[str]) -> dict[str, Mapping[str, Any]]:
     ordered = [k for k in order if k in groups and k != UNASSIGNED]
     ordered += [k for k in groups if k not in ordered and k != UNASSIGNED]
@@ -153,53 +147,34 @@ def _last_unassigned(groups: Groups, order: list[str]) -> dict[str, Mapping[str,
     return {k: groups[k] for k in ordered}
 
 
-def route_chart_png(
-    figures: Mapping[str, Any],
-    lang: str = DEFAULT_LANGUAGE,
-    *,
-    width_mm: float = 160,
-    height_mm: float = 70,
-    dpi: int = 200,
-) -> bytes:
-    """Revitalized 亩 by route (``figures["revitalized_by_route"]``), the routes in the
-    vocabulary's order, the cases with none last."""
+def _chart(bars: Bars, lang: str, width_mm: float, height_mm: float, dpi: int) -> bytes:
+    groups, labels = bars
+    return figure_chart_png(
+        groups,
+        "area_mu",
+        labels,
+        _("盘活面积(亩)").render(lang),
+        width_mm=width_mm,
+        height_mm=height_mm,
+        dpi=dpi,
+        empty_note=_("本期间没有盘活的土地。").render(lang),
+    )
+
+
+def route_bars(figures: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> Bars:
+    """The groups of ``figures["revitalized_by_route"]`` in the vocabulary's order of the
+    routes (the cases with none last) and their names in ``lang``."""
     groups = _last_unassigned(figures["revitalized_by_route"], list(ROUTES))
     labels = {k: term("route", k).render(lang) for k in groups} | {UNASSIGNED: _unassigned(lang)}
-    return figure_chart_png(
-        groups,
-        "area_mu",
-        labels,
-        _area_label(lang),
-        width_mm=width_mm,
-        height_mm=height_mm,
-        dpi=dpi,
-        empty_note=_no_revitalization(lang),
-    )
+    return groups, labels
 
 
-def zone_chart_png(
-    figures: Mapping[str, Any],
-    lang: str = DEFAULT_LANGUAGE,
-    *,
-    width_mm: float = 160,
-    height_mm: float = 70,
-    dpi: int = 200,
-) -> bytes:
-    """Revitalized 亩 by zone (``figures["revitalized_by_zone"]``, keyed by the zones'
-    names), the zones by name, the cases in none last."""
+def zone_bars(figures: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> Bars:
+    """The groups of ``figures["revitalized_by_zone"]`` (keyed by the zones' names) by
+    name as the dashboard orders them (the cases in no zone last), and their names."""
     groups = figures["revitalized_by_zone"]
     groups = _last_unassigned(groups, sorted(groups, key=sort_key))
-    labels = {UNASSIGNED: _unassigned(lang)}
-    return figure_chart_png(
-        groups,
-        "area_mu",
-        labels,
-        _area_label(lang),
-        width_mm=width_mm,
-        height_mm=height_mm,
-        dpi=dpi,
-        empty_note=_no_revitalization(lang),
-    )
+    return groups, {k: _unassigned(lang) if k == UNASSIGNED else k for k in groups}
 
 
 def month_label(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -220,6 +195,49 @@ def _months(first: str, last: str) -> list[str]:
     return months
 
 
+def month_bars(figures: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> Bars:
+    """The groups of ``figures["revitalized_by_month"]``, every month of the figures'
+    period in order (one that revitalized nothing as an empty group; with no start, from
+    the first month that did), and their names in ``lang``. A period of more than
+    :data:`MAX_FILLED_MONTHS` months shows only the months that revitalized land."""
+    groups = figures["revitalized_by_month"]
+    dated = sorted(k for k in groups if _MONTH.fullmatch(k))
+    period = figures.get("period") or {}
+    start, end = period.get("from"), period.get("to") or figures.get("as_of")
+    first = start[:7] if start else (dated[0] if dated else None)
+    last = end[:7] if end else (dated[-1] if dated else None)
+    months = _months(first, last) if first and last else []
+    if len(months) > MAX_FILLED_MONTHS:
+        months = []
+    filled = {m: groups.get(m, {}) for m in sorted({*months, *dated})}
+    filled |= {k: v for k, v in groups.items() if k not in filled}
+    return filled, {k: month_label(k, lang) for k in filled}
+
+
+def route_chart_png(
+    figures: Mapping[str, Any],
+    lang: str = DEFAULT_LANGUAGE,
+    *,
+    width_mm: float = 160,
+    height_mm: float = 70,
+    dpi: int = 200,
+) -> bytes:
+    """Revitalized 亩 by route (:func:`route_bars`) of the headline ``figures``."""
+    return _chart(route_bars(figures, lang), lang, width_mm, height_mm, dpi)
+
+
+def zone_chart_png(
+    figures: Mapping[str, Any],
+    lang: str = DEFAULT_LANGUAGE,
+    *,
+    width_mm: float = 160,
+    height_mm: float = 70,
+    dpi: int = 200,
+) -> bytes:
+    """Revitalized 亩 by zone (:func:`zone_bars`) of the headline ``figures``."""
+    return _chart(zone_bars(figures, lang), lang, width_mm, height_mm, dpi)
+
+
 def month_chart_png(
     figures: Mapping[str, Any],
     lang: str = DEFAULT_LANGUAGE,
@@ -228,28 +246,5 @@ def month_chart_png(
     height_mm: float = 70,
     dpi: int = 200,
 ) -> bytes:
-    """Revitalized 亩 by month (``figures["revitalized_by_month"]``), every month of the
-    figures' period in order (a month that revitalized nothing at 0), or from the first
-    month that did to the last when the period is open."""
-    groups = figures["revitalized_by_month"]
-    dated = sorted(k for k in groups if _MONTH.fullmatch(k))
-    period = figures.get("period") or {}
-    ends = [period.get("from"), period.get("to")]
-    first = ends[0][:7] if ends[0] else (dated[0] if dated else None)
-    last = ends[1][:7] if ends[1] else (dated[-1] if dated else None)
-    months = _months(first, last) if first and last else []
-    if len(months) > MAX_FILLED_MONTHS:  # a long period: only the months that count
-        months = []
-    filled = {m: groups.get(m, {}) for m in sorted({*months, *dated})}
-    filled |= {k: v for k, v in groups.items() if k not in filled}
-    labels = {k: month_label(k, lang) for k in filled}
-    return figure_chart_png(
-        filled,
-        "area_mu",
-        labels,
-        _area_label(lang),
-        width_mm=width_mm,
-        height_mm=height_mm,
-        dpi=dpi,
-        empty_note=_no_revitalization(lang),
-    )
+    """Revitalized 亩 by month (:func:`month_bars`) of the headline ``figures``."""
+    return _chart(month_bars(figures, lang), lang, width_mm, height_mm, dpi)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -134,10 +135,7 @@ def _name_zones(
 def _entries(
     ledger: LedgerLayer, kinds: list[str], grey_label: str, lang: str
 ) -> list[tuple[Artist, str]]:
-    names = {
-        key: _("{status}({count} 宗)", status=term("status", key), count=count).render(lang)
-        for key, count in ledger.cases_by_status.items()
-    }
+    names = legend_labels(ledger.cases_by_status, lang)
     kind_names = {k: term("zone_kind", k).render(lang) for k in kinds}
     return [
         *status_entries(STATUS_COLOURS, names),
@@ -161,9 +159,43 @@ def _nothing_to_show(fig: Figure, lang: str) -> bytes:
     return png_bytes(fig)
 
 
-def status_map_png(
+@dataclass(frozen=True)
+class StatusMap:
+    """A drawn status map: its PNG, the ground it shows (None when there was nothing to
+    show) and where that ground lies in the picture, in pixels from the top left corner
+    (left, top, right, bottom)."""
+
+    png: bytes
+    extent: Extent | None
+    map_pixels: tuple[float, float, float, float] | None
+
+    def pixel_of(self, x: float, y: float) -> tuple[float, float]:
+        """Where the point ``x``, ``y`` (metres of the extent's CRS) is in the picture."""
+        assert self.extent is not None and self.map_pixels is not None
+        minx, miny, maxx, maxy = self.extent.bounds
+        left, top, right, bottom = self.map_pixels
+        return (
+            left + (x - minx) / (maxx - minx) * (right - left),
+            top + (maxy - y) / (maxy - miny) * (bottom - top),
+        )
+
+
+def _pixels(fig: Figure, ax: Axes) -> tuple[float, float, float, float]:
+    box_px = ax.get_window_extent()
+    height = fig.bbox.height
+    return (box_px.x0, height - box_px.y1, box_px.x1, height - box_px.y0)
+
+
+def legend_labels(cases_by_status: dict[str, int], lang: str) -> dict[str, str]:
+    """The legend's label of each status: its name and how many cases it has."""
+    return {
+        key: _("{status}({count} 宗)", status=term("status", key), count=count).render(lang)
+        for key, count in cases_by_status.items()
+    }
+
+
+def status_map(
     session: Session,
-    settings: Settings,
     as_of: dt.date,
     lang: str = DEFAULT_LANGUAGE,
     *,
@@ -171,23 +203,15 @@ def status_map_png(
     height_mm: float = 120,
     dpi: int = 200,
     parcel_codes: Collection[str] | None = None,
-) -> bytes:
-    """The status map of the ledger as it stood at the end of ``as_of`` (only the cases of
-    ``parcel_codes`` when given), texts in ``lang``, as PNG bytes of ``width_mm`` ×
-    ``height_mm`` at ``dpi``.
-
-    The parcels outside that ledger (with ``parcel_codes``: every other parcel) are drawn
-    in light grey, for orientation. The projection is the Gauss-Kruger zone the parcels'
-    areas are computed in, so ``settings`` only has to name the database the session
-    reads (it is taken as every printed document takes it)."""
-    del settings
+) -> StatusMap:
+    """The status map of :func:`status_map_png`, with where its ground lies in it."""
     ledger = ledger_layer(session, as_of, parcel_codes)
     every_zone = zones(session)
     focus = framing_zones(ledger.parcels, every_zone)
     base = ledger.parcels if not ledger.parcels.empty else focus
     with figure(width_mm, height_mm, dpi) as fig:
         if base.empty:
-            return _nothing_to_show(fig, lang)
+            return StatusMap(_nothing_to_show(fig, lang), None, None)
         crs = projected_crs(base)
         parcels = ledger.parcels.to_crs(crs)
         zone_frame = every_zone.to_crs(crs)
@@ -215,4 +239,36 @@ def status_map_png(
         north_arrow(fig, fraction(fig, *plan.arrow_box), font_size=FONT_PT)
         obstacles = shapely.union_all([*parcels.geometry, *others.geometry])
         _name_zones(fig, ax, extent, zone_frame, obstacles, per_mm)
-        return png_bytes(fig)
+        return StatusMap(png_bytes(fig), extent, _pixels(fig, ax))
+
+
+def status_map_png(
+    session: Session,
+    settings: Settings,
+    as_of: dt.date,
+    lang: str = DEFAULT_LANGUAGE,
+    *,
+    width_mm: float = 160,
+    height_mm: float = 120,
+    dpi: int = 200,
+    parcel_codes: Collection[str] | None = None,
+) -> bytes:
+    """The status map of the ledger as it stood at the end of ``as_of`` (only the cases of
+    ``parcel_codes`` when given), texts in ``lang``, as PNG bytes of ``width_mm`` ×
+    ``height_mm`` at ``dpi``.
+
+    The parcels outside that ledger (with ``parcel_codes``: every other parcel) are drawn
+    in light grey, for orientation. The projection is the Gauss-Kruger zone the parcels'
+    areas are computed in, so ``settings`` only has to name the database the session
+    reads (it is taken as every printed document takes it)."""
+    del settings
+    drawn = status_map(
+        session,
+        as_of,
+        lang,
+        width_mm=width_mm,
+        height_mm=height_mm,
+        dpi=dpi,
+        parcel_codes=parcel_codes,
+    )
+    return drawn.png
