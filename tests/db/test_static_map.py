@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 from shapely.ops import polylabel
+from sqlalchemy.orm import Session
 
+from landgis.db.migrate import upgrade
 from landgis.ledger import ledger_rows
 from landgis.maps.labels import NOT_IN_LEDGER
 from landgis.maps.printed import status_map, status_map_png
@@ -135,3 +137,24 @@ def test_the_map_draws_in_english_too(session):
         warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing")
         png = status_map_png(session, Settings(), AUG_31, "en", dpi=100)
     assert count_of(pixels(png), STATUS_COLOURS["revitalized"]) > 20
+
+
+def test_before_the_first_case_only_the_grey_parcels_and_the_park_are_drawn(session):
+    drawn = status_map(session, dt.date(2000, 1, 1), dpi=100)
+    picture = pixels(drawn.png)
+    assert drawn.extent is not None  # framed on the park
+    assert count_of(picture, STATUS_COLOURS[NOT_IN_LEDGER]) > 1000
+    for status, colour in STATUS_COLOURS.items():
+        if status != NOT_IN_LEDGER:
+            assert count_of(picture, colour) == 0, status
+
+
+def test_a_county_without_zones_or_cases_gets_a_note_not_a_failure(databases):
+    engine = databases.engine()
+    upgrade(engine)
+    with Session(engine) as empty:
+        drawn = status_map(empty, AUG_31, dpi=100)
+    engine.dispose()
+    picture = pixels(drawn.png)
+    assert drawn.extent is None and picture.shape[:2] == (472, 630)
+    assert 100 < (picture < 128).all(axis=2).sum() < picture.size // 30  # the note only

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -172,3 +173,11 @@ def test_long_names_break_between_words_or_chinese_characters():
     assert wrapped("2023年12月", 30, font) == "2023年\n12月"
     assert "\n、" not in wrapped("调整土地用途、规划条件", 40, font)
     assert wrapped("司法拍卖", 200, font) == "司法拍卖"
+
+
+def test_charts_drawn_in_threads_at_once_are_those_drawn_alone():
+    alone = {lang: zone_chart_png(FIGURES, lang, dpi=80) for lang in ("zh", "en")}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        langs = ["zh", "en"] * 4
+        together = list(pool.map(lambda lang: zone_chart_png(FIGURES, lang, dpi=80), langs))
+    assert together == [alone[lang] for lang in langs]

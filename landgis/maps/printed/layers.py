@@ -38,6 +38,8 @@ def ledger_layer(
 ) -> LedgerLayer:
     """The ledger as it stood at the end of ``as_of`` (only ``parcel_codes`` when given)."""
     rows = ledger_rows(session, as_of)
+    if rows.empty:  # no case yet: the rows have not every column
+        rows = pd.DataFrame(columns=["case_no", "parcel_id", "parcel_code", "status"])
     if parcel_codes is not None:
         rows = rows[rows["parcel_code"].isin(list(parcel_codes))]
     counts = rows["status"].value_counts()
