@@ -5,6 +5,7 @@ printed ledger as the annex (a table whose header row repeats on every page)."""
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -72,6 +73,11 @@ def _annex(template: DocxTemplate, annex: Annex, lang: str) -> Any:
     return document
 
 
+def _environment() -> jinja2.Environment:
+    """Jinja for templates: text escaped for Word's XML, a misspelt field refused."""
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
 def _picture(template: DocxTemplate, name: str, png: bytes | None) -> Any:
     if not png:
         return ""
@@ -105,7 +111,7 @@ def write_work_docx(
         for name in PICTURE_WIDTHS_MM:
             context[name] = _picture(document, name, pictures.get(name))
         context["annex"] = _annex(document, report.annex, report.lang)
-        document.render(context, autoescape=True)
+        document.render(context, jinja_env=_environment())
     except jinja2.TemplateError as exc:
         raise ConfigurationError(
             _(
@@ -116,7 +122,7 @@ def write_work_docx(
             ),
             detail=str(exc),
         ) from exc
-    except (KeyError, ValueError, OSError) as exc:  # not a Word document at all
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:  # not a Word document
         raise ConfigurationError(
             _("工作情况报告模板 {path} 不是有效的 .docx 文件。", path=template or ""),
             detail=str(exc),
