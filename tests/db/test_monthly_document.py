@@ -21,6 +21,7 @@ from landgis.db.models import Case, CaseEvent
 from landgis.errors import InvalidInput
 from landgis.ledger import ledger_rows
 from landgis.ledger_rules.totals import totals_of
+from landgis.monthly import default_month
 from landgis.reports import monthly_document, parse_month, write_monthly
 from landgis.reports.monthly_document import format_of
 from landgis.settings import Settings
@@ -226,3 +227,14 @@ def test_months_and_formats_read():
     assert format_of("report.DOCX") == "docx" and format_of("pdf") == "pdf"
     with pytest.raises(InvalidInput, match=r"\.docx"):
         format_of("report.xlsx")
+
+
+def test_the_month_offered_is_last_month_or_the_latest_with_events(session):
+    # The demo's events run from January to August 2023.
+    assert default_month(session, dt.date(2023, 9, 10)) == (2023, 8)
+    assert default_month(session, dt.date(2023, 8, 20)) == (2023, 7)  # August not over
+    assert default_month(session, dt.date(2023, 3, 1)) == (2023, 2)
+    assert default_month(session, dt.date(2026, 12, 4)) == (2023, 8)  # nothing since
+    assert default_month(session, dt.date(2024, 1, 5)) == (2023, 8)
+    assert default_month(session, dt.date(2022, 6, 15)) == (2022, 5)  # nothing before
+    assert default_month(session, dt.date(2023, 1, 15)) == (2022, 12)
