@@ -18,6 +18,8 @@ from api.query_filters import FilterDep
 from api.web.i18n import COOKIE, language_of
 from landgis.disclosure import disclosure_for
 from landgis.io.exports import content_disposition, export_ledger
+from landgis.io.exports.disclosure_pdf import MEDIA_TYPE as PDF_MEDIA_TYPE
+from landgis.io.exports.disclosure_pdf import disclosure_pdf
 from landgis.io.exports.disclosure_workbook import (
     MEDIA_TYPE,
     disclosure_filenames,
@@ -26,6 +28,12 @@ from landgis.io.exports.disclosure_workbook import (
 from landgis.io.exports.print_setup import PrintSetup
 
 router = APIRouter(prefix="/api/exports", tags=["exports"])
+
+DisclosureLang = Annotated[
+    Literal["zh", "en"] | None,
+    Query(description="Language of the titles and headers (default: the UI's)"),
+]
+LangCookie = Annotated[str | None, Cookie(alias=COOKIE, include_in_schema=False)]
 
 
 @router.get(
@@ -38,11 +46,8 @@ def disclosure_file(
     session: SessionDep,
     settings: SettingsDep,
     _: ReaderDep,
-    lang: Annotated[
-        Literal["zh", "en"] | None,
-        Query(description="Language of the titles and headers (default: the UI's)"),
-    ] = None,
-    lang_cookie: Annotated[str | None, Cookie(alias=COOKIE, include_in_schema=False)] = None,
+    lang: DisclosureLang = None,
+    lang_cookie: LangCookie = None,
 ) -> Response:
     """The workbook the public page offers (``/public/idle-land.xlsx``): the same rows,
     the columns and statuses the settings publish."""
@@ -51,6 +56,30 @@ def disclosure_file(
     return Response(
         disclosure_workbook(listed, language_of(lang, lang_cookie)),
         media_type=MEDIA_TYPE,
+        headers={"Content-Disposition": content_disposition(filename, ascii_name)},
+    )
+
+
+@router.get(
+    "/disclosure.pdf",
+    summary="The public idle-land list (闲置土地信息公开) as a PDF",
+    response_class=Response,
+    responses={200: {"content": {PDF_MEDIA_TYPE: {}}}},
+)
+def disclosure_pdf_file(
+    session: SessionDep,
+    settings: SettingsDep,
+    _: ReaderDep,
+    lang: DisclosureLang = None,
+    lang_cookie: LangCookie = None,
+) -> Response:
+    """The PDF the public page offers (``/public/idle-land.pdf``): the same rows, the
+    columns and statuses the settings publish, landscape A4."""
+    listed = disclosure_for(session, settings)
+    filename, ascii_name = disclosure_filenames(listed, "pdf")
+    return Response(
+        disclosure_pdf(listed, language_of(lang, lang_cookie)),
+        media_type=PDF_MEDIA_TYPE,
         headers={"Content-Disposition": content_disposition(filename, ascii_name)},
     )
 

@@ -1,6 +1,6 @@
 """The ledger as a table (``/ledger``): filters, search, sorting, paging, the ledger as it
-stood on a date, and export links; and the ledger map full screen (``/map-page``) with
-the same filters."""
+stood on a date, export links and the monthly progress report of a month chosen (Word or
+PDF); and the ledger map full screen (``/map-page``) with the same filters."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from landgis import wallclock
 from landgis.i18n import Localizable, _
 from landgis.ledger import case_list
 from landgis.ledger_rules.totals import LedgerTotals, totals_of
+from landgis.monthly import default_month
 from landgis.text_sort import sort_key
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -35,6 +36,11 @@ EXPORT_FORMATS: tuple[tuple[str, str | Localizable], ...] = (
     ("pdf", _("打印版台账(PDF)")),
 )
 EXPORT_URL = "/api/exports/ledger.{fmt}"
+MONTHLY_FORMATS: tuple[tuple[str, Localizable], ...] = (
+    ("docx", _("Word 文档")),
+    ("pdf", _("PDF 文件")),
+)
+MONTHLY_URL = "/api/reports/monthly.{fmt}"
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 SORTABLE: tuple[str, ...] = (
@@ -109,6 +115,18 @@ def _ledger(
     return records(shown), totals, page, pages
 
 
+def _monthly(session: Any, t: Translator) -> dict[str, Any]:
+    """The monthly report's form: the month offered (last month, or the latest month
+    with events), the latest month that may be asked for, a download per format."""
+    today = wallclock.today()
+    year, month = default_month(session, today)
+    return {
+        "month": f"{year:04d}-{month:02d}",
+        "max": f"{today.year:04d}-{today.month:02d}",
+        "formats": [(t(label), MONTHLY_URL.format(fmt=fmt), fmt) for fmt, label in MONTHLY_FORMATS],
+    }
+
+
 def _positive(text: str | None, default: int) -> int:
     return int(text) if text and text.isdigit() and int(text) > 0 else default
 
@@ -143,6 +161,7 @@ def ledger_page(request: Request, session: SessionDep, _reader: ReaderDep) -> HT
         "per": per,
         "page_sizes": PAGE_SIZES,
         "exports": exports,
+        "monthly": _monthly(session, ui.t),
         "sortable": SORTABLE,
         "map_query": filters.query(as_of=False),
         **filter_choices(session),

@@ -1,6 +1,6 @@
-"""The public idle-land list (闲置土地信息公开): ``/public/idle-land`` and its workbook
-``/public/idle-land.xlsx``, readable by anyone, with or without a login, even when reading
-the ledger needs one (``read_requires_login``).
+"""The public idle-land list (闲置土地信息公开): ``/public/idle-land``, its workbook
+``/public/idle-land.xlsx`` and its PDF ``/public/idle-land.pdf``, readable by anyone, with
+or without a login, even when reading the ledger needs one (``read_requires_login``).
 
 They show what :mod:`landgis.disclosure` publishes and nothing else, in Chinese or, with
 ``?lang=en``, English; the page has a layout of its own, without the staff navigation or
@@ -21,6 +21,8 @@ from api.web.i18n import LANGUAGES, Translator, language_of
 from api.web.layout import UI
 from api.web.render import templates
 from landgis.disclosure import disclosure_for
+from landgis.io.exports.disclosure_pdf import MEDIA_TYPE as PDF_MEDIA_TYPE
+from landgis.io.exports.disclosure_pdf import disclosure_pdf
 from landgis.io.exports.disclosure_workbook import (
     MEDIA_TYPE,
     disclosure_filenames,
@@ -32,6 +34,7 @@ router = APIRouter(prefix="/public", tags=["public"], include_in_schema=False)
 
 PAGE = "/public/idle-land"
 WORKBOOK = "/public/idle-land.xlsx"
+PDF = "/public/idle-land.pdf"
 Lang = Annotated[str | None, Query(max_length=8, description="zh (default) or en")]
 
 
@@ -40,7 +43,7 @@ def idle_land_page(
     request: Request, session: ReadSessionDep, settings: SettingsDep, lang: Lang = None
 ) -> HTMLResponse:
     """The list as a page: title with the county and the date, count and total area, the
-    table, and a link to the workbook."""
+    table, and links to the workbook and the PDF."""
     language = language_of(lang)
     listed = disclosure_for(session, settings)
     ui = UI(
@@ -56,6 +59,7 @@ def idle_land_page(
         "listed": listed,
         "lang": language,
         "workbook_url": WORKBOOK + query,
+        "pdf_url": PDF + query,
         "languages": [(code, name) for code, name in LANGUAGES.items() if code != language],
         "page_url": PAGE,
     }
@@ -74,6 +78,21 @@ def idle_land_workbook(
     return Response(
         disclosure_workbook(listed, language_of(lang)),
         media_type=MEDIA_TYPE,
+        headers={
+            "Content-Disposition": content_disposition(filename, ascii_name),
+            "Cache-Control": PUBLIC_CACHE,
+        },
+    )
+
+
+@router.get("/idle-land.pdf")
+def idle_land_pdf(session: ReadSessionDep, settings: SettingsDep, lang: Lang = None) -> Response:
+    """The list as a PDF (landscape A4), its texts in ``lang``."""
+    listed = disclosure_for(session, settings)
+    filename, ascii_name = disclosure_filenames(listed, "pdf")
+    return Response(
+        disclosure_pdf(listed, language_of(lang)),
+        media_type=PDF_MEDIA_TYPE,
         headers={
             "Content-Disposition": content_disposition(filename, ascii_name),
             "Cache-Control": PUBLIC_CACHE,

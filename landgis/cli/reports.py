@@ -145,7 +145,7 @@ def export(
             "--format",
             "-f",
             help="xlsx, csv, geojson, gpkg, shp.zip, kml, pdf (printed ledger); or "
-            "disclosure-xlsx (the public idle-land list, 闲置土地信息公开).",
+            "disclosure-xlsx, disclosure-pdf (the public idle-land list, 闲置土地信息公开).",
         ),
     ] = "xlsx",
     as_of: Annotated[Date, date_option("--as-of", help="The ledger on this date.")] = None,
@@ -175,12 +175,13 @@ def export(
 ) -> None:
     """Export the ledger (台账): workbook, CSV, GIS file or the printed ledger (PDF), written
     as it is read, notes and the printed ledger in the command line's language; or the
-    public idle-land list (--format disclosure-xlsx)."""
+    public idle-land list (--format disclosure-xlsx or disclosure-pdf)."""
     from landgis.io.exports import export_filenames, export_ledger, get_exporter
     from landgis.io.exports.print_setup import PrintSetup
     from landgis.parcels import ParcelFilter
 
-    if fmt.strip().lower() in DISCLOSURE_FORMATS:
+    disclosure = DISCLOSURE_FORMATS.get(fmt.strip().lower())
+    if disclosure is not None:
         ledger_only = {
             "--as-of": as_of,
             "--status": status,
@@ -192,7 +193,8 @@ def export(
             "--scope": scope,
             "--paper": paper,
         }
-        export_disclosure(out, [name for name, value in ledger_only.items() if value], database_url)
+        refused = [name for name, value in ledger_only.items() if value]
+        export_disclosure(disclosure, out, refused, database_url)
         return
 
     filters = ParcelFilter(status=tuple(status or ()), zone=tuple(zone or ()))
@@ -220,14 +222,23 @@ def export(
     say(_("已导出 {rows} 宗 → {out}", rows=result.rows, out=out))
 
 
-DISCLOSURE_FORMATS = ("disclosure-xlsx", "disclosure")
+# The formats of the public idle-land list, by the name --format gives them.
+DISCLOSURE_FORMATS: dict[str, str] = {
+    "disclosure-xlsx": "xlsx",
+    "disclosure": "xlsx",
+    "disclosure-pdf": "pdf",
+}
 
 
-def export_disclosure(out: Path | None, refused: list[str], database_url: str | None) -> None:
-    """Write the public idle-land list as the public page offers it: today's list, the
-    statuses and columns of the settings; options of the ledger's exports are refused."""
+def export_disclosure(
+    fmt: str, out: Path | None, refused: list[str], database_url: str | None
+) -> None:
+    """Write the public idle-land list as the public page offers it (``fmt``: ``xlsx`` or
+    ``pdf``): today's list, the statuses and columns of the settings, its texts in the
+    command line's language; options of the ledger's exports are refused."""
     from landgis.disclosure import disclosure_for
     from landgis.errors import InvalidInput
+    from landgis.io.exports.disclosure_pdf import write_disclosure_pdf_file
     from landgis.io.exports.disclosure_workbook import (
         disclosure_filenames,
         write_disclosure_file,
@@ -242,8 +253,9 @@ def export_disclosure(out: Path | None, refused: list[str], database_url: str | 
                 )
             )
         listed = disclosure_for(session, settings)
-        target = out or Path(disclosure_filenames(listed)[0])
-        write_disclosure_file(listed, target)
+        target = out or Path(disclosure_filenames(listed, fmt)[0])
+        write = write_disclosure_pdf_file if fmt == "pdf" else write_disclosure_file
+        write(listed, target, settings.language)
     say(_("已导出公开清单 {rows} 宗 → {out}", rows=listed.count, out=target))
 
 

@@ -85,7 +85,7 @@ def monthly_document(
 ) -> MonthlyDocument:
     """The report of ``year``-``month`` for the county of ``settings``, in ``lang``."""
     start, end = month_bounds(year, month)
-    report = monthly_report(session, year, month, workflow_for(settings))
+    report = monthly_report(session, year, month, workflow_for(settings), lang)
     figures = headline_figures(session, date_from=start, date_to=end)
     title = _(
         "{county}低效闲置工业用地处置月度进展情况({year}年{month}月)",

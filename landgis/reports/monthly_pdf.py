@@ -1,8 +1,8 @@
 """The monthly report as a PDF: laid out by ``monthly.html`` and ``monthly.css`` (CSS
-paged media, landscape A4) and rendered as the printed ledger is
-(:func:`landgis.io.exports.printed_ledger.document.render_pdf`: the system's CJK font,
-nothing fetched but this package's files). The header row repeats on every page, the
-footer counts pages."""
+paged media, landscape A4), on the shared page of :mod:`landgis.printing`, and rendered
+as the printed ledger is (:func:`landgis.io.exports.printed_ledger.document.render_pdf`:
+the system's CJK font, nothing fetched but this package's files). The header row repeats
+on every page, the footer counts pages."""
 
 from __future__ import annotations
 
@@ -11,19 +11,17 @@ from typing import BinaryIO
 
 import jinja2
 
-from landgis.i18n import DEFAULT_LANGUAGE
 from landgis.io.exports.printed_ledger.document import (
-    footer_content,
+    print_context,
     render_pdf,
     template_environment,
 )
-from landgis.io.exports.printed_ledger.fonts import font_family_css
 from landgis.reports.monthly_document import WIDTHS, MonthlyDocument
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = "monthly.html"
 STYLESHEET = HERE / "monthly.css"
-# How each column's cells are aligned (a class of monthly.css).
+# How each column's cells are aligned (a class of print.css or monthly.css).
 KINDS: tuple[str, ...] = ("int", "code", "text", "mu", "status", "text", "text")
 
 
@@ -38,13 +36,10 @@ def monthly_html(report: MonthlyDocument) -> str:
         _environment()
         .get_template(TEMPLATE)
         .render(
-            html_lang="zh-CN" if report.lang == DEFAULT_LANGUAGE else "en",
+            **print_context(title=report.title, lang=report.lang, paper="A4"),
             report=report,
             columns=list(zip(report.headers, shares, KINDS, strict=True)),
             kinds=KINDS,
-            footer=footer_content(report.lang),
-            fonts=font_family_css(),
-            colon=":" if report.lang == DEFAULT_LANGUAGE else ": ",
         )
     )
 

@@ -9,13 +9,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
 
-from landgis.i18n import DEFAULT_LANGUAGE
 from landgis.io.exports.printed_ledger.document import (
-    footer_content,
+    print_context,
     render_pdf,
     template_environment,
 )
-from landgis.io.exports.printed_ledger.fonts import font_family_css
 from landgis.reports.work_document import WorkReport
 from landgis.reports.work_template import CAPTIONS, HEADINGS, TABLE_WIDTHS, map_caption
 
@@ -44,7 +42,7 @@ def work_html(report: WorkReport, pictures: Mapping[str, bytes | None]) -> str:
         template_environment(HERE)
         .get_template(TEMPLATE)
         .render(
-            html_lang="zh-CN" if lang == DEFAULT_LANGUAGE else "en",
+            **print_context(title=report.title, lang=lang, paper="A4", orientation="portrait"),
             report=report,
             headings={key: text.render(lang) for key, text in HEADINGS.items()},
             sections=sections,
@@ -52,9 +50,6 @@ def work_html(report: WorkReport, pictures: Mapping[str, bytes | None]) -> str:
             map=_data_url(pictures.get("map")),
             map_caption=map_caption(report.words["date_to"]).render(lang),
             annex_widths=_shares(report.annex.widths),
-            footer=footer_content(lang),
-            fonts=font_family_css(),
-            colon=":" if lang == DEFAULT_LANGUAGE else ": ",
         )
     )
 

@@ -1,8 +1,8 @@
-"""The public idle-land list on the web, on both backends: ``/public/idle-land`` and its
-workbook are open to anyone while reading the ledger needs a login, and nothing else
-opens; they publish the list's columns and nothing private; the page is the same for
-every reader (no cookie in, none out, cacheable); English with ``?lang=en``; the staff
-API and the command line give the same workbook."""
+"""The public idle-land list on the web, on both backends: ``/public/idle-land``, its
+workbook and its PDF are open to anyone while reading the ledger needs a login, and
+nothing else opens; they publish the list's columns and nothing private; the page is the
+same for every reader (no cookie in, none out, cacheable); English with ``?lang=en``; the
+staff API and the command line give the same workbook and PDF."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from html import unescape
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
+from poppler import cjk_fonts, pdf_pages, unspaced
 from sqlalchemy import select, update
 
 from api.main import create_app
@@ -43,7 +44,7 @@ PRIVATE = {
 }
 OPEN_TO_ALL = {"/openapi.json", "/health", "/login", "/docs", "/favicon.ico"}
 OPEN_WITH_PARAMETERS = {"/lang/{code}", "/static/docs/{name}"}
-PUBLIC = {"/public/idle-land", "/public/idle-land.xlsx"}
+PUBLIC = {"/public/idle-land", "/public/idle-land.xlsx", "/public/idle-land.pdf"}
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +125,13 @@ def _workbook_text(content: bytes) -> str:
         return "".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
 
 
+def _pdf_text(content: bytes, tmp_path) -> str:
+    """The words of a PDF, as pdftotext reads them."""
+    path = tmp_path / f"list-{len(list(tmp_path.iterdir()))}.pdf"
+    path.write_bytes(content)
+    return "\f".join(pdf_pages(path))
+
+
 def _sheet_rows(content: bytes) -> list[tuple]:
     book = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
     return list(book.active.iter_rows(values_only=True))
@@ -136,10 +144,12 @@ def test_the_public_page_opens_without_a_login_and_nothing_else_does(site, priva
         assert answer.headers["cache-control"] == "public, max-age=300"
     page = private_site.get("/ledger", headers={"Accept": "text/html"}, follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"].startswith("/login")
-    for path in ("/api/ledger", "/api/cases", "/api/exports/disclosure.xlsx", "/api/stats"):
+    staff = ("/api/exports/disclosure.xlsx", "/api/exports/disclosure.pdf")
+    for path in ("/api/ledger", "/api/cases", "/api/stats", *staff):
         assert private_site.get(path).status_code == 401, path
     viewer = {"Authorization": f"Bearer {site.tokens['viewer1']}"}
-    assert private_site.get("/api/exports/disclosure.xlsx", headers=viewer).status_code == 200
+    for path in staff:
+        assert private_site.get(path, headers=viewer).status_code == 200, path
     # Every page and API read of the app, asked anonymously: only the public pages and the
     # doors that were open before answer.
     app = private_site.app
@@ -185,6 +195,7 @@ def test_the_page_shows_the_list_with_its_title_count_total_and_workbook_link(si
     assert f"共 {listed.count} 宗,面积 {listed.total_mu:.2f} 亩" in html
     assert listed.count == 10
     assert 'href="/public/idle-land.xlsx"' in html
+    assert 'href="/public/idle-land.pdf"' in html
     headers = re.findall(r'<th scope="col" data-column="([^"]+)"', html)
     assert headers == list(Settings.model_fields["disclosure_columns"].default_factory())
     body = re.search(r"<tbody>(.*)</tbody>", html, re.S).group(1)
@@ -198,6 +209,7 @@ def test_the_page_shows_the_list_with_its_title_count_total_and_workbook_link(si
     assert {unescape(h).split("?")[0] for h in hrefs} <= {
         "/public/idle-land",
         "/public/idle-land.xlsx",
+        "/public/idle-land.pdf",
         "/static/app/app.css",
         "/static/app/favicon.svg",
         "#main",
@@ -205,9 +217,18 @@ def test_the_page_shows_the_list_with_its_title_count_total_and_workbook_link(si
     assert "<script" not in html and "<form" not in html
 
 
-def test_nothing_private_is_published_in_the_page_or_the_workbooks(site, private_site):
+def test_nothing_private_is_published_in_the_page_the_workbooks_or_the_pdfs(
+    site, private_site, tmp_path
+):
     viewer = {"Authorization": f"Bearer {site.tokens['viewer1']}"}
     published = {
+        "pdf": _pdf_text(private_site.get("/public/idle-land.pdf").content, tmp_path),
+        "pdf in English": _pdf_text(
+            private_site.get("/public/idle-land.pdf?lang=en").content, tmp_path
+        ),
+        "staff pdf": _pdf_text(
+            private_site.get("/api/exports/disclosure.pdf", headers=viewer).content, tmp_path
+        ),
         "page": private_site.get("/public/idle-land").text,
         "page in English": private_site.get("/public/idle-land?lang=en").text,
         "workbook": _workbook_text(private_site.get("/public/idle-land.xlsx").content),
@@ -253,6 +274,7 @@ def test_the_page_in_english(site, private_site):
         assert f">{name}</td>" in html
     assert "已认定" not in html and "处置中" not in html
     assert 'href="/public/idle-land.xlsx?lang=en"' in html
+    assert 'href="/public/idle-land.pdf?lang=en"' in html
     assert 'href="/public/idle-land" hreflang="zh"' in html
     workbook = private_site.get("/public/idle-land.xlsx", params={"lang": "en"}).content
     rows = _sheet_rows(workbook)
@@ -321,7 +343,7 @@ def test_the_command_line_writes_the_same_workbook(site, private_site, cli_in, t
     assert "--status" in refused.output and "public list" in refused.output
 
 
-def test_the_columns_setting_decides_what_the_page_and_workbook_show(site):
+def test_the_columns_setting_decides_what_the_page_workbook_and_pdf_show(site, tmp_path):
     settings = site.settings(
         read_requires_login=True, disclosure_columns=["parcel_code", "area_mu"]
     )
@@ -332,3 +354,64 @@ def test_the_columns_setting_decides_what_the_page_and_workbook_show(site):
         rows = _sheet_rows(client.get("/public/idle-land.xlsx").content)
         assert rows[2] == ("宗地编号", "面积(亩)")
         assert rows[-1][0] == "合计:10 宗"
+        path = tmp_path / "columns.pdf"
+        path.write_bytes(client.get("/public/idle-land.pdf").content)
+        text = unspaced("".join(pdf_pages(path)))
+        assert "序号宗地编号面积(亩)1" in text
+        assert unspaced(_holder(site, MARKED)) not in text
+        assert "宗地位置" not in text and "土地使用权人" not in text
+
+
+def test_the_pdf_shows_the_list_and_answers_without_a_login(site, private_site, tmp_path):
+    listed = _listed(site)
+    answer = private_site.get("/public/idle-land.pdf")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/pdf"
+    assert answer.headers["cache-control"] == "public, max-age=300"
+    assert "set-cookie" not in answer.headers
+    disposition = answer.headers["content-disposition"]
+    assert f"idle-land_{listed.as_of.isoformat()}.pdf" in disposition
+    path = tmp_path / "public.pdf"
+    path.write_bytes(answer.content)
+    pages = [unspaced(p) for p in pdf_pages(path)]
+    text = "".join(pages)
+    today = wallclock.today()
+    assert pages[0].startswith(
+        f"青溪县闲置土地信息公开截至{today.year}年{today.month}月{today.day}日"
+    )
+    assert listed.count == 10
+    for row in listed.rows:
+        assert row["parcel_code"] in text and unspaced(row["location"]) in text
+    assert unspaced(_holder(site, DISMISSED)) not in text
+    assert unspaced(_holder(site, SUSPECTED)) not in text
+    assert f"合计:{listed.count}宗{listed.total_mu:.2f}" in text
+    assert cjk_fonts(path) and all(embedded for _name, embedded in cjk_fonts(path))
+    viewer = {"Authorization": f"Bearer {site.tokens['viewer1']}"}
+    staff = private_site.get("/api/exports/disclosure.pdf", headers=viewer)
+    assert staff.headers["content-type"] == "application/pdf"
+    staff_path = tmp_path / "staff.pdf"
+    staff_path.write_bytes(staff.content)
+    assert [unspaced(p) for p in pdf_pages(staff_path)] == pages
+
+
+def test_the_command_line_writes_the_same_pdf(site, private_site, cli_in, tmp_path):
+    path = tmp_path / "公开清单.pdf"
+    done = cli_in(
+        "zh", "export", "-f", "disclosure-pdf", "--database-url", site.url, "--out", str(path)
+    )
+    assert done.exit_code == 0, done.output
+    assert "已导出公开清单 10 宗" in done.output
+    public = tmp_path / "public.pdf"
+    public.write_bytes(private_site.get("/public/idle-land.pdf").content)
+    assert pdf_pages(path) == pdf_pages(public)
+    english = tmp_path / "english.pdf"
+    done = cli_in(
+        "en", "export", "-f", "disclosure-pdf", "--database-url", site.url, "-o", str(english)
+    )
+    assert done.exit_code == 0, done.output
+    assert pdf_pages(english)[0].startswith("Idle land in 青溪县: public list")
+    refused = cli_in(
+        "en", "export", "-f", "disclosure-pdf", "--paper", "A3", "--database-url", site.url
+    )
+    assert refused.exit_code != 0
+    assert "--paper" in refused.output

@@ -14,10 +14,13 @@ import pytest
 from docx.oxml.ns import qn
 from libreoffice import SOFFICE, converted
 from poppler import poppler, unspaced
+from sqlalchemy import select
 
+from landgis.db.models import Case, CaseEvent
 from landgis.errors import InvalidInput
 from landgis.ledger import ledger_rows
 from landgis.ledger_rules.totals import totals_of
+from landgis.monthly import default_month
 from landgis.reports import monthly_document, parse_month, write_monthly
 from landgis.reports.monthly_document import format_of
 from landgis.settings import Settings
@@ -26,6 +29,7 @@ from landgis.stats import headline_figures
 AUG_1, AUG_31 = dt.date(2023, 8, 1), dt.date(2023, 8, 31)
 TITLE = "青溪县低效闲置工业用地处置月度进展情况(2023年8月)"
 HEADERS = ["序号", "宗地编号", "企业名称", "面积(亩)", "上月状态", "本月进展", "下月计划"]
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
 def written(session, fmt: str, lang: str = "zh") -> bytes:
@@ -104,6 +108,56 @@ def test_the_word_document_in_english(session):
     assert document.paragraphs[-1].text.startswith("Reporting unit: ")
 
 
+def typed_in_august(session) -> list[str]:
+    """What clerks typed that the August report quotes as typed: the notes and document
+    numbers of the month's events and the plans written on the cases."""
+    events = session.execute(
+        select(CaseEvent.note, CaseEvent.document_no).where(
+            CaseEvent.occurred_on.between(AUG_1, AUG_31)
+        )
+    ).all()
+    typed = [text for row in events for text in row if text]
+    typed += [text for text in session.scalars(select(Case.next_step)) if text]
+    return sorted(typed, key=len, reverse=True)
+
+
+def without(text: str, names) -> str:
+    for name in names:
+        text = text.replace(name, "")
+    return text
+
+
+def test_the_english_report_writes_progress_and_plans_in_english(session, august, tmp_path):
+    rows, _figures = august
+    typed = typed_in_august(session)
+    assert typed  # the demo's August has notes and a document number in Chinese
+    document = docx.Document(io.BytesIO(written(session, "docx", "en")))
+    body = document.tables[0].rows[1:-1]
+    progress = [r.cells[5].text for r in body]
+    plans = [r.cells[6].text for r in body]
+    assert len(progress) == len(rows) and all(progress) and all(plans)
+    for text in progress + plans:
+        assert not CJK.search(without(text, typed)), text
+    assert progress.count("No new progress this month") >= len(rows) - 2
+    assert any(
+        t.startswith('08-15 Status changed from "Revitalized" to "Closed out"') for t in progress
+    )
+    assert any(t.startswith("08-09 Edited Remarks") for t in progress)
+    assert "Inspect and accept the work, then close out the case" in plans
+    assert any(re.fullmatch(r"Move on to \"[A-Za-z ]+\" by \d{4}-\d{2}-\d{2}", t) for t in plans)
+    chinese = docx.Document(io.BytesIO(written(session, "docx")))
+    zh_progress = [r.cells[5].text for r in chinese.tables[0].rows[1:-1]]
+    assert "8月15日 处置状态由“已盘活”改为“已销号”" in "".join(zh_progress)
+
+    # The PDF: nothing Chinese but the county, the enterprises and what clerks typed.
+    path = tmp_path / "monthly-en.pdf"
+    path.write_bytes(written(session, "pdf", "en"))
+    text = unspaced(poppler("pdftotext", "-raw", str(path), "-"))
+    names = [unspaced(n) for n in [*typed, *rows["holder"].dropna()]] + ["青溪县"]
+    assert not CJK.search(without(text, sorted(names, key=len, reverse=True)))
+    assert "Nonewprogressthismonth" in text and "Inspectandaccept" in text
+
+
 def test_the_pdf_holds_title_every_case_page_numbers_and_the_cjk_font(session, august, tmp_path):
     rows, _figures = august
     path = tmp_path / "monthly.pdf"
@@ -160,3 +214,14 @@ def test_months_and_formats_read():
     assert format_of("report.DOCX") == "docx" and format_of("pdf") == "pdf"
     with pytest.raises(InvalidInput, match=r"\.docx"):
         format_of("report.xlsx")
+
+
+def test_the_month_offered_is_last_month_or_the_latest_with_events(session):
+    # The demo's events run from January to August 2023.
+    assert default_month(session, dt.date(2023, 9, 10)) == (2023, 8)
+    assert default_month(session, dt.date(2023, 8, 20)) == (2023, 7)  # August not over
+    assert default_month(session, dt.date(2023, 3, 1)) == (2023, 2)
+    assert default_month(session, dt.date(2026, 12, 4)) == (2023, 8)  # nothing since
+    assert default_month(session, dt.date(2024, 1, 5)) == (2023, 8)
+    assert default_month(session, dt.date(2022, 6, 15)) == (2022, 5)  # nothing before
+    assert default_month(session, dt.date(2023, 1, 15)) == (2022, 12)

@@ -100,10 +100,17 @@ def test_the_ledger_on_31_march_is_the_ledger_of_31_march(session):
 def test_monthly_report_carries_every_case_forward(session):
     report = monthly_report(session, 2023, 8, WORKFLOW)
     assert len(report) == len(ledger_rows(session, AUG_31))
-    assert (report["progress"] == NO_PROGRESS).any()
-    moved = report[report["progress"] != NO_PROGRESS]
+    assert (report["progress"] == NO_PROGRESS.render()).any()
+    moved = report[report["progress"] != NO_PROGRESS.render()]
     assert all(text.startswith("8月") for text in moved["progress"])
     assert report["plan"].str.len().min() > 0
+    english = monthly_report(session, 2023, 8, WORKFLOW, "en")
+    assert list(english["case_no"]) == list(report["case_no"])
+    assert (english["progress"] == "No new progress this month").any()
+    assert all(
+        text.startswith("08-")
+        for text in english["progress"][report["progress"] != NO_PROGRESS.render()]
+    )
 
 
 def test_warnings_on_31_august_name_rules_and_articles(session):

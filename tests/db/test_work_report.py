@@ -12,7 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 from libreoffice import converted
-from poppler import embedded_cjk_fonts, page_texts, poppler, unspaced
+from poppler import cjk_fonts, pdf_pages, poppler, unspaced
 
 from landgis.errors import ConfigurationError, InvalidInput
 from landgis.ledger import ledger_rows
@@ -107,7 +107,7 @@ def test_the_pdf_holds_the_paragraph_every_case_page_numbers_and_the_cjk_font(
     rows, _figures = august
     path = tmp_path / "work.pdf"
     path.write_bytes(written(session, "pdf"))
-    pages = page_texts(path)
+    pages = pdf_pages(path)
     text = unspaced("".join(pages))
     assert unspaced(TITLE) in unspaced(pages[0])
     assert unspaced(PARAGRAPH) in text
@@ -115,7 +115,8 @@ def test_the_pdf_holds_the_paragraph_every_case_page_numbers_and_the_cjk_font(
     for number, page in enumerate(pages, start=1):
         assert f"第{number}页共{len(pages)}页" in unspaced(page)
     assert "附件:青溪县低效闲置工业用地处置台账" in text and "填报单位:" in text
-    assert embedded_cjk_fonts(path)
+    fonts = cjk_fonts(path)
+    assert fonts and all(embedded for _name, embedded in fonts)
     sizes = re.findall(
         r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)",
         poppler("pdfinfo", "-f", "1", "-l", str(len(pages)), str(path)),
@@ -131,7 +132,7 @@ def test_libreoffice_writer_prints_the_word_document(session, august, tmp_path):
     rows, _figures = august
     source = tmp_path / "work.docx"
     source.write_bytes(written(session, "docx"))
-    pages = page_texts(converted(source, tmp_path, "pdf", "pdf"))
+    pages = pdf_pages(converted(source, tmp_path, "pdf", "pdf"))
     text = unspaced("".join(pages))
     assert unspaced(PARAGRAPH) in text
     assert all(code in text for code in rows["parcel_code"])
@@ -184,7 +185,7 @@ def test_the_report_in_english(session, tmp_path):
     assert "through Buyback, Judicial auction, Lease or conversion and other routes" in paragraph
     path = tmp_path / "work-en.pdf"
     path.write_bytes(written(session, "pdf", lang="en"))
-    pages = page_texts(path)
+    pages = pdf_pages(path)
     assert "Page 1 of" in pages[0] and "ledger of 13 parcels" in " ".join(pages[0].split())
 
 

@@ -1,7 +1,7 @@
 """The public idle-land page in Debian's Chromium, on a demo county whose reading needs a
 login: it opens without one, every request stays on landgis (outside ones are refused),
-nothing breaks the Content Security Policy, the language switches and the workbook
-downloads. A screenshot of the page is kept (``/tmp/disclosure.png``)."""
+nothing breaks the Content Security Policy, the language switches and the workbook and
+the PDF download. A screenshot of the page is kept (``/tmp/disclosure.png``)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from poppler import pdf_pages, unspaced
 from test_csp_browser import csp_page, violations
 from ui_conftest import UISite, text_of
 
@@ -60,6 +61,17 @@ def test_the_public_page_works_without_a_login_and_without_the_outside_world(
         sheet = openpyxl.load_workbook(io.BytesIO(content), data_only=True).active
         assert sheet["A1"].value == "青溪县闲置土地信息公开"
         assert sheet.cell(row=3 + listed.count + 1, column=3).value == listed.total_mu
+
+        pdf_link = p.page.locator("#disclosure-pdf")
+        assert (
+            pdf_link.bounding_box()["y"] == p.page.locator("#disclosure-xlsx").bounding_box()["y"]
+        )
+        with p.page.expect_download() as download:
+            pdf_link.click()
+        assert download.value.suggested_filename == f"闲置土地信息公开_青溪县_{listed.as_of}.pdf"
+        pages = [unspaced(page) for page in pdf_pages(Path(download.value.path()))]
+        assert pages[0].startswith("青溪县闲置土地信息公开截至")
+        assert all(row["parcel_code"] in "".join(pages) for row in listed.rows)
 
         with p.page.expect_navigation():
             p.page.locator("a[data-lang=en]").click()

@@ -40,12 +40,12 @@ KINDS = {"text": "text", "vocab": "text", "mu": "mu", "date": "date"}
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 
-def disclosure_filenames(data: DisclosureList) -> tuple[str, str]:
+def disclosure_filenames(data: DisclosureList, extension: str = "xlsx") -> tuple[str, str]:
     """``闲置土地信息公开_青溪县_2026-12-04.xlsx`` and its ASCII fallback
-    ``idle-land_2026-12-04.xlsx``."""
+    ``idle-land_2026-12-04.xlsx`` (or ``.pdf``, as ``extension`` says)."""
     place = _UNSAFE_FILENAME.sub("_", data.county).strip("_.") or "county"
     day = data.as_of.isoformat()
-    return f"闲置土地信息公开_{place}_{day}.xlsx", f"idle-land_{day}.xlsx"
+    return f"闲置土地信息公开_{place}_{day}.{extension}", f"idle-land_{day}.{extension}"
 
 
 def _widths(data: DisclosureList, headers: list[str], cells: list[list[object]]) -> list[float]:

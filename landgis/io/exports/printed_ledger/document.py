@@ -4,6 +4,11 @@
 The header row repeats on every page (a ``thead``), the footer counts pages (CSS counters
 ``page`` and ``pages``), rows never break across pages. Nothing is fetched but the
 package's own files: the fonts come from the system (:mod:`.fonts`).
+
+The machinery every printed document uses lives here too: :func:`template_environment`
+(a document's templates, then the shared ``printed.html`` of :mod:`landgis.printing`),
+:func:`print_context` (what that page needs: paper, fonts, running title, footer) and
+:func:`render_pdf` (the shared ``print.css``, then the document's own stylesheet).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
+from landgis import printing
 from landgis.errors import ConfigurationError
 from landgis.i18n import DEFAULT_LANGUAGE, _
 from landgis.io.exports.printed_ledger.fonts import font_family_css
@@ -106,10 +112,11 @@ def _environment() -> jinja2.Environment:
 
 @functools.cache
 def template_environment(directory: Path) -> jinja2.Environment:
-    """The Jinja environment of a printed document's templates in ``directory`` (escaped,
-    strict, with the ``css_string`` filter)."""
+    """The Jinja environment of a printed document's templates in ``directory``, then the
+    shared ones (``printed.html``, ``printed_macros.html``); escaped, strict, with the
+    ``css_string`` filter."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory),
+        loader=jinja2.FileSystemLoader([directory, printing.TEMPLATES]),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -117,6 +124,30 @@ def template_environment(directory: Path) -> jinja2.Environment:
     )
     env.filters["css_string"] = css_string
     return env
+
+
+def print_context(
+    *,
+    title: str,
+    lang: str,
+    paper: str = "A4",
+    running_title: str | None = None,
+    orientation: str = "landscape",
+) -> dict[str, Any]:
+    """What the shared page (``printed.html``) needs: the document's ``title``, its
+    language, the ``paper`` and its ``orientation``, the running title at the top of every
+    page but the first (the title unless given), the footer ``第 x 页 共 y 页`` in
+    ``lang``, the CJK font families and the colon of a label in ``lang``."""
+    return {
+        "html_lang": "zh-CN" if lang == DEFAULT_LANGUAGE else "en",
+        "title": title,
+        "running_title": title if running_title is None else running_title,
+        "paper": paper,
+        "orientation": orientation,
+        "footer": footer_content(lang),
+        "fonts": font_family_css(),
+        "colon": ":" if lang == DEFAULT_LANGUAGE else ": ",
+    }
 
 
 def printed_html(
@@ -140,19 +171,13 @@ def printed_html(
         _environment()
         .get_template(TEMPLATE)
         .render(
-            html_lang="zh-CN" if lang == DEFAULT_LANGUAGE else "en",
-            title=title,
-            running_title=title,
-            paper=paper,
-            footer=footer_content(lang),
-            fonts=font_family_css(),
+            **print_context(title=title, lang=lang, paper=paper),
             filter_line=filter_line,
             columns=heads,
             lines=_rows(lines, columns, span),
             label_span=span,
             notes=list(notes),
             sign_off=list(sign_off),
-            colon=":" if lang == DEFAULT_LANGUAGE else ": ",
         )
     )
 
@@ -189,13 +214,17 @@ def local_fetcher(weasyprint: Any, root: Path = HERE) -> Any:
 
 
 def render_pdf(html: str, out: BinaryIO, stylesheet: Path, root: Path) -> None:
-    """Render ``html`` with ``stylesheet`` to a PDF written to ``out``, loading nothing
-    but the files under ``root`` (the fonts come from the system)."""
+    """Render ``html`` with the shared ``print.css`` and then ``stylesheet`` to a PDF
+    written to ``out``, loading nothing but the files under ``root`` (the fonts come from
+    the system)."""
     weasyprint = _weasyprint()
     fetcher = local_fetcher(weasyprint, root)
-    css = weasyprint.CSS(filename=str(stylesheet), url_fetcher=fetcher)
+    sheets = [
+        weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
+        for path in (printing.STYLESHEET, stylesheet)
+    ]
     document = weasyprint.HTML(string=html, base_url=str(root) + "/", url_fetcher=fetcher)
-    document.write_pdf(out, stylesheets=[css])
+    document.write_pdf(out, stylesheets=sheets)
 
 
 def write_pdf(html: str, out: BinaryIO) -> None:
