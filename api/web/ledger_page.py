@@ -4,6 +4,7 @@ PDF); and the ledger map full screen (``/map-page``) with the same filters."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -21,7 +22,7 @@ from landgis import wallclock
 from landgis.i18n import Localizable, _
 from landgis.ledger import case_list
 from landgis.ledger_rules.totals import LedgerTotals, totals_of
-from landgis.monthly import default_month
+from landgis.monthly import default_month, month_bounds
 from landgis.text_sort import sort_key
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -41,6 +42,7 @@ MONTHLY_FORMATS: tuple[tuple[str, Localizable], ...] = (
     ("pdf", _("PDF 文件")),
 )
 MONTHLY_URL = "/api/reports/monthly.{fmt}"
+WORK_URL = "/api/reports/work.{fmt}"
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 SORTABLE: tuple[str, ...] = (
@@ -127,6 +129,20 @@ def _monthly(session: Any, t: Translator) -> dict[str, Any]:
     }
 
 
+def _work(session: Any, t: Translator) -> dict[str, Any]:
+    """The work report's form: the period offered runs from the first of January to the
+    end of the monthly report's month, a download per format."""
+    today = wallclock.today()
+    year, month = default_month(session, today)
+    _first, last = month_bounds(year, month)
+    return {
+        "date_from": dt.date(year, 1, 1).isoformat(),
+        "date_to": min(last, today).isoformat(),
+        "max": today.isoformat(),
+        "formats": [(t(label), WORK_URL.format(fmt=fmt), fmt) for fmt, label in MONTHLY_FORMATS],
+    }
+
+
 def _positive(text: str | None, default: int) -> int:
     return int(text) if text and text.isdigit() and int(text) > 0 else default
 
@@ -162,6 +178,7 @@ def ledger_page(request: Request, session: SessionDep, _reader: ReaderDep) -> HT
         "page_sizes": PAGE_SIZES,
         "exports": exports,
         "monthly": _monthly(session, ui.t),
+        "work": _work(session, ui.t),
         "sortable": SORTABLE,
         "map_query": filters.query(as_of=False),
         **filter_choices(session),

@@ -80,3 +80,35 @@ def test_the_ledger_page_downloads_the_monthly_report_of_the_month_picked(
         assert "No new progress this month" in progress
         p.page.screenshot(path=SCREENSHOT.with_name("ledger-monthly-en.png"), full_page=False)
         p.assert_clean()
+
+
+def test_the_ledger_page_downloads_the_work_report_of_the_period_picked(
+    browser, ui_site: UISite, backend: str, artifacts: Path, tmp_path: Path
+):
+    with ui_page(browser, ui_site) as p:
+        p.login("viewer1", "/ledger")
+        form = p.page.locator("#work-report")
+        assert text_of(form.locator("label")) == "工作情况报告"
+        start, end = form.locator("#work-from"), form.locator("#work-to")
+        # January to the end of the latest month with events: the source report's period
+        assert (start.input_value(), end.input_value()) == ("2023-01-01", "2023-08-31")
+        form.screenshot(path=artifacts / f"ui-ledger-work-{backend}.png")
+        saved = tmp_path / "work.docx"
+        with p.page.expect_download() as download:
+            form.locator("button[data-format=docx]").click()
+        download.value.save_as(saved)
+        assert download.value.suggested_filename == "工作情况报告_青溪县_2023-01-01_2023-08-31.docx"
+        texts = [paragraph.text for paragraph in docx.Document(str(saved)).paragraphs]
+        assert any("建立13宗、539亩" in t and "盘活低效用地120亩" in t for t in texts)
+
+        start.fill("2023-06-01")
+        end.fill("2023-06-30")
+        saved = tmp_path / "june.pdf"
+        with p.page.expect_download() as download:
+            form.locator("button[data-format=pdf]").click()
+        download.value.save_as(saved)
+        assert download.value.suggested_filename == "工作情况报告_青溪县_2023-06-01_2023-06-30.pdf"
+        text = unspaced("".join(pdf_pages(saved)))
+        assert "2023年6月1日至2023年6月30日" in text and "盘活低效用地34.40亩" in text
+        assert p.page.url.endswith("/ledger"), "the page stays"
+        p.assert_clean()
