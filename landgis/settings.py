@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from landgis.clock import ClockRules
+from landgis.efficiency.rules import EfficiencyRules
 
 if TYPE_CHECKING:
     from landgis.db.backends import BackendName
@@ -208,6 +209,7 @@ class Settings(BaseSettings):
         '{"identified": ["determination_no", "identified_on"]}.',
     )
     clock: ClockSettings = Field(default_factory=ClockSettings)
+    efficiency: EfficiencyRules = Field(default_factory=EfficiencyRules)
     import_max_mb: int = Field(default=200, gt=0, le=4096, description="Largest upload, MB.")
     backup_max_mb: int = Field(
         default=2048,

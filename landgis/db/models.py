@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -351,3 +352,52 @@ class ServerSecret(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EnterpriseFigures(Base):
+    """An enterprise's figures of one year (亩均效益评价's inputs), keyed by its unified
+    social credit code (or, without one, its name). A re-import of a year replaces that
+    year's rows."""
+
+    __tablename__ = "enterprise_figures"
+    __table_args__ = (
+        UniqueConstraint("year", "credit_code", name="uq_enterprise_figures_year_code"),
+        UniqueConstraint("year", "name", name="uq_enterprise_figures_year_name"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    credit_code: Mapped[str | None] = mapped_column(String(18))
+    name: Mapped[str] = mapped_column(String(256))
+    tax_yuan: Mapped[float | None] = mapped_column(Float)
+    revenue_yuan: Mapped[float | None] = mapped_column(Float)
+    output_yuan: Mapped[float | None] = mapped_column(Float)
+    value_added_yuan: Mapped[float | None] = mapped_column(Float)
+    energy_tce: Mapped[float | None] = mapped_column(Float)
+    emissions_t: Mapped[float | None] = mapped_column(Float)
+    employees: Mapped[float | None] = mapped_column(Float)
+    rd_yuan: Mapped[float | None] = mapped_column(Float)
+    # Other columns of the imported row (pollutants one by one, the industry, …).
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EfficiencyReview(Base):
+    """A clerk's decision on a suggested case of a year's evaluation: opened as a case
+    (``case_id``) or dismissed with a reason, which is kept and not suggested again."""
+
+    __tablename__ = "efficiency_reviews"
+    __table_args__ = (
+        UniqueConstraint("year", "parcel_id", name="uq_efficiency_reviews_year_parcel"),
+        one_of("decision", {"opened": "已立案", "dismissed": "不予立案"}),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    parcel_id: Mapped[int] = mapped_column(ForeignKey("parcels.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    actor: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -15,7 +15,16 @@ from landgis.db.session import transaction
 from landgis.db.versioning import data_version
 from landgis.errors import ConfigurationError
 
-TABLES = {"zones", "parcels", "buildings", "cases", "case_events", "users"}
+TABLES = {
+    "zones",
+    "parcels",
+    "buildings",
+    "cases",
+    "case_events",
+    "users",
+    "enterprise_figures",
+    "efficiency_reviews",
+}
 
 
 @pytest.fixture(scope="module")

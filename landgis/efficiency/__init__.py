@@ -1,0 +1,8 @@
+"""Per-mu performance evaluation (亩均效益评价): enterprises' yearly figures joined to the
+parcels they hold, the indicators per 亩, a weighted score against the county's
+benchmarks, the classes A-D, and the suggested low-efficiency cases they feed the ledger.
+
+- :mod:`.indicators`: what each indicator is, its default weight, cap and unit;
+- :mod:`.rules`: the county's settings of the evaluation (weights, benchmarks, caps,
+  thresholds, which classes are suggested).
+"""
