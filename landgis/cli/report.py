@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from landgis.cli.common import DatabaseOption, say, unit_of_work
+from landgis.cli.common import DatabaseOption, folder_for, say, unit_of_work
 from landgis.i18n import _
 
 app = typer.Typer(help="Reports sent up: the monthly progress report (月度进展情况).")
@@ -40,7 +40,7 @@ def monthly(
         report = monthly_document(session, settings, year, number, settings.language)
         buffer = io.BytesIO()
         write_monthly(report, fmt, buffer)
-    target.write_bytes(buffer.getvalue())
+    folder_for(target).write_bytes(buffer.getvalue())
     month_text = f"{year}-{number:02d}"
     say(
         _(

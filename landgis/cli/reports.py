@@ -14,6 +14,7 @@ from landgis.cli.common import (
     JsonOption,
     date_option,
     day,
+    folder_for,
     language,
     ledger_unit,
     print_json,
@@ -201,6 +202,7 @@ def export(
             extension = get_exporter(fmt).extension
             day_of = day(as_of) or wallclock.today()
             out = Path(export_filenames(settings.county_name, day_of, extension)[0])
+        folder_for(out)
         result = export_ledger(
             session,
             fmt,
@@ -242,7 +244,7 @@ def export_disclosure(out: Path | None, refused: list[str], database_url: str | 
                 )
             )
         listed = disclosure_for(session, settings)
-        target = out or Path(disclosure_filenames(listed)[0])
+        target = folder_for(out or Path(disclosure_filenames(listed)[0]))
         write_disclosure_file(listed, target)
     say(_("已导出公开清单 {rows} 宗 → {out}", rows=listed.count, out=target))
 
