@@ -41,6 +41,12 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 Date = dt.datetime | None
 
 
+def examples(*command_lines: str) -> str:
+    """A command's epilog: the command lines shown as its examples (the README's
+    command-line block shows them too, and a test runs them on the demo county)."""
+    return "\n\n".join(f"Example: {line}" for line in command_lines)
+
+
 def date_option(*flags: str, help: str) -> Any:
     """A ``YYYY-MM-DD`` option."""
     return typer.Option(*flags, formats=["%Y-%m-%d"], help=help)

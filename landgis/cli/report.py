@@ -8,15 +8,17 @@ from typing import Annotated
 
 import typer
 
-from landgis.cli.common import DatabaseOption, folder_for, say, unit_of_work
+from landgis.cli.common import DatabaseOption, examples, folder_for, say, unit_of_work
 from landgis.i18n import _
 
 app = typer.Typer(help="Reports sent up: the monthly progress report (月度进展情况).")
 
 
-@app.command()
+@app.command(epilog=examples("landgis report monthly --month 2023-08 --out 月度进展-2023-08.docx"))
 def monthly(
-    month: Annotated[str, typer.Option("--month", help="The month reported, YYYY-MM.")],
+    month: Annotated[
+        str, typer.Option("--month", metavar="YYYY-MM", help="The month reported, YYYY-MM.")
+    ],
     out: Annotated[
         Path | None,
         typer.Option(

@@ -111,9 +111,12 @@ def import_file(
     ],
     layer: Annotated[
         str | None,
-        typer.Option(help="Layer, sheet, CAD layer or file in an archive to read."),
+        typer.Option(metavar="NAME", help="Layer, sheet, CAD layer or file in an archive to read."),
     ] = None,
-    crs: Annotated[str | None, typer.Option(help="CRS of the coordinates, e.g. EPSG:4523.")] = None,
+    crs: Annotated[
+        str | None,
+        typer.Option(metavar="EPSG:CODE", help="CRS of the coordinates, e.g. EPSG:4523."),
+    ] = None,
     mapping: Annotated[
         Path | None,
         typer.Option(help='JSON or YAML file {"file column": "landgis field"}.'),
