@@ -71,7 +71,11 @@ def ledger_file(
         dt.date | None, Query(description="xlsx: start of the revitalized period")
     ] = None,
     epsg: Annotated[
-        str | None, Query(max_length=8, description="gpkg/shp.zip: 4490, 4534-4554 or auto")
+        str | None,
+        Query(
+            max_length=8,
+            description="gpkg/shp.zip: 4490, 4534-4554, 4513-4533 (zone in X) or auto",
+        ),
     ] = None,
     encoding: Annotated[Literal["utf-8", "gbk"] | None, Query()] = None,
     field_names: Annotated[Literal["short", "chinese"] | None, Query()] = None,

@@ -164,7 +164,11 @@ def export(
     ] = None,
     epsg: Annotated[
         str | None,
-        typer.Option("--epsg", metavar="CODE", help="gpkg/shp.zip: 4490, 4534-4554 or auto."),
+        typer.Option(
+            "--epsg",
+            metavar="CODE",
+            help="gpkg/shp.zip: 4490, 4534-4554, 4513-4533 (zone in X) or auto.",
+        ),
     ] = None,
     encoding: Annotated[
         str | None, typer.Option(metavar="utf-8|gbk", help="shp.zip: utf-8 or gbk.")

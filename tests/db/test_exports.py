@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
+import geopandas as gpd
 import openpyxl
 import pandas as pd
 import pyogrio
@@ -480,6 +481,39 @@ def test_shapefile_zip_gbk_with_chinese_field_names_in_a_gk_zone(session, tmp_pa
     assert pyogrio.read_info(auto / "ledger.shp")["crs"] == f"EPSG:{DEMO_GK_EPSG}"
 
 
+DEMO_GK_PREFIXED_EPSG = 4523  # the demo's zone (35, 105°E) with the zone number in X
+
+
+def test_gis_exports_into_a_zone_prefixed_gk_system(session, tmp_path):
+    plain = pyogrio.read_dataframe(
+        write(tmp_path, export_ledger(session, "gpkg", as_of=AUG_31, epsg=DEMO_GK_EPSG))
+    )
+    gpkg = tmp_path / "prefixed.gpkg"
+    gpkg.write_bytes(
+        export_ledger(session, "gpkg", as_of=AUG_31, epsg=f"EPSG:{DEMO_GK_PREFIXED_EPSG}").content
+    )
+    shp = unzip(
+        export_ledger(session, "shp", as_of=AUG_31, epsg=DEMO_GK_PREFIXED_EPSG), tmp_path / "s"
+    )
+    for path in (gpkg, shp / "ledger.shp"):
+        frame = pyogrio.read_dataframe(path)
+        assert frame.crs.to_epsg() == DEMO_GK_PREFIXED_EPSG
+        assert len(frame) == 13
+        bounds = frame.geometry.bounds
+        assert bounds["minx"].between(35_400_000, 35_600_000).all()  # zone 35 in front
+        assert (bounds["minx"] - plain.geometry.bounds["minx"]).tolist() == pytest.approx(
+            [35_000_000] * 13, abs=0.01
+        )
+        assert bounds["miny"].tolist() == pytest.approx(
+            plain.geometry.bounds["miny"].tolist(), abs=0.01
+        )
+    geographic = gpd.read_file(write(tmp_path, export_ledger(session, "gpkg", as_of=AUG_31)))
+    back = gpd.read_file(gpkg).to_crs(4490)
+    assert back.total_bounds == pytest.approx(geographic.total_bounds, abs=1e-7)
+    readme = (shp / "README.txt").read_text(encoding="utf-8-sig")
+    assert f"EPSG:{DEMO_GK_PREFIXED_EPSG}" in readme
+
+
 def test_shapefile_text_is_cut_to_254_bytes_and_unencodable_characters_reported(session, tmp_path):
     case = session.scalars(select(Case).order_by(Case.case_no)).first()
     case.remarks = "😀" + "闲置土地处置进展说明" * 20  # 201 characters; the emoji is not in GBK
@@ -655,7 +689,8 @@ def test_export_to_a_file_path(session, tmp_path):
         ("docx", {}, "Unknown export format"),
         ("pdf", {"paper": "letter"}, "A3, A4"),
         ("pdf", {"epsg": 4544}, "no option epsg"),
-        ("shapefile", {"epsg": 4513}, "4534"),
+        ("shapefile", {"epsg": 4512}, "4513"),
+        ("gpkg", {"epsg": 4555}, "4534"),
         ("shapefile", {"epsg": 3857}, "4534"),
         ("gpkg", {"epsg": "cgcs"}, "4534"),
         ("shapefile", {"encoding": "latin-1"}, "utf-8 or gbk"),

@@ -117,7 +117,7 @@ def write_layer(
 
 class GeoPackageExporter(Exporter):
     """A GeoPackage with one layer ``ledger`` (or ``parcels``), Chinese field names.
-    Options: ``scope``, ``epsg`` (4490 default, a GK zone 4534–4554, or auto)."""
+    Options: ``scope``, ``epsg`` (4490 default, a GK zone 4534–4554 or 4513–4533, or auto)."""
 
     name = "gpkg"
     label = "GeoPackage"
