@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import sqlite3
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -421,6 +422,17 @@ def test_geopackage_in_cgcs2000_or_a_gk_zone(session, tmp_path):
     # planar area in the parcel's own zone is the stored parcel area (DOMAIN section 4)
     areas_mu = frame.geometry.area * 3 / 2000
     assert areas_mu.tolist() == pytest.approx(frame["宗地面积(亩)"].tolist(), abs=0.006)
+
+
+def test_geopackages_are_version_1_2(session, tmp_path):
+    for scope in ("ledger", "parcels"):
+        path = tmp_path / f"{scope}.gpkg"
+        path.write_bytes(export_ledger(session, "gpkg", as_of=AUG_31, scope=scope).content)
+        with sqlite3.connect(path) as db:
+            application_id = db.execute("PRAGMA application_id").fetchone()[0]
+            user_version = db.execute("PRAGMA user_version").fetchone()[0]
+        assert application_id.to_bytes(4, "big") == b"GPKG" and user_version == 10200
+        assert len(pyogrio.read_dataframe(path)) == (13 if scope == "ledger" else 90)
 
 
 def test_shapefile_zip_utf8_with_cpg_prj_and_field_mapping(session, tmp_path):
