@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.dates import DATE_FORMAT_ERROR, DATE_FORMAT_TEXT
 from api.security import BASE_HEADERS
 from landgis.db.failures import database_error
 from landgis.errors import (
@@ -60,6 +61,10 @@ HTTP_MESSAGES: dict[int, Text] = {
     405: _("此地址不支持该请求方法。"),
     413: _("请求内容过大,已拒绝。"),
 }
+
+
+# Validation errors of landgis's own types, said in both languages.
+LOCALIZED_PROBLEMS: dict[str, Localizable] = {DATE_FORMAT_ERROR: DATE_FORMAT_TEXT}
 
 
 def status_code_for(error: LandGISError) -> int:
@@ -141,14 +146,16 @@ async def database_error_handler(request: Request, error: Exception) -> Response
 
 async def validation_error_handler(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    problems = [
-        {
-            "field": ".".join(str(part) for part in item.get("loc", ()) if part != "body"),
-            "problem": item.get("msg", ""),
-            "problem_en": item.get("msg", ""),
-        }
-        for item in error.errors()
-    ]
+    problems = []
+    for item in error.errors():
+        said = LOCALIZED_PROBLEMS.get(item.get("type", ""))
+        problems.append(
+            {
+                "field": ".".join(str(part) for part in item.get("loc", ()) if part != "body"),
+                "problem": said.render("zh") if said else item.get("msg", ""),
+                "problem_en": said.render("en") if said else item.get("msg", ""),
+            }
+        )
     fields = [p["field"] for p in problems if p["field"]]
     message = (
         _("请求内容有误,请检查:{fields}。", fields=listing(fields))

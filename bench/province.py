@@ -60,6 +60,7 @@ from landgis.exchange import (
     ZONE_FIELDS,
 )
 from landgis.geo import CGCS2000, gk_zone_epsg, parcel_areas, planar_areas_m2
+from landgis.io.geopackage import write_geopackage
 from landgis.synthetic.companies import organization_checks, round_quantity
 from landgis.synthetic.geometry import (
     AREA_MARGIN_M,
@@ -971,11 +972,10 @@ def _write(frame: pd.DataFrame, path: Path, layer: str, append: bool) -> None:
     spatial = layer in SPATIAL_LAYERS
     for start in range(0, max(len(frame), 1), CHUNK_ROWS):
         part = frame.iloc[start : start + CHUNK_ROWS]
-        pyogrio.write_dataframe(
+        write_geopackage(
             part,
             path,
             layer=layer,
-            driver="GPKG",
             append=append or start > 0,
             **({"geometry_type": "MultiPolygon"} if spatial else {}),
         )

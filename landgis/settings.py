@@ -39,15 +39,40 @@ def default_database_url() -> str:
 class ClockSettings(BaseModel):
     """Thresholds of the statutory clock (set as ``LANDGIS_CLOCK__<NAME>``)."""
 
-    idle_after_years: int = 1
-    investigation_days: int = 30
-    idle_fee_after_years: int = 1
-    idle_fee_share: float = 0.20
-    recovery_after_years: int = 2
-    extension_max_years: int = 1
-    temporary_use_max_years: int = 2
-    exempt_causes: tuple[str, ...] = ("government", "force_majeure")
-    warn_days_ahead: int = 30
+    idle_after_years: int = Field(
+        default=1,
+        description="Years after the agreed start date without construction before land is "
+        "suspected idle (Art. 2).",
+    )
+    investigation_days: int = Field(
+        default=30, description="Days to start the investigation of suspected idle land (Art. 5)."
+    )
+    idle_fee_after_years: int = Field(
+        default=1, description="Idle years before the idle fee is charged (Art. 14)."
+    )
+    idle_fee_share: float = Field(
+        default=0.20, description="Idle fee as a share of the land price (Art. 14)."
+    )
+    recovery_after_years: int = Field(
+        default=2, description="Idle years before recovery without compensation (Art. 14)."
+    )
+    extension_max_years: int = Field(
+        default=1,
+        description="Longest extension of the agreed start date (Art. 12).",
+    )
+    temporary_use_max_years: int = Field(
+        default=2,
+        description="Longest temporary use by the government (Art. 12).",
+    )
+    exempt_causes: tuple[str, ...] = Field(
+        default=("government", "force_majeure"),
+        description="Causes (Art. 8) exempt from the idle fee and recovery (Art. 14), as JSON.",
+    )
+    warn_days_ahead: int = Field(
+        default=30,
+        description='Days before a statutory point that its "approaching" warning starts '
+        "(0: none).",
+    )
 
     def rules(self) -> ClockRules:
         """The clock's rules with these thresholds."""
@@ -118,7 +143,9 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default_factory=default_database_url,
         description="SQLAlchemy URL: sqlite:///path/file.sqlite (SpatiaLite) or "
-        "postgresql+psycopg://user:password@host:port/db (PostGIS).",
+        "postgresql+psycopg://user:password@host:port/db (PostGIS). Default: data/landgis.sqlite "
+        "in a source checkout, else in the user's data directory.",
+        examples=["sqlite:///data/landgis.sqlite"],
     )
     spatialite_library: str = Field(
         default="mod_spatialite",
@@ -199,17 +226,25 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(
         default=False, description="Send the session cookie over HTTPS only."
     )
-    demo_data: Path = Field(default=DEMO_DATA, description="GeoPackage of the demo county.")
+    demo_data: Path = Field(
+        default=DEMO_DATA,
+        description="GeoPackage of the demo county loaded by `landgis demo`.",
+        examples=["data/geo/demo_county.gpkg"],
+    )
     case_no_prefix: str = Field(
         default="XZ", description="Prefix of new case numbers: PREFIX-YEAR-NNN."
     )
     evidence: dict[str, list[str]] = Field(
         default_factory=dict,
-        description="Evidence gates by target status, replacing the defaults, as JSON, e.g. "
-        '{"identified": ["determination_no", "identified_on"]}.',
+        description="Evidence gates by target status, replacing the defaults, as JSON.",
+        examples=[{"identified": ["determination_no", "identified_on"]}],
     )
-    clock: ClockSettings = Field(default_factory=ClockSettings)
-    efficiency: EfficiencyRules = Field(default_factory=EfficiencyRules)
+    clock: ClockSettings = Field(
+        default_factory=ClockSettings, description="Thresholds of the statutory clock."
+    )
+    efficiency: EfficiencyRules = Field(
+        default_factory=EfficiencyRules, description="The per-mu evaluation (亩均效益评价)."
+    )
     import_max_mb: int = Field(default=200, gt=0, le=4096, description="Largest upload, MB.")
     backup_max_mb: int = Field(
         default=2048,
@@ -225,6 +260,7 @@ class Settings(BaseSettings):
     attachments_dir: Path = Field(
         default_factory=lambda: default_data_dir() / "attachments",
         description="Folder where documents attached to cases (PDF, images) are stored.",
+        examples=["data/attachments"],
     )
     attachment_max_mb: float = Field(
         default=20.0, gt=0, description="Largest attachment accepted, in MB."
@@ -268,6 +304,7 @@ class Settings(BaseSettings):
         default=None,
         gt=0,
         description="The campaign's revitalization target in 亩, shown on the dashboard.",
+        examples=[200],
     )
 
     @field_validator("print_columns")

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
 from api.auth import session_rules
+from api.dates import Day
 from api.deps import AdminDep, LoggedInDep, SessionDep, SettingsDep
 from landgis import audit, browser_sessions, users
 from landgis.db.models import AuditEntry, UserSession
@@ -185,8 +186,8 @@ def audit_csv_response(rows: list[AuditEntry]) -> FileResponse:
 def audit_log(
     session: SessionDep,
     _: AdminDep,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: Day | None = None,
+    until: Day | None = None,
     action: Annotated[str | None, Query(max_length=32)] = None,
     user: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,

@@ -3,7 +3,6 @@ ledger's filters and date."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -13,6 +12,7 @@ from fastapi import APIRouter, Cookie, Query
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
+from api.dates import Day
 from api.deps import ReaderDep, SessionDep, SettingsDep
 from api.query_filters import FilterDep
 from api.web.i18n import COOKIE, language_of
@@ -95,12 +95,16 @@ def ledger_file(
     settings: SettingsDep,
     filters: FilterDep,
     _: ReaderDep,
-    as_of: Annotated[dt.date | None, Query(description="The ledger as it stood that day")] = None,
+    as_of: Annotated[Day | None, Query(description="The ledger as it stood that day")] = None,
     period_from: Annotated[
-        dt.date | None, Query(description="xlsx: start of the revitalized period")
+        Day | None, Query(description="xlsx: start of the revitalized period")
     ] = None,
     epsg: Annotated[
-        str | None, Query(max_length=8, description="gpkg/shp.zip: 4490, 4534-4554 or auto")
+        str | None,
+        Query(
+            max_length=8,
+            description="gpkg/shp.zip: 4490, 4534-4554, 4513-4533 (zone in X) or auto",
+        ),
     ] = None,
     encoding: Annotated[Literal["utf-8", "gbk"] | None, Query()] = None,
     field_names: Annotated[Literal["short", "chinese"] | None, Query()] = None,

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Cookie, Query
 from fastapi.responses import Response
 
+from api.dates import Day
 from api.deps import ReaderDep, SessionDep, SettingsDep
 from api.web.i18n import COOKIE, language_of
 from landgis.io.exports import content_disposition
@@ -93,7 +94,7 @@ def monthly_pdf(
 
 
 FromQuery = Annotated[
-    dt.date | None,
+    Day | None,
     Query(
         alias="from",
         description="First day of the period, YYYY-MM-DD (default: 1 January of the period's year)",
@@ -101,7 +102,7 @@ FromQuery = Annotated[
     ),
 ]
 ToQuery = Annotated[
-    dt.date | None,
+    Day | None,
     Query(
         alias="to",
         description="Last day of the period, YYYY-MM-DD (default: today)",

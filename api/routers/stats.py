@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from api.dates import Day
 from api.deps import ReaderDep, SessionDep, SettingsDep
 from api.jsonable import rows
 from api.query_filters import FilterDep
@@ -24,10 +24,10 @@ def stats(
     _: ReaderDep,
     filters: FilterDep,
     date_from: Annotated[
-        dt.date | None, Query(alias="from", description="Period start (revitalized from)")
+        Day | None, Query(alias="from", description="Period start (revitalized from)")
     ] = None,
     date_to: Annotated[
-        dt.date | None, Query(alias="to", description="Period end; the ledger as of this day")
+        Day | None, Query(alias="to", description="Period end; the ledger as of this day")
     ] = None,
 ) -> dict[str, Any]:
     """Cases and idle area in the ledger as of ``to``; revitalized area and factory floor
@@ -40,7 +40,7 @@ def stats(
 def ledger(
     session: SessionDep,
     _: ReaderDep,
-    as_of: Annotated[dt.date | None, Query(description="The ledger as it stood that day")] = None,
+    as_of: Annotated[Day | None, Query(description="The ledger as it stood that day")] = None,
 ) -> dict[str, Any]:
     """One row per case with its parcel, in the columns of the exported ledger."""
     records = rows(ledger_rows(session, as_of).to_dict("records"), ROW_KEYS)
@@ -52,7 +52,7 @@ def warnings(
     session: SessionDep,
     _: ReaderDep,
     settings: SettingsDep,
-    as_of: Annotated[dt.date | None, Query(description="Warnings on this day")] = None,
+    as_of: Annotated[Day | None, Query(description="Warnings on this day")] = None,
 ) -> dict[str, Any]:
     """Each warning names its rule and article (闲置土地处置办法, 2012)."""
     found = ledger_warnings(session, as_of, settings.clock.rules())

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import Principal, session_rules
+from api.dates import parse_day
 from api.deps import AdminDep, LoggedInDep, SessionDep, SettingsDep
 from api.errors import status_code_for
 from api.routers.accounts import (
@@ -225,7 +226,7 @@ def end_session_form(
 def _day_param(request: Request, name: str) -> dt.date | None:
     typed = request.query_params.get(name, "").strip()
     try:
-        return dt.date.fromisoformat(typed) if typed else None
+        return parse_day(typed) if typed else None
     except ValueError:
         return None
 

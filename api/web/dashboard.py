@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from api.dates import parse_day
 from api.deps import ReaderDep, SessionDep, SettingsDep
 from api.web.filters import PageFilters, filter_choices
 from api.web.i18n import Translator
@@ -87,7 +88,7 @@ def _period(request: Request) -> tuple[dict[str, dt.date | None], bool]:
         text = request.query_params.get(name)
         if text:
             try:
-                period[key] = dt.date.fromisoformat(text)
+                period[key] = parse_day(text)
             except ValueError:
                 bad = True
     return period, bad

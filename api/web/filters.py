@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import pandas as pd
 from fastapi import Request
 
+from api.dates import parse_day
 from api.query_filters import query_values
 from landgis.db.repository import zones_frame
 from landgis.filters import (
@@ -46,7 +47,7 @@ class PageFilters:
         as_of, bad_date = None, False
         if params.get("as_of"):
             try:
-                as_of = dt.date.fromisoformat(params["as_of"])
+                as_of = parse_day(params["as_of"])
             except ValueError:
                 bad_date = True
         return cls(filter=chosen, as_of=as_of, bad_date=bad_date)

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pyogrio
 import shapely
+
+from landgis.io.geopackage import write_geopackage
 
 # A box inside the demo county holding no demo parcel (they lie east of 104.75°E).
 WEST = (104.62, 29.96, 104.72, 30.06)
@@ -51,5 +52,5 @@ def grid_parcels(count: int, prefix: str = "GRID", *, first: int = 0) -> gpd.Geo
 
 def write_grid(path: Path, count: int, prefix: str = "GRID", *, first: int = 0) -> Path:
     """A GeoPackage of :func:`grid_parcels` at ``path``."""
-    pyogrio.write_dataframe(grid_parcels(count, prefix, first=first), path, layer="parcels")
+    write_geopackage(grid_parcels(count, prefix, first=first), path, layer="parcels")
     return path

@@ -5,26 +5,39 @@ from __future__ import annotations
 import typer
 
 from landgis.cli import backup, cases, report, reports, setup, users
+from landgis.cli.common import examples
 
 app = typer.Typer(
     help="landgis: 低效闲置工业用地 GIS 管理 (idle and low-efficiency industrial land).",
     no_args_is_help=True,
     add_completion=False,
 )
-app.command()(setup.init)
-app.command()(setup.demo)
-app.command("import")(setup.import_file)
-app.command()(reports.stats)
-app.command()(reports.ledger)
-app.command()(reports.warnings)
-app.command()(reports.export)
-app.command("import-ledger")(reports.import_ledger)
+app.command(epilog=examples("landgis init"))(setup.init)
+app.command(epilog=examples("landgis demo"))(setup.demo)
+app.command(
+    "import",
+    epilog=examples(
+        "landgis import data/geo/demo_county.gpkg --layer parcels --mode upsert --dry-run"
+    ),
+)(setup.import_file)
+app.command(epilog=examples("landgis stats --from 2023-01-01 --to 2023-08-31"))(reports.stats)
+app.command(epilog=examples("landgis ledger --as-of 2023-06-30"))(reports.ledger)
+app.command(epilog=examples("landgis warnings --as-of 2023-08-31"))(reports.warnings)
+app.command(
+    epilog=examples(
+        "landgis export --format xlsx --out exports/台账.xlsx",
+        "landgis export --format gpkg --epsg auto --scope parcels --out exports/宗地.gpkg",
+    )
+)(reports.export)
+app.command("import-ledger", epilog=examples("landgis import-ledger exports/台账.xlsx --dry-run"))(
+    reports.import_ledger
+)
 app.add_typer(cases.app, name="case")
 app.add_typer(report.app, name="report")
 app.add_typer(users.app, name="user")
-app.command()(backup.backup)
-app.command()(backup.restore)
-app.command()(setup.serve)
+app.command(epilog=examples("landgis backup nightly.zip"))(backup.backup)
+app.command(epilog=examples("landgis restore nightly.zip --yes"))(backup.restore)
+app.command(epilog=examples("landgis serve --host 0.0.0.0 --port 8080 --workers 2"))(setup.serve)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from landgis.cli.common import (
     JsonOption,
     date_option,
     day,
+    examples,
     fail,
     language,
     lazy_module,
@@ -48,7 +49,8 @@ cases = lazy_module("landgis.cases")
 app = typer.Typer(help="台账条目 ledger cases: open, change status, revitalize, close, history.")
 
 ActorOption = Annotated[
-    str | None, typer.Option("--actor", help="Who makes the change (default: login name).")
+    str | None,
+    typer.Option("--actor", metavar="NAME", help="Who makes the change (default: login name)."),
 ]
 VersionOption = Annotated[
     int | None,
@@ -58,11 +60,14 @@ SetOption = Annotated[
     list[str] | None,
     typer.Option(
         "--set",
+        metavar="FIELD=VALUE",
         help="field=value, repeatable (e.g. plan_no=青府函〔2023〕5号, idle_area_mu=12.5).",
     ),
 ]
-DocOption = Annotated[str | None, typer.Option("--doc", help="Document number (文号).")]
-NoteOption = Annotated[str | None, typer.Option("--note", help="Note or reason.")]
+DocOption = Annotated[
+    str | None, typer.Option("--doc", metavar="NO", help="Document number (文号).")
+]
+NoteOption = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Note or reason.")]
 OnOption = Annotated[Date, date_option("--date", help="When it happened (default today).")]
 ConfirmOption = Annotated[
     bool,
@@ -117,7 +122,13 @@ def _run(command: CaseCommand, *, database_url: str | None, actor: str | None) -
         )
 
 
-@app.command("open")
+@app.command(
+    "open",
+    epilog=examples(
+        "landgis case open 519901001003GB00006 --case-no QX-XZ-2024-001 --set cause=enterprise "
+        "--note 巡查发现"
+    ),
+)
 def open_(
     parcel_code: Annotated[str, typer.Argument(help="宗地编号 of the parcel.")],
     category: Annotated[str, typer.Option(help="idle, low_efficiency, …")] = "idle",
@@ -143,7 +154,9 @@ def open_(
     _run(command, database_url=database_url, actor=actor)
 
 
-@app.command()
+@app.command(
+    epilog=examples("landgis case status QX-XZ-2023-011 investigating --doc 青自然资调〔2023〕11号")
+)
 def status(
     case_no: Annotated[str, typer.Argument(help="台账编号.")],
     target: Annotated[str, typer.Argument(help=f"New status: {', '.join(CASE_STATUSES)}.")],
@@ -171,7 +184,12 @@ def status(
     _run(command, database_url=database_url, actor=actor)
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "landgis case edit QX-XZ-2023-009 --set responsible_unit=园区管委会 "
+        "--set deadline=2024-06-30"
+    )
+)
 def edit(
     case_no: Annotated[str, typer.Argument(help="台账编号.")],
     assignments: SetOption = None,
@@ -195,7 +213,9 @@ def edit(
     _run(command, database_url=database_url, actor=actor)
 
 
-@app.command()
+@app.command(
+    epilog=examples("landgis case revitalize QX-XZ-2023-005 --area-mu 5 --building-m2 1200")
+)
 def revitalize(
     case_no: Annotated[str, typer.Argument(help="台账编号.")],
     area_mu: Annotated[float, typer.Option("--area-mu", help="Area revitalized now, 亩.")],
@@ -233,7 +253,7 @@ def revitalize(
         _run(command, database_url=database_url, actor=actor)
 
 
-@app.command()
+@app.command(epilog=examples("landgis case close QX-XZ-2023-001 --doc 青园销〔2023〕1号"))
 def close(
     case_no: Annotated[str, typer.Argument(help="台账编号.")],
     version: VersionOption = None,
@@ -250,10 +270,10 @@ def close(
     _run(command, database_url=database_url, actor=actor)
 
 
-@app.command()
+@app.command(epilog=examples("landgis case reopen QX-XZ-2023-004 --reason 复核发现尚未投产"))
 def reopen(
     case_no: Annotated[str, typer.Argument(help="台账编号.")],
-    reason: Annotated[str, typer.Option(help="Why the case is reopened.")],
+    reason: Annotated[str, typer.Option(metavar="TEXT", help="Why the case is reopened.")],
     version: VersionOption = None,
     on: OnOption = None,
     actor: ActorOption = None,
@@ -264,7 +284,7 @@ def reopen(
     _run(command, database_url=database_url, actor=actor)
 
 
-@app.command()
+@app.command(epilog=examples("landgis case history QX-XZ-2023-004"))
 def history(
     case_no: Annotated[str, typer.Argument(help="台账编号.")],
     as_json: JsonOption = False,

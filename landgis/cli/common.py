@@ -13,6 +13,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, get_args
 
@@ -38,6 +39,12 @@ DatabaseOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 Date = dt.datetime | None
+
+
+def examples(*command_lines: str) -> str:
+    """A command's epilog: the command lines shown as its examples (the README's
+    command-line block shows them too, and a test runs them on the demo county)."""
+    return "\n\n".join(f"Example: {line}" for line in command_lines)
 
 
 def date_option(*flags: str, help: str) -> Any:
@@ -126,6 +133,15 @@ def language() -> str:
 def say(text: Localizable | str, *, err: bool = False) -> None:
     """Print ``text`` in the command line's language (on stderr with ``err``)."""
     typer.echo(localized(text, language()), err=err)
+
+
+def folder_for(out: Path) -> Path:
+    """``out``, its folder created (and said so on stderr) when it does not exist yet."""
+    folder = out.parent
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        say(_("已创建文件夹 {folder}", folder=folder), err=True)
+    return out
 
 
 def settings_for(database_url: str | None) -> Settings:

@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from landgis.cli.common import DatabaseOption, Date, date_option, day, say, unit_of_work
+from landgis.cli.common import (
+    DatabaseOption,
+    Date,
+    date_option,
+    day,
+    examples,
+    folder_for,
+    say,
+    unit_of_work,
+)
 from landgis.i18n import _
 
 app = typer.Typer(
@@ -17,9 +26,11 @@ app = typer.Typer(
 )
 
 
-@app.command()
+@app.command(epilog=examples("landgis report monthly --month 2023-08 --out 月度进展-2023-08.docx"))
 def monthly(
-    month: Annotated[str, typer.Option("--month", help="The month reported, YYYY-MM.")],
+    month: Annotated[
+        str, typer.Option("--month", metavar="YYYY-MM", help="The month reported, YYYY-MM.")
+    ],
     out: Annotated[
         Path | None,
         typer.Option(
@@ -43,7 +54,7 @@ def monthly(
         report = monthly_document(session, settings, year, number, settings.language)
         buffer = io.BytesIO()
         write_monthly(report, fmt, buffer)
-    target.write_bytes(buffer.getvalue())
+    folder_for(target).write_bytes(buffer.getvalue())
     month_text = f"{year}-{number:02d}"
     say(
         _(
@@ -55,7 +66,11 @@ def monthly(
     )
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "landgis report work --from 2023-01-01 --to 2023-08-31 --out 工作情况报告-2023.docx"
+    )
+)
 def work(
     date_from: Annotated[
         Date,
@@ -85,11 +100,11 @@ def work(
         target = out or Path(work_filenames(settings.county_name, start, end, fmt)[0])
         buffer = io.BytesIO()
         report = write_work(session, settings, start, end, fmt, buffer, settings.language)
-    target.write_bytes(buffer.getvalue())
+    folder_for(target).write_bytes(buffer.getvalue())
     say(_("已写出工作情况报告({period})→ {out}", period=report.words["period"], out=target))
 
 
-@app.command("work-template")
+@app.command("work-template", epilog=examples("landgis report work-template --out 模板.docx"))
 def work_template(
     out: Annotated[
         Path,

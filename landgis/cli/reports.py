@@ -14,6 +14,7 @@ from landgis.cli.common import (
     JsonOption,
     date_option,
     day,
+    folder_for,
     language,
     ledger_unit,
     print_json,
@@ -144,6 +145,7 @@ def export(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="xlsx, csv, geojson, gpkg, shp.zip, kml, pdf (printed ledger); or "
             "disclosure-xlsx, disclosure-pdf (the public idle-land list, 闲置土地信息公开).",
         ),
@@ -161,15 +163,26 @@ def export(
         Date, date_option("--period-from", help="xlsx: start of the revitalized period.")
     ] = None,
     epsg: Annotated[
-        str | None, typer.Option("--epsg", help="gpkg/shp.zip: 4490, 4534-4554 or auto.")
+        str | None,
+        typer.Option(
+            "--epsg",
+            metavar="CODE",
+            help="gpkg/shp.zip: 4490, 4534-4554, 4513-4533 (zone in X) or auto.",
+        ),
     ] = None,
-    encoding: Annotated[str | None, typer.Option(help="shp.zip: utf-8 or gbk.")] = None,
+    encoding: Annotated[
+        str | None, typer.Option(metavar="utf-8|gbk", help="shp.zip: utf-8 or gbk.")
+    ] = None,
     field_names: Annotated[
-        str | None, typer.Option("--field-names", help="shp.zip: short or chinese.")
+        str | None,
+        typer.Option("--field-names", metavar="short|chinese", help="shp.zip: short or chinese."),
     ] = None,
-    scope: Annotated[str | None, typer.Option(help="GIS formats: ledger or parcels.")] = None,
+    scope: Annotated[
+        str | None, typer.Option(metavar="ledger|parcels", help="GIS formats: ledger or parcels.")
+    ] = None,
     paper: Annotated[
-        str | None, typer.Option(help="pdf/xlsx: A3 or A4 landscape (default: the setting).")
+        str | None,
+        typer.Option(metavar="A3|A4", help="pdf/xlsx: A3 or A4 landscape (default: the setting)."),
     ] = None,
     database_url: DatabaseOption = None,
 ) -> None:
@@ -203,6 +216,7 @@ def export(
             extension = get_exporter(fmt).extension
             day_of = day(as_of) or wallclock.today()
             out = Path(export_filenames(settings.county_name, day_of, extension)[0])
+        folder_for(out)
         result = export_ledger(
             session,
             fmt,
@@ -253,7 +267,7 @@ def export_disclosure(
                 )
             )
         listed = disclosure_for(session, settings)
-        target = out or Path(disclosure_filenames(listed, fmt)[0])
+        target = folder_for(out or Path(disclosure_filenames(listed, fmt)[0]))
         write = write_disclosure_pdf_file if fmt == "pdf" else write_disclosure_file
         write(listed, target, settings.language)
     say(_("已导出公开清单 {rows} 宗 → {out}", rows=listed.count, out=target))
@@ -263,7 +277,8 @@ def import_ledger(
     file: Annotated[Path, typer.Argument(help="The edited ledger workbook (.xlsx).")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; write nothing.")] = False,
     actor: Annotated[
-        str | None, typer.Option("--actor", help="Who made the edits (default: login name).")
+        str | None,
+        typer.Option("--actor", metavar="NAME", help="Who made the edits (default: login name)."),
     ] = None,
     as_json: JsonOption = False,
     database_url: DatabaseOption = None,

@@ -111,9 +111,12 @@ def import_file(
     ],
     layer: Annotated[
         str | None,
-        typer.Option(help="Layer, sheet, CAD layer or file in an archive to read."),
+        typer.Option(metavar="NAME", help="Layer, sheet, CAD layer or file in an archive to read."),
     ] = None,
-    crs: Annotated[str | None, typer.Option(help="CRS of the coordinates, e.g. EPSG:4523.")] = None,
+    crs: Annotated[
+        str | None,
+        typer.Option(metavar="EPSG:CODE", help="CRS of the coordinates, e.g. EPSG:4523."),
+    ] = None,
     mapping: Annotated[
         Path | None,
         typer.Option(help='JSON or YAML file {"file column": "landgis field"}.'),
@@ -248,6 +251,13 @@ def _command_line_hint(problem: Problem) -> Text | None:
 
 
 def _progress_line(step: ImportProgress, lang: str) -> str:
+    if step.phase == "write" and step.dry_run:
+        return _(
+            "第 {batch} 批:将写入 {written} 行(试运行,未写入),用时 {seconds:.1f} 秒",
+            batch=step.batch,
+            written=step.rows_written,
+            seconds=step.seconds,
+        ).render(lang)
     if step.phase == "write":
         return _(
             "第 {batch} 批:已写入 {written} 行,用时 {seconds:.1f} 秒",
@@ -281,8 +291,12 @@ def _progress_display(
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    def counts(written: int, errors: int) -> str:
-        text = _("行 · 写入 {written} · 错误 {errors}", written=written, errors=errors)
+    def counts(written: int, errors: int, dry_run: bool = False) -> str:
+        text = (
+            _("行 · 将写入 {written} · 错误 {errors}", written=written, errors=errors)
+            if dry_run
+            else _("行 · 写入 {written} · 错误 {errors}", written=written, errors=errors)
+        )
         return escape(text.render(lang))
 
     bar = Progress(
@@ -301,7 +315,7 @@ def _progress_display(
             task,
             completed=step.rows_written if writing else step.rows_read,
             total=step.rows_total,
-            description=counts(step.rows_written, step.errors),
+            description=counts(step.rows_written, step.errors, step.dry_run),
         )
 
     with bar:

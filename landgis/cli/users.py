@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from landgis.cli.common import DatabaseOption, language, lazy_module, say, unit_of_work
+from landgis.cli.common import DatabaseOption, examples, language, lazy_module, say, unit_of_work
 from landgis.i18n import _, term
 from landgis.vocab import ROLES
 
@@ -46,7 +46,7 @@ def _password(given: str | None) -> str:
     )
 
 
-@app.command()
+@app.command(epilog=examples("landgis user add zhangwei --role editor --name 张伟"))
 def add(
     username: Annotated[str, typer.Argument(help="Login name.")],
     role: Annotated[str, typer.Option(help=f"One of {', '.join(ROLES)}.")] = "viewer",
@@ -61,7 +61,7 @@ def add(
     say(_("已添加用户:{username}({role})", username=username, role=term("role", role)))
 
 
-@app.command()
+@app.command(epilog=examples("landgis user passwd zhangwei"))
 def passwd(
     username: Annotated[str, typer.Argument(help="Login name.")],
     password: PasswordOption = None,
@@ -74,7 +74,7 @@ def passwd(
     say(_("密码已更新:{username}(其浏览器会话均已结束)", username=username))
 
 
-@app.command()
+@app.command(epilog=examples("landgis user role zhangwei admin"))
 def role(
     username: Annotated[str, typer.Argument(help="Login name.")],
     new_role: Annotated[str, typer.Argument(help=f"One of {', '.join(ROLES)}.")],
@@ -86,7 +86,7 @@ def role(
     say(_("角色已更新:{username} → {role}", username=username, role=term("role", new_role)))
 
 
-@app.command()
+@app.command(epilog=examples("landgis user token zhangwei --name gis-sync"))
 def token(
     username: Annotated[str, typer.Argument(help="Login name.")],
     name: Annotated[str, typer.Option(help="What the token is for.")] = "api",
@@ -103,7 +103,7 @@ def token(
     typer.echo(secret)
 
 
-@app.command("list")
+@app.command("list", epilog=examples("landgis user list"))
 def list_users(database_url: DatabaseOption = None) -> None:
     """List users and their roles."""
     lang = language()
@@ -114,7 +114,7 @@ def list_users(database_url: DatabaseOption = None) -> None:
             typer.echo(f"{user.username:<20} {role:<7} {user.display_name or '':<12} {state}")
 
 
-@app.command()
+@app.command(epilog=examples("landgis user deactivate zhangwei"))
 def deactivate(
     username: Annotated[str, typer.Argument(help="Login name.")],
     database_url: DatabaseOption = None,
@@ -125,7 +125,7 @@ def deactivate(
     say(_("已停用:{username}", username=username))
 
 
-@app.command()
+@app.command(epilog=examples("landgis user activate zhangwei"))
 def activate(
     username: Annotated[str, typer.Argument(help="Login name.")],
     database_url: DatabaseOption = None,
@@ -136,7 +136,7 @@ def activate(
     say(_("已启用:{username}", username=username))
 
 
-@app.command()
+@app.command(epilog=examples("landgis user sessions"))
 def sessions(
     username: Annotated[
         str | None, typer.Argument(help="Login name (all users if omitted).")
@@ -164,7 +164,7 @@ def sessions(
             say(line)
 
 
-@app.command()
+@app.command(epilog=examples("landgis user logout zhangwei"))
 def logout(
     username: Annotated[str, typer.Argument(help="Login name.")],
     database_url: DatabaseOption = None,
@@ -179,10 +179,14 @@ def logout(
     say(_("已结束 {username} 的 {count} 个浏览器会话", username=username, count=count))
 
 
-@app.command("audit")
+@app.command("audit", epilog=examples("landgis user audit --since 2024-01-01 --csv audit.csv"))
 def audit_log(
-    since: Annotated[str | None, typer.Option(help="From this day (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="To this day (YYYY-MM-DD).")] = None,
+    since: Annotated[
+        str | None, typer.Option(metavar="DATE", help="From this day (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(metavar="DATE", help="To this day (YYYY-MM-DD).")
+    ] = None,
     action: Annotated[str | None, typer.Option(help="Only this action, e.g. login_failed.")] = None,
     user: Annotated[str | None, typer.Option(help="Only entries about this account.")] = None,
     csv_file: Annotated[Path | None, typer.Option("--csv", help="Write a CSV file.")] = None,

@@ -283,6 +283,7 @@ def _write(
                     rows_written=total.rows,
                     errors=report.errors,
                     seconds=time.perf_counter() - started,
+                    dry_run=dry_run,
                 )
             )
     return total

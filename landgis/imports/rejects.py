@@ -29,7 +29,6 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import xlsxwriter
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
@@ -40,6 +39,7 @@ from landgis.errors import InvalidInput
 from landgis.i18n import DEFAULT_LANGUAGE, Localizable, _
 from landgis.io.exports.ledger_workbook.cells import display_width, is_blank, wrapped_line_counts
 from landgis.io.exports.ledger_workbook.events_sheet import LINE_HEIGHT
+from landgis.io.geopackage import write_geopackage
 
 ROW_COLUMN = "退回行号"
 CODE_COLUMN = "退回宗地编号"
@@ -250,9 +250,7 @@ def _write_geopackage(
     for field, name in zip(fields[3:], names, strict=True):
         data[field] = _gpkg_column([r.attributes.get(name) for r in rows])
     frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometries, crs=crs))
-    pyogrio.write_dataframe(
-        frame, path, driver="GPKG", layer=LAYER, geometry_type=kind, promote_to_multi=polygonal
-    )
+    write_geopackage(frame, path, layer=LAYER, geometry_type=kind, promote_to_multi=polygonal)
 
 
 def _gpkg_names(columns: Sequence[str]) -> list[str]:

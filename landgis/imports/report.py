@@ -17,7 +17,7 @@ class ImportProgress:
     """Where an import stands after a batch: in the ``check`` phase, ``rows_read`` of
     ``rows_total`` rows read and checked and ``errors`` found so far; in the ``write``
     phase, ``rows_written`` written so far (nothing is written before every row is
-    checked)."""
+    checked; in a dry run, that would have been written)."""
 
     phase: str
     batch: int
@@ -26,6 +26,7 @@ class ImportProgress:
     rows_written: int
     errors: int
     seconds: float
+    dry_run: bool = False
 
 
 ProgressCallback = Callable[[ImportProgress], None]
@@ -133,14 +134,25 @@ class ImportReport:
             lines.append("  " + " · ".join(str(d) for d in details))
         if self.batches:
             read = sum(b["rows"] for b in self.batches)
-            batches = _(
-                "分 {batches} 批(每批不超过 {size} 行):读取并检查 {read} 行,写入 {written} 行,"
-                "用时 {seconds:.1f} 秒",
-                batches=len(self.batches),
-                size=self.batch_size or read,
-                read=read,
-                written=sum(b["written"] for b in self.batches),
-                seconds=sum(b["read_s"] + b["check_s"] + b["write_s"] for b in self.batches),
+            tally = {
+                "batches": len(self.batches),
+                "size": self.batch_size or read,
+                "read": read,
+                "written": sum(b["written"] for b in self.batches),
+                "seconds": sum(b["read_s"] + b["check_s"] + b["write_s"] for b in self.batches),
+            }
+            batches = (
+                _(
+                    "分 {batches} 批(每批不超过 {size} 行):读取并检查 {read} 行,"
+                    "将写入 {written} 行,用时 {seconds:.1f} 秒",
+                    **tally,
+                )
+                if self.dry_run
+                else _(
+                    "分 {batches} 批(每批不超过 {size} 行):读取并检查 {read} 行,"
+                    "写入 {written} 行,用时 {seconds:.1f} 秒",
+                    **tally,
+                )
             )
             lines.append(f"  {batches.render(lang)}")
         if self.assigned_codes:

@@ -104,6 +104,21 @@ def test_cli_export_writes_the_file(client, tmp_path):
     assert bad.exit_code == 2
 
 
+def test_cli_export_into_a_folder_that_does_not_exist_creates_it(client, tmp_path, cli_in):
+    out = tmp_path / "导出" / "2023" / "ledger.xlsx"
+    args = ("export", "--as-of", "2023-08-31", "--out", str(out))
+    result = cli_in("zh", *args, "--database-url", client.database_url)
+    assert result.exit_code == 0, result.output
+    assert f"已创建文件夹 {out.parent}" in result.output
+    assert len(_case_numbers(openpyxl.load_workbook(out))) == 13
+    public = tmp_path / "public" / "list.xlsx"
+    args = ("export", "-f", "disclosure-xlsx", "--out", str(public))
+    result = cli_in("en", *args, "--database-url", client.database_url)
+    assert result.exit_code == 0, result.output
+    assert f"Created the folder {public.parent}" in result.output
+    assert openpyxl.load_workbook(public).sheetnames
+
+
 def test_downloads_come_from_a_temporary_file_deleted_after_sending(client, tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     for ext in ("xlsx", "csv", "gpkg"):

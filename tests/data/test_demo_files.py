@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,13 @@ def test_committed_files_are_exactly_what_the_generator_writes(tmp_path):
         capture_output=True,
     )
     assert _digest(tmp_path) == _digest(GEO)
+
+
+def test_the_demo_geopackage_is_version_1_2():
+    with sqlite3.connect(GPKG) as db:
+        application_id = db.execute("PRAGMA application_id").fetchone()[0]
+        user_version = db.execute("PRAGMA user_version").fetchone()[0]
+    assert application_id.to_bytes(4, "big") == b"GPKG" and user_version == 10200
 
 
 def test_geopackage_layers_are_cgcs2000(layers):

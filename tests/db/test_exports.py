@@ -7,10 +7,12 @@ import csv
 import datetime as dt
 import io
 import json
+import sqlite3
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
+import geopandas as gpd
 import openpyxl
 import pandas as pd
 import pyogrio
@@ -422,6 +424,17 @@ def test_geopackage_in_cgcs2000_or_a_gk_zone(session, tmp_path):
     assert areas_mu.tolist() == pytest.approx(frame["宗地面积(亩)"].tolist(), abs=0.006)
 
 
+def test_geopackages_are_version_1_2(session, tmp_path):
+    for scope in ("ledger", "parcels"):
+        path = tmp_path / f"{scope}.gpkg"
+        path.write_bytes(export_ledger(session, "gpkg", as_of=AUG_31, scope=scope).content)
+        with sqlite3.connect(path) as db:
+            application_id = db.execute("PRAGMA application_id").fetchone()[0]
+            user_version = db.execute("PRAGMA user_version").fetchone()[0]
+        assert application_id.to_bytes(4, "big") == b"GPKG" and user_version == 10200
+        assert len(pyogrio.read_dataframe(path)) == (13 if scope == "ledger" else 90)
+
+
 def test_shapefile_zip_utf8_with_cpg_prj_and_field_mapping(session, tmp_path):
     result = export_ledger(session, "shapefile", as_of=AUG_31)
     assert result.filename == "台账_青溪县_2023-08-31.shp.zip"
@@ -478,6 +491,39 @@ def test_shapefile_zip_gbk_with_chinese_field_names_in_a_gk_zone(session, tmp_pa
 
     auto = unzip(export_ledger(session, "shapefile", as_of=AUG_31, epsg="auto"), tmp_path / "a")
     assert pyogrio.read_info(auto / "ledger.shp")["crs"] == f"EPSG:{DEMO_GK_EPSG}"
+
+
+DEMO_GK_PREFIXED_EPSG = 4523  # the demo's zone (35, 105°E) with the zone number in X
+
+
+def test_gis_exports_into_a_zone_prefixed_gk_system(session, tmp_path):
+    plain = pyogrio.read_dataframe(
+        write(tmp_path, export_ledger(session, "gpkg", as_of=AUG_31, epsg=DEMO_GK_EPSG))
+    )
+    gpkg = tmp_path / "prefixed.gpkg"
+    gpkg.write_bytes(
+        export_ledger(session, "gpkg", as_of=AUG_31, epsg=f"EPSG:{DEMO_GK_PREFIXED_EPSG}").content
+    )
+    shp = unzip(
+        export_ledger(session, "shp", as_of=AUG_31, epsg=DEMO_GK_PREFIXED_EPSG), tmp_path / "s"
+    )
+    for path in (gpkg, shp / "ledger.shp"):
+        frame = pyogrio.read_dataframe(path)
+        assert frame.crs.to_epsg() == DEMO_GK_PREFIXED_EPSG
+        assert len(frame) == 13
+        bounds = frame.geometry.bounds
+        assert bounds["minx"].between(35_400_000, 35_600_000).all()  # zone 35 in front
+        assert (bounds["minx"] - plain.geometry.bounds["minx"]).tolist() == pytest.approx(
+            [35_000_000] * 13, abs=0.01
+        )
+        assert bounds["miny"].tolist() == pytest.approx(
+            plain.geometry.bounds["miny"].tolist(), abs=0.01
+        )
+    geographic = gpd.read_file(write(tmp_path, export_ledger(session, "gpkg", as_of=AUG_31)))
+    back = gpd.read_file(gpkg).to_crs(4490)
+    assert back.total_bounds == pytest.approx(geographic.total_bounds, abs=1e-7)
+    readme = (shp / "README.txt").read_text(encoding="utf-8-sig")
+    assert f"EPSG:{DEMO_GK_PREFIXED_EPSG}" in readme
 
 
 def test_shapefile_text_is_cut_to_254_bytes_and_unencodable_characters_reported(session, tmp_path):
@@ -655,7 +701,8 @@ def test_export_to_a_file_path(session, tmp_path):
         ("docx", {}, "Unknown export format"),
         ("pdf", {"paper": "letter"}, "A3, A4"),
         ("pdf", {"epsg": 4544}, "no option epsg"),
-        ("shapefile", {"epsg": 4513}, "4534"),
+        ("shapefile", {"epsg": 4512}, "4513"),
+        ("gpkg", {"epsg": 4555}, "4534"),
         ("shapefile", {"epsg": 3857}, "4534"),
         ("gpkg", {"epsg": "cgcs"}, "4534"),
         ("shapefile", {"encoding": "latin-1"}, "utf-8 or gbk"),

@@ -286,3 +286,22 @@ def test_awkward_values_are_stored_as_the_file_has_them(zones_engine, tmp_path):
     ]
     notes = sorted(str((row[3] or {}).get("note")) for row in stored)
     assert notes == sorted(["a\\tb", '引号"', "None", "None"])
+
+
+def test_a_dry_run_says_what_it_would_write_not_what_it_wrote(databases, tmp_path, cli_in):
+    url = databases.new_url()
+    assert cli_in("zh", "demo", "--zones-only", "--database-url", url).exit_code == 0
+    path = tmp_path / "two.gpkg"
+    pyogrio.write_dataframe(pyogrio.read_dataframe(DEMO_DATA, layer="parcels").head(2), path)
+    said = {}
+    for lang in ("zh", "en"):
+        result = cli_in(lang, "import", str(path), "--dry-run", "--database-url", url)
+        assert result.exit_code == 0, result.output
+        said[lang] = result.output
+    assert "读取并检查 2 行,将写入 2 行" in said["zh"] and "第 1 批:将写入 2 行" in said["zh"]
+    assert "2 rows read and checked, would write 2" in said["en"]
+    assert "Batch 1: would write 2 rows" in said["en"]
+    assert "已写入" not in said["zh"] and "2 written" not in said["en"]
+    assert "2 rows written" not in said["en"]
+    with databases.engine(url).connect() as conn:
+        assert conn.scalar(select(func.count(Parcel.id))) == 0

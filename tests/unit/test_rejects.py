@@ -166,6 +166,14 @@ def test_the_geopackage_holds_the_rows_with_their_geometries_as_read(written: Re
     assert frame["备注"][0] == FORMULA and frame["fid_2"].tolist() == [7, 8, 9]
 
 
+def test_the_geopackage_is_version_1_2(written: RejectsFiles) -> None:
+    assert written.geopackage is not None
+    with sqlite3.connect(written.geopackage) as db:
+        application_id = db.execute("PRAGMA application_id").fetchone()[0]
+        user_version = db.execute("PRAGMA user_version").fetchone()[0]
+    assert application_id.to_bytes(4, "big") == b"GPKG" and user_version == 10200
+
+
 def test_points_among_polygons_are_written_as_a_generic_geometry(tmp_path: Path) -> None:
     rows = [
         RejectedRow(2, "A", (_("缺少宗地编号"),), {"名称": "面"}, SQUARE),

@@ -16,6 +16,7 @@ from data.geo.demo.ledger import CaseLog
 from data.geo.demo.parcels import ParcelRecord
 from landgis.exchange import BUILDING_FIELDS, CASE_FIELDS, EVENT_FIELDS, PARCEL_FIELDS
 from landgis.geo import CGCS2000
+from landgis.io.geopackage import write_geopackage
 
 
 def parcels_frame(records: list[ParcelRecord]) -> gpd.GeoDataFrame:
@@ -60,7 +61,7 @@ def write_outputs(
     folder.mkdir(parents=True, exist_ok=True)
     gpkg.unlink(missing_ok=True)
     for name, frame in layers.items():
-        pyogrio.write_dataframe(frame, gpkg, layer=name, driver="GPKG")
+        write_geopackage(frame, gpkg, layer=name)
     paths = [gpkg]
     parcel_geoms = layers["parcels"].set_index("parcel_code").geometry
     cases = gpd.GeoDataFrame(

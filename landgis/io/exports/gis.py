@@ -25,6 +25,7 @@ from landgis.io.exports.features import (
 )
 from landgis.io.exports.options import scope_option, target_epsg
 from landgis.io.exports.rows import LedgerData
+from landgis.io.geopackage import write_geopackage
 
 
 def copy_file(path: Path, out: BinaryIO) -> None:
@@ -74,13 +75,16 @@ class GeoJSONExporter(Exporter):
 
 
 def _write(frame: gpd.GeoDataFrame, path: Path, *, append: bool, **options: Any) -> None:
+    if options.get("driver") == "GPKG":  # a new file gets the version landgis writes
+        options.pop("driver")
+        write = write_geopackage
+    else:
+        write = pyogrio.write_dataframe
     if append:
         options.pop("layer_options", None)
-        pyogrio.write_dataframe(frame, path, append=True, promote_to_multi=True, **options)
+        write(frame, path, append=True, promote_to_multi=True, **options)
     else:
-        pyogrio.write_dataframe(
-            frame, path, geometry_type="MultiPolygon", promote_to_multi=True, **options
-        )
+        write(frame, path, geometry_type="MultiPolygon", promote_to_multi=True, **options)
 
 
 def write_layer(
@@ -117,7 +121,7 @@ def write_layer(
 
 class GeoPackageExporter(Exporter):
     """A GeoPackage with one layer ``ledger`` (or ``parcels``), Chinese field names.
-    Options: ``scope``, ``epsg`` (4490 default, a GK zone 4534–4554, or auto)."""
+    Options: ``scope``, ``epsg`` (4490 default, a GK zone 4534–4554 or 4513–4533, or auto)."""
 
     name = "gpkg"
     label = "GeoPackage"

@@ -33,6 +33,9 @@ ENCODING_ALIASES: dict[str, str] = {
 CPG_CONTENT: dict[str, str] = {"utf-8": "UTF-8", "gbk": "936"}
 DBF_LANGUAGE_DRIVER: dict[str, int] = {"gbk": 0x4D}
 
+# CGCS2000 3-degree Gauss-Kruger zones 25–45: with the zone number in front of X
+# (EPSG:4513–4533) or without it (EPSG:4534–4554).
+GK_PREFIXED_EPSG_RANGE = range(4513, 4534)
 GK_EPSG_RANGE = range(4534, 4555)
 AUTO_CRS = "auto"
 SCOPES = ("ledger", "parcels")
@@ -54,19 +57,23 @@ def date_option(name: str, value: Any) -> dt.date:
 
 def target_epsg(value: Any) -> int | str:
     """The CRS option of GIS files: 4490 (CGCS2000 geographic, the default), a CGCS2000
-    3-degree Gauss-Kruger zone 4534–4554, or ``"auto"`` (the zone of the data's centre)."""
+    3-degree Gauss-Kruger zone, 4534–4554 or with the zone number in front of X 4513–4533,
+    or ``"auto"`` (the zone of the data's centre, without the prefix)."""
     if value is None:
         return CGCS2000_EPSG
     text = str(value).strip().upper().removeprefix("EPSG:")
     if text.lower() in (AUTO_CRS, "gk"):
         return AUTO_CRS
     epsg = int(text) if text.isdigit() else None
-    if epsg is not None and (epsg == CGCS2000_EPSG or epsg in GK_EPSG_RANGE):
+    if epsg is not None and (
+        epsg == CGCS2000_EPSG or epsg in GK_EPSG_RANGE or epsg in GK_PREFIXED_EPSG_RANGE
+    ):
         return epsg
     raise InvalidInput(
         _(
             "坐标系 “{value}” 不可用:请选择 CGCS2000 地理坐标 EPSG:4490,"
-            "或 CGCS2000 3 度带高斯-克吕格投影 EPSG:4534–4554(中央经线 75°E–135°E),或 auto。",
+            "或 CGCS2000 3 度带高斯-克吕格投影 EPSG:4534–4554(中央经线 75°E–135°E),"
+            "或带号在 X 前的 EPSG:4513–4533(第 25–45 带),或 auto。",
             value=value,
         )
     )

@@ -46,7 +46,7 @@ def _fit_text(value: Any, encoding: str) -> tuple[Any, bool]:
 class ShapefileExporter(Exporter):
     """A zipped Shapefile: .shp .shx .dbf .prj .cpg, ``fields.txt`` (field name → header)
     and ``README.txt``. Options: ``scope``; ``epsg`` (4490 default, a CGCS2000 3-degree GK
-    zone 4534–4554, or auto); ``encoding`` of the attributes (utf-8 default, or gbk);
+    zone 4534–4554 or 4513–4533, or auto); ``encoding`` of the attributes (utf-8 default, or gbk);
     ``field_names``: short (pinyin initials, default) or chinese (≤ 10 bytes)."""
 
     name = "shapefile"
