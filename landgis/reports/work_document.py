@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from landgis import vocab
 from landgis.errors import InvalidInput
 from landgis.i18n import DEFAULT_LANGUAGE, Localizable, _, listing, term
+from landgis.io.exports.pdf import MAX_PRINTED_CASES
 from landgis.io.exports.print_setup import PrintSetup
 from landgis.io.exports.printed_ledger import (
     CaseLine,
@@ -31,6 +32,7 @@ from landgis.io.exports.printed_ledger import (
     shown_text,
     sign_off,
 )
+from landgis.io.exports.printed_ledger.document import label_span
 from landgis.io.exports.rows import collect_ledger
 from landgis.ledger_rules.totals import round_total
 from landgis.settings import Settings
@@ -96,6 +98,8 @@ class Annex:
     lines: tuple[tuple[bool, tuple[str, ...]], ...]
     label_span: int
     sign_off: tuple[str, ...]
+    # Why the lines are left out (a ledger too long to print with the report), or "".
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -254,10 +258,14 @@ def work_annex(
         session, as_of=as_of, county=settings.county_name, lang=lang, print_setup=setup
     )
     columns = setup.printed
-    span = next((i for i, c in enumerate(columns) if c.summed), len(columns)) or 1
+    span = label_span(columns)
     lines: list[tuple[bool, tuple[str, ...]]] = []
+    cases = 0
     for line in printed_lines(data, columns):
         if isinstance(line, CaseLine):
+            cases += 1
+            if cases > MAX_PRINTED_CASES:
+                break
             lines.append((True, tuple(shown_text(v) for v in line.values)))
         else:
             after = tuple(
@@ -266,6 +274,13 @@ def work_annex(
                 if i >= span
             )
             lines.append((False, (line.label, *after)))
+    note = ""
+    if cases > MAX_PRINTED_CASES:
+        lines = []
+        note = _(
+            "台账超过 {limit} 宗,不随报告附印:请按园区等筛选后分别打印台账(打印版台账)。",
+            limit=MAX_PRINTED_CASES,
+        ).render(lang)
     return Annex(
         title=_("附件:{title}", title=printed_title(data)).render(lang),
         headers=tuple(c.header(lang) for c in columns),
@@ -273,6 +288,7 @@ def work_annex(
         lines=tuple(lines),
         label_span=span,
         sign_off=tuple(sign_off(lang)),
+        note=note,
     )
 
 

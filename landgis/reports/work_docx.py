@@ -49,6 +49,9 @@ def _annex(template: DocxTemplate, annex: Annex, lang: str) -> Any:
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     add_run(title, annex.title, font, 14, bold=True)
+    if annex.note:
+        add_run(document.add_paragraph(), annex.note, font, 10.5)
+        return document
     table = document.add_table(rows=1, cols=len(annex.headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

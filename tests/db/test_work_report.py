@@ -212,3 +212,15 @@ def test_the_default_template_is_a_word_document_with_the_fields(tmp_path):
         assert field in text
     assert "{{ factory_wan_m2 }}万平方米" in text and "{{p annex }}" in text
     assert Path(path).stat().st_size > 0
+
+
+def test_a_ledger_too_long_to_print_leaves_the_annex_to_a_note(session, monkeypatch, tmp_path):
+    monkeypatch.setattr("landgis.reports.work_document.MAX_PRINTED_CASES", 5)
+    document = read_docx(written(session, "docx"))
+    texts = [p.text for p in document.paragraphs]
+    assert any("台账超过 5 宗,不随报告附印" in t for t in texts)
+    assert len(document.tables) == 3  # the figures; no annex table
+    path = tmp_path / "work.pdf"
+    path.write_bytes(written(session, "pdf"))
+    text = unspaced("".join(pdf_pages(path)))
+    assert "台账超过5宗,不随报告附印" in text and "填报单位" not in text
