@@ -63,6 +63,10 @@ EXCLUDED_BOXES: tuple[tuple[float, float, float, float], ...] = (
     (106.4, 20.4, 108.1, 21.5),  # the Gulf of Tonkin coast of Vietnam
 )
 
+# The most the shift moves a point, in degrees: under 0.009° of longitude and 0.004° of
+# latitude everywhere it applies.
+MAX_SHIFT_DEG = 0.01
+
 GeometryLike = TypeVar("GeometryLike")
 
 

@@ -13,8 +13,9 @@ and popups, fetched on click from ``/map/parcels/{code}/popup`` in the page's la
 A tile at province zoom would hold every parcel, so parcels appear from zoom
 :data:`PARCELS_MIN_ZOOM` on; below it the legend says to zoom in and only the zones show.
 The map opens on the extent of the filtered parcels, computed in the database. Paging
-(``limit``/``offset``) does not apply to tiles. Tiles are in CGCS2000 and are not shifted
-to GCJ-02: on 高德 backgrounds the tiled map (zones too, to match) sits off the tiles.
+(``limit``/``offset``) does not apply to tiles. On 高德 backgrounds (GCJ-02) the page asks
+for tiles shifted to GCJ-02 (``gcj02=true``, :mod:`landgis.tiles`) and shifts its zones and
+extent alike, so parcels sit where the inline map draws them; for display only.
 
 Readiness signal (as the inline map's): when the parcels of the current view are drawn, the
 page sets ``document.documentElement.dataset.parcelsDrawn`` to ``performance.now()``: each
@@ -45,14 +46,17 @@ from landgis.db.query_types import AnySelect
 from landgis.db.repository import zones_frame
 from landgis.errors import NotFound
 from landgis.filters import filter_params, without_paging
+from landgis.gcj02 import wgs84_to_gcj02
 from landgis.i18n import _
 from landgis.maps import (
     CHINESE,
     NOT_IN_LEDGER,
     STATUS_COLOURS,
+    Basemap,
     MapLabels,
     MapView,
     add_tiles,
+    for_display,
     ledger_map,
     legend,
     offline_map,
@@ -75,6 +79,8 @@ from landgis.parcels import (
 # Below this zoom the parcel tiles are not requested (a tile would hold a whole county).
 PARCELS_MIN_ZOOM = 12
 TILE_URL = "/tiles/parcels/{z}/{x}/{y}.mvt"
+# The tiles' query on GCJ-02 backgrounds (高德): features shifted as the inline map's.
+GCJ02_TILES = "gcj02=true"
 POPUP_URL = "/map/parcels/{code}/popup"
 # With more zones the layer control starts collapsed (it would hide the legend).
 EXPANDED_CONTROL_MAX_ZONES = 15
@@ -130,6 +136,16 @@ def parcel_popup(session: Session, code: str, labels: MapLabels = CHINESE) -> st
     if frame.empty:
         raise NotFound(_("没有宗地编号为 {code} 的宗地。", code=code))
     return popup_html(parcel_properties(frame, labels).iloc[0].to_dict(), labels)
+
+
+def for_display_extent(extent: Extent, background: Basemap) -> Extent:
+    """``extent`` as the map draws it: its corners shifted to GCJ-02 if the background
+    needs it."""
+    if not background.gcj02:
+        return extent
+    minx, miny, maxx, maxy = extent
+    lons, lats = wgs84_to_gcj02([minx, maxx], [miny, maxy])
+    return float(lons[0]), float(lats[0]), float(lons[1]), float(lats[1])
 
 
 # --- URLs ---------------------------------------------------------------------------------
@@ -285,6 +301,8 @@ def tiled_ledger_map(
     taken: set[str] = set()
     status_name = {key: html.escape(labels.statuses.get(key, key)) for key in STATUS_COLOURS}
     total = sum(counts.values())
+    if background.gcj02:
+        tile_url += ("&" if "?" in tile_url else "?") + GCJ02_TILES
     grid = VectorGridProtobuf(
         tile_url,
         name=unique_name(
@@ -297,13 +315,12 @@ def tiled_ledger_map(
     )
     grid.default_js = [vectorgrid_script(asset_url)]
     grid.add_to(fmap)
-    # Tiles are CGCS2000, never shifted to GCJ-02: zones stay unshifted to match them.
-    zones = zones[zones.geometry.notna() & ~zones.geometry.is_empty]
-    zone_layers(fmap, zones, set(), taken, labels)
+    # Zones and the extent are shifted as the tiles are (on GCJ-02 backgrounds).
+    zone_layers(fmap, for_display(zones, background), set(), taken, labels)
     if view is not None:
         open_at(fmap, view)
     elif extent is not None:
-        minx, miny, maxx, maxy = extent
+        minx, miny, maxx, maxy = for_display_extent(extent, background)
         fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(12, 12))
     items = [
         (swatch(STATUS_COLOURS[s]), f"{status_name[s]} ({counts[s]})")

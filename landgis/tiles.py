@@ -7,6 +7,10 @@ grid. Every backend gives the same features and attributes.
 
 A tile holds the features whose geometry intersects the tile itself (not just its buffer).
 An empty tile is returned as ``None`` (the API answers it with 204 No Content).
+
+With ``gcj02`` the tiles are for maps on backgrounds drawn in GCJ-02 (高德): every
+geometry is shifted to GCJ-02 (:mod:`landgis.gcj02`) before it is cut into tiles, as the
+inline map shifts its parcels; for display only, never stored.
 """
 
 from __future__ import annotations
@@ -23,11 +27,12 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from landgis import wallclock
-from landgis.db.backends import Backend, TileLayer, TileSource, backend_for
+from landgis.db.backends import Backend, DisplayShift, TileLayer, TileSource, backend_for
 from landgis.db.models import Case, Parcel, Zone
 from landgis.db.query_types import AnySelect
 from landgis.db.versioning import data_version
 from landgis.errors import InvalidInput, NotFound
+from landgis.gcj02 import MAX_SHIFT_DEG, to_gcj02
 from landgis.i18n import _, listing
 from landgis.parcels import (
     ParcelFilter,
@@ -47,6 +52,8 @@ from landgis.tile_matrix_sets import (
 MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 # Bump when the encoding changes, so cached tiles are not reused across versions.
 ENCODING_VERSION = "1"
+# Features moved onto GCJ-02 backgrounds.
+GCJ02_SHIFT = DisplayShift("gcj02", to_gcj02, MAX_SHIFT_DEG)
 
 
 @dataclass(frozen=True)
@@ -139,20 +146,29 @@ def layer_fields(collection: str) -> dict[str, type]:
 
 
 @functools.lru_cache(maxsize=256)
-def _tile_source(backend: Backend, name: str, filters: ParcelFilter, today: dt.date) -> TileSource:
+def _tile_source(
+    backend: Backend, name: str, filters: ParcelFilter, today: dt.date, gcj02: bool
+) -> TileSource:
     """A layer and filter made ready by the backend, once a day (``overdue`` depends on the
     date): building its query costs more than encoding a small tile."""
     rows, geom = LAYERS[name](filters)
-    return backend.tile_source(TileLayer(name, rows, geom))
+    layer = TileLayer(name, rows, geom)
+    return backend.shifted_tile_source(layer, GCJ02_SHIFT) if gcj02 else backend.tile_source(layer)
 
 
 def render_tile(
-    session: Session, collection: str, tile: Tile, filters: ParcelFilter | None = None
+    session: Session,
+    collection: str,
+    tile: Tile,
+    filters: ParcelFilter | None = None,
+    *,
+    gcj02: bool = False,
 ) -> bytes | None:
-    """The MVT bytes of ``collection`` (layer of the same name) in ``tile``; None if empty."""
+    """The MVT bytes of ``collection`` (layer of the same name) in ``tile``; None if empty.
+    ``gcj02``: the features shifted to GCJ-02, for display on 高德 backgrounds."""
     check_collection(collection)
     unpaged = dataclasses.replace(filters or ParcelFilter(), limit=None, offset=0)
-    source = _tile_source(backend_for(session), collection, unpaged, wallclock.today())
+    source = _tile_source(backend_for(session), collection, unpaged, wallclock.today(), gcj02)
     return source.encode(session, tile) or None
 
 
@@ -160,10 +176,15 @@ def render_tile(
 
 
 def tile_etag(
-    session: Session, collection: str, tile: Tile, filters: ParcelFilter | None = None
+    session: Session,
+    collection: str,
+    tile: Tile,
+    filters: ParcelFilter | None = None,
+    *,
+    gcj02: bool = False,
 ) -> str:
     """A strong ETag (quoted) for the tile: data version, today's date (``overdue``
-    depends on it), the tile and the filters."""
+    depends on it), the tile, the filters and the display shift."""
     filters = dataclasses.replace(filters or ParcelFilter(), limit=None, offset=0)
     key = "\n".join(
         (
@@ -173,6 +194,7 @@ def tile_etag(
             collection,
             f"{tile.z}/{tile.x}/{tile.y}",
             repr(filters),
+            GCJ02_SHIFT.name if gcj02 else "",
         )
     )
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'

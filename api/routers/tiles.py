@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 
 from api.deps import ReaderDep
@@ -48,15 +48,19 @@ def get_tile(
     filters: FilterDep,
     _: ReaderDep,
     if_none_match: Annotated[str | None, Header(max_length=2000)] = None,
+    gcj02: Annotated[
+        bool, Query(description="Shifted to GCJ-02 for display on 高德 (Amap) backgrounds")
+    ] = False,
 ) -> Response:
     """Layer ``parcels``: ``code``, ``status`` ("none" outside the ledger), ``route``,
     ``overdue``, ``case_no`` (absent when empty), filtered like ``/api/parcels`` (``limit``
     and ``offset`` do not apply to tiles). Layer ``zones``: ``code``, ``name``, ``kind``
     (the parcel filters do not apply). Feature id = row id. An empty tile is 204 No Content.
     ``ETag`` changes whenever parcels, zones or cases change; send it back in
-    ``If-None-Match`` to get 304."""
+    ``If-None-Match`` to get 304. ``gcj02=true``: every geometry shifted to GCJ-02 (for
+    display on 高德 tiles; stored geometries never move)."""
     check_collection(collection)
-    return tile_response(request, collection, Tile(z, x, y), filters, if_none_match)
+    return tile_response(request, collection, Tile(z, x, y), filters, if_none_match, gcj02=gcj02)
 
 
 def tile_response(
@@ -65,17 +69,19 @@ def tile_response(
     tile: Tile,
     filters: ParcelFilter | None,
     if_none_match: str | None,
+    *,
+    gcj02: bool = False,
 ) -> Response:
     """The tile's MVT bytes with its ETag; 304 when ``If-None-Match`` names that ETag,
     204 when the tile is empty. Every route serving tiles answers through here."""
     # The session is opened here rather than by a dependency: one hand-over to a worker
     # thread per tile instead of three.
     with read_session(request.app.state.engine) as session:
-        etag = tile_etag(session, collection, tile, filters)
+        etag = tile_etag(session, collection, tile, filters, gcj02=gcj02)
         headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
         if etag_matches(if_none_match, etag):
             return Response(status_code=304, headers=headers)
-        body = render_tile(session, collection, tile, filters)
+        body = render_tile(session, collection, tile, filters, gcj02=gcj02)
     if body is None:
         return Response(status_code=204, headers=headers)
     return Response(content=body, media_type=MVT_MEDIA_TYPE, headers=headers)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.main import create_app
 from landgis.filters import parse_filters
+from landgis.gcj02 import wgs84_to_gcj02
 from landgis.parcels import ParcelFilter
 from landgis.settings import Settings
 from landgis.tiled_map import parcel_tile_url, parcels_extent, status_counts
@@ -231,3 +232,24 @@ def test_a_bad_view_is_refused_with_a_message(tiled, view):
     response = tiled.get("/map", params={"view": view})
     assert response.status_code == 422
     assert "lat,lon,zoom" in response.json()["message_en"]
+
+
+def test_on_amap_backgrounds_the_tiles_zones_and_view_are_shifted_to_gcj02(tiled):
+    """高德 tiles are drawn in GCJ-02: the page asks for tiles shifted alike and shifts the
+    zones it inlines and the extent it opens on; other backgrounds stay in CGCS2000."""
+    plain, amap = get(tiled, "/map"), get(tiled, "/map", basemap="amap")
+    assert tile_template(plain) == "/tiles/parcels/{z}/{x}/{y}.mvt"
+    assert tile_template(amap) == "/tiles/parcels/{z}/{x}/{y}.mvt?gcj02=true"
+    filtered = get(tiled, "/map", basemap="amap", zone=PARK, q="5199")
+    assert parse_qs(urlsplit(tile_template(filtered)).query)["gcj02"] == ["true"]
+    south, west, north, east = fit_bounds(plain)
+    shifted = fit_bounds(amap)
+    lons, lats = wgs84_to_gcj02([west, east], [south, north])
+    assert shifted == pytest.approx([lats[0], lons[0], lats[1], lons[1]], abs=1e-9)
+    # The zones' first coordinates, as inlined (GeoJSON, lon first).
+    first = re.compile(r'"coordinates": \[\[\[\[?([-\d.]+), ([-\d.]+)\]')
+    zone_plain = [float(v) for v in first.search(plain).groups()]
+    zone_amap = [float(v) for v in first.search(amap).groups()]
+    expected = [float(v) for v in wgs84_to_gcj02(*zone_plain)]
+    assert zone_amap == pytest.approx(expected, abs=1e-6)  # the page keeps 7 decimals
+    assert abs(zone_amap[0] - zone_plain[0]) > 1e-3  # hundreds of metres

@@ -18,6 +18,7 @@ from landgis.cases import Actor
 from landgis.db.migrate import upgrade
 from landgis.db.session import transaction
 from landgis.demo import load_demo
+from landgis.gcj02 import to_gcj02
 from landgis.settings import DEMO_DATA, Settings
 
 MVT = "application/vnd.mapbox-vector-tile"
@@ -226,3 +227,64 @@ def test_bad_requests_are_json_errors(client, path, status):
     assert response.status_code == status
     body = response.json()
     assert body["message"] and body["message_en"]
+
+
+def _tile_pixels(lon: float, lat: float, z: int, x: int, y: int) -> tuple[float, float]:
+    """Where a point falls in tile z/x/y, in the tile's 4096 units (y down)."""
+    n = 2**z
+    column = (lon + 180) / 360 * n
+    row = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return (column - x) * 4096, (row - y) * 4096
+
+
+def _vertices(feature: dict) -> list[tuple[float, float]]:
+    """A decoded MVT polygon's vertices in tile units, y down."""
+    geometry = shape(feature["geometry"])
+    return [
+        xy for polygon in getattr(geometry, "geoms", [geometry]) for xy in polygon.exterior.coords
+    ]
+
+
+def test_gcj02_tiles_hold_the_parcels_shifted_for_display(client):
+    """With ``gcj02=true`` (the tiled map on 高德 backgrounds) the features are where the
+    inline map draws them: shifted to GCJ-02, hundreds of metres from the stored place."""
+    parcels = client.get("/api/parcels", params={"q": "519901001003GB00042"}).json()["features"]
+    parcel = shape(parcels[0]["geometry"])
+    shifted = to_gcj02(parcel)
+    z, x, y = tile_of(*shifted.representative_point().coords[0], 16)
+    plain = features(client.get(tile_url(z, x, y)))
+    moved = features(client.get(tile_url(z, x, y), params={"gcj02": "true"}))
+    code = parcels[0]["id"]
+    assert code in moved
+    tile = lonlat_box(z, x, y)
+    assert set(moved) == {
+        f["id"]
+        for f in client.get("/api/parcels").json()["features"]
+        if to_gcj02(shape(f["geometry"])).intersects(tile)
+    }
+    assert set(moved) != set(plain)
+    # Every vertex inside the tile is the GCJ-02 vertex, to the tile grid (1/4096).
+    body = client.get(tile_url(z, x, y), params={"gcj02": "true"}).content
+    decoded = mapbox_vector_tile.decode(body, default_options={"y_coord_down": True})
+    [feature] = [f for f in decoded["parcels"]["features"] if f["properties"]["code"] == code]
+    drawn = _vertices(feature)
+    inside = [
+        _tile_pixels(vx, vy, z, x, y)
+        for vx, vy in shifted.geoms[0].exterior.coords
+        if tile.contains(shapely.Point(vx, vy))
+    ]
+    assert inside
+    for want in inside:
+        assert min(math.dist(want, got) for got in drawn) <= 1.0
+    # Unshifted, the vertices would lie some 500 m (over 3000 units at zoom 16) away.
+    for vx, vy in parcel.geoms[0].exterior.coords:
+        assert min(math.dist(_tile_pixels(vx, vy, z, x, y), got) for got in drawn) > 1000
+    # The ETag tells the shifted tile from the plain one.
+    etag = client.get(tile_url(z, x, y)).headers["etag"]
+    shifted_etag = client.get(tile_url(z, x, y), params={"gcj02": "true"}).headers["etag"]
+    assert etag != shifted_etag
+    # Zones are shifted alike; the stored geometries are not.
+    zones = features(client.get(tile_url(8, 202, 105, "zones"), params={"gcj02": "true"}), "zones")
+    assert zones
+    again = client.get("/api/parcels", params={"q": code}).json()["features"][0]["geometry"]
+    assert shape(again).equals(parcel)

@@ -8,21 +8,29 @@ the test, as does any console error.
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from shapely.geometry import shape
 
 from api.main import create_app
+from landgis.gcj02 import wgs84_to_gcj02
 from landgis.settings import Settings
 
 THRESHOLD = 10
+AMAP_HOST = re.compile(r"^webrd0[1-4]\.is\.autonavi\.com$")  # answered with a blank tile
+ONE_PIXEL_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4//8/AwAI/AL+p5qgoAAAAABJRU5ErkJggg=="
+)
 XSS_HOLDER = '<img src=x onerror="window.__xss=1">'
 DRAWN = "() => document.documentElement.dataset.parcelsDrawn !== undefined"
 PARCEL_PATHS = ".leaflet-overlay-pane path.landgis-parcel"
@@ -33,6 +41,7 @@ class Site:
     base: str
     xss_code: str
     parcels: dict[str, Any]
+    url: str = ""
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +52,7 @@ def site(html_demo, live_server) -> Iterator[Site]:
     with live_server(app) as base:
         with urllib.request.urlopen(base + "/api/parcels", timeout=30) as response:
             features = json.load(response)["features"]
-        yield Site(base=base, xss_code=code, parcels={f["id"]: f for f in features})
+        yield Site(base=base, xss_code=code, parcels={f["id"]: f for f in features}, url=url)
 
 
 @dataclass
@@ -57,6 +66,8 @@ class Probe:
     def route(self, route: Any) -> None:
         if route.request.url.startswith(self.base + "/"):
             route.continue_()
+        elif AMAP_HOST.match(urlsplit(route.request.url).hostname or ""):
+            route.fulfill(status=200, content_type="image/png", body=ONE_PIXEL_PNG)
         else:
             self.outside.append(route.request.url)
             route.abort()
@@ -237,4 +248,63 @@ def test_at_or_below_the_threshold_the_page_is_inline_with_the_same_signal(brows
         assert sorted(drawn) == sorted(identified)
         assert page.locator(f"{PARCEL_PATHS}.landgis-status-identified").count() == len(identified)
         assert p.tiles() == []
+        p.assert_clean()
+
+
+RECT = (
+    "(el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
+)
+
+
+def _contained(rect: list[float], outer: list[float], slack: float = 2.0) -> bool:
+    return (
+        rect[0] >= outer[0] - slack
+        and rect[1] >= outer[1] - slack
+        and rect[2] <= outer[2] + slack
+        and rect[3] <= outer[3] + slack
+    )
+
+
+def test_on_amap_backgrounds_tiles_draw_parcels_where_the_inline_map_does(
+    browser, site: Site, live_server, backend: str, artifacts: Path
+):
+    """On 高德 (GCJ-02) backgrounds the tiled map shows each parcel exactly where the
+    inline map draws it (both shifted to GCJ-02), not hundreds of metres off."""
+    code = site.xss_code
+    lon, lat = shape(site.parcels[code]["geometry"]).representative_point().coords[0]
+    shown_lon, shown_lat = (float(v) for v in wgs84_to_gcj02(lon, lat))
+    view = "([lat, lon]) => window.landgis.map.setView([lat, lon], 16, { animate: false })"
+    inline_app = create_app(Settings(database_url=site.url))
+    with live_server(inline_app) as inline_base:
+        inline_site = Site(base=inline_base, xss_code=code, parcels=site.parcels)
+        with probe(browser, inline_site, "/map?basemap=amap") as p:
+            assert p.page.evaluate("window.landgis.tiled") is None
+            p.page.evaluate(view, [shown_lat, shown_lon])  # inline: drawn as the view moves
+            p.page.evaluate("() => new Promise((done) => requestAnimationFrame(done))")
+            path = p.page.evaluate_handle("(c) => window.landgis.parcels[c]._path", code)
+            inline_rect = p.page.evaluate(RECT, path)
+            p.assert_clean()
+    with probe(browser, site, "/map?basemap=amap") as p:
+        page = p.page
+        assert page.evaluate("window.landgis.tiled") is True
+        tiles = p.tiles()
+        assert tiles and all("gcj02=true" in url for _, url in tiles)
+        p.redrawn(view, [shown_lat, shown_lon])
+        rects = page.locator(PARCEL_PATHS).evaluate_all(f"(els) => els.map({RECT})")
+        pieces = [r for r in rects if r[2] > r[0] and _contained(r, inline_rect)]
+        assert pieces, "the parcel is drawn inside the inline map's outline"
+        union = [
+            min(r[0] for r in pieces),
+            min(r[1] for r in pieces),
+            max(r[2] for r in pieces),
+            max(r[3] for r in pieces),
+        ]
+        assert union == pytest.approx(inline_rect, abs=2.0)
+        # Hovering the parcel's (shifted) point names it from the tile's attributes.
+        box = page.locator(".folium-map").bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        tip = page.locator(".landgis-parcel-tip")
+        tip.wait_for()
+        assert code in tip.inner_text()
+        page.screenshot(path=artifacts / f"map-tiles-amap-{backend}.png")
         p.assert_clean()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -83,6 +83,18 @@ class TileLayer:
     name: str
     rows: AnySelect
     geom: Any
+
+
+@dataclass(frozen=True)
+class DisplayShift:
+    """Geometries moved for display only (onto a background drawn in GCJ-02 …), never
+    stored: ``move`` takes lon/lat geometries (a shapely array) to where they are drawn;
+    ``reach`` is the most it moves a point, in degrees (the stored box to search for a
+    drawn one is that box grown by it)."""
+
+    name: str
+    move: Callable[[np.ndarray], np.ndarray]
+    reach: float
 
 
 class TileSource(Protocol):
@@ -203,3 +215,10 @@ class Backend(ABC):
     def tile_source(self, layer: TileLayer) -> TileSource:
         """``layer`` made ready to encode as Mapbox vector tiles: geometries in Web
         Mercator, clipped to the tile plus :data:`BUFFER`, on an :data:`EXTENT` grid."""
+
+    def shifted_tile_source(self, layer: TileLayer, shift: DisplayShift) -> TileSource:
+        """``layer``'s tiles as :meth:`tile_source` makes them, each geometry moved by
+        ``shift`` first (read with portable SQL and encoded in Python, on every backend)."""
+        from landgis.db.backends.python_tiles import PythonTiles
+
+        return PythonTiles(layer, shift)

@@ -1,7 +1,7 @@
 """The SpatiaLite backend: the whole database in one file, for a single office machine.
 
 How it connects and runs one writer at a time: :mod:`landgis.db.backends.spatialite_engine`;
-its vector tiles: :mod:`landgis.db.backends.spatialite_tiles`.
+its vector tiles: :mod:`landgis.db.backends.python_tiles`.
 """
 
 from __future__ import annotations
@@ -154,6 +154,6 @@ class SpatiaLiteBackend(Backend):
         return [select(*columns).where(func.ST_Intersects(table.c.geom, box))]
 
     def tile_source(self, layer: TileLayer) -> TileSource:
-        from landgis.db.backends.spatialite_tiles import PythonTiles
+        from landgis.db.backends.python_tiles import PythonTiles
 
         return PythonTiles(layer)

@@ -1,8 +1,10 @@
-"""Vector tiles from SpatiaLite, which has no ``ST_AsMVT``: the rows whose bounding box
-meets the tile are read from the spatial index, and the tile is encoded here the way
-PostGIS's ``ST_AsMVTGeom(..., 4096, 64, true)`` and ``ST_AsMVT`` do: geometry in Web
-Mercator, clipped to the tile plus the buffer, snapped to the grid; a feature only when
-its geometry intersects the tile itself (not just its buffer)."""
+"""Vector tiles encoded in Python: SpatiaLite's, which has no ``ST_AsMVT``, and on every
+backend the tiles whose geometries are moved for display (:class:`DisplayShift`). The rows
+whose bounding box meets the tile are read from the spatial index (portable SQL), and the
+tile is encoded here the way PostGIS's ``ST_AsMVTGeom(..., 4096, 64, true)`` and
+``ST_AsMVT`` do: geometry in Web Mercator, clipped to the tile plus the buffer, snapped to
+the grid; a feature only when its (moved) geometry intersects the tile itself (not just its
+buffer)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import shapely
 from sqlalchemy import Float, bindparam, func
 from sqlalchemy.orm import Session
 
-from landgis.db.backends.base import BUFFER, EXTENT, TileAddress, TileLayer
+from landgis.db.backends.base import BUFFER, EXTENT, DisplayShift, TileAddress, TileLayer
 from landgis.db.backends.functions import Envelope, IndexOverlaps
 from landgis.db.query_types import AnySelect
 from landgis.geo import CGCS2000_EPSG, to_mercator
@@ -24,8 +26,9 @@ class PythonTiles:
     """A layer's query (its rows, their geometry as WKB, the tile's box bound per tile),
     built once; :meth:`encode` encodes one tile of it."""
 
-    def __init__(self, layer: TileLayer) -> None:
+    def __init__(self, layer: TileLayer, shift: DisplayShift | None = None) -> None:
         self.name = layer.name
+        self.shift = shift
         box = Envelope(*(bindparam(name, type_=Float) for name in _CORNERS), CGCS2000_EPSG)
         self.statement: AnySelect = layer.rows.add_columns(
             func.ST_AsBinary(layer.geom).label("wkb")
@@ -33,11 +36,15 @@ class PythonTiles:
 
     def encode(self, session: Session, tile: TileAddress) -> bytes:
         lonlat = tile.lonlat_bounds()
-        found = session.execute(self.statement, dict(zip(_CORNERS, lonlat, strict=True)))
+        reach = self.shift.reach if self.shift is not None else 0.0
+        search = (lonlat[0] - reach, lonlat[1] - reach, lonlat[2] + reach, lonlat[3] + reach)
+        found = session.execute(self.statement, dict(zip(_CORNERS, search, strict=True)))
         records = [row._asdict() for row in found if row.wkb is not None]
         if not records:
             return b""
         shapes = shapely.from_wkb([bytes(r.pop("wkb")) for r in records])
+        if self.shift is not None:
+            shapes = self.shift.move(shapes)
         hits = shapely.intersects(shapes, shapely.box(*lonlat))
         records = [r for r, hit in zip(records, hits, strict=True) if hit]
         if not records:
