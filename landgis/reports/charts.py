@@ -2,15 +2,15 @@
 by month, from the headline figures' groups (:func:`landgis.stats.headline_figures`),
 each bar's value on top of it to 0.01; drawn offline with matplotlib's Agg renderer.
 
-:func:`figure_chart_png` draws any group of the figures; :func:`route_chart_png`,
-:func:`zone_chart_png` and :func:`month_chart_png` are the three the report shows, their
-bars named in the report's language and ordered as the dashboard orders them.
+:func:`figure_chart_png` draws any group of the figures; :func:`revitalized_chart_png`
+the three the report shows (by route, zone and month), their bars named in the report's
+language and ordered as the dashboard orders them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from matplotlib.axes import Axes
@@ -214,7 +214,16 @@ def month_bars(figures: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> Bars
     return filled, {k: month_label(k, lang) for k in filled}
 
 
-def route_chart_png(
+BARS: dict[str, Callable[[Mapping[str, Any], str], Bars]] = {
+    "route": route_bars,
+    "zone": zone_bars,
+    "month": month_bars,
+}
+"""The bars of each chart the report shows, by what they are grouped by."""
+
+
+def revitalized_chart_png(
+    by: str,
     figures: Mapping[str, Any],
     lang: str = DEFAULT_LANGUAGE,
     *,
@@ -222,29 +231,6 @@ def route_chart_png(
     height_mm: float = 70,
     dpi: int = 200,
 ) -> bytes:
-    """Revitalized 亩 by route (:func:`route_bars`) of the headline ``figures``."""
-    return _chart(route_bars(figures, lang), lang, width_mm, height_mm, dpi)
-
-
-def zone_chart_png(
-    figures: Mapping[str, Any],
-    lang: str = DEFAULT_LANGUAGE,
-    *,
-    width_mm: float = 160,
-    height_mm: float = 70,
-    dpi: int = 200,
-) -> bytes:
-    """Revitalized 亩 by zone (:func:`zone_bars`) of the headline ``figures``."""
-    return _chart(zone_bars(figures, lang), lang, width_mm, height_mm, dpi)
-
-
-def month_chart_png(
-    figures: Mapping[str, Any],
-    lang: str = DEFAULT_LANGUAGE,
-    *,
-    width_mm: float = 160,
-    height_mm: float = 70,
-    dpi: int = 200,
-) -> bytes:
-    """Revitalized 亩 by month (:func:`month_bars`) of the headline ``figures``."""
-    return _chart(month_bars(figures, lang), lang, width_mm, height_mm, dpi)
+    """Revitalized 亩 of the headline ``figures`` grouped ``by`` route, zone or month
+    (:func:`route_bars`, :func:`zone_bars`, :func:`month_bars`)."""
+    return _chart(BARS[by](figures, lang), lang, width_mm, height_mm, dpi)

@@ -58,7 +58,7 @@ def write_work(
     settings' template, or ``pdf``) to ``out``; return its content."""
     fmt = work_format(fmt)
     report = work_report(session, settings, date_from, date_to, lang)
-    pictures = work_pictures(session, settings, report)
+    pictures = work_pictures(session, report)
     if fmt == "docx":
         from landgis.reports.work_docx import write_work_docx
 

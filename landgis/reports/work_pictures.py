@@ -7,26 +7,23 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from landgis.maps.printed import status_map_png
-from landgis.reports.charts import month_chart_png, route_chart_png, zone_chart_png
+from landgis.maps.printed import status_map
+from landgis.reports.charts import revitalized_chart_png
 from landgis.reports.work_document import WorkReport
-from landgis.settings import Settings
 
-CHARTS = (
-    ("chart_route", "revitalized_by_route", route_chart_png),
-    ("chart_zone", "revitalized_by_zone", zone_chart_png),
-    ("chart_month", "revitalized_by_month", month_chart_png),
-)
+# Each chart's name in the templates and what it groups by.
+CHARTS = {"chart_route": "route", "chart_zone": "zone", "chart_month": "month"}
 
 
-def work_pictures(
-    session: Session, settings: Settings, report: WorkReport
-) -> dict[str, bytes | None]:
+def work_pictures(session: Session, report: WorkReport) -> dict[str, bytes | None]:
     """The PNG of each picture of ``report`` by name (``map``, ``chart_route``,
     ``chart_zone``, ``chart_month``); None for a chart with nothing to show."""
     figures = report.figures
     pictures: dict[str, bytes | None] = {
-        name: draw(figures, report.lang) if figures[key] else None for name, key, draw in CHARTS
+        name: revitalized_chart_png(by, figures, report.lang)
+        if figures[f"revitalized_by_{by}"]
+        else None
+        for name, by in CHARTS.items()
     }
-    pictures["map"] = status_map_png(session, settings, report.date_to, report.lang)
+    pictures["map"] = status_map(session, report.date_to, report.lang).png
     return pictures

@@ -17,11 +17,10 @@ from sqlalchemy.orm import Session
 from landgis.db.migrate import upgrade
 from landgis.ledger import ledger_rows
 from landgis.maps.labels import NOT_IN_LEDGER
-from landgis.maps.printed import status_map, status_map_png
+from landgis.maps.printed import status_map
 from landgis.maps.printed.layers import ledger_layer
 from landgis.maps.printed.status_map import legend_labels
 from landgis.maps.styles import STATUS_COLOURS
-from landgis.settings import Settings
 
 AUG_31 = dt.date(2023, 8, 31)
 JAN_31 = dt.date(2023, 1, 31)
@@ -51,7 +50,7 @@ def august(session):
 
 
 def test_the_picture_has_the_size_asked_in_millimetres(session):
-    png = status_map_png(session, Settings(), AUG_31, width_mm=100, height_mm=70, dpi=120)
+    png = status_map(session, AUG_31, width_mm=100, height_mm=70, dpi=120).png
     image = Image.open(io.BytesIO(png))
     assert image.size == (round(100 / 25.4 * 120), round(70 / 25.4 * 120))
     assert image.info["dpi"] == pytest.approx((120, 120), abs=0.05)
@@ -79,7 +78,7 @@ def test_each_ledger_parcel_is_painted_in_its_status_colour_where_it_lies(sessio
 
 
 def test_a_status_no_case_has_is_nowhere_in_the_picture(session):
-    picture = pixels(status_map_png(session, Settings(), JAN_31, dpi=100))
+    picture = pixels(status_map(session, JAN_31, dpi=100).png)
     present = set(ledger_rows(session, JAN_31)["status"])
     assert present and present < set(STATUS_COLOURS) - {NOT_IN_LEDGER}
     for status, colour in STATUS_COLOURS.items():
@@ -109,9 +108,7 @@ def test_the_map_is_framed_on_the_ledger_and_not_blank(session, august):
 def test_only_the_cases_of_the_parcels_asked_are_coloured(session):
     rows = ledger_rows(session, AUG_31)
     chosen = rows[rows["zone_name"] == "临江工业区"]
-    png = status_map_png(
-        session, Settings(), AUG_31, dpi=100, parcel_codes=list(chosen["parcel_code"])
-    )
+    png = status_map(session, AUG_31, dpi=100, parcel_codes=list(chosen["parcel_code"])).png
     picture = pixels(png)
     for status in set(rows["status"]):
         assert (count_of(picture, STATUS_COLOURS[status]) > 0) == (
@@ -135,7 +132,7 @@ def test_the_legend_counts_the_cases_of_each_status(session):
 def test_the_map_draws_in_english_too(session):
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing")
-        png = status_map_png(session, Settings(), AUG_31, "en", dpi=100)
+        png = status_map(session, AUG_31, "en", dpi=100).png
     assert count_of(pixels(png), STATUS_COLOURS["revitalized"]) > 20
 
 

@@ -19,11 +19,9 @@ from landgis.reports.charts import (
     BAR_COLOUR,
     figure_chart_png,
     month_bars,
-    month_chart_png,
+    revitalized_chart_png,
     route_bars,
-    route_chart_png,
     zone_bars,
-    zone_chart_png,
 )
 from landgis.vocab import ROUTES
 
@@ -121,11 +119,12 @@ def test_the_route_zone_and_month_charts_name_and_order_their_bars():
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize(
-    ("chart", "bars"),
-    [(route_chart_png, 4), (zone_chart_png, 4), (month_chart_png, 3)],
+    ("by", "bars"),
+    [("route", 4), ("zone", 4), ("month", 3)],
 )
-def test_the_three_charts_draw_a_bar_per_group(chart, bars, lang):
-    mask = bar_mask(picture(drawn(chart, FIGURES, lang, width_mm=160, height_mm=70, dpi=100)))
+def test_the_three_charts_draw_a_bar_per_group(by, bars, lang):
+    png = drawn(revitalized_chart_png, by, FIGURES, lang, width_mm=160, height_mm=70, dpi=100)
+    mask = bar_mask(picture(png))
     base = np.flatnonzero(mask.any(axis=1)).max()
     assert len(runs(mask[base])) == bars  # the months without land stand at 0, unseen
 
@@ -176,8 +175,10 @@ def test_long_names_break_between_words_or_chinese_characters():
 
 
 def test_charts_drawn_in_threads_at_once_are_those_drawn_alone():
-    alone = {lang: zone_chart_png(FIGURES, lang, dpi=80) for lang in ("zh", "en")}
+    alone = {lang: revitalized_chart_png("zone", FIGURES, lang, dpi=80) for lang in ("zh", "en")}
     with ThreadPoolExecutor(max_workers=4) as pool:
         langs = ["zh", "en"] * 4
-        together = list(pool.map(lambda lang: zone_chart_png(FIGURES, lang, dpi=80), langs))
+        together = list(
+            pool.map(lambda lang: revitalized_chart_png("zone", FIGURES, lang, dpi=80), langs)
+        )
     assert together == [alone[lang] for lang in langs]

@@ -5,9 +5,9 @@
 - :mod:`.labels`: zone names placed off the parcels;
 - :mod:`.decorations`: north arrow, scale bar, legend entries;
 - :mod:`.layout`: where the map, legend, scale bar and north arrow go;
-- :mod:`.status_map`: :func:`status_map_png`, built from the above.
+- :mod:`.status_map`: :func:`status_map`, built from the above.
 """
 
-from landgis.maps.printed.status_map import StatusMap, status_map, status_map_png
+from landgis.maps.printed.status_map import StatusMap, status_map
 
-__all__ = ["StatusMap", "status_map", "status_map_png"]
+__all__ = ["StatusMap", "status_map"]

@@ -54,7 +54,6 @@ from landgis.maps.printed.labels import LabelPlacer, outline_of, parts_bounds
 from landgis.maps.printed.layers import LedgerLayer, ledger_layer, parcels_within, zones
 from landgis.maps.printed.layout import FONT_PT, Layout, fraction, layout, legend
 from landgis.maps.styles import STATUS_COLOURS
-from landgis.settings import Settings
 
 PARK_FONT_PT = 9.0
 GREY = STATUS_COLOURS[NOT_IN_LEDGER]
@@ -204,7 +203,13 @@ def status_map(
     dpi: int = 200,
     parcel_codes: Collection[str] | None = None,
 ) -> StatusMap:
-    """The status map of :func:`status_map_png`, with where its ground lies in it."""
+    """The status map of the ledger as it stood at the end of ``as_of`` (only the cases of
+    ``parcel_codes`` when given), texts in ``lang``, ``width_mm`` × ``height_mm`` at
+    ``dpi``: its PNG bytes (``.png``) and where its ground lies in it.
+
+    The parcels outside that ledger (with ``parcel_codes``: every other parcel) are drawn
+    in light grey, for orientation. The projection is the Gauss-Kruger zone most of the
+    parcels' areas are computed in, so the scale bar is true."""
     ledger = ledger_layer(session, as_of, parcel_codes)
     every_zone = zones(session)
     focus = framing_zones(ledger.parcels, every_zone)
@@ -240,35 +245,3 @@ def status_map(
         obstacles = shapely.union_all([*parcels.geometry, *others.geometry])
         _name_zones(fig, ax, extent, zone_frame, obstacles, per_mm)
         return StatusMap(png_bytes(fig), extent, _pixels(fig, ax))
-
-
-def status_map_png(
-    session: Session,
-    settings: Settings,
-    as_of: dt.date,
-    lang: str = DEFAULT_LANGUAGE,
-    *,
-    width_mm: float = 160,
-    height_mm: float = 120,
-    dpi: int = 200,
-    parcel_codes: Collection[str] | None = None,
-) -> bytes:
-    """The status map of the ledger as it stood at the end of ``as_of`` (only the cases of
-    ``parcel_codes`` when given), texts in ``lang``, as PNG bytes of ``width_mm`` ×
-    ``height_mm`` at ``dpi``.
-
-    The parcels outside that ledger (with ``parcel_codes``: every other parcel) are drawn
-    in light grey, for orientation. The projection is the Gauss-Kruger zone the parcels'
-    areas are computed in, so ``settings`` only has to name the database the session
-    reads (it is taken as every printed document takes it)."""
-    del settings
-    drawn = status_map(
-        session,
-        as_of,
-        lang,
-        width_mm=width_mm,
-        height_mm=height_mm,
-        dpi=dpi,
-        parcel_codes=parcel_codes,
-    )
-    return drawn.png
