@@ -181,7 +181,7 @@ def test_the_report_in_english(session, tmp_path):
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == "Report on the disposal of idle and low-efficiency industrial land, 青溪县"
     paragraph = next(t for t in texts if "ledger of 13 parcels" in t)
-    assert "539 mu" in paragraph and "120 mu" in paragraph and "16366.68 m²" in paragraph
+    assert "539 mu" in paragraph and "120 mu" in paragraph and "1.64 × 10⁴ m²" in paragraph
     assert "through Buyback, Judicial auction, Lease or conversion and other routes" in paragraph
     path = tmp_path / "work-en.pdf"
     path.write_bytes(written(session, "pdf", lang="en"))
