@@ -9,6 +9,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from libreoffice import converted
 from sqlalchemy import select, update
 
 from landgis.db.models import EnterpriseFigures, Parcel
@@ -402,3 +403,23 @@ def test_the_command_line_imports_and_refuses(demo_url, cli_in, tmp_path):
         "zh", "efficiency", "import", str(good), "--year", "2999", "--database-url", demo_url
     )
     assert future.exit_code == 2 and "年度应在 1990 至" in future.stderr
+
+
+def test_an_excel_97_workbook_is_read(session, tmp_path):
+    source = _workbook(
+        tmp_path / "旧格式.xlsx",
+        [
+            ["2023年度企业数据", None, None],
+            ["单位：万元"],
+            ["单位名称", "社会信用代码", "纳税总额", "研发经费"],
+            [*HONGYUAN, 66.6, 12],
+        ],
+    )
+    old = converted(source, tmp_path, "xls", "xls")
+
+    report = import_figures(session, old, FiguresOptions.build(year=2023))
+
+    assert report.format == "XLS" and report.header_row == 3
+    stored = session.scalars(select(EnterpriseFigures).where(EnterpriseFigures.year == 2023)).one()
+    assert (stored.name, stored.credit_code, stored.source_row) == (*HONGYUAN, 4)
+    assert stored.tax_yuan == pytest.approx(666000.0) and stored.rd_yuan == 120000.0
