@@ -165,7 +165,7 @@ class ImportReport:
             said = _("未导入的行已写入:{files}(改正后可再次导入)", files=files)
             lines.append(f"  {said.render(lang)}")
         for item in self.problems[:limit]:
-            lines.append(f"  {_problem_line(item).render(lang)}")
+            lines.append(f"  {problem_line(item).render(lang)}")
             extra = hint(item) if hint is not None else None
             if extra:
                 lines.append(f"      {localized(extra, lang)}")
@@ -209,7 +209,7 @@ class ImportReport:
         }
 
 
-def _problem_line(item: Problem) -> Text:
+def problem_line(item: Problem) -> Text:
     """One problem as the terminal report lists it: its level, where it is, its message."""
     level = _("错误") if item.is_error else _("警告")
     said = item.text
@@ -233,7 +233,7 @@ class ImportRefused(InvalidInput):
         message: Text
         if len(found) == 1:
             first = found[0]
-            said = _Clause(first.text)
+            said = Clause(first.text)
             if first.row:
                 message = _("第 {row} 行:{problem}。未导入任何宗地。", row=first.row, problem=said)
             else:
@@ -251,7 +251,7 @@ class ImportRefused(InvalidInput):
 
 
 @dataclass(frozen=True)
-class _Clause:
+class Clause:
     """A problem's message inside a sentence: without its full stop."""
 
     text: Localizable

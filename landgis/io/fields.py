@@ -313,8 +313,9 @@ def validate_mapping(mapping: Mapping[str, Any]) -> dict[str, str | None]:
     return result
 
 
-def load_mapping(path: Path | str) -> dict[str, str | None]:
-    """Read a mapping file: JSON (``.json``) or YAML (``.yaml``/``.yml``)."""
+def read_mapping(path: Path | str) -> Any:
+    """The content of a mapping file, JSON (``.json``) or YAML (``.yaml``/``.yml``), as
+    it is written (checked by whoever reads it)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -328,12 +329,15 @@ def load_mapping(path: Path | str) -> dict[str, str | None]:
         if path.suffix.lower() in (".yaml", ".yml"):
             import yaml
 
-            data = yaml.safe_load(text)
-        else:
-            data = json.loads(text)
+            return yaml.safe_load(text)
+        return json.loads(text)
     except Exception as exc:  # json or yaml syntax errors
         raise FileRefused(
             "mapping_invalid",
             _("映射文件 {name} 格式有误:{reason}", name=path.name, reason=str(exc)),
         ) from exc
-    return validate_mapping(data or {})
+
+
+def load_mapping(path: Path | str) -> dict[str, str | None]:
+    """Read a parcel mapping file: JSON (``.json``) or YAML (``.yaml``/``.yml``)."""
+    return validate_mapping(read_mapping(path) or {})

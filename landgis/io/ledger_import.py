@@ -34,7 +34,7 @@ from landgis.errors import Conflict, InvalidInput, LandGISError, NotFound
 from landgis.i18n import Localizable, _, listing, term
 from landgis.io.archives import DEFAULT_LIMITS, ArchiveLimits
 from landgis.io.file_limits import check_workbook
-from landgis.io.tables import sheet_rows
+from landgis.io.sheets import sheet_rows
 from landgis.ledger import LEDGER_COLUMNS
 from landgis.ledger_service import LedgerService
 from landgis.units import m2_to_mu, mu_to_m2

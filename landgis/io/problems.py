@@ -66,6 +66,13 @@ KINDS: dict[str, str] = {
     "invalid_value": ERROR,
     "invalid_credit_code": WARNING,
     "idle_area_exceeds": ERROR,
+    # an enterprise's yearly figures
+    "columns_missing": ERROR,
+    "missing_name": ERROR,
+    "negative_value": ERROR,
+    "duplicate_enterprise": ERROR,
+    "year_mismatch": ERROR,
+    "skipped_row": WARNING,
 }
 
 # Problems about where the coordinates are: an import refused for one of these is a CRSError.

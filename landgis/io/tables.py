@@ -19,16 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import openpyxl
 import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from landgis.i18n import _, listing
-from landgis.io import legacy_excel
 from landgis.io.encoding import decode_text
 from landgis.io.problems import FileRefused, Problem, problem
+from landgis.io.sheets import delimiter, workbook_rows
 
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "图形", "几何", "空间信息")
 COORDINATE_NAMES = (
@@ -191,11 +190,6 @@ def parse_geometries(
     return geometries, problems
 
 
-def _delimiter(header: str) -> str:
-    counts = {d: header.count(d) for d in (",", "\t", ";", "|")}
-    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-
-
 def _as_table(frame: pd.DataFrame, geometry_column: str | None) -> Table:
     frame = frame.rename(columns=lambda c: str(c).strip())
     frame = frame.loc[:, [c for c in frame.columns if c and not c.startswith("Unnamed:")]]
@@ -213,7 +207,7 @@ def read_csv(path: Path, *, geometry_column: str | None = None) -> Table:
     try:
         frame = pd.read_csv(
             io.StringIO(text),
-            sep=_delimiter(first_line),
+            sep=delimiter(first_line),
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=True,
@@ -231,34 +225,6 @@ def read_csv(path: Path, *, geometry_column: str | None = None) -> Table:
     return table
 
 
-def sheet_rows(
-    sheet: Any, *, min_row: int = 1, max_row: int | None = None
-) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(row number, values) of each row of an openpyxl worksheet. A cell openpyxl cannot
-    read (a number stored as ``NaN`` or ``inf`` by a hand-made file) refuses the file,
-    naming the worksheet's row: the reader cannot go on past it."""
-    rows = sheet.iter_rows(min_row=min_row, max_row=max_row, values_only=True)
-    number = min_row
-    while True:
-        try:
-            values = next(rows)
-        except StopIteration:
-            return
-        except (ValueError, TypeError, OverflowError, KeyError) as exc:
-            raise FileRefused(
-                "unreadable",
-                _(
-                    "工作表 {sheet} 第 {row} 行中有无法读取的数值(如 NaN、inf),"
-                    "请在表格软件中改正后重试。",
-                    sheet=sheet.title,
-                    row=number,
-                ),
-                detail=str(exc),
-            ) from exc
-        yield number, values
-        number += 1
-
-
 def _rows_frame(rows: list[list[Any]]) -> pd.DataFrame:
     """A sheet's rows as a table: the first non-empty row names the columns."""
     rows = [r for r in rows if any(v is not None and str(v).strip() for v in r)]
@@ -272,27 +238,9 @@ def _rows_frame(rows: list[list[Any]]) -> pd.DataFrame:
 
 @contextlib.contextmanager
 def _sheets(path: Path) -> Iterator[tuple[list[str], Callable[[str], pd.DataFrame]]]:
-    """A workbook's sheet names and a way to read one as a table: ``.xls`` (Excel 97–2003)
-    by xlrd, ``.xlsx``/``.xlsm`` by openpyxl."""
-    if Path(path).suffix.lower() == ".xls":
-        with legacy_excel.opened(path) as old:
-            yield old.sheet_names(), lambda name: _rows_frame(legacy_excel.sheet_rows(old, name))
-        return
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise FileRefused(
-            "unreadable",
-            _("无法读取 Excel 文件 {name}。", name=Path(path).name),
-            detail=str(exc),
-        ) from exc
-    try:
-        yield (
-            list(book.sheetnames),
-            lambda name: _rows_frame([list(r) for _number, r in sheet_rows(book[name])]),
-        )
-    finally:
-        book.close()
+    """A workbook's sheet names and a way to read one as a table."""
+    with workbook_rows(path) as (names, rows_of):
+        yield names, lambda name: _rows_frame(rows_of(name))
 
 
 def read_workbook(
