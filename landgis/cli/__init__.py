@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from landgis.cli import backup, cases, report, reports, setup, users
+from landgis.cli import backup, cases, efficiency, report, reports, setup, users
 
 app = typer.Typer(
     help="landgis: 低效闲置工业用地 GIS 管理 (idle and low-efficiency industrial land).",
@@ -22,6 +22,7 @@ app.command("import-ledger")(reports.import_ledger)
 app.add_typer(cases.app, name="case")
 app.add_typer(report.app, name="report")
 app.add_typer(users.app, name="user")
+app.add_typer(efficiency.app, name="efficiency")
 app.command()(backup.backup)
 app.command()(backup.restore)
 app.command()(setup.serve)

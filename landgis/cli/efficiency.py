@@ -1,0 +1,115 @@
+"""``landgis efficiency``: the per-mu evaluation (亩均效益评价) of enterprises."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from landgis.cli.common import DatabaseOption, JsonOption, language, print_json, say, unit_of_work
+from landgis.i18n import _
+
+if TYPE_CHECKING:
+    from landgis.efficiency.evaluation import Evaluation
+
+app = typer.Typer(
+    help="The per-mu evaluation (亩均效益评价): enterprises' yearly figures on their land, "
+    "scored and classed A-D."
+)
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns."""
+    space = " " * max(0, width - _width(text))
+    return space + text if right else text + space
+
+
+def _table(evaluation: Evaluation, lang: str) -> list[str]:
+    """The enterprises as a table: name, area (亩), tax per 亩 (万元/亩), score, class and
+    the class of the year before."""
+    items = evaluation.items
+    names = [str(name) for name in items["name"]]
+    width = max([_width(name) for name in names] + [_width(_("企业名称").render(lang))])
+    headers = [
+        _pad(_("企业名称").render(lang), width),
+        _pad(_("面积(亩)").render(lang), 10, right=True),
+        _pad(_("亩均税收(万元/亩)").render(lang), 20, right=True),
+        _pad(_("得分").render(lang), 8, right=True),
+        _pad(_("类别").render(lang), 6, right=True),
+        _pad(_("上年").render(lang), 6, right=True),
+    ]
+    lines = ["  ".join(headers)]
+    columns = items[["area_mu", "tax_per_mu", "score", "class", "previous_class"]]
+    for name, row in zip(names, columns.itertuples(index=False, name=None), strict=True):
+        area_mu, tax_per_mu, score, grade, previous = row
+        cells = [
+            _pad(name, width),
+            _pad(f"{area_mu:.2f}", 10, right=True),
+            _pad("-" if tax_per_mu != tax_per_mu else f"{tax_per_mu:.2f}", 20, right=True),
+            _pad(f"{score:.2f}", 8, right=True),
+            _pad(str(grade), 6, right=True),
+            _pad(previous if isinstance(previous, str) else "-", 6, right=True),
+        ]
+        lines.append("  ".join(cells))
+    return lines
+
+
+@app.command()
+def show(
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="The year evaluated (default: the latest with figures)."),
+    ] = None,
+    as_json: JsonOption = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """The evaluation of a year: each enterprise's area (亩), tax per 亩, score and class
+    (A 优先发展, B 提升发展, C 整治提升, D 淘汰退出), and how many are in each class."""
+    from landgis.efficiency.evaluation import evaluate
+    from landgis.efficiency.figures import figure_years
+    from landgis.efficiency.indicators import BY_KEY, CLASS_NAMES
+    from landgis.efficiency.report import evaluation_dict
+    from landgis.errors import NotFound
+
+    with unit_of_work(database_url, write=False) as (session, settings):
+        if year is None:
+            years = figure_years(session)
+            if not years:
+                raise NotFound(_("还没有企业亩均数据,请先导入。"))
+            year = max(years)
+        evaluation = evaluate(session, settings.efficiency, year)
+    lang = language()
+    if as_json:
+        print_json(evaluation_dict(evaluation, lang))
+        return
+    tax = BY_KEY["tax_per_mu"]
+    benchmark = evaluation.benchmarks[tax.key]
+    say(
+        _(
+            "{year} 年度亩均效益评价:参评企业 {count} 家;{label}基准 {benchmark} {unit}",
+            year=year,
+            count=len(evaluation.items),
+            label=tax.label,
+            benchmark="-" if benchmark is None else f"{benchmark:.2f}",
+            unit=tax.unit,
+        )
+    )
+    for line in _table(evaluation, lang):
+        typer.echo(line)
+    for name, count in evaluation.class_counts().items():
+        say(_("{name} 类({title}):{count} 家", name=name, title=CLASS_NAMES[name], count=count))
+    if len(evaluation.unmatched):
+        names = "、".join(str(name) for name in evaluation.unmatched["name"])
+        say(
+            _(
+                "有数据但未找到宗地的企业 {count} 家:{names}",
+                count=len(evaluation.unmatched),
+                names=names,
+            )
+        )
