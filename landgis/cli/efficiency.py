@@ -32,32 +32,33 @@ def _pad(text: str, width: int, *, right: bool = False) -> str:
 
 def _table(evaluation: Evaluation, lang: str) -> list[str]:
     """The enterprises as a table: name, area (亩), tax per 亩 (万元/亩), score, class and
-    the class of the year before."""
-    items = evaluation.items
-    names = [str(name) for name in items["name"]]
-    width = max([_width(name) for name in names] + [_width(_("企业名称").render(lang))])
-    headers = [
-        _pad(_("企业名称").render(lang), width),
-        _pad(_("面积(亩)").render(lang), 10, right=True),
-        _pad(_("亩均税收(万元/亩)").render(lang), 20, right=True),
-        _pad(_("得分").render(lang), 8, right=True),
-        _pad(_("类别").render(lang), 6, right=True),
-        _pad(_("上年").render(lang), 6, right=True),
+    the class of the year before; each column as wide as its widest cell."""
+    titles = (_("企业名称"), _("面积(亩)"), _("亩均税收(万元/亩)"), _("得分"), _("类别"), _("上年"))
+    headers = [title.render(lang) for title in titles]
+    columns = evaluation.items[
+        ["name", "area_mu", "tax_per_mu", "score", "class", "previous_class"]
     ]
-    lines = ["  ".join(headers)]
-    columns = items[["area_mu", "tax_per_mu", "score", "class", "previous_class"]]
-    for name, row in zip(names, columns.itertuples(index=False, name=None), strict=True):
-        area_mu, tax_per_mu, score, grade, previous = row
-        cells = [
-            _pad(name, width),
-            _pad(f"{area_mu:.2f}", 10, right=True),
-            _pad("-" if tax_per_mu != tax_per_mu else f"{tax_per_mu:.2f}", 20, right=True),
-            _pad(f"{score:.2f}", 8, right=True),
-            _pad(str(grade), 6, right=True),
-            _pad(previous if isinstance(previous, str) else "-", 6, right=True),
+    rows = [
+        [
+            str(name),
+            f"{area_mu:.2f}",
+            "-" if tax_per_mu != tax_per_mu else f"{tax_per_mu:.2f}",
+            f"{score:.2f}",
+            str(grade),
+            previous if isinstance(previous, str) else "-",
         ]
-        lines.append("  ".join(cells))
-    return lines
+        for name, area_mu, tax_per_mu, score, grade, previous in columns.itertuples(
+            index=False, name=None
+        )
+    ]
+    widths = [max(_width(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+    return [
+        "  ".join(
+            _pad(cell, width, right=position > 0)
+            for position, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in (headers, *rows)
+    ]
 
 
 @app.command()
@@ -74,7 +75,7 @@ def show(
     from landgis.efficiency.evaluation import evaluate
     from landgis.efficiency.figures import figure_years
     from landgis.efficiency.indicators import BY_KEY, CLASS_NAMES
-    from landgis.efficiency.report import evaluation_dict
+    from landgis.efficiency.report import evaluation_dict, unit_label
     from landgis.errors import NotFound
 
     with unit_of_work(database_url, write=False) as (session, settings):
@@ -89,15 +90,16 @@ def show(
         print_json(evaluation_dict(evaluation, lang))
         return
     tax = BY_KEY["tax_per_mu"]
-    benchmark = evaluation.benchmarks[tax.key]
+    value = evaluation.benchmarks[tax.key]
+    benchmark = "-" if value is None else f"{value:.2f}"
     say(
         _(
             "{year} 年度亩均效益评价:参评企业 {count} 家;{label}基准 {benchmark} {unit}",
             year=year,
             count=len(evaluation.items),
             label=tax.label,
-            benchmark="-" if benchmark is None else f"{benchmark:.2f}",
-            unit=tax.unit,
+            benchmark=benchmark,
+            unit=unit_label(tax.unit),
         )
     )
     for line in _table(evaluation, lang):

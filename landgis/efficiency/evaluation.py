@@ -132,7 +132,6 @@ def _join_previous(items: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
         result[f"previous_{column}"] = found.where(found.notna(), names.map(by_name[column]))
     result["previous_score"] = result["previous_score"].astype(float)
     result["previous_class"] = result["previous_class"].astype(object)
-    result["previous_class"] = result["previous_class"].where(result["previous_class"].notna())
     result["trend"] = trends(result["class"], result["previous_class"])
     return result
 

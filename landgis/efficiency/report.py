@@ -9,7 +9,21 @@ from typing import Any
 from landgis.efficiency.evaluation import Evaluation
 from landgis.efficiency.indicators import CLASS_NAMES, CLASSES, FIGURES, INDICATORS
 from landgis.efficiency.scoring import effective_weights, score_column
-from landgis.i18n import DEFAULT_LANGUAGE
+from landgis.i18n import DEFAULT_LANGUAGE, Localizable, _, localized
+
+# The indicators' units as shown to people (the units themselves are codes, in Chinese).
+UNIT_LABELS: dict[str, Localizable] = {
+    "万元/亩": _("万元/亩"),
+    "万元/吨标准煤": _("万元/吨标准煤"),
+    "万元/吨": _("万元/吨"),
+    "万元/人": _("万元/人"),
+}
+
+
+def unit_label(unit: str) -> Localizable | str:
+    """``unit`` as people read it, in any language."""
+    return UNIT_LABELS.get(unit, unit)
+
 
 # The keys of each item, in order (``scores`` holds the counted indicators' scores).
 ITEM_KEYS: tuple[str, ...] = (
@@ -69,6 +83,7 @@ def evaluation_dict(evaluation: Evaluation, lang: str = DEFAULT_LANGUAGE) -> dic
                 "key": indicator.key,
                 "label": indicator.label.render(lang),
                 "unit": indicator.unit,
+                "unit_label": localized(unit_label(indicator.unit), lang),
                 "numerator": indicator.numerator,
                 "denominator": indicator.denominator,
                 "weight": weights.get(indicator.key, 0.0),
