@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from landgis.db.models import EnterpriseFigures
+from landgis.db.repository import columns_frame
 from landgis.efficiency.indicators import FIGURES
 
 # The columns of a frame of figures: the row's id, its year, who, and the figures.
@@ -41,5 +42,5 @@ def figures_of(session: Session, years: Sequence[int]) -> pd.DataFrame:
         .where(table.year.in_(list(years)))
         .order_by(table.year, table.id)
     )
-    frame = pd.DataFrame.from_records(session.execute(stmt).all(), columns=list(FIGURE_COLUMNS))
+    frame = columns_frame(session, stmt, FIGURE_COLUMNS)
     return frame.astype(dict.fromkeys(FIGURES, float) | {"figure_id": int, "year": int})
