@@ -1,6 +1,7 @@
 """Load the demo county (青溪县工业园区, fictional) from its committed GeoPackage.
 
-Loading is idempotent: a database that already holds the demo is left as it is.
+Loading is idempotent: a database that already holds the demo is left as it is, but for
+the enterprises' figures (亩均效益评价), loaded when the database has none of their years.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from landgis import wallclock
 from landgis.db.coerce import column_arrays, column_values
-from landgis.db.models import Building, Case, CaseEvent, Parcel, Zone
+from landgis.db.models import Building, Case, CaseEvent, EnterpriseFigures, Parcel, Zone
 from landgis.db.repository import (
     bulk_insert,
     existing_values,
@@ -28,6 +31,7 @@ from landgis.i18n import _
 from landgis.imports import import_frame
 
 ZONE_ORDER = {"county": 0, "park": 1, "area": 2}
+FIGURES_LAYER = "enterprise_figures"
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class DemoReport:
     buildings: int = 0
     cases: int = 0
     events: int = 0
+    figures: int = 0
 
 
 def _layer(path: Path, name: str) -> pd.DataFrame:
@@ -120,13 +125,29 @@ def load_ledger(session: Session, path: Path) -> tuple[int, int]:
     return len(cases), len(events)
 
 
+def load_figures(session: Session, path: Path) -> int:
+    """Load the enterprises' yearly figures of a demo-shaped GeoPackage (its layer
+    ``enterprise_figures``, when it has one); how many rows were loaded (0 when the
+    database already has figures of one of their years: nothing is changed then)."""
+    if FIGURES_LAYER not in set(pyogrio.list_layers(path)[:, 0]):
+        return 0
+    figures = _layer(path, FIGURES_LAYER)
+    years = sorted({int(year) for year in figures["year"]})
+    stored = select(func.count(EnterpriseFigures.id)).where(EnterpriseFigures.year.in_(years))
+    if session.scalar(stored):
+        return 0
+    columns = column_arrays(EnterpriseFigures, figures)
+    columns["imported_at"] = [wallclock.utc_now()] * len(figures)
+    return bulk_insert(session, EnterpriseFigures, columns)
+
+
 def load_demo(session: Session, path: Path) -> DemoReport:
     """Load the demo county into an empty or demo-holding database (idempotent)."""
     parcels = _layer(path, "parcels")
     codes = list(parcels["parcel_code"])
     present = existing_values(session, Parcel.parcel_code, codes)
     if len(present) == len(codes):
-        return DemoReport(loaded=False)
+        return DemoReport(loaded=False, figures=load_figures(session, path))
     if present:
         raise Conflict(
             _(
@@ -144,6 +165,7 @@ def load_demo(session: Session, path: Path) -> DemoReport:
     parcel_ids = {code: stored[code] for code in codes}
     _store_buildings(session, buildings, parcel_ids)
     _store_cases(session, cases, events, parcel_ids)
+    figures = load_figures(session, path)
     return DemoReport(
         loaded=True,
         zones=len(zones),
@@ -151,4 +173,5 @@ def load_demo(session: Session, path: Path) -> DemoReport:
         buildings=len(buildings),
         cases=len(cases),
         events=len(events),
+        figures=figures,
     )

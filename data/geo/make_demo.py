@@ -22,6 +22,11 @@ buyback (依法回购), judicial auction (司法拍卖) and lease with conversio
 parcels are cut so that their computed areas hit chosen figures in 亩. Each case carries
 its dated history (处置记录); replaying the events rebuilds the case.
 
+The enterprises producing on their land, and those holding the ledger's land, report
+their figures of 2022 and 2023 (tax, revenue, value added, energy, emissions, staff, R&D)
+for the per-mu evaluation (亩均效益评价): the holders of idle land pay no tax, those of
+low-efficiency land little.
+
 All names (county, park, areas, roads, companies, staff) and all numbers are fictional.
 
 Usage: ``python data/geo/make_demo.py [--out DIR]`` (default: this file's folder) or
@@ -45,6 +50,7 @@ from data.geo.demo.buildings import add_buildings  # noqa: E402
 from data.geo.demo.checks import summary, verify  # noqa: E402
 from data.geo.demo.companies import CompanyMaker  # noqa: E402
 from data.geo.demo.county import SEED  # noqa: E402
+from data.geo.demo.figures import figures_frame  # noqa: E402
 from data.geo.demo.files import (  # noqa: E402
     buildings_frame,
     cases_frame,
@@ -89,6 +95,7 @@ def build(out_dir: Path) -> list[Path]:
         "buildings": buildings_frame(records),
         "cases": cases_frame(logs),
         "case_events": events_frame(events),
+        "enterprise_figures": figures_frame(records),
     }
     return write_outputs(out_dir, layers, events)
 

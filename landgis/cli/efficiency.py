@@ -1,22 +1,141 @@
-"""``landgis efficiency``: the per-mu performance evaluation (亩均效益评价)."""
+"""``landgis efficiency``: the per-mu evaluation (亩均效益评价) of enterprises."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from landgis.cli.common import DatabaseOption, JsonOption, fail, language, print_json, settings_for
+from landgis.cli.common import (
+    DatabaseOption,
+    JsonOption,
+    examples,
+    fail,
+    language,
+    print_json,
+    say,
+    settings_for,
+    unit_of_work,
+)
 from landgis.errors import LandGISError
+from landgis.i18n import _
+
+if TYPE_CHECKING:
+    from landgis.efficiency.evaluation import Evaluation
 
 app = typer.Typer(
-    help="Per-mu performance evaluation (亩均效益评价): enterprises' yearly figures.",
-    no_args_is_help=True,
+    help="The per-mu evaluation (亩均效益评价): enterprises' yearly figures on their land, "
+    "scored and classed A-D."
 )
 
 
-@app.command("import")
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns."""
+    space = " " * max(0, width - _width(text))
+    return space + text if right else text + space
+
+
+def _table(evaluation: Evaluation, lang: str) -> list[str]:
+    """The enterprises as a table: name, area (亩), tax per 亩 (万元/亩), score, class and
+    the class of the year before; each column as wide as its widest cell."""
+    titles = (_("企业名称"), _("面积(亩)"), _("亩均税收(万元/亩)"), _("得分"), _("类别"), _("上年"))
+    headers = [title.render(lang) for title in titles]
+    columns = evaluation.items[
+        ["name", "area_mu", "tax_per_mu", "score", "class", "previous_class"]
+    ]
+    rows = [
+        [
+            str(name),
+            f"{area_mu:.2f}",
+            "-" if tax_per_mu != tax_per_mu else f"{tax_per_mu:.2f}",
+            f"{score:.2f}",
+            str(grade),
+            previous if isinstance(previous, str) else "-",
+        ]
+        for name, area_mu, tax_per_mu, score, grade, previous in columns.itertuples(
+            index=False, name=None
+        )
+    ]
+    widths = [max(_width(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+    return [
+        "  ".join(
+            _pad(cell, width, right=position > 0)
+            for position, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in (headers, *rows)
+    ]
+
+
+@app.command(epilog=examples("landgis efficiency show --year 2023"))
+def show(
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="The year evaluated (default: the latest with figures)."),
+    ] = None,
+    as_json: JsonOption = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """The evaluation of a year: each enterprise's area (亩), tax per 亩, score and class
+    (A 优先发展, B 提升发展, C 整治提升, D 淘汰退出), and how many are in each class."""
+    from landgis.efficiency.evaluation import evaluate
+    from landgis.efficiency.figures import figure_years
+    from landgis.efficiency.indicators import BY_KEY, CLASS_NAMES
+    from landgis.efficiency.report import evaluation_dict, unit_label
+    from landgis.errors import NotFound
+
+    with unit_of_work(database_url, write=False) as (session, settings):
+        if year is None:
+            years = figure_years(session)
+            if not years:
+                raise NotFound(_("还没有企业亩均数据,请先导入。"))
+            year = max(years)
+        evaluation = evaluate(session, settings.efficiency, year)
+    lang = language()
+    if as_json:
+        print_json(evaluation_dict(evaluation, lang))
+        return
+    tax = BY_KEY["tax_per_mu"]
+    value = evaluation.benchmarks[tax.key]
+    benchmark = "-" if value is None else f"{value:.2f}"
+    say(
+        _(
+            "{year} 年度亩均效益评价:参评企业 {count} 家;{label}基准 {benchmark} {unit}",
+            year=year,
+            count=len(evaluation.items),
+            label=tax.label,
+            benchmark=benchmark,
+            unit=unit_label(tax.unit),
+        )
+    )
+    for line in _table(evaluation, lang):
+        typer.echo(line)
+    for name, count in evaluation.class_counts().items():
+        say(_("{name} 类({title}):{count} 家", name=name, title=CLASS_NAMES[name], count=count))
+    if len(evaluation.unmatched):
+        names = "、".join(str(name) for name in evaluation.unmatched["name"])
+        say(
+            _(
+                "有数据但未找到宗地的企业 {count} 家:{names}",
+                count=len(evaluation.unmatched),
+                names=names,
+            )
+        )
+
+
+@app.command(
+    "import",
+    epilog=examples(
+        "landgis efficiency import data/geo/demo_county/enterprise_figures.csv --year 2023 "
+        "--skip-invalid --dry-run"
+    ),
+)
 def import_figures(
     file: Annotated[Path, typer.Argument(help="The year's figures: CSV, XLSX or XLS.")],
     year: Annotated[int, typer.Option("--year", help="The year the figures are of.")],

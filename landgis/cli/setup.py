@@ -89,14 +89,17 @@ def demo(
         say(
             _(
                 "演示数据已加载:片区 {zones} 个,宗地 {parcels} 宗,厂房 {buildings} 栋,"
-                "台账 {cases} 宗,处置记录 {events} 条",
+                "台账 {cases} 宗,处置记录 {events} 条,企业亩均数据 {figures} 条",
                 zones=report.zones,
                 parcels=report.parcels,
                 buildings=report.buildings,
                 cases=report.cases,
                 events=report.events,
+                figures=report.figures,
             )
         )
+    elif report.figures:
+        say(_("演示数据已存在;企业亩均数据已加载:{figures} 条", figures=report.figures))
     else:
         say(_("演示数据已存在,未重复加载"))
 

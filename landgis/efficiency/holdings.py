@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from landgis.db.models import Parcel, Zone
+from landgis.db.repository import columns_frame
 
 # How alike two names must be (difflib's ratio) to be reported as a near miss.
 NEAR_MISS_RATIO = 0.8
@@ -51,7 +52,8 @@ def parcel_holdings(session: Session) -> pd.DataFrame:
         .outerjoin(Zone, Parcel.zone_id == Zone.id)
         .order_by(Parcel.id)
     )
-    return pd.DataFrame.from_records(session.execute(stmt).all(), columns=HOLDING_COLUMNS)
+    frame = columns_frame(session, stmt, HOLDING_COLUMNS)
+    return frame.astype({"parcel_id": "int64", "area_m2": float})
 
 
 @dataclass(frozen=True)

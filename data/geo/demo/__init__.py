@@ -9,7 +9,8 @@
 - :mod:`.buildings`: factory footprints on the built parcels;
 - :mod:`.ledger`: each case's dated history, replayed to the case;
 - :mod:`.zones`: areas, park and county;
-- :mod:`.files`: the layers written as GeoPackage, GeoJSON and JSON;
+- :mod:`.figures`: the enterprises' figures of 2022 and 2023 (亩均效益评价);
+- :mod:`.files`: the layers written as GeoPackage, GeoJSON, JSON and CSV;
 - :mod:`.checks`: the files read back and checked, and their headline figures.
 
 Geometry shared with the benchmark province lives in :mod:`landgis.synthetic`.

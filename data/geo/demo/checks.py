@@ -142,11 +142,31 @@ def check_history(cases: pd.DataFrame, events: pd.DataFrame) -> None:
         check(group["action"].iloc[0] == "open", f"{case_no} starts with open")
 
 
+def check_figures(parcels: gpd.GeoDataFrame, cases: pd.DataFrame, figures: pd.DataFrame) -> None:
+    """Two years of figures of holders of parcels, one row each a year; 2023's tax per 亩
+    that of the parcel; no tax on the ledger's idle land."""
+    check(sorted(figures["year"].unique()) == [2022, 2023], "figures of 2022 and 2023")
+    check(not figures.duplicated(["year", "name"]).any(), "one row per enterprise and year")
+    held = parcels.set_index("holder")
+    check(figures["name"].isin(held.index).all(), "figures of an enterprise with no parcel")
+    coded = figures.dropna(subset=["credit_code"])
+    codes = held.loc[coded["name"], "credit_code"].to_numpy()
+    check(bool((coded["credit_code"].to_numpy() == codes).all()), "credit codes of the figures")
+    latest = figures[figures["year"] == 2023].set_index("name")
+    mu = m2_to_mu(planar_areas_m2(held.loc[latest.index].geometry))
+    expected = held.loc[latest.index, "tax_per_mu"].to_numpy() * mu
+    check(bool(np.allclose(latest["tax_yuan"], expected, atol=60.0)), "2023 tax per 亩")
+    idle = parcels.set_index("parcel_code").loc[
+        cases.loc[cases["category"] == "idle", "parcel_code"]
+    ]
+    check(bool((figures[figures["name"].isin(idle["holder"])]["tax_yuan"] == 0).all()), "idle tax")
+
+
 def verify(gpkg: Path) -> dict[str, pd.DataFrame]:
     """Read the GeoPackage back and check it; its layers."""
     layers = {
         name: gpd.read_file(gpkg, layer=name, engine="pyogrio")
-        for name in ("zones", "parcels", "buildings", "cases", "case_events")
+        for name in ("zones", "parcels", "buildings", "cases", "case_events", "enterprise_figures")
     }
     check_geometry(layers["zones"], layers["parcels"])
     check_buildings(layers["parcels"], layers["buildings"])
@@ -154,6 +174,7 @@ def verify(gpkg: Path) -> dict[str, pd.DataFrame]:
     check_workflow(layers["cases"])
     check_floor_areas(layers["buildings"], layers["cases"])
     check_history(layers["cases"], layers["case_events"])
+    check_figures(layers["parcels"], layers["cases"], layers["enterprise_figures"])
     mu = np.array([m2_to_mu(a) for a in planar_areas_m2(layers["parcels"].geometry)])
     check(
         bool(((mu >= 10.0) & (mu <= 120.0)).all()), f"parcel sizes {mu.min():.1f}-{mu.max():.1f} 亩"
@@ -175,6 +196,7 @@ def summary(layers: dict[str, pd.DataFrame], paths: list[Path]) -> str:
         f"台账: {len(cases)} 宗, {m2_to_mu(cases['idle_area_m2'].sum()):.2f} 亩",
         f"盘活: {len(revitalized)} 宗, {m2_to_mu(revitalized['revitalized_area_m2'].sum()):.2f} 亩",
         *(f"  {route}: {m2_to_mu(area):.2f} 亩" for route, area in by_route.items()),
+        f"企业亩均数据: {len(layers['enterprise_figures'])} 行 (2022, 2023)",
         f"闲置厂房: {cases['idle_building_area_m2'].sum():.2f} ㎡, "
         f"盘活厂房: {cases['revitalized_building_area_m2'].sum():.2f} ㎡",
         f"park centre: {centre.x:.4f}°E {centre.y:.4f}°N (EPSG:4490); "

@@ -1,5 +1,5 @@
 """The layers as frames, and the files written from them: the GeoPackage, its GeoJSON
-copies and the events as JSON, all byte-stable."""
+copies, the events as JSON and the enterprises' figures as CSV, all byte-stable."""
 
 from __future__ import annotations
 
@@ -77,4 +77,6 @@ def write_outputs(
         paths.append(path)
     path = folder / "case_events.json"
     path.write_text(json.dumps(events, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return [*paths, path]
+    figures = folder / "enterprise_figures.csv"
+    layers["enterprise_figures"].to_csv(figures, index=False, lineterminator="\n")
+    return [*paths, path, figures]
