@@ -132,8 +132,8 @@ def show(
 @app.command(
     "import",
     epilog=examples(
-        "landgis efficiency import data/geo/demo_county/enterprise_figures.csv --year 2023 "
-        "--skip-invalid --dry-run"
+        "landgis efficiency import data/geo/demo_county/enterprise_figures_2023.csv "
+        "--year 2023 --dry-run"
     ),
 )
 def import_figures(

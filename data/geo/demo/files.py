@@ -77,6 +77,37 @@ def write_outputs(
         paths.append(path)
     path = folder / "case_events.json"
     path.write_text(json.dumps(events, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    figures = folder / "enterprise_figures.csv"
-    layers["enterprise_figures"].to_csv(figures, index=False, lineterminator="\n")
-    return [*paths, path, figures]
+    (folder / "enterprise_figures.csv").unlink(missing_ok=True)
+    tables = [
+        figures_table(layers["enterprise_figures"], year, folder)
+        for year in sorted(set(layers["enterprise_figures"]["year"]))
+    ]
+    return [*paths, path, *tables]
+
+
+# The demo's figures as a county's table has them: Chinese headers, money in 万元.
+FIGURE_HEADERS = {
+    "name": "企业名称",
+    "credit_code": "统一社会信用代码",
+    "tax_yuan": "税收(万元)",
+    "revenue_yuan": "营业收入(万元)",
+    "output_yuan": "工业总产值(万元)",
+    "value_added_yuan": "工业增加值(万元)",
+    "energy_tce": "综合能耗(吨标准煤)",
+    "emissions_t": "主要污染物排放当量(吨)",
+    "employees": "年均职工人数",
+    "rd_yuan": "研发经费(万元)",
+}
+
+
+def figures_table(figures: pd.DataFrame, year: int, folder: Path) -> Path:
+    """The enterprises' figures of ``year`` as ``enterprise_figures_<year>.csv`` (UTF-8 with
+    a BOM, as a spreadsheet program saves it), to import with ``landgis efficiency import``."""
+    table = figures.loc[figures["year"] == year, list(FIGURE_HEADERS)].copy()
+    for column in ("tax_yuan", "revenue_yuan", "output_yuan", "value_added_yuan", "rd_yuan"):
+        table[column] = (table[column] / 10_000).round(2)
+    path = folder / f"enterprise_figures_{year}.csv"
+    table.rename(columns=FIGURE_HEADERS).to_csv(
+        path, index=False, encoding="utf-8-sig", lineterminator="\n"
+    )
+    return path
