@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyogrio
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from landgis import wallclock
@@ -128,8 +128,11 @@ def load_ledger(session: Session, path: Path) -> tuple[int, int]:
 def load_figures(session: Session, path: Path) -> int:
     """Load the enterprises' yearly figures of a demo-shaped GeoPackage (its layer
     ``enterprise_figures``, when it has one); how many rows were loaded (0 when the
-    database already has figures of one of their years: nothing is changed then)."""
+    database already has figures of one of their years, or is of a schema older than the
+    figures: nothing is changed then)."""
     if FIGURES_LAYER not in set(pyogrio.list_layers(path)[:, 0]):
+        return 0
+    if not inspect(session.connection()).has_table(EnterpriseFigures.__tablename__):
         return 0
     figures = _layer(path, FIGURES_LAYER)
     years = sorted({int(year) for year in figures["year"]})

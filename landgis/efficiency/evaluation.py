@@ -60,10 +60,10 @@ class Evaluation:
     ``parcel_codes``, ``zone``, ``matched_by``, ``area_m2``, ``area_mu``), each
     indicator's value (columns named by the indicators' keys, NaN for none), each counted
     indicator's score (``score_<key>``), ``score``, ``class``, ``previous_score``,
-    ``previous_class`` (NaN/None when not evaluated the year before) and ``trend``.
-    ``benchmarks``: each indicator's benchmark in its unit (None without one);
-    ``set_benchmarks``: the indicators whose benchmark the rules set.
-    ``unmatched``: the rows of figures of the year whose enterprise holds no parcel.
+    ``previous_class`` (NaN when not evaluated the year before) and ``trend``.
+    ``benchmarks``: each indicator's benchmark in its unit (None without one), set by
+    ``rules.benchmarks`` or else the county's own.
+    ``unmatched``: the rows of figures of the year whose enterprise holds no land.
     """
 
     year: int
@@ -72,10 +72,6 @@ class Evaluation:
     benchmarks: dict[str, float | None]
     unmatched: pd.DataFrame
     previous_year: int | None = None
-
-    @property
-    def set_benchmarks(self) -> frozenset[str]:
-        return frozenset(self.rules.benchmarks)
 
     def class_counts(self) -> dict[str, int]:
         """How many enterprises are in each class, A to D."""
