@@ -1,13 +1,15 @@
 """The county's settings of the per-mu evaluation (``LANDGIS_EFFICIENCY__<NAME>``).
 
-Each indicator's score is its weight times the enterprise's value divided by the
-benchmark, capped at ``cap`` times the weight and never below 0; the benchmark is the
-county's own figure for the year (the sum of the numerators over the sum of the
-denominators of every evaluated enterprise) unless ``benchmarks`` sets one. The score is
-the sum; an enterprise at the benchmark on every counted indicator scores 100. Classes by
-score: A from ``thresholds["A"]``, B from ``thresholds["B"]``, C from ``thresholds["C"]``,
-D below. The defaults are a starting point, documented in the README; a county sets its
-own from its province's current scheme.
+The weights are shares, scaled to add up to 100
+(:func:`landgis.efficiency.scoring.effective_weights`). Each indicator scores its scaled
+weight times the enterprise's value divided by the benchmark, capped at ``cap`` times that
+weight and never below 0; the benchmark is the county's own figure for the year (the sum
+of the numerators over the sum of the denominators of the enterprises that report the
+indicator) unless ``benchmarks`` sets one. The score is the sum: an enterprise at the
+benchmark on every counted indicator scores 100. Classes by score: A from
+``thresholds["A"]``, B from ``thresholds["B"]``, C from ``thresholds["C"]``, D below. The
+defaults are a starting point, documented in the README; a county sets its own from its
+province's current scheme.
 """
 
 from __future__ import annotations
