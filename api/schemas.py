@@ -107,3 +107,10 @@ class ParcelPatch(Body):
 
     def geometry_dict(self) -> dict[str, Any] | None:
         return None if self.geometry is None else self.geometry.model_dump(exclude_none=True)
+
+
+class SuggestionDismissal(Body):
+    """Dismiss a suggested case of a year's evaluation, with the reason."""
+
+    year: int = Field(ge=2000, le=2100, description="The year evaluated", examples=[2023])
+    reason: str = Field(max_length=500, description="不予立案的理由 (required)")

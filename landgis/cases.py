@@ -36,7 +36,7 @@ from landgis.errors import (
 )
 from landgis.i18n import Localizable, _, listing, term
 from landgis.i18n.values import Area, AreaUnit, Label, in_both
-from landgis.workflow import READ_ONLY_STATUSES, Workflow, field_label, role_allows
+from landgis.workflow import ENDED_STATUSES, READ_ONLY_STATUSES, Workflow, field_label, role_allows
 
 # The case fields the ledger keeps history of; every event records changes to these.
 LEDGER_FIELDS: tuple[str, ...] = schema.CASE.names(tracked=True)
@@ -350,9 +350,7 @@ def open_case(
     if parcel is None:
         raise NotFound(_("没有编号为 {parcel_code} 的宗地。", parcel_code=parcel_code))
     open_on_parcel = session.scalar(
-        select(Case.case_no).where(
-            Case.parcel_id == parcel.id, Case.status.not_in(("closed", "dismissed"))
-        )
+        select(Case.case_no).where(Case.parcel_id == parcel.id, Case.status.not_in(ENDED_STATUSES))
     )
     if open_on_parcel:
         raise InvalidInput(

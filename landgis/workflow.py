@@ -40,6 +40,8 @@ MAIN_LINE: tuple[str, ...] = (
 OPEN_STATUSES: tuple[str, ...] = MAIN_LINE[:5]
 FINISHED_STATUSES: tuple[str, ...] = ("revitalized", "closed")
 READ_ONLY_STATUSES: tuple[str, ...] = ("closed",)
+# A case in any other status keeps its parcel in the ledger: no second case is opened.
+ENDED_STATUSES: tuple[str, ...] = ("closed", "dismissed")
 ROLE_ORDER: tuple[str, ...] = tuple(ROLES)  # viewer < editor < admin
 
 MEASURES = _("《闲置土地处置办法》(2012)")
