@@ -14,13 +14,14 @@ from landgis.cli.common import (
     examples,
     fail,
     language,
+    ledger_unit,
     print_json,
     say,
     settings_for,
     unit_of_work,
 )
 from landgis.errors import LandGISError
-from landgis.i18n import _
+from landgis.i18n import _, term
 
 if TYPE_CHECKING:
     from landgis.efficiency.evaluation import Evaluation
@@ -184,3 +185,80 @@ def import_figures(
             typer.echo(line, err=not report.accepted)
     if not report.accepted:
         raise typer.Exit(code=2)
+
+
+YearOption = Annotated[int, typer.Option("--year", help="The year evaluated.")]
+ParcelArgument = Annotated[str, typer.Argument(help="宗地编号 of the parcel suggested.")]
+ActorOption = Annotated[
+    str | None,
+    typer.Option("--actor", metavar="NAME", help="Who decides (default: login name)."),
+]
+
+
+@app.command(epilog=examples("landgis efficiency suggestions --year 2023"))
+def suggestions(
+    year: YearOption,
+    as_json: JsonOption = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """The cases the year's evaluation suggests: parcels with no case in the ledger and no
+    decision that year, low-efficiency (their enterprise's class) or possibly idle (no tax
+    for years, or no figures at all), each with its reason."""
+    from landgis.efficiency.suggestions import suggestions as suggested
+
+    with unit_of_work(database_url, write=False) as (session, settings):
+        found = suggested(session, settings.efficiency, year)
+    lang = language()
+    if as_json:
+        print_json({"year": year, "items": [item.to_dict(lang) for item in found]})
+        return
+    say(_("{year} 年度建议立案 {count} 宗", year=year, count=len(found)))
+    for item in found:
+        typer.echo(
+            f"{item.parcel_code}  {item.holder or '-'}  {item.area_mu:.2f}  "
+            f"{term('category', item.category).render(lang)}  {item.reason.render(lang)}"
+        )
+
+
+@app.command("open", epilog=examples("landgis efficiency open 519901007001GB00012 --year 2023"))
+def open_(
+    parcel_code: ParcelArgument,
+    year: YearOption,
+    actor: ActorOption = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Open the parcel's suggested case of the year in the ledger, with its category,
+    cause and the evaluation's figures."""
+    from landgis.efficiency.reviews import open_from_suggestion
+
+    with ledger_unit(database_url, actor) as ledger:
+        case = open_from_suggestion(ledger, year, parcel_code)
+        say(
+            _(
+                "{case_no}:{status},版本 {version}",
+                case_no=case.case_no,
+                status=term("status", case.status),
+                version=case.version,
+            )
+        )
+
+
+@app.command(
+    epilog=examples(
+        "landgis efficiency dismiss 519901001003GB00008 --year 2023 --reason 项目在建,未到竣工期"
+    )
+)
+def dismiss(
+    parcel_code: ParcelArgument,
+    year: YearOption,
+    reason: Annotated[str, typer.Option("--reason", help="Why no case is opened (required).")],
+    actor: ActorOption = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Dismiss the parcel's suggested case of the year for a reason: it is not suggested
+    again that year."""
+    from landgis.efficiency.reviews import dismiss_suggestion
+
+    with ledger_unit(database_url, actor) as ledger:
+        dismiss_suggestion(ledger, year, parcel_code, reason)
+    say(_("宗地 {parcel_code} 的 {year} 年度建议已不予立案。", parcel_code=parcel_code, year=year))

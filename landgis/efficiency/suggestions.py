@@ -109,6 +109,11 @@ def _number(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
+def two_decimals(value: float | None) -> str:
+    """``value`` with 2 decimals, "-" for none."""
+    return "-" if value is None else format(value, ".2f")
+
+
 def figures_reason(year: int, grade: str, score: float, tax_per_mu: float | None) -> Localizable:
     """Why a parcel of class ``grade`` is suggested, with the evaluation's figures."""
     return _(
@@ -116,8 +121,8 @@ def figures_reason(year: int, grade: str, score: float, tax_per_mu: float | None
         year=year,
         grade=grade,
         title=CLASS_NAMES[grade],
-        score=f"{score:.2f}",
-        tax="-" if tax_per_mu is None else f"{tax_per_mu:.2f}",
+        score=two_decimals(score),
+        tax=two_decimals(tax_per_mu),
     )
 
 
