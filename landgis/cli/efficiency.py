@@ -220,7 +220,7 @@ def suggestions(
         )
 
 
-@app.command("open", epilog=examples("landgis efficiency open 519901007001GB00012 --year 2023"))
+@app.command("open", epilog=examples("landgis efficiency open 519901004002GB00012 --year 2023"))
 def open_(
     parcel_code: ParcelArgument,
     year: YearOption,
