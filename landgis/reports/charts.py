@@ -20,6 +20,7 @@ from landgis.graphics.canvas import figure, png_bytes, points
 from landgis.graphics.fonts import text_font
 from landgis.graphics.text import width_pt, wrapped
 from landgis.i18n import DEFAULT_LANGUAGE, _, term
+from landgis.i18n.dates import written_month
 from landgis.maps.styles import STATUS_COLOURS
 from landgis.stats import UNASSIGNED
 from landgis.text_sort import sort_key
@@ -178,11 +179,11 @@ def zone_bars(figures: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> Bars:
 
 
 def month_label(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A month of the figures (``2023-04``) as the report names it (2023年4月)."""
+    """A month of the figures (``2023-04``) as a report names it: 2023年4月, April 2023."""
     if not _MONTH.fullmatch(key):
         return _unassigned(lang) if key == UNASSIGNED else key
     year, _dash, month = key.partition("-")
-    return _("{year}年{month}月", year=int(year), month=int(month)).render(lang)
+    return written_month(int(year), int(month), lang)
 
 
 def _months(first: str, last: str) -> list[str]:

@@ -35,6 +35,7 @@ from landgis.io.exports.printed_ledger import (
 from landgis.io.exports.printed_ledger.document import label_span
 from landgis.io.exports.rows import collect_ledger
 from landgis.ledger_rules.totals import round_total
+from landgis.reports.charts import month_label
 from landgis.settings import Settings
 from landgis.stats import UNASSIGNED, headline_figures
 
@@ -192,13 +193,6 @@ def _label(key: str, lang: str, vocabulary: str | None) -> str:
     return term(vocabulary, key).render(lang) if vocabulary else key
 
 
-def _month_label(key: str, lang: str) -> str:
-    year, month = key.split("-")
-    if lang == DEFAULT_LANGUAGE:
-        return f"{year}年{int(month)}月"
-    return f"{dt.date(int(year), int(month), 1):%B} {year}"
-
-
 def _revitalized_table(
     groups: Mapping[str, Mapping[str, Any]],
     headers: Sequence[Localizable],
@@ -336,7 +330,7 @@ def work_report(
         figures["revitalized_by_route"], ROUTE_HEADERS, lambda k: _label(k, lang, "route"), lang
     )
     by_month = _revitalized_table(
-        figures["revitalized_by_month"], MONTH_HEADERS, lambda k: _month_label(k, lang), lang
+        figures["revitalized_by_month"], MONTH_HEADERS, lambda k: month_label(k, lang), lang
     )
     return WorkReport(
         lang=lang,

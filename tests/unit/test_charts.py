@@ -111,7 +111,7 @@ def test_the_route_zone_and_month_charts_name_and_order_their_bars():
     assert list(groups) == [f"2023-{m:02d}" for m in range(1, 9)]  # the whole period
     assert groups["2023-01"] == {} and groups["2023-05"]["area_mu"] == 47.3
     assert labels["2023-04"] == "2023年4月"
-    assert month_bars(FIGURES, "en")[1]["2023-04"] == "2023-04"
+    assert month_bars(FIGURES, "en")[1]["2023-04"] == "April 2023"
     # With no start, from the first month that revitalized land to the ledger's date.
     open_period = FIGURES | {"period": {"from": None, "to": None}}
     assert list(month_bars(open_period, "zh")[0]) == [f"2023-{m:02d}" for m in range(4, 9)]

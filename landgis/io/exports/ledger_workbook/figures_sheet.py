@@ -11,6 +11,7 @@ from typing import Any
 import xlsxwriter
 
 from landgis import vocab
+from landgis.i18n.dates import written_month
 from landgis.io.exports.ledger_workbook.cells import write_value
 from landgis.io.exports.ledger_workbook.page_setup import DEFAULT_FOOTER, set_up_page
 from landgis.io.exports.ledger_workbook.styles import CellFormats
@@ -26,11 +27,10 @@ def _label(mapping: Mapping[str, str], key: str) -> str:
 
 
 def _month_label(key: str) -> str:
-    try:
-        year, month = key.split("-")
-        return f"{int(year)}年{int(month)}月"
-    except ValueError:
-        return _label({}, key)
+    year, _dash, month = key.partition("-")
+    if year.isdigit() and month.isdigit():
+        return written_month(int(year), int(month))
+    return _label({}, key)
 
 
 def write_figures_sheet(
