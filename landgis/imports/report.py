@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,15 +164,7 @@ class ImportReport:
             files = listing(self.rejects.values(), " ")
             said = _("未导入的行已写入:{files}(改正后可再次导入)", files=files)
             lines.append(f"  {said.render(lang)}")
-        for item in self.problems[:limit]:
-            lines.append(f"  {problem_line(item).render(lang)}")
-            extra = hint(item) if hint is not None else None
-            if extra:
-                lines.append(f"      {localized(extra, lang)}")
-        if len(self.problems) > limit:
-            more = _("… 另有 {count} 处问题", count=len(self.problems) - limit)
-            lines.append(f"  {more.render(lang)}")
-        return lines
+        return lines + problem_lines(self.problems, limit, lang, hint)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -196,10 +188,7 @@ class ImportReport:
             "area_mu": round(self.area_mu, 2),
             "errors": self.errors,
             "warnings": self.warnings,
-            "problems": [
-                {k: v for k, v in p.to_dict().items() if k not in ("problem", "problem_en")}
-                for p in self.problems
-            ],
+            "problems": problem_dicts(self.problems),
             "updates": self.updates,
             "parcel_codes": self.parcel_codes,
             "assigned_codes": self.assigned_codes,
@@ -207,6 +196,35 @@ class ImportReport:
             "batches": self.batches,
             "rejects": self.rejects,
         }
+
+
+def problem_lines(
+    problems: Sequence[Problem],
+    limit: int,
+    lang: str = DEFAULT_LANGUAGE,
+    hint: Callable[[Problem], Localizable | str | None] | None = None,
+) -> list[str]:
+    """The tail of a terminal report: up to ``limit`` problems, each with the line ``hint``
+    adds under it if any, then how many more there are."""
+    lines = []
+    for item in problems[:limit]:
+        lines.append(f"  {problem_line(item).render(lang)}")
+        extra = hint(item) if hint is not None else None
+        if extra:
+            lines.append(f"      {localized(extra, lang)}")
+    if len(problems) > limit:
+        more = _("… 另有 {count} 处问题", count=len(problems) - limit)
+        lines.append(f"  {more.render(lang)}")
+    return lines
+
+
+def problem_dicts(problems: Sequence[Problem]) -> list[dict[str, Any]]:
+    """The problems as a report's JSON lists them (the message in its request's language
+    is added by the door that answers)."""
+    return [
+        {k: v for k, v in p.to_dict().items() if k not in ("problem", "problem_en")}
+        for p in problems
+    ]
 
 
 def problem_line(item: Problem) -> Text:

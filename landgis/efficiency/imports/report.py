@@ -10,7 +10,7 @@ from typing import Any
 
 from landgis.errors import InvalidInput
 from landgis.i18n import DEFAULT_LANGUAGE, Localizable, Text, _, listing
-from landgis.imports.report import Clause, problem_line
+from landgis.imports.report import Clause, problem_dicts, problem_lines
 from landgis.io.problems import WARNING, Problem, errors
 
 
@@ -137,12 +137,7 @@ class FiguresReport:
         for match in self.matched("none")[:limit]:
             said.append(_unmatched_line(match))
         lines += [f"  {line.render(lang)}" for line in said]
-        for item in self.problems[:limit]:
-            lines.append(f"  {problem_line(item).render(lang)}")
-        if len(self.problems) > limit:
-            more = _("… 另有 {count} 处问题", count=len(self.problems) - limit)
-            lines.append(f"  {more.render(lang)}")
-        return lines
+        return lines + problem_lines(self.problems, limit, lang)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -167,10 +162,7 @@ class FiguresReport:
             "unmatched": [m.to_dict() for m in self.matched("none")],
             "errors": self.errors,
             "warnings": self.warnings,
-            "problems": [
-                {k: v for k, v in p.to_dict().items() if k not in ("problem", "problem_en")}
-                for p in self.problems
-            ],
+            "problems": problem_dicts(self.problems),
         }
 
 
