@@ -220,7 +220,7 @@ def suggestions(
         )
 
 
-@app.command("open", epilog=examples("landgis efficiency open 519901004002GB00012 --year 2023"))
+@app.command("open", epilog=examples("landgis efficiency open 519901004002GB00022 --year 2023"))
 def open_(
     parcel_code: ParcelArgument,
     year: YearOption,
@@ -245,7 +245,7 @@ def open_(
 
 @app.command(
     epilog=examples(
-        "landgis efficiency dismiss 519901001003GB00008 --year 2023 --reason 项目在建,未到竣工期"
+        "landgis efficiency dismiss 519901004002GB00062 --year 2023 --reason 供水设施用地"
     )
 )
 def dismiss(

@@ -54,6 +54,12 @@ class EfficiencyRules(BaseModel):
         ge=1,
         description="Years with no tax after which a parcel is suggested as possibly idle.",
     )
+    spare_construction_period: bool = Field(
+        default=True,
+        description="Leave out of the parcels suggested for having no figures those still in "
+        "their construction period: not completed, the agreed completion date after the "
+        "year evaluated (or the land granted after it).",
+    )
 
     @field_validator("weights", "benchmarks")
     @classmethod

@@ -5,7 +5,9 @@
 - ``no_tax`` (possibly idle, 闲置土地): a parcel whose enterprise has figures in each of the
   last ``idle_after_years_without_tax`` years up to the year, and no tax (0 or not
   reported) in any of them; it is suggested as this rather than as low-efficiency;
-- ``no_figures`` (possibly idle): a parcel no enterprise with figures of the year holds.
+- ``no_figures`` (possibly idle): a parcel no enterprise with figures of the year holds,
+  unless it is still in its construction period then (``spare_construction_period``): not
+  completed, and its agreed completion date or its grant after the year's end.
 
 A parcel with a case still in the ledger (any status but closed out or dismissed) is not
 suggested, nor one a clerk already opened or dismissed for that year (its
@@ -14,15 +16,16 @@ suggested, nor one a clerk already opened or dismissed for that year (its
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from landgis.db.models import Case, EfficiencyReview
+from landgis.db.models import Case, EfficiencyReview, Parcel
 from landgis.efficiency.evaluation import Evaluation, evaluate
 from landgis.efficiency.figures import figures_of
 from landgis.efficiency.holdings import parcel_holdings
@@ -150,6 +153,17 @@ def _excluded(session: Session, year: int) -> set[int]:
     return set(session.scalars(in_ledger)) | set(session.scalars(reviewed))
 
 
+def in_construction(session: Session, year: int) -> set[int]:
+    """The parcels still in their construction period at the end of ``year``: not
+    completed, and agreed to be completed (or granted) after it."""
+    year_end = dt.date(year, 12, 31)
+    stmt = select(Parcel.id).where(
+        Parcel.actual_completion_date.is_(None),
+        or_(Parcel.agreed_completion_date > year_end, Parcel.contract_date > year_end),
+    )
+    return set(session.scalars(stmt))
+
+
 def _by_parcel(evaluation: Evaluation) -> pd.DataFrame:
     """The evaluation's items, one row per parcel held (index ``parcel_id``)."""
     items = evaluation.items[["name", "parcel_ids", "score", "class", "tax_per_mu"]]
@@ -170,6 +184,7 @@ def suggestions(session: Session, rules: EfficiencyRules, year: int) -> list[Sug
     this_year = figures_of(session, [year])
     held = set(holding_links(this_year, keyed)["parcel_id"].tolist())
     excluded = _excluded(session, year)
+    building = in_construction(session, year) if rules.spare_construction_period else set()
     found: list[Suggestion] = []
     for parcel in holdings.itertuples(index=False):
         parcel_id = int(parcel.parcel_id)
@@ -181,7 +196,7 @@ def suggestions(session: Session, rules: EfficiencyRules, year: int) -> list[Sug
             kind = "no_tax"
         elif item is not None and item["class"] in rules.suggest_classes:
             kind = "low_efficiency"
-        elif parcel_id not in held:
+        elif parcel_id not in held and parcel_id not in building:
             kind = "no_figures"
         if kind is None:
             continue

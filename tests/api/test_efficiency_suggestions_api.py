@@ -114,11 +114,13 @@ def test_an_editor_dismisses_with_a_reason(client, site):
 
     blank = client.post(path, json={"year": 2023, "reason": " "}, headers=_auth(site, "ed"))
     assert blank.status_code == 422 and "理由" in blank.json()["message"]
-    done = client.post(path, json={"year": 2023, "reason": "项目在建"}, headers=_auth(site, "ed"))
+    done = client.post(
+        path, json={"year": 2023, "reason": "非企业用地,不参评"}, headers=_auth(site, "ed")
+    )
     assert done.status_code == 200, done.text
     assert (done.json()["decision"], done.json()["reason"], done.json()["actor"]) == (
         "dismissed",
-        "项目在建",
+        "非企业用地,不参评",
         "ed",
     )
     assert parcel not in _codes(client, 2023) and parcel in _codes(client, 2022)

@@ -10,6 +10,7 @@ figures holds are suggested as possibly idle too.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -42,6 +43,24 @@ def _open_parcels(session) -> set[str]:
     return set(session.scalars(stmt.where(Case.status.not_in(ENDED_STATUSES))))
 
 
+def _building_by_hand(session, year: int) -> set[str]:
+    """The parcels not completed whose agreed completion or grant is after ``year``."""
+    year_end = dt.date(year, 12, 31)
+    rows = session.execute(
+        select(
+            Parcel.parcel_code,
+            Parcel.agreed_completion_date,
+            Parcel.actual_completion_date,
+            Parcel.contract_date,
+        )
+    ).all()
+    return {
+        code
+        for code, agreed, actual, granted in rows
+        if actual is None and max(agreed or year_end, granted or year_end) > year_end
+    }
+
+
 def test_what_the_demo_suggests_for_2023(session):
     evaluation = evaluate(session, EfficiencyRules(), 2023)
     items = evaluation.items
@@ -59,7 +78,8 @@ def test_what_the_demo_suggests_for_2023(session):
     assert d_parcels - _open_parcels(session) == {CLOSED_IDLE}
     assert by_kind["low_efficiency"] == set()
     assert by_kind["no_tax"] == {CLOSED_IDLE}
-    assert by_kind["no_figures"] == every - held
+    assert by_kind["no_figures"] == every - held - _building_by_hand(session, 2023)
+    assert len(by_kind["no_figures"]) == 3
     assert not {s.parcel_code for s in found} & _open_parcels(session)
     idle = next(s for s in found if s.kind == "no_tax")
     assert (idle.category, idle.cause, idle.grade, idle.score) == (
@@ -143,11 +163,13 @@ def test_a_dismissal_is_kept_for_its_year_only(session):
         s for s in suggestions(session, EfficiencyRules(), 2023) if s.kind == "no_figures"
     )
 
-    review = dismiss_suggestion(service, 2023, parcel.parcel_code, "  项目在建,未到竣工期 ")
+    review = dismiss_suggestion(
+        service, 2023, parcel.parcel_code, "  非企业用地,不参加亩均效益评价 "
+    )
 
     assert (review.decision, review.reason, review.case_id) == (
         "dismissed",
-        "项目在建,未到竣工期",
+        "非企业用地,不参加亩均效益评价",
         None,
     )
     assert parcel.parcel_code not in {
@@ -156,7 +178,7 @@ def test_a_dismissal_is_kept_for_its_year_only(session):
     assert parcel.parcel_code in {
         s.parcel_code for s in suggestions(session, EfficiencyRules(), 2022)
     }
-    with pytest.raises(Conflict, match=re.escape("不予立案(理由:项目在建,未到竣工期)")):
+    with pytest.raises(Conflict, match=re.escape("不予立案(理由:非企业用地,不参加亩均效益评价)")):
         dismiss_suggestion(service, 2023, parcel.parcel_code, "again")
     with pytest.raises(Conflict):
         open_from_suggestion(service, 2023, parcel.parcel_code)
@@ -181,3 +203,18 @@ def test_refusals(session):
     with pytest.raises(NotFound, match="2019 年度没有企业亩均数据"):
         suggestions(session, EfficiencyRules(), 2019)
     assert session.scalars(select(EfficiencyReview)).all() == []
+
+
+def test_parcels_in_their_construction_period_are_suggested_only_when_the_county_says(session):
+    building = _building_by_hand(session, 2023)
+    spared = {s.parcel_code for s in suggestions(session, EfficiencyRules(), 2023)}
+    counted = {
+        s.parcel_code: s.kind
+        for s in suggestions(session, EfficiencyRules(spare_construction_period=False), 2023)
+    }
+
+    assert building and not spared & building
+    assert set(counted) - spared
+    assert set(counted) - spared <= building
+    assert all(counted[code] == "no_figures" for code in set(counted) - spared)
+    assert spared <= set(counted)
