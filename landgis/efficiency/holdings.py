@@ -1,16 +1,17 @@
-"""Which parcels an enterprise holds: those recorded with its unified social credit code,
-else those whose holder (土地使用权人) is written as its name. Names are compared as a
-clerk reads them: full-width and half-width forms alike (NFKC: "（" is "("), spaces
-ignored. A name that matches no holder exactly but is close to one (a near miss, such as
-有限公司 against 有限责任公司) is reported for the clerk to confirm, never matched silently.
+"""The parcels enterprises' land is found among, and how names and codes are compared.
+
+An enterprise holds the parcels recorded with its unified social credit code, else those
+whose holder (土地使用权人) is written as its name (the matching itself, on whole
+columns: :func:`landgis.efficiency.land.holding_links`). Names are compared as a clerk
+reads them: full-width and half-width forms alike (NFKC: "（" is "("), spaces ignored. A
+name that matches no holder exactly but is close to one (a near miss, such as 有限公司
+against 有限责任公司) is reported for the clerk to confirm, never matched silently.
 """
 
 from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import select
@@ -56,51 +57,21 @@ def parcel_holdings(session: Session) -> pd.DataFrame:
     return frame.astype({"parcel_id": "int64", "area_m2": float})
 
 
-@dataclass(frozen=True)
-class Match:
-    """An enterprise's parcels (``parcel_ids``) and how they were found: ``code``,
-    ``name``, or ``none`` (with the holders' names that nearly match, ``near_misses``)."""
-
-    parcel_ids: tuple[int, ...]
-    matched_by: str
-    near_misses: tuple[str, ...] = ()
-
-
-class HoldingIndex:
-    """The parcels by holder's credit code and by holder's name, to match enterprises."""
+class NearMisses:
+    """The holders' names, to tell a clerk which ones an unmatched enterprise's name is
+    close to."""
 
     def __init__(self, holdings: pd.DataFrame) -> None:
-        self.holdings = holdings
-        self._by_code: dict[str, list[int]] = {}
-        self._by_name: dict[str, list[int]] = {}
         self._names: dict[str, str] = {}
-        for row in holdings.itertuples(index=False):
-            code, key = code_key(row.credit_code), name_key(row.holder)
-            if code:
-                self._by_code.setdefault(code, []).append(int(row.parcel_id))
+        for holder in holdings["holder"].dropna().unique().tolist():
+            key = name_key(holder)
             if key:
-                self._by_name.setdefault(key, []).append(int(row.parcel_id))
-                self._names.setdefault(key, str(row.holder))
+                self._names.setdefault(key, str(holder))
 
-    def match(self, credit_code: object, name: object) -> Match:
-        """The parcels of the enterprise with ``credit_code`` (may be empty) and ``name``."""
-        code = code_key(credit_code)
-        if code and code in self._by_code:
-            return Match(tuple(self._by_code[code]), "code")
+    def of(self, name: object, limit: int = 3) -> tuple[str, ...]:
+        """The holders' names most like ``name`` (as compared), best first."""
         key = name_key(name)
-        if key and key in self._by_name:
-            return Match(tuple(self._by_name[key]), "name")
-        return Match((), "none", self.near_misses(key))
-
-    def near_misses(self, key: str, limit: int = 3) -> tuple[str, ...]:
-        """The holders' names most like ``key`` (as compared), best first."""
         if not key:
             return ()
         close = difflib.get_close_matches(key, list(self._names), n=limit, cutoff=NEAR_MISS_RATIO)
         return tuple(self._names[found] for found in close)
-
-
-def land_of(holdings: pd.DataFrame, parcel_ids: Iterable[int]) -> float:
-    """The area in m² of the parcels ``parcel_ids``."""
-    wanted = set(parcel_ids)
-    return float(holdings.loc[holdings["parcel_id"].isin(wanted), "area_m2"].sum())

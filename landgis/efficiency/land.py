@@ -1,7 +1,7 @@
-"""Each enterprise's land, for whole years of figures at once: the parcels it holds,
-found as :class:`landgis.efficiency.holdings.HoldingIndex` finds them (by credit code,
-else by name as a clerk reads it), but with joins over whole columns, so a province's
-million parcels are matched in seconds.
+"""Each enterprise's land, for whole years of figures at once: the parcels it holds, by
+credit code, else by name as a clerk reads it (:mod:`landgis.efficiency.holdings`), with
+joins over whole columns, so a province's million parcels are matched in seconds. The
+evaluation and the import of figures both match this way.
 
 Names and codes are compared as keys (:func:`name_keys`, :func:`code_keys`); each
 distinct key is numbered once (:class:`KeyedHoldings`) and the joins are on the numbers.

@@ -12,14 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
-from landgis.efficiency.holdings import HoldingIndex, parcel_holdings
+from landgis.efficiency.holdings import NearMisses, parcel_holdings
 from landgis.efficiency.imports.options import FiguresOptions
 from landgis.efficiency.imports.report import EnterpriseMatch, FiguresRefused, FiguresReport
 from landgis.efficiency.imports.rows import FigureRow, mark_duplicates, name_fallback, read_row
 from landgis.efficiency.imports.source import open_table
 from landgis.efficiency.imports.store import replace_year, stored_count
+from landgis.efficiency.land import KeyedHoldings, holding_links
 from landgis.io.problems import sort_problems
 from landgis.wallclock import utc_now
 
@@ -45,25 +47,37 @@ class CheckedFigures:
         return bool(self.report.errors) and not self.options.skip_invalid
 
 
-def _match(rows: list[FigureRow], index: HoldingIndex) -> list[EnterpriseMatch]:
-    codes = dict(zip(index.holdings["parcel_id"], index.holdings["parcel_code"], strict=True))
-    holders = dict(zip(index.holdings["parcel_id"], index.holdings["holder"], strict=True))
+def _match(rows: list[FigureRow], holdings: pd.DataFrame) -> list[EnterpriseMatch]:
+    """Each row's parcels, found as the evaluation finds them, with the holders' names
+    close to the name of a row that holds none."""
+    wanted = [read for read in rows if not read.skipped and not read.has_error]
+    figures = pd.DataFrame(
+        {
+            "figure_id": pd.Series([read.row for read in wanted], dtype="int64"),
+            "credit_code": pd.Series([read.credit_code for read in wanted], dtype=object),
+            "name": pd.Series([read.name for read in wanted], dtype=object),
+        }
+    )
+    links = holding_links(figures, KeyedHoldings.of(holdings))
+    held = {
+        int(row): (tuple(group["position"].tolist()), str(group["matched_by"].iloc[0]))
+        for row, group in links.groupby("figure_id", sort=False)
+    }
+    codes, holders = holdings["parcel_code"].tolist(), holdings["holder"].tolist()
+    near = NearMisses(holdings)
     matches = []
-    for read in rows:
-        if read.skipped or read.has_error:
-            continue
-        found = index.match(read.credit_code, read.name)
-        first = holders.get(found.parcel_ids[0]) if found.parcel_ids else None
+    for read in wanted:
+        positions, matched_by = held.get(read.row, ((), "none"))
+        first = holders[positions[0]] if positions else None
         name_fallback(read, first if isinstance(first, str) else None)
-        parcels = tuple(str(codes[i]) for i in found.parcel_ids)
         matches.append(
             EnterpriseMatch(
                 read.row,
                 read.label,
                 read.credit_code,
-                found.matched_by,
-                parcels,
-                found.near_misses,
+                matched_by,
+                tuple(str(codes[i]) for i in positions),
+                () if positions else near.of(read.name),
             )
         )
     return matches
@@ -76,7 +90,7 @@ def check_figures(
     raises :class:`~landgis.io.problems.FileRefused` when the file cannot be read at all."""
     table = open_table(Path(path), options, source_name)
     rows = [read_row(number, cells, table.columns, options.year) for number, cells in table.rows]
-    matches = _match(rows, HoldingIndex(parcel_holdings(session)))  # names the nameless
+    matches = _match(rows, parcel_holdings(session))  # names the nameless
     mark_duplicates(rows)
     by_row = {r.row: r for r in rows}
     report = FiguresReport(
