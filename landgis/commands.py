@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 from landgis.errors import InvalidInput
 from landgis.i18n import _
 from landgis.i18n.values import AreaUnit, in_both
+from landgis.space.terms import LeaseTerms
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,6 +147,34 @@ class UpdateParcel:
     geometry: Mapping[str, Any] | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class SignLease:
+    """Let the units ``unit_nos`` of a building on ``terms``; it starts at once when its
+    start date has come. Leasing a ledger case's idle factory space revitalizes it."""
+
+    building_id: int
+    unit_nos: tuple[str, ...]
+    terms: LeaseTerms
+    lease_no: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartLease:
+    """Start a lease signed ahead of its start date, once the day has come."""
+
+    lease_no: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndLease:
+    """End a lease on ``ended_on`` (its last day; default its end date, or today), for
+    ``reason``; its units are vacant again."""
+
+    lease_no: str
+    ended_on: dt.date | None = None
+    reason: str | None = None
+
+
 def completing(
     revitalization: RecordRevitalization, *, confirm_short: bool = False
 ) -> RevitalizeAndComplete:
@@ -164,7 +193,8 @@ CaseCommand = (
     | ReopenCase
 )
 ParcelCommand = CreateParcel | UpdateParcel
-Command = CaseCommand | AttachDocument | ParcelCommand
+LeaseCommand = SignLease | StartLease | EndLease
+Command = CaseCommand | AttachDocument | ParcelCommand | LeaseCommand
 
 
 def status_change(

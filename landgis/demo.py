@@ -164,7 +164,7 @@ def load_demo(session: Session, path: Path) -> DemoReport:
     events = _layer(path, "case_events").sort_values(["occurred_on", "case_no"], kind="stable")
     _store_zones(session, zones)
     import_frame(session, parcels, actor="demo", name=path.name)
-    stored = dict(session.execute(select(Parcel.parcel_code, Parcel.id)).tuples().all())
+    stored = dict(session.execute(select(Parcel.parcel_code, Parcel.id)).all())
     parcel_ids = {code: stored[code] for code in codes}
     _store_buildings(session, buildings, parcel_ids)
     _store_cases(session, cases, events, parcel_ids)

@@ -33,17 +33,22 @@ from landgis.commands import (
     Command,
     CreateParcel,
     EditCase,
+    EndLease,
+    LeaseCommand,
     OpenCase,
     ParcelCommand,
     RecordRevitalization,
     ReopenCase,
     RevitalizeAndComplete,
+    SignLease,
+    StartLease,
     UpdateParcel,
 )
-from landgis.db.models import Attachment, Case, Parcel
+from landgis.db.models import Attachment, Case, Lease, Parcel
 from landgis.errors import NeedsConfirmation
 from landgis.i18n import _
 from landgis.i18n.values import Area, AreaUnit, in_both
+from landgis.space import leases
 from landgis.units import m2_to_mu
 from landgis.workflow import workflow_for
 
@@ -92,7 +97,9 @@ class LedgerService:
     def handle(self, command: AttachDocument) -> Attachment: ...
     @overload
     def handle(self, command: ParcelCommand) -> Parcel: ...
-    def handle(self, command: Command) -> Case | Attachment | Parcel:
+    @overload
+    def handle(self, command: LeaseCommand) -> Lease: ...
+    def handle(self, command: Command) -> Case | Attachment | Parcel | Lease:
         """Carry out ``command``: the case, attachment or parcel it made or changed.
 
         Refused (nothing changed) with PermissionDenied for a viewer, StaleVersion when
@@ -123,6 +130,28 @@ class LedgerService:
             case UpdateParcel():
                 return parcel_edits.update_parcel(
                     self.session, command.parcel_code, command.properties, command.geometry
+                )
+            case SignLease():
+                return leases.sign_lease(
+                    self.session,
+                    building_id=command.building_id,
+                    unit_nos=command.unit_nos,
+                    terms=command.terms,
+                    actor=self.actor,
+                    workflow=self.workflow,
+                    lease_no=command.lease_no,
+                )
+            case StartLease():
+                return leases.start_lease(
+                    self.session, command.lease_no, actor=self.actor, workflow=self.workflow
+                )
+            case EndLease():
+                return leases.end_lease(
+                    self.session,
+                    command.lease_no,
+                    actor=self.actor,
+                    ended_on=command.ended_on,
+                    reason=command.reason,
                 )
         raise TypeError(f"not a ledger command: {command!r}")
 

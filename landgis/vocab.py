@@ -56,6 +56,24 @@ BUILDING_STATES: dict[str, str] = {
     "revitalized": "已盘活",
 }
 
+BUILDING_KINDS: dict[str, str] = {
+    "standard": "标准厂房",
+    "enterprise": "企业厂房",
+}
+
+UNIT_STATES: dict[str, str] = {
+    "vacant": "空置",
+    "leased": "已出租",
+    "owner_occupied": "自用",
+    "under_construction": "在建",
+}
+
+LEASE_STATUSES: dict[str, str] = {
+    "signed": "已签约未起租",
+    "active": "租赁中",
+    "ended": "已结束",
+}
+
 ZONE_KINDS: dict[str, str] = {
     "county": "县界",
     "park": "园区",
@@ -114,6 +132,9 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "cause": CAUSES,
     "route": ROUTES,
     "building_state": BUILDING_STATES,
+    "building_kind": BUILDING_KINDS,
+    "unit_state": UNIT_STATES,
+    "lease_status": LEASE_STATUSES,
     "zone_kind": ZONE_KINDS,
     "supply_method": SUPPLY_METHODS,
     "role": ROLES,

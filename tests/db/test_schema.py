@@ -24,6 +24,9 @@ TABLES = {
     "users",
     "enterprise_figures",
     "efficiency_reviews",
+    "building_units",
+    "leases",
+    "lease_units",
 }
 
 
