@@ -37,6 +37,8 @@ SVG_MAX_FEATURES = 5000
 # The evaluation's table, filtered to one enterprise by ``q``; the case page.
 EVALUATION_URL = "/efficiency"
 CASE_URL = "/cases/{case_no}"
+# The legend's width (px): the map opens with the parcels clear of it.
+LEGEND_WIDTH = 220
 # A class's counts in the legend, under its name.
 COUNTS_HTML = (
     '<small class="landgis-counts" style="display:block;margin-left:22px;color:#555;'
@@ -222,7 +224,7 @@ def efficiency_map(
     parcel_zones = set(shown["zone_code"])
     toggles = zone_layers(fmap, zones, parcel_zones, taken, labels)
     if view is None:
-        fit_to(fmap, parcels if not parcels.empty else zones)
+        fit_to(fmap, parcels if not parcels.empty else zones, clear_right=LEGEND_WIDTH)
     else:
         open_at(fmap, view)
     page_of(fmap).html.add_child(legend(labels.class_legend, items))
