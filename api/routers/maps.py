@@ -9,10 +9,12 @@ import folium
 from fastapi import APIRouter, Cookie, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import ReaderDep, SessionDep, SettingsDep
+from api.deps import ReaderDep, ReadSessionDep, SessionDep, SettingsDep
 from api.query_filters import FilterDep
 from api.security import allow_images_from, csp_nonce
 from api.web.i18n import COOKIE, language_of, map_labels
+from landgis.db.repository import zones_frame
+from landgis.efficiency.evaluation import FIRST_YEAR, LAST_YEAR, evaluate
 from landgis.maps import (
     MapLabels,
     parcel_map,
@@ -22,7 +24,9 @@ from landgis.maps import (
     tile_origins,
     with_nonce,
 )
+from landgis.maps.efficiency import efficiency_map
 from landgis.parcel_view import parcel_view
+from landgis.parcels import parcels_frame
 from landgis.tiled_map import ledger_page_map, parcel_popup
 
 router = APIRouter(tags=["maps"])
@@ -147,6 +151,41 @@ def parcel_map_page(
     background = basemap or settings.basemap
     fmap = parcel_map(
         parcel_view(session, code),
+        basemap=background,
+        tianditu_key=settings.tianditu_key,
+        labels=_labels(lang, lang_cookie),
+    )
+    return map_response(request, fmap, background, settings.tianditu_key)
+
+
+@router.get(
+    "/api/maps/efficiency.html",
+    summary="The map of a year's per-mu evaluation (parcels coloured by class)",
+    response_class=HTMLResponse,
+    responses={404: {"description": "The year has no enterprises' figures"}},
+)
+def efficiency_map_page(
+    request: Request,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    _: ReaderDep,
+    year: Annotated[
+        int, Query(ge=FIRST_YEAR, le=LAST_YEAR, description="The year evaluated", examples=[2023])
+    ],
+    basemap: BasemapQuery = None,
+    lang: LangQuery = None,
+    lang_cookie: LangCookie = None,
+) -> HTMLResponse:
+    """Every parcel held by an enterprise evaluated that year filled by its enterprise's
+    class (A green, B blue, C orange, D red; grey without figures), one overlay per class,
+    zones, a legend with each class's enterprises, parcels and 亩, and popups linking the
+    evaluation's table and the parcel's case. 404 when the year has no figures."""
+    background = basemap or settings.basemap
+    evaluation = evaluate(session, settings.efficiency, year)
+    fmap = efficiency_map(
+        parcels_frame(session),
+        zones_frame(session),
+        evaluation,
         basemap=background,
         tianditu_key=settings.tianditu_key,
         labels=_labels(lang, lang_cookie),

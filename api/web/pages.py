@@ -1,7 +1,8 @@
 """The staff pages' routes as one router (``create_app`` includes it).
 
 Pages: ``/`` (dashboard), ``/ledger``, ``/map-page``, ``/cases/{case_no}`` with its forms
-and attachments, and ``/import``; ``/lang/{code}`` switches the language. The account and
+and attachments, ``/import``, the evaluation's class map (``/efficiency/map``) and review
+list (``/efficiency/suggestions``); ``/lang/{code}`` switches the language. The account and
 administration pages have routers of their own (:mod:`api.web.account_pages`,
 :mod:`api.web.admin_page`).
 
@@ -22,9 +23,11 @@ from api.web import (
     case_forms,
     case_page,
     dashboard,
+    efficiency_map_page,
     import_pages,
     layout,
     ledger_page,
+    suggestions_page,
 )
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -35,6 +38,8 @@ for _module in (
     case_page,
     case_forms,
     attachments,
+    efficiency_map_page,
+    suggestions_page,
     import_pages,
 ):
     router.include_router(_module.router)

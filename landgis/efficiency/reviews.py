@@ -2,17 +2,21 @@
 or dismiss it with a reason. Each is made once per year and parcel
 (``efficiency_reviews``), by an editor, in the ledger service's transaction; opening goes
 through the ledger's own use case, so the case's first event records who, when and the
-evaluation's figures.
+evaluation's figures. :func:`year_reviews` lists the decisions of a year.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from landgis import cases, wallclock
 from landgis.commands import OpenCase
-from landgis.db.models import Case, EfficiencyReview, Parcel
+from landgis.db.models import Case, EfficiencyReview, Parcel, Zone
 from landgis.efficiency.evaluation import check_year
 from landgis.efficiency.suggestions import Suggestion, figures_reason, suggestion_for
 from landgis.errors import Conflict, InvalidInput, NotFound
@@ -165,3 +169,40 @@ def dismiss_suggestion(
             decided_at=wallclock.utc_now(),
         ),
     )
+
+
+@dataclass(frozen=True)
+class Review:
+    """A decision on a year's suggestion, as listed: the parcel, what was decided, the case
+    opened (its number) or the reason for dismissing, who decided and when."""
+
+    year: int
+    parcel_code: str
+    zone: str | None
+    decision: str
+    case_no: str | None
+    reason: str | None
+    actor: str | None
+    decided_at: dt.datetime
+
+
+def year_reviews(session: Session, year: int) -> list[Review]:
+    """The decisions on the suggestions of ``year``, the latest first."""
+    stmt = (
+        select(
+            EfficiencyReview.year,
+            Parcel.parcel_code,
+            Zone.name,
+            EfficiencyReview.decision,
+            Case.case_no,
+            EfficiencyReview.reason,
+            EfficiencyReview.actor,
+            EfficiencyReview.decided_at,
+        )
+        .join(Parcel, Parcel.id == EfficiencyReview.parcel_id)
+        .outerjoin(Zone, Zone.id == Parcel.zone_id)
+        .outerjoin(Case, Case.id == EfficiencyReview.case_id)
+        .where(EfficiencyReview.year == year)
+        .order_by(EfficiencyReview.decided_at.desc(), EfficiencyReview.id.desc())
+    )
+    return [Review(*row) for row in session.execute(stmt).all()]

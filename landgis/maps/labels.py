@@ -12,11 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from landgis.efficiency.indicators import CLASS_NAMES, CLASSES
 from landgis.i18n import DEFAULT_LANGUAGE, _, localized, pgettext, term
 from landgis.vocab import BUILDING_STATES, CASE_STATUSES, ROUTES, ZONE_KINDS
 
 # The status key of a parcel that has no case in the ledger.
 NOT_IN_LEDGER = "none"
+# The class key, on the evaluation's map, of a parcel no enterprise evaluated holds.
+NO_FIGURES = "none"
 
 # Every text of a map, by the MapLabels field that holds it: a catalogue message, a
 # vocabulary's names, a mapping of them or (property, label) rows.
@@ -70,6 +73,48 @@ TEXTS: dict[str, Any] = {
         ("zone_name", _("所在园区")),
         ("area_mu", _("宗地面积(亩)")),
     ),
+    # The map of a year's per-mu evaluation (亩均效益评价), parcels by their enterprise's class.
+    "efficiency_title": _("{year} 年度亩均效益分类图"),
+    "class_legend": _("亩均效益分类"),
+    "classes": {
+        **{name: _("{grade} 类 {title}", grade=name, title=CLASS_NAMES[name]) for name in CLASSES},
+        NO_FIGURES: _("无亩均数据"),
+    },
+    "class_counts": _("{enterprises} 家企业 · {parcels} 宗 · {mu} 亩"),
+    "no_figures_counts": _("{parcels} 宗 · {mu} 亩"),
+    "trends": {
+        "up": _("上升"),
+        "down": _("下降"),
+        "same": _("持平"),
+        "new": _("上年未参评"),
+    },
+    "trend_from": _("{trend}(上年 {grade} 类)"),
+    "efficiency_tooltip": {
+        "parcel_code": _("宗地编号"),
+        "enterprise": _("企业名称"),
+        "holder": _("土地使用权人"),
+        "class_label": _("亩均效益分类"),
+    },
+    # Popup rows: (property, label) for parcels of an enterprise evaluated, and the others.
+    "class_popup": (
+        ("enterprise", _("企业名称")),
+        ("credit_code", _("统一社会信用代码")),
+        ("parcel_code", _("宗地编号")),
+        ("area_mu", _("宗地面积(亩)")),
+        ("enterprise_mu", _("企业用地面积(亩)")),
+        ("tax_per_mu", _("亩均税收(万元/亩)")),
+        ("score", _("得分")),
+        ("class_label", _("亩均效益分类")),
+        ("trend_label", _("较上年")),
+    ),
+    "no_figures_popup": (
+        ("parcel_code", _("宗地编号")),
+        ("holder", _("土地使用权人")),
+        ("zone_name", _("所在园区")),
+        ("area_mu", _("宗地面积(亩)")),
+        ("class_label", _("亩均效益分类")),
+    ),
+    "evaluation_link": _("查看评价表 »"),
     "basemaps": {
         "none": _("无底图"),
         "osm": "OpenStreetMap",
@@ -147,6 +192,19 @@ class MapLabels:
     tooltip: Mapping[str, str] = field(default_factory=lambda: dict(TOOLTIP_FIELDS))
     case_popup: tuple[tuple[str, str], ...] = CASE_POPUP_ROWS
     parcel_popup: tuple[tuple[str, str], ...] = PARCEL_POPUP_ROWS
+    efficiency_title: str = _CHINESE["efficiency_title"]
+    class_legend: str = _CHINESE["class_legend"]
+    classes: Mapping[str, str] = field(default_factory=lambda: dict(_CHINESE["classes"]))
+    class_counts: str = _CHINESE["class_counts"]
+    no_figures_counts: str = _CHINESE["no_figures_counts"]
+    trends: Mapping[str, str] = field(default_factory=lambda: dict(_CHINESE["trends"]))
+    trend_from: str = _CHINESE["trend_from"]
+    efficiency_tooltip: Mapping[str, str] = field(
+        default_factory=lambda: dict(_CHINESE["efficiency_tooltip"])
+    )
+    class_popup: tuple[tuple[str, str], ...] = _CHINESE["class_popup"]
+    no_figures_popup: tuple[tuple[str, str], ...] = _CHINESE["no_figures_popup"]
+    evaluation_link: str = _CHINESE["evaluation_link"]
     basemaps: Mapping[str, str] = field(default_factory=lambda: dict(BASEMAP_LABELS))
     tiles: Mapping[str, str] = field(default_factory=lambda: dict(TILE_NAMES))
     attributions: Mapping[str, str] = field(default_factory=lambda: dict(TILE_ATTRIBUTIONS))

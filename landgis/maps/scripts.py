@@ -20,7 +20,8 @@ from landgis.maps.labels import CHINESE, MapLabels
 
 
 class MapScript(MacroElement):
-    """Wires the layers together once they exist: parcel popups (case summary and link),
+    """Wires the layers together once they exist: parcel popups (case summary and link, or
+    the HTML each feature carries in ``popup_property``),
     zone toggles that hide or show the parcels of their zone inside every status layer, a
     metric scale bar, and ``window.landgis`` (the map and its layers, for the page's own
     scripts and for tests)."""
@@ -61,9 +62,11 @@ class MapScript(MacroElement):
     var caseRows = {{ this.case_rows|tojson }};
     var parcelRows = {{ this.parcel_rows|tojson }};
     var linkText = {{ this.link_text|tojson }};
+    var popupProperty = {{ this.popup_property|tojson }};
     // Every displayed property is HTML-escaped text already (see parcel_properties).
     function popup(layer) {
         var p = (layer.feature || {}).properties || {};
+        if (popupProperty) { return p[popupProperty] || ""; }
         var rows = p.case_no ? caseRows : parcelRows;
         var body = rows.map(function (r) {
             return "<tr><th>" + r[1] + "</th><td>" + (p[r[0]] || "") + "</td></tr>";
@@ -105,8 +108,10 @@ class MapScript(MacroElement):
         named_layers: Mapping[str, folium.map.Layer] | None = None,
         labels: MapLabels = CHINESE,
         signal_drawn: bool = False,
+        popup_property: str | None = None,
     ) -> None:
         super().__init__()
+        self.popup_property = popup_property
         self._name = "LandgisMapScript"
         self.signal_drawn = signal_drawn
         self.map_name = fmap.get_name()

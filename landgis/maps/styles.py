@@ -1,5 +1,5 @@
-"""How the maps' layers look: colours by disposal status and building state, zone
-outlines, and the swatches and legend box that explain them."""
+"""How the maps' layers look: colours by disposal status, by per-mu class and by building
+state, zone outlines, and the swatches and legend box that explain them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from branca.element import Element
 
-from landgis.maps.labels import NOT_IN_LEDGER
+from landgis.maps.labels import NO_FIGURES, NOT_IN_LEDGER
 
 STATUS_COLOURS: dict[str, str] = {
     "suspected": "#f4a261",
@@ -21,6 +21,16 @@ STATUS_COLOURS: dict[str, str] = {
     "closed": "#52796f",
     "dismissed": "#adb5bd",
     NOT_IN_LEDGER: "#d9d9d9",
+}
+# The per-mu evaluation's classes (亩均效益评价, A best): Okabe and Ito's colours, told
+# apart by people with any common colour vision deficiency; grey for parcels no enterprise
+# evaluated holds.
+CLASS_COLOURS: dict[str, str] = {
+    "A": "#009e73",
+    "B": "#0072b2",
+    "C": "#e69f00",
+    "D": "#d55e00",
+    NO_FIGURES: "#d9d9d9",
 }
 BUILDING_COLOURS: dict[str, str] = {
     "in_use": "#6c757d",

@@ -46,8 +46,9 @@ def open_at(fmap: folium.Map, view: MapView) -> None:
     fmap.options["zoom"] = view.zoom
 
 
-def fit_to(fmap: folium.Map, *frames: gpd.GeoDataFrame) -> None:
-    """Make ``fmap`` open on the bounds of ``frames`` (on China when they hold nothing)."""
+def fit_to(fmap: folium.Map, *frames: gpd.GeoDataFrame, clear_right: int = 0) -> None:
+    """Make ``fmap`` open on the bounds of ``frames`` (on China when they hold nothing),
+    leaving ``clear_right`` pixels on the right free (for a legend there)."""
     bounds = [f.total_bounds for f in frames if not f.empty and f.geometry.notna().any()]
     bounds = [b for b in bounds if all(math.isfinite(v) for v in b)]
     if not bounds:
@@ -57,7 +58,13 @@ def fit_to(fmap: folium.Map, *frames: gpd.GeoDataFrame) -> None:
     miny = min(b[1] for b in bounds)
     maxx = max(b[2] for b in bounds)
     maxy = max(b[3] for b in bounds)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(12, 12))
+    corners = [[miny, minx], [maxy, maxx]]
+    if clear_right:
+        fmap.fit_bounds(
+            corners, padding_top_left=(12, 12), padding_bottom_right=(12 + clear_right, 12)
+        )
+    else:
+        fmap.fit_bounds(corners, padding=(12, 12))
 
 
 def fit_around(fmap: folium.Map, parcel: gpd.GeoDataFrame, margin_m: float = 100.0) -> None:
