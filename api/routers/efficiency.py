@@ -8,9 +8,10 @@ from fastapi import APIRouter, Cookie, Query
 
 from api.deps import ReaderDep, ReadSessionDep, SettingsDep
 from api.web.i18n import COOKIE, language_of
-from landgis.efficiency.evaluation import FIRST_YEAR, LAST_YEAR, evaluate
+from landgis.efficiency.evaluation import FIRST_YEAR, LAST_YEAR
 from landgis.efficiency.figures import figure_years
 from landgis.efficiency.report import evaluation_dict
+from landgis.efficiency.summary import evaluation_summary
 
 router = APIRouter(prefix="/api/efficiency", tags=["efficiency"])
 
@@ -36,9 +37,12 @@ def evaluation(
     (亩), figures, indicators, each counted indicator's score against the benchmarks, its
     score and class (A 优先发展, B 提升发展, C 整治提升, D 淘汰退出), and its class and
     score of the year before with the trend; under the county's settings
-    (``LANDGIS_EFFICIENCY__*``). 404 when the year has no figures."""
-    found = evaluate(session, settings.efficiency, year)
-    return evaluation_dict(found, language_of(lang, lang_cookie))
+    (``LANDGIS_EFFICIENCY__*``). With the land (亩) of each class (``class_area_mu``) and
+    the enterprises and 亩 of each class in each zone (``by_zone``: an enterprise with
+    parcels in two zones counts in both, with the land it holds in each). 404 when the
+    year has no figures."""
+    found, summary = evaluation_summary(session, settings.efficiency, year)
+    return evaluation_dict(found, language_of(lang, lang_cookie), summary)
 
 
 @router.get("/years", summary="The years that have enterprises' figures")

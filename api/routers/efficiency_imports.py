@@ -57,9 +57,12 @@ def figures_form(settings: Settings) -> FormSpec:
     return FormSpec(files=(table, mapping_file()), fields=tuple(FiguresFields.model_fields))
 
 
-def _import(
+def run_import(
     engine: Engine, upload: Upload, mapping: Upload | None, fields: FiguresFields
 ) -> FiguresReport:
+    """Import (or, ``fields.dry_run``, check) the figures uploaded, in a transaction of its
+    own: what this endpoint and the import page (:mod:`api.web.efficiency_import`) run,
+    in a worker thread."""
     options = FiguresOptions.build(
         year=fields.year,
         mapping=mapping.path if mapping is not None else None,
@@ -99,7 +102,7 @@ async def import_figures_file(
     async with received_form(request, figures_form(settings), principal) as form:
         fields = form_values(FiguresFields, form)
         report = await run_in_threadpool(
-            _import,
+            run_import,
             request.app.state.engine,
             form.files["file"],
             form.files.get("mapping"),

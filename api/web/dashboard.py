@@ -1,6 +1,8 @@
 """The dashboard (``/``): headline figures, charts by route, zone, month and status, and
 the ledger map; the revitalized figures of a chosen period, of the whole county or of the
-ledger the page's filters narrow (a zone, a status, … read as the ledger page reads them)."""
+ledger the page's filters narrow (a zone, a status, … read as the ledger page reads them).
+Beside them, the latest year's per-mu evaluation (亩均效益评价): the enterprises and 亩 of
+each class, by zone (:mod:`landgis.efficiency.summary`), whatever the page's filters."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from api.web.filters import PageFilters, filter_choices
 from api.web.i18n import Translator
 from api.web.layout import ui_for
 from api.web.render import render
+from landgis.efficiency.indicators import CLASS_NAMES
+from landgis.efficiency.summary import ClassSummary, latest_summary
 from landgis.errors import LandGISError
 from landgis.filter_note import filter_note
 from landgis.filters import ParcelFilter
@@ -81,6 +85,19 @@ def _dashboard(
     }
 
 
+def _efficiency(session: Any, settings: Settings) -> dict[str, Any] | None:
+    """The latest year's evaluation summed up by class and zone (:class:`ClassSummary`,
+    with the classes' names); None when no year has figures or it cannot be evaluated."""
+    try:
+        found = latest_summary(session, settings.efficiency)
+    except LandGISError:  # a year the evaluation does not take
+        return None
+    if found is None:
+        return None
+    summary: ClassSummary = found[1]
+    return {"summary": summary, "class_names": CLASS_NAMES}
+
+
 def _period(request: Request) -> tuple[dict[str, dt.date | None], bool]:
     period: dict[str, dt.date | None] = {"from": None, "to": None}
     bad = False
@@ -118,6 +135,7 @@ def dashboard_page(
         "ledger_query": filters.query(as_of=False),
         "overdue_query": filters.query(as_of=False, overdue="true"),
         "zones": filter_choices(session)["zones"],
+        "efficiency": _efficiency(session, settings),
         **data,
     }
     return render(request, "dashboard.html", context)

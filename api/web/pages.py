@@ -1,10 +1,10 @@
 """The staff pages' routes as one router (``create_app`` includes it).
 
 Pages: ``/`` (dashboard), ``/ledger``, ``/map-page``, ``/cases/{case_no}`` with its forms
-and attachments, ``/import``, the evaluation's class map (``/efficiency/map``) and review
-list (``/efficiency/suggestions``); ``/lang/{code}`` switches the language. The account and
-administration pages have routers of their own (:mod:`api.web.account_pages`,
-:mod:`api.web.admin_page`).
+and attachments, ``/import``, the evaluation's class map (``/efficiency/map``), review
+list (``/efficiency/suggestions``) and import form (``/efficiency/import``); ``/lang/{code}``
+switches the language. The account and administration pages have routers of their own
+(:mod:`api.web.account_pages`, :mod:`api.web.admin_page`).
 
 Forms post back to page routes, which call the library and redirect on success; on a
 refusal the page is rendered again with the message and with everything the user typed.
@@ -23,6 +23,7 @@ from api.web import (
     case_forms,
     case_page,
     dashboard,
+    efficiency_import,
     efficiency_map_page,
     import_pages,
     layout,
@@ -41,5 +42,6 @@ for _module in (
     efficiency_map_page,
     suggestions_page,
     import_pages,
+    efficiency_import,
 ):
     router.include_router(_module.router)

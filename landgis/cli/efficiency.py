@@ -85,10 +85,10 @@ def show(
 ) -> None:
     """The evaluation of a year: each enterprise's area (亩), tax per 亩, score and class
     (A 优先发展, B 提升发展, C 整治提升, D 淘汰退出), and how many are in each class."""
-    from landgis.efficiency.evaluation import evaluate
     from landgis.efficiency.figures import figure_years
     from landgis.efficiency.indicators import BY_KEY, CLASS_NAMES
     from landgis.efficiency.report import evaluation_dict, unit_label
+    from landgis.efficiency.summary import evaluation_summary
     from landgis.errors import NotFound
 
     with unit_of_work(database_url, write=False) as (session, settings):
@@ -97,10 +97,10 @@ def show(
             if not years:
                 raise NotFound(_("还没有企业亩均数据,请先导入。"))
             year = max(years)
-        evaluation = evaluate(session, settings.efficiency, year)
+        evaluation, summary = evaluation_summary(session, settings.efficiency, year)
     lang = language()
     if as_json:
-        print_json(evaluation_dict(evaluation, lang))
+        print_json(evaluation_dict(evaluation, lang, summary))
         return
     tax = BY_KEY["tax_per_mu"]
     value = evaluation.benchmarks[tax.key]

@@ -10,5 +10,6 @@ benchmarks, the classes A-D, and the suggested low-efficiency cases they feed th
 - :mod:`.figures`: the yearly figures as read for the evaluation;
 - :mod:`.scoring`: indicators, benchmarks, scores and classes on whole columns;
 - :mod:`.evaluation`: a year's evaluation (``evaluate``), with the year before;
-- :mod:`.report`: an evaluation as JSON-ready data.
+- :mod:`.report`: an evaluation as JSON-ready data;
+- :mod:`.summary`: an evaluation summed up by class and zone (enterprises, 亩).
 """

@@ -158,12 +158,17 @@ def evaluate_frames(
     )
 
 
-def evaluate(session: Session, rules: EfficiencyRules, year: int) -> Evaluation:
-    """The evaluation of ``year`` (:class:`Evaluation`) under ``rules``;
+def evaluate(
+    session: Session, rules: EfficiencyRules, year: int, *, holdings: pd.DataFrame | None = None
+) -> Evaluation:
+    """The evaluation of ``year`` (:class:`Evaluation`) under ``rules``, on ``holdings``
+    when the caller has read them already (else they are read);
     :class:`NotFound` when the year has no figures, :class:`InvalidInput` when it is out of
     :data:`FIRST_YEAR` – :data:`LAST_YEAR`."""
     check_year(year)
     figures = figures_of(session, [year - 1, year])
     if not (figures["year"] == year).any():
         raise NotFound(_("{year} 年度没有企业亩均数据,请先导入该年度的数据。", year=year))
-    return evaluate_frames(figures, parcel_holdings(session), rules, year)
+    if holdings is None:
+        holdings = parcel_holdings(session)
+    return evaluate_frames(figures, holdings, rules, year)

@@ -9,6 +9,7 @@ from typing import Any
 from landgis.efficiency.evaluation import Evaluation
 from landgis.efficiency.indicators import CLASS_NAMES, CLASSES, FIGURES, INDICATORS
 from landgis.efficiency.scoring import effective_weights, score_column
+from landgis.efficiency.summary import ClassSummary
 from landgis.i18n import DEFAULT_LANGUAGE, Localizable, _, localized
 
 # The indicators' units as shown to people (the units themselves are codes, in Chinese).
@@ -68,13 +69,17 @@ def evaluation_items(evaluation: Evaluation) -> list[dict[str, Any]]:
     return items
 
 
-def evaluation_dict(evaluation: Evaluation, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+def evaluation_dict(
+    evaluation: Evaluation, lang: str = DEFAULT_LANGUAGE, summary: ClassSummary | None = None
+) -> dict[str, Any]:
     """The evaluation as JSON-ready data: the year, the indicators (label in ``lang``,
     unit, weight as counted, where the benchmark comes from), the benchmarks, the cap and
-    thresholds, the classes and how many enterprises each has, the enterprises evaluated
+    thresholds, the classes and how many enterprises each has, with ``summary`` their land
+    (``class_area_mu``) and both by zone (``by_zone``), the enterprises evaluated
     (``items``) and the enterprises with figures but no land (``unmatched``)."""
     rules, weights = evaluation.rules, effective_weights(evaluation.rules)
     counts = evaluation.class_counts()
+    summed = summary.to_dict() if summary is not None else {}
     return {
         "year": evaluation.year,
         "previous_year": evaluation.previous_year,
@@ -99,6 +104,7 @@ def evaluation_dict(evaluation: Evaluation, lang: str = DEFAULT_LANGUAGE) -> dic
             for name in CLASSES
         ],
         "class_counts": counts,
+        **summed,
         "items": evaluation_items(evaluation),
         "unmatched": [
             {"credit_code": plain(row["credit_code"]), "name": row["name"]}
