@@ -1,9 +1,9 @@
 """The staff pages' routes as one router (``create_app`` includes it).
 
-Pages: ``/`` (dashboard), ``/ledger``, ``/map-page``, ``/cases/{case_no}`` with its forms
-and attachments, and ``/import``; ``/lang/{code}`` switches the language. The account and
-administration pages have routers of their own (:mod:`api.web.account_pages`,
-:mod:`api.web.admin_page`).
+Pages: ``/`` (dashboard), ``/ledger``, ``/map-page``, ``/efficiency`` (the per-mu
+evaluation), ``/cases/{case_no}`` with its forms and attachments, and ``/import``;
+``/lang/{code}`` switches the language. The account and administration pages have
+routers of their own (:mod:`api.web.account_pages`, :mod:`api.web.admin_page`).
 
 Forms post back to page routes, which call the library and redirect on success; on a
 refusal the page is rendered again with the message and with everything the user typed.
@@ -22,6 +22,7 @@ from api.web import (
     case_forms,
     case_page,
     dashboard,
+    efficiency_page,
     import_pages,
     layout,
     ledger_page,
@@ -32,6 +33,7 @@ for _module in (
     layout,
     dashboard,
     ledger_page,
+    efficiency_page,
     case_page,
     case_forms,
     attachments,
