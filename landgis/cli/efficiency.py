@@ -120,7 +120,7 @@ def show(
     say(
         _(
             "{year} 年度亩均效益评价:参评企业 {count} 家;{label}基准 {benchmark} {unit}",
-            year=year,
+            year=evaluation.year,
             count=len(evaluation.items),
             label=tax.label,
             benchmark=benchmark,
