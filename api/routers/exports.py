@@ -1,5 +1,6 @@
 """Ledger exports: the workbook, CSV and GIS files and the printed ledger (PDF), with the
-ledger's filters and date."""
+ledger's filters and date; the public idle-land list; the per-mu evaluation's results
+table of a year."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
 from api.dates import Day
-from api.deps import ReaderDep, SessionDep, SettingsDep
+from api.deps import ReaderDep, ReadSessionDep, SessionDep, SettingsDep
 from api.query_filters import FilterDep
 from api.web.i18n import COOKIE, language_of
 from landgis.disclosure import disclosure_for
+from landgis.efficiency.evaluation import FIRST_YEAR, LAST_YEAR, evaluate
 from landgis.io.exports import content_disposition, export_ledger
 from landgis.io.exports.disclosure_pdf import MEDIA_TYPE as PDF_MEDIA_TYPE
 from landgis.io.exports.disclosure_pdf import disclosure_pdf
@@ -25,6 +27,7 @@ from landgis.io.exports.disclosure_workbook import (
     disclosure_filenames,
     disclosure_workbook,
 )
+from landgis.io.exports.efficiency_workbook import efficiency_filenames, efficiency_workbook
 from landgis.io.exports.print_setup import PrintSetup
 
 router = APIRouter(prefix="/api/exports", tags=["exports"])
@@ -149,4 +152,36 @@ def ledger_file(
         media_type=result.media_type,
         headers={"Content-Disposition": result.content_disposition},
         background=BackgroundTask(path.unlink, missing_ok=True),
+    )
+
+
+@router.get(
+    "/efficiency.xlsx",
+    summary="The per-mu evaluation (亩均效益评价) of a year as the county's results table (xlsx)",
+    response_class=Response,
+    responses={200: {"content": {MEDIA_TYPE: {}}}},
+)
+def efficiency_file(
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    _: ReaderDep,
+    year: Annotated[
+        int, Query(ge=FIRST_YEAR, le=LAST_YEAR, description="The year evaluated", examples=[2023])
+    ],
+) -> Response:
+    """The year's results (one row per enterprise: land, figures, indicators, score, class,
+    last year's class), the benchmarks, weights, cap and thresholds used, and the
+    enterprises with figures but no land; printed as the settings' paper says. 404 when the
+    year has no figures."""
+    evaluation = evaluate(session, settings.efficiency, year)
+    filename, ascii_name = efficiency_filenames(settings.county_name, year)
+    content = efficiency_workbook(
+        evaluation,
+        county=settings.county_name,
+        paper=PrintSetup.from_settings(settings).paper,
+    )
+    return Response(
+        content,
+        media_type=MEDIA_TYPE,
+        headers={"Content-Disposition": content_disposition(filename, ascii_name)},
     )

@@ -13,17 +13,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import ReaderDep, SessionDep
-from api.web.display import STATUS_ORDER, is_missing
+from api.web.display import STATUS_ORDER
 from api.web.filters import PageFilters, filter_choices, records
 from api.web.i18n import Translator
 from api.web.layout import ui_for
 from api.web.render import render
+from api.web.sorting import positive, sort_choice, sorted_rows, text_order
 from landgis import wallclock
 from landgis.i18n import Localizable, _
 from landgis.ledger import case_list
 from landgis.ledger_rules.totals import LedgerTotals, totals_of
 from landgis.monthly import default_month, month_bounds
-from landgis.text_sort import sort_key
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -79,16 +79,14 @@ def _sort_column(rows: pd.DataFrame, key: str, t: Translator) -> pd.Series:
     if key in TERM_COLUMNS:
         column = column.map(lambda code: t.term(key, code), na_action="ignore")
     if key in TEXT_COLUMNS | TERM_COLUMNS:
-        return column.map(lambda text: None if is_missing(text) else sort_key(text))
+        return text_order(column)
     return column
 
 
 def _sorted(rows: pd.DataFrame, key: str, descending: bool, t: Translator) -> pd.DataFrame:
     if rows.empty or key not in rows:
         return rows
-    column = _sort_column(rows, key, t)
-    order = column.sort_values(ascending=not descending, na_position="last", kind="stable")
-    return rows.loc[order.index]
+    return sorted_rows(rows, _sort_column(rows, key, t), descending)
 
 
 def _ledger(
@@ -143,23 +141,17 @@ def _work(session: Any, t: Translator) -> dict[str, Any]:
     }
 
 
-def _positive(text: str | None, default: int) -> int:
-    return int(text) if text and text.isdigit() and int(text) > 0 else default
-
-
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger_page(request: Request, session: SessionDep, _reader: ReaderDep) -> HTMLResponse:
     """The ledger as a table: filters, sorting, search, paging, a date, export links."""
     ui = ui_for(request)
     filters = PageFilters.read(request)
     params = request.query_params
-    sort = params.get("sort") or "seq"
-    sort = sort if sort in SORTABLE else "seq"
-    descending = params.get("dir") == "desc"
-    per = _positive(params.get("per"), DEFAULT_PAGE_SIZE)
+    sort, descending = sort_choice(params, SORTABLE, "seq")
+    per = positive(params.get("per"), DEFAULT_PAGE_SIZE)
     per = per if per in PAGE_SIZES else DEFAULT_PAGE_SIZE
     rows, totals, page, pages = _ledger(
-        session, filters, sort, descending, _positive(params.get("page"), 1), per, ui.t
+        session, filters, sort, descending, positive(params.get("page"), 1), per, ui.t
     )
     exports = [
         (ui.t(label), EXPORT_URL.format(fmt=fmt) + (f"?{q}" if (q := filters.query()) else ""), fmt)

@@ -1,10 +1,11 @@
 """The staff pages' routes as one router (``create_app`` includes it).
 
 Pages: ``/`` (dashboard), ``/ledger``, ``/map-page``, ``/cases/{case_no}`` with its forms
-and attachments, ``/import``, the evaluation's class map (``/efficiency/map``), review
-list (``/efficiency/suggestions``) and import form (``/efficiency/import``); ``/lang/{code}``
-switches the language. The account and administration pages have routers of their own
-(:mod:`api.web.account_pages`, :mod:`api.web.admin_page`).
+and attachments, ``/import``, the per-mu evaluation (``/efficiency``) with its class map
+(``/efficiency/map``), review list (``/efficiency/suggestions``) and import form
+(``/efficiency/import``); ``/lang/{code}`` switches the language. The account and
+administration pages have routers of their own (:mod:`api.web.account_pages`,
+:mod:`api.web.admin_page`).
 
 Forms post back to page routes, which call the library and redirect on success; on a
 refusal the page is rendered again with the message and with everything the user typed.
@@ -25,6 +26,7 @@ from api.web import (
     dashboard,
     efficiency_import,
     efficiency_map_page,
+    efficiency_page,
     import_pages,
     layout,
     ledger_page,
@@ -36,6 +38,7 @@ for _module in (
     layout,
     dashboard,
     ledger_page,
+    efficiency_page,
     case_page,
     case_forms,
     attachments,

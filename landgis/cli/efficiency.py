@@ -13,6 +13,7 @@ from landgis.cli.common import (
     JsonOption,
     examples,
     fail,
+    folder_for,
     language,
     ledger_unit,
     print_json,
@@ -24,6 +25,8 @@ from landgis.errors import LandGISError
 from landgis.i18n import _, term
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from landgis.efficiency.evaluation import Evaluation
 
 app = typer.Typer(
@@ -74,30 +77,41 @@ def _table(evaluation: Evaluation, lang: str) -> list[str]:
     ]
 
 
+def _year_or_latest(session: Session, year: int | None) -> int:
+    """``year``, or the latest year with figures; :class:`NotFound` when none has any."""
+    from landgis.efficiency.figures import figure_years
+    from landgis.errors import NotFound
+
+    if year is not None:
+        return year
+    years = figure_years(session)
+    if not years:
+        raise NotFound(_("还没有企业亩均数据,请先导入。"))
+    return max(years)
+
+
+LatestYearOption = Annotated[
+    int | None,
+    typer.Option("--year", help="The year evaluated (default: the latest with figures)."),
+]
+
+
 @app.command(epilog=examples("landgis efficiency show --year 2023"))
 def show(
-    year: Annotated[
-        int | None,
-        typer.Option("--year", help="The year evaluated (default: the latest with figures)."),
-    ] = None,
+    year: LatestYearOption = None,
     as_json: JsonOption = False,
     database_url: DatabaseOption = None,
 ) -> None:
     """The evaluation of a year: each enterprise's area (亩), tax per 亩, score and class
     (A 优先发展, B 提升发展, C 整治提升, D 淘汰退出), and how many are in each class."""
-    from landgis.efficiency.figures import figure_years
     from landgis.efficiency.indicators import BY_KEY, CLASS_NAMES
     from landgis.efficiency.report import evaluation_dict, unit_label
     from landgis.efficiency.summary import evaluation_summary
-    from landgis.errors import NotFound
 
     with unit_of_work(database_url, write=False) as (session, settings):
-        if year is None:
-            years = figure_years(session)
-            if not years:
-                raise NotFound(_("还没有企业亩均数据,请先导入。"))
-            year = max(years)
-        evaluation, summary = evaluation_summary(session, settings.efficiency, year)
+        evaluation, summary = evaluation_summary(
+            session, settings.efficiency, _year_or_latest(session, year)
+        )
     lang = language()
     if as_json:
         print_json(evaluation_dict(evaluation, lang, summary))
@@ -108,7 +122,7 @@ def show(
     say(
         _(
             "{year} 年度亩均效益评价:参评企业 {count} 家;{label}基准 {benchmark} {unit}",
-            year=year,
+            year=evaluation.year,
             count=len(evaluation.items),
             label=tax.label,
             benchmark=benchmark,
@@ -128,6 +142,43 @@ def show(
                 names=names,
             )
         )
+
+
+@app.command(epilog=examples("landgis efficiency export --year 2023 --out 亩均效益评价_2023.xlsx"))
+def export(
+    year: LatestYearOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="File to write (default: 亩均效益评价_<county>_<year>.xlsx)."
+        ),
+    ] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Write the year's evaluation as the county's results table (.xlsx): one row per
+    enterprise (land, figures, indicators, score, class, last year's class), the
+    benchmarks, weights, cap and thresholds used, and the enterprises with no land."""
+    from landgis.efficiency.evaluation import evaluate
+    from landgis.io.exports.efficiency_workbook import (
+        efficiency_filenames,
+        write_efficiency_file,
+    )
+    from landgis.io.exports.print_setup import PrintSetup
+
+    with unit_of_work(database_url, write=False) as (session, settings):
+        evaluation = evaluate(session, settings.efficiency, _year_or_latest(session, year))
+        county = settings.county_name
+        target = folder_for(out or Path(efficiency_filenames(county, evaluation.year)[0]))
+        paper = PrintSetup.from_settings(settings).paper
+        write_efficiency_file(evaluation, target, county=county, paper=paper)
+    say(
+        _(
+            "已导出 {year} 年度亩均效益评价 {count} 家企业 → {out}",
+            year=evaluation.year,
+            count=len(evaluation.items),
+            out=target,
+        )
+    )
 
 
 @app.command(
