@@ -15,12 +15,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import ReaderDep, ReadSessionDep, SettingsDep
+from api.web.efficiency_year import chosen_year
 from api.web.filters import records
 from api.web.layout import ui_for
 from api.web.render import render
 from api.web.sorting import sort_choice, sorted_rows, text_order
-from landgis.efficiency.evaluation import Evaluation, check_year, evaluate
-from landgis.efficiency.figures import figure_years
+from landgis.efficiency.evaluation import Evaluation, evaluate
 from landgis.efficiency.indicators import CLASS_NAMES, INDICATORS
 from landgis.efficiency.listing import TRENDS, ItemFilter, class_totals, item_zones
 from landgis.efficiency.report import unit_label
@@ -34,7 +34,7 @@ from landgis.efficiency.trace import (
     find_item,
     parcel_cases,
 )
-from landgis.errors import InvalidInput, LandGISError, NotFound
+from landgis.errors import LandGISError, NotFound
 from landgis.i18n import Text, _
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -110,16 +110,6 @@ class EfficiencyQuery:
         return urlencode(pairs)
 
 
-def _year(text: str, years: dict[int, int]) -> int | None:
-    """The year asked for (the latest with figures when none is); :class:`InvalidInput`
-    when it is not a year the evaluation takes."""
-    if not text:
-        return max(years) if years else None
-    if not text.isdigit():
-        raise InvalidInput(_("年度 “{year}” 无效,请选择一个年度。", year=text[:20]))
-    return check_year(int(text))
-
-
 def _sort_order(rows: pd.DataFrame, key: str) -> pd.Series:
     column = rows[key]
     if key in TEXT_COLUMNS:
@@ -163,9 +153,9 @@ def _indicators(evaluation: Evaluation) -> list[dict[str, Any]]:
     ]
 
 
-def _common(years: dict[int, int], year: int | None) -> dict[str, Any]:
+def _common(years: tuple[int, ...], year: int | None) -> dict[str, Any]:
     return {
-        "years": list(years),
+        "years": years,
         "year": year,
         "efficiency_tab": "table",
         "class_names": CLASS_NAMES,
@@ -181,29 +171,28 @@ def efficiency_page(
     """A year's evaluation: classes, enterprises (filtered, sorted), unmatched, download."""
     ui = ui_for(request)
     query = EfficiencyQuery.read(request)
-    years = figure_years(session)
+    chosen = chosen_year(session, query.year_text)
+    year = query.year = chosen.year
     context: dict[str, Any] = {"ui": ui, "query": query, "evaluation": None, "message": None}
+    context |= _common(chosen.years, year)
     status = 200
-    try:
-        year = query.year = _year(query.year_text, years)
-        context |= _common(years, year)
-        if year is not None:
-            evaluation = evaluate(session, settings.efficiency, year)
-            cases = parcel_cases(session)
-            context |= {
-                "evaluation": evaluation,
-                "totals": class_totals(evaluation.items),
-                "rows": _rows(evaluation, query, cases),
-                "indicators": _indicators(evaluation),
-                "zones": item_zones(evaluation.items),
-                "trends": TRENDS,
-                "sortable": SORTABLE,
-                "unmatched": records(evaluation.unmatched),
-                "export_url": f"{EXPORT_URL}?{urlencode({'year': year})}",
-            }
-    except LandGISError as error:
-        status = 404 if isinstance(error, NotFound) else 422
-        context |= _common(years, None) | {"message": ui.t.message(error)}
+    if chosen.error is not None and chosen.years:  # with no figures at all the page says so
+        status = chosen.status_code
+        context["message"] = ui.t.message(chosen.error)
+    if year is not None:
+        evaluation = evaluate(session, settings.efficiency, year)
+        cases = parcel_cases(session)
+        context |= {
+            "evaluation": evaluation,
+            "totals": class_totals(evaluation.items),
+            "rows": _rows(evaluation, query, cases),
+            "indicators": _indicators(evaluation),
+            "zones": item_zones(evaluation.items),
+            "trends": TRENDS,
+            "sortable": SORTABLE,
+            "unmatched": records(evaluation.unmatched),
+            "export_url": f"{EXPORT_URL}?{urlencode({'year': year})}",
+        }
     return render(request, "efficiency.html", context, status_code=status)
 
 
@@ -214,20 +203,21 @@ def enterprise_page(
     """One enterprise's evaluation of a year, step by step."""
     ui = ui_for(request)
     params = request.query_params
-    years = figure_years(session)
+    chosen = chosen_year(session, params.get("year"))
     context: dict[str, Any] = {"ui": ui, "trace": None, "message": None}
     try:
-        year = _year(params.get("year", "").strip(), years)
-        if year is None:
-            raise NotFound(_("还没有企业亩均数据,请先导入。"))
+        if chosen.error is not None:
+            raise chosen.error
+        year = chosen.year
+        assert year is not None
         evaluation = evaluate(session, settings.efficiency, year)
         item = find_item(evaluation, params.get("enterprise", "").strip())
         trace = enterprise_trace(session, evaluation, item)
     except LandGISError as error:
         status = 404 if isinstance(error, NotFound) else 422
-        context |= _common(years, None) | {"message": ui.t.message(error)}
+        context |= _common(chosen.years, None) | {"message": ui.t.message(error)}
         return render(request, "efficiency_enterprise.html", context, status_code=status)
-    context |= _common(years, year) | {
+    context |= _common(chosen.years, year) | {
         "trace": trace,
         "figure_labels": FIGURE_LABELS,
         "figure_units": FIGURE_UNITS,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from landgis.efficiency.evaluation import check_year
 from landgis.efficiency.figures import figure_years
 from landgis.errors import InvalidInput, LandGISError, NotFound
 from landgis.i18n import _
@@ -42,6 +43,10 @@ def chosen_year(session: Session, asked: str | None) -> ChosenYear:
     if not asked.isdigit():
         return ChosenYear(None, years, InvalidInput(_("年度“{year}”不是年份。", year=asked)))
     year = int(asked)
+    try:
+        check_year(year)
+    except InvalidInput as error:
+        return ChosenYear(None, years, error)
     if year not in years:
         error = NotFound(_("{year} 年度没有企业亩均数据,请先导入该年度的数据。", year=year))
         return ChosenYear(None, years, error)

@@ -26,7 +26,6 @@ from landgis.efficiency.reviews import dismiss_suggestion, open_from_suggestion,
 from landgis.efficiency.suggestions import suggestions
 from landgis.errors import InvalidInput, LandGISError
 from landgis.i18n import Text, _
-from landgis.maps.styles import CLASS_COLOURS
 from landgis.settings import Settings
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -76,7 +75,6 @@ def show_suggestions(
         "names": users.display_names(session, [r.actor for r in reviews]),
         "kind_labels": KIND_LABELS,
         "decision_labels": DECISION_LABELS,
-        "class_colours": CLASS_COLOURS,
     }
     return render(request, "efficiency_suggestions.html", context, chosen.status_code)
 

@@ -93,7 +93,7 @@ def test_the_year_before_has_no_trend_to_show(client):
     ("year", "status", "message"),
     [
         ("2019", 404, "2019 年度没有企业亩均数据"),
-        ("soon", 422, "年度 “soon” 无效"),
+        ("soon", 422, "年度“soon”不是年份"),
         ("1999", 422, "超出范围"),
     ],
 )
