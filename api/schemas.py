@@ -114,3 +114,52 @@ class SuggestionDismissal(Body):
 
     year: int = Field(ge=2000, le=2100, description="The year evaluated", examples=[2023])
     reason: str = Field(max_length=500, description="不予立案的理由 (required)")
+
+
+class UnitIn(Body):
+    """A unit to add to a building."""
+
+    unit_no: str = Field(min_length=1, max_length=32, examples=["1F-A"])
+    floor_area_m2: float = Field(gt=0, le=1e7, description="建筑面积 (㎡)")
+    floor: int | None = Field(default=None, ge=-10, le=200)
+    clear_height_m: float | None = Field(default=None, gt=0, le=100, description="层高 (m)")
+    floor_load_kn_m2: float | None = Field(default=None, gt=0, le=1000, description="荷载 kN/㎡")
+    state: str = Field(
+        default="vacant", max_length=24, description="vacant, owner_occupied, under_construction"
+    )
+
+
+class UnitsAdd(Body):
+    """Units to add to a building: all of them, or none."""
+
+    units: list[UnitIn] = Field(min_length=1, max_length=500)
+
+
+class UnitStateChange(Body):
+    """A unit's state set by hand."""
+
+    state: str = Field(max_length=24, description="vacant, owner_occupied, under_construction")
+
+
+class LeaseSign(Body):
+    """A lease of a building's units."""
+
+    building_id: int = Field(ge=1, le=2**31 - 1)
+    units: list[str] = Field(min_length=1, max_length=500, description="Unit numbers")
+    tenant: str = Field(min_length=1, max_length=256, description="承租人")
+    tenant_credit_code: str | None = Field(
+        default=None, max_length=18, description="统一社会信用代码"
+    )
+    start_date: dt.date = Field(description="起租日")
+    end_date: dt.date = Field(description="租期结束日 (included)")
+    rent_yuan_m2_month: float | None = Field(default=None, ge=0, le=1e6, description="元/㎡·月")
+    project: str | None = Field(default=None, max_length=256, description="入驻项目")
+    remarks: str | None = Field(default=None, max_length=2000)
+    lease_no: str | None = Field(default=None, min_length=1, max_length=32)
+
+
+class LeaseEnd(Body):
+    """End a lease (or cancel one not yet started)."""
+
+    ended_on: dt.date | None = Field(default=None, description="Its last day; default today")
+    reason: str | None = Field(default=None, max_length=2000)

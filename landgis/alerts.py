@@ -1,5 +1,6 @@
 """Statutory warnings of the ledger on a date: facts gathered from the database, judged
-by :mod:`landgis.clock`."""
+by :mod:`landgis.clock`; with them, when asked, the leases' warnings
+(:mod:`landgis.space.alerts`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from landgis.clock import ClockFacts, ClockRules, ClockWarning, clock_warnings
+from landgis.clock import ClockFacts, ClockRules, ClockWarning, clock_warnings, warning_order
 from landgis.db.models import Case, CaseEvent, Parcel
 from landgis.ledger import case_states
 from landgis.ledger_rules.current_case import current_rows
@@ -76,8 +77,17 @@ def clock_facts(session: Session, as_of: dt.date) -> list[ClockFacts]:
 
 
 def ledger_warnings(
-    session: Session, as_of: dt.date | None = None, rules: ClockRules | None = None
+    session: Session,
+    as_of: dt.date | None = None,
+    rules: ClockRules | None = None,
+    lease_days_ahead: int | None = None,
 ) -> list[ClockWarning]:
-    """Every statutory warning on ``as_of`` (today by default)."""
+    """Every statutory warning on ``as_of`` (today by default); with ``lease_days_ahead``
+    (the setting ``lease_warn_days_ahead``) also the leases' warnings, in one order."""
+    from landgis.space.alerts import lease_warnings
+
     day = as_of or today()
-    return clock_warnings(clock_facts(session, day), day, rules or ClockRules())
+    found = clock_warnings(clock_facts(session, day), day, rules or ClockRules())
+    if lease_days_ahead is None:
+        return found
+    return sorted(found + lease_warnings(session, day, lease_days_ahead), key=warning_order)

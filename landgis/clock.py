@@ -109,6 +109,7 @@ class ClockWarning:
     due_on: date | None
     message: Text
     amount_yuan: float | None = None
+    lease_no: str | None = None  # a lease's warning (landgis.space.alerts): the lease
 
     def to_dict(self) -> dict[str, Any]:
         """The warning, JSON-ready, its texts in Chinese and English."""
@@ -122,6 +123,7 @@ class ClockWarning:
             "due_on": self.due_on,
             **in_both("message", self.message),
             "amount_yuan": self.amount_yuan,
+            "lease_no": self.lease_no,
         }
 
 
@@ -567,7 +569,8 @@ _RULES = (
 )
 
 
-def _sort_key(w: ClockWarning) -> tuple[int, bool, date, str, str]:
+def warning_order(w: ClockWarning) -> tuple[int, bool, date, str, str]:
+    """Where a warning is listed: by severity, then due date, parcel and rule."""
     return (
         SEVERITY_ORDER[w.severity],
         w.due_on is None,
@@ -589,4 +592,4 @@ def clock_warnings(
         context = _Context(one, as_of, rules)
         for rule in _RULES:
             found.extend(rule(context))
-    return sorted(found, key=_sort_key)
+    return sorted(found, key=warning_order)

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from landgis.errors import InvalidInput
 from landgis.i18n import _
 from landgis.i18n.values import AreaUnit, in_both
-from landgis.space.terms import LeaseTerms
+from landgis.space.terms import LeaseTerms, UnitSpec
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,6 +148,24 @@ class UpdateParcel:
 
 
 @dataclass(frozen=True, kw_only=True)
+class AddUnits:
+    """Add units to a building: all of them, or none when one is refused."""
+
+    building_id: int
+    units: tuple[UnitSpec, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetUnitState:
+    """Set a unit's state by hand (vacant, owner-occupied, under construction); refused
+    while a lease lets it."""
+
+    building_id: int
+    unit_no: str
+    state: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class SignLease:
     """Let the units ``unit_nos`` of a building on ``terms``; it starts at once when its
     start date has come. Leasing a ledger case's idle factory space revitalizes it."""
@@ -194,7 +212,8 @@ CaseCommand = (
 )
 ParcelCommand = CreateParcel | UpdateParcel
 LeaseCommand = SignLease | StartLease | EndLease
-Command = CaseCommand | AttachDocument | ParcelCommand | LeaseCommand
+UnitCommand = AddUnits | SetUnitState
+Command = CaseCommand | AttachDocument | ParcelCommand | LeaseCommand | UnitCommand
 
 
 def status_change(

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from landgis import attachments, cases, parcel_edits, wallclock
 from landgis.cases import Actor
 from landgis.commands import (
+    AddUnits,
     AttachDocument,
     CaseChange,
     CaseCommand,
@@ -40,15 +41,16 @@ from landgis.commands import (
     RecordRevitalization,
     ReopenCase,
     RevitalizeAndComplete,
+    SetUnitState,
     SignLease,
     StartLease,
     UpdateParcel,
 )
-from landgis.db.models import Attachment, Case, Lease, Parcel
+from landgis.db.models import Attachment, BuildingUnit, Case, Lease, Parcel
 from landgis.errors import NeedsConfirmation
 from landgis.i18n import _
 from landgis.i18n.values import Area, AreaUnit, in_both
-from landgis.space import leases
+from landgis.space import leases, units
 from landgis.units import m2_to_mu
 from landgis.workflow import workflow_for
 
@@ -99,8 +101,15 @@ class LedgerService:
     def handle(self, command: ParcelCommand) -> Parcel: ...
     @overload
     def handle(self, command: LeaseCommand) -> Lease: ...
-    def handle(self, command: Command) -> Case | Attachment | Parcel | Lease:
-        """Carry out ``command``: the case, attachment or parcel it made or changed.
+    @overload
+    def handle(self, command: AddUnits) -> list[BuildingUnit]: ...
+    @overload
+    def handle(self, command: SetUnitState) -> BuildingUnit: ...
+    def handle(
+        self, command: Command
+    ) -> Case | Attachment | Parcel | Lease | BuildingUnit | list[BuildingUnit]:
+        """Carry out ``command``: the case, attachment, parcel, lease or units it made or
+        changed.
 
         Refused (nothing changed) with PermissionDenied for a viewer, StaleVersion when
         the case changed since the named version, NeedsConfirmation when a case would be
@@ -130,6 +139,12 @@ class LedgerService:
             case UpdateParcel():
                 return parcel_edits.update_parcel(
                     self.session, command.parcel_code, command.properties, command.geometry
+                )
+            case AddUnits():
+                return units.add_units(self.session, command.building_id, command.units)
+            case SetUnitState():
+                return units.set_unit_state(
+                    self.session, command.building_id, command.unit_no, command.state
                 )
             case SignLease():
                 return leases.sign_lease(

@@ -306,6 +306,13 @@ class Settings(BaseSettings):
         description="The campaign's revitalization target in 亩, shown on the dashboard.",
         examples=[200],
     )
+    lease_warn_days_ahead: int = Field(
+        default=60,
+        ge=0,
+        le=3660,
+        description="Warn of a lease this many days before it ends (with the statutory "
+        "warnings); 0: only leases past their end still recorded as let.",
+    )
 
     @field_validator("print_columns")
     @classmethod

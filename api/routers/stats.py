@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query
 
@@ -54,9 +55,17 @@ def warnings(
     settings: SettingsDep,
     as_of: Annotated[Day | None, Query(description="Warnings on this day")] = None,
 ) -> dict[str, Any]:
-    """Each warning names its rule and article (闲置土地处置办法, 2012)."""
-    found = ledger_warnings(session, as_of, settings.clock.rules())
+    """Each warning names its rule and article (闲置土地处置办法, 2012); the leases'
+    warnings (ending within ``lease_warn_days_ahead`` days, past their end, due to start)
+    name their lease (``lease_no``, ``href``)."""
+    found = ledger_warnings(session, as_of, settings.clock.rules(), settings.lease_warn_days_ahead)
     return {
         "as_of": (as_of or wallclock.today()).isoformat(),
-        "warnings": [w.to_dict() for w in found],
+        "warnings": [_with_link(w.to_dict()) for w in found],
     }
+
+
+def _with_link(warning: dict[str, Any]) -> dict[str, Any]:
+    """A lease's warning links to its lease."""
+    lease_no = warning.get("lease_no")
+    return warning | {"href": f"/api/leases/{quote(lease_no)}" if lease_no else None}

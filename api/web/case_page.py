@@ -229,7 +229,9 @@ def _case_context(
     people = [e.actor for e in events] + [f.uploaded_by for f in files]
     warnings = [
         w
-        for w in alerts.ledger_warnings(session, rules=settings.clock.rules())
+        for w in alerts.ledger_warnings(
+            session, rules=settings.clock.rules(), lease_days_ahead=settings.lease_warn_days_ahead
+        )
         if w.case_no == case_no
     ]
     fields = [

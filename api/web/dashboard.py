@@ -1,8 +1,9 @@
 """The dashboard (``/``): headline figures, charts by route, zone, month and status, and
 the ledger map; the revitalized figures of a chosen period, of the whole county or of the
 ledger the page's filters narrow (a zone, a status, … read as the ledger page reads them).
-Beside them, the latest year's per-mu evaluation (亩均效益评价): the enterprises and 亩 of
-each class, by zone (:mod:`landgis.efficiency.summary`), whatever the page's filters."""
+Beside them, the leases to act on (ending soon, past their end, due to start), and the
+latest year's per-mu evaluation (亩均效益评价): the enterprises and 亩 of each class, by
+zone (:mod:`landgis.efficiency.summary`), whatever the page's filters."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from api.web.filters import PageFilters, filter_choices
 from api.web.i18n import Translator
 from api.web.layout import ui_for
 from api.web.render import render
+from landgis import wallclock
 from landgis.efficiency.indicators import CLASS_NAMES
 from landgis.efficiency.summary import ClassSummary, latest_summary
 from landgis.errors import LandGISError
@@ -26,6 +28,7 @@ from landgis.filter_note import filter_note
 from landgis.filters import ParcelFilter
 from landgis.i18n import _
 from landgis.settings import Settings
+from landgis.space.alerts import lease_warnings
 from landgis.stats import UNASSIGNED, headline_figures
 from landgis.text_sort import SortKey, sort_key
 
@@ -136,6 +139,9 @@ def dashboard_page(
         "overdue_query": filters.query(as_of=False, overdue="true"),
         "zones": filter_choices(session)["zones"],
         "efficiency": _efficiency(session, settings),
+        "lease_warnings": lease_warnings(
+            session, wallclock.today(), settings.lease_warn_days_ahead
+        ),
         **data,
     }
     return render(request, "dashboard.html", context)

@@ -3,7 +3,8 @@
 Pages: ``/`` (dashboard), ``/ledger``, ``/map-page``, ``/cases/{case_no}`` with its forms
 and attachments, ``/import``, the per-mu evaluation (``/efficiency``) with its class map
 (``/efficiency/map``), review list (``/efficiency/suggestions``) and import form
-(``/efficiency/import``); ``/lang/{code}`` switches the language. The account and
+(``/efficiency/import``); the factory space pages (``/space``, its buildings and
+leases); ``/lang/{code}`` switches the language. The account and
 administration pages have routers of their own (:mod:`api.web.account_pages`,
 :mod:`api.web.admin_page`).
 
@@ -30,6 +31,8 @@ from api.web import (
     import_pages,
     layout,
     ledger_page,
+    space_forms,
+    space_pages,
     suggestions_page,
 )
 
@@ -46,5 +49,7 @@ for _module in (
     suggestions_page,
     import_pages,
     efficiency_import,
+    space_pages,
+    space_forms,
 ):
     router.include_router(_module.router)

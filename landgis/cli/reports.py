@@ -123,7 +123,9 @@ def warnings(
     from landgis.alerts import ledger_warnings
 
     with unit_of_work(database_url, write=False) as (session, settings):
-        found = ledger_warnings(session, day(as_of), settings.clock.rules())
+        found = ledger_warnings(
+            session, day(as_of), settings.clock.rules(), settings.lease_warn_days_ahead
+        )
     if as_json:
         print_json([w.to_dict() for w in found])
         return

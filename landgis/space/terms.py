@@ -1,4 +1,5 @@
-"""What a lease says, as a plain value (the commands carry it; nothing here is stored)."""
+"""What a lease says and what a unit is, as plain values (the commands carry them;
+nothing here is stored)."""
 
 from __future__ import annotations
 
@@ -18,3 +19,16 @@ class LeaseTerms:
     rent_yuan_m2_month: float | None = None
     project: str | None = None
     remarks: str | None = None
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """A unit to add: its number in the building (``3F-A``), floor, floor area (㎡), clear
+    height (m) and floor load (kN/㎡) where known, and state."""
+
+    unit_no: str
+    floor_area_m2: float
+    floor: int | None = None
+    clear_height_m: float | None = None
+    floor_load_kn_m2: float | None = None
+    state: str = "vacant"

@@ -9,32 +9,31 @@ and ``under_construction`` are set by hand and cannot be let.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from landgis import vocab
-from landgis.db.models import Building, BuildingUnit
-from landgis.errors import InvalidInput, NotFound
+from landgis.db.models import Building, BuildingUnit, Lease, LeaseUnit
+from landgis.errors import Conflict, InvalidInput, NotFound
 from landgis.i18n import _, term
+from landgis.space.terms import UnitSpec
+
+__all__ = [
+    "UnitSpec",
+    "add_units",
+    "find_units",
+    "get_building",
+    "require_lettable",
+    "set_unit_state",
+    "unit_label",
+]
 
 # What the units of a building may add up to beyond its recorded floor area (rounding).
 FLOOR_AREA_TOLERANCE_M2 = 0.5
 LETTABLE_STATES = ("vacant", "leased")
-
-
-@dataclass(frozen=True)
-class UnitSpec:
-    """A unit to add: its number in the building (``3F-A``), floor, floor area (㎡), clear
-    height (m) and floor load (kN/㎡) where known, and state."""
-
-    unit_no: str
-    floor_area_m2: float
-    floor: int | None = None
-    clear_height_m: float | None = None
-    floor_load_kn_m2: float | None = None
-    state: str = "vacant"
+# The states set by hand; ``leased`` comes with a lease.
+HAND_STATES = ("vacant", "owner_occupied", "under_construction")
 
 
 def get_building(session: Session, building_id: int, *, for_update: bool = False) -> Building:
@@ -152,3 +151,38 @@ def require_lettable(unit: BuildingUnit) -> None:
                 state=term("unit_state", unit.state),
             )
         )
+
+
+def set_unit_state(session: Session, building_id: int, unit_no: str, state: str) -> BuildingUnit:
+    """Set the unit's state by hand: vacant, owner-occupied or under construction.
+    Refused while a lease lets the unit or one signed waits to let it (end it first)."""
+    if state not in HAND_STATES:
+        known = "、".join(f"{code}({vocab.UNIT_STATES[code]})" for code in HAND_STATES)
+        raise InvalidInput(
+            _(
+                "单元状态“{state}”不能直接设置,可选:{known};出租须登记租约。",
+                state=state,
+                known=known,
+            )
+        )
+    (unit,) = find_units(session, building_id, [unit_no], for_update=True)
+    holding = session.scalars(
+        select(Lease)
+        .join(LeaseUnit, LeaseUnit.lease_id == Lease.id)
+        .where(LeaseUnit.unit_id == unit.id, Lease.status.in_(("signed", "active")))
+        .order_by(Lease.start_date)
+    ).first()
+    if holding is not None:
+        raise Conflict(
+            _(
+                "单元 {unit} 有{status}的租约 {lease_no}({tenant}),"
+                "须先结束该租约才能改变单元状态。",
+                unit=unit_label(unit),
+                status=term("lease_status", holding.status),
+                lease_no=holding.lease_no,
+                tenant=holding.tenant,
+            )
+        )
+    unit.state = state
+    session.flush()
+    return unit
