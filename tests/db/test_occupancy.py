@@ -6,98 +6,20 @@ in 万平方米. Every expected figure is worked out here by hand."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
+from factory_space import PERIOD, TODAY, USES, ZONE, ZONE_NAME, let_space, sign
 from sqlalchemy import select
 
-from landgis.cases import Actor
-from landgis.commands import EndLease, SignLease
-from landgis.db.models import Building, BuildingUnit, Case, Parcel, Zone
+from landgis.db.models import Building, BuildingUnit, Case
 from landgis.filters import ParcelFilter
 from landgis.ledger_rules.totals import UNASSIGNED
-from landgis.ledger_service import LedgerService
-from landgis.settings import Settings
-from landgis.space.leases import get_lease
 from landgis.space.occupancy import month_days, occupancy_by_month, occupancy_on
-from landgis.space.terms import LeaseTerms
 from landgis.space.units import UnitSpec, add_units
 from landgis.stats import headline_figures
 from landgis.wallclock import frozen_at
 
-TODAY = dt.date(2024, 6, 20)
-PERIOD = (dt.date(2024, 1, 1), dt.date(2024, 8, 31))
-ZONE = "QX-KFQ-CC"  # 产城新区
-ZONE_NAME = "产城新区"
 DISPOSING = "QX-XZ-2023-013"  # 处置中, three idle factory buildings
-USES = ("vacant_m2", "leased_m2", "owner_occupied_m2", "under_construction_m2")
-
-
-@dataclass(frozen=True)
-class Space:
-    """The two buildings the tests let: ``zoned`` in 产城新区, ``zoneless`` on a parcel in
-    no zone."""
-
-    zoned: Building
-    zoneless: Building
-
-
-def _free_building(session, zone_code: str) -> Building:
-    """An enterprise building in use, on a parcel with no case, with no units yet."""
-    return session.scalars(
-        select(Building)
-        .join(Parcel, Parcel.id == Building.parcel_id)
-        .join(Zone, Zone.id == Parcel.zone_id)
-        .where(
-            Zone.code == zone_code,
-            Building.state == "in_use",
-            Building.floor_area_m2 >= 1000,
-            ~Parcel.cases.any(),
-            ~Building.units.any(),
-        )
-        .order_by(Building.id)
-    ).first()
-
-
-def _service(session) -> LedgerService:
-    return LedgerService(session, Settings(), Actor("wangfang", "editor"))
-
-
-def _sign(session, building: Building, unit: str, start: dt.date, end: dt.date, tenant: str):
-    terms = LeaseTerms(tenant=tenant, start_date=start, end_date=end, rent_yuan_m2_month=9.0)
-    return _service(session).handle(
-        SignLease(building_id=building.id, unit_nos=(unit,), terms=terms)
-    )
-
-
-def _let_space(session) -> Space:
-    """产城新区's building: 1F 300 ㎡ let 2024-01-01 to 2025-12-31 but ended early on
-    2024-03-15; 2F 200 ㎡ let from 2024-02-10; 3F 150 ㎡ signed for 2024-09-01, not yet
-    started; 4F 100 ㎡ owner-occupied; 5F 50 ㎡ under construction. The zoneless one:
-    1F 250 ㎡ let 2023-06-01 to 2025-05-31; 2F 120 ㎡ vacant."""
-    zoned = _free_building(session, ZONE)
-    zoneless = _free_building(session, "QX-KFQ-BH")
-    zoneless.parcel.zone_id = None
-    add_units(
-        session,
-        zoned.id,
-        [
-            UnitSpec("1F", 300.0, floor=1),
-            UnitSpec("2F", 200.0, floor=2),
-            UnitSpec("3F", 150.0, floor=3),
-            UnitSpec("4F", 100.0, floor=4, state="owner_occupied"),
-            UnitSpec("5F", 50.0, floor=5, state="under_construction"),
-        ],
-    )
-    add_units(session, zoneless.id, [UnitSpec("1F", 250.0), UnitSpec("2F", 120.0)])
-    ended = _sign(session, zoned, "1F", dt.date(2024, 1, 1), dt.date(2025, 12, 31), "甲公司")
-    _service(session).handle(EndLease(lease_no=ended.lease_no, ended_on=dt.date(2024, 3, 15)))
-    _sign(session, zoned, "2F", dt.date(2024, 2, 10), dt.date(2026, 2, 9), "乙公司")
-    ahead = _sign(session, zoned, "3F", dt.date(2024, 9, 1), dt.date(2025, 8, 31), "丙公司")
-    assert get_lease(session, ahead.lease_no).status == "signed"
-    _sign(session, zoneless, "1F", dt.date(2023, 6, 1), dt.date(2025, 5, 31), "丁公司")
-    session.flush()
-    return Space(zoned, zoneless)
 
 
 def _areas(figures: dict) -> dict[str, float]:
@@ -120,7 +42,7 @@ def june():
 
 
 def test_each_building_as_of_today_and_a_past_day(session, june):
-    space = _let_space(session)
+    space = let_space(session)
 
     today = occupancy_on(session).by_building()
     zoned = today.loc[space.zoned.id]
@@ -155,7 +77,7 @@ def test_each_building_as_of_today_and_a_past_day(session, june):
 def test_the_county_and_zones_as_of_the_period_end_and_month_by_month(session, june):
     before = headline_figures(session, date_from=PERIOD[0], date_to=PERIOD[1])
     zone_before = before["occupancy"]["by_zone"].get(ZONE_NAME, dict.fromkeys(USES, 0.0))
-    _let_space(session)
+    let_space(session)
 
     figures = headline_figures(session, date_from=PERIOD[0], date_to=PERIOD[1])
 
@@ -222,7 +144,7 @@ def test_the_county_and_zones_as_of_the_period_end_and_month_by_month(session, j
 
 
 def test_a_zone_filter_narrows_the_occupancy(session, june):
-    _let_space(session)
+    let_space(session)
     figures = headline_figures(
         session, date_from=PERIOD[0], date_to=PERIOD[1], filters=ParcelFilter(zone=(ZONE,))
     )
@@ -253,7 +175,7 @@ def test_revitalized_factory_floor_area_in_wan_m2_as_the_report_writes_it(sessio
     ).one()
     add_units(session, building.id, [UnitSpec("1F", 1650.0)])
     with frozen_at(dt.date(2024, 4, 2)):
-        _sign(session, building, "1F", dt.date(2024, 3, 1), dt.date(2027, 2, 28), "戊公司")
+        sign(session, building, "1F", dt.date(2024, 3, 1), dt.date(2027, 2, 28), "戊公司")
         figures = headline_figures(
             session, date_from=dt.date(2024, 3, 1), date_to=dt.date(2024, 3, 31)
         )
