@@ -156,9 +156,12 @@ def test_the_workbook_figures_sheet_has_the_occupancy_by_zone(site):
     sheet = openpyxl.load_workbook(io.BytesIO(result.content), data_only=True)["核心数据"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
 
-    wan = [r for r in rows if r[0] == "期间盘活厂房面积" and r[2] == "万平方米"]
-    assert wan == [["期间盘活厂房面积", figures["revitalized_building_area_wan_m2"], "万平方米"]
-                   + [None] * (len(rows[0]) - 3)]  # fmt: skip
+    (wan,) = [r[:3] for r in rows if r[0] == "期间盘活厂房面积(万平方米)"]
+    assert wan == [
+        "期间盘活厂房面积(万平方米)",
+        figures["revitalized_building_area_wan_m2"],
+        "万平方米",
+    ]
     start = next(i for i, r in enumerate(rows) if str(r[0]).startswith("厂房单元使用情况"))
     assert f"截至 {TODAY}" in rows[start][0]
     assert rows[start + 1][:6] == [
@@ -179,4 +182,6 @@ def test_the_workbook_figures_sheet_has_the_occupancy_by_zone(site):
         label = "未指定" if name == UNASSIGNED else name
         assert table[label] == [*(values[k] for k in USES), values["occupancy_rate"]]
     assert table["未指定"] == [120.0, 250.0, 0.0, 0.0, round(250 / 370, 4)]
+    ledger_m2 = next(r[1] for r in rows if r[0] == "期间盘活厂房面积")
+    assert ledger_m2 == figures["revitalized_building_area_m2"]
     assert list(table)[-1] == "合计"

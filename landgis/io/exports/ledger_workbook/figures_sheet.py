@@ -65,7 +65,12 @@ def write_figures_sheet(
         ("闲置厂房面积", figures["idle_building_area_m2"], "m2", "㎡"),
         ("期间盘活面积", figures["revitalized_area_mu"], "mu", "亩"),
         ("期间盘活厂房面积", figures["revitalized_building_area_m2"], "m2", "㎡"),
-        ("期间盘活厂房面积", figures["revitalized_building_area_wan_m2"], "m2", "万平方米"),
+        (
+            "期间盘活厂房面积(万平方米)",
+            figures["revitalized_building_area_wan_m2"],
+            "m2",
+            "万平方米",
+        ),
         ("期间盘活宗数", figures["revitalized_cases"], "int", "宗"),
         ("累计盘活面积(台账内)", figures["revitalized_total_area_mu"], "mu", "亩"),
         ("累计盘活厂房面积(台账内)", figures["revitalized_total_building_area_m2"], "m2", "㎡"),
