@@ -32,15 +32,17 @@ from landgis.ledger import ledger_rows, narrow_rebuilt_rows
 from landgis.ledger_rules.selection import OUTSIDE_LEDGER, narrow_ledger
 from landgis.ledger_rules.totals import (
     TOTALS,
+    UNASSIGNED,
     LedgerTotals,
     area_total,
     total_parts,
     totals_columns,
+    wan_m2,
 )
+from landgis.space.occupancy import occupancy_figures
 from landgis.wallclock import today
 from landgis.workflow import MAIN_LINE
 
-UNASSIGNED = "unassigned"
 # The statuses in the workflow's order: its main line, then the dismissed.
 STATUS_ORDER: tuple[str, ...] = (*MAIN_LINE, *OUTSIDE_LEDGER)
 
@@ -190,8 +192,11 @@ def headline_figures(
 
     The ledger is taken as of ``date_to`` (now when not given: summed in the database);
     revitalized figures count what the ledger's cases revitalized from ``date_from`` to
-    ``date_to`` (all of it when neither is given). Every area is a sum of stored m²
-    converted and rounded once (:func:`~landgis.ledger_rules.totals.area_total`).
+    ``date_to`` (all of it when neither is given), the factory floor area also in 万平方米
+    as the reports write it. Every area is a sum of stored m² converted and rounded once
+    (:func:`~landgis.ledger_rules.totals.area_total`). With them, the occupancy of the
+    units of factory space as of ``date_to`` and month by month in the period
+    (:func:`~landgis.space.occupancy.occupancy_figures`), of the zones the filter names.
     """
     if date_from and date_to and date_from > date_to:
         raise InvalidInput(
@@ -218,6 +223,7 @@ def headline_figures(
     shown = totals.shown()
     ledger_area = totals.idle_area_m2
     revitalized_total = totals.revitalized_area_m2
+    revitalized_building = _m2(events["building_area_m2"].sum())
     return {
         "as_of": as_of.isoformat(),
         "period": {
@@ -228,7 +234,8 @@ def headline_figures(
         "ledger_area_mu": shown.idle_area_mu,
         "idle_building_area_m2": shown.idle_building_area_m2,
         "revitalized_area_mu": _mu(events["area_m2"].sum()),
-        "revitalized_building_area_m2": _m2(events["building_area_m2"].sum()),
+        "revitalized_building_area_m2": revitalized_building,
+        "revitalized_building_area_wan_m2": wan_m2(revitalized_building),
         "revitalized_cases": int(events["case_no"].nunique()),
         "revitalized_total_area_mu": shown.revitalized_area_mu,
         "revitalized_total_building_area_m2": shown.revitalized_building_area_m2,
@@ -241,4 +248,5 @@ def headline_figures(
         "revitalized_by_route": _revitalized_groups(events, "route"),
         "revitalized_by_zone": _revitalized_groups(events, "zone"),
         "revitalized_by_month": _revitalized_groups(events, "month"),
+        **occupancy_figures(session, date_from=date_from, date_to=date_to, zones=filters.zone),
     }

@@ -1,9 +1,11 @@
-"""The dashboard (``/``): headline figures, charts by route, zone, month and status, and
-the ledger map; the revitalized figures of a chosen period, of the whole county or of the
-ledger the page's filters narrow (a zone, a status, … read as the ledger page reads them).
-Beside them, the leases to act on (ending soon, past their end, due to start), and the
-latest year's per-mu evaluation (亩均效益评价): the enterprises and 亩 of each class, by
-zone (:mod:`landgis.efficiency.summary`), whatever the page's filters."""
+"""The dashboard (``/``): headline figures, charts by route, zone, month and status, the
+factory space (its units' floor area by use as of the period's end, by zone, the occupancy
+rate and the factory floor area revitalized in the period) and the ledger map; the
+revitalized figures of a chosen period, of the whole county or of the ledger the page's
+filters narrow (a zone, a status, … read as the ledger page reads them). Beside them, the
+leases to act on (ending soon, past their end, due to start), and the latest year's
+per-mu evaluation (亩均效益评价): the enterprises and 亩 of each class, by zone
+(:mod:`landgis.efficiency.summary`), whatever the page's filters."""
 
 from __future__ import annotations
 
@@ -83,6 +85,12 @@ def _dashboard(
         "by_route": _bars(figures["revitalized_by_route"], route_label, "area_mu"),
         "by_zone": zones,
         "by_month": _bars(figures["revitalized_by_month"], str, "area_mu"),
+        "space_by_zone": [
+            {"zone": key, "label": zone_label(key), **row}
+            for key, row in sorted(
+                figures["occupancy"]["by_zone"].items(), key=lambda kv: _zone_order(kv[0])
+            )
+        ],
         # In the workflow's order, as the figures come.
         "by_status": _bars(figures["by_status"], lambda k: t.term("status", k), "area_mu"),
     }

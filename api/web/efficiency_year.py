@@ -45,8 +45,8 @@ def chosen_year(session: Session, asked: str | None) -> ChosenYear:
     year = int(asked)
     try:
         check_year(year)
-    except InvalidInput as error:
-        return ChosenYear(None, years, error)
+    except InvalidInput as out_of_range:
+        return ChosenYear(None, years, out_of_range)
     if year not in years:
         error = NotFound(_("{year} 年度没有企业亩均数据,请先导入该年度的数据。", year=year))
         return ChosenYear(None, years, error)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -81,8 +81,34 @@ def stats(
             share=figures["revitalized_share"],
         )
     )
+    lines.extend(occupancy_lines(figures))
     for each in lines:
         say(each)
+
+
+def occupancy_lines(figures: dict[str, Any]) -> list[Localizable]:
+    """The headline figures' factory space: its use as of the day, the occupancy rate,
+    and the revitalized factory floor area in 万平方米."""
+    occupancy = figures["occupancy"]
+    rate = occupancy["occupancy_rate"]
+    rate_text = "—" if rate is None else format(rate, ".1%")
+    return [
+        _(
+            "厂房单元({as_of}):空置 {vacant:.2f} ㎡,出租 {leased:.2f} ㎡,自用 {own:.2f} ㎡,"
+            "在建 {building:.2f} ㎡;出租率 {rate}",
+            as_of=occupancy["as_of"],
+            vacant=occupancy["vacant_m2"],
+            leased=occupancy["leased_m2"],
+            own=occupancy["owner_occupied_m2"],
+            building=occupancy["under_construction_m2"],
+            rate=rate_text,
+        ),
+        _(
+            "盘活闲置厂房:{area:.2f} ㎡,合 {wan:.2f} 万平方米",
+            area=figures["revitalized_building_area_m2"],
+            wan=figures["revitalized_building_area_wan_m2"],
+        ),
+    ]
 
 
 def ledger(

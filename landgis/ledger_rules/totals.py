@@ -36,8 +36,10 @@ from landgis.units import m2_to_mu
 
 __all__ = [
     "AREAS",
+    "M2_PER_WAN",
     "OUTSIDE_LEDGER",
     "TOTALS",
+    "UNASSIGNED",
     "LedgerTotals",
     "ShownTotals",
     "area_total",
@@ -47,6 +49,7 @@ __all__ = [
     "total_parts",
     "totals_columns",
     "totals_of",
+    "wan_m2",
     "zone_totals",
     "zone_totals_of",
 ]
@@ -59,6 +62,9 @@ AREAS: tuple[str, ...] = (
 )
 TOTALS: tuple[str, ...] = ("cases", *AREAS, "overdue_cases")
 DECIMALS = 2
+# The key of what lies in no zone, in figures grouped by zone.
+UNASSIGNED = "unassigned"
+M2_PER_WAN = 10_000
 SIGNIFICANT_DIGITS = 15
 AreaUnit = Literal["mu", "m2"]
 
@@ -71,6 +77,12 @@ def round_total(value: float) -> float:
         return number
     digits = Decimal(f"{number:.{SIGNIFICANT_DIGITS}g}")
     return float(digits.quantize(Decimal(1).scaleb(-DECIMALS), rounding=ROUND_HALF_UP))
+
+
+def wan_m2(area_m2: float) -> float:
+    """㎡ in 万平方米 as the reports write floor areas, rounded once to 0.01
+    (``16366.68`` → ``1.64``)."""
+    return round_total(float(area_m2) / M2_PER_WAN)
 
 
 def area_total(total_m2: float, unit: AreaUnit) -> float:

@@ -34,14 +34,13 @@ from landgis.io.exports.printed_ledger import (
 )
 from landgis.io.exports.printed_ledger.document import label_span
 from landgis.io.exports.rows import collect_ledger
-from landgis.ledger_rules.totals import round_total
+from landgis.ledger_rules.totals import wan_m2
 from landgis.reports.charts import month_label
 from landgis.settings import Settings
 from landgis.stats import UNASSIGNED, headline_figures
 
 # How many routes the paragraph names before "等" (the rest are in the table).
 ROUTES_NAMED = 3
-M2_PER_WAN = 10_000
 
 
 def written_date(day: dt.date, lang: str) -> str:
@@ -52,11 +51,6 @@ def written_date(day: dt.date, lang: str) -> str:
 def mu_text(area_mu: float) -> str:
     """亩 as the report writes them: ``539`` for a whole total, else ``480.55``."""
     return f"{area_mu:.0f}" if float(area_mu).is_integer() else f"{area_mu:.2f}"
-
-
-def wan_m2(area_m2: float) -> float:
-    """㎡ in 万平方米, rounded to 0.01 (``16366.68`` → ``1.64``)."""
-    return round_total(area_m2 / M2_PER_WAN)
 
 
 ROUTE_HEADERS: tuple[Localizable, ...] = (

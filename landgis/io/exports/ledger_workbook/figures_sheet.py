@@ -1,7 +1,9 @@
 """Sheet 2 (核心数据): the headline figures of the period, then the breakdowns of the
 ledger and of the revitalized land, each a small table, in the order the figures come
-(:func:`landgis.stats.headline_figures`: statuses in the workflow's order). The figures
-are those of the exported (filtered) ledger, already rounded by the totals' rule."""
+(:func:`landgis.stats.headline_figures`: statuses in the workflow's order), and last the
+factory space's units by zone (vacant, leased, owner-occupied, under construction, the
+occupancy rate; :mod:`landgis.space.occupancy`). The figures are those of the exported
+(filtered) ledger, already rounded by the totals' rule."""
 
 from __future__ import annotations
 
@@ -45,7 +47,7 @@ def write_figures_sheet(
     """Sheet 2 (核心数据): the key figures, then the breakdowns, each a small table."""
     sheet = book.add_worksheet(FIGURES_SHEET)
     sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 3, 16)
+    sheet.set_column(1, 5, 16)
     set_up_page(sheet, paper="A4", footer=footer, landscape=False)
     sheet.fit_to_pages(1, 0)
     sheet.set_row(0, 26)
@@ -63,6 +65,12 @@ def write_figures_sheet(
         ("闲置厂房面积", figures["idle_building_area_m2"], "m2", "㎡"),
         ("期间盘活面积", figures["revitalized_area_mu"], "mu", "亩"),
         ("期间盘活厂房面积", figures["revitalized_building_area_m2"], "m2", "㎡"),
+        (
+            "期间盘活厂房面积(万平方米)",
+            figures["revitalized_building_area_wan_m2"],
+            "m2",
+            "万平方米",
+        ),
         ("期间盘活宗数", figures["revitalized_cases"], "int", "宗"),
         ("累计盘活面积(台账内)", figures["revitalized_total_area_mu"], "mu", "亩"),
         ("累计盘活厂房面积(台账内)", figures["revitalized_total_building_area_m2"], "m2", "㎡"),
@@ -114,7 +122,34 @@ def write_figures_sheet(
             sheet.write_number(row, 2, values["area_mu"], formats.cell("mu"))
             sheet.write_number(row, 3, values["building_area_m2"], formats.cell("m2"))
             row += 1
+    row = _write_occupancy(sheet, formats, row + 1, figures["occupancy"])
     row += 1
     for note in notes:
         sheet.write_string(row, 0, note, formats.note)
         row += 1
+
+
+OCCUPANCY_HEADERS = ("园区", "空置(㎡)", "已出租(㎡)", "自用(㎡)", "在建(㎡)", "出租率")
+OCCUPANCY_VALUES = ("vacant_m2", "leased_m2", "owner_occupied_m2", "under_construction_m2")
+
+
+def _write_occupancy(
+    sheet: Any, formats: CellFormats, row: int, occupancy: Mapping[str, Any]
+) -> int:
+    """The units' floor area by use and the occupancy rate, by zone and in all, from
+    ``row``; the next free row."""
+    title = f"厂房单元使用情况(截至 {occupancy['as_of']};出租率 =(已出租 + 自用)÷ 建成面积)"
+    sheet.write_string(row, 0, title, formats.section)
+    row += 1
+    for col, header in enumerate(OCCUPANCY_HEADERS):
+        sheet.write_string(row, col, header, formats.header)
+    row += 1
+    groups = [*(occupancy.get("by_zone") or {}).items(), ("合计", occupancy)]
+    for zone, values in groups:
+        sheet.write_string(row, 0, _label({}, zone), formats.cell("text"))
+        for col, key in enumerate(OCCUPANCY_VALUES, start=1):
+            sheet.write_number(row, col, values[key], formats.cell("m2"))
+        rate = values["occupancy_rate"]
+        write_value(sheet, row, 5, rate, "percent", formats.cell("percent"))
+        row += 1
+    return row
