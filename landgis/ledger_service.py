@@ -32,11 +32,16 @@ from landgis.commands import (
     CloseCase,
     Command,
     CreateParcel,
+    CreateProject,
     EditCase,
+    EditProject,
     EndLease,
     LeaseCommand,
+    MoveProjectStage,
     OpenCase,
     ParcelCommand,
+    ProjectCommand,
+    RecordMatch,
     RecordRevitalization,
     ReopenCase,
     RevitalizeAndComplete,
@@ -44,10 +49,12 @@ from landgis.commands import (
     StartLease,
     UpdateParcel,
 )
-from landgis.db.models import Attachment, Case, Lease, Parcel
+from landgis.db.models import Attachment, Case, Lease, Parcel, Project
 from landgis.errors import NeedsConfirmation
 from landgis.i18n import _
 from landgis.i18n.values import Area, AreaUnit, in_both
+from landgis.projects import records as projects
+from landgis.projects.matches import MatchRecorded, record_match
 from landgis.space import leases
 from landgis.units import m2_to_mu
 from landgis.workflow import workflow_for
@@ -99,8 +106,15 @@ class LedgerService:
     def handle(self, command: ParcelCommand) -> Parcel: ...
     @overload
     def handle(self, command: LeaseCommand) -> Lease: ...
-    def handle(self, command: Command) -> Case | Attachment | Parcel | Lease:
-        """Carry out ``command``: the case, attachment or parcel it made or changed.
+    @overload
+    def handle(self, command: ProjectCommand) -> Project: ...
+    @overload
+    def handle(self, command: RecordMatch) -> MatchRecorded: ...
+    def handle(
+        self, command: Command
+    ) -> Case | Attachment | Parcel | Lease | Project | MatchRecorded:
+        """Carry out ``command``: the case, attachment, parcel, lease or project it made or
+        changed, or the match it recorded.
 
         Refused (nothing changed) with PermissionDenied for a viewer, StaleVersion when
         the case changed since the named version, NeedsConfirmation when a case would be
@@ -153,6 +167,29 @@ class LedgerService:
                     ended_on=command.ended_on,
                     reason=command.reason,
                 )
+            case CreateProject():
+                return projects.create_project(
+                    self.session,
+                    command.fields,
+                    actor=self.actor,
+                    negotiating_on=command.negotiating_on or self.today(),
+                    project_no=command.project_no,
+                )
+            case EditProject():
+                return projects.edit_project(
+                    self.session, command.project_no, command.fields, actor=self.actor
+                )
+            case MoveProjectStage():
+                return projects.move_stage(
+                    self.session,
+                    command.project_no,
+                    command.stage,
+                    actor=self.actor,
+                    on=command.occurred_on or self.today(),
+                    reason=command.reason,
+                )
+            case RecordMatch():
+                return record_match(self, command)
         raise TypeError(f"not a ledger command: {command!r}")
 
     # --- the version check, the actor and the day, once -------------------------------

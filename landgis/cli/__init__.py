@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from landgis.cli import backup, cases, efficiency, report, reports, setup, users
+from landgis.cli import backup, cases, efficiency, projects, report, reports, setup, users
 from landgis.cli.common import examples
 
 app = typer.Typer(
@@ -36,6 +36,7 @@ app.add_typer(cases.app, name="case")
 app.add_typer(report.app, name="report")
 app.add_typer(users.app, name="user")
 app.add_typer(efficiency.app, name="efficiency")
+app.add_typer(projects.app, name="project")
 app.command(epilog=examples("landgis backup nightly.zip"))(backup.backup)
 app.command(epilog=examples("landgis restore nightly.zip --yes"))(backup.restore)
 app.command(epilog=examples("landgis serve --host 0.0.0.0 --port 8080 --workers 2"))(setup.serve)
