@@ -10,6 +10,7 @@ of the stages undone are cleared.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,16 @@ STAGE_DATE: dict[str, str] = {stage: f"{stage}_on" for stage in STAGES}
 TEXT_FIELDS = ("name", "investor", "investor_credit_code", "industry", "staff", "remarks")
 NUMBER_FIELDS = ("investment_wan_yuan", "land_need_mu", "land_need_m2", "floor_need_m2")
 FIELDS: tuple[str, ...] = (*TEXT_FIELDS, *NUMBER_FIELDS, "preferred_zones")
+# The longest text each field keeps (remarks: any length).
+TEXT_LENGTHS = {
+    "name": 256,
+    "investor": 256,
+    "investor_credit_code": 18,
+    "industry": 64,
+    "staff": 64,
+}
+# No need or investment is this large: a number typed wrong.
+LARGEST = 1e12
 
 
 def next_project_no(session: Session, year: int) -> str:
@@ -74,7 +85,7 @@ def _number(name: str, value: Any) -> float | None:
         number = float(value)
     except (TypeError, ValueError):
         raise InvalidInput(_("{name} 应为数字,收到 “{value}”。", name=name, value=value)) from None
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number) or abs(number) > LARGEST:
         raise InvalidInput(_("{name} 应为数字,收到 “{value}”。", name=name, value=value))
     if name == "investment_wan_yuan" and number < 0:
         raise InvalidInput(_("计划投资不能为负数。"))
@@ -86,7 +97,7 @@ def _number(name: str, value: Any) -> float | None:
 def _zones(session: Session, value: Any) -> list[str] | None:
     if value is None or value == "" or value == []:
         return None
-    names = [value] if isinstance(value, str) else list(value)
+    names = list(value) if isinstance(value, list | tuple) else [value]
     names = [str(n).strip() for n in names if str(n).strip()]
     known = list(session.scalars(select(Zone.name).order_by(Zone.id)))
     unknown = [n for n in names if n not in known]
@@ -122,6 +133,9 @@ def _values(session: Session, fields: Mapping[str, Any]) -> dict[str, Any]:
         if name in fields:
             text = fields[name]
             values[name] = str(text).strip() or None if text is not None else None
+    for name, longest in TEXT_LENGTHS.items():
+        if len(values.get(name) or "") > longest:
+            raise InvalidInput(_("{name} 最多 {count} 个字。", name=name, count=longest))
     for name in NUMBER_FIELDS:
         if name in fields:
             values[name] = _number(name, fields[name])
