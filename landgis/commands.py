@@ -193,6 +193,55 @@ class EndLease:
     reason: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class CreateProject:
+    """Enter a project (招商项目) at 洽谈, talks begun ``negotiating_on`` (default today);
+    ``fields`` as :data:`landgis.projects.records.FIELDS` (the land need in 亩 as
+    ``land_need_mu``)."""
+
+    fields: Mapping[str, Any]
+    negotiating_on: dt.date | None = None
+    project_no: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EditProject:
+    """Change a project's fields (not its stage)."""
+
+    project_no: str
+    fields: Mapping[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MoveProjectStage:
+    """Move a project to the next stage on ``occurred_on`` (default today); back to an
+    earlier one: administrators, with a ``reason``."""
+
+    project_no: str
+    stage: str
+    occurred_on: dt.date | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordMatch:
+    """Match a project with a candidate: a case (``case_no``; the investor and project
+    written onto it as its new holder and project) or vacant units of a standard building
+    (``building_id`` and ``unit_nos``; let to the investor from ``start_date`` to
+    ``end_date``). A project still 洽谈 moves to 签约 on the day."""
+
+    project_no: str
+    case_no: str | None = None
+    version: int | None = None
+    building_id: int | None = None
+    unit_nos: tuple[str, ...] = ()
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    rent_yuan_m2_month: float | None = None
+    occurred_on: dt.date | None = None
+    note: str | None = None
+
+
 def completing(
     revitalization: RecordRevitalization, *, confirm_short: bool = False
 ) -> RevitalizeAndComplete:
@@ -213,7 +262,16 @@ CaseCommand = (
 ParcelCommand = CreateParcel | UpdateParcel
 LeaseCommand = SignLease | StartLease | EndLease
 UnitCommand = AddUnits | SetUnitState
-Command = CaseCommand | AttachDocument | ParcelCommand | LeaseCommand | UnitCommand
+ProjectCommand = CreateProject | EditProject | MoveProjectStage
+Command = (
+    CaseCommand
+    | AttachDocument
+    | ParcelCommand
+    | LeaseCommand
+    | UnitCommand
+    | ProjectCommand
+    | RecordMatch
+)
 
 
 def status_change(

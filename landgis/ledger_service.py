@@ -33,11 +33,16 @@ from landgis.commands import (
     CloseCase,
     Command,
     CreateParcel,
+    CreateProject,
     EditCase,
+    EditProject,
     EndLease,
     LeaseCommand,
+    MoveProjectStage,
     OpenCase,
     ParcelCommand,
+    ProjectCommand,
+    RecordMatch,
     RecordRevitalization,
     ReopenCase,
     RevitalizeAndComplete,
@@ -46,10 +51,12 @@ from landgis.commands import (
     StartLease,
     UpdateParcel,
 )
-from landgis.db.models import Attachment, BuildingUnit, Case, Lease, Parcel
+from landgis.db.models import Attachment, BuildingUnit, Case, Lease, Parcel, Project
 from landgis.errors import NeedsConfirmation
 from landgis.i18n import _
 from landgis.i18n.values import Area, AreaUnit, in_both
+from landgis.projects import records as projects
+from landgis.projects.matches import MatchRecorded, record_match
 from landgis.space import leases, units
 from landgis.units import m2_to_mu
 from landgis.workflow import workflow_for
@@ -105,11 +112,24 @@ class LedgerService:
     def handle(self, command: AddUnits) -> list[BuildingUnit]: ...
     @overload
     def handle(self, command: SetUnitState) -> BuildingUnit: ...
+    @overload
+    def handle(self, command: ProjectCommand) -> Project: ...
+    @overload
+    def handle(self, command: RecordMatch) -> MatchRecorded: ...
     def handle(
         self, command: Command
-    ) -> Case | Attachment | Parcel | Lease | BuildingUnit | list[BuildingUnit]:
-        """Carry out ``command``: the case, attachment, parcel, lease or units it made or
-        changed.
+    ) -> (
+        Case
+        | Attachment
+        | Parcel
+        | Lease
+        | BuildingUnit
+        | list[BuildingUnit]
+        | Project
+        | MatchRecorded
+    ):
+        """Carry out ``command``: the case, attachment, parcel, lease, units or project it
+        made or changed, or the match it recorded.
 
         Refused (nothing changed) with PermissionDenied for a viewer, StaleVersion when
         the case changed since the named version, NeedsConfirmation when a case would be
@@ -168,6 +188,29 @@ class LedgerService:
                     ended_on=command.ended_on,
                     reason=command.reason,
                 )
+            case CreateProject():
+                return projects.create_project(
+                    self.session,
+                    command.fields,
+                    actor=self.actor,
+                    negotiating_on=command.negotiating_on or self.today(),
+                    project_no=command.project_no,
+                )
+            case EditProject():
+                return projects.edit_project(
+                    self.session, command.project_no, command.fields, actor=self.actor
+                )
+            case MoveProjectStage():
+                return projects.move_stage(
+                    self.session,
+                    command.project_no,
+                    command.stage,
+                    actor=self.actor,
+                    on=command.occurred_on or self.today(),
+                    reason=command.reason,
+                )
+            case RecordMatch():
+                return record_match(self, command)
         raise TypeError(f"not a ledger command: {command!r}")
 
     # --- the version check, the actor and the day, once -------------------------------

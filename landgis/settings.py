@@ -130,6 +130,12 @@ DISCLOSURE_COLUMNS: tuple[DisclosureColumn, ...] = (
     "route",
     "progress",
 )
+# The demo park's leading industries (主导产业), as the source report names them; the park
+# is the demo county's zone 青溪经济开发区 (data/geo/demo/county.py PARK_NAME), so its three
+# areas share them. Another county sets its own zones' industries.
+DEFAULT_ZONE_INDUSTRIES: dict[str, tuple[str, ...]] = {
+    "青溪经济开发区": ("纺织鞋服", "健康食品", "新能源电池"),
+}
 SOURCES = SettingsConfigDict(
     env_prefix="LANDGIS_", env_file=".env", env_nested_delimiter="__", extra="ignore"
 )
@@ -299,6 +305,13 @@ class Settings(BaseSettings):
         default=None,
         description="The county's own Word template of the work report (工作情况报告), "
         "edited from `landgis report work-template`; the built-in one when unset.",
+    )
+    zone_industries: dict[str, list[str]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_ZONE_INDUSTRIES.items()},
+        description="Each zone's leading industries (主导产业) by zone name, as JSON; a "
+        "zone's parcels and buildings share the industries of the zones around it. Used to "
+        "match projects (landgis.projects.matching).",
+        examples=[{"青溪经济开发区": ["纺织鞋服", "健康食品", "新能源电池"]}],
     )
     campaign_target_mu: float | None = Field(
         default=None,

@@ -74,6 +74,20 @@ LEASE_STATUSES: dict[str, str] = {
     "ended": "已结束",
 }
 
+# 招商项目: the stages a project moves through, in order.
+PROJECT_STAGES: dict[str, str] = {
+    "negotiating": "洽谈",
+    "signed": "签约",
+    "landed": "落地",
+    "producing": "投产",
+}
+
+# What a project was matched with: a ledger case's land, or vacant units let to it.
+MATCH_KINDS: dict[str, str] = {
+    "case": "台账地块",
+    "lease": "厂房租赁",
+}
+
 ZONE_KINDS: dict[str, str] = {
     "county": "县界",
     "park": "园区",
@@ -135,6 +149,8 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "building_kind": BUILDING_KINDS,
     "unit_state": UNIT_STATES,
     "lease_status": LEASE_STATUSES,
+    "project_stage": PROJECT_STAGES,
+    "match_kind": MATCH_KINDS,
     "zone_kind": ZONE_KINDS,
     "supply_method": SUPPLY_METHODS,
     "role": ROLES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from landgis.cli import backup, cases, efficiency, report, reports, setup, space, users
+from landgis.cli import backup, cases, efficiency, projects, report, reports, setup, space, users
 from landgis.cli.common import examples
 
 app = typer.Typer(
@@ -40,6 +40,7 @@ app.command(epilog=examples("landgis buildings --zone QX-KFQ-CC --state idle"))(
 app.command(epilog=examples("landgis leases --expiring"))(space.leases)
 app.add_typer(space.units_app, name="units")
 app.add_typer(space.lease_app, name="lease")
+app.add_typer(projects.app, name="project")
 app.command(epilog=examples("landgis backup nightly.zip"))(backup.backup)
 app.command(epilog=examples("landgis restore nightly.zip --yes"))(backup.restore)
 app.command(epilog=examples("landgis serve --host 0.0.0.0 --port 8080 --workers 2"))(setup.serve)

@@ -30,7 +30,7 @@ def _examples() -> list[list[str]]:
 
 def _path(words: list[str]) -> tuple[str, ...]:
     """The command a line runs: its words up to the first option or value."""
-    groups = {"case", "report", "user"}
+    groups = {"case", "report", "user", "project"}
     head = words[1]
     return (head, words[2]) if head in groups else (head,)
 

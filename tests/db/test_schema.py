@@ -27,6 +27,8 @@ TABLES = {
     "building_units",
     "leases",
     "lease_units",
+    "projects",
+    "project_matches",
 }
 
 
