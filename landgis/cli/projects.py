@@ -196,7 +196,7 @@ def candidates(
 
 @app.command(
     epilog=examples(
-        "landgis project match ZS-2024-001 --case QX-XZ-2023-013 --date 2024-06-03",
+        "landgis project match ZS-2024-001 --case QX-XZ-2023-012 --date 2024-06-03",
     )
 )
 def match(
