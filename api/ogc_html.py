@@ -41,6 +41,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "parcels": ("project_name", "holder", "zone_name", "area_mu", "status", "case_no"),
     "cases": ("parcel_code", "status", "category", "route", "idle_area_mu", "deadline", "holder"),
     "zones": ("name", "kind", "parent_code", "area_ha"),
+    "efficiency": ("year", "parcel_code", "name", "area_mu", "tax_per_mu", "score", "class"),
 }
 # Properties whose values are codes of a vocabulary, shown by name.
 VOCABULARY_OF = {
