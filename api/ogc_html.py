@@ -24,6 +24,8 @@ from api.web.i18n import map_labels
 from api.web.layout import ui_for
 from api.web.render import render
 from landgis import features, schema
+from landgis.efficiency.imports.columns import LABELS as FIGURE_LABELS
+from landgis.efficiency.indicators import INDICATORS
 from landgis.i18n import Localizable, Text, _, pgettext, term
 from landgis.i18n.values import Label
 from landgis.maps import resolve_basemap, tile_origins
@@ -41,6 +43,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "parcels": ("project_name", "holder", "zone_name", "area_mu", "status", "case_no"),
     "cases": ("parcel_code", "status", "category", "route", "idle_area_mu", "deadline", "holder"),
     "zones": ("name", "kind", "parent_code", "area_ha"),
+    "efficiency": ("year", "parcel_code", "name", "parcel_area_mu", "tax_per_mu", "score", "class"),
 }
 # Properties whose values are codes of a vocabulary, shown by name.
 VOCABULARY_OF = {
@@ -62,6 +65,18 @@ LABELS: dict[str, Localizable] = {
 ZONE_LABELS: dict[str, Localizable] = {
     "area_m2": _("片区面积"),
     "kind_name": LABELS["kind_name"],
+}
+EFFICIENCY_LABELS: dict[str, Localizable] = {
+    **FIGURE_LABELS,
+    **{indicator.key: indicator.label for indicator in INDICATORS},
+    "parcel_count": _("宗地数"),
+    "matched_by": _("匹配方式"),
+    "area_mu": _("企业用地面积(亩)"),
+    "score": _("得分"),
+    "class": _("类别"),
+    "previous_score": _("上年得分"),
+    "previous_class": _("上年类别"),
+    "trend": _("变化"),
 }
 UNITS: dict[str, Text] = {
     "_m2": _("{label}(㎡)"),
@@ -89,6 +104,8 @@ def label(collection_id: str, name: str) -> Localizable:
 def _plain_label(collection_id: str, name: str) -> Localizable:
     if collection_id == "zones":
         return ZONE_LABELS.get(name) or schema.label_of(name, schema.ZONE)
+    if collection_id == "efficiency" and name in EFFICIENCY_LABELS:
+        return EFFICIENCY_LABELS[name]
     if name in LABELS:
         return LABELS[name]
     found = web_label_of(name)

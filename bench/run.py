@@ -21,7 +21,7 @@ from pathlib import Path
 from bench.suite import data, pgserver, servers
 from bench.suite.context import Context
 from bench.suite.procs import log
-from bench.suite.rows import browser, headline, imports, ogc, tiles, workbook
+from bench.suite.rows import browser, efficiency, headline, imports, ogc, tiles, workbook
 from bench.suite.table import Line, failed, markdown
 
 ROWS: dict[str, tuple[str, Callable[[Context], list[Line]]]] = {
@@ -31,6 +31,7 @@ ROWS: dict[str, tuple[str, Callable[[Context], list[Line]]]] = {
     "4": ("4 headline figures", headline.run),
     "5": ("5 ledger workbook", workbook.run),
     "6": ("6 ledger map", browser.run),
+    "7": ("7 per-mu evaluation", efficiency.run),
 }
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,7 +83,7 @@ def _stop(signum: int, _frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10k parcels, fewer runs")
-    parser.add_argument("--rows", default="1,2,3,4,5,6", help="rows to run, e.g. 1,3")
+    parser.add_argument("--rows", default="1,2,3,4,5,6,7", help="rows to run, e.g. 1,3")
     parser.add_argument("--workers", type=int, default=2, help="worker processes per server")
     parser.add_argument(
         "--budget-min",

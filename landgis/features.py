@@ -1,4 +1,5 @@
-"""Feature collections for OGC API - Features: parcels, cases and zones.
+"""Feature collections for OGC API - Features: parcels, cases, zones and the per-mu
+evaluation's results per parcel and year (``efficiency``, :mod:`landgis.efficiency.results`).
 
 Each collection is one SQL select whose rows are a unique, indexed key and the GeoJSON
 Feature itself, built by the database (``json_build_object``/``ST_AsGeoJSON`` on PostGIS,
@@ -28,16 +29,17 @@ from dataclasses import dataclass, replace
 from typing import Any, BinaryIO
 
 import shapely
-from sqlalchemy import Float, Text, func, literal_column, select
+from sqlalchemy import Float, Text, and_, func, literal_column, select, true
 from sqlalchemy.orm import Session
 
 from landgis import ogc_crs
 from landgis.collection_properties import PARENT_ZONE, PROPERTY_MAPS, last_event_on
 from landgis.cql2_parse import Cql2Filter
 from landgis.db.backends import GeoJsonGeometry, JsonNumber, JsonObject, JsonText
-from landgis.db.models import Case, Parcel, Zone
+from landgis.db.models import Case, EfficiencyResult, Parcel, Zone
 from landgis.db.query_types import AnySelect
 from landgis.db.versioning import cache_key, rows_and_count
+from landgis.efficiency import collection as efficiency_collection
 from landgis.errors import InvalidInput, NotFound
 from landgis.feature_properties import Property, PropertyMap, members
 from landgis.feature_query import ItemsQuery
@@ -92,12 +94,24 @@ class Temporal:
     value: Callable[[], Any]
     table: Callable[[], Any]
     day: bool = False
+    # The last day, for a value that is a span of days (``value`` its first day).
+    last: Callable[[], Any] | None = None
 
     def matches(self, interval: Interval) -> Any:
-        """The features whose value lies in ``interval`` (and those without a value)."""
+        """The features whose value lies in ``interval`` (and those without a value); a
+        span of days matches when it shares a day with the interval."""
+        if self.last is not None:
+            first, last = interval.days()
+            bounds = [] if last is None else [self.value() <= last]
+            bounds += [] if first is None else [self.last() >= first]
+            return and_(true(), *bounds)
         if self.day:
             return day_matches(self.value(), interval)
         return timestamp_matches(self.value(), interval)
+
+    def final(self) -> Any:
+        """The SQL of the latest instant or day a feature covers."""
+        return self.last() if self.last is not None else self.value()
 
 
 @dataclass(frozen=True)
@@ -271,6 +285,33 @@ def _zones_features(
     return stmt
 
 
+# ---------------------------------------------------------------------------------------
+# efficiency 亩均效益评价: the stored results, one per parcel and year
+
+
+def _efficiency_features(
+    filters: ParcelFilter,
+    today: dt.date,
+    crs: Crs = DEFAULT_CRS,
+    properties: Sequence[Property] = efficiency_collection.PROPERTIES.properties,
+) -> AnySelect:
+    key = EfficiencyResult.key
+    feature = _feature(key, Parcel.geom, members(properties, today), crs)
+    stmt = efficiency_collection.joined(select(key.label("key"), feature.label("feature")))
+    if filters.bbox is not None:
+        stmt = stmt.where(bbox_condition(Parcel.geom, filters))
+    return stmt
+
+
+def _efficiency_keys(filters: ParcelFilter, today: dt.date) -> AnySelect:
+    stmt = select(EfficiencyResult.key.label("key")).select_from(EfficiencyResult)
+    # Only what joins the parcels may leave a result out: a parcel gone, or outside bbox.
+    stmt = stmt.join(Parcel, Parcel.id == EfficiencyResult.parcel_id)
+    if filters.bbox is not None:
+        stmt = stmt.where(bbox_condition(Parcel.geom, filters))
+    return stmt
+
+
 def _keys_of(features: AnySelect) -> AnySelect:
     """The key column of a features select, with its joins and filters."""
     return features.with_only_columns(features.selected_columns.key)
@@ -337,6 +378,32 @@ COLLECTIONS: dict[str, Collection] = {
             geometry=lambda: select(Zone.geom.label("geom")),
             properties=PROPERTY_MAPS["zones"],
         ),
+        Collection(
+            id=efficiency_collection.COLLECTION_ID,
+            title="亩均效益评价 Per-mu evaluation",
+            description=(
+                "每一年度参评企业所用的每宗地及该企业的亩均指标、得分、类别"
+                "(A 优先发展、B 提升发展、C 整治提升、D 淘汰退出)与上年类别,"
+                "按县里的评价设置计算。 One feature per parcel"
+                " held by an enterprise evaluated in a year (id <year>-<parcel code>): the"
+                " enterprise's figures, per-mu indicators, score, class A-D, previous class and"
+                " trend, under the county's settings."
+            ),
+            id_column="key",
+            filters=(),
+            key=lambda: EfficiencyResult.key,
+            features=_efficiency_features,
+            keys=_efficiency_keys,
+            geometry=lambda: efficiency_collection.joined(select(Parcel.geom.label("geom"))),
+            properties=efficiency_collection.PROPERTIES,
+            temporal=Temporal(
+                "year",
+                lambda: EfficiencyResult.year_start,
+                lambda: EfficiencyResult,
+                day=True,
+                last=lambda: EfficiencyResult.year_end,
+            ),
+        ),
     )
 }
 
@@ -380,8 +447,9 @@ def collection_time_extent(
     temporal = get_collection(collection_id).temporal
     if temporal is None:
         return None
-    values = select(temporal.value().label("value")).select_from(temporal.table()).subquery()
-    first, last = session.execute(select(func.min(values.c.value), func.max(values.c.value))).one()
+    spans = select(temporal.value().label("value"), temporal.final().label("final"))
+    values = spans.select_from(temporal.table()).subquery()
+    first, last = session.execute(select(func.min(values.c.value), func.max(values.c.final))).one()
     if first is None or last is None:
         return None, None
     if temporal.day:

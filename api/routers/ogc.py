@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from api import ogc_crs, ogc_format, ogc_html, ogc_openapi
-from api.deps import ReaderDep, ReadSessionDep
+from api.deps import ReaderDep, ReadSessionDep, SettingsDep
 from api.ogc_exceptions import NOT_FOUND, RESPONSES
 from api.ogc_format import GEOJSON, JSON
 from api.ogc_format import link as _link
@@ -25,6 +25,8 @@ from api.routers import ogc_queryables, ogc_tiles
 from api.spooled import spooled_response
 from landgis import features
 from landgis.db.session import read_session, transaction
+from landgis.efficiency.collection import COLLECTION_ID as EFFICIENCY
+from landgis.efficiency.results import ensure_results
 from landgis.feature_query import read_query
 from landgis.ogc_crs import crs_uris, parse_crs
 from landgis.ogc_tiles import CONFORMANCE as TILES_CONFORMANCE
@@ -53,6 +55,17 @@ FormatParam = Annotated[
         max_length=20,
     ),
 ]
+
+
+def _current_evaluation(request: Request, settings: SettingsDep, _: ReaderDep) -> None:
+    """Bring the stored evaluation results up to date before a request that reads them
+    (the efficiency collection, or every collection): see landgis.efficiency.results."""
+    if request.path_params.get("collection_id", EFFICIENCY) == EFFICIENCY:
+        ensure_results(request.app.state.engine, settings.efficiency)
+
+
+# Runs before the read session is opened, so that the session sees the results written.
+CURRENT_EVALUATION = [Depends(_current_evaluation)]
 
 
 def _values(description: str) -> Any:
@@ -171,6 +184,7 @@ def conformance(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[s
     "/collections",
     summary="Feature collections",
     name="ogc_collections",
+    dependencies=CURRENT_EVALUATION,
     response_model=dict[str, Any],
     responses=HTML_RESPONSE,
 )
@@ -194,6 +208,7 @@ def collections(
     "/collections/{collection_id}",
     summary="One feature collection",
     name="ogc_collection",
+    dependencies=CURRENT_EVALUATION,
     response_model=dict[str, Any],
     responses={**HTML_RESPONSE, **NOT_FOUND},
 )
@@ -214,6 +229,7 @@ def collection(
     "/collections/{collection_id}/items",
     summary="Features of a collection (GeoJSON)",
     name="ogc_items",
+    dependencies=CURRENT_EVALUATION,
     response_class=Response,
     responses={200: {"content": {GEOJSON: {}, **HTML_CONTENT}}, **NOT_FOUND},
     # bbox, datetime and limit as the standard defines them (read below, shown from here).
@@ -338,6 +354,7 @@ def _page_links(request: Request, collection_id: str, page: features.Page) -> li
     "/collections/{collection_id}/items/{feature_id}",
     summary="One feature (GeoJSON)",
     name="ogc_item",
+    dependencies=CURRENT_EVALUATION,
     response_class=Response,
     responses={200: {"content": {GEOJSON: {}, **HTML_CONTENT}}, **NOT_FOUND},
     openapi_extra={"parameters": [ogc_openapi.PROPERTIES_PARAMETER]},

@@ -527,3 +527,49 @@ class ProjectMatch(Base):
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
     actor: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EfficiencyResult(Base):
+    """One parcel of an enterprise evaluated in a year: the evaluation's result for that
+    enterprise (:mod:`landgis.efficiency.results`, rewritten whenever it is out of date),
+    what the ``efficiency`` feature collection serves. No foreign keys: the rows are a
+    copy of what :func:`~landgis.efficiency.evaluation.evaluate` gives, never a reason to
+    refuse a change to a parcel or to the figures."""
+
+    __tablename__ = "efficiency_results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # "<year>-<parcel code>": the feature's id and the collection's paging key.
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    parcel_id: Mapped[int] = mapped_column(Integer, index=True)
+    figure_id: Mapped[int] = mapped_column(Integer)
+    parcel_count: Mapped[int] = mapped_column(Integer)
+    matched_by: Mapped[str] = mapped_column(String(8))
+    area_m2: Mapped[float] = mapped_column(Float)
+    tax_per_mu: Mapped[float | None] = mapped_column(Float)
+    revenue_per_mu: Mapped[float | None] = mapped_column(Float)
+    value_added_per_mu: Mapped[float | None] = mapped_column(Float)
+    value_added_per_energy: Mapped[float | None] = mapped_column(Float)
+    value_added_per_emission: Mapped[float | None] = mapped_column(Float)
+    labour_productivity: Mapped[float | None] = mapped_column(Float)
+    rd_intensity: Mapped[float | None] = mapped_column(Float)
+    score: Mapped[float] = mapped_column(Float)
+    class_: Mapped[str] = mapped_column("class", String(1))
+    previous_score: Mapped[float | None] = mapped_column(Float)
+    previous_class: Mapped[str | None] = mapped_column(String(1))
+    trend: Mapped[str] = mapped_column(String(8))
+    # The year as days: 1 January and 31 December (what ``datetime`` is matched on).
+    year_start: Mapped[dt.date] = mapped_column(Date)
+    year_end: Mapped[dt.date] = mapped_column(Date)
+
+
+class EfficiencyResultStamp(Base):
+    """One row: what :class:`EfficiencyResult` was computed from (the data version, the
+    figures and the county's rules, as a digest), to tell when it is out of date."""
+
+    __tablename__ = "efficiency_result_stamp"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_efficiency_result_stamp_one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(64))

@@ -157,7 +157,9 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _runs(values: list[object], starts: np.ndarray) -> list[list[object]]:
-    """``values`` cut into runs at ``starts``."""
+    """``values`` cut into runs at ``starts`` (none when there are no starts)."""
+    if not len(starts):
+        return []
     bounds = zip(starts.tolist(), [*starts[1:].tolist(), len(values)], strict=True)
     with _no_cycle_collection():
         return [values[start:end] for start, end in bounds]

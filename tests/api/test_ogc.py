@@ -96,11 +96,11 @@ def test_conformance_declares_core_and_geojson(client):
     assert GEOJSON_CLASS in conforms
 
 
-def test_collections_list_parcels_cases_and_zones_with_extents(client):
+def test_collections_list_parcels_cases_zones_and_the_evaluation_with_extents(client):
     body = client.get("/ogc/collections").json()
     assert _links(body)["self"]["href"].endswith("/ogc/collections")
     collections = {c["id"]: c for c in body["collections"]}
-    assert list(collections) == ["parcels", "cases", "zones"]
+    assert list(collections) == ["parcels", "cases", "zones", "efficiency"]
     for collection in collections.values():
         assert collection["itemType"] == "feature"
         assert collection["crs"][0] == CRS84  # the default first (more: test_ogc_crs.py)
@@ -120,10 +120,11 @@ def test_collections_list_parcels_cases_and_zones_with_extents(client):
     )
     assert "台账" in collections["cases"]["title"]
     assert "片区" in collections["zones"]["title"]
+    assert "亩均效益评价" in collections["efficiency"]["title"]
 
 
 def test_extents_are_the_bounds_of_the_data(client):
-    for name in ("parcels", "cases", "zones"):
+    for name in ("parcels", "cases", "zones", "efficiency"):
         [bbox] = client.get(f"/ogc/collections/{name}").json()["extent"]["spatial"]["bbox"]
         every = _features(client, name, limit=10_000)["features"]
         points = [
@@ -607,7 +608,7 @@ def test_gdal_reads_the_collections_from_a_live_server(live_server):
     assert "OAPIF" in pyogrio.list_drivers()
     source = f"OAPIF:{live_server}/ogc"
     layers = {name for name, _geometry in pyogrio.list_layers(source)}
-    assert layers >= {"parcels", "cases", "zones"}
+    assert layers >= {"parcels", "cases", "zones", "efficiency"}
 
     parcels = pyogrio.read_dataframe(source, layer="parcels")
     assert len(parcels) == 90

@@ -39,7 +39,7 @@ CONF = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 JSON = "application/json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 HTML_CLASS = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html"
-COLLECTIONS = ("parcels", "cases", "zones")
+COLLECTIONS = ("parcels", "cases", "zones", "efficiency")
 UNKNOWN = "unknownQueryParameter"
 
 # --- the standard's schemas (core/openapi/schemas), as JSON Schema -------------------------

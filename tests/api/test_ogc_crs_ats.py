@@ -31,7 +31,7 @@ CRS_URI = re.compile(r"^http://www\.opengis\.net/def/crs/(EPSG|OGC)/[0-9.]+/[0-9
 NOT_OFFERED = ("http://www.opengis.net/def/crs/EPSG/0/3857", "EPSG:4528", "[EPSG:9999]", "x")
 ITEMS = "/collections/parcels/items"
 # The collections whose features have a geometry (all of them).
-COLLECTIONS = ("parcels", "cases", "zones")
+COLLECTIONS = ("parcels", "cases", "zones", "efficiency")
 
 
 @pytest.fixture(scope="module")

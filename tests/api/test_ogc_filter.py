@@ -34,7 +34,7 @@ EPSG = "http://www.opengis.net/def/crs/EPSG/0/{}"
 FEATURES_3 = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/"
 CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/"
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
-COLLECTIONS = ("parcels", "cases", "zones")
+COLLECTIONS = ("parcels", "cases", "zones", "efficiency")
 
 
 @pytest.fixture(scope="module")

@@ -130,3 +130,18 @@ def test_an_enterprise_over_two_zones_and_a_parcel_of_no_area():
     assert item["area_mu"] == pytest.approx(6.0)  # 4000 m² × 3/2000
     assert math.isclose(item["tax_per_mu"], 1 / 6)
     assert list(evaluation.unmatched["name"]) == ["乙公司"]  # land of no area: not evaluated
+
+
+def test_a_county_whose_parcels_lie_in_no_zone():
+    figures = pd.DataFrame(
+        [[1, 2023, None, "甲公司", *([10_000.0] * len(FIGURES))]], columns=list(FIGURE_COLUMNS)
+    )
+    holdings = pd.DataFrame(
+        [[1, "P-1", "甲公司", None, 2_000.0, None], [2, "P-2", "甲公司", None, 1_000.0, None]],
+        columns=HOLDING_COLUMNS,
+    )
+    evaluation = evaluate_frames(figures, holdings, EfficiencyRules(), 2023)
+    item = evaluation.items.iloc[0]
+
+    assert item["parcel_codes"] == ["P-1", "P-2"] and pd.isna(item["zone"])
+    assert item["area_mu"] == pytest.approx(4.5)
