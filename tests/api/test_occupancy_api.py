@@ -139,7 +139,7 @@ def test_the_dashboard_card_shows_the_factory_space(site):
     assert f"在建 {occupancy['under_construction_m2']:,.2f} ㎡" in html
     table = html.split('id="space-by-zone"')[1].split("</table>")[0]
     assert f'data-zone="{ZONE_NAME}"' in table
-    assert '<th scope="row">未指定</th>' in table
+    assert '<td class="zone-name">未指定</td>' in table
     assert f"{250 / 370 * 100:.1f}%" in table
 
     english = site.client.get("/", params={**params, "lang": "en"}).text
