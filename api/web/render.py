@@ -24,7 +24,7 @@ from api.web import display
 from api.web.i18n import LANGUAGES
 from api.web.layout import UI, remember_language, ui_for
 from landgis.errors import LandGISError
-from landgis.i18n import Text
+from landgis.i18n import Text, listing
 from landgis.maps import STATUS_COLOURS
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -50,6 +50,12 @@ def _pgettext(context: Context, message_context: str, msgid: str, /, **values: A
     return _ui(context).t.pgettext(message_context, msgid, **values)
 
 
+@pass_context
+def _listed(context: Context, items: Any) -> str:
+    """``|listed`` in a template: values as one list in the page's language (甲、乙; a, b)."""
+    return _ui(context).t(listing(items))
+
+
 # Every page (the login page too) extends the layout, which calls these.
 templates.env.globals.update(
     ui_for=ui_for,
@@ -65,6 +71,7 @@ templates.env.filters.update(
     mu=display.mu,
     fit=display.fit,
     when=display.when,
+    listed=_listed,
 )
 
 

@@ -54,7 +54,7 @@ def test_the_dashboard_shows_the_factory_space(
             )
             rows = p.page.locator("#space-by-zone tbody tr")
             assert rows.count() == len(occupancy["by_zone"])
-            assert text_of(rows.last.locator("th")) == "未指定"
+            assert text_of(rows.last.locator("td.zone-name")) == "未指定"
             card.screenshot(path=artifacts / f"ui-factory-space-zh-{backend}.png")
 
             p.goto("/" + PERIOD_QUERY + "&lang=en")
