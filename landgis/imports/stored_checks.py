@@ -18,7 +18,7 @@ from landgis.db.repository import frame_where_in, near_boxes, wkb_of, zones_fram
 from landgis.geo import CGCS2000
 from landgis.i18n import _
 from landgis.import_modes import ImportMode
-from landgis.io import crs_guard
+from landgis.io import crs_guard, gcj02_guard
 from landgis.io.problems import Problem, problem
 from landgis.io.validate import overlaps
 from landgis.workflow import READ_ONLY_STATUSES
@@ -124,7 +124,7 @@ def _gcj02_problems(frame: gpd.GeoDataFrame, stored: _Stored) -> list[Problem]:
             pairs.geometry.reset_index(drop=True),
             gpd.GeoSeries(list(by_code.loc[list(pairs["parcel_code"]), "geometry"]), crs=CGCS2000),
         )
-    found = crs_guard.gcj02_problem(
+    found = gcj02_guard.gcj02_problem(
         present.geometry,
         matched=matched,
         reference=stored.near.geometry,

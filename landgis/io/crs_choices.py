@@ -10,7 +10,7 @@ from functools import cache
 
 from landgis.geo import CGCS2000
 from landgis.i18n import Text, _
-from landgis.io.crs_guard import gk3_epsg, gk6_epsg
+from landgis.io.crs_guess import gk3_epsg, gk6_epsg
 
 GK3_ZONES = range(25, 46)  # central meridians 75°E–135°E
 GK6_ZONES = range(13, 24)  # central meridians 75°E–135°E

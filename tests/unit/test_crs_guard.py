@@ -11,8 +11,9 @@ from shapely.geometry import box
 
 from landgis.gcj02 import to_gcj02
 from landgis.geo import planar_areas_m2
-from landgis.io import crs_guard
-from landgis.io.crs_guard import guess, resolve, swap_axes
+from landgis.io import crs_guard, gcj02_guard
+from landgis.io.crs_guard import resolve, swap_axes
+from landgis.io.crs_guess import guess
 
 ORIGIN = (104.90, 30.15)
 COUNTY = box(104.59, 29.92, 105.0, 30.28)
@@ -170,7 +171,7 @@ def test_share_outside_the_county():
 def test_gcj02_offsets_of_matched_parcels_are_recognised():
     stored = _squares(5)
     shifted = to_gcj02(stored)
-    problem = crs_guard.gcj02_problem(shifted, matched=(shifted, stored))
+    problem = gcj02_guard.gcj02_problem(shifted, matched=(shifted, stored))
     assert problem is not None and problem.kind == "gcj02_suspected"
     assert "GCJ-02" in problem.message_en and "--from-gcj02" not in problem.message_en
     assert problem.suggestion == {"from_gcj02": True}
@@ -178,40 +179,40 @@ def test_gcj02_offsets_of_matched_parcels_are_recognised():
 
 def test_gcj02_suspicion_from_overlap_with_stored_parcels():
     stored = _squares(5)
-    problem = crs_guard.gcj02_problem(to_gcj02(stored), reference=stored)
+    problem = gcj02_guard.gcj02_problem(to_gcj02(stored), reference=stored)
     assert problem is not None and "cover stored parcels" in problem.message_en
 
 
 def test_a_plain_shift_is_not_taken_for_gcj02():
     stored = _squares(5)
     moved = stored.translate(0.004, 0.0)  # ~400 m east: not what GCJ-02 does here
-    assert crs_guard.gcj02_problem(moved, matched=(moved, stored)) is None
-    assert crs_guard.gcj02_problem(stored, matched=(stored, stored), reference=stored) is None
+    assert gcj02_guard.gcj02_problem(moved, matched=(moved, stored)) is None
+    assert gcj02_guard.gcj02_problem(stored, matched=(stored, stored), reference=stored) is None
 
 
 def test_outside_mainland_china_gcj02_is_not_suspected():
     stored = gpd.GeoSeries([box(121.5, 25.0, 121.501, 25.001)], crs=4490)  # Taipei
     moved = stored.translate(0.005, 0.0)
-    assert crs_guard.gcj02_problem(moved, matched=(moved, stored), reference=stored) is None
+    assert gcj02_guard.gcj02_problem(moved, matched=(moved, stored), reference=stored) is None
 
 
 def test_gcj02_suspicion_from_the_park_boundary_is_a_warning():
     park = gpd.GeoSeries([box(104.899, 30.149, 104.906, 30.151)], crs=4490)
     stored = _squares(3)
-    problem = crs_guard.gcj02_problem(to_gcj02(stored), zones=park)
+    problem = gcj02_guard.gcj02_problem(to_gcj02(stored), zones=park)
     assert problem is not None and problem.severity == "warning"
     assert "within the park" in problem.message_en
-    assert crs_guard.gcj02_problem(stored, zones=park) is None
+    assert gcj02_guard.gcj02_problem(stored, zones=park) is None
 
 
 def test_overlap_share_with_the_areas_given_is_the_share_measured():
     stored = _squares(5)
     incoming = gpd.GeoSeries([*stored.translate(0.0003, 0.0), None], crs=4490)
-    measured = crs_guard.overlap_share(incoming, stored)
+    measured = gcj02_guard.overlap_share(incoming, stored)
     areas = np.append(planar_areas_m2(incoming[:-1]), np.nan)
     assert 0 < measured < 1
-    assert crs_guard.overlap_share(incoming, stored, areas) == pytest.approx(measured, rel=1e-12)
+    assert gcj02_guard.overlap_share(incoming, stored, areas) == pytest.approx(measured, rel=1e-12)
     shifted = to_gcj02(stored)
-    assert crs_guard.gcj02_problem(
+    assert gcj02_guard.gcj02_problem(
         shifted, reference=stored, areas=planar_areas_m2(shifted)
-    ) == crs_guard.gcj02_problem(shifted, reference=stored)
+    ) == gcj02_guard.gcj02_problem(shifted, reference=stored)
