@@ -63,11 +63,11 @@ $(STAMP): pyproject.toml $(LOCK) | system-deps $(BIN)/python
 	$(BIN)/python -m pip check
 	@touch $@
 
-# The runtime dependencies and the test extra, resolved for every platform and Python >= 3.11,
+# The runtime dependencies, the test and bench extras, resolved for every platform and Python >= 3.11,
 # with hashes.  Versions already in the lock are kept while they still fit pyproject.toml.
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install -q "$$(grep -o '^uv==[^ ]*' $(LOCK))"
-	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --universal --generate-hashes \
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --extra bench --universal --generate-hashes \
 		--custom-compile-command 'make lock' -o $(LOCK) $(LOCK_ARGS)
 
 # The message catalogues, compiled (again) whenever one changed (they carry no header,
