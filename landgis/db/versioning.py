@@ -1,5 +1,6 @@
-"""The data version (bumped by database triggers on every change to parcels, zones, cases
-and case events) and counts cached under it.
+"""The data version (bumped by database triggers on every change to parcels, zones, cases,
+case events, factory space and projects), the land version (parcels and zones only) and
+counts cached under the data version.
 
 Every worker on every host reads the same row, so nothing is cached in a process: a count
 is cached in ``count_cache`` together with the version it was taken at, and is used only
@@ -25,6 +26,12 @@ from landgis.db.session import optional_write
 def data_version(session: Session) -> int:
     """The current data version (it grows with every committed change)."""
     stmt = select(DataVersion.version).where(DataVersion.id == 1)
+    return int(session.connection().execute(stmt).scalar() or 0)
+
+
+def land_version(session: Session) -> int:
+    """The land version: it grows with every committed change to parcels and zones."""
+    stmt = select(DataVersion.land_version).where(DataVersion.id == 1)
     return int(session.connection().execute(stmt).scalar() or 0)
 
 

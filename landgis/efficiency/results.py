@@ -13,13 +13,16 @@ selects from that table joined to the parcel (its geometry, code and zone) and t
 enterprise's row of figures.
 
 When the rows are written: whenever they are asked for and out of date
-(:func:`ensure_results`), not at fixed moments. What they were computed from is kept as a
-digest (``efficiency_result_stamp``): the data version (every change to parcels, zones and
-cases, :mod:`landgis.db.versioning`), the figures (their count, ids and import times) and
-the county's rules (the settings ``LANDGIS_EFFICIENCY__*``, which change with the
-environment, not through landgis). An import of figures, a parcel edit or changed settings
-therefore show in the next request, with nothing to remember to call. Rewriting bumps the
-data version, so counts cached for the collection are taken again.
+(:func:`ensure_results`), not at fixed moments, and only the years out of date. What each
+year's rows were computed from is kept as a digest (``efficiency_year_stamps``): the land
+version (every change to parcels and zones, :mod:`landgis.db.versioning`; the ledger's
+cases do not enter the evaluation), the figures of that year and of the year before (the
+trend compares with it: their count, ids and import times) and the county's rules (the
+settings ``LANDGIS_EFFICIENCY__*``, which change with the environment, not through
+landgis). An import of figures, a parcel edit or changed settings therefore show in the
+next request, with nothing to remember to call; an import of one year's figures rewrites
+that year and the next. Rewriting bumps the data version, so counts cached for the
+collection are taken again.
 
 A parcel recorded for two enterprises of a year (by one's credit code and the other's name)
 is served once, for the better-scored of them.
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -38,14 +42,13 @@ from sqlalchemy.orm import Session
 from landgis.db.models import (
     DataVersion,
     EfficiencyResult,
-    EfficiencyResultStamp,
+    EfficiencyYearStamp,
     EnterpriseFigures,
 )
 from landgis.db.repository import bulk_insert
 from landgis.db.session import read_session, transaction
-from landgis.db.versioning import data_version
+from landgis.db.versioning import land_version
 from landgis.efficiency.evaluation import Evaluation, evaluate
-from landgis.efficiency.figures import figure_years
 from landgis.efficiency.indicators import INDICATORS
 from landgis.efficiency.rules import EfficiencyRules
 
@@ -57,25 +60,44 @@ def result_key(year: int, parcel_code: str) -> str:
     return f"{year}-{parcel_code}"
 
 
-def _figures_digest(session: Session) -> tuple[object, ...]:
+def _figures_digests(session: Session) -> dict[int, tuple[object, ...]]:
+    """Per year with figures: their count, the sum of their ids and the last import time."""
     stmt = select(
+        EnterpriseFigures.year,
         func.count(EnterpriseFigures.id),
         func.sum(EnterpriseFigures.id),
         func.max(EnterpriseFigures.imported_at),
-    )
-    count, ids, last = session.execute(stmt).one()
-    return int(count or 0), int(ids or 0), str(last)
+    ).group_by(EnterpriseFigures.year)
+    return {
+        int(year): (int(count), int(ids or 0), str(last))
+        for year, count, ids, last in session.execute(stmt).all()
+    }
 
 
-def current_stamp(session: Session, rules: EfficiencyRules) -> str:
-    """The digest of what the results would be computed from now."""
-    parts = (data_version(session), _figures_digest(session), rules.model_dump_json())
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
+def current_stamps(session: Session, rules: EfficiencyRules) -> dict[int, str]:
+    """Per year with figures, the digest of what its results would be computed from now."""
+    land = land_version(session)
+    figures = _figures_digests(session)
+    rules_json = rules.model_dump_json()
+    stamps = {}
+    for year, digest in figures.items():
+        parts = (land, digest, figures.get(year - 1), rules_json)
+        stamps[year] = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return stamps
 
 
-def stored_stamp(session: Session) -> str | None:
-    """The digest the stored results were computed from (None: never computed)."""
-    return session.scalar(select(EfficiencyResultStamp.stamp).where(EfficiencyResultStamp.id == 1))
+def stored_stamps(session: Session) -> dict[int, str]:
+    """Per year, the digest its stored results were computed from."""
+    rows = session.execute(select(EfficiencyYearStamp.year, EfficiencyYearStamp.stamp)).all()
+    return {int(year): str(stamp) for year, stamp in rows}
+
+
+def stale_years(session: Session, rules: EfficiencyRules) -> tuple[set[int], set[int]]:
+    """The years whose results are to be written again, and the years stored whose
+    figures are gone."""
+    current, stored = current_stamps(session, rules), stored_stamps(session)
+    stale = {year for year, stamp in current.items() if stored.get(year) != stamp}
+    return stale, set(stored) - set(current)
 
 
 def result_rows(evaluation: Evaluation) -> pd.DataFrame:
@@ -125,36 +147,45 @@ def _column(values: pd.Series) -> list[object]:
     return [value.item() if hasattr(value, "item") else value for value in kept]
 
 
-def refresh_results(session: Session, rules: EfficiencyRules) -> int:
-    """Rewrite the results of every year with figures under ``rules`` (in the caller's
-    transaction) and record what they were computed from; how many rows were written."""
-    session.execute(delete(EfficiencyResult))
+def refresh_results(
+    session: Session, rules: EfficiencyRules, years: Iterable[int] | None = None
+) -> int:
+    """Rewrite the results of ``years`` (default: every year with figures) under ``rules``
+    in the caller's transaction, drop those of years without figures any more, and record
+    what they were computed from; how many rows were written."""
+    current = current_stamps(session, rules)
+    chosen = set(current) if years is None else set(years) & set(current)
+    gone = set(stored_stamps(session)) - set(current)
+    dropped = chosen | gone
+    if dropped:
+        session.execute(delete(EfficiencyResult).where(EfficiencyResult.year.in_(dropped)))
+        session.execute(delete(EfficiencyYearStamp).where(EfficiencyYearStamp.year.in_(dropped)))
     written = 0
-    for year in figure_years(session):
+    for year in sorted(chosen):
         rows = result_rows(evaluate(session, rules, year))
         written += bulk_insert(
             session, EfficiencyResult, {name: _column(rows[name]) for name in rows.columns}
         )
+        session.add(EfficiencyYearStamp(year=year, stamp=current[year]))
     session.execute(
         update(DataVersion).where(DataVersion.id == 1).values(version=DataVersion.version + 1)
     )
-    stamp = current_stamp(session, rules)
-    session.execute(delete(EfficiencyResultStamp))
-    session.add(EfficiencyResultStamp(id=1, stamp=stamp))
     session.flush()
     return written
 
 
 def ensure_results(engine: Engine, rules: EfficiencyRules) -> bool:
     """Make the stored results current under ``rules``: checked with a read (a few small
-    queries), rewritten in a transaction of their own when out of date. Whether they were
-    rewritten."""
+    queries), the years out of date rewritten in a transaction of their own. Whether any
+    were rewritten."""
     with read_session(engine) as session:
-        if stored_stamp(session) == current_stamp(session, rules):
+        stale, gone = stale_years(session, rules)
+        if not stale and not gone:
             return False
     with transaction(engine) as session:
         # Another request may have rewritten them while this one waited to write.
-        if stored_stamp(session) == current_stamp(session, rules):
+        stale, gone = stale_years(session, rules)
+        if not stale and not gone:
             return False
-        refresh_results(session, rules)
+        refresh_results(session, rules, stale)
     return True

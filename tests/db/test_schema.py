@@ -12,7 +12,7 @@ from landgis.db.migrate import current_revision, head_revision, upgrade
 from landgis.db.migrations.env_helpers import include_object
 from landgis.db.models import Base, Zone
 from landgis.db.session import transaction
-from landgis.db.versioning import data_version
+from landgis.db.versioning import data_version, land_version
 from landgis.errors import ConfigurationError
 
 TABLES = {
@@ -109,6 +109,29 @@ def test_data_version_grows_with_each_committed_change(migrated):
     with transaction(migrated) as session:
         after_delete = data_version(session)
     assert before < after_insert < after_update < after_delete
+
+
+def test_land_version_grows_with_parcels_and_zones_and_factory_space_moves_the_data_version(
+    migrated,
+):
+    with transaction(migrated) as session:
+        session.add(
+            Zone(code="V2", name="版本测试", kind="county", area_m2=1.0, geom=_square_wkt())
+        )
+    with transaction(migrated) as session:
+        land, data = land_version(session), data_version(session)
+        session.execute(
+            text(
+                "INSERT INTO projects (project_no, name, investor, stage, created_at, updated_at)"
+                " VALUES ('ZS-V2', '版本测试项目', '某投资方', 'negotiating',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+    with transaction(migrated) as session:
+        assert data_version(session) > data and land_version(session) == land
+        session.execute(text("UPDATE zones SET name = '版本测试二' WHERE code = 'V2'"))
+    with transaction(migrated) as session:
+        assert land_version(session) > land
 
 
 def _square_wkt() -> str:

@@ -16,8 +16,8 @@ from landgis.db.models.accounts import (
 from landgis.db.models.base import Base, JSONType, TimestampMixin, multipolygon, one_of
 from landgis.db.models.efficiency import (
     EfficiencyResult,
-    EfficiencyResultStamp,
     EfficiencyReview,
+    EfficiencyYearStamp,
     EnterpriseFigures,
 )
 from landgis.db.models.land import Case, CaseEvent, Parcel, Zone
@@ -37,8 +37,8 @@ __all__ = [
     "CountCache",
     "DataVersion",
     "EfficiencyResult",
-    "EfficiencyResultStamp",
     "EfficiencyReview",
+    "EfficiencyYearStamp",
     "EnterpriseFigures",
     "JSONType",
     "Lease",

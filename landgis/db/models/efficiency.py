@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
-    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -104,12 +103,12 @@ class EfficiencyResult(Base):
     year_end: Mapped[dt.date] = mapped_column(Date)
 
 
-class EfficiencyResultStamp(Base):
-    """One row: what :class:`EfficiencyResult` was computed from (the data version, the
-    figures and the county's rules, as a digest), to tell when it is out of date."""
+class EfficiencyYearStamp(Base):
+    """What a year's :class:`EfficiencyResult` rows were computed from (the land version,
+    that year's and the year before's figures, the county's rules, as a digest), to tell
+    when they are out of date."""
 
-    __tablename__ = "efficiency_result_stamp"
-    __table_args__ = (CheckConstraint("id = 1", name="ck_efficiency_result_stamp_one_row"),)
+    __tablename__ = "efficiency_year_stamps"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     stamp: Mapped[str] = mapped_column(String(64))

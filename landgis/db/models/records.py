@@ -43,15 +43,18 @@ class Attachment(Base):
 
 
 class DataVersion(Base):
-    """One row: a counter the database bumps whenever parcels, zones, cases or case events
-    change (triggers, migration 0005). Tile ETags and cached counts are keyed by it, so
-    every worker on every host sees the same version without asking the data itself."""
+    """One row: a counter the database bumps whenever parcels, zones, cases, case events,
+    buildings, their units, leases or projects change (triggers, migrations 0005 and 0011).
+    Tile ETags and cached counts are keyed by it, so every worker on every host sees the
+    same version without asking the data itself. ``land_version`` is bumped by zones and
+    parcels only: what the per-mu evaluation depends on."""
 
     __tablename__ = "data_version"
     __table_args__ = (CheckConstraint("id = 1", name="ck_data_version_one_row"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
+    land_version: Mapped[int] = mapped_column(BigInteger, server_default="1")
 
 
 class CountCache(Base):
