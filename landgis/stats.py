@@ -21,7 +21,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from landgis.db.models import Case, CaseEvent, Parcel, Zone
@@ -134,13 +134,6 @@ def _revitalized_groups(frame: pd.DataFrame, key: str) -> dict[str, dict[str, An
     }
 
 
-def _added(name: str) -> Any:
-    """What an event added to the case field ``name`` (its changes hold [before, after])."""
-    before = CaseEvent.changes[(name, 0)].as_float()
-    after = CaseEvent.changes[(name, 1)].as_float()
-    return func.coalesce(after, 0.0) - func.coalesce(before, 0.0)
-
-
 def _revitalization_events(
     session: Session,
     date_from: dt.date | None,
@@ -148,11 +141,12 @@ def _revitalization_events(
     ledger_now: ParcelFilter | None,
 ) -> pd.DataFrame:
     """The events that revitalized land or floor area, with what each added, the month, the
-    case's zone, and its route now; the deltas are computed and the other events left out
-    in the database. With ``ledger_now`` only the events of the cases in today's ledger
-    that this filter narrows (:func:`~landgis.ledger_rules.selection.narrow_ledger`)."""
-    area = _added("revitalized_area_m2")
-    building = _added("revitalized_building_area_m2")
+    case's zone, and its route now; the other events are left out by the index of the
+    events that revitalized something (their deltas are generated columns). With
+    ``ledger_now`` only the events of the cases in today's ledger that this filter narrows
+    (:func:`~landgis.ledger_rules.selection.narrow_ledger`)."""
+    area = CaseEvent.revitalized_delta_m2
+    building = CaseEvent.revitalized_building_delta_m2
     stmt = (
         select(
             Case.case_no,

@@ -3,14 +3,14 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
 from landgis.db.backends import backend_for
 from landgis.db.migrate import current_revision, head_revision, upgrade
 from landgis.db.migrations.env_helpers import include_object
-from landgis.db.models import Base, Zone
+from landgis.db.models import Base, CaseEvent, Zone
 from landgis.db.session import transaction
 from landgis.db.versioning import data_version, land_version
 from landgis.errors import ConfigurationError
@@ -132,6 +132,23 @@ def test_land_version_grows_with_parcels_and_zones_and_factory_space_moves_the_d
         session.execute(text("UPDATE zones SET name = '版本测试二' WHERE code = 'V2'"))
     with transaction(migrated) as session:
         assert land_version(session) > land
+
+
+def test_each_event_carries_what_it_added_to_the_revitalized_areas(session):
+    def added(changes: dict, field: str) -> float:
+        before, after = changes.get(field, [None, None])
+        return (after or 0.0) - (before or 0.0)
+
+    events = session.scalars(select(CaseEvent)).all()
+    moved = [e for e in events if e.revitalized_delta_m2 or e.revitalized_building_delta_m2]
+    assert moved and len(moved) < len(events)
+    for event in events:
+        assert event.revitalized_delta_m2 == pytest.approx(
+            added(event.changes, "revitalized_area_m2")
+        )
+        assert event.revitalized_building_delta_m2 == pytest.approx(
+            added(event.changes, "revitalized_building_area_m2")
+        )
 
 
 def _square_wkt() -> str:

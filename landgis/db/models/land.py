@@ -11,15 +11,21 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from landgis import vocab
+from landgis.db.computed import ChangeDelta
 from landgis.db.models.base import Base, JSONType, TimestampMixin, multipolygon, one_of
+
+# An event that moved a case's revitalized land or floor area.
+REVITALIZING = text("revitalized_delta_m2 <> 0 OR revitalized_building_delta_m2 <> 0")
 
 if TYPE_CHECKING:
     from landgis.db.models.space import Building
@@ -141,6 +147,15 @@ class CaseEvent(Base):
     """处置记录: one append-only change to a case; the ledger's history is rebuilt from these."""
 
     __tablename__ = "case_events"
+    __table_args__ = (
+        # The events that revitalized something, by day: the period figures' only events.
+        Index(
+            "ix_case_events_revitalizing",
+            "occurred_on",
+            postgresql_where=REVITALIZING,
+            sqlite_where=REVITALIZING,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -155,5 +170,10 @@ class CaseEvent(Base):
     changes: Mapped[dict[str, Any]] = mapped_column(JSONType)
     document_no: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
+    # What the event added to the case's revitalized areas (generated from ``changes``).
+    revitalized_delta_m2: Mapped[float] = mapped_column(Float, ChangeDelta("revitalized_area_m2"))
+    revitalized_building_delta_m2: Mapped[float] = mapped_column(
+        Float, ChangeDelta("revitalized_building_area_m2")
+    )
 
     case: Mapped[Case] = relationship(back_populates="events")
