@@ -43,14 +43,30 @@ def insert_returning_ids(
     return dict(result.all())
 
 
+def statements_where_in(
+    session: Session, columns: Sequence[Any], key: Any, values: Iterable[Any], *where: Any
+) -> list[AnySelect]:
+    """Statements that together select ``columns`` of the rows whose ``key`` is one of
+    ``values`` and that meet ``where``: as many values as a file holds, past the limits of
+    bound parameters (one array on PostGIS, chunks on SpatiaLite)."""
+    statements = backend_for(session).select_where_in(columns, key, list(values))
+    return [stmt.where(*where) for stmt in statements]
+
+
+def scalars_where_in(
+    session: Session, column: Any, key: Any, values: Iterable[Any], *where: Any
+) -> list[Any]:
+    """The values of ``column`` (or the ORM objects of an entity) of the rows whose ``key``
+    is one of ``values`` and that meet ``where``."""
+    found: list[Any] = []
+    for stmt in statements_where_in(session, [column], key, values, *where):
+        found.extend(session.scalars(stmt))
+    return found
+
+
 def existing_values(session: Session, column: Any, values: Iterable[str]) -> set[str]:
     """Which of ``values`` already occur in ``column``."""
-    wanted = sorted(set(values))
-    found: set[str] = set()
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        found.update(session.scalars(select(column).where(column.in_(chunk))))
-    return found
+    return set(scalars_where_in(session, column, column, set(values)))
 
 
 def read_frame(session: Session, stmt: AnySelect, geometry: str = "geometry") -> gpd.GeoDataFrame:

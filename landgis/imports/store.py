@@ -17,13 +17,20 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from landgis.db.coerce import is_missing
 from landgis.db.models import Case, CaseEvent, Parcel
-from landgis.db.repository import bulk_insert, geometry_value, read_frame, wkb_of
+from landgis.db.repository import (
+    bulk_insert,
+    existing_values,
+    frame_where_in,
+    geometry_value,
+    scalars_where_in,
+    wkb_of,
+)
 from landgis.errors import StaleVersion
 from landgis.geo import CGCS2000, planar_areas_m2
 from landgis.i18n import _
@@ -170,10 +177,8 @@ def _field_json_free(value: Any) -> Any:
 def _current_cases(session: Session, parcel_ids: list[int]) -> dict[int, Case]:
     if not parcel_ids:
         return {}
-    cases = session.scalars(
-        select(Case).where(
-            Case.parcel_id.in_(parcel_ids), Case.id == current_case_id(Case.parcel_id)
-        )
+    cases = scalars_where_in(
+        session, Case, Case.parcel_id, parcel_ids, Case.id == current_case_id(Case.parcel_id)
     )
     return {case.parcel_id: case for case in cases}
 
@@ -192,12 +197,10 @@ def _update(
     (updated, unchanged, updates)."""
     codes = list(rows["parcel_code"])
     parcels = {
-        p.parcel_code: p
-        for p in session.scalars(select(Parcel).where(Parcel.parcel_code.in_(codes)))
+        p.parcel_code: p for p in scalars_where_in(session, Parcel, Parcel.parcel_code, codes)
     }
-    stored_geoms = read_frame(
-        session,
-        select(Parcel.parcel_code, wkb_of(Parcel.geom)).where(Parcel.parcel_code.in_(codes)),
+    stored_geoms = frame_where_in(
+        session, [Parcel.parcel_code, wkb_of(Parcel.geom)], Parcel.parcel_code, codes
     )
     old_geoms = dict(zip(stored_geoms["parcel_code"], stored_geoms.geometry, strict=True))
     cases = _current_cases(session, [p.id for p in parcels.values()])
@@ -294,7 +297,7 @@ def write_parcels(
     if rows.empty:
         return written
     codes = rows["parcel_code"].tolist()
-    stored = set(session.scalars(select(Parcel.parcel_code).where(Parcel.parcel_code.in_(codes))))
+    stored = existing_values(session, Parcel.parcel_code, codes)
     is_new = ~rows["parcel_code"].isin(stored).to_numpy()
     zone_ids = _zone_ids(rows, zones)
     if is_new.any():

@@ -9,12 +9,18 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from landgis.db.coerce import is_missing
 from landgis.db.models import Case, Parcel
-from landgis.db.repository import frame_where_in, near_boxes, wkb_of, zones_frame
+from landgis.db.repository import (
+    frame_where_in,
+    near_boxes,
+    statements_where_in,
+    wkb_of,
+    zones_frame,
+)
 from landgis.geo import CGCS2000
 from landgis.i18n import _
 from landgis.import_modes import ImportMode
@@ -138,12 +144,19 @@ def _idle_areas(session: Session, parcel_ids: list[int]) -> dict[int, float]:
     """The largest idle area of an open case of each parcel."""
     if not parcel_ids:
         return {}
-    stmt = (
-        select(Case.parcel_id, func.max(Case.idle_area_m2))
-        .where(Case.parcel_id.in_(parcel_ids), Case.status.not_in(READ_ONLY_STATUSES))
-        .group_by(Case.parcel_id)
+    statements = statements_where_in(
+        session,
+        [Case.parcel_id, func.max(Case.idle_area_m2)],
+        Case.parcel_id,
+        parcel_ids,
+        Case.status.not_in(READ_ONLY_STATUSES),
     )
-    return {pid: float(area) for pid, area in session.execute(stmt) if area is not None}
+    return {
+        pid: float(area)
+        for stmt in statements
+        for pid, area in session.execute(stmt.group_by(Case.parcel_id))
+        if area is not None
+    }
 
 
 def _idle_area_problems(

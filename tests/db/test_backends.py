@@ -62,7 +62,15 @@ from landgis.db.models import (
     ServerSecret,
     Zone,
 )
-from landgis.db.repository import bulk_insert, frame_where_in, near_boxes, read_frame, wkb_of
+from landgis.db.repository import (
+    bulk_insert,
+    existing_values,
+    frame_where_in,
+    near_boxes,
+    read_frame,
+    scalars_where_in,
+    wkb_of,
+)
 from landgis.db.session import transaction
 from landgis.db.versioning import data_version
 from landgis.errors import ConfigurationError
@@ -472,3 +480,13 @@ def test_a_broken_constraint_is_no_failure_to_wait_out(session):
         session.execute(ServerSecret.__table__.insert().values(**row))
     assert backend_for(session).failure(raised.value) is None
     assert database_error(raised.value) is None
+
+
+def test_lookups_by_many_keys_pass_the_bound_parameters_limit(session):
+    """A file of 100,000 parcels is looked up whole: more values than either driver binds
+    in one statement (65,535 on PostgreSQL, 32,766 on SQLite)."""
+    stored = sorted(session.scalars(select(Parcel.parcel_code)))
+    wanted = [f"NOPE-{i:06d}" for i in range(100_000)] + stored[:3]
+    assert existing_values(session, Parcel.parcel_code, wanted) == set(stored[:3])
+    found = scalars_where_in(session, Parcel, Parcel.parcel_code, wanted, Parcel.area_m2 > 0)
+    assert sorted(p.parcel_code for p in found) == stored[:3]
