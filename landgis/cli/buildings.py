@@ -32,9 +32,7 @@ from landgis.i18n import _, term
 
 listing = lazy_module("landgis.space.listing")
 
-buildings_app = typer.Typer(
-    help="厂房 factory buildings: list them, add one by its footprint, import footprints."
-)
+buildings_app = typer.Typer()
 
 
 def _area(value: float) -> str:
@@ -102,7 +100,9 @@ def _geometry(text: str) -> dict[str, Any]:
     "add",
     epilog=examples(
         "landgis buildings add --name 5号厂房 --floors 2 --kind standard "
-        '--geometry \'{"type": "Polygon", "coordinates": [[[104.9, 30.1], …]]}\''
+        "--parcel 519901001003GB00001 --geometry "
+        """'{"type":"Polygon","coordinates":[[[104.8066,30.11365],[104.807,30.11365],"""
+        """[104.807,30.11395],[104.8066,30.11395],[104.8066,30.11365]]]}'"""
     ),
 )
 def add(
@@ -156,7 +156,10 @@ def add(
     say(said)
 
 
-@buildings_app.command("import", epilog=examples("landgis buildings import 厂房轮廓.gpkg --check"))
+@buildings_app.command(
+    "import",
+    epilog=examples("landgis buildings import data/geo/demo_county/buildings.geojson --check"),
+)
 def import_file(
     file: Annotated[Path, typer.Argument(help="Footprints: any file `landgis import` reads.")],
     check: Annotated[bool, typer.Option("--check", help="Check only; write nothing.")] = False,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from landgis.db.models import Building
 from landgis.db.repository import geometry_value
 from landgis.errors import CRSError, InvalidInput
-from landgis.geo import CGCS2000
+from landgis.geo import CGCS2000_EPSG
 from landgis.i18n.values import in_both
 from landgis.imports.placing import Placed, place
 from landgis.imports.stored_checks import county_geometry
@@ -77,7 +77,8 @@ def add_building(
     county, or it stands on no one parcel (or not on the ``parcel_code`` given)."""
     read = read_fields(fields)
     read.refuse()
-    placed = place_footprints(session, [drawn_geometry(geometry)], declared=CGCS2000, repairs=False)
+    drawn = [drawn_geometry(geometry)]
+    placed = place_footprints(session, drawn, declared=CRS.from_epsg(CGCS2000_EPSG), repairs=False)
     found = errors(placed.problems)
     if found or placed.geoms is None:
         refused = CRSError if {p.kind for p in found} & COORDINATE_KINDS else InvalidInput
