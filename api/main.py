@@ -18,6 +18,7 @@ from api.public import PublicPaths
 from api.routers import (
     accounts,
     admin,
+    building_imports,
     cases,
     efficiency,
     efficiency_imports,
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         imports,
         efficiency_imports,
         efficiency_suggestions,
+        building_imports,
         space,
         leases,
         projects,

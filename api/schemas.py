@@ -99,6 +99,19 @@ class ParcelIn(Body):
     properties: dict[str, Scalar] = Field(description="parcel_code and attributes")
 
 
+class BuildingIn(Body):
+    """A new building as a GeoJSON Feature: its footprint (lon/lat, CGCS2000) and fields."""
+
+    type: Literal["Feature"] = "Feature"
+    geometry: Polygon | MultiPolygon
+    properties: dict[str, Scalar] = Field(
+        max_length=20,
+        description="name (required), kind (standard/enterprise), owner, owner_credit_code, "
+        "floors, state (in_use/idle/revitalized), floor_area_m2 (default: footprint area × "
+        "floors), parcel_code (optional: the parcel it must stand on)",
+    )
+
+
 class ParcelPatch(Body):
     """Changed attributes and/or a new geometry of a parcel."""
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from landgis.errors import InvalidInput
@@ -148,6 +149,28 @@ class UpdateParcel:
 
 
 @dataclass(frozen=True, kw_only=True)
+class AddBuilding:
+    """Add a building drawn as a GeoJSON footprint (lon/lat, CGCS2000) with its ``fields``
+    (name, kind, owner, owner_credit_code, floors, state, floor_area_m2, parcel_code) on
+    the parcel it stands on; its footprint area is computed."""
+
+    geometry: Mapping[str, Any]
+    fields: Mapping[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportBuildings:
+    """Add the buildings of a file of footprints, each on the parcel it stands on: all of
+    them, or none when a row is refused; ``check_only`` writes nothing."""
+
+    path: Path
+    source_name: str | None = None
+    layer: str | None = None
+    crs: str | None = None
+    check_only: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class AddUnits:
     """Add units to a building: all of them, or none when one is refused."""
 
@@ -262,6 +285,7 @@ CaseCommand = (
 ParcelCommand = CreateParcel | UpdateParcel
 LeaseCommand = SignLease | StartLease | EndLease
 UnitCommand = AddUnits | SetUnitState
+BuildingCommand = AddBuilding | ImportBuildings
 ProjectCommand = CreateProject | EditProject | MoveProjectStage
 Command = (
     CaseCommand
@@ -269,6 +293,7 @@ Command = (
     | ParcelCommand
     | LeaseCommand
     | UnitCommand
+    | BuildingCommand
     | ProjectCommand
     | RecordMatch
 )

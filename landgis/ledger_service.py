@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from landgis import attachments, cases, parcel_edits, wallclock
 from landgis.cases import Actor
 from landgis.commands import (
+    AddBuilding,
     AddUnits,
     AttachDocument,
     CaseChange,
@@ -37,6 +38,7 @@ from landgis.commands import (
     EditCase,
     EditProject,
     EndLease,
+    ImportBuildings,
     LeaseCommand,
     MoveProjectStage,
     OpenCase,
@@ -51,13 +53,15 @@ from landgis.commands import (
     StartLease,
     UpdateParcel,
 )
-from landgis.db.models import Attachment, BuildingUnit, Case, Lease, Parcel, Project
+from landgis.db.models import Attachment, Building, BuildingUnit, Case, Lease, Parcel, Project
 from landgis.errors import NeedsConfirmation
 from landgis.i18n import _
 from landgis.i18n.values import Area, AreaUnit, in_both
 from landgis.projects import records as projects
 from landgis.projects.matches import MatchRecorded, record_match
-from landgis.space import leases, units
+from landgis.space import footprints, leases, units
+from landgis.space.building_import import import_buildings
+from landgis.space.building_report import BuildingsReport
 from landgis.units import m2_to_mu
 from landgis.workflow import workflow_for
 
@@ -113,6 +117,10 @@ class LedgerService:
     @overload
     def handle(self, command: SetUnitState) -> BuildingUnit: ...
     @overload
+    def handle(self, command: AddBuilding) -> Building: ...
+    @overload
+    def handle(self, command: ImportBuildings) -> BuildingsReport: ...
+    @overload
     def handle(self, command: ProjectCommand) -> Project: ...
     @overload
     def handle(self, command: RecordMatch) -> MatchRecorded: ...
@@ -125,11 +133,13 @@ class LedgerService:
         | Lease
         | BuildingUnit
         | list[BuildingUnit]
+        | Building
+        | BuildingsReport
         | Project
         | MatchRecorded
     ):
-        """Carry out ``command``: the case, attachment, parcel, lease, units or project it
-        made or changed, or the match it recorded.
+        """Carry out ``command``: the case, attachment, parcel, lease, units, building or
+        project it made or changed, the match it recorded, or a footprints import's report.
 
         Refused (nothing changed) with PermissionDenied for a viewer, StaleVersion when
         the case changed since the named version, NeedsConfirmation when a case would be
@@ -165,6 +175,17 @@ class LedgerService:
             case SetUnitState():
                 return units.set_unit_state(
                     self.session, command.building_id, command.unit_no, command.state
+                )
+            case AddBuilding():
+                return footprints.add_building(self.session, command.geometry, command.fields)
+            case ImportBuildings():
+                return import_buildings(
+                    self.session,
+                    command.path,
+                    source_name=command.source_name,
+                    layer=command.layer,
+                    crs=command.crs,
+                    check_only=command.check_only,
                 )
             case SignLease():
                 return leases.sign_lease(

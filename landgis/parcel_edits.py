@@ -37,7 +37,9 @@ _TYPED_IN = ImportOptions(batch_size=None, repair_geometry=False)
 _REPLACED = replace(_TYPED_IN, mode=ImportMode.upsert)
 
 
-def _geometry(geojson: Mapping[str, Any]) -> shapely.Geometry:
+def drawn_geometry(geojson: Mapping[str, Any]) -> shapely.Geometry:
+    """A geometry drawn or typed in, from GeoJSON: refused when it is not GeoJSON or has
+    coordinates that are no numbers."""
     try:
         with np.errstate(invalid="ignore"):  # NaN coordinates: refused below, not warned
             geom = shape(geojson)
@@ -101,7 +103,7 @@ def create_parcel(
     """A new parcel from GeoJSON (lon/lat, CGCS2000); its area is computed here."""
     _unknown_fields(properties)
     values = column_values(Parcel, properties)
-    checked = _checked(session, code, values, _geometry(geometry), _TYPED_IN)
+    checked = _checked(session, code, values, drawn_geometry(geometry), _TYPED_IN)
     store_checked(session, checked, _TYPED_IN)
     return session.scalars(select(Parcel).where(Parcel.parcel_code == code)).one()
 
@@ -122,7 +124,7 @@ def update_parcel(
     _unknown_fields(properties)
     values = column_values(Parcel, properties)
     if geometry is not None:
-        checked = _checked(session, code, {}, _geometry(geometry), _REPLACED)
+        checked = _checked(session, code, {}, drawn_geometry(geometry), _REPLACED)
         row = checked.frame.iloc[0]
         values |= {
             "geom": geometry_value(row.geometry),

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import EditorLedgerDep, ReaderDep, SessionDep
 from api.jsonable import plain
-from api.schemas import UnitsAdd, UnitStateChange
+from api.schemas import BuildingIn, UnitsAdd, UnitStateChange
 from landgis import commands
 from landgis.space.listing import building_detail, building_rows, unit_values
 from landgis.space.terms import UnitSpec
@@ -30,6 +30,21 @@ def list_buildings(
     vacant, leased, owner-occupied and under-construction floor area (㎡)."""
     items = plain(building_rows(session, zone=zone, kind=kind, state=state))
     return {"total": len(items), "items": items}
+
+
+@router.post("", status_code=201, summary="Add a building by its footprint (editor)")
+def add_building(body: BuildingIn, ledger: EditorLedgerDep) -> JSONResponse:
+    """A GeoJSON Feature: the footprint in lon/lat (CGCS2000) and the building's fields.
+    It goes on the parcel it overlaps most; refused (422) when it overlaps none, when more
+    than 5 % of it lies outside that parcel, or when it is not on the ``parcel_code``
+    given. The footprint area is computed in m², never taken from the request."""
+    geometry = body.geometry.model_dump(exclude_none=True)
+    building = ledger.handle(commands.AddBuilding(geometry=geometry, fields=body.properties))
+    response = JSONResponse(
+        content=plain(building_detail(ledger.session, building.id)), status_code=201
+    )
+    response.headers["Location"] = f"/api/buildings/{building.id}"
+    return response
 
 
 @router.get("/{building_id}", summary="One building, its units and their leases")

@@ -22,6 +22,7 @@ from fastapi import APIRouter
 
 from api.web import (
     attachments,
+    building_import,
     case_forms,
     case_page,
     dashboard,
@@ -51,5 +52,6 @@ for _module in (
     efficiency_import,
     space_pages,
     space_forms,
+    building_import,
 ):
     router.include_router(_module.router)

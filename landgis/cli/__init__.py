@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from landgis.cli import backup, cases, efficiency, projects, report, reports, setup, space, users
+from landgis.cli import (
+    backup,
+    buildings,
+    cases,
+    efficiency,
+    projects,
+    report,
+    reports,
+    setup,
+    space,
+    users,
+)
 from landgis.cli.common import examples
 
 app = typer.Typer(
@@ -36,7 +47,7 @@ app.add_typer(cases.app, name="case")
 app.add_typer(report.app, name="report")
 app.add_typer(users.app, name="user")
 app.add_typer(efficiency.app, name="efficiency")
-app.command(epilog=examples("landgis buildings --zone QX-KFQ-CC --state idle"))(space.buildings)
+app.add_typer(buildings.buildings_app, name="buildings")
 app.command(epilog=examples("landgis leases --expiring"))(space.leases)
 app.add_typer(space.units_app, name="units")
 app.add_typer(space.lease_app, name="lease")

@@ -84,6 +84,8 @@ def commands(app: typer.Typer) -> Iterator[CommandHelp]:
 
 def _walk(command: Any, path: tuple[str, ...], context: Any) -> Iterator[CommandHelp]:
     if hasattr(command, "list_commands"):
+        if command.invoke_without_command:  # a group that is a command of its own too
+            yield _help(command, path)
         for name in command.list_commands(context):
             sub = command.get_command(context, name)
             if sub is None or sub.hidden:
@@ -91,9 +93,13 @@ def _walk(command: Any, path: tuple[str, ...], context: Any) -> Iterator[Command
             sub_context = sub.context_class(sub, info_name=name, parent=context)
             yield from _walk(sub, (*path, name), sub_context)
         return
+    yield _help(command, path)
+
+
+def _help(command: Any, path: tuple[str, ...]) -> CommandHelp:
     params = [text for param in command.params if (text := _param_text(param)) is not None]
     words = (*path, *sorted(params, key=lambda p: p.startswith("[")))
-    yield CommandHelp(path, words, _summary(command), _examples(command))
+    return CommandHelp(path, words, _summary(command), _examples(command))
 
 
 def _wrap_words(words: tuple[str, ...]) -> list[str]:

@@ -47,39 +47,6 @@ def _area(value: float) -> str:
     return f"{value:,.2f}"
 
 
-def buildings(
-    zone: Annotated[str | None, typer.Option(help="片区 code or name.")] = None,
-    kind: Annotated[str | None, typer.Option(help="standard or enterprise.")] = None,
-    state: Annotated[str | None, typer.Option(help="in_use, idle or revitalized.")] = None,
-    as_json: JsonOption = False,
-    database_url: DatabaseOption = None,
-) -> None:
-    """Factory buildings with their units' vacant, leased and own-use floor area (㎡)."""
-    with unit_of_work(database_url, write=False) as (session, _settings):
-        rows = listing.building_rows(session, zone=zone, kind=kind, state=state)
-    if as_json:
-        print_json(rows)
-        return
-    lang = language()
-    for row in rows:
-        line = _(
-            "{id:>4} {parcel_code} {name} {kind} {owner} {area} ㎡:空置 {vacant},已出租 "
-            "{leased},自用 {own},在建 {building}",
-            id=row["id"],
-            parcel_code=row["parcel_code"],
-            name=row["name"],
-            kind=term("building_kind", row["kind"]),
-            owner=row["owner"] or "—",
-            area=_area(row["floor_area_m2"]),
-            vacant=_area(row["vacant_m2"]),
-            leased=_area(row["leased_m2"]),
-            own=_area(row["owner_occupied_m2"]),
-            building=_area(row["under_construction_m2"]),
-        )
-        typer.echo(line.render(lang))
-    say(_("共 {count} 栋厂房", count=len(rows)))
-
-
 def _number(text: str, what: Text, spec: str) -> float | None:
     if not text.strip():
         return None

@@ -131,6 +131,10 @@ def _key(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", str(name)).split()).lower()
 
 
+# A column's header as headers are compared (for other imports' own columns).
+header_key = _key
+
+
 _LOOKUP: dict[str, str] = {}
 for _field, _aliases in FIELD_ALIASES.items():
     _LOOKUP[_key(_field)] = _field

@@ -73,6 +73,8 @@ KINDS: dict[str, str] = {
     "duplicate_enterprise": ERROR,
     "year_mismatch": ERROR,
     "skipped_row": WARNING,
+    # a building's footprint
+    "off_parcel": ERROR,
 }
 
 # Problems about where the coordinates are: an import refused for one of these is a CRSError.

@@ -34,6 +34,7 @@ PAGES = (
     f"/cases/{DISPOSING}",
     "/map-page",
     "/import",
+    "/space/import",
     "/account",
     "/admin",
     "/admin/users",
