@@ -16,13 +16,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
-from landgis.i18n.catalogues import DOMAIN, LOCALE_DIR, LOCALES, catalogue_path
+# The catalogues of the checkout this script is in, whichever landgis the Python in use
+# would import otherwise (an editable install of another checkout).
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from landgis.i18n.catalogues import (  # noqa: E402
+    DOMAIN,
+    LOCALE_DIR,
+    LOCALES,
+    catalogue_path,
+)
+
+if LOCALE_DIR.resolve() != (ROOT / "landgis" / "locale").resolve():
+    sys.exit(f"messages.py: landgis imported from {LOCALE_DIR.parent}, not from {ROOT}")
 
 TEMPLATE = LOCALE_DIR / "messages.pot"
 # No locations and no header (its dates change on every run): the files change only when
@@ -118,6 +132,7 @@ def main() -> int:
     given: dict[str, str] = {}
     for path in args.translations:
         given |= json.loads(path.read_text(encoding="utf-8"))
+    os.chdir(ROOT)  # babel.cfg and the sources are read from the checkout
     extract()
     update()
     fill("zh", None)
