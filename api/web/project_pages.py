@@ -183,6 +183,7 @@ def show_project(
         return refused(request, ui, missing, 404)
     found, none_why = _candidates(session, settings, project, ui)
     values = project_values(project)
+    matches = match_rows(session, project, ui.lang)
     kept = kept or {}
     edit = kept.get("values") if kept.get("kind") == "edit" else None
     context = {
@@ -190,7 +191,7 @@ def show_project(
         "project": values,
         "stage_days": [(stage, stage_day(project, stage)) for stage in STAGES],
         "moves": _stage_moves(ui, project.stage),
-        "matches": match_rows(session, project, ui.lang),
+        "matches": matches,
         "candidates": found,
         "no_candidates": none_why,
         "parts": PARTS,
@@ -200,7 +201,7 @@ def show_project(
         "typed_project": edit or _typed(values),
         "zones": _zone_names(session),
         "staff": _staff(session),
-        "names": users.display_names(session, [values["staff"]]),
+        "names": users.display_names(session, [values["staff"], *(m["actor"] for m in matches)]),
         "today": wallclock.today().isoformat(),
         "match_kinds": vocab.MATCH_KINDS,
     }
