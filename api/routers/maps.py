@@ -25,8 +25,11 @@ from landgis.maps import (
     with_nonce,
 )
 from landgis.maps.efficiency import efficiency_map
+from landgis.maps.projects import project_map
 from landgis.parcel_view import parcel_view
 from landgis.parcels import parcels_frame
+from landgis.projects.candidates import candidates
+from landgis.projects.records import get_project
 from landgis.tiled_map import ledger_page_map, parcel_popup
 
 router = APIRouter(tags=["maps"])
@@ -189,5 +192,44 @@ def efficiency_map_page(
         basemap=background,
         tianditu_key=settings.tianditu_key,
         labels=_labels(lang, lang_cookie),
+    )
+    return map_response(request, fmap, background, settings.tianditu_key)
+
+
+@router.get(
+    "/api/maps/project.html",
+    summary="The map of a project's candidates (coloured by score band)",
+    response_class=HTMLResponse,
+    responses={
+        404: {"description": "No project has this number"},
+        409: {"description": "The project has neither a land nor a floor need"},
+    },
+)
+def project_map_page(
+    request: Request,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    _: ReaderDep,
+    project: Annotated[str, Query(max_length=32, description="项目编号", examples=["ZS-2024-001"])],
+    basemap: BasemapQuery = None,
+    lang: LangQuery = None,
+    lang_cookie: LangCookie = None,
+) -> HTMLResponse:
+    """The project's candidates as :func:`landgis.projects.candidates.candidates` ranks
+    them: the parcels of the cases offered and the standard buildings with vacant units
+    (their footprints, else their parcels), filled by score band (80 and above green,
+    60–80 orange, below 60 red), with zones, a legend, and popups with the score's parts,
+    their reasons and a link to the case or the building."""
+    background = basemap or settings.basemap
+    language = language_of(lang, lang_cookie)
+    chosen = get_project(session, project)
+    found = candidates(session, chosen, settings.zone_industries)
+    fmap = project_map(
+        chosen.project_no,
+        [item.to_dict(language) for item in found],
+        zones_frame(session),
+        basemap=background,
+        tianditu_key=settings.tianditu_key,
+        labels=map_labels(language),
     )
     return map_response(request, fmap, background, settings.tianditu_key)

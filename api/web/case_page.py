@@ -1,5 +1,6 @@
 """One case's page (``/cases/{case_no}``): its parcel, fields, statutory warnings, history
-and attachments, and the forms of the changes the user may make now.
+and attachments, the projects (招商项目) matched to it, and the forms of the changes the
+user may make now.
 
 :func:`show_case` renders it, :func:`show_refusal` again after a refused change (with what
 the user typed and the message); the forms post to :mod:`api.web.case_forms` and
@@ -36,6 +37,7 @@ from landgis.db.models import Case
 from landgis.errors import LandGISError, NotFound, StaleVersion
 from landgis.i18n import Text, _
 from landgis.maps import STATUS_COLOURS
+from landgis.projects.listing import case_matches
 from landgis.settings import Settings
 from landgis.units import m2_to_mu
 from landgis.workflow import Workflow, workflow_for
@@ -261,6 +263,7 @@ def _case_context(
         "input_labels": INPUT_LABELS,
         "form": form or {},
         "names": users.display_names(session, people),
+        "project_matches": case_matches(session, [case.id], t.lang),
     }
 
 

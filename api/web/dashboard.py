@@ -5,7 +5,8 @@ revitalized figures of a chosen period, of the whole county or of the ledger the
 filters narrow (a zone, a status, … read as the ledger page reads them). Beside them, the
 leases to act on (ending soon, past their end, due to start), and the latest year's
 per-mu evaluation (亩均效益评价): the enterprises and 亩 of each class, by zone
-(:mod:`landgis.efficiency.summary`), whatever the page's filters."""
+(:mod:`landgis.efficiency.summary`), and the projects (招商项目) by stage with what their
+matches took (:mod:`landgis.projects.summary`), whatever the page's filters."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from landgis.errors import LandGISError
 from landgis.filter_note import filter_note
 from landgis.filters import ParcelFilter
 from landgis.i18n import _
+from landgis.projects.summary import pipeline
 from landgis.settings import Settings
 from landgis.space.alerts import lease_warnings
 from landgis.stats import UNASSIGNED, headline_figures
@@ -147,6 +149,7 @@ def dashboard_page(
         "overdue_query": filters.query(as_of=False, overdue="true"),
         "zones": filter_choices(session)["zones"],
         "efficiency": _efficiency(session, settings),
+        "projects": pipeline(session),
         "lease_warnings": lease_warnings(
             session, wallclock.today(), settings.lease_warn_days_ahead
         ),

@@ -29,6 +29,7 @@ NAV: tuple[tuple[str, Text, str], ...] = (
     ("/map-page", _("地图"), ""),
     ("/efficiency", _("亩均评价"), ""),
     ("/space", _("厂房租赁"), ""),
+    ("/projects", _("招商项目"), ""),
     ("/import", _("导入宗地"), "editor"),
     ("/admin/users", _("用户管理"), "admin"),
     ("/admin", _("系统管理"), "admin"),

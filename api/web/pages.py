@@ -4,9 +4,9 @@ Pages: ``/`` (dashboard), ``/ledger``, ``/map-page``, ``/cases/{case_no}`` with 
 and attachments, ``/import``, the per-mu evaluation (``/efficiency``) with its class map
 (``/efficiency/map``), review list (``/efficiency/suggestions``) and import form
 (``/efficiency/import``); the factory space pages (``/space``, its buildings and
-leases); ``/lang/{code}`` switches the language. The account and
-administration pages have routers of their own (:mod:`api.web.account_pages`,
-:mod:`api.web.admin_page`).
+leases); the project pages (``/projects``, a project with its candidates and their map);
+``/lang/{code}`` switches the language. The account and administration pages have
+routers of their own (:mod:`api.web.account_pages`, :mod:`api.web.admin_page`).
 
 Forms post back to page routes, which call the library and redirect on success; on a
 refusal the page is rendered again with the message and with everything the user typed.
@@ -32,6 +32,8 @@ from api.web import (
     import_pages,
     layout,
     ledger_page,
+    project_forms,
+    project_pages,
     space_forms,
     space_pages,
     suggestions_page,
@@ -53,5 +55,7 @@ for _module in (
     space_pages,
     space_forms,
     building_import,
+    project_pages,
+    project_forms,
 ):
     router.include_router(_module.router)

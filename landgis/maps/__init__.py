@@ -17,6 +17,8 @@ The modules, one job each:
   drawn inside another page (:func:`render_parts`);
 - :mod:`.view`: where a map opens;
 - :mod:`.ledger` and :mod:`.parcel`: the two maps, built from the above;
+- :mod:`.efficiency` and :mod:`.projects`: the map of a year's per-mu evaluation and the
+  map of a project's candidates;
 - :mod:`.features_map`: OGC API features and extents, drawn inside the API's HTML pages.
 
 The tiled ledger map (parcels from vector tiles) is :mod:`landgis.tiled_map`.

@@ -115,6 +115,30 @@ TEXTS: dict[str, Any] = {
         ("class_label", _("亩均效益分类")),
     ),
     "evaluation_link": _("查看评价表 »"),
+    # The map of a project's candidates (招商项目), coloured by score band.
+    "project_title": _("招商项目 {project_no} 候选地块图"),
+    "score_legend": _("候选得分"),
+    "score_bands": {
+        "high": _("80 分及以上"),
+        "medium": _("60–80 分"),
+        "low": _("60 分以下"),
+    },
+    "candidate_kinds": {"case": _("台账地块"), "lease": _("标准厂房空置单元")},
+    "score_parts": {
+        "area": _("面积匹配"),
+        "industry": _("产业匹配"),
+        "availability": _("可供状态"),
+    },
+    "area_units": {"mu": _("亩"), "m2": _("㎡")},
+    "candidate_popup": (
+        ("rank", _("排名")),
+        ("code", _("候选")),
+        ("kind_label", _("类型")),
+        ("zone", _("所在片区")),
+        ("area", _("可供面积")),
+        ("score", _("得分")),
+    ),
+    "building_link": _("查看厂房 »"),
     "basemaps": {
         "none": _("无底图"),
         "osm": "OpenStreetMap",
@@ -205,6 +229,16 @@ class MapLabels:
     class_popup: tuple[tuple[str, str], ...] = _CHINESE["class_popup"]
     no_figures_popup: tuple[tuple[str, str], ...] = _CHINESE["no_figures_popup"]
     evaluation_link: str = _CHINESE["evaluation_link"]
+    project_title: str = _CHINESE["project_title"]
+    score_legend: str = _CHINESE["score_legend"]
+    score_bands: Mapping[str, str] = field(default_factory=lambda: dict(_CHINESE["score_bands"]))
+    candidate_kinds: Mapping[str, str] = field(
+        default_factory=lambda: dict(_CHINESE["candidate_kinds"])
+    )
+    score_parts: Mapping[str, str] = field(default_factory=lambda: dict(_CHINESE["score_parts"]))
+    area_units: Mapping[str, str] = field(default_factory=lambda: dict(_CHINESE["area_units"]))
+    candidate_popup: tuple[tuple[str, str], ...] = _CHINESE["candidate_popup"]
+    building_link: str = _CHINESE["building_link"]
     basemaps: Mapping[str, str] = field(default_factory=lambda: dict(BASEMAP_LABELS))
     tiles: Mapping[str, str] = field(default_factory=lambda: dict(TILE_NAMES))
     attributions: Mapping[str, str] = field(default_factory=lambda: dict(TILE_ATTRIBUTIONS))

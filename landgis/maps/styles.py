@@ -1,5 +1,6 @@
-"""How the maps' layers look: colours by disposal status, by per-mu class and by building
-state, zone outlines, and the swatches and legend box that explain them."""
+"""How the maps' layers look: colours by disposal status, by per-mu class, by building
+state and by a project candidate's score band, zone outlines, and the swatches and legend
+box that explain them."""
 
 from __future__ import annotations
 
@@ -32,6 +33,13 @@ CLASS_COLOURS: dict[str, str] = {
     "D": "#d55e00",
     NO_FIGURES: "#d9d9d9",
 }
+# A project's candidates by score band (the lowest score of each band): Okabe and Ito's
+# colours, as the per-mu classes.
+SCORE_BANDS: tuple[tuple[str, float, str], ...] = (
+    ("high", 80.0, "#009e73"),
+    ("medium", 60.0, "#e69f00"),
+    ("low", 0.0, "#d55e00"),
+)
 BUILDING_COLOURS: dict[str, str] = {
     "in_use": "#6c757d",
     "idle": "#d62828",
@@ -44,6 +52,11 @@ ZONE_STYLES: dict[str, dict[str, Any]] = {
     "park": {"color": "#1d3557", "weight": 2, "fill": False},
     "area": {"color": "#457b9d", "weight": 1.5, "dashArray": "4 4", "fill": False},
 }
+
+
+def score_band(score: float) -> str:
+    """The band (:data:`SCORE_BANDS`) of a candidate's score."""
+    return next((key for key, lowest, _colour in SCORE_BANDS if score >= lowest), "low")
 
 
 def swatch(colour: str, *, outline: str = "#333", dashed: bool = False) -> str:

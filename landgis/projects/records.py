@@ -21,7 +21,7 @@ from landgis import credit_code, vocab, wallclock
 from landgis.cases import Actor, require_editor
 from landgis.db.models import Project, User, Zone
 from landgis.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from landgis.i18n import _, listing, term
+from landgis.i18n import Text, _, listing, term
 from landgis.units import m2_to_mu, mu_to_m2
 
 PROJECT_NO_PREFIX = "ZS"
@@ -42,6 +42,19 @@ TEXT_LENGTHS = {
 }
 # No need or investment is this large: a number typed wrong.
 LARGEST = 1e12
+# What the refusals call each field.
+LABELS: dict[str, Text] = {
+    "name": _("项目名称"),
+    "investor": _("投资方"),
+    "investor_credit_code": _("统一社会信用代码"),
+    "industry": _("产业"),
+    "staff": _("跟进人"),
+    "remarks": _("备注"),
+    "investment_wan_yuan": _("计划投资(万元)"),
+    "land_need_mu": _("用地需求(亩)"),
+    "land_need_m2": _("用地需求(㎡)"),
+    "floor_need_m2": _("厂房需求(㎡)"),
+}
 
 
 def next_project_no(session: Session, year: int) -> str:
@@ -81,16 +94,17 @@ def _stages() -> object:
 def _number(name: str, value: Any) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    label = LABELS[name]
     try:
-        number = float(value)
+        number = float(str(value).replace(",", "") if isinstance(value, str) else value)
     except (TypeError, ValueError):
-        raise InvalidInput(_("{name} 应为数字,收到 “{value}”。", name=name, value=value)) from None
+        raise InvalidInput(_("{name} 应为数字,收到 “{value}”。", name=label, value=value)) from None
     if not math.isfinite(number) or abs(number) > LARGEST:
-        raise InvalidInput(_("{name} 应为数字,收到 “{value}”。", name=name, value=value))
+        raise InvalidInput(_("{name} 应为数字,收到 “{value}”。", name=label, value=value))
     if name == "investment_wan_yuan" and number < 0:
         raise InvalidInput(_("计划投资不能为负数。"))
     if name != "investment_wan_yuan" and number <= 0:
-        raise InvalidInput(_("{name} 须大于 0。", name=name))
+        raise InvalidInput(_("{name} 须大于 0。", name=label))
     return number
 
 
@@ -135,7 +149,7 @@ def _values(session: Session, fields: Mapping[str, Any]) -> dict[str, Any]:
             values[name] = str(text).strip() or None if text is not None else None
     for name, longest in TEXT_LENGTHS.items():
         if len(values.get(name) or "") > longest:
-            raise InvalidInput(_("{name} 最多 {count} 个字。", name=name, count=longest))
+            raise InvalidInput(_("{name} 最多 {count} 个字。", name=LABELS[name], count=longest))
     for name in NUMBER_FIELDS:
         if name in fields:
             values[name] = _number(name, fields[name])

@@ -112,9 +112,9 @@ def test_a_project_is_entered_at_negotiating_with_its_needs(session):
         ({"land_need_mu": -3}, "须大于 0"),
         ({"investor": " "}, "须写明项目名称和投资方"),
         ({"size": 3}, "没有字段 size"),
-        ({"land_need_mu": 1e300}, "land_need_mu 应为数字"),
+        ({"land_need_mu": 1e300}, r"用地需求\(亩\) 应为数字"),
         ({"preferred_zones": 3}, "意向片区 3 不存在"),
-        ({"industry": "食" * 65}, "industry 最多 64 个字"),
+        ({"industry": "食" * 65}, "产业 最多 64 个字"),
     ],
 )
 def test_a_project_with_bad_fields_is_refused(session, fields, message):

@@ -20,6 +20,8 @@ from api.web.display import SEVERITIES
 from api.web.form_input import INPUT_LABELS
 from api.web.i18n import Translator, label_of
 from api.web.import_pages import DETAILS
+from api.web.project_forms import STAGE_NOTICES
+from api.web.project_pages import PARTS
 from landgis import schema, vocab
 from landgis.clock import SEVERITY_ORDER
 from landgis.errors import InvalidInput
@@ -28,6 +30,8 @@ from landgis.i18n.catalogues import catalogue_path
 from landgis.io.problems import ERROR, WARNING
 from landgis.ledger import LEDGER_COLUMNS
 from landgis.maps import MapLabels
+from landgis.projects import records as project_records
+from landgis.projects.records import LABELS as PROJECT_LABELS
 from landgis.workflow import TRANSITIONS
 
 TEMPLATES = sorted(render.TEMPLATES_DIR.glob("*.html"))
@@ -82,6 +86,10 @@ def test_every_label_a_page_looks_up_by_a_code_exists():
     assert set(DETAILS) == {"format", "layer", "encoding", "crs"}
     labels = [*SEVERITIES.values(), *TRANSITION_KINDS.values(), *INPUT_LABELS.values()]
     labels += [*DETAILS.values(), *UNITS.values()]
+    assert set(PARTS) == {"area", "industry", "availability"}
+    assert set(STAGE_NOTICES) == set(vocab.PROJECT_STAGES)
+    assert set(PROJECT_LABELS) >= set(project_records.FIELDS) - {"preferred_zones"}
+    labels += [*PARTS.values(), *STAGE_NOTICES.values(), *PROJECT_LABELS.values()]
     for label in labels:
         zh, en = label.render("zh"), label.render("en")
         assert CJK.search(zh) or zh in ("㎡",), zh

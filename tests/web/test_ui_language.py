@@ -33,6 +33,8 @@ PAGES = (
     f"/cases/{CASE_NO}",
     f"/cases/{DISPOSING}",
     "/map-page",
+    "/projects",
+    "/projects/new",
     "/import",
     "/space/import",
     "/account",
@@ -48,8 +50,9 @@ LABELS = frozenset(
     | {"figcaption", "option", "nav"}
 )
 DATA = frozenset({"td", "dd", "textarea", "script", "style", "svg"})
-# Selects whose options are data (zones by name), not vocabulary names.
-DATA_SELECTS = frozenset({"zone"})
+# Selects whose options are data (zones by name, people, industries typed), not vocabulary
+# names.
+DATA_SELECTS = frozenset({"zone", "preferred_zones", "staff", "industry"})
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"})
 VOID |= {"source", "track", "wbr"}
 # Internal codes that must never show as text: every vocabulary's codes, and the names of
