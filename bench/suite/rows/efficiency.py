@@ -40,7 +40,8 @@ def lines_of(case: str, found: dict[str, tuple[dict[str, Any], int]]) -> list[Li
         if mode not in found:
             continue
         result, rss = found[mode]
-        note = f"{len(result['times'])} runs; child process peak RSS"
+        runs = len(result["times"])
+        note = f"{runs} run{'s' if runs != 1 else ''}; child process peak RSS"
         ratios = ""
         if mode == "landgis":
             ratios = f"time {fmt_ratio(ratio(times['landgis'], times.get('sql')))} GROUP BY"

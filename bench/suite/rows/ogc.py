@@ -64,11 +64,11 @@ def _serves(tool: str, query: dict[str, str]) -> bool:
 
 def _goals(query: dict[str, str], ratios: dict[str, float | None]) -> list[Goal]:
     """The targets of a landgis line: requests/s against tipg (plain, bbox) and against
-    the floor (status, bbox)."""
+    the floor (status, as a parameter or in CQL2; bbox)."""
     goals = []
     if set(query) == {"limit"} or "bbox" in query:
         goals.append(Goal("req/s", 5, "tipg", ratios.get("tipg")))
-    if "status" in query or "bbox" in query:
+    if "status" in query or "filter" in query or "bbox" in query:
         goals.append(Goal("req/s", 0.8, "floor", ratios.get("floor")))
     return goals
 
