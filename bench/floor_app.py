@@ -1,110 +1,218 @@
-"""The floor for OGC items: the least a Python server on PostGIS can cost.
+"""The floor: the least a Python server can spend answering what landgis answers.
 
-One FastAPI route asks PostGIS for the whole FeatureCollection as ONE JSON string in ONE
-query (json_agg over ST_AsGeoJSON), with the columns, filters and paging landgis offers on
-``/ogc/collections/parcels/items``. Run it with uvicorn; the database comes from
-``FLOOR_DATABASE_URL`` (a libpq URL). Used by the benchmark suite only.
+A bare ASGI callable (no framework) for uvicorn, with one asyncpg connection per worker.
+For each request it knows (its path and query, exactly as the client sends them) it sends
+PostgreSQL the statements landgis sends for that request, captured beforehand by the
+benchmark suite (:mod:`bench.suite.capture`): the same text, parameters and order,
+pre-ping included, and builds the body landgis builds from the result:
+
+- ``items``: the features' JSON text (built by the database, one row each) joined into a
+  FeatureCollection with ``numberMatched`` (the cached count the statement read),
+  ``numberReturned`` and ``timeStamp``; no links.
+- ``tile``: the MVT bytes of the one row.
+
+It reads no query parameter, checks nothing, builds no ETag and knows no other URL (404).
+``FLOOR_PLAN`` names the plan (JSON, written by :func:`bench.suite.capture.write_plan`),
+``FLOOR_DATABASE_URL`` the database (a libpq URL). Used by the benchmark suite only.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+import json
 import os
-import threading
-from typing import Annotated
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-import psycopg
-from fastapi import FastAPI, Query, Response
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
-from landgis.workflow import OPEN_STATUSES
-
-# The newest case of a parcel (a parcel may have been in the ledger more than once).
-CURRENT_CASE = (
-    "left join lateral (select * from cases c where c.parcel_id = p.id"
-    " order by c.id desc limit 1) c on true"
-)
-# Parcels whose current case has a status: from the status index, newest case only.
-BY_STATUS = (
-    "join cases c on c.parcel_id = p.id and c.status = %(status)s and not exists"
-    " (select 1 from cases n where n.parcel_id = c.parcel_id and n.id > c.id)"
-)
-BBOX = "p.geom && st_makeenvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4490)"
-PAGE = """
-select p.parcel_code, p.project_name, p.holder, p.location, p.land_use, p.area_m2,
-  p.geodesic_area_m2, p.registered_area_m2, p.geom, z.code as zone_code,
-  z.name as zone_name, c.case_no, c.status, c.category, c.cause, c.route, c.idle_area_m2,
-  c.revitalized_area_m2, c.deadline,
-  coalesce(c.status = any(%(open)s) and c.deadline < current_date, false) as overdue
-from ({ids}) ids join parcels p on p.id = ids.id
-left join zones z on z.id = p.zone_id
-{current}
-"""
-FEATURES = """
-select json_build_object(
-  'type', 'FeatureCollection',
-  'numberMatched', ({count}),
-  'numberReturned', count(*),
-  'features', coalesce(json_agg(json_build_object(
-    'type', 'Feature', 'id', parcel_code, 'geometry', st_asgeojson(geom, 7, 0)::json,
-    'properties', json_build_object(
-      'parcel_code', parcel_code, 'project_name', project_name, 'holder', holder,
-      'location', location, 'land_use', land_use, 'area_m2', area_m2,
-      'area_mu', round((area_m2 * 3 / 2000)::numeric, 2),
-      'area_ha', round((area_m2 / 10000)::numeric, 4),
-      'geodesic_area_m2', geodesic_area_m2, 'registered_area_m2', registered_area_m2,
-      'zone_code', zone_code, 'zone_name', zone_name, 'case_no', case_no, 'status', status,
-      'category', category, 'cause', cause, 'route', route, 'idle_area_m2', idle_area_m2,
-      'revitalized_area_m2', revitalized_area_m2, 'deadline', deadline, 'overdue', overdue
-    )) order by parcel_code), '[]'::json)
-)::text from ({page}) page
-"""
+GEOJSON = b"application/geo+json"
+MVT = b"application/vnd.mapbox-vector-tile"
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%s|%%")
 
 
-def build_sql(*, status: bool, bbox: bool) -> str:
-    """The one query for a page: the page's parcel ids first (joining the current case
-    only when filtering on it), then their columns, all folded into one JSON string."""
-    source = "from parcels p " + (BY_STATUS if status else "")
-    source += f" where {BBOX}" if bbox else ""
-    ids = f"select p.id, p.parcel_code {source} order by p.parcel_code"
-    ids += " limit %(limit)s offset %(offset)s"
-    page = PAGE.format(ids=ids, current=CURRENT_CASE)
-    return FEATURES.format(count=f"select count(*) {source}", page=page)
+def declared_type(value: Any) -> str | None:
+    """The type psycopg declares for a parameter (none for ``str``: the server infers it),
+    as psycopg 3 picks it from the Python value."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        for name, bits in (("int2", 15), ("int4", 31), ("int8", 63)):
+            if -(2**bits) <= value < 2**bits:
+                return name
+        return "numeric"
+    return {
+        float: "float8",
+        decimal.Decimal: "numeric",
+        dt.date: "date",
+        bytes: "bytea",
+    }.get(type(value)) or (
+        ("timestamptz" if value.tzinfo else "timestamp") if isinstance(value, dt.datetime) else None
+    )
 
 
-app = FastAPI(title="OGC items floor")
-_local = threading.local()
+def to_dollar(statement: str, parameters: Any) -> tuple[str, list[Any]]:
+    """A psycopg statement (``%(name)s`` or ``%s`` placeholders, ``%%``) and its
+    parameters as PostgreSQL's ``$n`` and a list, as psycopg itself sends them. psycopg
+    declares the type of each parameter but strings; asyncpg lets the server infer them,
+    so a parameter without a cast of its own gets the type psycopg declares as a cast."""
+    numbers: dict[str, int] = {}
+    args: list[Any] = []
+    positional = iter(parameters if isinstance(parameters, Sequence) else ())
+
+    def number(match: re.Match[str]) -> str:
+        if match.group(0) == "%%":
+            return "%"
+        name = match.group(1)
+        if name is None:
+            args.append(next(positional))
+            n = len(args)
+        elif name in numbers:
+            n = numbers[name]
+        else:
+            args.append(parameters[name])
+            n = numbers[name] = len(args)
+        declared = declared_type(args[n - 1])
+        cast = statement.startswith("::", match.end()) or declared is None
+        return f"${n}" if cast else f"${n}::{declared}"
+
+    return _PLACEHOLDER.sub(number, statement), args
 
 
-def _connection() -> psycopg.Connection:
-    """One autocommit connection per server thread."""
-    conn = getattr(_local, "conn", None)
-    if conn is None or conn.closed:
-        conn = psycopg.connect(os.environ["FLOOR_DATABASE_URL"], autocommit=True)
-        _local.conn = conn
-    return conn
+def encode(value: Any) -> Any:
+    """A parameter value as JSON (dates, decimals and bytes tagged)."""
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, decimal.Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"$bytes": bytes(value).hex()}
+    if isinstance(value, list | tuple):
+        return [encode(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    raise TypeError(f"cannot replay a parameter of type {type(value).__name__}")
 
 
-@app.get("/collections/parcels/items")
-def items(
-    limit: Annotated[int, Query(ge=1, le=10000)] = 10,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    bbox: str | None = None,
-    status: str | None = None,
-) -> Response:
-    """One page of parcels as GeoJSON, built entirely by PostGIS."""
-    params: dict[str, object] = {
-        "open": list(OPEN_STATUSES),
-        "status": status,
-        "limit": limit,
-        "offset": offset,
+def decode(value: Any) -> Any:
+    """The inverse of :func:`encode`."""
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    if isinstance(value, dict):
+        ((tag, text),) = value.items()
+        return {
+            "$datetime": dt.datetime.fromisoformat,
+            "$date": dt.date.fromisoformat,
+            "$decimal": decimal.Decimal,
+            "$bytes": bytes.fromhex,
+        }[tag](text)
+    return value
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to send for one request and how to make the body of the last result."""
+
+    kind: str  # "items" or "tile"
+    limit: int  # items: the page size (landgis reads one row more, to know of a next page)
+    transaction: bool
+    statements: tuple[tuple[str, tuple[Any, ...]], ...]
+
+
+def load_plans(text: str) -> dict[str, Plan]:
+    """The plans of a plan file, by request target (``/path?query``)."""
+    return {
+        target: Plan(
+            kind=plan["kind"],
+            limit=int(plan.get("limit", 0)),
+            transaction=bool(plan["transaction"]),
+            statements=tuple(
+                (s["sql"], tuple(decode(a) for a in s["args"])) for s in plan["statements"]
+            ),
+        )
+        for target, plan in json.loads(text).items()
     }
-    if bbox:
-        params |= dict(zip(("x0", "y0", "x1", "y1"), map(float, bbox.split(",")), strict=True))
-    sql = build_sql(status=status is not None, bbox=bbox is not None)
-    body = _connection().execute(sql, params).fetchone()[0]
-    return Response(body, media_type="application/geo+json")
 
 
-@app.get("/health")
-def health() -> dict[str, str]:
-    """Ready when it answers."""
-    return {"status": "ok"}
+def items_body(rows: Sequence[Mapping[str, Any]], limit: int, now: dt.datetime) -> bytes:
+    """The FeatureCollection landgis builds from a page's rows (version, cached count,
+    key, feature; an empty page is one row of NULLs beside the version)."""
+    matched = rows[0]["cached_matched"] if rows else None
+    features = [row["feature"] for row in rows[:limit] if row["feature"] is not None]
+    members = {"numberReturned": len(features), "timeStamp": now.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    if matched is not None:
+        members = {"numberMatched": matched, **members}
+    tail = json.dumps(members)[1:]
+    return ('{"type":"FeatureCollection","features":[' + ",".join(features) + "]," + tail).encode()
+
+
+PLANS: dict[str, Plan] = {}
+_pool: Any = None
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    global _pool
+    import asyncpg
+
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            PLANS.update(load_plans(Path(os.environ["FLOOR_PLAN"]).read_text(encoding="utf-8")))
+            _pool = await asyncpg.create_pool(
+                os.environ["FLOOR_DATABASE_URL"], min_size=1, max_size=1
+            )
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await _pool.close()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+async def _send_all(conn: Any, plan: Plan) -> list[Any]:
+    # One round trip each, as psycopg's (a statement without parameters, such as the
+    # pre-ping's ";", is a simple query there: asyncpg's fails on an empty one).
+    rows: list[Any] = []
+    for sql, args in plan.statements:
+        rows = await conn.fetch(sql, *args)
+    return rows
+
+
+async def _replay(plan: Plan) -> list[Any]:
+    async with _pool.acquire() as conn:
+        if not plan.transaction:
+            return await _send_all(conn, plan)
+        async with conn.transaction():
+            return await _send_all(conn, plan)
+
+
+async def app(scope: Message, receive: Receive, send: Send) -> None:
+    """The one route: a known request target, replayed."""
+    if scope["type"] == "lifespan":
+        await _lifespan(receive, send)
+        return
+    query = scope["query_string"].decode("latin-1")
+    plan = PLANS.get(scope["path"] + ("?" + query if query else ""))
+    if plan is None:
+        await _answer(send, 404, b"text/plain", b"not a planned request")
+        return
+    rows = await _replay(plan)
+    if plan.kind == "tile":
+        body = bytes(rows[0][0] or b"") if rows else b""
+        await _answer(send, 200 if body else 204, MVT, body)
+    else:
+        now = dt.datetime.now(dt.UTC)
+        await _answer(send, 200, GEOJSON, items_body(rows, plan.limit, now))
+
+
+async def _answer(send: Send, status: int, media_type: bytes, body: bytes) -> None:
+    headers = [(b"content-type", media_type), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -61,10 +61,17 @@ def _header(ctx: Context, rows: list[str], seconds: float) -> str:
             f"- Machine: {platform.machine()}, {_cpus()} CPUs, Python "
             f"{platform.python_version()}; servers with {ctx.workers} worker processes each; "
             f"tipg {tipg}",
-            "- Times are medians; loads come from wrk (--latency) in a separate process; peak "
-            "memory is VmHWM summed over a server's processes, or the max RSS of a command.",
+            "- Results give p50, p99 and max: of the requests of a load for servers (wrk "
+            "--latency in a separate process; max is wrk's Max), of the runs for commands (a "
+            "few runs: p99 is interpolated between the two slowest). Peak memory is VmHWM "
+            "summed over a server's processes, or the max RSS of a command.",
             "- vs baselines: ratios of the landgis line to each baseline measured in this run "
-            "(req/s above 1× and times below 1× favour landgis).",
+            "(req/s above 1× and times below 1× favour landgis); Target: the project's "
+            "targets (bench/README.md) for that line, met? whether this run met them.",
+            "- The floor sends PostgreSQL the statements landgis sends for the same request "
+            "(caught from landgis, replayed by a bare ASGI app on asyncpg); floor v1 is the "
+            "previous floor (FastAPI, its own SQL, a count per request), shown for this run "
+            "only.",
             "",
         ]
     )

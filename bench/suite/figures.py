@@ -56,3 +56,23 @@ def fmt_rate(value: float | None, unit: str) -> str:
     if value >= 100:
         return f"{value:,.0f} {unit}"
     return f"{value:.1f} {unit}"
+
+
+def percentile(values: Sequence[float], percent: float) -> float:
+    """The ``percent`` percentile of at least one value, interpolated linearly between the
+    two nearest ranks (so the 100th is the max and the 50th the median)."""
+    if not values:
+        raise ValueError("percentile of no values")
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * percent / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return float(ordered[low] + (ordered[high] - ordered[low]) * (rank - low))
+
+
+def fmt_spread(times: Sequence[float]) -> str:
+    """``p50 … · p99 … · max …`` of some timed runs."""
+    return (
+        f"p50 {fmt_seconds(median(times))} · p99 {fmt_seconds(percentile(times, 99))}"
+        f" · max {fmt_seconds(max(times))}"
+    )

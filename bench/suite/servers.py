@@ -1,11 +1,12 @@
-"""The three HTTP servers the suite loads: landgis, tipg (own venv) and the floor app."""
+"""The HTTP servers the suite loads: landgis, tipg (own venv) and the floor servers."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bench.suite import data
@@ -86,14 +87,36 @@ def tipg(db: data.Database, workers: int, log_dir: Path) -> Iterator[Server]:
 
 
 @contextlib.contextmanager
-def floor(db: data.Database, workers: int, log_dir: Path) -> Iterator[Server]:
-    """The floor app (bench/floor_app.py) on ``db``."""
+def floor(db: data.Database, workers: int, log_dir: Path, plan: Path) -> Iterator[Server]:
+    """The floor (bench/floor_app.py) on ``db``, replaying the requests of ``plan``
+    (:func:`bench.suite.capture.write_plan`); ready when its first request answers."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "bench.floor_app:app", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", str(workers), "--no-access-log"]
-    command += ["--log-level", "warning"]
+    command += ["--log-level", "warning", "--lifespan", "on"]
+    first = next(iter(json.loads(plan.read_text(encoding="utf-8"))))
     with server(
         "floor",
+        command,
+        port=port,
+        ready_path=first,
+        env={"FLOOR_DATABASE_URL": db.url(), "FLOOR_PLAN": str(plan)},
+        cwd=data.ROOT,
+        log_dir=log_dir,
+    ) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def floor_v1(db: data.Database, workers: int, log_dir: Path) -> Iterator[Server]:
+    """The previous floor of row 1 (bench/floor_app_v1.py: FastAPI, its own SQL, a count
+    on every request), measured beside the new one for one run."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "bench.floor_app_v1:app", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", str(workers), "--no-access-log"]
+    command += ["--log-level", "warning"]
+    with server(
+        "floor-v1",
         command,
         port=port,
         ready_path="/health",
@@ -104,4 +127,5 @@ def floor(db: data.Database, workers: int, log_dir: Path) -> Iterator[Server]:
         yield running
 
 
-SERVERS = {"landgis": landgis, "tipg": tipg, "floor": floor}
+Starter = Callable[[data.Database, int, Path], contextlib.AbstractContextManager[Server]]
+SERVERS: dict[str, Starter] = {"landgis": landgis, "tipg": tipg}

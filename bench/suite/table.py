@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-COLUMNS = ("Row", "Case", "Tool", "Result", "Peak memory", "vs baselines", "Notes")
+COLUMNS = (
+    "Row",
+    "Case",
+    "Tool",
+    "Result",
+    "Peak memory",
+    "vs baselines",
+    "Target",
+    "met?",
+    "Notes",
+)
 
 
 @dataclass(frozen=True)
@@ -19,8 +29,12 @@ class Line:
     memory: str = "–"
     ratios: str = ""
     note: str = ""
+    # The project's target for this line and whether it was met (bench.suite.targets).
+    target: str = ""
+    met: str = ""
 
     def cells(self) -> tuple[str, ...]:
+        """The line's fields in the order they are declared."""
         return (
             self.row,
             self.case,
@@ -29,7 +43,14 @@ class Line:
             self.memory,
             self.ratios,
             self.note,
+            self.target,
+            self.met,
         )
+
+    def columns(self) -> tuple[str, ...]:
+        """The cells in the table's column order."""
+        cells = self.cells()
+        return (*cells[:6], self.target, self.met, self.note)
 
 
 def failed(row: str, case: str, tool: str, error: BaseException | str) -> Line:
@@ -45,5 +66,5 @@ def _cell(text: str) -> str:
 def markdown(lines: Sequence[Line]) -> str:
     """The lines as a Markdown table (pipes in cells escaped, newlines folded)."""
     out = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-    out += ["| " + " | ".join(_cell(c) for c in line.cells()) + " |" for line in lines]
+    out += ["| " + " | ".join(_cell(c) for c in line.columns()) + " |" for line in lines]
     return "\n".join(out) + "\n"

@@ -18,6 +18,7 @@ class Load:
     requests_per_s: float
     p50_s: float
     p99_s: float
+    max_s: float  # the slowest request
     errors: int  # non-2xx/3xx answers plus socket errors (connect, read, write, timeout)
 
 
@@ -34,9 +35,10 @@ def parse_report(text: str) -> Load:
     percentiles: dict[str, float] = {}
     for percent, value in re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", text, re.M):
         percentiles[percent] = parse_duration(value)
+    slowest = re.search(r"^[ \t]+Latency[ \t]+\S+[ \t]+\S+[ \t]+(\S+)", text, re.M)
     done = re.search(r"^\s*(\d+) requests in ", text, re.M)
     rate = re.search(r"^Requests/sec:\s+([0-9.]+)", text, re.M)
-    if not (done and rate and "50" in percentiles and "99" in percentiles):
+    if not (done and rate and slowest and "50" in percentiles and "99" in percentiles):
         raise ValueError(f"unreadable wrk report:\n{text}")
     errors = 0
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
@@ -52,6 +54,7 @@ def parse_report(text: str) -> Load:
         requests_per_s=float(rate.group(1)),
         p50_s=percentiles["50"],
         p99_s=percentiles["99"],
+        max_s=parse_duration(slowest.group(1)),
         errors=errors,
     )
 

@@ -10,8 +10,17 @@ from pathlib import Path
 import pytest
 
 from bench.suite.context import RESERVE_S, Context, repeat
-from bench.suite.figures import fmt_mb, fmt_ratio, fmt_seconds, median, ratio
+from bench.suite.figures import (
+    fmt_mb,
+    fmt_ratio,
+    fmt_seconds,
+    fmt_spread,
+    median,
+    percentile,
+    ratio,
+)
 from bench.suite.table import Line, failed, markdown
+from bench.suite.targets import Goal, verdict, with_goals
 from bench.suite.wrk import parse_duration, parse_report
 
 REPORT = """\
@@ -37,6 +46,7 @@ def test_wrk_report_is_read() -> None:
     assert load.requests_per_s == pytest.approx(374.81)
     assert load.p50_s == pytest.approx(0.02064)
     assert load.p99_s == pytest.approx(0.03812)
+    assert load.max_s == pytest.approx(0.0612)
     assert load.errors == 0
 
 
@@ -89,17 +99,43 @@ def test_formats() -> None:
 
 
 def test_markdown_table_escapes_cells() -> None:
+    line = Line("1 OGC items", "plain, c=1", "landgis", "10 req/s", "200 MB", "1.00× tipg", "a|b")
     lines = [
-        Line("1 OGC items", "plain, c=1", "landgis", "10 req/s", "200 MB", "1.00× tipg", "a|b"),
+        with_goals(line, [Goal("req/s", 5, "tipg", 1.0)]),
         failed("2 z13 tile", "z13", "tipg", RuntimeError("no\nanswer")),
     ]
     text = markdown(lines)
     rows = text.splitlines()
     assert rows[0].startswith("| Row | Case | Tool |")
-    assert rows[1] == "|---|---|---|---|---|---|---|"
-    assert "a\\|b" in rows[2]
-    assert rows[3] == "| 2 z13 tile | z13 | tipg | FAILED: no answer | – |  |  |"
-    assert all(row.count("|") - row.count("\\|") == 8 for row in rows)
+    assert rows[0].endswith("| vs baselines | Target | met? | Notes |")
+    assert rows[1] == "|---|---|---|---|---|---|---|---|---|"
+    assert rows[2].endswith("| 1.00× tipg | req/s ≥ 5× tipg | no (req/s 1.00× tipg) | a\\|b |")
+    assert rows[3] == "| 2 z13 tile | z13 | tipg | FAILED: no answer | – |  |  |  |  |"
+    assert all(row.count("|") - row.count("\\|") == 10 for row in rows)
+
+
+def test_targets_are_met_or_not() -> None:
+    assert verdict([]) == ("", "")
+    faster = Goal("req/s", 5, "tipg", 6.2)
+    close = Goal("req/s", 0.8, "floor", 0.8)
+    assert verdict([faster, close]) == ("req/s ≥ 5× tipg; req/s ≥ 0.8× floor", "yes")
+    slow_tile = Goal("p50", 1.3, "bare ST_AsMVT", 1.71)
+    assert slow_tile.text() == "p50 ≤ 1.3× bare ST_AsMVT"
+    assert verdict([slow_tile, faster])[1] == "no (p50 1.71× bare ST_AsMVT)"
+    assert verdict([Goal("req/s", 2, "tipg", None)])[1] == "?"
+    drawn = Goal("time", 2, None, 1.06)
+    assert verdict([drawn]) == ("time ≤ 2 s", "yes")
+    assert verdict([Goal("time", 2, None, 2.5)])[1] == "no (time 2.50 s)"
+
+
+def test_percentiles_and_spread() -> None:
+    assert percentile([3.0], 99) == 3.0
+    assert percentile([1.0, 2.0, 3.0], 50) == 2.0
+    assert percentile([1.0, 2.0, 3.0], 100) == 3.0
+    assert percentile([1.0, 2.0, 3.0], 99) == pytest.approx(2.98)
+    with pytest.raises(ValueError, match="no values"):
+        percentile([], 50)
+    assert fmt_spread([0.5, 1.5, 1.0]) == "p50 1.00 s · p99 1.49 s · max 1.50 s"
 
 
 def test_caps_keep_time_for_the_rows_after() -> None:

@@ -3,6 +3,7 @@ the parcels are drawn: landgis ``/map`` against an inline-GeoJSON folium map."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -11,10 +12,11 @@ from urllib.parse import urlparse
 
 from bench.suite import data, probes, servers
 from bench.suite.context import Context
-from bench.suite.figures import fmt_mb, fmt_ratio, fmt_seconds, median, ratio
+from bench.suite.figures import fmt_mb, fmt_ratio, fmt_spread, median, ratio
 from bench.suite.folium_map import write_map
 from bench.suite.procs import descendants, free_port, log, peak_rss_kb, server, timed_command
 from bench.suite.table import Line, failed
+from bench.suite.targets import Goal, with_goals
 
 ROW = "6 ledger map"
 CHROMIUM = os.environ.get("LANDGIS_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -128,14 +130,11 @@ def run(ctx: Context) -> list[Line]:
             times, rss, waited = measure_page(running.base + view, cap, ctx.runs)
             found["landgis"] = median(times)
             server_rss = fmt_mb(running.peak_rss_kb())
-            note = f"median of {len(times)}; until {waited}; server peak {server_rss}"
+            note = f"{len(times)} runs; until {waited}; server peak {server_rss}"
             if waited != "parcelsDrawn":
                 note += " (the map sets no parcelsDrawn mark yet)"
-            lines.append(
-                Line(
-                    ROW, case, "landgis /map", fmt_seconds(found["landgis"]), fmt_mb(rss), "", note
-                )
-            )
+            line = Line(ROW, case, "landgis /map", fmt_spread(times), fmt_mb(rss), "", note)
+            lines.append(with_goals(line, [Goal("time", 2, None, found["landgis"])]))
     except Exception as error:
         lines.append(failed(ROW, case, "landgis /map", error))
     log("row 6: folium inline GeoJSON")
@@ -162,10 +161,10 @@ def run(ctx: Context) -> list[Line]:
                 ROW,
                 case,
                 "folium GeoJson (inline)",
-                fmt_seconds(found["folium"]),
+                fmt_spread(times),
                 fmt_mb(rss),
                 "",
-                f"median of {len(times)}; until {waited}; {size:.0f} MB HTML",
+                f"{len(times)} runs; until {waited}; {size:.0f} MB HTML",
             )
         )
     except TimeoutError as error:
@@ -175,7 +174,7 @@ def run(ctx: Context) -> list[Line]:
     if "landgis" in found and "folium" in found:
         first = lines[0]
         slower = fmt_ratio(ratio(found["landgis"], found["folium"]))
-        lines[0] = Line(*first.cells()[:5], f"time {slower} folium", first.note)
+        lines[0] = dataclasses.replace(first, ratios=f"time {slower} folium")
     return lines
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from bench.suite import data
 from bench.suite.context import Context
-from bench.suite.figures import fmt_mb, fmt_ratio, fmt_seconds, median, ratio
+from bench.suite.figures import fmt_mb, fmt_ratio, fmt_spread, median, ratio
 from bench.suite.procs import log, timed_command
 from bench.suite.table import Line, failed
 
@@ -40,7 +40,8 @@ def lines_of(case: str, found: dict[str, tuple[dict[str, Any], int]]) -> list[Li
         if mode not in found:
             continue
         result, rss = found[mode]
-        note = f"median of {len(result['times'])}; child process peak RSS"
+        runs = len(result["times"])
+        note = f"{runs} run{'s' if runs != 1 else ''}; child process peak RSS"
         ratios = ""
         if mode == "landgis":
             ratios = f"time {fmt_ratio(ratio(times['landgis'], times.get('sql')))} GROUP BY"
@@ -52,7 +53,8 @@ def lines_of(case: str, found: dict[str, tuple[dict[str, Any], int]]) -> list[Li
             note += f"; {result['enterprises']:,} enterprises"
         else:
             note += f"; {result['rows']:,} rows (all years), rolled back"
-        lines.append(Line(ROW, case, tool, fmt_seconds(times[mode]), fmt_mb(rss), ratios, note))
+        result_text = fmt_spread(result["times"])
+        lines.append(Line(ROW, case, tool, result_text, fmt_mb(rss), ratios, note))
     return lines
 
 

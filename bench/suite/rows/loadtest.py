@@ -80,10 +80,10 @@ def load_all(url: str, seconds: float, first: Probe) -> dict[int, Load] | None:
 
 
 def describe(load: Load) -> str:
-    """requests/s, p50 and p99 of one load."""
+    """requests/s, p50, p99 and max of one load."""
     return (
         f"{load.requests_per_s:,.1f} req/s · p50 {fmt_seconds(load.p50_s)}"
-        f" · p99 {fmt_seconds(load.p99_s)}"
+        f" · p99 {fmt_seconds(load.p99_s)} · max {fmt_seconds(load.max_s)}"
     )
 
 

@@ -1,12 +1,15 @@
-"""Row 1: a page of 100 parcels from OGC API - Features: landgis, tipg and the floor app,
-plain, filtered by status (a query parameter, and a CQL2 filter: landgis and tipg), in a
-bounding box, and deep (offset 50,000)."""
+"""Row 1: a page of 100 parcels from OGC API - Features: landgis, tipg, the floor (which
+sends what landgis sends for each request, :mod:`bench.floor_app`) and, for one run, the
+previous floor; plain, filtered by status (a query parameter, and a CQL2 filter), in a
+bounding box, and deep (offset 50,000, and the same page by key)."""
 
 from __future__ import annotations
 
+import functools
+import urllib.request
 from urllib.parse import urlencode
 
-from bench.suite import probes, servers
+from bench.suite import capture, probes, servers
 from bench.suite.context import Context
 from bench.suite.figures import fmt_mb, fmt_ratio, ratio
 from bench.suite.procs import log
@@ -19,10 +22,12 @@ from bench.suite.rows.loadtest import (
     too_slow,
 )
 from bench.suite.table import Line, failed
+from bench.suite.targets import Goal, with_goals
 from bench.suite.wrk import Load
 
 ROW = "1 OGC items"
-TOOLS = ("landgis", "tipg", "floor")
+FLOOR_V1 = "floor v1 (previous floor)"
+TOOLS = ("landgis", "tipg", "floor", FLOOR_V1)
 # tipg filters on columns of what it serves: a view gives parcels their current case.
 VIEW = "bench_parcels_ledger"
 VIEW_SQL = f"""
@@ -40,9 +45,9 @@ left join lateral (
 
 
 def _paths(tool: str, query: dict[str, str]) -> str:
-    if tool == "landgis":
+    if tool in ("landgis", "floor"):  # the floor answers landgis's own URLs
         return "/ogc/collections/parcels/items?" + urlencode(query)
-    if tool == "floor":
+    if tool == FLOOR_V1:
         return "/collections/parcels/items?" + urlencode(query)
     ledger = "status" in query or "filter" in query
     collection = f"public.{VIEW}" if ledger else "public.parcels"
@@ -50,11 +55,31 @@ def _paths(tool: str, query: dict[str, str]) -> str:
 
 
 def _serves(tool: str, query: dict[str, str]) -> bool:
-    """Whether ``tool`` is measured on ``query``: key paging is landgis's own, and the floor
-    app reads no CQL2."""
+    """Whether ``tool`` is measured on ``query``: key paging is landgis's own (the floor
+    replays it), and the previous floor reads no CQL2."""
     if "after" in query:
-        return tool == "landgis"
-    return not ("filter" in query and tool == "floor")
+        return tool in ("landgis", "floor")
+    return not ("filter" in query and tool == FLOOR_V1)
+
+
+def _goals(query: dict[str, str], ratios: dict[str, float | None]) -> list[Goal]:
+    """The targets of a landgis line: requests/s against tipg (plain, bbox) and against
+    the floor (status, as a parameter or in CQL2; bbox)."""
+    goals = []
+    if set(query) == {"limit"} or "bbox" in query:
+        goals.append(Goal("req/s", 5, "tipg", ratios.get("tipg")))
+    if "status" in query or "filter" in query or "bbox" in query:
+        goals.append(Goal("req/s", 0.8, "floor", ratios.get("floor")))
+    return goals
+
+
+def _floor_check(url: str, landgis: capture.Captured) -> str:
+    """The floor's note, once its page is checked against landgis's."""
+    with urllib.request.urlopen(url, timeout=300) as answer:
+        body = answer.read()
+    if not capture.same_page(landgis.body, body):
+        raise RuntimeError("the floor's page differs from landgis's")
+    return f"same features and numberMatched as landgis; replays its {landgis.summary()}"
 
 
 def run(ctx: Context) -> list[Line]:
@@ -93,10 +118,24 @@ def run(ctx: Context) -> list[Line]:
     errors: dict[tuple[str, str], str] = {}
     memory: dict[str, str] = {}
     notes: dict[tuple[str, str], str] = {}
+    targets = {case: _paths("landgis", query) for case, query in cases.items()}
+    log("row 1: catching what landgis sends for each request")
+    starters = {**servers.SERVERS, FLOOR_V1: servers.floor_v1}
+    try:
+        captured = capture.landgis_sends(db, targets.values())
+        plan = ctx.work / "floor-plan-ogc.json"
+        capture.write_plan(captured, dict.fromkeys(targets.values(), "items"), plan)
+        starters["floor"] = functools.partial(servers.floor, plan=plan)
+    except Exception as error:
+        captured = {}
+        for case in cases:
+            errors["floor", case] = f"catching landgis's statements: {error}"
     for tool in TOOLS:
+        if tool not in starters:
+            continue
         log(f"row 1: {tool}")
         try:
-            with servers.SERVERS[tool](db, ctx.workers, ctx.work) as running:
+            with starters[tool](db, ctx.workers, ctx.work) as running:
                 for case, query in cases.items():
                     if not _serves(tool, query):
                         continue
@@ -104,6 +143,9 @@ def run(ctx: Context) -> list[Line]:
                     try:
                         got = probe(url)
                         notes[tool, case] = got.describe()
+                        if tool == "floor":
+                            check = _floor_check(url, captured[targets[case]])
+                            notes[tool, case] += f"; {check}"
                         loads[tool, case] = load_all(url, ctx.load_seconds, got)
                         if loads[tool, case] is None:
                             errors[tool, case] = too_slow(got)
@@ -150,6 +192,7 @@ def _lines(
                 if tool == "tipg" and ("status" in cases[case] or "filter" in cases[case]):
                     note += f"; tipg serves view {VIEW} (parcels + current case)"
                 compared = ""
+                goals: list[Goal] = []
                 if tool == "landgis":
                     others = {
                         name: loads[name, case][connections]
@@ -157,7 +200,11 @@ def _lines(
                         if (name, case) in loads
                     }
                     compared = compare(load, others)
-                lines.append(
-                    Line(ROW, label, tool, describe(load), memory.get(tool, "–"), compared, note)
-                )
+                    rates = {
+                        name: ratio(load.requests_per_s, other.requests_per_s)
+                        for name, other in others.items()
+                    }
+                    goals = _goals(cases[case], rates)
+                line = Line(ROW, label, tool, describe(load), memory.get(tool, "–"), compared, note)
+                lines.append(with_goals(line, goals) if tool == "landgis" else line)
     return lines

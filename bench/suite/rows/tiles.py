@@ -1,16 +1,19 @@
-"""Row 2: the densest z13 parcels tile: landgis ``/tiles``, the same ST_AsMVT SQL run
-bare with psycopg, and tipg's tile endpoint."""
+"""Row 2: the densest z13 parcels tile: landgis ``/tiles``, the ST_AsMVT statement landgis
+sends run bare with psycopg, the floor (every statement landgis sends for the tile,
+:mod:`bench.floor_app`) and tipg's tile endpoint."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import resource
 import time
-from typing import Any
+import urllib.request
 
-from bench.suite import probes, servers
+from bench.suite import capture, probes, servers
 from bench.suite.context import Context, repeat
 from bench.suite.data import Database
-from bench.suite.figures import fmt_mb, fmt_ratio, fmt_seconds, median, ratio
+from bench.suite.figures import fmt_mb, fmt_ratio, fmt_spread, median, ratio
 from bench.suite.procs import log
 from bench.suite.rows.loadtest import (
     CONCURRENCIES,
@@ -21,39 +24,11 @@ from bench.suite.rows.loadtest import (
     too_slow,
 )
 from bench.suite.table import Line, failed
+from bench.suite.targets import Goal, with_goals
 from bench.suite.wrk import Load
 
 ROW = "2 z13 tile"
 Z = 13
-
-
-def landgis_tile_sql(db: Database, x: int, y: int) -> tuple[str, Any]:
-    """The statement and parameters landgis sends to PostGIS for this tile, caught on the
-    way out of SQLAlchemy."""
-    from sqlalchemy import event
-    from sqlalchemy.orm import Session
-
-    from landgis.db.engine import make_engine
-    from landgis.settings import get_settings
-    from landgis.tiles import Tile, render_tile
-
-    settings = get_settings().model_copy(update={"database_url": db.url("postgresql+psycopg")})
-    engine = make_engine(settings)
-    caught: list[tuple[str, Any]] = []
-
-    def catch(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if "ST_AsMVT" in statement or "st_asmvt" in statement:
-            caught.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", catch)
-    try:
-        with Session(engine) as session:
-            render_tile(session, "parcels", Tile(Z, x, y))
-    finally:
-        engine.dispose()
-    if not caught:
-        raise RuntimeError("landgis sent no ST_AsMVT query")
-    return caught[-1]
 
 
 def run(ctx: Context) -> list[Line]:
@@ -64,8 +39,89 @@ def run(ctx: Context) -> list[Line]:
     log(f"row 2: tile {case}")
     lines: list[Line] = []
     raw_time: float | None = None
+    path = f"/tiles/parcels/{Z}/{x}/{y}.mvt"
+    paths = {
+        "landgis": path,
+        "tipg": f"/collections/public.parcels/tiles/WebMercatorQuad/{Z}/{x}/{y}",
+        "floor": path,  # the floor answers landgis's own URL
+    }
+    starters = dict(servers.SERVERS)
     try:
-        statement, parameters = landgis_tile_sql(db, x, y)
+        landgis = capture.landgis_sends(db, [path])[path]
+        plan = ctx.work / "floor-plan-tile.json"
+        capture.write_plan({path: landgis}, {path: "tile"}, plan)
+        starters["floor"] = functools.partial(servers.floor, plan=plan)
+    except Exception as error:
+        lines.append(failed(ROW, case, "floor", f"catching landgis's statements: {error}"))
+        lines.append(failed(ROW, case, "ST_AsMVT (psycopg)", error))
+    else:
+        raw_time = _bare(ctx, db, landgis, case, lines)
+    loads: dict[str, dict[int, Load]] = {}
+    memory: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    for tool in ("landgis", "tipg", "floor"):
+        if tool not in starters:
+            continue
+        try:
+            with starters[tool](db, ctx.workers, ctx.work) as running:
+                got = probe(running.base + paths[tool], geojson=False)
+                notes[tool] = f"{got.bytes:,} B tile"
+                if tool == "floor":
+                    notes[tool] += "; " + _floor_check(running.base + path, landgis.body)
+                    notes[tool] += f"; replays landgis's {landgis.summary()}"
+                found = load_all(running.base + paths[tool], ctx.load_seconds, got)
+                memory[tool] = fmt_mb(running.peak_rss_kb())
+                if found is None:
+                    lines.append(Line(ROW, case, tool, too_slow(got), memory[tool]))
+                else:
+                    loads[tool] = found
+        except Exception as error:
+            lines.append(failed(ROW, case, tool, error))
+    for connections in CONCURRENCIES:
+        for tool, by_c in loads.items():
+            load = by_c[connections]
+            note = notes[tool]
+            if tool == "tipg":
+                note += "; all parcels columns as attributes"
+            line = Line(ROW, f"{case}, c={connections}", tool, describe(load), memory[tool])
+            line = dataclasses.replace(line, note=note)
+            if tool == "landgis":
+                others = {k: v[connections] for k, v in loads.items() if k != tool}
+                line = _landgis_line(line, load, others, raw_time if connections == 1 else None)
+            lines.append(line)
+    return lines
+
+
+def _floor_check(url: str, landgis: bytes) -> str:
+    with urllib.request.urlopen(url, timeout=300) as answer:
+        if answer.read() != landgis:
+            raise RuntimeError("the floor's tile differs from landgis's")
+    return "the same bytes as landgis's"
+
+
+def _landgis_line(line: Line, load: Load, others: dict[str, Load], raw_time: float | None) -> Line:
+    """landgis's line with its ratios and targets: p50 against the bare statement and
+    p99 against tipg's at c=1, requests/s against tipg's at both."""
+    compared = compare(load, others)
+    tipg = others.get("tipg")
+    goals = [
+        Goal("req/s", 2, "tipg", ratio(load.requests_per_s, tipg.requests_per_s if tipg else None))
+    ]
+    if raw_time is not None or line.case.endswith("c=1"):
+        bare = ratio(load.p50_s, raw_time)
+        compared += f"; p50 {fmt_ratio(bare)} bare ST_AsMVT"
+        goals.insert(0, Goal("p50", 1.3, "bare ST_AsMVT", bare))
+        goals.append(Goal("p99", 1, "tipg", ratio(load.p99_s, tipg.p99_s if tipg else None)))
+    return with_goals(dataclasses.replace(line, ratios=compared), goals)
+
+
+def _bare(
+    ctx: Context, db: Database, landgis: capture.Captured, case: str, lines: list[Line]
+) -> float | None:
+    """The ST_AsMVT statement alone, with psycopg: its median time (a line added)."""
+    try:
+        sent = landgis.statement("ST_AsMVT")
+        statement, parameters = sent.statement, sent.parameters
         with db.connect() as conn:
 
             def once() -> float:
@@ -77,61 +133,20 @@ def run(ctx: Context) -> list[Line]:
 
             first = once()
             times = [first] if first > 10 else repeat(once, 5 if ctx.quick else 15, 60)
-        raw_time = median(times)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        lines.append(
-            Line(
-                ROW,
-                f"{case}, c=1",
-                "ST_AsMVT (psycopg)",
-                f"{fmt_seconds(raw_time)} per tile",
-                "–",
-                "",
-                f"median of {len(times)}; the SQL landgis sends; bench process RSS {fmt_mb(rss)}",
-            )
-        )
     except Exception as error:
         lines.append(failed(ROW, case, "ST_AsMVT (psycopg)", error))
-    paths = {
-        "landgis": f"/tiles/parcels/{Z}/{x}/{y}.mvt",
-        "tipg": f"/collections/public.parcels/tiles/WebMercatorQuad/{Z}/{x}/{y}",
-    }
-    loads: dict[str, dict[int, Load]] = {}
-    memory: dict[str, str] = {}
-    notes: dict[str, str] = {}
-    for tool, path in paths.items():
-        try:
-            with servers.SERVERS[tool](db, ctx.workers, ctx.work) as running:
-                got = probe(running.base + path, geojson=False)
-                notes[tool] = f"{got.bytes:,} B tile"
-                found = load_all(running.base + path, ctx.load_seconds, got)
-                memory[tool] = fmt_mb(running.peak_rss_kb())
-                if found is None:
-                    lines.append(Line(ROW, case, tool, too_slow(got), memory[tool]))
-                else:
-                    loads[tool] = found
-        except Exception as error:
-            lines.append(failed(ROW, case, tool, error))
-    for connections in CONCURRENCIES:
-        for tool, by_c in loads.items():
-            load = by_c[connections]
-            compared = ""
-            note = notes[tool]
-            if tool == "landgis":
-                compared = compare(load, {k: v[connections] for k, v in loads.items() if k != tool})
-                if raw_time and connections == 1:
-                    compared += f"; p50 {fmt_ratio(ratio(load.p50_s, raw_time))} bare SQL"
-            if tool == "tipg":
-                note += "; all parcels columns as attributes"
-            lines.append(
-                Line(
-                    ROW,
-                    f"{case}, c={connections}",
-                    tool,
-                    describe(load),
-                    memory[tool],
-                    compared,
-                    note,
-                )
-            )
-    return lines
+        return None
+    lines.append(
+        Line(
+            ROW,
+            f"{case}, c=1",
+            "ST_AsMVT (psycopg)",
+            f"{fmt_spread(times)} per tile",
+            "–",
+            "",
+            f"{len(times)} runs; the statement landgis sends for the tile, alone; bench "
+            f"process RSS {fmt_mb(rss)}",
+        )
+    )
+    return median(times)
