@@ -18,13 +18,16 @@ figures come from the events (:func:`landgis.ledger.ledger_rows`), summed the sa
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import or_, select
+from sqlalchemy import String, cast, distinct, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from landgis.db.backends.functions import YearMonth
 from landgis.db.models import Case, CaseEvent, Parcel, Zone
+from landgis.db.query_types import AnySelect
 from landgis.errors import InvalidInput
 from landgis.filters import ParcelFilter
 from landgis.i18n import _
@@ -117,29 +120,35 @@ def _ledger_groups(
     }
 
 
-def _revitalized_groups(frame: pd.DataFrame, key: str) -> dict[str, dict[str, Any]]:
-    moved = frame[(frame["area_m2"] > 0) | (frame["building_area_m2"] > 0)]
-    sums = moved.groupby(moved[key].fillna(UNASSIGNED), sort=True).agg(
-        cases=("case_no", "nunique"),
-        area_m2=("area_m2", "sum"),
-        building_area_m2=("building_area_m2", "sum"),
-    )
-    return {
-        str(name): {
-            "cases": int(row.cases),
-            "area_mu": _mu(row.area_m2),
-            "building_area_m2": _m2(row.building_area_m2),
+@dataclass(frozen=True)
+class Revitalized:
+    """What the period's events revitalized: in all, and by route, zone and month (the
+    events that added land or floor area), as (name, cases, m², floor m²) sums."""
+
+    cases: int
+    area_m2: float
+    building_area_m2: float
+    groups: dict[str, list[tuple[str | None, int, float, float]]]
+
+    def by(self, key: str) -> dict[str, dict[str, Any]]:
+        """Cases, 亩 and floor ㎡ by ``key`` (route, zone or month), sorted by name, the
+        events with none under :data:`UNASSIGNED`."""
+        named = [
+            (UNASSIGNED if name is None else name, cases, area, building)
+            for name, cases, area, building in self.groups[key]
+        ]
+        return {
+            name: {"cases": cases, "area_mu": _mu(area), "building_area_m2": _m2(building)}
+            for name, cases, area, building in sorted(named, key=lambda row: row[0])
         }
-        for name, row in sums.iterrows()
-    }
+
+
+GROUPED = ("route", "zone", "month")
 
 
 def _revitalization_events(
-    session: Session,
-    date_from: dt.date | None,
-    date_to: dt.date | None,
-    ledger_now: ParcelFilter | None,
-) -> pd.DataFrame:
+    date_from: dt.date | None, date_to: dt.date | None, ledger_now: ParcelFilter | None
+) -> AnySelect:
     """The events that revitalized land or floor area, with what each added, the month, the
     case's zone, and its route now; the other events are left out by the index of the
     events that revitalized something (their deltas are generated columns). With
@@ -149,18 +158,17 @@ def _revitalization_events(
     building = CaseEvent.revitalized_building_delta_m2
     stmt = (
         select(
-            Case.case_no,
-            CaseEvent.occurred_on,
+            Case.id.label("case_id"),
             area.label("area_m2"),
             building.label("building_area_m2"),
             Zone.name.label("zone"),
-            Case.route.label("route_now"),
+            Case.route.label("route"),
+            YearMonth(CaseEvent.occurred_on).label("month"),
         )
         .join(Case, Case.id == CaseEvent.case_id)
         .outerjoin(Parcel, Parcel.id == Case.parcel_id)
         .outerjoin(Zone, Zone.id == Parcel.zone_id)
         .where(or_(area != 0, building != 0))
-        .order_by(CaseEvent.id)
     )
     if date_from is not None:
         stmt = stmt.where(CaseEvent.occurred_on >= date_from)
@@ -168,10 +176,64 @@ def _revitalization_events(
         stmt = stmt.where(CaseEvent.occurred_on <= date_to)
     if ledger_now is not None:
         stmt = narrow_ledger(stmt, ledger_now, day=today())
-    columns = ["case_no", "occurred_on", "area_m2", "building_area_m2", "zone", "route_now"]
-    events = pd.DataFrame.from_records(session.execute(stmt).all(), columns=columns)
-    events["month"] = [day.strftime("%Y-%m") for day in events["occurred_on"]]
-    return events
+    return stmt
+
+
+def _revitalized_in_database(session: Session, events: AnySelect) -> Revitalized:
+    """:class:`Revitalized` summed by the database in one statement: a handful of rows
+    however many events there are."""
+    ev = events.cte("revitalizing").prefix_with("MATERIALIZED")
+    cases, area, building = (
+        func.count(distinct(ev.c.case_id)),
+        func.sum(ev.c.area_m2),
+        func.sum(ev.c.building_area_m2),
+    )
+    moved = or_(ev.c.area_m2 > 0, ev.c.building_area_m2 > 0)
+    parts = [
+        select(
+            literal(key).label("key"), cast(ev.c[key], String).label("name"), cases, area, building
+        )
+        .where(moved)
+        .group_by(ev.c[key])
+        for key in GROUPED
+    ]
+    parts.append(select(literal("all"), cast(null(), String), cases, area, building))
+    groups: dict[str, list[tuple[str | None, int, float, float]]] = {key: [] for key in GROUPED}
+    found = (0, 0.0, 0.0)
+    for key, name, count, area_m2, building_m2 in session.execute(union_all(*parts)):
+        sums = (int(count), float(area_m2 or 0.0), float(building_m2 or 0.0))
+        if key == "all":
+            found = sums
+        else:
+            groups[key].append((name, *sums))
+    return Revitalized(*found, groups=groups)
+
+
+def _revitalized_in_frame(events: pd.DataFrame) -> Revitalized:
+    """:class:`Revitalized` summed from the events of a past ledger (their routes then)."""
+    moved = events[(events["area_m2"] > 0) | (events["building_area_m2"] > 0)]
+    groups = {}
+    for key in GROUPED:
+        sums = moved.groupby(moved[key], dropna=False, sort=False).agg(
+            cases=("case_id", "nunique"),
+            area_m2=("area_m2", "sum"),
+            building_area_m2=("building_area_m2", "sum"),
+        )
+        groups[key] = [
+            (
+                None if pd.isna(name) else str(name),
+                int(row.cases),
+                row.area_m2,
+                row.building_area_m2,
+            )
+            for name, row in sums.iterrows()
+        ]
+    return Revitalized(
+        int(events["case_id"].nunique()),
+        float(events["area_m2"].sum()),
+        float(events["building_area_m2"].sum()),
+        groups,
+    )
 
 
 def headline_figures(
@@ -204,20 +266,24 @@ def headline_figures(
     as_of = date_to or today()
     if date_to is None:
         ledger = _ledger_now(session, as_of, filters)
-        events = _revitalization_events(session, date_from, date_to, filters)
-        events = events.assign(route=events["route_now"])
+        revitalized = _revitalized_in_database(
+            session, _revitalization_events(date_from, date_to, filters)
+        )
     else:
         cases = _cases_as_of(session, date_to, filters)
         ledger = _ledger_as_of(cases, date_to)
         routes = dict(zip(cases["case_no"], cases["route"], strict=True))
-        events = _revitalization_events(session, date_from, date_to, None)
+        stmt = _revitalization_events(date_from, date_to, None).add_columns(Case.case_no)
+        events = pd.DataFrame.from_records(
+            session.execute(stmt).all(), columns=list(stmt.selected_columns.keys())
+        )
         events = events[events["case_no"].isin(list(routes))]
-        events = events.assign(route=events["case_no"].map(routes))
+        revitalized = _revitalized_in_frame(events.assign(route=events["case_no"].map(routes)))
     totals = LedgerTotals.of(ledger[list(TOTALS)].sum())
     shown = totals.shown()
     ledger_area = totals.idle_area_m2
     revitalized_total = totals.revitalized_area_m2
-    revitalized_building = _m2(events["building_area_m2"].sum())
+    revitalized_building = _m2(revitalized.building_area_m2)
     return {
         "as_of": as_of.isoformat(),
         "period": {
@@ -227,10 +293,10 @@ def headline_figures(
         "cases": shown.cases,
         "ledger_area_mu": shown.idle_area_mu,
         "idle_building_area_m2": shown.idle_building_area_m2,
-        "revitalized_area_mu": _mu(events["area_m2"].sum()),
+        "revitalized_area_mu": _mu(revitalized.area_m2),
         "revitalized_building_area_m2": revitalized_building,
         "revitalized_building_area_wan_m2": wan_m2(revitalized_building),
-        "revitalized_cases": int(events["case_no"].nunique()),
+        "revitalized_cases": revitalized.cases,
         "revitalized_total_area_mu": shown.revitalized_area_mu,
         "revitalized_total_building_area_m2": shown.revitalized_building_area_m2,
         "revitalized_share": round(revitalized_total / ledger_area, 4) if ledger_area else 0.0,
@@ -239,8 +305,8 @@ def headline_figures(
         "by_cause": _ledger_groups(ledger, "cause"),
         "by_zone": _ledger_groups(ledger, "zone"),
         "by_status": _ledger_groups(ledger, "status", STATUS_ORDER),
-        "revitalized_by_route": _revitalized_groups(events, "route"),
-        "revitalized_by_zone": _revitalized_groups(events, "zone"),
-        "revitalized_by_month": _revitalized_groups(events, "month"),
+        "revitalized_by_route": revitalized.by("route"),
+        "revitalized_by_zone": revitalized.by("zone"),
+        "revitalized_by_month": revitalized.by("month"),
         **occupancy_figures(session, date_from=date_from, date_to=date_to, zones=filters.zone),
     }

@@ -83,6 +83,14 @@ class Rounded(FunctionElement[Any]):
     name = "landgis_rounded"
 
 
+class YearMonth(FunctionElement[str]):
+    """``YearMonth(day)``: the month of a date as ``YYYY-MM``."""
+
+    inherit_cache = True
+    name = "landgis_year_month"
+    type = Text()
+
+
 class SwappedAxes(FunctionElement[Any]):
     """``SwappedAxes(geom)``: the geometry with x and y exchanged in every point (for a
     CRS whose first axis is the latitude or the northing)."""

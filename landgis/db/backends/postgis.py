@@ -64,6 +64,7 @@ fn.render(
         fn.GeoJsonGeometry: "CAST(ST_AsGeoJSON({args}, 0) AS json)",
         fn.JsonBoolean: "COALESCE({0}, false)",
         fn.JsonNumber: "{0}",
+        fn.YearMonth: "to_char({0}, 'YYYY-MM')",
         fn.Rounded: "round(CAST({0} AS numeric), {1})",  # PostgreSQL rounds only numerics
         fn.GeodesicArea: "ST_Area(CAST({0} AS geography))",
         fn.CaseSensitiveLike: "({0} LIKE {1} ESCAPE '\\')",

@@ -53,6 +53,7 @@ fn.render(
         fn.JsonBoolean: "json(CASE WHEN {0} THEN 'true' ELSE 'false' END)",
         # SQLite's json_object keeps 15 significant digits: written out with 17.
         fn.JsonNumber: "CASE WHEN {0} IS NULL THEN NULL ELSE json(printf('%!.17g', {0})) END",
+        fn.YearMonth: "strftime('%Y-%m', {0})",
         fn.Rounded: "round({args})",
         fn.GeodesicArea: "ST_Area({0}, 1)",
         fn.CaseSensitiveLike: "({0} GLOB {2})",
