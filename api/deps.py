@@ -12,9 +12,10 @@ from fastapi.concurrency import contextmanager_in_threadpool
 from sqlalchemy.orm import Session
 
 from api.auth import SAFE_METHODS, Principal, current_principal, require_login, require_role
+from api.read_routing import request_read_session, request_read_transaction
 from landgis.db.backends import backend_for
 from landgis.db.failures import database_locked
-from landgis.db.session import read_session, transaction
+from landgis.db.session import transaction
 from landgis.ledger_service import LedgerService
 from landgis.settings import Settings
 
@@ -57,20 +58,23 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     change something (POST, PUT, PATCH, DELETE) write: they begin as writers (taking the
     write lock up front where the backend has one), after waiting their turn without a
     thread (:func:`_turn_to_write`);
-    reads never do (see :mod:`landgis.db.session`). The transaction begins and ends in the
-    thread pool."""
+    reads never do (see :mod:`landgis.db.session`), and go to the replica when there is
+    one. The transaction begins and ends in the thread pool."""
     write = request.method not in SAFE_METHODS
     async with AsyncExitStack() as stack:
         if write:
             await stack.enter_async_context(_turn_to_write(request))
-        unit = transaction(request.app.state.engine, write=write)
+            unit = transaction(request.app.state.engine)
+        else:  # on the replica when there is one (see api.read_routing)
+            unit = request_read_transaction(request)
         yield await stack.enter_async_context(contextmanager_in_threadpool(unit))
 
 
 def get_read_session(request: Request) -> Iterator[Session]:
     """A session for read-only routes answered by one or two statements: no transaction
-    round trips (see :func:`landgis.db.session.read_session`)."""
-    with read_session(request.app.state.engine) as session:
+    round trips (see :func:`landgis.db.session.read_session`), on the replica when there
+    is one (see :mod:`api.read_routing`)."""
+    with request_read_session(request) as session:
         yield session
 
 

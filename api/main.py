@@ -15,6 +15,7 @@ from api.errors import install_error_handlers
 from api.import_rejects import clean_rejects
 from api.ogc_methods import ReadOnlyMethods
 from api.public import PublicPaths
+from api.read_routing import RecordWrites
 from api.routers import (
     accounts,
     admin,
@@ -47,6 +48,7 @@ from api.web.import_staging import STAGING, STAGING_HOURS
 from api.web.render import STATIC_DIR
 from landgis.assets import VENDOR_PACKAGES, VENDOR_URL
 from landgis.db.engine import make_engine
+from landgis.db.replica import make_engines
 from landgis.server_secret import session_secret
 from landgis.settings import Settings, get_settings
 
@@ -60,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         clean_leftovers(STAGING, STAGING_HOURS)  # what a crashed process left
         clean_rejects()  # refused rows kept past their age
         yield
-        app.state.engine.dispose()
+        app.state.engines.dispose()
 
     app = FastAPI(
         title="landgis",
@@ -72,7 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     engine = app.state.engine = make_engine(settings)  # connects lazily, on first request
+    app.state.engines = make_engines(settings, engine)  # and a replica's, when configured
     app.add_middleware(ReadOnlyMethods, prefix="/ogc")  # HEAD and OPTIONS on the OGC API
+    app.add_middleware(RecordWrites)  # inside the session: keeps where a write left the WAL
     app.add_middleware(
         LazyKeySessionMiddleware,
         key_source=lambda: session_secret(settings, engine),

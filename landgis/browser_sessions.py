@@ -114,10 +114,10 @@ def check(session: Session, key: str, rules: SessionRules) -> SessionUser | None
         _end(session, [record.id], reason, now)
         return None
     if now - as_utc(record.last_seen_at) >= TOUCH_EVERY:
-        with optional_write(session):  # a busy SpatiaLite: touched on a later request
-            session.execute(
-                update(UserSession).where(UserSession.id == record.id).values(last_seen_at=now)
-            )
+        optional_write(  # a busy SpatiaLite: touched on a later request
+            session,
+            update(UserSession).where(UserSession.id == record.id).values(last_seen_at=now),
+        )
     return SessionUser(record.id, user.username, user.role, user.display_name)
 
 

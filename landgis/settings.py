@@ -153,6 +153,30 @@ class Settings(BaseSettings):
         "in a source checkout, else in the user's data directory.",
         examples=["sqlite:///data/landgis.sqlite"],
     )
+    read_database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of a streaming replica (hot standby) of the PostGIS "
+        "database: read-only requests (maps, tiles, OGC API, ledger reads, exports, "
+        "statistics) are answered from it while every write goes to database_url. A user "
+        "who just wrote reads from the primary until the replica has replayed that write; "
+        "a replica that is down or far behind is passed over for the primary. Unset: "
+        "everything on database_url.",
+        examples=["postgresql+psycopg://landgis:secret@replica.example:5432/landgis"],
+    )
+    replica_wait_s: float = Field(
+        default=0.5,
+        ge=0,
+        le=10,
+        description="After a user's write, how long that user's next read waits for the "
+        "replica to replay it before it is read from the primary instead.",
+    )
+    replica_max_lag_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="A replica further behind the primary than this many seconds is passed "
+        "over: reads go to the primary until it catches up.",
+    )
     spatialite_library: str = Field(
         default="mod_spatialite",
         description="Name or path of the SpatiaLite extension module.",
@@ -170,6 +194,12 @@ class Settings(BaseSettings):
         le=300,
         description="Seconds a request waits for a free database connection before it is "
         "answered 503 (busy, try again).",
+    )
+    db_prepared_statements: bool = Field(
+        default=True,
+        description="Let the PostgreSQL driver prepare statements run often on the server "
+        "connection (faster). Set false behind pgbouncer in transaction pooling mode, where "
+        "consecutive transactions may run on different server connections.",
     )
     sqlite_busy_timeout: float = Field(
         default=10.0,

@@ -10,8 +10,9 @@
 #                                    landgis backup/restore); implied when
 #                                    LANDGIS_DATABASE_URL names PostgreSQL
 #   scripts/system-deps.sh --test    also: PostgreSQL server binaries + PostGIS
-#                                    and client tools, Chromium, LibreOffice Calc
-#                                    and poppler-utils (pdftotext, pdffonts)
+#                                    and client tools, pgbouncer, Chromium,
+#                                    LibreOffice Calc and poppler-utils (pdftotext,
+#                                    pdffonts)
 #
 # Environment:
 #   PG_MAJOR=16                    PostgreSQL major version to check/install
@@ -25,7 +26,7 @@
 set -euo pipefail
 
 usage() {
-    sed -n '2,24s/^# \{0,1\}//p' "$0"
+    sed -n '2,25s/^# \{0,1\}//p' "$0"
 }
 
 want_test=0
@@ -182,6 +183,11 @@ poppler_present() {
     pkg_installed poppler-utils || command -v pdftotext >/dev/null 2>&1
 }
 
+# The replica tests put pgbouncer in front of the test database.
+pgbouncer_present() {
+    pkg_installed pgbouncer || [[ -x /usr/sbin/pgbouncer ]] || command -v pgbouncer >/dev/null 2>&1
+}
+
 # Fills the global array `missing` with the packages that are not installed.
 collect_missing() {
     missing=()
@@ -204,6 +210,7 @@ collect_missing() {
         libreoffice_calc_present || missing+=(libreoffice-calc-nogui)
         libreoffice_writer_present || missing+=(libreoffice-writer-nogui)
         poppler_present || missing+=(poppler-utils)
+        pgbouncer_present || missing+=(pgbouncer)
     fi
     if ((want_bench)); then
         local bmajor
@@ -259,7 +266,14 @@ apt_get() {
 }
 
 log "installing missing packages: ${missing[*]}"
-apt_get update -qq >/dev/null
+# Another apt (an unattended upgrade, a second run) may hold the package lists' lock,
+# which apt-get update does not wait for: try again for a while.
+for attempt in $(seq 1 30); do
+    apt_get update -qq >/dev/null && break
+    ((attempt < 30)) || exit 1
+    log "apt-get update failed (another apt running?); trying again in 10 s"
+    sleep 10
+done
 # The package lists are fresh now: the distribution default PostgreSQL version
 # may differ from the guess made before the update.
 collect_missing

@@ -33,7 +33,6 @@ die() {
 # Small PostgreSQL helper (psycopg + SQLAlchemy's URL parser from the venv).
 pg() {
     "$PY" - "$@" <<'PYEOF'
-import socket
 import sys
 
 import psycopg
@@ -57,11 +56,7 @@ def connect(url, **kw):
 
 
 def main(cmd, *args):
-    if cmd == "free-port":
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            print(s.getsockname()[1])
-    elif cmd == "mask":
+    if cmd == "mask":
         try:
             print(make_url(args[0]).render_as_string(hide_password=True))
         except Exception:
@@ -125,8 +120,6 @@ PYEOF
 ADMIN_URL=""    # server-level URL the test database is created through
 TEST_DB=""      # name of the test database, once created
 CLUSTER_DIR=""  # temporary cluster directory, when one was started
-CLUSTER_USER="" # system user owning the temporary cluster (when running as root)
-PG_BIN=""
 
 # shellcheck disable=SC2317 # (runs from the EXIT trap)
 cleanup() {
@@ -138,12 +131,8 @@ cleanup() {
             log "WARNING: could not drop test database $TEST_DB"
     fi
     if [[ -n "$CLUSTER_DIR" ]]; then
-        if [[ -f "$CLUSTER_DIR/data/postmaster.pid" ]]; then
-            as_cluster_user "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate -w stop \
-                >/dev/null 2>&1 ||
-                log "WARNING: could not stop the temporary PostgreSQL cluster"
-        fi
-        rm -rf "$CLUSTER_DIR"
+        bash scripts/pg-cluster.sh remove "$CLUSTER_DIR" ||
+            log "WARNING: could not remove the temporary PostgreSQL cluster"
     fi
     exit "$rc"
 }
@@ -151,71 +140,16 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Runs a command as the owner of the temporary cluster, from inside its
-# directory (the current directory may not be readable by that user).
-as_cluster_user() {
-    if [[ -n "$CLUSTER_USER" ]]; then
-        (cd "$CLUSTER_DIR" && runuser -u "$CLUSTER_USER" -- "$@")
-    else
-        (cd "$CLUSTER_DIR" && "$@")
-    fi
-}
-
-find_pg_bin() {
-    local d
-    if [[ -n "${PG_MAJOR:-}" ]]; then
-        d="/usr/lib/postgresql/$PG_MAJOR/bin"
-        [[ -x "$d/initdb" ]] && echo "$d" && return 0
-        return 1
-    fi
-    while IFS= read -r d; do
-        [[ -x "$d/initdb" && -x "$d/pg_ctl" ]] && echo "$d" && return 0
-    done < <(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V -r)
-    d=$(command -v initdb 2>/dev/null) && dirname "$d" && return 0
-    return 1
-}
-
 start_throwaway_cluster() {
     bash scripts/system-deps.sh --test
-    PG_BIN=$(find_pg_bin) ||
-        die "PostgreSQL server binaries (initdb, pg_ctl) not found"
-
-    # Short path under /tmp: unix socket paths are limited to ~100 bytes, and
-    # the cluster user must be able to reach it.
+    # Short path under /tmp: unix socket paths are limited to ~100 bytes, and the
+    # cluster user (postgres when running as root) must be able to reach it.
     CLUSTER_DIR=$(mktemp -d /tmp/landgis-pg.XXXXXXXX)
-    if ((EUID == 0)); then
-        # initdb refuses to run as root.
-        if id postgres >/dev/null 2>&1; then
-            CLUSTER_USER=postgres
-        else
-            CLUSTER_USER=nobody
-        fi
-        chown "$CLUSTER_USER" "$CLUSTER_DIR"
-    fi
-    chmod 700 "$CLUSTER_DIR"
-
-    log "starting a temporary PostgreSQL cluster ($PG_BIN) in $CLUSTER_DIR"
-    if ! as_cluster_user "$PG_BIN/initdb" -D "$CLUSTER_DIR/data" -U postgres \
-        --auth=trust -E UTF8 --locale=C --no-sync >"$CLUSTER_DIR/initdb.log" 2>&1; then
-        cat "$CLUSTER_DIR/initdb.log" >&2
-        die "initdb failed"
-    fi
-
-    local port attempt
-    for attempt in 1 2 3 4 5; do
-        port=$(pg free-port)
-        if as_cluster_user "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" \
-            -l "$CLUSTER_DIR/server.log" -w -t 60 \
-            -o "-c listen_addresses=127.0.0.1 -p $port -k '$CLUSTER_DIR'" \
-            -o "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-            start >/dev/null 2>&1; then
-            ADMIN_URL="postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
-            return 0
-        fi
-        log "cluster did not start on port $port (attempt $attempt)"
-    done
-    cat "$CLUSTER_DIR/server.log" >&2 || true
-    die "could not start the temporary PostgreSQL cluster"
+    log "starting a temporary PostgreSQL cluster in $CLUSTER_DIR"
+    local port
+    port=$(bash scripts/pg-cluster.sh start "$CLUSTER_DIR") ||
+        die "could not start the temporary PostgreSQL cluster"
+    ADMIN_URL="postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
 }
 
 local_server_answers() {

@@ -21,10 +21,10 @@ from api.ogc_format import link as _link
 from api.ogc_html import HTML_CONTENT, HTML_RESPONSE
 from api.ogc_route import OGCRoute
 from api.query_filters import query_values
+from api.read_routing import read_from_primary, request_read_session, request_read_transaction
 from api.routers import ogc_queryables, ogc_tiles
 from api.spooled import spooled_response
 from landgis import features
-from landgis.db.session import read_session, transaction
 from landgis.efficiency.collection import COLLECTION_ID as EFFICIENCY
 from landgis.efficiency.results import ensure_results
 from landgis.feature_query import read_query
@@ -60,8 +60,9 @@ FormatParam = Annotated[
 def _current_evaluation(request: Request, settings: SettingsDep, _: ReaderDep) -> None:
     """Bring the stored evaluation results up to date before a request that reads them
     (the efficiency collection, or every collection): see landgis.efficiency.results."""
-    if request.path_params.get("collection_id", EFFICIENCY) == EFFICIENCY:
-        ensure_results(request.app.state.engine, settings.efficiency)
+    wanted = request.path_params.get("collection_id", EFFICIENCY) == EFFICIENCY
+    if wanted and ensure_results(request.app.state.engine, settings.efficiency):
+        read_from_primary(request)  # the replica may not have the results yet
 
 
 # Runs before the read session is opened, so that the session sees the results written.
@@ -289,7 +290,7 @@ def items(
     headers = ogc_crs.content_crs(output_crs)
     if limit > features.STREAM_ABOVE and not html:
         # A server-side cursor needs a transaction.
-        with transaction(request.app.state.engine, write=False) as streaming:
+        with request_read_transaction(request) as streaming:
             return spooled_response(
                 lambda out: features.write_items(
                     streaming,
@@ -308,7 +309,7 @@ def items(
             )
     # The session is opened here rather than by a dependency: one hand-over to a worker
     # thread per page instead of three.
-    with read_session(request.app.state.engine) as session:
+    with request_read_session(request) as session:
         page = features.items_page(
             session, collection_id, filters, limit, offset, after, crs=output_crs, query=query
         )

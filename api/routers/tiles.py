@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from api.deps import ReaderDep
 from api.query_filters import FilterDep
-from landgis.db.session import read_session
+from api.read_routing import request_read_session
 from landgis.parcels import ParcelFilter
 from landgis.tile_matrix_sets import MAX_ZOOM
 from landgis.tiles import (
@@ -76,7 +76,7 @@ def tile_response(
     204 when the tile is empty. Every route serving tiles answers through here."""
     # The session is opened here rather than by a dependency: one hand-over to a worker
     # thread per tile instead of three.
-    with read_session(request.app.state.engine) as session:
+    with request_read_session(request) as session:
         etag = tile_etag(session, collection, tile, filters, gcj02=gcj02)
         headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
         if etag_matches(if_none_match, etag):

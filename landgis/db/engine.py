@@ -6,7 +6,7 @@ the server restarts …) is in :mod:`landgis.db.backends`.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from landgis.db.backends import backend_for
@@ -18,6 +18,6 @@ def make_engine(settings: Settings) -> Engine:
     return backend_for(settings.database_url).make_engine(settings)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+def make_sessionmaker(engine: Engine | Connection) -> sessionmaker[Session]:
     """Sessions bound to ``engine``; objects stay readable after commit."""
     return sessionmaker(engine, expire_on_commit=False)

@@ -16,8 +16,8 @@ they are written, beginning as a writer changes nothing.
 **Reads take no write lock.** ``transaction(engine, write=False)`` and
 :func:`read_session` read a snapshot while a writer works, and never wait for one. A read
 that writes something it can do without (a cached count, a session's last-seen time)
-wraps that in :func:`optional_write`, which gives it up when the database refuses it for
-another writer instead of failing the read.
+runs it through :func:`optional_write`, which gives it up when the database refuses it for
+another writer (or is a read-only replica) instead of failing the read.
 
 Every database failure a user can wait out (a busy database, no free pooled connection, a
 server restarting or gone, a deadlock broken by the server) is turned into the library
@@ -30,7 +30,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, Executable
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -38,6 +38,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from landgis.db.backends import Failure, backend_for
 from landgis.db.engine import make_sessionmaker
 from landgis.db.failures import database_error, database_locked
+from landgis.db.replica import is_read_only
 from landgis.errors import StaleVersion
 from landgis.i18n import _
 
@@ -47,17 +48,21 @@ log = logging.getLogger(__name__)
 
 
 @contextmanager
-def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
+def transaction(engine: Engine | Connection, *, write: bool = True) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error.
 
     ``write`` (the default) declares a unit of work that may write: it begins as a
     writer, after this process's earlier writers where they queue (see the module's
-    description); ``write=False`` is for reads. A busy database, a server that cannot be
-    reached and a concurrent writer that got there first surface as library errors
-    (:class:`~landgis.errors.Busy`, :class:`~landgis.errors.Conflict`), never as a crash.
+    description); ``write=False`` is for reads, which may also run on a connection given
+    (a replica's: :meth:`landgis.db.replica.EnginePair.read_bind`). A busy database, a
+    server that cannot be reached and a concurrent writer that got there first surface as
+    library errors (:class:`~landgis.errors.Busy`, :class:`~landgis.errors.Conflict`),
+    never as a crash.
     """
     backend = backend_for(engine)
-    gate = backend.writer_gate(engine) if write else None
+    if write and not isinstance(engine, Engine):
+        raise TypeError("a unit of work that writes runs on an engine")
+    gate = backend.writer_gate(engine) if isinstance(engine, Engine) and write else None
     if gate is not None and not gate.lock.acquire(timeout=gate.wait_s):
         raise database_locked(f"no turn to write within {gate.wait_s:g} s")
     session = make_sessionmaker(engine)()
@@ -82,12 +87,13 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
 
 
 @contextmanager
-def read_session(engine: Engine) -> Iterator[Session]:
+def read_session(engine: Engine | Connection) -> Iterator[Session]:
     """A session for reads that need no transaction: each statement runs on its own
     (autocommit), which spares the BEGIN and COMMIT round trips of :func:`transaction`.
     A single-statement read sees one snapshot either way; what it writes (a cached count)
     is committed at once. Where a transaction costs no round trips (a file database) it
-    is a read transaction, taking no write lock."""
+    is a read transaction, taking no write lock. ``engine`` may be a connection (a
+    replica's: :meth:`landgis.db.replica.EnginePair.read_bind`)."""
     reader = backend_for(engine).autocommit_reader(engine)
     if reader is None:
         with transaction(engine, write=False) as session:
@@ -103,16 +109,20 @@ def read_session(engine: Engine) -> Iterator[Session]:
         raise mapped from exc
 
 
-@contextmanager
-def optional_write(session: Session) -> Iterator[None]:
-    """A write a read can do without (Core statements: a cached count, a last-seen time).
+def optional_write(session: Session, statement: Executable) -> None:
+    """Run a write a read can do without (a Core statement: a cached count, a last-seen
+    time), or give it up.
 
-    Where the database has one writer at a time, the write needs the write lock in a
-    read transaction, which is refused at once when another connection holds it or has
-    committed since this read began: the write is then given up (the database undoes just
-    that statement) and the read goes on. Elsewhere the write runs as it is."""
+    On a read-only replica it is skipped. Where the database has one writer at a time,
+    the write needs the write lock in a read transaction, which is refused at once when
+    another connection holds it or has committed since this read began: the write is then
+    given up (the database undoes just that statement) and the read goes on. Elsewhere the
+    write runs as it is."""
+    if is_read_only(session.connection()):
+        log.debug("skipped an optional write on a read-only replica")
+        return
     try:
-        yield
+        session.execute(statement)
     except OperationalError as refused:
         if backend_for(session).failure(refused) is not Failure.LOCKED:
             raise

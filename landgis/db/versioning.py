@@ -93,5 +93,4 @@ def _store(session: Session, key: str, version: int, matched: int) -> None:
         # Never replace a count taken at a newer version.
         where=CountCache.data_version <= version,
     )
-    with optional_write(session):  # refused for another writer: counted again next time
-        session.execute(stmt)
+    optional_write(session, stmt)  # refused for another writer: counted again next time

@@ -18,7 +18,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
-from sqlalchemy import Engine, Table
+from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
@@ -151,8 +151,8 @@ class Backend(ABC):
         by default it begins as any other, at its first statement."""
         return None
 
-    def autocommit_reader(self, engine: Engine) -> Engine | None:
-        """``engine`` running each statement on its own, for reads needing no transaction;
+    def autocommit_reader(self, bind: Engine | Connection) -> Engine | Connection | None:
+        """``bind`` running each statement on its own, for reads needing no transaction;
         None when a read transaction costs nothing here."""
         return None
 

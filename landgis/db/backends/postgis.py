@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sqlalchemy import (
     ARRAY,
+    Connection,
     Engine,
     Float,
     Integer,
@@ -121,10 +122,10 @@ class PostGISBackend(Backend):
         """The PostGIS extension, created when missing."""
         postgis_engine.ensure_extension(engine)
 
-    def autocommit_reader(self, engine: Engine) -> Engine | None:
+    def autocommit_reader(self, bind: Engine | Connection) -> Engine | Connection | None:
         """Spares the BEGIN and COMMIT round trips; a single statement sees one snapshot
         either way."""
-        return engine.execution_options(isolation_level="AUTOCOMMIT")
+        return bind.execution_options(isolation_level="AUTOCOMMIT")
 
     def failure(self, error: BaseException) -> Failure | None:
         return postgis_engine.failure(error)

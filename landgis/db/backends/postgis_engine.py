@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CONNECT_RETRY_S = 0.25
+# libpq's connect_timeout (whole seconds) for a server reads can do without.
+QUICK_CONNECT_S = 2
 # Deadlock detected, serialization failure: the transaction was rolled back; a retry works.
 RETRY_SQLSTATES = frozenset({"40P01", "40001"})
 # Admin shutdown, crash shutdown, cannot connect now (starting up, shutting down).
@@ -143,17 +145,29 @@ def _patient_connect(wait_s: float) -> Any:
     return do_connect
 
 
-def make_postgis_engine(settings: Settings) -> Engine:
-    """A pooled engine on the PostGIS database of ``settings``."""
+def make_postgis_engine(
+    settings: Settings, url: str | None = None, *, connect_wait_s: float | None = None
+) -> Engine:
+    """A pooled engine on the PostGIS database of ``settings`` (or at ``url``); a new
+    connection is tried again for ``connect_wait_s`` seconds (default ``db_pool_timeout``)
+    while the server restarts. With a wait of 0 (a replica, which reads may pass over)
+    a server that does not answer within a few seconds fails the connection at once.
+    Without ``db_prepared_statements`` psycopg prepares nothing on the server (pgbouncer
+    in transaction pooling mode)."""
+    wait_s = settings.db_pool_timeout if connect_wait_s is None else connect_wait_s
+    connect_args: dict[str, Any] = {} if wait_s else {"connect_timeout": QUICK_CONNECT_S}
+    if not settings.db_prepared_statements:  # pgbouncer pooling transactions
+        connect_args["prepare_threshold"] = None
     engine = create_engine(
-        settings.database_url,
+        url or settings.database_url,
         echo=settings.echo_sql,
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
+        connect_args=connect_args,
     )
-    event.listen(engine, "do_connect", _patient_connect(settings.db_pool_timeout))
+    event.listen(engine, "do_connect", _patient_connect(wait_s))
     return engine
 
 
