@@ -766,6 +766,10 @@ def parcel_frames(
             "footprint_area_m2": foot_area,
             "floor_area_m2": floor_area,
             "state": np.full(on.size, "in_use", dtype=object),
+            # as the demo's: every building an enterprise's own (no standard factories)
+            "kind": np.full(on.size, "enterprise", dtype=object),
+            "owner": np.full(on.size, None, dtype=object),
+            "owner_credit_code": np.full(on.size, None, dtype=object),
         },
         geometry=gpd.GeoSeries(footprint, crs=CGCS2000),
     )

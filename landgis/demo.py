@@ -1,13 +1,14 @@
 """Load the demo county (青溪县工业园区, fictional) from its committed GeoPackage.
 
 Loading is idempotent: a database that already holds the demo is left as it is, but for
-the enterprises' figures (亩均效益评价), loaded when the database has none of their years.
+the enterprises' figures (亩均效益评价), loaded when the database has none of their years,
+and the factory space and projects (:mod:`landgis.demo_space`), loaded when it has none.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,10 +26,12 @@ from landgis.db.repository import (
     geometry_value,
     insert_returning_ids,
 )
+from landgis.demo_space import load_space
 from landgis.errors import Conflict
 from landgis.geo import parcel_areas, planar_areas_m2
 from landgis.i18n import _
 from landgis.imports import import_frame
+from landgis.settings import Settings
 
 ZONE_ORDER = {"county": 0, "park": 1, "area": 2}
 FIGURES_LAYER = "enterprise_figures"
@@ -45,6 +48,10 @@ class DemoReport:
     cases: int = 0
     events: int = 0
     figures: int = 0
+    units: int = 0  # the factory space (landgis.demo_space)
+    leases: int = 0
+    projects: int = 0
+    matches: int = 0
 
 
 def _layer(path: Path, name: str) -> pd.DataFrame:
@@ -144,13 +151,20 @@ def load_figures(session: Session, path: Path) -> int:
     return bulk_insert(session, EnterpriseFigures, columns)
 
 
-def load_demo(session: Session, path: Path) -> DemoReport:
-    """Load the demo county into an empty or demo-holding database (idempotent)."""
+def load_demo(session: Session, path: Path, settings: Settings | None = None) -> DemoReport:
+    """Load the demo county into an empty or demo-holding database (idempotent); its
+    factory space and projects through the ledger's use cases under ``settings`` (the
+    defaults when None)."""
+    settings = settings or Settings()
     parcels = _layer(path, "parcels")
     codes = list(parcels["parcel_code"])
     present = existing_values(session, Parcel.parcel_code, codes)
     if len(present) == len(codes):
-        return DemoReport(loaded=False, figures=load_figures(session, path))
+        return DemoReport(
+            loaded=False,
+            figures=load_figures(session, path),
+            **asdict(load_space(session, path, settings)),
+        )
     if present:
         raise Conflict(
             _(
@@ -169,6 +183,7 @@ def load_demo(session: Session, path: Path) -> DemoReport:
     _store_buildings(session, buildings, parcel_ids)
     _store_cases(session, cases, events, parcel_ids)
     figures = load_figures(session, path)
+    space = load_space(session, path, settings)
     return DemoReport(
         loaded=True,
         zones=len(zones),
@@ -177,4 +192,5 @@ def load_demo(session: Session, path: Path) -> DemoReport:
         cases=len(cases),
         events=len(events),
         figures=figures,
+        **asdict(space),
     )

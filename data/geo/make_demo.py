@@ -27,6 +27,11 @@ their figures of 2022 and 2023 (tax, revenue, value added, energy, emissions, st
 for the per-mu evaluation (亩均效益评价): the holders of idle land pay no tax, those of
 low-efficiency land little.
 
+The park's platform company owns standard factory buildings (标准厂房) in two parks; their
+units are let, vacant, used by the owner or being built, with leases from 2023 on, as the
+register stood on 30 November 2026; the park courts a few projects (招商项目), two of which
+took vacant units by a recorded match.
+
 All names (county, park, areas, roads, companies, staff) and all numbers are fictional.
 
 Usage: ``python data/geo/make_demo.py [--out DIR]`` (default: this file's folder) or
@@ -67,6 +72,8 @@ from data.geo.demo.parcels import (  # noqa: E402
     parcel_attributes,
     parcel_kind,
 )
+from data.geo.demo.space import build_space  # noqa: E402
+from data.geo.demo.space_tables import projects_table  # noqa: E402
 from data.geo.demo.zones import (  # noqa: E402
     area_boundaries,
     county_boundary,
@@ -89,13 +96,18 @@ def build(out_dir: Path) -> list[Path]:
     areas = area_boundaries(strips)
     zones = zones_frame(county_boundary(rng), park_boundary(areas), areas)
     events = events_list(logs)
+    figures = figures_frame(records)
+    space = build_space(records)
     layers = {
         "zones": zones,
         "parcels": parcels_frame(records),
         "buildings": buildings_frame(records),
         "cases": cases_frame(logs),
         "case_events": events_frame(events),
-        "enterprise_figures": figures_frame(records),
+        "enterprise_figures": figures,
+        "building_units": space.units,
+        "leases": space.leases,
+        "projects": projects_table(space.projects),
     }
     return write_outputs(out_dir, layers, events)
 

@@ -84,22 +84,35 @@ def demo(
         say(_("片区已加载:{zones} 个", zones=zones) if zones else _("片区已存在,未重复加载"))
         return
     with unit_of_work(database_url) as (session, settings):
-        report = load_demo(session, data or settings.demo_data)
+        report = load_demo(session, data or settings.demo_data, settings)
     if report.loaded:
         say(
             _(
                 "演示数据已加载:片区 {zones} 个,宗地 {parcels} 宗,厂房 {buildings} 栋,"
-                "台账 {cases} 宗,处置记录 {events} 条,企业亩均数据 {figures} 条",
+                "台账 {cases} 宗,处置记录 {events} 条,企业亩均数据 {figures} 条,"
+                "厂房单元 {units} 个,租约 {leases} 份,招商项目 {projects} 个",
                 zones=report.zones,
                 parcels=report.parcels,
                 buildings=report.buildings,
                 cases=report.cases,
                 events=report.events,
                 figures=report.figures,
+                units=report.units,
+                leases=report.leases,
+                projects=report.projects,
             )
         )
-    elif report.figures:
-        say(_("演示数据已存在;企业亩均数据已加载:{figures} 条", figures=report.figures))
+    elif report.figures or report.units:
+        say(
+            _(
+                "演示数据已存在;已加载企业亩均数据 {figures} 条,厂房单元 {units} 个,"
+                "租约 {leases} 份,招商项目 {projects} 个",
+                figures=report.figures,
+                units=report.units,
+                leases=report.leases,
+                projects=report.projects,
+            )
+        )
     else:
         say(_("演示数据已存在,未重复加载"))
 

@@ -31,6 +31,15 @@ FIELDS = {
     "preferred_zones": ["白鹤工业区"],
     "staff": "ed",
 }
+# The demo's standard buildings with vacant units to offer (A4栋 is being built).
+DEMO_STANDARD = {
+    "519901001003GB00027 1号楼",
+    "519901001003GB00027 2号楼",
+    "519901001003GB00027 3号楼",
+    "519901007001GB00017 A1栋",
+    "519901007001GB00017 A2栋",
+    "519901007001GB00017 A3栋",
+}
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +92,10 @@ def test_a_project_its_candidates_and_a_match_on_a_case(client, site, building_i
     en = client.get(f"/api/projects/{number}/candidates", params={"lang": "en"}).json()["items"]
 
     scores = [item["score"] for item in zh]
-    assert scores == sorted(scores, reverse=True) and len(zh) == 6
+    assert scores == sorted(scores, reverse=True) and len(zh) == 12
+    units = {item["code"] for item in zh if item["kind"] == "lease"}
+    assert units - DEMO_STANDARD == {zh[0]["code"]}  # the test's building, and the demo's
+    assert len([item for item in zh if item["kind"] == "case"]) == 5
     best = zh[0]
     # 1F + 2F = 1900 ㎡ for 1800 ㎡ (+5.6 %): available now, in the park (新能源电池)
     assert (best["kind"], best["unit_nos"], best["score"]) == ("lease", ["1F", "2F"], 100.0)
@@ -134,7 +146,8 @@ def test_a_match_on_vacant_units_signs_the_lease(client, site, building_id):
     body = matched.json()
     assert body["lease_no"].startswith("ZL-2024-") and body["match"]["kind"] == "lease"
     again = client.get(f"/api/projects/{number}/candidates").json()["items"]
-    assert again == []  # no land need, and the units are let
+    # no land need, and the units are let: only the demo's standard buildings are left
+    assert {item["code"] for item in again} == DEMO_STANDARD
 
 
 def test_stages_and_refusals(client, site):

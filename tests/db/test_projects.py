@@ -31,6 +31,18 @@ OFFERED = {
     "QX-XZ-2023-013": ("disposing", 44.3, "产城新区"),
 }
 AVAILABLE = {"disposing": 30.0, "planned": 22.5, "identified": 15.0}  # else 7.5
+# The demo's own standard buildings with vacant units not promised to a lease signed
+# ahead, by hand from data/geo/demo_county/building_units.csv and leases.csv: for a need
+# of 2400 ㎡, the floor area of their best set, all in the park (full industry and
+# availability points). 3号楼's 1F is promised to ZL-2027-001; A4栋 is being built.
+DEMO_OFFERS_2400 = {
+    "519901001003GB00027 1号楼": 1088.0 + 1088.0,  # 3F-B + 4F-B, -9.3 %
+    "519901001003GB00027 2号楼": 1088.0 + 1088.0,  # 3F-B + 4F-B
+    "519901001003GB00027 3号楼": 1228.0 + 818.0,  # 2F-A + 2F-B, -14.8 %
+    "519901007001GB00017 A1栋": 1488.0 + 1488.0,  # 2F-A + 2F-B, +24.0 %: 38 of 40
+    "519901007001GB00017 A2栋": 1339.0 + 1339.0,  # 2F-B + 3F-B, +11.6 %
+    "519901007001GB00017 A3栋": 1507.0 + 1507.0,  # 1F-B + 2F-B, +25.6 %: 37.2 of 40
+}
 
 
 def _service(session, role: str = "editor") -> LedgerService:
@@ -177,10 +189,24 @@ def test_the_candidates_are_ranked_as_computed_by_hand(session):
     # as close but larger), in the park: full marks on all three parts
     unit_code = f"{building.parcel.parcel_code} {building.name}"
     expected[unit_code] = 100.0
+    for code, offered in DEMO_OFFERS_2400.items():
+        expected[code] = _hand_area(2400.0, offered) + 30.0 + 30.0
     assert {c.code: c.score for c in found} == pytest.approx(expected, abs=0.051)
     ranked = sorted(expected, key=lambda code: (-round(expected[code], 1), code))
     assert [c.code for c in found] == ranked
-    assert ranked[:2] == [unit_code, "QX-XZ-2023-013"]  # a tie: by code
+    # a tie at 100: by code, the test's building, the demo's four, then the case
+    assert ranked[:6] == [
+        unit_code,
+        "519901001003GB00027 1号楼",
+        "519901001003GB00027 2号楼",
+        "519901001003GB00027 3号楼",
+        "519901007001GB00017 A2栋",
+        "QX-XZ-2023-013",
+    ]
+    assert (expected["519901007001GB00017 A1栋"], expected["519901007001GB00017 A3栋"]) == (
+        pytest.approx(98.0),
+        pytest.approx(97.2, abs=0.051),
+    )
 
     units = found[0]
     assert (units.kind, units.unit_nos, units.offered_m2) == ("lease", ("1F-A", "2F-B"), 2300.0)
@@ -198,11 +224,12 @@ def test_the_candidates_are_ranked_as_computed_by_hand(session):
     assert (
         reasons["QX-XZ-2023-013"][2] == "QX-XZ-2023-013 处置中,处置方式“兼并重组”可引入新用地单位"
     )
-    english = found[1].to_dict("en")
+    case = next(c for c in found if c.code == "QX-XZ-2023-013")
+    english = case.to_dict("en")
     assert "Land need 45.00 mu" in english["reasons"][0]
     # a too-small candidate scores less than one as much too large
     assert _hand_area(need, need * 0.7) < _hand_area(need, need * 1.3)
-    lon, lat = found[1].geometry["coordinates"][0][0][0]
+    lon, lat = case.geometry["coordinates"][0][0][0]
     assert 100 < lon < 110 and 25 < lat < 35
 
 

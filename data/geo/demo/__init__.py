@@ -10,6 +10,8 @@
 - :mod:`.ledger`: each case's dated history, replayed to the case;
 - :mod:`.zones`: areas, park and county;
 - :mod:`.figures`: the enterprises' figures of 2022 and 2023 (亩均效益评价);
+- :mod:`.space_specs` and :mod:`.space`: the standard factory parks, their units, the
+  leases and the projects (招商项目), checked by :mod:`.space_checks`;
 - :mod:`.files`: the layers written as GeoPackage, GeoJSON, JSON and CSV;
 - :mod:`.checks`: the files read back and checked, and their headline figures.
 

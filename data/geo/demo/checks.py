@@ -27,6 +27,7 @@ from data.geo.demo.county import (
     TOTAL_MU,
 )
 from data.geo.demo.ledger import replay
+from data.geo.demo.space_checks import check_space
 from landgis.credit_code import is_valid
 from landgis.exchange import CASE_FIELDS
 from landgis.geo import CGCS2000, planar_areas_m2
@@ -166,7 +167,17 @@ def verify(gpkg: Path) -> dict[str, pd.DataFrame]:
     """Read the GeoPackage back and check it; its layers."""
     layers = {
         name: gpd.read_file(gpkg, layer=name, engine="pyogrio")
-        for name in ("zones", "parcels", "buildings", "cases", "case_events", "enterprise_figures")
+        for name in (
+            "zones",
+            "parcels",
+            "buildings",
+            "cases",
+            "case_events",
+            "enterprise_figures",
+            "building_units",
+            "leases",
+            "projects",
+        )
     }
     check_geometry(layers["zones"], layers["parcels"])
     check_buildings(layers["parcels"], layers["buildings"])
@@ -175,6 +186,7 @@ def verify(gpkg: Path) -> dict[str, pd.DataFrame]:
     check_floor_areas(layers["buildings"], layers["cases"])
     check_history(layers["cases"], layers["case_events"])
     check_figures(layers["parcels"], layers["cases"], layers["enterprise_figures"])
+    check_space(layers)
     mu = np.array([m2_to_mu(a) for a in planar_areas_m2(layers["parcels"].geometry)])
     check(
         bool(((mu >= 10.0) & (mu <= 120.0)).all()), f"parcel sizes {mu.min():.1f}-{mu.max():.1f} 亩"
@@ -199,6 +211,9 @@ def summary(layers: dict[str, pd.DataFrame], paths: list[Path]) -> str:
         f"企业亩均数据: {len(layers['enterprise_figures'])} 行 (2022, 2023)",
         f"闲置厂房: {cases['idle_building_area_m2'].sum():.2f} ㎡, "
         f"盘活厂房: {cases['revitalized_building_area_m2'].sum():.2f} ㎡",
+        f"标准厂房: {int((buildings['kind'] == 'standard').sum())} 栋, "
+        f"单元 {len(layers['building_units'])} 个, 租约 {len(layers['leases'])} 份, "
+        f"招商项目 {len(layers['projects'])} 个",
         f"park centre: {centre.x:.4f}°E {centre.y:.4f}°N (EPSG:4490); "
         f"GK zone CM 105°E, EPSG:{GK_EPSG}",
         *(f"wrote {p}" for p in paths),

@@ -26,9 +26,18 @@ def parcels_frame(records: list[ParcelRecord]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(data, geometry=[r.geom for r in records], crs=CGCS2000)
 
 
+# Beside the exchange fields: the building's kind (standard or enterprise) and owner.
+BUILDING_COLUMNS = [*BUILDING_FIELDS, "kind", "owner", "owner_credit_code"]
+
+
 def buildings_frame(records: list[ParcelRecord]) -> gpd.GeoDataFrame:
+    """The buildings, the enterprises' first and the standard ones last (so that adding the
+    latter left the others' order, and their ids once loaded, as they were)."""
     rows = [b for r in records for b in r.buildings]
-    data = pd.DataFrame([[b[f] for f in BUILDING_FIELDS] for b in rows], columns=BUILDING_FIELDS)
+    rows = [b for b in rows if b["kind"] != "standard"] + [
+        b for b in rows if b["kind"] == "standard"
+    ]
+    data = pd.DataFrame([[b[f] for f in BUILDING_COLUMNS] for b in rows], columns=BUILDING_COLUMNS)
     return gpd.GeoDataFrame(data, geometry=[b["geometry"] for b in rows], crs=CGCS2000)
 
 
@@ -82,7 +91,24 @@ def write_outputs(
         figures_table(layers["enterprise_figures"], year, folder)
         for year in sorted(set(layers["enterprise_figures"]["year"]))
     ]
-    return [*paths, path, *tables]
+    return [*paths, path, *tables, *space_files(layers, folder)]
+
+
+def space_files(layers: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
+    """The units and leases as CSV, the projects as JSON (their zones as lists)."""
+    paths = []
+    for name in ("building_units", "leases"):
+        path = folder / f"{name}.csv"
+        layers[name].to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        paths.append(path)
+    projects = layers["projects"].astype(object).where(layers["projects"].notna(), None)
+    rows = [
+        {**row, "preferred_zones": json.loads(row["preferred_zones"])}
+        for row in projects.to_dict(orient="records")
+    ]
+    path = folder / "projects.json"
+    path.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return [*paths, path]
 
 
 # The demo's figures as a county's table has them: Chinese headers, money in 万元.
