@@ -307,6 +307,13 @@ class Settings(BaseSettings):
         description="Above this many filtered parcels the ledger map draws them from vector "
         "tiles instead of inlining them in the page.",
     )
+    workbook_detail_max_rows: int = Field(
+        default=20_000,
+        ge=0,
+        description="Above this many ledger rows the ledger workbook leaves out its 处置记录 "
+        "(events) and 打印 sheets, saying so on its 核心数据 sheet: a province's ledger is "
+        "written in the time its 台账 sheet takes.",
+    )
     print_paper: Literal["A3", "A4"] = Field(
         default="A3",
         description="Paper of the printed ledger (PDF) and of the workbook's print set-up, "

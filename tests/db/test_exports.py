@@ -32,6 +32,7 @@ from landgis.io.exports import (
     shapefile_field_names,
 )
 from landgis.io.exports.ledger_workbook import MEDIA_TYPE as XLSX_MEDIA_TYPE
+from landgis.io.exports.print_setup import PrintSetup
 from landgis.io.exports.tabular import csv_column
 from landgis.ledger import LEDGER_COLUMNS, ledger_rows
 from landgis.ledger_rules.totals import area_total
@@ -222,6 +223,29 @@ def test_workbook_highlights_overdue_rows(session):
             assert fills == {OVERDUE_FILL}, case_no
         else:
             assert OVERDUE_FILL not in fills, case_no
+
+
+def test_a_ledger_past_the_detail_limit_leaves_out_the_events_and_print_sheets(session):
+    """A province's ledger is written as its 台账 sheet: above the setting's number of rows
+    the 处置记录 and 打印 sheets are left out, and the notes below the ledger say so."""
+    full = workbook(export_ledger(session, "xlsx", as_of=AUG_31))
+    assert full.sheetnames == ["台账", "核心数据", "处置记录", "打印"]
+    setup = PrintSetup(workbook_detail_max_rows=12)
+    result = export_ledger(session, "xlsx", as_of=AUG_31, print_setup=setup)
+    assert result.rows == 13
+    book = workbook(result)
+    assert book.sheetnames == ["台账", "核心数据"]
+    notes = [row[0].value for row in book["台账"].iter_rows() if row[0].value]
+    assert any("台账共 13 条,多于 12 条" in str(note) for note in notes)
+    assert not any("打印请用" in str(note) for note in notes)
+    assert sheet_rows(book["台账"])[2:15] == sheet_rows(full["台账"])[2:15]
+
+    exact = workbook(
+        export_ledger(
+            session, "xlsx", as_of=AUG_31, print_setup=PrintSetup(workbook_detail_max_rows=13)
+        )
+    )
+    assert exact.sheetnames == ["台账", "核心数据", "处置记录", "打印"]
 
 
 def test_workbook_figures_sheet_reproduces_the_period(session):

@@ -35,10 +35,13 @@ def paper_option(value: Any) -> Paper | None:
 
 @dataclass(frozen=True)
 class PrintSetup:
-    """The paper (landscape) and the printed columns' keys, in order."""
+    """The paper (landscape), the printed columns' keys in order, and the size of ledger
+    above which the workbook leaves out its detail sheets."""
 
     paper: Paper = "A3"
     columns: tuple[str, ...] = DEFAULT_PRINTED
+    # Above this many ledger rows the workbook has no 处置记录 and 打印 sheets.
+    workbook_detail_max_rows: int = 20_000
 
     def __post_init__(self) -> None:
         try:
@@ -57,4 +60,8 @@ class PrintSetup:
     @classmethod
     def from_settings(cls, settings: Settings, paper: Paper | None = None) -> PrintSetup:
         """The set-up the settings name, on ``paper`` when given."""
-        return cls(paper or settings.print_paper, tuple(settings.print_columns))
+        return cls(
+            paper or settings.print_paper,
+            tuple(settings.print_columns),
+            settings.workbook_detail_max_rows,
+        )

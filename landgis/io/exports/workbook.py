@@ -72,6 +72,28 @@ def workbook_chunks(data: LedgerData) -> Iterator[LedgerChunk]:
         )
 
 
+def ledger_notes(data: LedgerData, rows: int, limit: int, filter_line: str) -> list[str]:
+    """The notes below the ledger of ``rows`` rows: overdue shading, the helper columns,
+    which sheet to print (or, above ``limit`` rows, the sheets left out) and the filters."""
+    if rows <= limit:
+        printing = _("打印请用“{sheet}”工作表:打印版台账的列,页面已设置。", sheet=PRINT_SHEET)
+    else:
+        printing = _(
+            "台账共 {rows} 条,多于 {limit} 条(设置 LANDGIS_WORKBOOK_DETAIL_MAX_ROWS),"
+            "本工作簿未附“处置记录”和“{sheet}”工作表:打印版台账请导出 PDF,"
+            "各条目的处置记录见其台账页面。",
+            rows=rows,
+            limit=limit,
+            sheet=PRINT_SHEET,
+        )
+    notes = [
+        "注:浅红色底纹的条目已逾期(超过完成时限仍未盘活或销号)。",
+        "“台账编号”“版本”两列供修改后导回系统时核对,请勿改动。",
+        data.note(printing),
+    ]
+    return [*notes, filter_line] if filter_line else notes
+
+
 class XlsxExporter(Exporter):
     """The ledger workbook: 台账 (with subtotals and totals), 核心数据, 处置记录.
 
@@ -103,14 +125,10 @@ class XlsxExporter(Exporter):
                     as_of=data.as_of.isoformat(),
                 )
             )
-        notes = ["注:浅红色底纹的条目已逾期(超过完成时限仍未盘活或销号)。"]
-        notes.append("“台账编号”“版本”两列供修改后导回系统时核对,请勿改动。")
-        notes.append(
-            data.note(_("打印请用“{sheet}”工作表:打印版台账的列,页面已设置。", sheet=PRINT_SHEET))
-        )
+        limit = data.print_setup.workbook_detail_max_rows
+        filter_line = data.filter_line()
         figures_notes = []
-        if filter_line := data.filter_line():
-            notes.append(filter_line)
+        if filter_line:
             figures_notes = [data.note(_("本表数据为按筛选条件导出的台账的数据。")), filter_line]
         span = f"{cn_date(period_from)}至{cn_date(data.as_of)}"
         paper = options.get("paper") or data.print_setup.paper
@@ -121,7 +139,7 @@ class XlsxExporter(Exporter):
             kinds=WORKBOOK_KINDS,
             chunks=workbook_chunks(data),
             helper_columns=[h for _, h in HELPER_COLUMNS],
-            notes=notes,
+            notes=lambda rows: ledger_notes(data, rows, limit, filter_line),
             figures=lambda: data.figures(period_from),
             figures_title=f"{data.county}低效闲置工业用地处置核心数据({span})",
             figures_notes=figures_notes,
@@ -134,4 +152,5 @@ class XlsxExporter(Exporter):
             printed=printed_sheet(data, paper),
             paper=paper,
             footer=page_footer(data.lang, "&P", "&N"),
+            detail_max_rows=limit,
         )

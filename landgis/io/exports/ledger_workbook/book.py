@@ -33,7 +33,7 @@ def write_ledger_workbook(
     kinds: Mapping[str, str],
     chunks: Iterable[LedgerChunk],
     helper_columns: Collection[str] = (),
-    notes: Sequence[str] = (),
+    notes: Sequence[str] | Callable[[int], Sequence[str]] = (),
     figures: Callable[[], Mapping[str, Any]] | Mapping[str, Any] | None = None,
     figures_title: str = FIGURES_SHEET,
     figures_notes: Sequence[str] = (),
@@ -42,6 +42,7 @@ def write_ledger_workbook(
     printed: PrintedSheet | None = None,
     paper: str = "A3",
     footer: str = DEFAULT_FOOTER,
+    detail_max_rows: int | None = None,
 ) -> int:
     """Write the ledger workbook to ``out`` (a binary stream or a file path); returns the
     number of ledger rows.
@@ -51,7 +52,9 @@ def write_ledger_workbook(
     are written as they come. ``figures`` (or a function giving them, called after the
     ledger sheet is written) fill sheet 2; ``events`` (chunks of rows, read after the
     ledger sheet) sheet 3; ``printed`` (its lines read last) the 打印 sheet. Every sheet
-    prints landscape on ``paper`` (A3 or A4; 核心数据 A4 portrait) with ``footer``.
+    prints landscape on ``paper`` (A3 or A4; 核心数据 A4 portrait) with ``footer``. With
+    more ledger rows than ``detail_max_rows`` the events and 打印 sheets are left out;
+    ``notes`` (below the ledger, or a function of the number of its rows) can say so.
     """
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False})
     try:
@@ -70,6 +73,7 @@ def write_ledger_workbook(
             paper=paper,
             footer=footer,
         )
+        detailed = detail_max_rows is None or count <= detail_max_rows
         if figures is not None:
             values = figures() if callable(figures) else figures
             write_figures_sheet(
@@ -80,9 +84,9 @@ def write_ledger_workbook(
                 notes=figures_notes,
                 footer=footer,
             )
-        if events is not None:
+        if events is not None and detailed:
             write_events_sheet(book, formats, events, paper=paper, footer=footer)
-        if printed is not None:
+        if printed is not None and detailed:
             write_print_sheet(book, formats, printed)
     finally:
         book.close()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -189,7 +189,7 @@ def write_ledger_sheet(
     kinds: Mapping[str, str],
     chunks: Iterable[LedgerChunk],
     helper_columns: Collection[str] = (),
-    notes: Sequence[str] = (),
+    notes: Sequence[str] | Callable[[int], Sequence[str]] = (),
     paper: str = "A3",
     footer: str = DEFAULT_FOOTER,
 ) -> int:
@@ -304,7 +304,7 @@ def write_ledger_sheet(
         formats=formats,
     )
     row += 2
-    for note in notes:
+    for note in notes(count) if callable(notes) else notes:
         sheet.write_string(row, 0, note, formats.note)
         row += 1
     return count
