@@ -32,8 +32,24 @@ class ImportProgress:
 ProgressCallback = Callable[[ImportProgress], None]
 
 
+class ProblemCounts:
+    """How many of a report's ``problems`` are errors and warnings."""
+
+    problems: Sequence[Problem]
+
+    @property
+    def errors(self) -> int:
+        """How many problems are errors."""
+        return sum(1 for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> int:
+        """How many problems are warnings."""
+        return sum(1 for p in self.problems if p.severity == WARNING)
+
+
 @dataclass
-class ImportReport:
+class ImportReport(ProblemCounts):
     """What an import did or, in a dry run, would do.
 
     ``assigned_codes`` lists the codes the import gave (``--assign-codes`` or
@@ -79,16 +95,6 @@ class ImportReport:
     def area_mu(self) -> float:
         """The accepted parcels' computed area in 亩."""
         return m2_to_mu(self.area_m2)
-
-    @property
-    def errors(self) -> int:
-        """How many problems are errors."""
-        return sum(1 for p in self.problems if p.is_error)
-
-    @property
-    def warnings(self) -> int:
-        """How many problems are warnings."""
-        return sum(1 for p in self.problems if p.severity == WARNING)
 
     def text_lines(
         self,
@@ -243,8 +249,25 @@ def problem_line(item: Problem) -> Text:
     return _("[{level}] {problem}", level=level, problem=said)
 
 
-class ImportRefused(InvalidInput):
+class ReportRefused(InvalidInput):
+    """A refused import: nothing was written; its ``report`` (with ``problems`` and
+    ``to_dict``) says why, in the error's body too."""
+
+    def __init__(self, report: Any, message: Text) -> None:
+        super().__init__(message, problems=[p.to_dict() for p in report.problems])
+        self.report = report
+
+    def to_dict(self) -> dict[str, Any]:
+        body = super().to_dict()
+        body["problems"] = self.report.to_dict()["problems"]
+        body["report"] = self.report.to_dict()
+        return body
+
+
+class ImportRefused(ReportRefused):
     """An import with error-severity problems: nothing was written; ``report`` says why."""
+
+    report: ImportReport
 
     def __init__(self, report: ImportReport) -> None:
         found = errors(report.problems)
@@ -258,14 +281,7 @@ class ImportRefused(InvalidInput):
                 message = _("{problem}。未导入任何宗地。", problem=said)
         else:
             message = _("文件中有 {count} 处错误,未导入任何宗地。", count=len(found))
-        super().__init__(message, problems=[p.to_dict() for p in report.problems])
-        self.report = report
-
-    def to_dict(self) -> dict[str, Any]:
-        body = super().to_dict()
-        body["problems"] = self.report.to_dict()["problems"]
-        body["report"] = self.report.to_dict()
-        return body
+        super().__init__(report, message)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from landgis.errors import InvalidInput
 from landgis.i18n import DEFAULT_LANGUAGE, Text, _
-from landgis.imports.report import Clause, problem_dicts, problem_lines
-from landgis.io.problems import WARNING, Problem, errors
+from landgis.imports.report import (
+    Clause,
+    ProblemCounts,
+    ReportRefused,
+    problem_dicts,
+    problem_lines,
+)
+from landgis.io.problems import Problem, errors
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class SitedBuilding:
 
 
 @dataclass
-class BuildingsReport:
+class BuildingsReport(ProblemCounts):
     """What an import of footprints did or, ``check_only``, would do: ``rows`` read,
     ``stored`` written (checking: that would be), ``columns`` file column → field."""
 
@@ -51,16 +56,6 @@ class BuildingsReport:
     stored: int = 0
     buildings: list[SitedBuilding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> int:
-        """How many problems are errors."""
-        return len(errors(self.problems))
-
-    @property
-    def warnings(self) -> int:
-        """How many problems are warnings."""
-        return sum(1 for p in self.problems if p.severity == WARNING)
 
     def head(self) -> Text:
         """The report's first line."""
@@ -114,7 +109,7 @@ class BuildingsReport:
         }
 
 
-class BuildingsRefused(InvalidInput):
+class BuildingsRefused(ReportRefused):
     """An import of footprints with errors: nothing was written; ``report`` says why."""
 
     def __init__(self, report: BuildingsReport) -> None:
@@ -127,11 +122,4 @@ class BuildingsRefused(InvalidInput):
             message = _("{problem}。未导入任何厂房。", problem=Clause(found[0].text))
         else:
             message = _("文件中有 {count} 处错误,未导入任何厂房。", count=len(found))
-        super().__init__(message, problems=[p.to_dict() for p in report.problems])
-        self.report = report
-
-    def to_dict(self) -> dict[str, Any]:
-        body = super().to_dict()
-        body["problems"] = self.report.to_dict()["problems"]
-        body["report"] = self.report.to_dict()
-        return body
+        super().__init__(report, message)

@@ -8,10 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from landgis.errors import InvalidInput
 from landgis.i18n import DEFAULT_LANGUAGE, Localizable, Text, _, listing
-from landgis.imports.report import Clause, problem_dicts, problem_lines
-from landgis.io.problems import WARNING, Problem, errors
+from landgis.imports.report import (
+    Clause,
+    ProblemCounts,
+    ReportRefused,
+    problem_dicts,
+    problem_lines,
+)
+from landgis.io.problems import Problem, errors
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class EnterpriseMatch:
 
 
 @dataclass
-class FiguresReport:
+class FiguresReport(ProblemCounts):
     """What an import of ``year``'s figures did or, in a dry run, would do.
 
     ``enterprises`` counts the enterprises' rows read (totals and notes left out are
@@ -71,16 +76,6 @@ class FiguresReport:
     def matched(self, how: str) -> list[EnterpriseMatch]:
         """The enterprises matched ``how``: ``code``, ``name`` or ``none``."""
         return [m for m in self.matches if m.matched_by == how]
-
-    @property
-    def errors(self) -> int:
-        """How many problems are errors."""
-        return len(errors(self.problems))
-
-    @property
-    def warnings(self) -> int:
-        """How many problems are warnings."""
-        return sum(1 for p in self.problems if p.severity == WARNING)
 
     def _head(self) -> Text:
         counts = {
@@ -179,7 +174,7 @@ def _unmatched_line(match: EnterpriseMatch) -> Text:
     return _("未匹配到宗地:第 {row} 行 {who};没有相近的土地使用权人", row=match.row, who=who)
 
 
-class FiguresRefused(InvalidInput):
+class FiguresRefused(ReportRefused):
     """An import of figures with errors: nothing was written; ``report`` says why."""
 
     def __init__(self, report: FiguresReport) -> None:
@@ -196,11 +191,4 @@ class FiguresRefused(InvalidInput):
             message = _("文件中有 {count} 处错误,未导入任何企业数据。", count=len(found))
         else:
             message = _("文件中没有可导入的企业数据。")
-        super().__init__(message, problems=[p.to_dict() for p in report.problems])
-        self.report = report
-
-    def to_dict(self) -> dict[str, Any]:
-        body = super().to_dict()
-        body["problems"] = self.report.to_dict()["problems"]
-        body["report"] = self.report.to_dict()
-        return body
+        super().__init__(report, message)
