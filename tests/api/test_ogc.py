@@ -634,7 +634,7 @@ def test_gdal_reads_the_collections_from_a_live_server(live_server):
 def test_large_pages_are_written_out_in_batches_and_equal_pages_built_in_memory(
     client, counts, monkeypatch
 ):
-    monkeypatch.setattr(features, "STREAM_BATCH", 7)
+    monkeypatch.setattr(features.pages, "STREAM_BATCH", 7)
     built = _features(client, "parcels", limit=features.STREAM_ABOVE)
     streamed = _features(client, "parcels", limit=features.STREAM_ABOVE + 1)
     assert streamed["features"] == built["features"]

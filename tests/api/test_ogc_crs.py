@@ -172,7 +172,7 @@ def test_one_feature_in_a_crs_equals_its_entry_in_the_page(client, collection):
 
 
 def test_every_feature_comes_out_projected_and_large_pages_are_streamed_alike(client, monkeypatch):
-    monkeypatch.setattr(features, "STREAM_BATCH", 7)
+    monkeypatch.setattr(features.pages, "STREAM_BATCH", 7)
     built, _ = _items(client, limit=features.STREAM_ABOVE, crs=ZONE_40)
     streamed, header = _items(client, limit=features.STREAM_ABOVE + 1, crs=ZONE_40)
     assert header == f"<{ZONE_40}>"
