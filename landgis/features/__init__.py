@@ -1,5 +1,6 @@
-"""Feature collections for OGC API - Features: parcels, cases, zones and the per-mu
-evaluation's results per parcel and year (``efficiency``, :mod:`landgis.efficiency.results`).
+"""Feature collections for OGC API - Features: parcels, cases, zones, the per-mu
+evaluation's results per parcel and year (``efficiency``, :mod:`landgis.efficiency.results`),
+factory buildings (``buildings``) and investment projects (``projects``).
 
 Each collection is one SQL select whose rows are a unique, indexed key and the GeoJSON
 Feature itself, built by the database (``json_build_object``/``ST_AsGeoJSON`` on PostGIS,
@@ -19,7 +20,8 @@ as CRS84: the two frames differ by centimetres, far below the accuracy of cadast
 boundaries. Asked for another CRS (:mod:`landgis.ogc_crs`), the database reprojects them.
 
 The package: :mod:`.base` (what a collection and a page are, the Feature SQL), one module
-per collection (:mod:`.parcels`, :mod:`.cases`, :mod:`.zones`, :mod:`.efficiency`),
+per collection (:mod:`.parcels`, :mod:`.cases`, :mod:`.zones`, :mod:`.efficiency`,
+:mod:`.buildings`, :mod:`.projects`),
 :mod:`.registry` (the list and the extents), :mod:`.pages` (paging, streaming, one
 feature) and :mod:`.output` (the JSON documents).
 """

@@ -86,6 +86,21 @@ class Collection:
     properties: PropertyMap
     # What ``datetime`` is matched on; None: no feature has a time (every one matches).
     temporal: Temporal | None = None
+    # Whether the key is an integer (the feature ids and ``after`` are read as one).
+    integer_key: bool = False
+
+    def key_value(self, text: str) -> str | int | None:
+        """The key ``text`` (an ``after`` or a feature id) stands for; None when it can
+        be no key of this collection."""
+        if "\x00" in text:  # in no key, and PostgreSQL refuses it in a text parameter
+            return None
+        if not self.integer_key:
+            return text
+        try:
+            number = int(text.strip())
+        except ValueError:
+            return None
+        return number if abs(number) < 2**63 else None
 
 
 @dataclass(frozen=True)
@@ -100,7 +115,7 @@ class Page:
     limit: int | None
     offset: int
     # The key of the last feature when more features follow: the next page starts after it.
-    next_after: str | None
+    next_after: str | int | None
     # Whether the next page is found by its position (a sorted listing) rather than by key.
     by_position: bool = False
 

@@ -166,7 +166,8 @@ def _page_rows(
     query.check(collection.properties)
     if not 0 <= offset <= MAX_OFFSET:
         raise InvalidInput(_("offset 应为 0 到 {largest} 之间的整数。", largest=MAX_OFFSET))
-    if after is not None and "\x00" in after:
+    after_key = None if after is None else collection.key_value(after)
+    if after is not None and after_key is None:
         raise InvalidInput(_("after 含有无效字符。"))
     today = today or county_today()
     key = collection.key()
@@ -174,8 +175,8 @@ def _page_rows(
     if query.sortby:
         page = _sorted_page(page, collection, query, today, offset, after)
     else:
-        if after is not None:
-            page = page.where(key > after)
+        if after_key is not None:
+            page = page.where(key > after_key)
         elif offset:
             first = keys_only.order_by(key).offset(offset).limit(1).scalar_subquery()
             # (A bound at the first key of the page; no key that far: the page is empty.)
@@ -248,11 +249,11 @@ def item(
     in ``crs``; only the ``properties`` named, when they are)."""
     collection = get_collection(collection_id)
     collection.properties.selected(properties)
-    # A NUL character can be in no key, and PostgreSQL refuses it in a text parameter.
-    if "\x00" not in feature_id:
+    key = collection.key_value(feature_id)
+    if key is not None:
         day = today or county_today()
         stmt, _keys_only = _selects(collection.id, ParcelFilter(), day, crs, None, properties)
-        found = session.execute(stmt.where(collection.key() == feature_id)).first()
+        found = session.execute(stmt.where(collection.key() == key)).first()
         if found is not None:
             return found.feature
     raise NotFound(

@@ -13,15 +13,19 @@ from sqlalchemy.orm import Session
 
 from landgis.errors import NotFound
 from landgis.features.base import Collection
+from landgis.features.buildings import BUILDINGS
 from landgis.features.cases import CASES
 from landgis.features.efficiency import EFFICIENCY
 from landgis.features.parcels import PARCELS
+from landgis.features.projects import PROJECTS
 from landgis.features.zones import ZONES
 from landgis.filters import Bbox
 from landgis.i18n import _, listing
 from landgis.temporal import day_span, utc_text
 
-COLLECTIONS: dict[str, Collection] = {c.id: c for c in (PARCELS, CASES, ZONES, EFFICIENCY)}
+COLLECTIONS: dict[str, Collection] = {
+    c.id: c for c in (PARCELS, CASES, ZONES, EFFICIENCY, BUILDINGS, PROJECTS)
+}
 
 # The ParcelFilter fields collections may be narrowed by; their query parameter names
 # where those differ.
