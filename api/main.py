@@ -37,6 +37,7 @@ from api.routers import (
     reports,
     session,
     space,
+    space_exports,
     stats,
     tiles,
 )
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         parcels,
         cases,
         exports,
+        space_exports,
         reports,
         efficiency,
         imports,

@@ -9,6 +9,7 @@ Leaflet from landgis itself; the map's one inline script carries the response's 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -44,6 +45,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "cases": ("parcel_code", "status", "category", "route", "idle_area_mu", "deadline", "holder"),
     "zones": ("name", "kind", "parent_code", "area_ha"),
     "efficiency": ("year", "parcel_code", "name", "parcel_area_mu", "tax_per_mu", "score", "class"),
+    "buildings": ("name", "kind", "state", "owner", "floor_area_m2", "zone_name", "occupancy_rate"),
+    "projects": ("name", "investor", "industry", "land_need_mu", "floor_need_m2", "stage"),
 }
 # Properties whose values are codes of a vocabulary, shown by name.
 VOCABULARY_OF = {
@@ -52,6 +55,11 @@ VOCABULARY_OF = {
     "cause": "cause",
     "route": "route",
     "kind": "zone_kind",
+}
+# The same, where a collection's property of that name holds codes of another vocabulary.
+COLLECTION_VOCABULARIES: dict[str, dict[str, str]] = {
+    "buildings": {"kind": "building_kind", "state": "building_state"},
+    "projects": {"stage": "project_stage"},
 }
 LABELS: dict[str, Localizable] = {
     "area_m2": schema.PARCEL_AREA,
@@ -77,6 +85,46 @@ EFFICIENCY_LABELS: dict[str, Localizable] = {
     "previous_score": _("上年得分"),
     "previous_class": _("上年类别"),
     "trend": _("变化"),
+}
+BUILDING_LABELS: dict[str, Localizable] = {
+    "id": _("厂房编号"),
+    "name": _("厂房名称"),
+    "kind": _("厂房类型"),
+    "state": _("厂房状态"),
+    "owner": _("产权人"),
+    "owner_credit_code": _("统一社会信用代码"),
+    "floors": _("层数"),
+    "floor_area_m2": _("建筑面积"),
+    "footprint_area_m2": _("占地面积"),
+    "zone": _("片区编号"),
+    "vacant_m2": _("空置面积"),
+    "leased_m2": _("已出租面积"),
+    "owner_occupied_m2": _("自用面积"),
+    "under_construction_m2": _("在建面积"),
+    "occupancy_rate": _("出租率"),
+}
+PROJECT_LABELS: dict[str, Localizable] = {
+    "project_no": _("项目编号"),
+    "name": _("项目名称"),
+    "investor": _("投资方"),
+    "investor_credit_code": _("统一社会信用代码"),
+    "industry": _("产业类别"),
+    "investment_wan_yuan": _("计划投资(万元)"),
+    "land_need_m2": _("用地需求"),
+    "floor_need_m2": _("厂房需求"),
+    "preferred_zones": _("意向片区"),
+    "stage": _("阶段"),
+    "negotiating_on": _("洽谈日期"),
+    "signed_on": _("签约日期"),
+    "landed_on": _("落地日期"),
+    "producing_on": _("投产日期"),
+    "staff": _("招商负责人"),
+    "case_nos": _("匹配台账编号"),
+    "lease_nos": _("匹配租赁编号"),
+}
+OWN_LABELS: dict[str, dict[str, Localizable]] = {
+    "buildings": BUILDING_LABELS,
+    "projects": PROJECT_LABELS,
 }
 UNITS: dict[str, Text] = {
     "_m2": _("{label}(㎡)"),
@@ -106,6 +154,8 @@ def _plain_label(collection_id: str, name: str) -> Localizable:
         return ZONE_LABELS.get(name) or schema.label_of(name, schema.ZONE)
     if collection_id == "efficiency" and name in EFFICIENCY_LABELS:
         return EFFICIENCY_LABELS[name]
+    if name in OWN_LABELS.get(collection_id, {}):
+        return OWN_LABELS[collection_id][name]
     if name in LABELS:
         return LABELS[name]
     found = web_label_of(name)
@@ -198,7 +248,7 @@ def items(
         "columns": [(name, label(collection_id, name)) for name in chosen],
         "page": page,
         "item_href": lambda feature_id: _item_href(request, collection_id, feature_id),
-        "value": value,
+        "value": functools.partial(value, collection=collection_id),
         "map": _features_map(request, found, crs, title),
         "crs": crs,
     }
@@ -220,7 +270,7 @@ def item(
         "collection": collection_doc,
         "feature": feature,
         "rows": [(name, label(collection_id, name), properties[name]) for name in properties],
-        "value": value,
+        "value": functools.partial(value, collection=collection_id),
         "map": _features_map(request, [feature], crs, str(feature.get("id", ""))),
         "crs": crs,
     }
@@ -241,15 +291,17 @@ def _item_href(request: Request, collection_id: str, feature_id: Any) -> str:
     return str(url.include_query_params(f="html"))
 
 
-def value(name: str, raw: Any, lang: str) -> str:
-    """A property's value as shown: names of vocabulary codes, yes or no, numbers with
+def value(name: str, raw: Any, lang: str, collection: str | None = None) -> str:
+    """A property's value as shown: names of vocabulary codes (those of the
+    ``collection``'s own vocabularies where it has them), yes or no, numbers with
     thousands separators; an em dash when there is none."""
     if raw is None or raw == "":
         return "—"
     if isinstance(raw, bool):
         return (_("是") if raw else _("否")).render(lang)
-    if name in VOCABULARY_OF and isinstance(raw, str):
-        return term(VOCABULARY_OF[name], raw).render(lang)
+    vocabularies = VOCABULARY_OF | COLLECTION_VOCABULARIES.get(collection or "", {})
+    if name in vocabularies and isinstance(raw, str):
+        return term(vocabularies[name], raw).render(lang)
     if isinstance(raw, float):
         digits = 4 if name.endswith("_ha") else 2
         return f"{raw:,.{digits}f}"

@@ -52,8 +52,9 @@ DATETIME_PARAMETER: dict[str, Any] = {
         "time): an RFC 3339 date-time (2024-05-01T08:00:00Z), a date (2024-05-01, that "
         "whole day in the county's time zone), or start/end with one end open (.. or "
         "empty). parcels: updated_at, the time the parcel was last changed; cases: "
-        "last_event_on, the date of the case's latest event; zones have no time, so every "
-        "zone matches."
+        "last_event_on, the date of the case's latest event; efficiency: the year "
+        "evaluated; zones, buildings and projects have no time, so every one of them "
+        "matches."
     ),
     "schema": {"type": "string"},
     "style": "form",
@@ -181,9 +182,11 @@ def _document(app: FastAPI) -> dict[str, Any]:
             "title": f"{app.title} · OGC API - Features",
             "version": app.version,
             "description": (
-                "宗地、台账条目与片区(OGC API - Features 第 1 部分 Core、GeoJSON、OpenAPI 3.0,"
+                "宗地、台账条目、片区、亩均效益评价、厂房与招商项目(OGC API - Features 第 1 部分"
+                " Core、GeoJSON、OpenAPI 3.0,"
                 "第 2 部分 CRS,第 3 部分 Filtering 与 CQL2)。"
-                " Parcels, ledger cases and zones (OGC API - Features Part 1: Core, GeoJSON,"
+                " Parcels, ledger cases, zones, the per-mu evaluation, factory buildings and"
+                " investment projects (OGC API - Features Part 1: Core, GeoJSON,"
                 " OpenAPI 3.0; Part 2: CRS; Part 3: Filtering with CQL2)."
             ),
         },

@@ -204,7 +204,8 @@ class _Translator:
         # Any other relation needs the bounding boxes to meet: the spatial index finds
         # the candidates.
         for column, other in ((lhs, rhs), (rhs, lhs)):
-            if isinstance(column.property, GeometryProperty) and other.property is None:
+            found = column.property
+            if isinstance(found, GeometryProperty) and found.indexed and other.property is None:
                 return and_(IndexOverlaps(column.sql, other.sql), test)
         return test
 

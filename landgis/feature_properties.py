@@ -52,12 +52,14 @@ class Property:
 
 @dataclass(frozen=True)
 class GeometryProperty:
-    """A collection's geometry as a queryable: its name and its column (EPSG:4490)."""
+    """A collection's geometry as a queryable: its name and its column (EPSG:4490), or an
+    expression (``indexed`` False: no spatial index answers for it)."""
 
     name: str
     column: Callable[[], Any]
     zh: str
     en: str
+    indexed: bool = True
 
     @property
     def title(self) -> str:

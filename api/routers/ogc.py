@@ -1,6 +1,7 @@
 """OGC API - Features, Part 1 (Core, GeoJSON) at /ogc.
 
-QGIS and GDAL's OAPIF driver read the parcels, the ledger cases and the zones from here
+QGIS and GDAL's OAPIF driver read the parcels, the ledger cases, the zones, the per-mu
+evaluation, the factory buildings and the investment projects from here
 with no plug-in. Queries live in :mod:`landgis.features`; this module only turns requests
 into calls and results into documents with links.
 """
@@ -139,8 +140,9 @@ def landing(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, 
     document = {
         "title": "landgis 低效闲置工业用地 · idle and low-efficiency industrial land",
         "description": (
-            "宗地、台账条目与片区,CGCS2000 经纬度(CRS84,经度在前)。"
-            " Parcels, ledger cases and zones in CGCS2000 longitude/latitude (CRS84)."
+            "宗地、台账条目、片区、亩均效益评价、厂房与招商项目,CGCS2000 经纬度(CRS84,"
+            "经度在前)。 Parcels, ledger cases, zones, the per-mu evaluation, factory"
+            " buildings and investment projects in CGCS2000 longitude/latitude (CRS84)."
         ),
         "links": links,
     }
@@ -192,7 +194,8 @@ def conformance(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[s
 def collections(
     request: Request, session: ReadSessionDep, _: ReaderDep, f: FormatParam = None
 ) -> dict[str, Any] | Response:
-    """Parcels (宗地), ledger cases (台账条目) and zones (片区), each with its extent."""
+    """Parcels (宗地), ledger cases (台账条目), zones (片区), the per-mu evaluation
+    (亩均效益评价), factory buildings (厂房) and projects (招商项目), each with its extent."""
     html = ogc_format.wants_html(request, f)
     url = request.url_for("ogc_collections")
     document = {
@@ -281,7 +284,7 @@ def items(
     Parcels and cases can also be narrowed by status (处置状态), zone (片区编号), category,
     route, cause (each comma-separated or repeated), overdue and q (text); parcels also by
     in_ledger. ``datetime`` is matched on parcels' ``updated_at`` and cases'
-    ``last_event_on``; zones have no time, and all of them match.
+    ``last_event_on``; zones, buildings and projects have no time, and all of them match.
     """
     html = ogc_format.wants_html(request, f)
     filters = features.item_filter(query_values(request))

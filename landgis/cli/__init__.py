@@ -38,6 +38,8 @@ app.command(
     epilog=examples(
         "landgis export --format xlsx --out exports/台账.xlsx",
         "landgis export --format gpkg --epsg auto --scope parcels --out exports/宗地.gpkg",
+        "landgis export --what buildings --format gpkg --out exports/厂房.gpkg",
+        "landgis export --what projects --out exports/招商项目台账.xlsx",
     )
 )(reports.export)
 app.command("import-ledger", epilog=examples("landgis import-ledger exports/台账.xlsx --dry-run"))(

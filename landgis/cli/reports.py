@@ -212,14 +212,41 @@ def export(
         str | None,
         typer.Option(metavar="A3|A4", help="pdf/xlsx: A3 or A4 landscape (default: the setting)."),
     ] = None,
+    what: Annotated[
+        str,
+        typer.Option(
+            "--what",
+            metavar="ledger|buildings|projects",
+            help="ledger (default); buildings: 厂房, units and leases (xlsx, gpkg, geojson,"
+            " shp.zip); projects: the 招商项目台账 (xlsx).",
+        ),
+    ] = "ledger",
     database_url: DatabaseOption = None,
 ) -> None:
     """Export the ledger (台账): workbook, CSV, GIS file or the printed ledger (PDF), written
     as it is read, notes and the printed ledger in the command line's language; or the
-    public idle-land list (--format disclosure-xlsx or disclosure-pdf)."""
+    public idle-land list (--format disclosure-xlsx or disclosure-pdf); or, with --what,
+    the factory buildings or the projects."""
+    from landgis.cli.space_exports import check_what, export_space
     from landgis.io.exports import export_filenames, export_ledger, get_exporter
     from landgis.io.exports.print_setup import PrintSetup
     from landgis.parcels import ParcelFilter
+
+    chosen = check_what(what)
+    if chosen != "ledger":
+        ledger_only = {
+            "--as-of": as_of,
+            "--status": status,
+            "--zone": zone,
+            "--period-from": period_from,
+            "--epsg": epsg,
+            "--encoding": encoding,
+            "--field-names": field_names,
+            "--scope": scope,
+        }
+        refused = [name for name, value in ledger_only.items() if value]
+        export_space(chosen, fmt, out, paper, refused, database_url)
+        return
 
     disclosure = DISCLOSURE_FORMATS.get(fmt.strip().lower())
     if disclosure is not None:

@@ -1,7 +1,7 @@
 """A live ``landgis serve`` for the OGC API test suites: a demo county of its own on the
 test's backend, in the county's time zone (Asia/Shanghai), with known times (each parcel
 its own ``updated_at``, one ledger case with no event) and a reader's token, answering on
-loopback over HTTP/1.1 as a client sees it."""
+loopback over HTTP/1.1 as a client sees it; three investment projects courted."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from factory_projects import court_projects
 from sqlalchemy import Engine, func, select, update
 
 from landgis.db.models import Case, CaseEvent, Parcel
@@ -131,7 +132,11 @@ def _free_port() -> int:
 
 
 def _give_times(engine: Engine) -> tuple[dict[str, dt.datetime], dict[str, dt.date | None], str]:
-    """Each parcel its own updated_at, a ledger case with no event, a reader's token."""
+    """Three projects (:func:`factory_projects.court_projects`: one on a case, one on
+    leased units, one matched to nothing), each parcel its own updated_at, a ledger case
+    with no event, a reader's token."""
+    with transaction(engine) as session:
+        court_projects(session)
     with transaction(engine) as session:
         codes = session.scalars(select(Parcel.parcel_code).order_by(Parcel.parcel_code)).all()
         times = {

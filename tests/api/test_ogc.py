@@ -96,11 +96,20 @@ def test_conformance_declares_core_and_geojson(client):
     assert GEOJSON_CLASS in conforms
 
 
-def test_collections_list_parcels_cases_zones_and_the_evaluation_with_extents(client):
+def test_collections_list_parcels_cases_zones_the_evaluation_buildings_and_projects(client):
     body = client.get("/ogc/collections").json()
     assert _links(body)["self"]["href"].endswith("/ogc/collections")
     collections = {c["id"]: c for c in body["collections"]}
-    assert list(collections) == ["parcels", "cases", "zones", "efficiency"]
+    assert list(collections) == [
+        "parcels",
+        "cases",
+        "zones",
+        "efficiency",
+        "buildings",
+        "projects",
+    ]
+    # The demo county courts no project yet: nothing located, so no extent.
+    assert "extent" not in collections["projects"]
     for collection in collections.values():
         assert collection["itemType"] == "feature"
         assert collection["crs"][0] == CRS84  # the default first (more: test_ogc_crs.py)
@@ -109,6 +118,8 @@ def test_collections_list_parcels_cases_zones_and_the_evaluation_with_extents(cl
         assert links["self"]["href"].endswith(f"/ogc/collections/{collection['id']}")
         assert links["items"]["type"] == "application/geo+json"
         assert links["items"]["href"].endswith(f"/ogc/collections/{collection['id']}/items")
+        if collection["id"] == "projects":
+            continue
         assert collection["extent"]["spatial"]["crs"] == CRS84
         [bbox] = collection["extent"]["spatial"]["bbox"]
         minx, miny, maxx, maxy = bbox
@@ -121,6 +132,8 @@ def test_collections_list_parcels_cases_zones_and_the_evaluation_with_extents(cl
     assert "台账" in collections["cases"]["title"]
     assert "片区" in collections["zones"]["title"]
     assert "亩均效益评价" in collections["efficiency"]["title"]
+    assert "厂房" in collections["buildings"]["title"]
+    assert "招商项目" in collections["projects"]["title"]
 
 
 def test_extents_are_the_bounds_of_the_data(client):
@@ -608,7 +621,7 @@ def test_gdal_reads_the_collections_from_a_live_server(live_server):
     assert "OAPIF" in pyogrio.list_drivers()
     source = f"OAPIF:{live_server}/ogc"
     layers = {name for name, _geometry in pyogrio.list_layers(source)}
-    assert layers >= {"parcels", "cases", "zones", "efficiency"}
+    assert layers >= {"parcels", "cases", "zones", "efficiency", "buildings", "projects"}
 
     parcels = pyogrio.read_dataframe(source, layer="parcels")
     assert len(parcels) == 90
@@ -634,7 +647,7 @@ def test_gdal_reads_the_collections_from_a_live_server(live_server):
 def test_large_pages_are_written_out_in_batches_and_equal_pages_built_in_memory(
     client, counts, monkeypatch
 ):
-    monkeypatch.setattr(features, "STREAM_BATCH", 7)
+    monkeypatch.setattr(features.pages, "STREAM_BATCH", 7)
     built = _features(client, "parcels", limit=features.STREAM_ABOVE)
     streamed = _features(client, "parcels", limit=features.STREAM_ABOVE + 1)
     assert streamed["features"] == built["features"]

@@ -31,7 +31,7 @@ CRS_URI = re.compile(r"^http://www\.opengis\.net/def/crs/(EPSG|OGC)/[0-9.]+/[0-9
 NOT_OFFERED = ("http://www.opengis.net/def/crs/EPSG/0/3857", "EPSG:4528", "[EPSG:9999]", "x")
 ITEMS = "/collections/parcels/items"
 # The collections whose features have a geometry (all of them).
-COLLECTIONS = ("parcels", "cases", "zones", "efficiency")
+COLLECTIONS = ("parcels", "cases", "zones", "efficiency", "buildings", "projects")
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,11 @@ def _projected(geometry: Any, epsg: int) -> Any:
 
 
 def _by_id(page: dict[str, Any]) -> dict[str, Any]:
-    return {feature["id"]: shape(feature["geometry"]) for feature in page["features"]}
+    return {
+        feature["id"]: shape(feature["geometry"])
+        for feature in page["features"]
+        if feature["geometry"] is not None
+    }
 
 
 def _parameter(operation: dict[str, Any], name: str) -> dict[str, Any]:

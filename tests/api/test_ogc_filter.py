@@ -1,5 +1,6 @@
 """OGC API - Features Part 3 (Filtering) with CQL2, and ``properties`` and ``sortby``, at
-/ogc on the demo database of each backend: one test per conformance class declared.
+/ogc on a demo database of each backend where three projects are courted
+(:func:`factory_projects.court_projects`): one test per conformance class declared.
 
 What a filter must select is worked out here independently of the server: from the
 GeoJSON of every feature (properties, and geometries with shapely), or, where a spatial
@@ -19,6 +20,7 @@ import jsonschema
 import pytest
 import shapely
 import shapely.affinity
+from factory_projects import court_projects
 from fastapi.testclient import TestClient
 from pyproj import Transformer
 from shapely.geometry import box, shape
@@ -27,6 +29,7 @@ from sqlalchemy import func, select
 from api.main import create_app
 from landgis import vocab
 from landgis.db.models import Parcel
+from landgis.db.session import transaction
 from landgis.settings import Settings
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -34,7 +37,16 @@ EPSG = "http://www.opengis.net/def/crs/EPSG/0/{}"
 FEATURES_3 = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/"
 CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/"
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
-COLLECTIONS = ("parcels", "cases", "zones", "efficiency")
+COLLECTIONS = ("parcels", "cases", "zones", "efficiency", "buildings", "projects")
+
+
+@pytest.fixture(scope="module")
+def demo_engine(databases):
+    """The demo county with three projects courted (this module's own database)."""
+    engine = databases.demo().engine
+    with transaction(engine) as session:
+        court_projects(session)
+    return engine
 
 
 @pytest.fixture(scope="module")

@@ -135,7 +135,7 @@ def test_a_logged_in_browser_reads_parcels_on_a_map_and_opens_one(
             p.page.click("li[data-rel=data] a")
         rows = p.page.locator("#collections tbody tr")
         shown = {rows.nth(k).get_attribute("data-collection") for k in range(rows.count())}
-        assert shown == {"parcels", "cases", "zones", "efficiency"}
+        assert shown == {"parcels", "cases", "zones", "efficiency", "buildings", "projects"}
         p.page.screenshot(path=SHOTS / f"ogchtml-collections-{backend}.png", full_page=True)
         with p.page.expect_navigation():
             p.page.click("tr[data-collection=zones] a[data-link=items]")

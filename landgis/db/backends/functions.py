@@ -118,6 +118,24 @@ class GeodesicArea(FunctionElement[float]):
     type = Float()
 
 
+class JoinedTexts(FunctionElement[str]):
+    """``JoinedTexts(text)``: an aggregate, the group's texts in their order joined by
+    commas (NULL for no rows)."""
+
+    inherit_cache = True
+    name = "landgis_joined_texts"
+    type = Text()
+
+
+class JsonListText(FunctionElement[str]):
+    """``JsonListText(json_column)``: a JSON array of strings as one text, its items joined
+    by commas in their order (NULL for NULL, '' for an empty array)."""
+
+    inherit_cache = True
+    name = "landgis_json_list_text"
+    type = Text()
+
+
 def render(dialect: str, renderings: Mapping[type[FunctionElement[Any]], Rendering]) -> None:
     """Write each element as ``dialect`` spells it: a template (``{args}`` stands for all
     the element's arguments, ``{0}``, ``{1}`` … for each one) or a compiler function

@@ -70,6 +70,11 @@ fn.render(
         fn.GeodesicArea: "ST_Area(CAST({0} AS geography))",
         fn.CaseSensitiveLike: "({0} LIKE {1} ESCAPE '\\')",
         fn.SwappedAxes: "ST_FlipCoordinates({0})",
+        fn.JoinedTexts: "string_agg({0}, ',' ORDER BY {0})",
+        fn.JsonListText: (
+            "CASE WHEN {0} IS NULL THEN NULL ELSE array_to_string(ARRAY("
+            "SELECT jsonb_array_elements_text(CAST({0} AS jsonb))), ',') END"
+        ),
     },
 )
 

@@ -58,6 +58,11 @@ fn.render(
         fn.GeodesicArea: "ST_Area({0}, 1)",
         fn.CaseSensitiveLike: "({0} GLOB {2})",
         fn.SwappedAxes: "SwapCoordinates({0})",
+        fn.JoinedTexts: "group_concat({0}, ',' ORDER BY {0})",
+        fn.JsonListText: (
+            "CASE WHEN {0} IS NULL THEN NULL ELSE "
+            "(SELECT coalesce(group_concat(value, ','), '') FROM json_each({0})) END"
+        ),
     },
 )
 
