@@ -4,8 +4,11 @@ projects (招商项目) through the ledger's use cases, so that their rules hold
 What the files tell is replayed in the order it happened: the units are added, then each
 project is entered on the day talks began, each lease signed on its start date (or, when
 a project's match signed it, by recording the match on its day), ended on the day it
-ended, and each project moved to the stages it reached. Nothing dated after today is
-replayed: loaded earlier, the space stands as it stood that day.
+ended, and each project moved to the stages it reached. The files tell the register as
+it stood on :data:`REGISTER_DAY`; the space is loaded as of that day, or of today when
+today is earlier (nothing dated later is replayed), with the clock held at that day while
+the use cases run: loaded later, the demo is the same (a lease signed ahead of its start
+stays signed, one past its end stays let, as the register tells), whatever the date.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from landgis.ledger_service import LedgerService
 from landgis.settings import Settings
 from landgis.space.terms import LeaseTerms, UnitSpec
 
+# The day the demo's factory space register stands as of (the generator's SPACE_AS_OF).
+REGISTER_DAY = dt.date(2026, 11, 30)
 SPACE_LAYERS = ("building_units", "leases", "projects")
 ACTOR = Actor("demo", "editor")
 PROJECT_FIELDS = (
@@ -174,11 +179,17 @@ def _timeline(
     return [(steps[i][0], steps[i][2]) for i in order]
 
 
+def stands_on() -> dt.date:
+    """The day the demo's space is loaded as of: its register's day, or today if earlier."""
+    return min(wallclock.today(), REGISTER_DAY)
+
+
 def load_space(session: Session, path: Path, settings: Settings) -> SpaceReport:
     """Load the units, leases and projects of a demo-shaped GeoPackage (its layers
-    ``building_units``, ``leases`` and ``projects``) onto its buildings; nothing (an empty
-    report) when it has none, the schema is older than them, the database already holds
-    units, leases or projects, or lacks one of the buildings."""
+    ``building_units``, ``leases`` and ``projects``) onto its buildings, as of
+    :func:`stands_on`; nothing (an empty report) when it has none, the schema is older
+    than them, the database already holds units, leases or projects, or lacks one of the
+    buildings."""
     tables = _read(path)
     if tables is None or not _loadable(session):
         return SpaceReport()
@@ -190,18 +201,19 @@ def load_space(session: Session, path: Path, settings: Settings) -> SpaceReport:
     wanted = set(zip(units["parcel_code"], units["building"], strict=True))
     if not wanted <= set(buildings):
         return SpaceReport()
-    service = LedgerService(session, settings, ACTOR)
-    for (code, name), group in units.groupby(["parcel_code", "building"], sort=False):
-        specs = tuple(_unit_spec(row) for _, row in group.iterrows())
-        service.handle(AddUnits(building_id=buildings[(code, name)], units=specs))
-    today = wallclock.today()
+    day_of_load = stands_on()
     counts = {"projects": 0, "leases": 0, "matches": 0}
-    for day, command in _timeline(session, tables, buildings):
-        if day > today:
-            continue
-        service.handle(command)
-        if type(command) in COUNTED:
-            counts[COUNTED[type(command)]] += 1
+    with wallclock.frozen_at(day_of_load):
+        service = LedgerService(session, settings, ACTOR)
+        for (code, name), group in units.groupby(["parcel_code", "building"], sort=False):
+            specs = tuple(_unit_spec(row) for _, row in group.iterrows())
+            service.handle(AddUnits(building_id=buildings[(code, name)], units=specs))
+        for day, command in _timeline(session, tables, buildings):
+            if day > day_of_load:
+                continue
+            service.handle(command)
+            if type(command) in COUNTED:
+                counts[COUNTED[type(command)]] += 1
     return SpaceReport(
         units=len(units),
         leases=counts["leases"] + counts["matches"],

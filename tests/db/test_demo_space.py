@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
+from data.geo.demo.space_specs import SPACE_AS_OF
 from landgis.db.migrate import upgrade
 from landgis.db.models import (
     Building,
@@ -22,6 +23,7 @@ from landgis.db.models import (
 )
 from landgis.db.session import transaction
 from landgis.demo import load_demo
+from landgis.demo_space import REGISTER_DAY
 from landgis.settings import DEMO_DATA
 from landgis.space.alerts import lease_warnings
 from landgis.stats import headline_figures
@@ -173,3 +175,25 @@ def test_loaded_earlier_the_space_stands_as_it_stood_that_day(databases):
     assert (report.units, report.leases, report.projects, report.matches) == (55, 12, 2, 1)
     assert stages == {"ZS-2025-001": "landed", "ZS-2025-002": "negotiating"}
     assert statuses == {"active": 11, "ended": 1}
+
+
+def test_loaded_later_the_space_stands_as_on_the_register_day(databases):
+    """Past the register's day (a lease's end, another's start), the loader does not move
+    the space on: the leases and units are as the register tells, as on its day."""
+    assert dt.date.fromisoformat(SPACE_AS_OF) == REGISTER_DAY == SPACE_DAY
+    engine = databases.engine()
+    upgrade(engine)
+    with frozen_at(dt.date(2027, 4, 2)), transaction(engine) as session:
+        report = load_demo(session, DEMO_DATA)
+        statuses = dict(session.execute(select(Lease.lease_no, Lease.status)).all())
+        units = Counter(session.scalars(select(BuildingUnit.state)))
+        stages = Counter(session.scalars(select(Project.stage)))
+        recorded = set(session.scalars(select(Lease.recorded_at)))
+
+    assert (report.units, report.leases, report.projects, report.matches) == (55, 16, 6, 2)
+    assert Counter(statuses.values()) == {"active": 11, "ended": 4, "signed": 1}
+    # ZL-2023-008 ends on 31 December 2026, ZL-2027-001 starts on 1 January 2027
+    assert (statuses["ZL-2023-008"], statuses["ZL-2027-001"]) == ("active", "signed")
+    assert units == {"vacant": 29, "leased": 15, "owner_occupied": 1, "under_construction": 10}
+    assert stages == {"negotiating": 2, "signed": 2, "landed": 1, "producing": 1}
+    assert {stamp.date() for stamp in recorded} == {REGISTER_DAY}

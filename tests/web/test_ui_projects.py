@@ -3,7 +3,8 @@ enters a food project needing 30 亩 in 青溪经济开发区 (first refused for
 wrong, what was typed kept), sees its candidates ranked with each score's parts and
 reasons on the project page and on the map (features and popups in the map's page),
 records a match with the 处置中 case QX-XZ-2023-013 and moves the project on; the case
-page then shows the project and the dashboard's projects card the match. The pages in
+page then shows the project, and the dashboard's projects card (which showed the demo's
+own projects, by stage as the database holds them) one more at 落地 and the match. The pages in
 English show English labels, and the map English reasons. No request leaves landgis.
 Screenshots are kept (``/tmp/projects-*.png`` and the test artifacts)."""
 
@@ -13,7 +14,11 @@ import re
 import shutil
 from pathlib import Path
 
+from sqlalchemy import func, select
 from ui_conftest import UISite, serve_ui_site, text_of, ui_page  # noqa: F401
+
+from landgis.db.models import Project
+from landgis.db.session import transaction
 
 CASE_NO = "QX-XZ-2023-013"
 # The demo's cases offered to 30 亩 of 食品 in 青溪经济开发区, best first, with their scores
@@ -28,12 +33,26 @@ RANKED = [
 NAME = "年产2万吨功能性食品项目"
 INVESTOR = "四川禾康健康食品有限公司"
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+STAGES = ("negotiating", "signed", "landed", "producing")
 
 
 def _keep(p, artifacts: Path, backend: str, name: str) -> None:
     shot = Path(f"/tmp/projects-{name}.png")
     p.page.screenshot(path=shot, full_page=True)
     shutil.copy(shot, artifacts / f"ui-projects-{name}-{backend}.png")
+
+
+def _card(p) -> dict[str, str]:
+    """The dashboard's projects card: the count at each stage, the projects matched to
+    cases and to leases, and the cases matched."""
+    p.goto("/")
+    card = p.page.locator("#projects-card")
+    found = {s: card.locator(f"#projects-{s}").get_attribute("data-count") for s in STAGES}
+    cases, leases = card.locator("#projects-cases"), card.locator("#projects-leases")
+    found["case_projects"] = cases.get_attribute("data-projects")
+    found["cases"] = cases.get_attribute("data-cases")
+    found["lease_projects"] = leases.get_attribute("data-projects")
+    return found
 
 
 def _enter_project(p) -> str:
@@ -71,6 +90,14 @@ def test_a_clerk_enters_a_project_matches_it_with_a_case_and_sees_the_figures(
 ):
     with ui_page(browser, ui_site) as p:
         p.login("editor1", "/projects")
+        # the demo's own projects first: on the card as the database holds them; their
+        # matches are on leases (data/geo/demo_county/leases.csv), none on a case
+        before = _card(p)
+        with transaction(ui_site.engine) as session:
+            held = session.execute(select(Project.stage, func.count()).group_by(Project.stage))
+            by_stage = dict(held.all())
+        assert {s: before[s] for s in STAGES} == {s: str(by_stage.get(s, 0)) for s in STAGES}
+        assert (before["case_projects"], before["cases"]) == ("0", "0")
         number = _enter_project(p)
 
         # the candidates, ranked, each score with its parts and their reasons
@@ -138,16 +165,13 @@ def test_a_clerk_enters_a_project_matches_it_with_a_case_and_sees_the_figures(
         assert text_of(fields) == INVESTOR
         _keep(p, artifacts, backend, "case")
 
-        # the dashboard's projects card
-        p.goto("/")
-        card = p.page.locator("#projects-card")
-        assert card.locator("#projects-landed").get_attribute("data-count") == "1"
-        assert card.locator("#projects-negotiating").get_attribute("data-count") == "0"
-        cases = card.locator("#projects-cases")
-        assert (cases.get_attribute("data-projects"), cases.get_attribute("data-cases")) == (
-            "1",
-            "1",
-        )
+        # the dashboard's projects card: one more at 落地, entered at 洽谈 and gone on
+        after = _card(p)
+        more = {s: int(after[s]) - int(before[s]) for s in STAGES}
+        assert more == {"negotiating": 0, "signed": 0, "landed": 1, "producing": 0}
+        assert (after["case_projects"], after["cases"]) == ("1", "1")
+        assert after["lease_projects"] == before["lease_projects"]
+        cases = p.page.locator("#projects-card #projects-cases")
         assert text_of(cases.locator(".figure-value")) == "44.30 亩"
         _keep(p, artifacts, backend, "dashboard")
 
