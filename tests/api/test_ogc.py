@@ -21,6 +21,7 @@ from sqlalchemy import event, func, select, update
 
 from api.main import create_app
 from landgis import features
+from landgis.db.migrate import upgrade
 from landgis.db.models import Case, CountCache, Parcel, Zone
 from landgis.db.session import read_session
 from landgis.errors import InvalidInput, NotFound
@@ -108,8 +109,6 @@ def test_collections_list_parcels_cases_zones_the_evaluation_buildings_and_proje
         "buildings",
         "projects",
     ]
-    # The demo county courts no project yet: nothing located, so no extent.
-    assert "extent" not in collections["projects"]
     for collection in collections.values():
         assert collection["itemType"] == "feature"
         assert collection["crs"][0] == CRS84  # the default first (more: test_ogc_crs.py)
@@ -118,8 +117,6 @@ def test_collections_list_parcels_cases_zones_the_evaluation_buildings_and_proje
         assert links["self"]["href"].endswith(f"/ogc/collections/{collection['id']}")
         assert links["items"]["type"] == "application/geo+json"
         assert links["items"]["href"].endswith(f"/ogc/collections/{collection['id']}/items")
-        if collection["id"] == "projects":
-            continue
         assert collection["extent"]["spatial"]["crs"] == CRS84
         [bbox] = collection["extent"]["spatial"]["bbox"]
         minx, miny, maxx, maxy = bbox
@@ -137,12 +134,15 @@ def test_collections_list_parcels_cases_zones_the_evaluation_buildings_and_proje
 
 
 def test_extents_are_the_bounds_of_the_data(client):
-    for name in ("parcels", "cases", "zones", "efficiency"):
+    for name in ("parcels", "cases", "zones", "efficiency", "buildings", "projects"):
         [bbox] = client.get(f"/ogc/collections/{name}").json()["extent"]["spatial"]["bbox"]
         every = _features(client, name, limit=10_000)["features"]
+        # a project matched to nothing yet is not located
+        located = [feature for feature in every if feature["geometry"] is not None]
+        assert located, name
         points = [
             point
-            for feature in every
+            for feature in located
             for polygon in feature["geometry"]["coordinates"]
             for point in polygon[0]  # the exterior ring
         ]
@@ -150,6 +150,18 @@ def test_extents_are_the_bounds_of_the_data(client):
         lats = [p[1] for p in points]
         # The features' coordinates are rounded to 7 decimals.
         assert bbox == pytest.approx([min(lons), min(lats), max(lons), max(lats)], abs=1e-6)
+
+
+def test_no_located_project_no_extent(databases):
+    """With no project matched to a parcel yet, the projects collection has no extent."""
+    engine = databases.engine()
+    upgrade(engine)
+    url = engine.url.render_as_string(hide_password=False)
+    with TestClient(create_app(Settings(database_url=url))) as empty:
+        listed = {c["id"]: c for c in empty.get("/ogc/collections").json()["collections"]}
+        assert "extent" not in listed["projects"]
+        assert "extent" not in empty.get("/ogc/collections/projects").json()
+        assert empty.get("/ogc/collections", params={"f": "html"}).status_code == 200
 
 
 def test_one_collection_and_an_unknown_one(client):

@@ -150,11 +150,8 @@ def test_the_collections_page_has_a_row_per_collection(client):
     ]
     for row, collection in zip(rows, document["collections"], strict=True):
         assert collection["title"] in _text(row) and collection["description"] in _text(row)
-        if collection["id"] != "projects":  # the demo county courts no project yet
-            bbox = collection["extent"]["spatial"]["bbox"][0]
-            assert f"{bbox[0]:.6f}" in _text(row)
-        else:
-            assert "extent" not in collection
+        bbox = collection["extent"]["spatial"]["bbox"][0]
+        assert f"{bbox[0]:.6f}" in _text(row)
         items = row.xpath(".//a[@data-link='items']")[0].get("href")
         assert items.endswith(f"/ogc/collections/{collection['id']}/items?f=html")
 

@@ -3,7 +3,12 @@ a demo county where factory space is let (:func:`factory_space.let_space`) and t
 projects are courted (:func:`factory_projects.court_projects`): listed on /collections
 (JSON and HTML), paged, narrowed by ``bbox`` and CQL2 with exactly the features the data
 says, a building with no footprint as a null geometry, their queryables, counts kept up to
-date, and both read with OWSLib from a live server."""
+date, and both read with OWSLib from a live server.
+
+The demo county has space and projects of its own: what a filter selects is the test's
+buildings and projects the figures were worked out for by hand, and those of the county's
+own that the filter's condition holds for, read from the tables here (:func:`county_space`,
+:func:`county_projects`)."""
 
 from __future__ import annotations
 
@@ -29,10 +34,20 @@ from sqlalchemy import delete, func, select, update
 
 from api.main import create_app
 from landgis.commands import CreateProject
-from landgis.db.models import Building, Parcel, Project
+from landgis.db.models import (
+    Building,
+    BuildingUnit,
+    Case,
+    LeaseUnit,
+    Parcel,
+    Project,
+    ProjectMatch,
+)
 from landgis.db.session import read_session, transaction
 from landgis.settings import Settings
 from landgis.wallclock import frozen_at
+
+USE_STATES = ("vacant", "leased", "owner_occupied", "under_construction")
 
 LANDGIS = shutil.which("landgis", path=str(Path(sys.executable).parent))
 
@@ -94,6 +109,83 @@ def parcels(site) -> dict[str, Any]:
     with read_session(site["engine"]) as session:
         rows = session.execute(select(Parcel.parcel_code, func.ST_AsBinary(Parcel.geom))).all()
     return {code: shapely.from_wkb(bytes(wkb)) for code, wkb in rows}
+
+
+@pytest.fixture(scope="module")
+def county_space(site) -> dict[int, dict[str, Any]]:
+    """The county's own buildings (not those the tests let), each with its kind, whether
+    its parcel is in a zone, its units' floor area by stored state and its occupancy rate
+    ((leased + owner-occupied) ÷ the units' area not under construction, to 0.0001)."""
+    mine = {site["zoned"], site["zoneless"], site["standard"]}
+    with read_session(site["engine"]) as session:
+        buildings = session.execute(
+            select(Building.id, Building.kind, Parcel.zone_id).join(
+                Parcel, Parcel.id == Building.parcel_id
+            )
+        ).all()
+        units = session.execute(
+            select(BuildingUnit.building_id, BuildingUnit.state, BuildingUnit.floor_area_m2)
+        ).all()
+    found: dict[int, dict[str, Any]] = {
+        key: {"kind": kind, "zoned": zone is not None, **dict.fromkeys(USE_STATES, 0.0)}
+        for key, kind, zone in buildings
+        if key not in mine
+    }
+    for key, state, area in units:
+        if key in found:
+            found[key][state] += area
+    for row in found.values():
+        counted = row["vacant"] + row["leased"] + row["owner_occupied"]
+        occupied = row["leased"] + row["owner_occupied"]
+        row["rate"] = round(occupied / counted, 4) if counted > 0 else None
+    return found
+
+
+@pytest.fixture(scope="module")
+def county_projects(site) -> dict[str, dict[str, Any]]:
+    """The county's own projects (not those the tests court), each with its stage, land
+    need (㎡), preferred zones and the codes of the parcels its matches are on: a matched
+    case's parcel, the parcels of a matched lease's buildings."""
+    courted = site["courted"]
+    mine = {courted.land, courted.space, courted.open}
+    with read_session(site["engine"]) as session:
+        projects = session.execute(
+            select(Project.project_no, Project.stage, Project.land_need_m2, Project.preferred_zones)
+        ).all()
+        by_case = session.execute(
+            select(Project.project_no, Parcel.parcel_code)
+            .join(ProjectMatch, ProjectMatch.project_id == Project.id)
+            .join(Case, Case.id == ProjectMatch.case_id)
+            .join(Parcel, Parcel.id == Case.parcel_id)
+        ).all()
+        by_lease = session.execute(
+            select(Project.project_no, Parcel.parcel_code)
+            .join(ProjectMatch, ProjectMatch.project_id == Project.id)
+            .join(LeaseUnit, LeaseUnit.lease_id == ProjectMatch.lease_id)
+            .join(BuildingUnit, BuildingUnit.id == LeaseUnit.unit_id)
+            .join(Building, Building.id == BuildingUnit.building_id)
+            .join(Parcel, Parcel.id == Building.parcel_id)
+        ).all()
+        matched = set(
+            session.scalars(
+                select(Project.project_no).join(ProjectMatch, ProjectMatch.project_id == Project.id)
+            )
+        )
+    found = {
+        number: {
+            "stage": stage,
+            "land_need_m2": need,
+            "zones": list(zones or []),
+            "parcels": set(),
+            "matched": number in matched,
+        }
+        for number, stage, need, zones in projects
+        if number not in mine
+    }
+    for number, code in (*by_case, *by_lease):
+        if number in found:
+            found[number]["parcels"].add(code)
+    return found
 
 
 def _page(client, collection: str, **params: Any) -> dict[str, Any]:
@@ -177,22 +269,45 @@ def test_bbox_selects_the_buildings_whose_footprint_meets_it(client, site, footp
     assert site["bare"] not in got
 
 
-def test_a_cql2_filter_selects_the_let_buildings(client, site):
+def test_a_cql2_filter_selects_the_let_buildings(client, site, county_space):
+    let = [k for k, row in county_space.items() if row["leased"] > 0 and row["zoned"]]
+    assert let, "the county lets space in its zones"
     got = _ids(client, "buildings", filter="leased_m2 > 0 AND zone IS NOT NULL")
-    assert got == sorted([site["zoned"], site["standard"]])
+    assert got == sorted([*let, site["zoned"], site["standard"]])
+    standard = [k for k, row in county_space.items() if row["kind"] == "standard"]
     got = _ids(client, "buildings", filter="kind = 'standard'")
-    assert got == [site["standard"]]
-    page = _page(client, "buildings", filter="occupancy_rate >= 0.5", sortby="-occupancy_rate")
-    assert [f["id"] for f in page["features"]] == [site["zoneless"]]
-    assert page["features"][0]["properties"]["occupancy_rate"] == pytest.approx(0.6757)
+    assert got == sorted([*standard, site["standard"]])
+    # The zoneless building (250 of 370 ㎡ let) is the test's only one at 0.5 or more.
+    rates = {k: row["rate"] for k, row in county_space.items()}
+    rates[site["zoneless"]] = round(250 / 370, 4)
+    high = sorted(
+        (k for k, rate in rates.items() if rate is not None and rate >= 0.5),
+        key=lambda k: (-rates[k], k),
+    )
+    page = _page(
+        client, "buildings", filter="occupancy_rate >= 0.5", sortby="-occupancy_rate", limit=1000
+    )
+    assert [f["id"] for f in page["features"]] == high
+    by_id = {f["id"]: f["properties"] for f in page["features"]}
+    assert by_id[site["zoneless"]]["occupancy_rate"] == pytest.approx(0.6757)
+    assert [by_id[k]["occupancy_rate"] for k in high] == pytest.approx([rates[k] for k in high])
     chosen = _page(client, "buildings", filter="id = " + str(site["zoned"]), properties="name")
     assert list(chosen["features"][0]["properties"]) == ["name"]
 
 
-def test_every_project_is_a_feature_on_its_matched_parcels(client, site, parcels):
+def test_every_project_is_a_feature_on_its_matched_parcels(client, site, parcels, county_projects):
     courted = site["courted"]
     every = {f["id"]: f for f in _walk(client, "projects")}
-    assert sorted(every) == sorted([courted.land, courted.space, courted.open])
+    assert sorted(every) == sorted([*county_projects, courted.land, courted.space, courted.open])
+    for number, row in county_projects.items():
+        geometry = every[number]["geometry"]
+        if not row["parcels"]:
+            assert geometry is None, number
+            continue
+        union = shapely.union_all([parcels[code] for code in row["parcels"]])
+        matched = shapely.normalize(shapely.multipolygons(shapely.get_parts(union)))
+        drawn = shapely.normalize(shape(geometry))
+        assert drawn.equals_exact(matched, tolerance=1e-7), number
     land = every[courted.land]
     assert shape(land["geometry"]).equals_exact(parcels[CASE_PARCEL], tolerance=1e-7)
     assert {k: land["properties"][k] for k in ("stage", "signed_on", "landed_on")} == {
@@ -217,21 +332,47 @@ def test_every_project_is_a_feature_on_its_matched_parcels(client, site, parcels
     assert opened["properties"]["preferred_zones"] == "产城新区,白鹤工业区"
 
 
-def test_bbox_and_cql2_select_exactly_the_projects(client, site, parcels):
+def _on(county_projects: dict[str, dict[str, Any]], parcels, area) -> list[str]:
+    """The county's projects matched to a parcel that meets ``area``."""
+    return [
+        number
+        for number, row in county_projects.items()
+        if any(parcels[code].intersects(area) for code in row["parcels"])
+    ]
+
+
+def test_bbox_and_cql2_select_exactly_the_projects(client, site, parcels, county_projects):
     courted = site["courted"]
+    county = county_projects
     minx, miny, maxx, maxy = parcels[CASE_PARCEL].bounds
-    assert _ids(client, "projects", bbox=f"{minx},{miny},{maxx},{maxy}") == [courted.land]
+    wanted = sorted([*_on(county, parcels, box(minx, miny, maxx, maxy)), courted.land])
+    assert _ids(client, "projects", bbox=f"{minx},{miny},{maxx},{maxy}") == wanted
     point = parcels[site["building_parcel"]].representative_point()
     spatial = f"S_INTERSECTS(geom, POINT({point.x} {point.y}))"
-    assert _ids(client, "projects", filter=spatial) == [courted.space]
-    assert _ids(client, "projects", filter="stage = 'negotiating'") == [courted.open]
-    assert _ids(client, "projects", filter="land_need_mu >= 30") == sorted(
-        [courted.land, courted.open]
+    wanted = sorted([*_on(county, parcels, point), courted.space])
+    assert _ids(client, "projects", filter=spatial) == wanted
+    talks = [k for k, row in county.items() if row["stage"] == "negotiating"]
+    assert _ids(client, "projects", filter="stage = 'negotiating'") == sorted(
+        [*talks, courted.open]
     )
-    assert _ids(client, "projects", filter="preferred_zones LIKE '%白鹤%'") == [courted.open]
-    assert _ids(client, "projects", filter="case_nos IS NULL AND lease_nos IS NULL") == [
-        courted.open
+    # 1 亩 is 10000 / 15 ㎡; the property is rounded to 0.01 亩.
+    large = [
+        k
+        for k, row in county.items()
+        if row["land_need_m2"] is not None and round(row["land_need_m2"] * 15 / 10000, 2) >= 30
     ]
+    assert large, "the county courts projects needing 30 亩 or more"
+    assert _ids(client, "projects", filter="land_need_mu >= 30") == sorted(
+        [*large, courted.land, courted.open]
+    )
+    baihe = [k for k, row in county.items() if any("白鹤" in z for z in row["zones"])]
+    assert _ids(client, "projects", filter="preferred_zones LIKE '%白鹤%'") == sorted(
+        [*baihe, courted.open]
+    )
+    unmatched = [k for k, row in county.items() if not row["matched"]]
+    assert _ids(client, "projects", filter="case_nos IS NULL AND lease_nos IS NULL") == sorted(
+        [*unmatched, courted.open]
+    )
     assert _ids(client, "projects", bbox="10,10,11,11") == []
 
 
@@ -321,7 +462,7 @@ def served(site, tmp_path_factory):
             server.wait(timeout=10)
 
 
-def test_owslib_reads_both_collections(served, site):
+def test_owslib_reads_both_collections(served, site, county_space):
     api = Features(f"{served}/ogc")
     ids = [c["id"] for c in api.collections()["collections"]]
     assert {"buildings", "projects"} <= set(ids)
@@ -329,6 +470,7 @@ def test_owslib_reads_both_collections(served, site):
     page = api.collection_items(
         "buildings", filter="kind = 'standard'", **{"filter-lang": "cql2-text"}
     )
-    assert [f["id"] for f in page["features"]] == [site["standard"]]
+    standard = [k for k, row in county_space.items() if row["kind"] == "standard"]
+    assert [f["id"] for f in page["features"]] == sorted([*standard, site["standard"]])
     one = api.collection_item("projects", site["courted"].space)
     assert one["properties"]["lease_nos"] == site["courted"].lease_no
