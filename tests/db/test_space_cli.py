@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from landgis.cli import app as cli
+from landgis.wallclock import frozen_at
 
 RUN = CliRunner()
 TODAY = dt.date.today()
@@ -74,33 +75,38 @@ def test_units_and_a_lease_of_a_cases_idle_building(site):
 
 
 def test_expiring_leases_are_listed_and_warned_of(site):
-    building = _building_id(site, "519901004002GB00002", "3号厂房")
-    assert (
-        _cli(site, "units", "add", str(building), "--unit", "A:500", "--unit", "B:500").exit_code
-        == 0
-    )
-    soon = (TODAY + dt.timedelta(days=15)).isoformat()
-    past = (TODAY - dt.timedelta(days=3)).isoformat()
-    for unit, end in (("A", soon), ("B", past)):
-        signed = _cli(
-            site, "lease", "sign", str(building), "--units", unit, "--tenant", f"{unit}公司",
-            "--from", "2023-01-01", "--to", end, "--lease-no", f"ZL-2023-9{unit == 'B':d}1",
-        )  # fmt: skip
-        assert signed.exit_code == 0, signed.output
+    # The day the leases' ends are counted from, held for the whole test (it may run
+    # across midnight).
+    with frozen_at(TODAY):
+        building = _building_id(site, "519901004002GB00002", "3号厂房")
+        assert (
+            _cli(
+                site, "units", "add", str(building), "--unit", "A:500", "--unit", "B:500"
+            ).exit_code
+            == 0
+        )
+        soon = (TODAY + dt.timedelta(days=15)).isoformat()
+        past = (TODAY - dt.timedelta(days=3)).isoformat()
+        for unit, end in (("A", soon), ("B", past)):
+            signed = _cli(
+                site, "lease", "sign", str(building), "--units", unit, "--tenant", f"{unit}公司",
+                "--from", "2023-01-01", "--to", end, "--lease-no", f"ZL-2023-9{unit == 'B':d}1",
+            )  # fmt: skip
+            assert signed.exit_code == 0, signed.output
 
-    expiring = json.loads(_cli(site, "leases", "--expiring", "--json").output)
-    warnings = _cli(site, "warnings")
-    as_json = json.loads(_cli(site, "warnings", "--json").output)
+        expiring = json.loads(_cli(site, "leases", "--expiring", "--json").output)
+        warnings = _cli(site, "warnings")
+        as_json = json.loads(_cli(site, "warnings", "--json").output)
 
-    assert {row["lease_no"] for row in expiring} >= {"ZL-2023-901", "ZL-2023-911"}
-    assert warnings.exit_code == 0, warnings.output
-    assert "租约 ZL-2023-901(A公司,3号厂房 A)将于" in warnings.output
-    assert "还剩 15 天" in warnings.output
-    assert "租约 ZL-2023-911(B公司,3号厂房 B)已于" in warnings.output
-    assert "依据:租约 ZL-2023-911" in warnings.output
-    codes = {w["lease_no"]: (w["code"], w["severity"]) for w in as_json if w["lease_no"]}
-    assert codes["ZL-2023-901"] == ("lease_expiring", "info")
-    assert codes["ZL-2023-911"] == ("lease_overdue", "overdue")
+        assert {row["lease_no"] for row in expiring} >= {"ZL-2023-901", "ZL-2023-911"}
+        assert warnings.exit_code == 0, warnings.output
+        assert "租约 ZL-2023-901(A公司,3号厂房 A)将于" in warnings.output
+        assert "还剩 15 天" in warnings.output
+        assert "租约 ZL-2023-911(B公司,3号厂房 B)已于" in warnings.output
+        assert "依据:租约 ZL-2023-911" in warnings.output
+        codes = {w["lease_no"]: (w["code"], w["severity"]) for w in as_json if w["lease_no"]}
+        assert codes["ZL-2023-901"] == ("lease_expiring", "info")
+        assert codes["ZL-2023-911"] == ("lease_overdue", "overdue")
 
 
 def test_a_lease_signed_ahead_and_the_refusals(site):
