@@ -3,6 +3,8 @@ the columns that will hold them (the browser's ``maxlength`` can be bypassed).""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from typing import Annotated
 
@@ -61,3 +63,29 @@ def check_lengths(typed: Mapping[str, str]) -> None:
                 _("“{field}”超过 {limit} 个字符。", field=input_label(name), limit=limit),
                 problems=[{"field": name, "problem": "过长", "problem_en": "too long"}],
             )
+
+
+def typed_number(typed: str, label: Localizable) -> float | None:
+    """A number typed in an input labelled ``label`` (thousands separators allowed); None
+    when blank; refused, naming the input, when it is not a finite number."""
+    typed = typed.replace(",", "")
+    if not typed:
+        return None
+    try:
+        number = float(typed)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise InvalidInput(_("{label}“{value}”不是数字。", label=label, value=typed))
+    return number
+
+
+def typed_date(typed: str, label: Localizable) -> dt.date | None:
+    """A date typed (YYYY-MM-DD) in an input labelled ``label``; None when blank; refused,
+    naming the input, when it is not a date."""
+    if not typed:
+        return None
+    try:
+        return dt.date.fromisoformat(typed)
+    except ValueError as exc:
+        raise InvalidInput(_("{label}“{value}”无法识别。", label=label, value=typed)) from exc

@@ -10,8 +10,6 @@ Writes need the editor role and the session's CSRF token."""
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from typing import Any
 from urllib.parse import quote
 
@@ -20,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from api.deps import EditorLedgerDep
-from api.web.form_input import FormDep, values
+from api.web.form_input import FormDep, typed_date, typed_number, values
 from api.web.project_pages import PROJECT_INPUTS, show_new, show_project
 from api.web.render import flash
 from landgis.commands import CreateProject, EditProject, MoveProjectStage, RecordMatch
@@ -62,30 +60,6 @@ def _stage_notice(stage: str, project_no: str) -> Text:
     return Text(STAGE_NOTICES[stage].msgid, {"project_no": project_no})
 
 
-def _date(typed: str, name: str) -> dt.date | None:
-    if not typed:
-        return None
-    try:
-        return dt.date.fromisoformat(typed)
-    except ValueError as exc:
-        raise InvalidInput(
-            _("{label}“{value}”无法识别。", label=LABELS[name], value=typed)
-        ) from exc
-
-
-def _number(typed: str, name: str) -> float | None:
-    typed = typed.replace(",", "")
-    if not typed:
-        return None
-    try:
-        number = float(typed)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number):
-        raise InvalidInput(_("{label}“{value}”不是数字。", label=LABELS[name], value=typed))
-    return number
-
-
 def _fields(form: FormData) -> dict[str, Any]:
     """The project's fields as typed, the preferred zones as the names ticked."""
     zones = [z.strip() for z in form.getlist("preferred_zones") if isinstance(z, str)]
@@ -106,7 +80,7 @@ def create_project_form(request: Request, ledger: EditorLedgerDep, form: FormDep
             project = ledger.handle(
                 CreateProject(
                     fields=fields,
-                    negotiating_on=_date(extra["negotiating_on"], "negotiating_on"),
+                    negotiating_on=typed_date(extra["negotiating_on"], LABELS["negotiating_on"]),
                     project_no=extra["project_no"] or None,
                 )
             )
@@ -151,7 +125,7 @@ def move_stage_form(
                 MoveProjectStage(
                     project_no=project_no,
                     stage=typed["stage"],
-                    occurred_on=_date(typed["occurred_on"], "occurred_on"),
+                    occurred_on=typed_date(typed["occurred_on"], LABELS["occurred_on"]),
                     reason=typed["reason"] or None,
                 )
             )
@@ -189,16 +163,16 @@ def _notices(done: MatchRecorded) -> list[Text]:
 def _match(project_no: str, typed: dict[str, str], unit_nos: tuple[str, ...]) -> RecordMatch:
     if len(typed["note"]) > NOTE_LIMIT:
         raise InvalidInput(_("内容过长:最多 {limit} 个字符。", limit=NOTE_LIMIT))
-    building = _number(typed["building_id"], "building_id")
+    building = typed_number(typed["building_id"], LABELS["building_id"])
     return RecordMatch(
         project_no=project_no,
         case_no=typed["case_no"] or None,
         building_id=int(building) if building is not None else None,
         unit_nos=unit_nos,
-        start_date=_date(typed["start_date"], "start_date"),
-        end_date=_date(typed["end_date"], "end_date"),
-        rent_yuan_m2_month=_number(typed["rent_yuan_m2_month"], "rent_yuan_m2_month"),
-        occurred_on=_date(typed["occurred_on"], "occurred_on"),
+        start_date=typed_date(typed["start_date"], LABELS["start_date"]),
+        end_date=typed_date(typed["end_date"], LABELS["end_date"]),
+        rent_yuan_m2_month=typed_number(typed["rent_yuan_m2_month"], LABELS["rent_yuan_m2_month"]),
+        occurred_on=typed_date(typed["occurred_on"], LABELS["occurred_on"]),
         note=typed["note"] or None,
     )
 

@@ -8,8 +8,6 @@ Writes need the editor role and the session's CSRF token."""
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from typing import Any
 from urllib.parse import quote
 
@@ -18,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from api.deps import EditorLedgerDep
-from api.web.form_input import FormDep, values
+from api.web.form_input import FormDep, typed_date, typed_number, values
 from api.web.render import flash
 from api.web.space_pages import UNIT_ROWS, show_building, show_leases
 from landgis.commands import AddUnits, EndLease, SignLease, StartLease
@@ -53,32 +51,6 @@ LABELS: dict[str, Text] = {
 }
 
 
-def _number(typed: str, name: str) -> float | None:
-    typed = typed.replace(",", "")
-    if not typed:
-        return None
-    try:
-        number = float(typed)
-    except ValueError as exc:
-        raise InvalidInput(
-            _("{label}“{value}”不是数字。", label=LABELS[name], value=typed)
-        ) from exc
-    if not math.isfinite(number):
-        raise InvalidInput(_("{label}“{value}”不是数字。", label=LABELS[name], value=typed))
-    return number
-
-
-def _date(typed: str, name: str) -> dt.date | None:
-    if not typed:
-        return None
-    try:
-        return dt.date.fromisoformat(typed)
-    except ValueError as exc:
-        raise InvalidInput(
-            _("{label}“{value}”无法识别。", label=LABELS[name], value=typed)
-        ) from exc
-
-
 def _unit_rows(form: FormData) -> list[dict[str, str]]:
     """The rows of the units form as typed (``unit_no``, ``floor_area_m2``, … each a list)."""
     columns = {name: [v for v in form.getlist(name) if isinstance(v, str)] for name in UNIT_INPUTS}
@@ -90,15 +62,15 @@ def _unit_rows(form: FormData) -> list[dict[str, str]]:
 
 
 def _spec(row: dict[str, str]) -> UnitSpec:
-    floor = _number(row["floor"], "floor")
+    floor = typed_number(row["floor"], LABELS["floor"])
     if floor is not None and floor != int(floor):
         raise InvalidInput(_("单元 {spec} 的楼层应为整数。", spec=row["unit_no"]))
     return UnitSpec(
         unit_no=row["unit_no"],
-        floor_area_m2=_number(row["floor_area_m2"], "floor_area_m2") or 0.0,
+        floor_area_m2=typed_number(row["floor_area_m2"], LABELS["floor_area_m2"]) or 0.0,
         floor=None if floor is None else int(floor),
-        clear_height_m=_number(row["clear_height_m"], "clear_height_m"),
-        floor_load_kn_m2=_number(row["floor_load_kn_m2"], "floor_load_kn_m2"),
+        clear_height_m=typed_number(row["clear_height_m"], LABELS["clear_height_m"]),
+        floor_load_kn_m2=typed_number(row["floor_load_kn_m2"], LABELS["floor_load_kn_m2"]),
     )
 
 
@@ -130,8 +102,8 @@ def _terms(typed: dict[str, str]) -> LeaseTerms:
     for name, limit in TEXT_LIMITS.items():
         if len(typed[name]) > limit:
             raise InvalidInput(_("内容过长:最多 {limit} 个字符。", limit=limit))
-    start = _date(typed["start_date"], "start_date")
-    end = _date(typed["end_date"], "end_date")
+    start = typed_date(typed["start_date"], LABELS["start_date"])
+    end = typed_date(typed["end_date"], LABELS["end_date"])
     if start is None or end is None:
         raise InvalidInput(_("请填写起租日和租期结束日。"))
     return LeaseTerms(
@@ -139,7 +111,7 @@ def _terms(typed: dict[str, str]) -> LeaseTerms:
         start_date=start,
         end_date=end,
         tenant_credit_code=typed["tenant_credit_code"] or None,
-        rent_yuan_m2_month=_number(typed["rent_yuan_m2_month"], "rent_yuan_m2_month"),
+        rent_yuan_m2_month=typed_number(typed["rent_yuan_m2_month"], LABELS["rent_yuan_m2_month"]),
         project=typed["project"] or None,
         remarks=typed["remarks"] or None,
     )
@@ -206,7 +178,7 @@ def end_lease_form(
         if len(typed["reason"]) > 2000:
             raise InvalidInput(_("内容过长:最多 {limit} 个字符。", limit=2000))
         with ledger.session.begin_nested():
-            ended_on = _date(typed["ended_on"], "ended_on")
+            ended_on = typed_date(typed["ended_on"], LABELS["ended_on"])
             ledger.handle(
                 EndLease(lease_no=lease_no, ended_on=ended_on, reason=typed["reason"] or None)
             )

@@ -1,5 +1,5 @@
-"""``landgis buildings``, ``landgis units …``, ``landgis lease …`` and ``landgis leases``:
-factory buildings, their units and their leases.
+"""``landgis units …``, ``landgis lease …`` and ``landgis leases``: the units of factory
+buildings and their leases (the buildings themselves: :mod:`landgis.cli.buildings`).
 
 Changes go through the ledger service (:mod:`landgis.commands`), with administrator rights
 in the name given by ``--actor`` (by default the login name), as ``landgis case`` does."""
