@@ -12,6 +12,7 @@ import xlsxwriter
 from landgis import schema, vocab
 from landgis.io.exports.ledger_workbook.cells import excel_day, is_blank, wrapped_line_counts
 from landgis.io.exports.ledger_workbook.page_setup import DEFAULT_FOOTER, set_up_page
+from landgis.io.exports.ledger_workbook.sheet_xml import LedgerWorksheet
 from landgis.io.exports.ledger_workbook.styles import CellFormats
 from landgis.units import m2_to_mu
 
@@ -116,7 +117,8 @@ def write_events_sheet(
     ``events`` come in chunks of rows, each row's values in the order of
     :data:`EVENT_COLUMNS` (``changes`` a mapping); returns the number of events written.
     """
-    sheet = book.add_worksheet(EVENTS_SHEET)
+    sheet = book.add_worksheet(EVENTS_SHEET, worksheet_class=LedgerWorksheet)
+    assert isinstance(sheet, LedgerWorksheet)
     for col, (_key, header, _kind, width) in enumerate(EVENT_COLUMNS):
         sheet.set_column(col, col, width)
         sheet.write_string(0, col, header, formats.header)
@@ -126,12 +128,12 @@ def write_events_sheet(
     sheet.repeat_rows(0)
     sheet.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
     kinds = [kind for _k, _h, kind, _w in EVENT_COLUMNS]
-    writers = [sheet.write_number if kind == "date" else sheet.write_string for kind in kinds]
+    writers = sheet.cell_writers(kinds)
     cell_formats = [formats.cell(kind) for kind in kinds]
     wrapped = [
         (col, width) for col, (_k, _h, kind, width) in enumerate(EVENT_COLUMNS) if kind == "wrap"
     ]
-    blank = sheet.write_blank
+    blank = sheet.write_blank_cell
     row = 0
     for chunk in events:
         rows = [event_cells(event) for event in chunk]
@@ -146,7 +148,7 @@ def write_events_sheet(
                 sheet.set_row(row, LINE_HEIGHT * lines)
             for col, value in enumerate(values):
                 if value is None:
-                    blank(row, col, None, cell_formats[col])
+                    blank(row, col, cell_formats[col])
                 else:
                     writers[col](row, col, value, cell_formats[col])
     if row:

@@ -28,6 +28,7 @@ from landgis.io.exports.ledger_workbook.page_setup import (
     PAPER_WIDTH_UNITS,
     set_up_page,
 )
+from landgis.io.exports.ledger_workbook.sheet_xml import LedgerWorksheet
 from landgis.io.exports.ledger_workbook.styles import CellFormats
 from landgis.ledger_rules.totals import DECIMALS, area_total
 from landgis.units import mu_to_m2
@@ -40,12 +41,6 @@ MIN_WIDTH, MAX_WIDTH = 6, 40
 WIDTH_SAMPLE = 2000
 # Columns printed on each page of a sheet too wide for one (序号, 宗地编号).
 REPEATED_COLUMNS = 2
-
-
-def _writer(sheet: Worksheet, kind: str) -> Any:
-    if kind in ("int", "mu", "m2", "percent", "date"):
-        return sheet.write_number
-    return sheet.write_string
 
 
 class _Widths:
@@ -199,7 +194,8 @@ def write_ledger_sheet(
     The rows come in chunks and are written as they come, column values prepared per chunk;
     returns the number of rows written.
     """
-    sheet = book.add_worksheet(LEDGER_SHEET)
+    sheet = book.add_worksheet(LEDGER_SHEET, worksheet_class=LedgerWorksheet)
+    assert isinstance(sheet, LedgerWorksheet)
     columns = [str(c) for c in columns]
     last_col = len(columns) - 1
     sheet.freeze_panes(FIRST_DATA_ROW, min(2, len(columns)))
@@ -219,13 +215,13 @@ def write_ledger_sheet(
 
     kind_of = [kinds.get(h, "text") for h in columns]
     sum_cols = [col for col, kind in enumerate(kind_of) if kind in SUM_KINDS]
-    writers = [_writer(sheet, kind) for kind in kind_of]
+    writers = sheet.cell_writers(kind_of)
     plain = [
         formats.cell(kind, "helper" if h in helper_columns else "plain")
         for h, kind in zip(columns, kind_of, strict=True)
     ]
     late = [formats.cell(kind, "overdue") for kind in kind_of]
-    blank = sheet.write_blank
+    blank = sheet.write_blank_cell
     widths = _Widths(columns, kind_of)
     totals = dict.fromkeys(sum_cols, 0.0)
     count = 0
@@ -278,7 +274,7 @@ def write_ledger_sheet(
                 row_formats = late if is_late else plain
                 for col, value in enumerate(values):
                     if value is None:
-                        blank(row, col, None, row_formats[col])
+                        blank(row, col, row_formats[col])
                     else:
                         writers[col](row, col, value, row_formats[col])
                 row += 1

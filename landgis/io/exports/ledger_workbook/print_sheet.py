@@ -26,6 +26,7 @@ from landgis.io.exports.ledger_workbook.page_setup import (
     PAPER_WIDTH_UNITS,
     set_up_page,
 )
+from landgis.io.exports.ledger_workbook.sheet_xml import LedgerWorksheet
 from landgis.io.exports.ledger_workbook.styles import CellFormats
 from landgis.io.exports.printed_ledger.lines import CaseLine, Line, SumLine
 from landgis.ledger_rules.totals import DECIMALS
@@ -106,7 +107,7 @@ def write_print_sheet(
     book: xlsxwriter.Workbook, formats: CellFormats, printed: PrintedSheet
 ) -> int:
     """The 打印 sheet with its print set-up; returns the number of cases written."""
-    ws = book.add_worksheet(PRINT_SHEET)
+    ws = book.add_worksheet(PRINT_SHEET, worksheet_class=LedgerWorksheet)
     kinds = list(printed.kinds)
     last_col = len(kinds) - 1
     widths = _widths(printed)
