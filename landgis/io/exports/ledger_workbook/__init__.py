@@ -14,7 +14,8 @@ Every sheet has a print set-up (:mod:`.page_setup`): landscape A3 or A4, print t
 a page footer; the 台账 sheet spreads its 31 columns over pages at a readable size.
 
 :mod:`.book` writes the three in order; :mod:`.cells` turns values into cells (numbers,
-Excel dates, text widths), :mod:`.styles` holds the cell formats.
+Excel dates, text widths), :mod:`.styles` holds the cell formats; :mod:`.sheet_xml` writes
+the rows' formatted cells (XlsxWriter's XML, with less work per cell).
 
 The caller passes the rows in chunks whose columns are the Chinese headers, already
 labelled, and the events in chunks; each chunk is prepared column by column and written as
