@@ -21,7 +21,17 @@ from pathlib import Path
 from bench.suite import data, pgserver, servers
 from bench.suite.context import Context
 from bench.suite.procs import log
-from bench.suite.rows import browser, efficiency, headline, imports, ogc, tiles, workbook
+from bench.suite.rows import (
+    browser,
+    documents,
+    efficiency,
+    embedded,
+    headline,
+    imports,
+    ogc,
+    tiles,
+    workbook,
+)
 from bench.suite.table import Line, failed, markdown
 
 ROWS: dict[str, tuple[str, Callable[[Context], list[Line]]]] = {
@@ -32,6 +42,8 @@ ROWS: dict[str, tuple[str, Callable[[Context], list[Line]]]] = {
     "5": ("5 ledger workbook", workbook.run),
     "6": ("6 ledger map", browser.run),
     "7": ("7 per-mu evaluation", efficiency.run),
+    "8": ("8 embedded backend", embedded.run),
+    "9": ("9 documents", documents.run),
 }
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,13 +102,13 @@ def _stop(signum: int, _frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10k parcels, fewer runs")
-    parser.add_argument("--rows", default="1,2,3,4,5,6,7", help="rows to run, e.g. 1,3")
+    parser.add_argument("--rows", default=",".join(ROWS), help="rows to run, e.g. 1,3")
     parser.add_argument("--workers", type=int, default=2, help="worker processes per server")
     parser.add_argument(
         "--budget-min",
         type=float,
         help="time budget of the run in minutes: long steps are capped so that the rows "
-        "after them still fit (default 19, --quick 10)",
+        "after them still fit (default 30, --quick 12)",
     )
     parser.add_argument(
         "--main-db",
@@ -127,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         admin, source = stack.enter_context(pgserver.admin_url())
         data.SERVER["admin"] = admin
         ctx = Context(quick=args.quick, workers=args.workers, work=Path(work), stack=stack)
-        budget = args.budget_min or (10 if args.quick else 19)
+        budget = args.budget_min or (12 if args.quick else 30)
         ctx.deadline = time.monotonic() + budget * 60
         ctx.notes.append(f"PostgreSQL: {source}.")
         if args.main_db:

@@ -67,6 +67,17 @@ class Database:
         return psycopg.connect(self.url(), autocommit=True)
 
 
+@dataclass(frozen=True)
+class SpatiaLite:
+    """A SpatiaLite file landgis is pointed at."""
+
+    path: Path
+
+    @property
+    def landgis_env(self) -> dict[str, str]:
+        return {"LANDGIS_DATABASE_URL": f"sqlite:///{self.path}"}
+
+
 def _admin(sql: str) -> None:
     with psycopg.connect(SERVER["admin"], autocommit=True) as conn:
         conn.execute(sql)
@@ -87,20 +98,21 @@ def scratch_database(label: str, *, postgis: bool = True) -> Iterator[Database]:
             _admin(f'drop database if exists "{db.name}" with (force)')
 
 
-def init(db: Database) -> None:
+def init(db: Database | SpatiaLite) -> None:
     """Create the landgis schema in ``db``."""
     timed_command([LANDGIS, "init"], env=db.landgis_env, cwd=ROOT)
 
 
-def load_province(db: Database, gpkg: Path, timeout_s: float = 1500) -> float:
+def load_province(db: Database | SpatiaLite, gpkg: Path, timeout_s: float = 1500) -> float:
     """Load every layer of a province file the way the demo is loaded; seconds taken."""
     init(db)
     env = {**db.landgis_env, "LANDGIS_DEMO_DATA": str(gpkg)}
     started = time.perf_counter()
     timed_command([LANDGIS, "demo"], env=env, cwd=ROOT, timeout_s=timeout_s)
     seconds = time.perf_counter() - started
-    with db.connect() as conn:
-        conn.execute("analyze")
+    if isinstance(db, Database):
+        with db.connect() as conn:
+            conn.execute("analyze")
     return seconds
 
 

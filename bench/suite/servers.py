@@ -42,13 +42,15 @@ def tipg_version() -> str:
 
 
 @contextlib.contextmanager
-def landgis(db: data.Database, workers: int, log_dir: Path) -> Iterator[Server]:
-    """``landgis serve`` on ``db``."""
+def landgis(
+    db: data.Database | data.SpatiaLite, workers: int, log_dir: Path, name: str = "landgis"
+) -> Iterator[Server]:
+    """``landgis serve`` on ``db`` (its log: ``name``.log)."""
     port = free_port()
     command = [data.LANDGIS, "serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers)]
     with server(
-        "landgis",
+        name,
         command,
         port=port,
         ready_path="/ogc/collections/parcels",
