@@ -33,14 +33,16 @@ def copy_columns(
     """``COPY table (columns…) FROM STDIN`` of the columns, in the session's transaction:
     in the binary format when every column allows (:mod:`.postgis_copy_binary`), else
     in the text format."""
-    names = sql.SQL(", ").join(map(sql.Identifier, columns))
+    target = sql.SQL("{} ({})").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
     binary = binary_rows(table, columns, geometry)
     session.flush()
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     if binary is not None:
         types, values = binary
-        statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)")
-        with cursor, cursor.copy(statement.format(sql.Identifier(table.name), names)) as copy:
+        statement = sql.SQL("COPY {} FROM STDIN (FORMAT BINARY)").format(target)
+        with cursor, cursor.copy(statement) as copy:
             copy.set_types(types)
             for row in zip(*values, strict=True):
                 copy.write_row(row)
@@ -51,8 +53,7 @@ def copy_columns(
         else copy_texts(values, json_column=isinstance(table.c[name].type, JSON))
         for name, values in columns.items()
     ]
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), names)
-    with cursor, cursor.copy(statement) as copy:
+    with cursor, cursor.copy(sql.SQL("COPY {} FROM STDIN").format(target)) as copy:
         copy.write("\n".join(map("\t".join, zip(*data, strict=True))) + "\n")
 
 
