@@ -82,6 +82,11 @@ def repeated_rows(frame: gpd.GeoDataFrame, fields: Sequence[str]) -> dict[int, i
     present = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
     if len(present) < 2:
         return {}
+    # Equal geometries have equal bounds: only rows sharing their bounds are compared.
+    bounds = pd.DataFrame(shapely.bounds(geoms[present]))
+    present = present[bounds.duplicated(keep=False).to_numpy()]
+    if len(present) < 2:
+        return {}
     shapes = pd.Series(shapely.to_wkb(shapely.normalize(geoms[present])), index=present)
     shared = shapes[shapes.duplicated(keep=False)]
     if shared.empty:

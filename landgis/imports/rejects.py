@@ -24,22 +24,24 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import xlsxwriter
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
 
 from landgis.errors import InvalidInput
 from landgis.i18n import DEFAULT_LANGUAGE, Localizable, _
-from landgis.io.exports.ledger_workbook.cells import display_width, is_blank, wrapped_line_counts
-from landgis.io.exports.ledger_workbook.events_sheet import LINE_HEIGHT
 from landgis.io.geopackage import write_geopackage
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
+
+# The workbook writer and the ledger export's cell helpers are imported when a rejects
+# file is written: every import loads this module, few write one.
 
 ROW_COLUMN = "退回行号"
 CODE_COLUMN = "退回宗地编号"
@@ -159,6 +161,11 @@ def _text(value: Any) -> str:
 
 
 def _write_workbook(rows: Sequence[RejectedRow], names: list[str], path: Path) -> None:
+    import xlsxwriter
+
+    from landgis.io.exports.ledger_workbook.cells import wrapped_line_counts
+    from landgis.io.exports.ledger_workbook.events_sheet import LINE_HEIGHT
+
     book = xlsxwriter.Workbook(
         str(path),
         {"constant_memory": True, "remove_timezone": True, "strings_to_numbers": False},
@@ -204,6 +211,8 @@ def _write_cell(
 ) -> None:
     """One value as its type of cell: blank, boolean, number, date, or text (never a
     formula, whatever it starts with)."""
+    from landgis.io.exports.ledger_workbook.cells import is_blank
+
     if is_blank(value):
         return
     if isinstance(value, bool | np.bool_):
@@ -225,6 +234,8 @@ def _write_cell(
 
 def _width(name: str, values: list[Any]) -> int:
     """A column's width: its header's and widest value's, within reason."""
+    from landgis.io.exports.ledger_workbook.cells import display_width, is_blank
+
     widest = max((display_width(_text(v)) for v in values if not is_blank(v)), default=0)
     return min(MAX_WIDTH, max(8, display_width(name), widest) + 2)
 
@@ -271,6 +282,8 @@ def _gpkg_names(columns: Sequence[str]) -> list[str]:
 def _gpkg_column(values: list[Any]) -> Any:
     """A column of one field type: booleans, integers or reals when every value is one,
     else text (dates in ISO form); blanks as nulls."""
+    from landgis.io.exports.ledger_workbook.cells import is_blank
+
     present = [v for v in values if not is_blank(v)]
     if present and all(isinstance(v, bool | np.bool_) for v in present):
         return pd.array([None if is_blank(v) else bool(v) for v in values], dtype="boolean")

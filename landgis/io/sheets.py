@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-
 from landgis.i18n import _
 from landgis.io import legacy_excel
 from landgis.io.archives import DEFAULT_LIMITS, ArchiveLimits
@@ -98,6 +96,8 @@ def workbook_rows(
         with legacy_excel.opened(path) as old:
             yield old.sheet_names(), lambda name: legacy_excel.sheet_rows(old, name)
         return
+    import openpyxl  # loaded by the imports that read a workbook, not by every import
+
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files

@@ -137,6 +137,17 @@ class Overlap:
     share: float  # of the smaller of the two
 
 
+def _boxes_sharing_area(
+    a: np.ndarray, b: np.ndarray, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs ``(a[left], b[right])`` whose bounding boxes share some area."""
+    box_a, box_b = shapely.bounds(a[left]), shapely.bounds(b[right])
+    width = np.minimum(box_a[:, 2], box_b[:, 2]) - np.maximum(box_a[:, 0], box_b[:, 0])
+    height = np.minimum(box_a[:, 3], box_b[:, 3]) - np.maximum(box_a[:, 1], box_b[:, 1])
+    keep = (width > 0) & (height > 0)
+    return left[keep], right[keep]
+
+
 def overlaps(
     geoms: gpd.GeoSeries,
     others: gpd.GeoSeries | None = None,
@@ -161,6 +172,11 @@ def overlaps(
     if others is None:
         keep = left < right
         left, right = left[keep], right[keep]
+    if len(left) == 0:
+        return []
+    # Boxes meeting along a line only (neighbours sharing a straight edge, say) hold no
+    # common area: no need to ask GEOS.
+    left, right = _boxes_sharing_area(a, b, left, right)
     if len(left) == 0:
         return []
     inner = shapely.relate_pattern(a[left], b[right], "T********")  # more than touching

@@ -7,6 +7,7 @@ by PostGIS itself (``ST_AsMVT``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from landgis.db.backends import functions as fn
@@ -160,14 +162,16 @@ class PostGISBackend(Backend):
     def select_where_in(
         self, columns: Sequence[Any], key: Any, values: Sequence[Any]
     ) -> list[AnySelect]:
-        """One statement joining the values as an array."""
+        """One statement joining the values as an array (texts as one JSON array: psycopg
+        writes a long list of texts as an array parameter one element at a time)."""
         if not values:
             return []
-        wanted = (
-            func.unnest(bindparam("wanted", list(values), type_=ARRAY(key.type)))
-            .table_valued("value")
-            .render_derived(name="wanted")
-        )
+        if all(isinstance(v, str) for v in values):
+            texts = json.dumps(list(values), ensure_ascii=False)
+            listed = func.jsonb_array_elements_text(cast(bindparam("wanted", texts), JSONB))
+        else:
+            listed = func.unnest(bindparam("wanted", list(values), type_=ARRAY(key.type)))
+        wanted = listed.table_valued("value").render_derived(name="wanted")
         return [select(*columns).select_from(wanted).join(key.table, key == wanted.c.value)]
 
     def near_boxes(

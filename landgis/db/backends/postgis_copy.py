@@ -1,4 +1,5 @@
-"""Bulk inserts into PostGIS with one ``COPY … FROM STDIN`` in its text format.
+"""Bulk inserts into PostGIS with one ``COPY … FROM STDIN``: binary when the columns
+allow, else in the text format described here.
 
 Columns are converted a column at a time (numbers from arrays, text escaped only when
 some value needs it); geometries travel as hex EWKB in EPSG:4490.
@@ -14,38 +15,45 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import shapely
 from psycopg import sql
 from sqlalchemy import JSON, Table
 from sqlalchemy.orm import Session
 
-from landgis.geo import CGCS2000_EPSG, to_multipolygon
+from landgis.db.backends.postgis_copy_binary import binary_rows, ewkb
 
 # COPY's text format: NULL is \N; backslash, tab, newline and return are escaped.
 COPY_NULL = "\\N"
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-# Little-endian WKB of a 2D MultiPolygon, and the EWKB header naming EPSG:4490.
-_WKB_MULTIPOLYGON = "0106000000"
-_EWKB_MULTIPOLYGON_4490 = "01060000208A110000"
 
 
 def copy_columns(
     session: Session, table: Table, columns: Mapping[str, Sequence[Any]], geometry: str
 ) -> None:
-    """``COPY table (columns…) FROM STDIN`` of the columns, in the session's transaction."""
+    """``COPY table (columns…) FROM STDIN`` of the columns, in the session's transaction:
+    in the binary format when every column allows (:mod:`.postgis_copy_binary`), else
+    in the text format."""
+    target = sql.SQL("{} ({})").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    binary = binary_rows(table, columns, geometry)
+    session.flush()
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    if binary is not None:
+        types, values = binary
+        statement = sql.SQL("COPY {} FROM STDIN (FORMAT BINARY)").format(target)
+        with cursor, cursor.copy(statement) as copy:
+            copy.set_types(types)
+            for row in zip(*values, strict=True):
+                copy.write_row(row)
+        return
     data = [
         ewkb_hex(np.asarray(values, dtype=object))
         if name == geometry
         else copy_texts(values, json_column=isinstance(table.c[name].type, JSON))
         for name, values in columns.items()
     ]
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
-    session.flush()
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor, cursor.copy(statement) as copy:
+    with cursor, cursor.copy(sql.SQL("COPY {} FROM STDIN").format(target)) as copy:
         copy.write("\n".join(map("\t".join, zip(*data, strict=True))) + "\n")
 
 
@@ -101,14 +109,4 @@ def _copy_value(value: Any) -> str | None:
 
 def ewkb_hex(geoms: np.ndarray) -> list[str]:
     """Hex EWKB (SRID 4490) of MultiPolygons, as PostGIS reads it in COPY (None: NULL)."""
-    present = np.array([g is not None for g in geoms], dtype=bool)
-    if not present.all():
-        texts = np.full(len(geoms), COPY_NULL, dtype=object)
-        texts[present] = ewkb_hex(geoms[present])
-        return list(texts.tolist())
-    geoms = np.asarray([to_multipolygon(g) for g in geoms], dtype=object)
-    hexes: list[str] = shapely.to_wkb(geoms, hex=True, byte_order=1).tolist()
-    if all(h.startswith(_WKB_MULTIPOLYGON) for h in hexes):
-        return [_EWKB_MULTIPOLYGON_4490 + h[10:] for h in hexes]
-    with_srid = shapely.set_srid(geoms, CGCS2000_EPSG)
-    return list(shapely.to_wkb(with_srid, hex=True, include_srid=True, byte_order=1).tolist())
+    return [COPY_NULL if value is None else value.hex() for value in ewkb(geoms)]
