@@ -54,7 +54,8 @@ def landgis(
         command,
         port=port,
         ready_path="/ogc/collections/parcels",
-        env=db.landgis_env,
+        # The checkout's code, not the one the venv's console script was installed from.
+        env={"PYTHONPATH": str(data.ROOT), **db.landgis_env},
         cwd=data.ROOT,
         log_dir=log_dir,
     ) as running:

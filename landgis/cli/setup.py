@@ -367,7 +367,7 @@ def serve(
     os.environ["LANDGIS_DATABASE_URL"] = settings.database_url
     get_settings.cache_clear()
     config = uvicorn.Config(
-        "api.main:create_app",
+        "api.main:serve_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
