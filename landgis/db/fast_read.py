@@ -14,6 +14,7 @@ connection they are given is None; the cursor is psycopg's).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import weakref
 from collections import namedtuple
@@ -114,10 +115,25 @@ def _execute(engine: Engine, dbapi: Any, read: CompiledRead, params: dict[str, A
     try:
         if engine.dispatch.before_cursor_execute:
             engine.dispatch.before_cursor_execute(None, cursor, read.sql, params, None, False)
-        cursor.execute(read.sql, params)
+        # Binary results: a tile's bytes come as they are, not as hex text to decode.
+        cursor.execute(read.sql, params, binary=True)
         return list(map(read.row._make, cursor.fetchall()))
     finally:
         cursor.close()
+
+
+def _on_connection(conn: Connection, read: CompiledRead, params: dict[str, Any]) -> list[Any]:
+    """On a connection given (a replica's): within its transaction if it has one, else
+    in autocommit, leaving it as it was."""
+    dbapi: Any = conn.connection.dbapi_connection
+    if conn.in_transaction() or dbapi.autocommit:
+        return _execute(conn.engine, dbapi, read, params)
+    dbapi.autocommit = True  # no transaction: set on the client alone
+    try:
+        return _execute(conn.engine, dbapi, read, params)
+    finally:
+        with contextlib.suppress(Exception):  # a connection the server ended stays so
+            dbapi.autocommit = False
 
 
 def run_read(
@@ -130,7 +146,7 @@ def run_read(
     params = read.parameters(values or {})
     try:
         if isinstance(bind, Connection):
-            return _execute(bind.engine, bind.connection.dbapi_connection, read, params)
+            return _on_connection(bind, read, params)
         pool = _pool(bind)
         for attempt in (1, 2):
             lent = pool.connect()
