@@ -157,7 +157,9 @@ def run_read(
                 return _execute(bind, dbapi, read, params)
             except Exception as error:
                 if attempt == 1 and server_unavailable(error):
-                    lent.invalidate(error)
+                    # As SQLAlchemy does on a disconnect: this connection is closed and
+                    # every older one replaced when next lent (the server restarted).
+                    pool._invalidate(lent, error)
                     continue
                 raise
             finally:
