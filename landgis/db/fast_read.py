@@ -2,9 +2,9 @@
 
 A statement is compiled once to its SQL text (:func:`compile_read`) and run on a raw
 psycopg connection (:func:`run_read`): no session, no statement cache key per request.
-The connection comes from a pool of the engine's own kind kept beside its pool, which does
-not ping a connection before lending it: a connection that the server ended (a restart)
-fails its statement instead, and the statement is then run once more on a new connection.
+The connection comes from the engine's pool without the pre-ping its checkout sends: a
+connection that the server ended (a restart) fails its statement instead, and the
+statement is then run once more on a new connection.
 A connection of a replica (:meth:`landgis.db.replica.EnginePair.read_bind`) is used as it
 is, having just been checked.
 
@@ -15,15 +15,14 @@ connection they are given is None; the cursor is psycopg's).
 from __future__ import annotations
 
 import contextlib
-import threading
-import weakref
 from collections import namedtuple
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Engine, event
+from sqlalchemy import Connection, Dialect, Engine
 from sqlalchemy.pool import Pool
+from sqlalchemy.pool.base import _ConnectionRecord
 
 from landgis.db.backends.postgis_engine import server_unavailable
 from landgis.db.failures import database_error
@@ -82,32 +81,13 @@ def compile_read(
     return CompiledRead(expanded.statement, fixed, converters, row)
 
 
-_pools: weakref.WeakKeyDictionary[Engine, Pool] = weakref.WeakKeyDictionary()
-_pools_lock = threading.Lock()
-
-
-def _pool(engine: Engine) -> Pool:
-    """The engine's pool for these reads: same connections, sizes and listeners, no
-    pre-ping; disposed with the engine."""
-    found = _pools.get(engine)
-    if found is not None:
-        return found
-    with _pools_lock:
-        found = _pools.get(engine)
-        if found is None:
-            found = engine.pool.recreate()
-            found._pre_ping = False
-            _pools[engine] = found
-            if not event.contains(engine, "engine_disposed", _dispose_pool):
-                event.listen(engine, "engine_disposed", _dispose_pool)
-        return found
-
-
-def _dispose_pool(engine: Engine) -> None:
-    with _pools_lock:
-        found = _pools.pop(engine, None)
-    if found is not None:
-        found.dispose()
+def _lend(pool: Pool) -> Any:
+    """A connection of the engine's own pool, lent without the pool's pre-ping: no more
+    connections than the engine keeps (each new one costs PostGIS its first
+    transformation, a fraction of a second)."""
+    fairy = _ConnectionRecord.checkout(pool)
+    fairy._counter += 1  # as the pool's own checkout counts it; ``close`` gives it back
+    return fairy
 
 
 def _execute(engine: Engine, dbapi: Any, read: CompiledRead, params: dict[str, Any]) -> list[Any]:
@@ -136,6 +116,22 @@ def _on_connection(conn: Connection, read: CompiledRead, params: dict[str, Any])
             dbapi.autocommit = False
 
 
+def _autocommit_read(
+    engine: Engine, lent: Any, read: CompiledRead, params: dict[str, Any]
+) -> list[Any]:
+    """On a pooled connection, in autocommit, given back as the engine expects it (not
+    in autocommit; a connection that cannot be is closed)."""
+    dbapi = lent.dbapi_connection
+    dbapi.autocommit = True  # no transaction: set on the client alone
+    try:
+        return _execute(engine, dbapi, read, params)
+    finally:
+        try:
+            dbapi.autocommit = False
+        except Exception as error:
+            lent.invalidate(error)
+
+
 def run_read(
     bind: Engine | Connection, read: CompiledRead, values: Mapping[str, Any] | None = None
 ) -> list[Any]:
@@ -147,14 +143,11 @@ def run_read(
     try:
         if isinstance(bind, Connection):
             return _on_connection(bind, read, params)
-        pool = _pool(bind)
+        pool = bind.pool
         for attempt in (1, 2):
-            lent = pool.connect()
+            lent = _lend(pool)
             try:
-                dbapi = lent.dbapi_connection
-                if not dbapi.autocommit:  # type: ignore[union-attr]
-                    dbapi.autocommit = True  # type: ignore[union-attr]
-                return _execute(bind, dbapi, read, params)
+                return _autocommit_read(bind, lent, read, params)
             except Exception as error:
                 if attempt == 1 and server_unavailable(error):
                     # As SQLAlchemy does on a disconnect: this connection is closed and

@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.pool import NullPool
 
 from landgis import features
 from landgis.db.fast_read import fast_reads
@@ -64,7 +65,7 @@ def _tile_at(lon: float, lat: float, z: int) -> Tile:
 
 def test_a_connection_the_server_ended_is_replaced_at_once(engine):
     before = _same(engine, limit=2)
-    with engine.connect() as admin:
+    with create_engine(engine.url, poolclass=NullPool).connect() as admin:
         ended = admin.execute(
             text(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
