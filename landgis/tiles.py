@@ -23,13 +23,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Connection, Dialect, Engine, case, func, select
 from sqlalchemy.orm import Session
 
 from landgis import wallclock
 from landgis.db.backends import Backend, DisplayShift, TileLayer, TileSource, backend_for
-from landgis.db.models import Case, Parcel, Zone
+from landgis.db.backends.postgis import MvtQuery
+from landgis.db.fast_read import CompiledRead, compile_read, fast_reads, run_read
+from landgis.db.models import Case, DataVersion, Parcel, Zone
 from landgis.db.query_types import AnySelect
+from landgis.db.session import read_session
 from landgis.db.versioning import data_version
 from landgis.errors import InvalidInput, NotFound
 from landgis.gcj02 import MAX_SHIFT_DEG, to_gcj02
@@ -172,6 +175,65 @@ def render_tile(
     return source.encode(session, tile) or None
 
 
+@dataclass(frozen=True)
+class TileRead:
+    """A tile as a request gets it: its ETag, and its MVT bytes (None when it is empty or
+    ``unchanged``, the ETag being one the client named)."""
+
+    etag: str
+    body: bytes | None
+    unchanged: bool = False
+
+
+def read_tile(
+    reader: Engine | Connection,
+    collection: str,
+    tile: Tile,
+    filters: ParcelFilter | None = None,
+    *,
+    gcj02: bool = False,
+    if_none_match: str | None = None,
+) -> TileRead:
+    """The tile of :func:`render_tile` with its :func:`tile_etag`, unchanged when
+    ``if_none_match`` names that ETag (and then not encoded). On PostgreSQL the data
+    version and the tile come from one statement compiled once (the version alone first
+    when the client names an ETag), else from a read session."""
+    check_collection(collection)
+    unpaged = dataclasses.replace(filters or ParcelFilter(), limit=None, offset=0)
+    source = _tile_source(backend_for(reader), collection, unpaged, wallclock.today(), gcj02)
+    if not (isinstance(source, MvtQuery) and fast_reads(reader)):
+        with read_session(reader) as session:
+            etag = tile_etag(session, collection, tile, unpaged, gcj02=gcj02)
+            if etag_matches(if_none_match, etag):
+                return TileRead(etag, None, unchanged=True)
+            return TileRead(etag, render_tile(session, collection, tile, unpaged, gcj02=gcj02))
+    if if_none_match:
+        version = run_read(reader, _version_read(reader.dialect))[0].version
+        etag = _etag(int(version or 0), collection, tile, unpaged, gcj02)
+        if etag_matches(if_none_match, etag):
+            return TileRead(etag, None, unchanged=True)
+    body, version = run_read(reader, _versioned_tile(reader.dialect, source), _address(tile))[0]
+    etag = _etag(int(version or 0), collection, tile, unpaged, gcj02)
+    return TileRead(etag, bytes(body) if body else None)
+
+
+def _address(tile: Tile) -> dict[str, int]:
+    return {"z": tile.z, "x": tile.x, "y": tile.y}
+
+
+@functools.lru_cache(maxsize=16)
+def _version_read(dialect: Dialect) -> CompiledRead:
+    return compile_read(select(DataVersion.version).where(DataVersion.id == 1), dialect)
+
+
+@functools.lru_cache(maxsize=256)
+def _versioned_tile(dialect: Dialect, source: MvtQuery) -> CompiledRead:
+    """The tile's statement with the data version beside the MVT bytes."""
+    version = select(DataVersion.version).where(DataVersion.id == 1).scalar_subquery()
+    statement = source.statement.add_columns(version.label("version"))
+    return compile_read(statement, dialect, given=("z", "x", "y"))
+
+
 # --- caching --------------------------------------------------------------------------
 
 
@@ -186,10 +248,14 @@ def tile_etag(
     """A strong ETag (quoted) for the tile: data version, today's date (``overdue``
     depends on it), the tile, the filters and the display shift."""
     filters = dataclasses.replace(filters or ParcelFilter(), limit=None, offset=0)
+    return _etag(data_version(session), collection, tile, filters, gcj02)
+
+
+def _etag(version: int, collection: str, tile: Tile, filters: ParcelFilter, gcj02: bool) -> str:
     key = "\n".join(
         (
             ENCODING_VERSION,
-            str(data_version(session)),
+            str(version),
             wallclock.today().isoformat(),
             collection,
             f"{tile.z}/{tile.x}/{tile.y}",

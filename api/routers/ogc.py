@@ -22,7 +22,7 @@ from api.ogc_format import link as _link
 from api.ogc_html import HTML_CONTENT, HTML_RESPONSE
 from api.ogc_route import OGCRoute
 from api.query_filters import query_values
-from api.read_routing import read_from_primary, request_read_session, request_read_transaction
+from api.read_routing import read_bind, read_from_primary, request_read_transaction
 from api.routers import ogc_queryables, ogc_tiles
 from api.spooled import spooled_response
 from landgis import features
@@ -310,11 +310,11 @@ def items(
                 GEOJSON,
                 headers,
             )
-    # The session is opened here rather than by a dependency: one hand-over to a worker
-    # thread per page instead of three.
-    with request_read_session(request) as session:
+    # Read here rather than in a dependency: one hand-over to a worker thread per page
+    # instead of three; on PostgreSQL by one statement compiled once, with no session.
+    with read_bind(request) as bind:
         page = features.items_page(
-            session, collection_id, filters, limit, offset, after, crs=output_crs, query=query
+            bind, collection_id, filters, limit, offset, after, crs=output_crs, query=query
         )
     links = _page_links(request, collection_id, page)
     if html:

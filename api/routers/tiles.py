@@ -9,17 +9,10 @@ from fastapi.responses import Response
 
 from api.deps import ReaderDep
 from api.query_filters import FilterDep
-from api.read_routing import request_read_session
+from api.read_routing import read_bind
 from landgis.parcels import ParcelFilter
 from landgis.tile_matrix_sets import MAX_ZOOM
-from landgis.tiles import (
-    MVT_MEDIA_TYPE,
-    Tile,
-    check_collection,
-    etag_matches,
-    render_tile,
-    tile_etag,
-)
+from landgis.tiles import MVT_MEDIA_TYPE, Tile, check_collection, read_tile
 
 router = APIRouter(prefix="/tiles", tags=["tiles"])
 
@@ -74,14 +67,13 @@ def tile_response(
 ) -> Response:
     """The tile's MVT bytes with its ETag; 304 when ``If-None-Match`` names that ETag,
     204 when the tile is empty. Every route serving tiles answers through here."""
-    # The session is opened here rather than by a dependency: one hand-over to a worker
-    # thread per tile instead of three.
-    with request_read_session(request) as session:
-        etag = tile_etag(session, collection, tile, filters, gcj02=gcj02)
-        headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
-        if etag_matches(if_none_match, etag):
-            return Response(status_code=304, headers=headers)
-        body = render_tile(session, collection, tile, filters, gcj02=gcj02)
-    if body is None:
+    # Read here rather than in a dependency: one hand-over to a worker thread per tile
+    # instead of three.
+    with read_bind(request) as bind:
+        found = read_tile(bind, collection, tile, filters, gcj02=gcj02, if_none_match=if_none_match)
+    headers = {"ETag": found.etag, "Cache-Control": CACHE_CONTROL}
+    if found.unchanged:
+        return Response(status_code=304, headers=headers)
+    if found.body is None:
         return Response(status_code=204, headers=headers)
-    return Response(content=body, media_type=MVT_MEDIA_TYPE, headers=headers)
+    return Response(content=found.body, media_type=MVT_MEDIA_TYPE, headers=headers)

@@ -2,11 +2,12 @@
 
 landgis's own app (``api.main.create_app``, the code ``landgis serve`` runs) answers the
 request in this process, on the suite's database, with a ``before_cursor_execute``
-listener on its engine and the pool's pre-ping (one ``SELECT 1`` per checkout, below the
-cursor events) recorded as well. The request is sent a few times and the statements of
-the last one kept: what every request sends once counts are cached and the server's
-secret is read. The floor server replays them (:mod:`bench.floor_app`); row 2 runs the
-``ST_AsMVT`` one bare.
+listener on its engine (which also hears the statements of landgis's hot reads on raw
+psycopg connections) and the pool's pre-ping (one ``SELECT 1`` per checkout, below the
+cursor events; those reads take no pre-ping) recorded as well. The request is sent a few
+times and the statements of the last one kept: what every request sends once counts are
+cached and the server's secret is read. The floor server replays them
+(:mod:`bench.floor_app`); row 2 runs the ``ST_AsMVT`` one bare.
 """
 
 from __future__ import annotations
@@ -78,8 +79,10 @@ def landgis_sends(db: Database, targets: Iterable[str], *, runs: int = 3) -> dic
     engine = app.state.engine
     sent: list[Sent] = []
 
-    def catch(conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        autocommit = bool(conn.connection.dbapi_connection.autocommit)
+    def catch(_conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        # The psycopg cursor's connection: landgis's hot reads run on it with no
+        # SQLAlchemy connection around them (landgis.db.fast_read).
+        autocommit = bool(cursor.connection.autocommit)
         sent.append(Sent(statement, parameters, autocommit))
 
     dialect = engine.dialect

@@ -56,19 +56,7 @@ def rows_and_count(
     fetched that many at a time (a server-side cursor on PostgreSQL) as they are consumed,
     within the session's transaction.
     """
-    version = select(DataVersion.version.label("version")).where(DataVersion.id == 1).cte("current")
-    cached = (
-        select(CountCache.matched)
-        .where(CountCache.key == key, CountCache.data_version == version.c.version)
-        .scalar_subquery()
-    )
-    page = rows.subquery("page")
-    first = next(iter(page.c))
-    stmt = (
-        select(version.c.version, cached.label("cached_matched"), *page.c)
-        .select_from(version.outerjoin(page, true()))
-        .order_by(first)
-    )
+    stmt = versioned_rows(key, rows)
     options = {"yield_per": batch} if batch else {}
     # Core rather than the ORM: rows of two strings need none of its machinery.
     result = iter(session.connection().execute(stmt, execution_options=options))
@@ -77,11 +65,36 @@ def rows_and_count(
         raise RuntimeError("the data_version row is missing: run `landgis init`")
     matched = head.cached_matched
     if matched is None:
-        matched = int(session.scalar(select(func.count()).select_from(counted.subquery())) or 0)
-        _store(session, key, int(head.version), matched)
+        matched = count_and_store(session, key, int(head.version), counted)
     # An empty page is one row of NULLs beside the version.
     found = itertools.chain((head,), result) if head[2] is not None else iter(())
     return found, int(matched)
+
+
+def versioned_rows(key: str, rows: AnySelect) -> AnySelect:
+    """One statement for :func:`rows_and_count`: the data version, the count cached under
+    ``key`` at that version (NULL when there is none) and the columns of ``rows``, on
+    every row; one row of NULLs beside the version when ``rows`` selects none."""
+    version = select(DataVersion.version.label("version")).where(DataVersion.id == 1).cte("current")
+    cached = (
+        select(CountCache.matched)
+        .where(CountCache.key == key, CountCache.data_version == version.c.version)
+        .scalar_subquery()
+    )
+    page = rows.subquery("page")
+    first = next(iter(page.c))
+    return (
+        select(version.c.version, cached.label("cached_matched"), *page.c)
+        .select_from(version.outerjoin(page, true()))
+        .order_by(first)
+    )
+
+
+def count_and_store(session: Session, key: str, version: int, counted: AnySelect) -> int:
+    """The number of rows ``counted`` selects, cached under ``key`` at ``version``."""
+    matched = int(session.scalar(select(func.count()).select_from(counted.subquery())) or 0)
+    _store(session, key, version, matched)
+    return matched
 
 
 def _store(session: Session, key: str, version: int, matched: int) -> None:

@@ -10,12 +10,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, BinaryIO
 
-from sqlalchemy import func
+from sqlalchemy import Connection, Dialect, Engine, Integer, bindparam, func
 from sqlalchemy.orm import Session
 
 from landgis.cql2_parse import Cql2Filter
+from landgis.db.fast_read import CompiledRead, compile_read, fast_reads, run_read
 from landgis.db.query_types import AnySelect
-from landgis.db.versioning import cache_key, rows_and_count
+from landgis.db.session import read_session
+from landgis.db.versioning import cache_key, count_and_store, rows_and_count, versioned_rows
 from landgis.errors import InvalidInput, NotFound
 from landgis.feature_query import ItemsQuery
 from landgis.features.base import (
@@ -50,7 +52,7 @@ from landgis.wallclock import today as county_today
 
 
 def items_page(
-    session: Session,
+    session: Session | Engine | Connection,
     collection_id: str,
     filters: ParcelFilter | None = None,
     limit: int = DEFAULT_LIMIT,
@@ -69,9 +71,18 @@ def items_page(
     Either way the page costs about the same wherever it starts: an offset is first turned
     into a key by a scan of the key column alone. ``numberMatched`` is counted once per data
     version and filter (:func:`landgis.db.versioning.rows_and_count`).
+
+    ``session`` may be an engine or a connection instead: on PostgreSQL an unsorted page
+    is then read by one statement compiled once (:mod:`landgis.db.fast_read`), else in a
+    read session (:func:`landgis.db.session.read_session`).
     """
     limit = clamp_limit(limit)
     query = query or ItemsQuery()
+    if not isinstance(session, Session) and (query.sortby or not fast_reads(session)):
+        with read_session(session) as reader:
+            return items_page(
+                reader, collection_id, filters, limit, offset, after, today, crs, query
+            )
     rows, number_matched = _page_rows(
         session,
         collection_id,
@@ -147,7 +158,7 @@ def write_items(
 
 
 def _page_rows(
-    session: Session,
+    session: Session | Engine | Connection,
     collection_id: str,
     filters: ParcelFilter | None,
     limit: int | None,
@@ -170,6 +181,10 @@ def _page_rows(
     if after is not None and after_key is None:
         raise InvalidInput(_("after 含有无效字符。"))
     today = today or county_today()
+    if not isinstance(session, Session):
+        return _fast_page_rows(
+            session, collection, filters, today, crs, query, limit, offset, after_key
+        )
     key = collection.key()
     page, keys_only = _selects(collection.id, filters, today, crs, query.filter, query.properties)
     if query.sortby:
@@ -190,6 +205,72 @@ def _page_rows(
         page,
         keys_only,
         batch=batch,
+    )
+
+
+def _fast_page_rows(
+    bind: Engine | Connection,
+    collection: Collection,
+    filters: ParcelFilter,
+    today: dt.date,
+    crs: Crs,
+    query: ItemsQuery,
+    limit: int | None,
+    offset: int,
+    after_key: Any,
+) -> tuple[Iterator[Any], int]:
+    """:func:`_page_rows` of an unsorted page by its statement compiled once."""
+    shape = "after" if after_key is not None else "offset" if offset else "first"
+    read = _compiled_page(
+        bind.dialect, collection.id, filters, today, crs, query.filter, query.properties, shape
+    )
+    values = {"page_limit": None if limit is None else limit + 1}
+    if shape == "after":
+        values["after_key"] = after_key
+    elif shape == "offset":
+        values["page_offset"] = offset
+    rows = run_read(bind, read, values)
+    if not rows:
+        raise RuntimeError("the data_version row is missing: run `landgis init`")
+    head = rows[0]
+    matched = head.cached_matched
+    if matched is None:
+        _features, counted = _selects(
+            collection.id, filters, today, crs, query.filter, query.properties
+        )
+        key = cache_key("features", collection.id, filters, today, query.filter)
+        with read_session(bind) as session:
+            matched = count_and_store(session, key, int(head.version), counted)
+    # An empty page is one row of NULLs beside the version.
+    return iter(rows if head[2] is not None else ()), int(matched)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_page(
+    dialect: Dialect,
+    collection_id: str,
+    filters: ParcelFilter,
+    today: dt.date,
+    crs: Crs,
+    cql2: Cql2Filter | None,
+    properties: tuple[str, ...] | None,
+    shape: str,
+) -> CompiledRead:
+    """The statement of an unsorted page (its first, one after a key, or one from a
+    position: ``shape``) with the data version and cached count, compiled once."""
+    collection = COLLECTIONS[collection_id]
+    page, keys_only = _selects(collection_id, filters, today, crs, cql2, properties)
+    key = collection.key()
+    if shape == "after":
+        page = page.where(key > bindparam("after_key", type_=key.type))
+    elif shape == "offset":
+        position = bindparam("page_offset", type_=Integer)
+        first = keys_only.order_by(key).offset(position).limit(1).scalar_subquery()
+        page = page.where(key >= first)
+    page = page.order_by(key).limit(bindparam("page_limit", type_=Integer))
+    counted = cache_key("features", collection_id, filters, today, cql2)
+    return compile_read(
+        versioned_rows(counted, page), dialect, given=("after_key", "page_offset", "page_limit")
     )
 
 

@@ -99,6 +99,9 @@ class MvtQuery:
             layer.rows.add_columns(mvt_geom.label("geom"))
             .where(fn.IndexOverlaps(layer.geom, search))
             .where(func.ST_Intersects(layer.geom, search))
+            # A fence: PostgreSQL would otherwise push ``geom IS NOT NULL`` below into
+            # the scan and clip every geometry twice (the filter, then the column).
+            .offset(0)
             .subquery("t")
         )
         self.statement: AnySelect = (
