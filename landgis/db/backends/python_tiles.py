@@ -8,7 +8,6 @@ buffer)."""
 
 from __future__ import annotations
 
-import mapbox_vector_tile
 import numpy as np
 import shapely
 from sqlalchemy import Float, bindparam, func
@@ -16,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from landgis.db.backends.base import BUFFER, EXTENT, DisplayShift, TileAddress, TileLayer
 from landgis.db.backends.functions import Envelope, IndexOverlaps
+from landgis.db.backends.mvt import polygon_layer
 from landgis.db.query_types import AnySelect
 from landgis.geo import CGCS2000_EPSG, to_mercator
 
+POLYGON, MULTIPOLYGON = 3, 6  # shapely's geometry type ids
 _CORNERS = ("minlon", "minlat", "maxlon", "maxlat")
 
 
@@ -39,33 +40,29 @@ class PythonTiles:
         reach = self.shift.reach if self.shift is not None else 0.0
         search = (lonlat[0] - reach, lonlat[1] - reach, lonlat[2] + reach, lonlat[3] + reach)
         found = session.execute(self.statement, dict(zip(_CORNERS, search, strict=True)))
-        records = [row._asdict() for row in found if row.wkb is not None]
-        if not records:
+        keys = list(found.keys())
+        rows = [row for row in found if row[-1] is not None]
+        if not rows:
             return b""
-        shapes = shapely.from_wkb([bytes(r.pop("wkb")) for r in records])
+        columns = dict(zip(keys, zip(*rows, strict=True), strict=True))
+        shapes = shapely.from_wkb([bytes(wkb) for wkb in columns.pop("wkb")])
         if self.shift is not None:
             shapes = self.shift.move(shapes)
         hits = shapely.intersects(shapes, shapely.box(*lonlat))
-        records = [r for r, hit in zip(records, hits, strict=True) if hit]
-        if not records:
+        if not hits.any():
             return b""
-        features = []
-        for record, shape in zip(records, to_tile_pixels(shapes[hits], tile), strict=True):
-            if shape is None or shape.is_empty:
-                continue
-            properties = {
-                key: bool(value) if key == "overdue" else value
-                for key, value in record.items()
-                if key != "id" and value is not None
-            }
-            features.append({"geometry": shape, "properties": properties, "id": record["id"]})
-        if not features:
-            return b""
-        options = {"extents": EXTENT, "y_coord_down": True, "check_winding_order": True}
-        body: bytes = mapbox_vector_tile.encode(
-            [{"name": self.name, "features": features}], default_options=options
-        )
-        return body
+        ids = [value for value, hit in zip(columns.pop("id"), hits, strict=True) if hit]
+        properties = {
+            key: [_attribute(key, value) for value, hit in zip(values, hits, strict=True) if hit]
+            for key, values in columns.items()
+        }
+        pixels = to_tile_pixels(shapes[hits], tile)
+        return polygon_layer(self.name, EXTENT, ids, properties, pixels)
+
+
+def _attribute(key: str, value: object) -> object:
+    """A row's value as the tile's attribute (``overdue`` is a flag on every backend)."""
+    return bool(value) if key == "overdue" and value is not None else value
 
 
 def to_tile_pixels(shapes: np.ndarray, tile: TileAddress) -> np.ndarray:
@@ -80,6 +77,22 @@ def to_tile_pixels(shapes: np.ndarray, tile: TileAddress) -> np.ndarray:
 
     pixels = shapely.transform(shapes, to_pixels)
     clipped = shapely.clip_by_rect(pixels, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER)
-    snapped = shapely.set_precision(clipped, 1.0)
-    result: np.ndarray = shapely.make_valid(snapped)
+    # Each point to the grid, then made valid again (as PostGIS does): cheaper than rounding
+    # with GEOS's overlay, and where nothing collapsed, the same.
+    snapped = shapely.set_precision(clipped, 1.0, mode="pointwise")
+    return polygonal(shapely.make_valid(snapped))
+
+
+def polygonal(shapes: np.ndarray) -> np.ndarray:
+    """Each geometry's polygons alone (a collection's, as ``ST_AsMVTGeom`` keeps them), as
+    a Polygon or MultiPolygon, maybe empty."""
+    kinds = shapely.get_type_id(shapes)
+    other = ~np.isin(kinds, (POLYGON, MULTIPOLYGON))
+    if not other.any():
+        return shapes
+    result = shapes.copy()
+    for i in other.nonzero()[0]:
+        parts = shapely.get_parts(shapes[i])
+        kept = parts[np.isin(shapely.get_type_id(parts), (POLYGON, MULTIPOLYGON))]
+        result[i] = shapely.union_all(kept) if len(kept) else shapely.Polygon()
     return result
