@@ -79,7 +79,7 @@ def to_tile_pixels(shapes: np.ndarray, tile: TileAddress) -> np.ndarray:
     clipped = shapely.clip_by_rect(pixels, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER)
     # Each point to the grid, then made valid again (as PostGIS does): cheaper than rounding
     # with GEOS's overlay, and where nothing collapsed, the same.
-    snapped = shapely.set_precision(clipped, 1.0, mode="pointwise")
+    snapped = shapely.transform(clipped, np.rint)
     return polygonal(shapely.make_valid(snapped))
 
 
