@@ -168,13 +168,13 @@ def _attributes(
     ranked = uses.most_common()
     index = {typed: i for i, (typed, _count) in enumerate(ranked)}
     pieces: list[list[bytes]] = [[] for _ in range(count)]
-    for key, found in named:
+    for key_index, found in named:
         pairs: dict[tuple[type, Attribute], bytes] = {}
         for piece, typed in zip(pieces, found, strict=True):
             if typed is not None:
                 pair = pairs.get(typed)
                 if pair is None:
-                    pair = pairs[typed] = key + _varint(index[typed])
+                    pair = pairs[typed] = key_index + _varint(index[typed])
                 piece.append(pair)
     values = [value for (_type, value), _count in ranked]
     return keys, values, [b"".join(piece) for piece in pieces]

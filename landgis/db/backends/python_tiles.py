@@ -73,14 +73,19 @@ def to_tile_pixels(shapes: np.ndarray, tile: TileAddress) -> np.ndarray:
 
     def to_pixels(coords: np.ndarray) -> np.ndarray:
         x, y = to_mercator(coords[:, 0], coords[:, 1])
-        return np.column_stack(((x - minx) * scale, (maxy - y) * scale))
+        return np.rint(np.column_stack(((x - minx) * scale, (maxy - y) * scale)))
 
-    pixels = shapely.transform(shapes, to_pixels)
-    clipped = shapely.clip_by_rect(pixels, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER)
     # Each point to the grid, then made valid again (as PostGIS does): cheaper than rounding
-    # with GEOS's overlay, and where nothing collapsed, the same.
-    snapped = shapely.transform(clipped, np.rint)
-    return polygonal(shapely.make_valid(snapped))
+    # with GEOS's overlay, and where nothing collapsed, the same. Only the geometries
+    # reaching beyond the buffer are clipped, and the points clipping adds rounded.
+    pixels = shapely.transform(shapes, to_pixels)
+    low, high = -BUFFER, EXTENT + BUFFER
+    bounds = shapely.bounds(pixels)
+    beyond = (bounds[:, :2] < low).any(axis=1) | (bounds[:, 2:] > high).any(axis=1)
+    if beyond.any():
+        clipped = shapely.clip_by_rect(pixels[beyond], low, low, high, high)
+        pixels[beyond] = shapely.transform(clipped, np.rint)
+    return polygonal(shapely.make_valid(pixels))
 
 
 def polygonal(shapes: np.ndarray) -> np.ndarray:
