@@ -157,27 +157,47 @@ def _attributes(
     indices are short."""
     keys: list[str] = []
     named = []
-    uses: Counter[tuple[type, Attribute]] = Counter()
+    uses: Counter[_Typed] = Counter()
     for key, column in properties.items():
-        found = [(type(v), v) if isinstance(v, Attribute) else None for v in column]
-        kept = [value for value in found if value is not None]
-        if kept:
-            uses.update(kept)
+        found = [_typed(value) for value in column]
+        if found.count(None) < len(found):
+            uses.update(found)
             named.append((_varint(len(keys)), found))
             keys.append(key)
+    uses.pop(None, None)
     ranked = uses.most_common()
     index = {typed: i for i, (typed, _count) in enumerate(ranked)}
     pieces: list[list[bytes]] = [[] for _ in range(count)]
     for key_index, found in named:
-        pairs: dict[tuple[type, Attribute], bytes] = {}
+        pairs: dict[_Typed, bytes] = {}
         for piece, typed in zip(pieces, found, strict=True):
             if typed is not None:
                 pair = pairs.get(typed)
                 if pair is None:
                     pair = pairs[typed] = key_index + _varint(index[typed])
                 piece.append(pair)
-    values = [value for (_type, value), _count in ranked]
+    values = [_untyped(typed) for typed, _count in ranked]
     return keys, values, [b"".join(piece) for piece in pieces]
+
+
+# A value as the layer indexes it: a string as it is, other values with their type (True,
+# 1 and 1.0 are three values); None when it is left out.
+_Typed = str | tuple[type, Attribute] | None
+
+
+def _typed(value: object) -> _Typed:
+    if type(value) is str:
+        return value
+    if isinstance(value, Attribute):
+        return (type(value), value)
+    return None
+
+
+def _untyped(typed: _Typed) -> Attribute:
+    if isinstance(typed, str):
+        return typed
+    assert typed is not None
+    return typed[1]
 
 
 def polygon_layer(

@@ -8,6 +8,8 @@ buffer)."""
 
 from __future__ import annotations
 
+from itertools import compress
+
 import numpy as np
 import shapely
 from sqlalchemy import Float, bindparam, func
@@ -51,18 +53,13 @@ class PythonTiles:
         hits = shapely.intersects(shapes, shapely.box(*lonlat))
         if not hits.any():
             return b""
-        ids = [value for value, hit in zip(columns.pop("id"), hits, strict=True) if hit]
-        properties = {
-            key: [_attribute(key, value) for value, hit in zip(values, hits, strict=True) if hit]
-            for key, values in columns.items()
-        }
-        pixels = to_tile_pixels(shapes[hits], tile)
-        return polygon_layer(self.name, EXTENT, ids, properties, pixels)
-
-
-def _attribute(key: str, value: object) -> object:
-    """A row's value as the tile's attribute (``overdue`` is a flag on every backend)."""
-    return bool(value) if key == "overdue" and value is not None else value
+        if not hits.all():
+            columns = {key: list(compress(values, hits)) for key, values in columns.items()}
+            shapes = shapes[hits]
+        if "overdue" in columns:  # a flag on every backend
+            columns["overdue"] = [None if v is None else bool(v) for v in columns["overdue"]]
+        ids = columns.pop("id")
+        return polygon_layer(self.name, EXTENT, ids, columns, to_tile_pixels(shapes, tile))
 
 
 def to_tile_pixels(shapes: np.ndarray, tile: TileAddress) -> np.ndarray:
