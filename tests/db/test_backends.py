@@ -191,6 +191,19 @@ def test_envelopes_and_the_index_find_the_parcels_of_a_box(session):
     assert by_index <= set(parcels.id[parcels.envelope.intersects(grown)])
 
 
+def test_spatialite_looks_up_only_the_rows_its_index_finds(demo_engines):
+    """The index's rows are fetched by ROWID, not found by reading the whole table."""
+    envelope = Envelope(*PARK_TILE.lonlat_bounds(), CGCS2000_EPSG)
+    stmt = select(Parcel.id, Parcel.parcel_code).where(IndexOverlaps(Parcel.geom, envelope))
+    with demo_engines["spatialite"].connect() as conn:
+        sql = str(stmt.compile(conn, compile_kwargs={"literal_binds": True}))
+        plan = [row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+        found = conn.execute(stmt).all()
+    assert found
+    assert any(step.startswith("SEARCH parcels USING INTEGER PRIMARY KEY") for step in plan)
+    assert not any(step.startswith("SCAN parcels") for step in plan)
+
+
 # --- JSON ---------------------------------------------------------------------------------
 
 

@@ -32,6 +32,9 @@ class IndexOverlaps(FunctionElement[bool]):
     inherit_cache = True
     name = "landgis_index_overlaps"
     type = Boolean()
+    # A condition as it stands: SQLAlchemy writes no ``= 1`` after it where booleans are
+    # integers (SQLite), which would keep SQLite from looking the rows up by ROWID.
+    _is_implicitly_boolean = True
 
 
 class JsonObject(FunctionElement[str]):

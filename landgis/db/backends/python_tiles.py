@@ -8,7 +8,8 @@ buffer)."""
 
 from __future__ import annotations
 
-import mapbox_vector_tile
+from itertools import compress
+
 import numpy as np
 import shapely
 from sqlalchemy import Float, bindparam, func
@@ -16,9 +17,11 @@ from sqlalchemy.orm import Session
 
 from landgis.db.backends.base import BUFFER, EXTENT, DisplayShift, TileAddress, TileLayer
 from landgis.db.backends.functions import Envelope, IndexOverlaps
+from landgis.db.backends.mvt import polygon_layer
 from landgis.db.query_types import AnySelect
 from landgis.geo import CGCS2000_EPSG, to_mercator
 
+POLYGON, MULTIPOLYGON = 3, 6  # shapely's geometry type ids
 _CORNERS = ("minlon", "minlat", "maxlon", "maxlat")
 
 
@@ -39,33 +42,24 @@ class PythonTiles:
         reach = self.shift.reach if self.shift is not None else 0.0
         search = (lonlat[0] - reach, lonlat[1] - reach, lonlat[2] + reach, lonlat[3] + reach)
         found = session.execute(self.statement, dict(zip(_CORNERS, search, strict=True)))
-        records = [row._asdict() for row in found if row.wkb is not None]
-        if not records:
+        keys = list(found.keys())
+        rows = [row for row in found if row[-1] is not None]
+        if not rows:
             return b""
-        shapes = shapely.from_wkb([bytes(r.pop("wkb")) for r in records])
+        columns = dict(zip(keys, zip(*rows, strict=True), strict=True))
+        shapes = shapely.from_wkb([bytes(wkb) for wkb in columns.pop("wkb")])
         if self.shift is not None:
             shapes = self.shift.move(shapes)
         hits = shapely.intersects(shapes, shapely.box(*lonlat))
-        records = [r for r, hit in zip(records, hits, strict=True) if hit]
-        if not records:
+        if not hits.any():
             return b""
-        features = []
-        for record, shape in zip(records, to_tile_pixels(shapes[hits], tile), strict=True):
-            if shape is None or shape.is_empty:
-                continue
-            properties = {
-                key: bool(value) if key == "overdue" else value
-                for key, value in record.items()
-                if key != "id" and value is not None
-            }
-            features.append({"geometry": shape, "properties": properties, "id": record["id"]})
-        if not features:
-            return b""
-        options = {"extents": EXTENT, "y_coord_down": True, "check_winding_order": True}
-        body: bytes = mapbox_vector_tile.encode(
-            [{"name": self.name, "features": features}], default_options=options
-        )
-        return body
+        if not hits.all():
+            columns = {key: list(compress(values, hits)) for key, values in columns.items()}
+            shapes = shapes[hits]
+        if "overdue" in columns:  # a flag on every backend
+            columns["overdue"] = [None if v is None else bool(v) for v in columns["overdue"]]
+        ids = columns.pop("id")
+        return polygon_layer(self.name, EXTENT, ids, columns, to_tile_pixels(shapes, tile))
 
 
 def to_tile_pixels(shapes: np.ndarray, tile: TileAddress) -> np.ndarray:
@@ -76,10 +70,31 @@ def to_tile_pixels(shapes: np.ndarray, tile: TileAddress) -> np.ndarray:
 
     def to_pixels(coords: np.ndarray) -> np.ndarray:
         x, y = to_mercator(coords[:, 0], coords[:, 1])
-        return np.column_stack(((x - minx) * scale, (maxy - y) * scale))
+        return np.rint(np.column_stack(((x - minx) * scale, (maxy - y) * scale)))
 
+    # Each point to the grid, then made valid again (as PostGIS does): cheaper than rounding
+    # with GEOS's overlay, and where nothing collapsed, the same. Only the geometries
+    # reaching beyond the buffer are clipped, and the points clipping adds rounded.
     pixels = shapely.transform(shapes, to_pixels)
-    clipped = shapely.clip_by_rect(pixels, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER)
-    snapped = shapely.set_precision(clipped, 1.0)
-    result: np.ndarray = shapely.make_valid(snapped)
+    low, high = -BUFFER, EXTENT + BUFFER
+    bounds = shapely.bounds(pixels)
+    beyond = (bounds[:, :2] < low).any(axis=1) | (bounds[:, 2:] > high).any(axis=1)
+    if beyond.any():
+        clipped = shapely.clip_by_rect(pixels[beyond], low, low, high, high)
+        pixels[beyond] = shapely.transform(clipped, np.rint)
+    return polygonal(shapely.make_valid(pixels))
+
+
+def polygonal(shapes: np.ndarray) -> np.ndarray:
+    """Each geometry's polygons alone (a collection's, as ``ST_AsMVTGeom`` keeps them), as
+    a Polygon or MultiPolygon, maybe empty."""
+    kinds = shapely.get_type_id(shapes)
+    other = ~np.isin(kinds, (POLYGON, MULTIPOLYGON))
+    if not other.any():
+        return shapes
+    result = shapes.copy()
+    for i in other.nonzero()[0]:
+        parts = shapely.get_parts(shapes[i])
+        kept = parts[np.isin(shapely.get_type_id(parts), (POLYGON, MULTIPOLYGON))]
+        result[i] = shapely.union_all(kept) if len(kept) else shapely.Polygon()
     return result
