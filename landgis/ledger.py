@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from landgis import schema
@@ -91,17 +91,26 @@ def shared_states(session: Session) -> Iterator[None]:
 
 
 def states_as_of(session: Session, as_of: dt.date) -> pd.DataFrame:
-    """Every case as it stood at the end of ``as_of``, rebuilt from its events alone (once
-    within :func:`shared_states`)."""
+    """Every case as it stood at the end of ``as_of`` (once within :func:`shared_states`):
+    the rows as they stand when no event is later (the rows are kept equal to the replay
+    of all their events), else rebuilt from the events (:func:`replayed_states`)."""
     shared: dict[dt.date, pd.DataFrame] | None = session.info.get(_SHARED_STATES)
     if shared is None:
-        return _replayed_states(session, as_of)
+        return _states_of_day(session, as_of)
     if as_of not in shared:
-        shared[as_of] = _replayed_states(session, as_of)
+        shared[as_of] = _states_of_day(session, as_of)
     return shared[as_of].copy()
 
 
-def _replayed_states(session: Session, as_of: dt.date) -> pd.DataFrame:
+def _states_of_day(session: Session, as_of: dt.date) -> pd.DataFrame:
+    last = session.scalar(select(func.max(CaseEvent.occurred_on)))
+    if last is not None and last <= as_of:
+        return current_states(session)
+    return replayed_states(session, as_of)
+
+
+def replayed_states(session: Session, as_of: dt.date) -> pd.DataFrame:
+    """Every case as it stood at the end of ``as_of``, rebuilt from its events alone."""
     stmt = (
         select(
             Case.case_no,

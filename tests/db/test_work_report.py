@@ -229,15 +229,15 @@ def test_a_ledger_too_long_to_print_leaves_the_annex_to_a_note(session, monkeypa
 
 
 def counted_replays(monkeypatch) -> list[dt.date]:
-    """The days whose ledger is rebuilt from the events from now on, in order."""
+    """The days whose ledger is read (rebuilt from the events) from now on, in order."""
     days: list[dt.date] = []
-    replayed = ledger._replayed_states
+    read = ledger._states_of_day
 
     def counting(session, day):
         days.append(day)
-        return replayed(session, day)
+        return read(session, day)
 
-    monkeypatch.setattr(ledger, "_replayed_states", counting)
+    monkeypatch.setattr(ledger, "_states_of_day", counting)
     return days
 
 
