@@ -17,9 +17,8 @@ from typing import Any
 import geopandas as gpd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import PathPatch
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
@@ -63,8 +62,8 @@ OUTLINED = ("park", "area", "county")
 
 def _fill(ax: Axes, geometries: gpd.GeoSeries, **style: Any) -> None:
     paths = polygon_paths(geometries)
-    if paths:
-        ax.add_collection(PatchCollection([PathPatch(p) for p in paths], **style))
+    if paths:  # the paths as they are: no patch made for each of thousands
+        ax.add_collection(PathCollection(paths, **style))
 
 
 def _map_axes(fig: Figure, plan: Layout, extent: Extent) -> Axes:
