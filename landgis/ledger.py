@@ -8,11 +8,12 @@ the current case rows; the tests hold both to that.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from landgis import schema
@@ -69,7 +70,46 @@ def replay(events: Iterable[tuple[str | None, dict[str, Any]]]) -> dict[str, Any
     return state
 
 
+# Where :func:`shared_states` keeps the rebuilt states in the session's ``info``.
+_SHARED_STATES = "landgis.ledger.shared_states"
+
+
+@contextmanager
+def shared_states(session: Session) -> Iterator[None]:
+    """Within the block, the cases as they stood on a date are rebuilt from the events once
+    and shared by every reader of ``session`` (whose cases must not change meanwhile): a
+    document that reads the same past ledger for its figures, map and annex replays it
+    once."""
+    if _SHARED_STATES in session.info:  # already shared by an enclosing block
+        yield
+        return
+    session.info[_SHARED_STATES] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(_SHARED_STATES, None)
+
+
 def states_as_of(session: Session, as_of: dt.date) -> pd.DataFrame:
+    """Every case as it stood at the end of ``as_of`` (once within :func:`shared_states`):
+    the rows as they stand when no event is later (the rows are kept equal to the replay
+    of all their events), else rebuilt from the events (:func:`replayed_states`)."""
+    shared: dict[dt.date, pd.DataFrame] | None = session.info.get(_SHARED_STATES)
+    if shared is None:
+        return _states_of_day(session, as_of)
+    if as_of not in shared:
+        shared[as_of] = _states_of_day(session, as_of)
+    return shared[as_of].copy()
+
+
+def _states_of_day(session: Session, as_of: dt.date) -> pd.DataFrame:
+    last = session.scalar(select(func.max(CaseEvent.occurred_on)))
+    if last is not None and last <= as_of:
+        return current_states(session)
+    return replayed_states(session, as_of)
+
+
+def replayed_states(session: Session, as_of: dt.date) -> pd.DataFrame:
     """Every case as it stood at the end of ``as_of``, rebuilt from its events alone."""
     stmt = (
         select(

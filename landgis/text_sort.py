@@ -12,8 +12,6 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 SortKey = tuple[int, tuple[tuple[str, int], ...], str]
 MISSING_KEY: SortKey = (1, (), "")  # after every text
 
@@ -25,6 +23,9 @@ def _each_character(text: str) -> list[str]:
 
 @lru_cache(maxsize=1 << 16)
 def _text_key(text: str) -> SortKey:
+    # pypinyin's dictionary takes a good part of a second to load: only when text is sorted.
+    from pypinyin import Style, lazy_pinyin
+
     normal = unicodedata.normalize("NFKC", text).strip()
     syllables = lazy_pinyin(
         normal,

@@ -24,23 +24,70 @@ The modules, one job each:
 The tiled ledger map (parcels from vector tiles) is :mod:`landgis.tiled_map`.
 """
 
-from landgis.maps.backgrounds import (
-    Basemap,
-    TileSource,
-    add_tiles,
-    for_display,
-    resolve_basemap,
-    tile_origins,
-)
-from landgis.maps.labels import CHINESE, NOT_IN_LEDGER, MapLabels, labels_in
-from landgis.maps.layers import unique_name, zone_layers
-from landgis.maps.ledger import ledger_map
-from landgis.maps.page import offline_map, page_of, render, render_for_later, with_nonce
-from landgis.maps.parcel import parcel_map
-from landgis.maps.popups import popup_html
-from landgis.maps.properties import parcel_properties
-from landgis.maps.styles import STATUS_COLOURS, legend, swatch
-from landgis.maps.view import CHINA, MapView, open_at, parse_view
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from landgis.maps.backgrounds import (
+        Basemap,
+        TileSource,
+        add_tiles,
+        for_display,
+        resolve_basemap,
+        tile_origins,
+    )
+    from landgis.maps.labels import CHINESE, NOT_IN_LEDGER, MapLabels, labels_in
+    from landgis.maps.layers import unique_name, zone_layers
+    from landgis.maps.ledger import ledger_map
+    from landgis.maps.page import offline_map, page_of, render, render_for_later, with_nonce
+    from landgis.maps.parcel import parcel_map
+    from landgis.maps.popups import popup_html
+    from landgis.maps.properties import parcel_properties
+    from landgis.maps.styles import STATUS_COLOURS, legend, swatch
+    from landgis.maps.view import CHINA, MapView, open_at, parse_view
+
+# Each name's module, imported on first use: the printed maps need none of folium's.
+_MODULES: dict[str, str] = {
+    "Basemap": "landgis.maps.backgrounds",
+    "CHINA": "landgis.maps.view",
+    "CHINESE": "landgis.maps.labels",
+    "MapLabels": "landgis.maps.labels",
+    "MapView": "landgis.maps.view",
+    "NOT_IN_LEDGER": "landgis.maps.labels",
+    "STATUS_COLOURS": "landgis.maps.styles",
+    "TileSource": "landgis.maps.backgrounds",
+    "add_tiles": "landgis.maps.backgrounds",
+    "for_display": "landgis.maps.backgrounds",
+    "labels_in": "landgis.maps.labels",
+    "ledger_map": "landgis.maps.ledger",
+    "legend": "landgis.maps.styles",
+    "offline_map": "landgis.maps.page",
+    "open_at": "landgis.maps.view",
+    "page_of": "landgis.maps.page",
+    "parcel_map": "landgis.maps.parcel",
+    "parcel_properties": "landgis.maps.properties",
+    "parse_view": "landgis.maps.view",
+    "popup_html": "landgis.maps.popups",
+    "render": "landgis.maps.page",
+    "render_for_later": "landgis.maps.page",
+    "resolve_basemap": "landgis.maps.backgrounds",
+    "swatch": "landgis.maps.styles",
+    "tile_origins": "landgis.maps.backgrounds",
+    "unique_name": "landgis.maps.layers",
+    "with_nonce": "landgis.maps.page",
+    "zone_layers": "landgis.maps.layers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_MODULES[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CHINA",

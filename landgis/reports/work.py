@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from landgis.errors import InvalidInput
 from landgis.i18n import DEFAULT_LANGUAGE, _
 from landgis.io.exports.entry import safe_place
+from landgis.ledger import shared_states
 from landgis.reports.work_document import WorkReport, work_report
 from landgis.reports.work_pictures import work_pictures
 from landgis.settings import Settings
@@ -57,8 +58,9 @@ def write_work(
     """Write the work report of ``date_from`` to ``date_to`` as ``fmt`` (``docx`` from the
     settings' template, or ``pdf``) to ``out``; return its content."""
     fmt = work_format(fmt)
-    report = work_report(session, settings, date_from, date_to, lang)
-    pictures = work_pictures(session, report)
+    with shared_states(session):  # the figures and the map read the same past ledger
+        report = work_report(session, settings, date_from, date_to, lang)
+        pictures = work_pictures(session, report)
     if fmt == "docx":
         from landgis.reports.work_docx import write_work_docx
 

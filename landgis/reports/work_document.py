@@ -237,10 +237,16 @@ def _with_total(table: FigureTable, figures: Mapping[str, Any], lang: str) -> Fi
 
 
 def work_annex(
-    session: Session, settings: Settings, as_of: dt.date, lang: str = DEFAULT_LANGUAGE
+    session: Session,
+    settings: Settings,
+    as_of: dt.date,
+    lang: str = DEFAULT_LANGUAGE,
+    *,
+    cases: int | None = None,
 ) -> Annex:
     """The printed ledger as of ``as_of``: the settings' printed columns, cases by zone
-    with subtotals and the total."""
+    with subtotals and the total. ``cases``, how many cases that ledger has when known
+    (the headline figures'), leaves a ledger too long to print unread."""
     setup = PrintSetup.from_settings(settings)
     data = collect_ledger(
         session, as_of=as_of, county=settings.county_name, lang=lang, print_setup=setup
@@ -248,20 +254,21 @@ def work_annex(
     columns = setup.printed
     span = label_span(columns)
     lines: list[tuple[bool, tuple[str, ...]]] = []
-    cases = 0
-    for line in printed_lines(data, columns):
-        if isinstance(line, CaseLine):
-            cases += 1
-            if cases > MAX_PRINTED_CASES:
-                break
-            lines.append((True, tuple(shown_text(v) for v in line.values)))
-        else:
-            after = tuple(
-                shown_text(line.sums.get(i)) if c.summed else ""
-                for i, c in enumerate(columns)
-                if i >= span
-            )
-            lines.append((False, (line.label, *after)))
+    if cases is None or cases <= MAX_PRINTED_CASES:
+        cases = 0
+        for line in printed_lines(data, columns):
+            if isinstance(line, CaseLine):
+                cases += 1
+                if cases > MAX_PRINTED_CASES:
+                    break
+                lines.append((True, tuple(shown_text(v) for v in line.values)))
+            else:
+                after = tuple(
+                    shown_text(line.sums.get(i)) if c.summed else ""
+                    for i, c in enumerate(columns)
+                    if i >= span
+                )
+                lines.append((False, (line.label, *after)))
     note = ""
     if cases > MAX_PRINTED_CASES:
         lines = []
@@ -338,5 +345,5 @@ def work_report(
         by_zone=_zone_table(figures, lang),
         by_month=_with_total(by_month, figures, lang),
         figures=figures,
-        annex=work_annex(session, settings, date_to, lang),
+        annex=work_annex(session, settings, date_to, lang, cases=int(figures["cases"])),
     )

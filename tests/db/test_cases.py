@@ -20,7 +20,7 @@ from landgis.errors import (
     ReadOnly,
     StaleVersion,
 )
-from landgis.ledger import current_states, states_as_of
+from landgis.ledger import current_states, replayed_states, states_as_of
 from landgis.workflow import Workflow
 
 EDITOR = Actor("zhangwei", "editor")
@@ -405,7 +405,7 @@ def test_the_ledger_rebuilt_from_events_equals_the_rows_after_changes(session, p
     _to_disposing(session, case.case_no)
     session.flush()
     pd.testing.assert_frame_equal(
-        states_as_of(session, dt.date.today()), current_states(session), check_dtype=False
+        replayed_states(session, dt.date.today()), current_states(session), check_dtype=False
     )
     before_opening = states_as_of(session, DAY - dt.timedelta(days=1))
     assert case.case_no not in set(before_opening["case_no"])

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from landgis.db.backends import GeodesicArea
 from landgis.db.models import Building, Case, CaseEvent, Parcel, Zone
 from landgis.demo import load_demo
-from landgis.ledger import current_states, states_as_of
+from landgis.ledger import current_states, replayed_states
 from landgis.settings import DEMO_DATA
 from landgis.stats import headline_figures
 
@@ -98,5 +98,5 @@ def test_idle_area_of_each_case_is_its_parcels_computed_area(session):
 
 def test_the_demo_ledger_rebuilt_from_its_events_equals_its_rows(session):
     pd.testing.assert_frame_equal(
-        states_as_of(session, dt.date.today()), current_states(session), check_dtype=False
+        replayed_states(session, dt.date.today()), current_states(session), check_dtype=False
     )

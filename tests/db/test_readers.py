@@ -34,7 +34,7 @@ from landgis.io.file_limits import FileTooLarge, check_legacy_workbook
 from landgis.io.problems import FileRefused
 from landgis.io.tables import parse_coordinates
 from landgis.io.validate import repair
-from landgis.ledger import current_states, states_as_of
+from landgis.ledger import current_states, replayed_states
 from landgis.units import mu_to_m2
 
 pytestmark = pytest.mark.filterwarnings(
@@ -874,7 +874,7 @@ def _parcel_file(session, tmp_path, parcel: Parcel, name: str = "upsert.gpkg", *
 
 def _ledger_equals_rows(session) -> None:
     pd.testing.assert_frame_equal(
-        states_as_of(session, dt.date.today()), current_states(session), check_dtype=False
+        replayed_states(session, dt.date.today()), current_states(session), check_dtype=False
     )
 
 

@@ -10,12 +10,14 @@ import re
 from pathlib import Path
 
 import docx
+import pandas as pd
 import pytest
 from libreoffice import converted
 from poppler import cjk_fonts, pdf_pages, poppler, unspaced
 
+from landgis import ledger
 from landgis.errors import ConfigurationError, InvalidInput
-from landgis.ledger import ledger_rows
+from landgis.ledger import ledger_rows, shared_states, states_as_of
 from landgis.reports.work import write_work
 from landgis.reports.work_template import build_template
 from landgis.settings import Settings
@@ -224,3 +226,47 @@ def test_a_ledger_too_long_to_print_leaves_the_annex_to_a_note(session, monkeypa
     path.write_bytes(written(session, "pdf"))
     text = unspaced("".join(pdf_pages(path)))
     assert "台账超过5宗,不随报告附印" in text and "填报单位" not in text
+
+
+def counted_replays(monkeypatch) -> list[dt.date]:
+    """The days whose ledger is read (rebuilt from the events) from now on, in order."""
+    days: list[dt.date] = []
+    read = ledger._states_of_day
+
+    def counting(session, day):
+        days.append(day)
+        return read(session, day)
+
+    monkeypatch.setattr(ledger, "_states_of_day", counting)
+    return days
+
+
+def test_shared_states_rebuild_each_past_ledger_once_and_hand_out_copies(session, monkeypatch):
+    days = counted_replays(monkeypatch)
+    with shared_states(session):
+        first = states_as_of(session, AUG_31)
+        first["status"] = "changed"
+        again = states_as_of(session, AUG_31)
+        earlier = states_as_of(session, JAN_1)
+        with shared_states(session):  # nested: the same states
+            states_as_of(session, AUG_31)
+    alone = states_as_of(session, AUG_31)
+    assert days == [AUG_31, JAN_1, AUG_31]
+    pd.testing.assert_frame_equal(again, alone)
+    assert "changed" not in set(again["status"]) and len(earlier) <= len(alone)
+
+
+def test_the_report_rebuilds_its_ledger_once_and_reads_no_annex_it_leaves_out(
+    session, monkeypatch, tmp_path
+):
+    days = counted_replays(monkeypatch)
+    monkeypatch.setattr("landgis.reports.work_document.MAX_PRINTED_CASES", 5)
+
+    def unread(*args, **kwargs):
+        raise AssertionError("the annex's lines were read")
+
+    monkeypatch.setattr("landgis.reports.work_document.printed_lines", unread)
+    path = tmp_path / "work.pdf"
+    path.write_bytes(written(session, "pdf"))
+    assert days.count(AUG_31) == 1
+    assert "台账超过5宗,不随报告附印" in unspaced("".join(pdf_pages(path)))

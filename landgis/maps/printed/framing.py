@@ -37,10 +37,11 @@ def framing_zones(parcels: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.Geo
     if parcels.empty:
         parks = zones[zones["kind"] == "park"]
         return parks if not parks.empty else zones
-    footprint = parcels.union_all()
     for kind in ("area", "park"):
         of_kind = zones[zones["kind"] == kind]
-        holding = of_kind[of_kind.intersects(footprint)]
+        # The zones meeting a parcel, found by the parcels' index (not their union).
+        meeting = parcels.sindex.query(of_kind.geometry, predicate="intersects")[0]
+        holding = of_kind.iloc[sorted(set(meeting.tolist()))]
         if not holding.empty:
             return holding
     return zones.iloc[0:0]

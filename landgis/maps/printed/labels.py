@@ -46,13 +46,14 @@ class LabelPlacer:
         self,
         ax: Axes,
         renderer: RendererBase,
-        obstacles: BaseGeometry,
+        obstacles: Sequence[BaseGeometry],
         outlines: BaseGeometry,
         gap: float,
     ) -> None:
         self.ax = ax
         self.renderer = renderer
-        self.obstacles = obstacles
+        # Indexed, not merged: a label meets a few parcels of thousands.
+        self.obstacles = shapely.STRtree([g for g in obstacles if g is not None])
         self.outlines = outlines
         self.gap = gap
         x0, x1 = ax.get_xlim()
@@ -68,9 +69,15 @@ class LabelPlacer:
     def _cost(self, shape: BaseGeometry) -> tuple[float, float, float]:
         outside = shape.area - shape.intersection(self.inside).area
         blocked = sum(shape.intersection(p).area for p in self.placed)
-        covered = shape.intersection(self.obstacles).area
+        covered = self._covered(shape)
         crossing = shape.intersection(self.outlines).length
         return (outside + blocked, covered, crossing)
+
+    def _covered(self, shape: BaseGeometry) -> float:
+        """The area of the box ``shape`` the obstacles cover: the sum of each one's part in
+        it (parcels do not overlap; merging the parts would cost more than the map)."""
+        near = self.obstacles.geometries.take(self.obstacles.query(shape))
+        return float(shapely.area(shapely.clip_by_rect(near, *shape.bounds)).sum())
 
     def place(
         self,
