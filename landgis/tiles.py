@@ -54,7 +54,7 @@ from landgis.tile_matrix_sets import (
 
 MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 # Bump when the encoding changes, so cached tiles are not reused across versions.
-ENCODING_VERSION = "1"
+ENCODING_VERSION = "2"
 # Features moved onto GCJ-02 backgrounds.
 GCJ02_SHIFT = DisplayShift("gcj02", to_gcj02, MAX_SHIFT_DEG)
 
