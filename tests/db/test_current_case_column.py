@@ -7,16 +7,20 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-from sqlalchemy import delete, func, select, update
+from alembic import command
+from sqlalchemy import delete, func, inspect, select, update
 
 from landgis.cases import Actor
 from landgis.commands import OpenCase
+from landgis.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from landgis.db.models import Case, Parcel
 from landgis.db.repository import bulk_insert
+from landgis.db.session import transaction
 from landgis.db.versioning import land_version
+from landgis.demo import load_demo
 from landgis.ledger_rules.current_case import current_case_id, current_case_ids, is_current_case
 from landgis.ledger_service import LedgerService
-from landgis.settings import Settings
+from landgis.settings import DEMO_DATA, Settings
 
 EDITOR = Actor("zhangwei", "editor")
 ON = dt.date(2024, 5, 6)
@@ -148,3 +152,20 @@ def test_the_column_agrees_with_the_rule_for_every_parcel_counted_in_sql(session
     greatest = select(func.max(Case.id)).where(Case.parcel_id == Parcel.id).scalar_subquery()
     differing = select(func.count()).where(Parcel.current_case_id.is_distinct_from(greatest))
     assert session.scalar(differing) == 0
+
+
+def test_the_migration_fills_the_column_and_takes_it_back(databases):
+    engine = databases.engine()
+    upgrade(engine)
+    with transaction(engine) as session:
+        load_demo(session, DEMO_DATA)
+    command.downgrade(alembic_config(engine), "0012")
+    assert "current_case_id" not in {c["name"] for c in inspect(engine).get_columns("parcels")}
+    with transaction(engine) as session:
+        land = land_version(session)
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    with transaction(engine) as session:
+        assert sum(v is not None for v in _kept(session).values()) > 1
+        _assert_follows(session)
+        assert land_version(session) == land  # filling the column is no change to the land
