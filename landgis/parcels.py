@@ -39,9 +39,7 @@ __all__ = [
 def join_zone_and_current_case(stmt: AnySelect) -> AnySelect:
     """``stmt`` over parcels, outer-joined to each parcel's zone and current case
     (:mod:`landgis.ledger_rules.current_case`)."""
-    return stmt.outerjoin(Zone, Zone.id == Parcel.zone_id).outerjoin(
-        Case, is_current_case(Parcel.id)
-    )
+    return stmt.outerjoin(Zone, Zone.id == Parcel.zone_id).outerjoin(Case, is_current_case(Parcel))
 
 
 def parcels_query(filters: ParcelFilter) -> AnySelect:

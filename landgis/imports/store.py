@@ -41,7 +41,7 @@ from landgis.wallclock import today
 
 # Parcel columns a file can set; the rest are computed or managed by landgis.
 COMPUTED = {"id", "geom", "area_m2", "geodesic_area_m2", "gk_epsg", "zone_id", "extra"}
-COMPUTED |= {"created_at", "updated_at"}
+COMPUTED |= {"created_at", "updated_at", "current_case_id"}
 # Columns naming the zone: resolved to zone_id, not kept as extra attributes.
 ZONE_COLUMNS = {"zone_code", "zone_name"}
 # Geometries differing by less than this (m², symmetric difference) are the same.

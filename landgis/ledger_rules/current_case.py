@@ -3,9 +3,12 @@ whatever its status. A closed or dismissed case stays current until another is o
 the parcel; case numbers do not decide (a prefix may change, and ``XZ-2024-1000`` sorts
 before ``XZ-2024-999``).
 
-:func:`current_case_id` is the rule in SQL (lists, the map, tiles, OGC, imports use it),
-:func:`current_case_ids` its twin over (case id, parcel id) pairs and :func:`current_rows`
-over case rows (a ledger as it stands or stood, the statutory warnings, exports).
+:func:`is_current_case` and :func:`current_case_id` are the rule in SQL (lists, the map,
+tiles, OGC, imports use them): they read ``parcels.current_case_id``, which triggers on
+``cases`` keep equal to the greatest case id on the parcel (migration 0013), so a parcel
+meets its current case by one primary-key probe. :func:`current_case_ids` is its twin over
+(case id, parcel id) pairs and :func:`current_rows` over case rows (a ledger as it stands or
+stood, the statutory warnings, exports).
 """
 
 from __future__ import annotations
@@ -14,24 +17,24 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, aliased
 
-from landgis.db.models import Case
+from landgis.db.models import Case, Parcel
 
 
 def current_case_id(parcel_id: Any) -> Any:
-    """The id of the current case of the parcel ``parcel_id`` (a column): a scalar
-    subquery, one index probe per parcel, so no query ranks every case to page through a
-    few."""
-    newer = aliased(Case)
-    return select(func.max(newer.id)).where(newer.parcel_id == parcel_id).scalar_subquery()
+    """The id of the current case of the parcel ``parcel_id`` (a column or a value), for a
+    statement with no parcel of its own at hand: a scalar subquery, one primary-key probe
+    of parcels."""
+    owner = aliased(Parcel)
+    return select(owner.current_case_id).where(owner.id == parcel_id).scalar_subquery()
 
 
-def is_current_case(parcel_id: Any) -> ColumnElement[bool]:
-    """The join condition of :class:`Case` to the parcel ``parcel_id`` (a column): the
-    parcel's current case only."""
-    return and_(Case.parcel_id == parcel_id, Case.id == current_case_id(parcel_id))
+def is_current_case(parcel: Any = Parcel) -> ColumnElement[bool]:
+    """The join condition of :class:`Case` to ``parcel`` (:class:`Parcel` or an alias of
+    it): the parcel's current case only."""
+    return Case.id == parcel.current_case_id
 
 
 def current_case_ids(cases: Iterable[tuple[int, Any]]) -> dict[Any, int]:

@@ -111,6 +111,6 @@ def joined(stmt: AnySelect) -> AnySelect:
         stmt.select_from(Building)
         .join(Parcel, Parcel.id == Building.parcel_id)
         .outerjoin(Zone, Zone.id == Parcel.zone_id)
-        .outerjoin(Case, is_current_case(Parcel.id))
+        .outerjoin(Case, is_current_case(Parcel))
         .outerjoin(UNITS, UNITS.c.building_id == Building.id)
     )

@@ -213,7 +213,7 @@ def test_overdue_filters_split_the_parcels_in_two_as_the_ledger_does(session, va
 
 def test_the_current_case_in_sql_equals_its_twin(session, varied):
     pairs = session.execute(select(Case.id, Case.parcel_id)).all()
-    joined = session.execute(select(Parcel.id, Case.id).join(Case, is_current_case(Parcel.id)))
+    joined = session.execute(select(Parcel.id, Case.id).join(Case, is_current_case(Parcel)))
     assert dict(joined.all()) == current_case_ids(pairs)
     two = varied["parcel_with_two_cases"]
     newer = varied["newer_on_closed_parcel"]

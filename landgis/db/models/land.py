@@ -83,6 +83,9 @@ class Parcel(TimestampMixin, Base):
     tax_per_mu: Mapped[float | None] = mapped_column(Float)
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     geom: Mapped[Any] = mapped_column(multipolygon())
+    # The parcel's current case (landgis.ledger_rules.current_case), kept by triggers on
+    # cases (migration 0013): never written by landgis itself.
+    current_case_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     zone: Mapped[Zone | None] = relationship()
     buildings: Mapped[list[Building]] = relationship(back_populates="parcel")

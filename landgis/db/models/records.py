@@ -47,7 +47,8 @@ class DataVersion(Base):
     buildings, their units, leases or projects change (triggers, migrations 0005 and 0011).
     Tile ETags and cached counts are keyed by it, so every worker on every host sees the
     same version without asking the data itself. ``land_version`` is bumped by zones and
-    parcels only: what the per-mu evaluation depends on."""
+    parcels only: what the per-mu evaluation depends on (not by the triggers keeping
+    ``parcels.current_case_id``, migration 0013)."""
 
     __tablename__ = "data_version"
     __table_args__ = (CheckConstraint("id = 1", name="ck_data_version_one_row"),)
