@@ -1,12 +1,14 @@
 """The import of a file into PostGIS through a staging table, in memory bounded by a batch.
 
 Each batch, once typed, placed and compared with the stored parcels (the checks that need
-only its own rows), is copied into a temporary table (``COPY … FROM STDIN``) and let go.
+only its own rows and the database), is copied into a temporary table
+(``COPY … FROM STDIN``) and let go: only each row's number, code, area and bounds stay.
 The checks across the file's rows (repeated rows, codes missing or repeated, rows
-overlapping) then run over that table (its GiST index found the candidate pairs; the
-rules themselves are :mod:`~landgis.imports.file_checks`'s and
-:mod:`~landgis.io.validate`'s), and the accepted rows go into ``parcels`` with one
-``INSERT … SELECT``, in the caller's transaction.
+overlapping) then read back from that table only the rows they compare: the codes that
+repeat (found by ``GROUP BY``), the rows whose bounds meet (found from the bounds kept),
+judged by the rules of :mod:`~landgis.imports.file_checks` and :mod:`~landgis.io.validate`.
+The accepted rows go into ``parcels`` with one ``INSERT … SELECT``, in the caller's
+transaction.
 
 Used for new parcels only (``insert`` mode, codes read from the file, no rejects file):
 other imports keep the pipeline that holds the file's rows in memory.
@@ -14,13 +16,14 @@ other imports keep the pipeline that holds the file's rows in memory.
 
 from __future__ import annotations
 
+import itertools
 import math
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, text
 from sqlalchemy.dialects import postgresql
@@ -47,6 +50,10 @@ from landgis.io.validate import OVERLAP_PATTERN, measured_overlaps
 
 # Columns of a batch's frame that are not the file's fields.
 _PLACED = ("area_m2", "geodesic_area_m2", "gk_epsg")
+# Boxes searched for pairs at a time (see _boxes_sharing_area).
+_BOXES_AT_ONCE = 100_000
+# Pairs of rows whose geometries are read back and compared at a time.
+_PAIRS_AT_ONCE = 100_000
 _PARCEL_COLUMNS = {c.name: c for c in Parcel.__table__.columns}
 
 
@@ -83,11 +90,12 @@ class Stage:
         self._rows: list[np.ndarray] = []
         self._areas: list[np.ndarray] = []
         self._codes: list[np.ndarray] = []
+        self._bounds: list[np.ndarray] = []  # n × 4 (NaN without a geometry)
 
     def _create(self, frame: gpd.GeoDataFrame) -> Table:
         skip = {"row", "extra", "geometry", frame.geometry.name, *_PLACED}
         self.fields = [str(c) for c in frame.columns if c not in skip]
-        columns = [Column("row", Integer), Column("code_key", Text)]
+        columns: list[Column[Any]] = [Column("row", Integer), Column("code_key", Text)]
         for name in self.fields:
             known = _PARCEL_COLUMNS.get(name)
             if known is not None:
@@ -123,10 +131,11 @@ class Stage:
         self._rows.append(row_numbers)
         self._areas.append(areas)
         self._codes.append(codes)
+        self._bounds.append(shapely.bounds(np.asarray(frame.geometry.values, dtype=object)))
         self.count += n
         if n == 0:
             return
-        columns: dict[str, Sequence[Any]] = {
+        columns: dict[str, Any] = {
             "row": row_numbers,
             "code_key": [_code_key(c) for c in codes.tolist()],
         }
@@ -163,41 +172,53 @@ class Stage:
     def across(self, *, codes_given: bool) -> list[Problem]:
         """The problems found by comparing the rows with each other (as
         :func:`~landgis.imports.file_checks.file_checks` finds them, but the registered
-        areas: :meth:`area_warnings`)."""
+        areas: :meth:`area_warnings`). The rows' bounds, kept for each batch, say which
+        rows to compare: only those are read back from the table."""
         if self.table is None or self.count == 0:
             return []
-        self.session.execute(text(f"CREATE INDEX ON {self.name} USING gist (geom)"))
+        self.session.execute(text(f"CREATE INDEX ON {self.name} (row)"))
         self.session.execute(text(f"ANALYZE {self.name}"))
-        repeats = self._repeats()
+        rows = np.concatenate(self._rows)
+        bounds = np.concatenate(self._bounds)
+        present = np.isfinite(bounds).all(axis=1)
+        rows, bounds = rows[present], bounds[present]
+        repeats = self._repeats(rows, bounds)
         problems = [
             duplicate_row_problem(row, code, first) for row, (first, code) in repeats.items()
         ]
         problems += self._code_problems(set(repeats), codes_given=codes_given)
-        problems += self._overlap_problems(set(repeats))
+        problems += self._overlap_problems(rows, bounds, set(repeats))
         return problems
 
-    def _repeats(self) -> dict[int, tuple[int, Any]]:
+    def _read(self, rows: np.ndarray, columns: str) -> list[Any]:
+        """``columns`` of the given rows, in row order."""
+        return list(
+            self.session.execute(
+                text(
+                    f"SELECT row, {columns} FROM {self.name}"
+                    f" WHERE row = ANY(CAST(:rows AS integer[])) ORDER BY row"
+                ),
+                {"rows": [int(r) for r in rows]},
+            )
+        )
+
+    def _repeats(self, rows: np.ndarray, bounds: np.ndarray) -> dict[int, tuple[int, Any]]:
         """Each row repeating an earlier one exactly: the row it repeats, and its code.
         Only rows sharing their bounds with another are read back and compared."""
-        names = ", ".join(f'"{f}"' for f in self.fields)
-        result = self.session.execute(
-            text(
-                f"SELECT row, {names + ', ' if names else ''}extra, ST_AsBinary(geom) AS wkb "
-                f"FROM (SELECT *, count(*) OVER (PARTITION BY ST_XMin(geom), ST_YMin(geom),"
-                f" ST_XMax(geom), ST_YMax(geom)) AS n FROM {self.name}"
-                f" WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)) AS c"
-                f" WHERE n > 1 ORDER BY row"
-            )
-        ).all()
-        if len(result) < 2:
+        shared = pd.DataFrame(bounds).duplicated(keep=False).to_numpy()
+        if shared.sum() < 2:
             return {}
-        records = [dict(r._mapping) for r in result]
+        names = "".join(f'"{f}", ' for f in self.fields)
+        records = [
+            dict(r._mapping)
+            for r in self._read(rows[shared], f"{names}extra, ST_AsBinary(geom) AS wkb")
+        ]
         geoms = shapely.from_wkb([bytes(r.pop("wkb")) for r in records])
         frame = gpd.GeoDataFrame(records, geometry=list(geoms), crs=CGCS2000)
         found = repeated_rows(frame, self.fields)
-        rows = frame["row"].tolist()
-        codes = frame["parcel_code"].tolist() if "parcel_code" in frame else [None] * len(rows)
-        return {int(rows[p]): (int(rows[first]), codes[p]) for p, first in found.items()}
+        numbers = frame["row"].tolist()
+        codes = frame["parcel_code"].tolist() if "parcel_code" in frame else [None] * len(numbers)
+        return {int(numbers[p]): (int(numbers[first]), codes[p]) for p, first in found.items()}
 
     def _code_problems(self, repeats: set[int], *, codes_given: bool) -> list[Problem]:
         """Rows without a code (unless the import gives them one) and rows repeating one:
@@ -215,37 +236,40 @@ class Stage:
             [value for _row, value in kept], [row for row, _value in kept], blank_ok=codes_given
         )
 
-    def _overlap_problems(self, repeats: set[int]) -> list[Problem]:
-        """Both rows of each pair of rows that overlap: the index finds the pairs whose
-        boxes share some area, PostGIS keeps those whose interiors meet, and
-        :func:`~landgis.io.validate.measured_overlaps` measures them."""
-        code = "parcel_code" if "parcel_code" in self.fields else None
-        codes = f"a.{code}, b.{code}" if code else "NULL, NULL"
-        pairs = self.session.execute(
-            text(
-                f"SELECT a.row, b.row, {codes}, ST_AsBinary(a.geom), ST_AsBinary(b.geom)"
-                f" FROM {self.name} a JOIN {self.name} b"
-                f" ON a.geom && b.geom AND a.row < b.row"
-                f" WHERE NOT ST_IsEmpty(a.geom) AND NOT ST_IsEmpty(b.geom)"
-                f" AND least(ST_XMax(a.geom), ST_XMax(b.geom))"
-                f" > greatest(ST_XMin(a.geom), ST_XMin(b.geom))"
-                f" AND least(ST_YMax(a.geom), ST_YMax(b.geom))"
-                f" > greatest(ST_YMin(a.geom), ST_YMin(b.geom))"
-                f" AND ST_Relate(a.geom, b.geom, :pattern)"
-                f" ORDER BY a.row, b.row"
-            ),
-            {"pattern": OVERLAP_PATTERN},
-        ).all()
-        pairs = [p for p in pairs if p[0] not in repeats and p[1] not in repeats]
-        if not pairs:
+    def _overlap_problems(
+        self, rows: np.ndarray, bounds: np.ndarray, repeats: set[int]
+    ) -> list[Problem]:
+        """Both rows of each pair of rows that overlap: the pairs whose boxes share some
+        area (found from the bounds), their geometries read back a run of pairs at a time
+        and judged as :func:`~landgis.io.validate.overlaps` judges them."""
+        if repeats:
+            kept = ~np.isin(rows, list(repeats))
+            rows, bounds = rows[kept], bounds[kept]
+        if len(rows) < 2:
             return []
-        a = shapely.from_wkb([bytes(p[4]) for p in pairs])
-        b = shapely.from_wkb([bytes(p[5]) for p in pairs])
-        problems = []
-        for found in measured_overlaps(a, b):
-            row, other, code, other_code = pairs[found.i][:4]
-            problems.append(file_overlap_problem(row, code, other, other_code, found))
-            problems.append(file_overlap_problem(other, other_code, row, code, found))
+        left, right = _boxes_sharing_area(bounds)
+        order = np.lexsort((right, left))
+        left, right = left[order], right[order]
+        code = '"parcel_code"' if "parcel_code" in self.fields else "NULL"
+        problems: list[Problem] = []
+        for start in range(0, len(left), _PAIRS_AT_ONCE):
+            a_at, b_at = left[start : start + _PAIRS_AT_ONCE], right[start : start + _PAIRS_AT_ONCE]
+            wanted = np.unique(np.concatenate([a_at, b_at]))
+            read = self._read(rows[wanted], f"{code}, ST_AsBinary(geom)")
+            geoms = shapely.from_wkb([bytes(r[2]) for r in read])
+            codes = [r[1] for r in read]
+            a_pos, b_pos = np.searchsorted(wanted, a_at), np.searchsorted(wanted, b_at)
+            inner = shapely.relate_pattern(geoms[a_pos], geoms[b_pos], OVERLAP_PATTERN)
+            a_pos, b_pos = a_pos[inner], b_pos[inner]
+            for found in measured_overlaps(geoms[a_pos], geoms[b_pos]):
+                me, other = int(a_pos[found.i]), int(b_pos[found.i])
+                row, other_row = int(rows[wanted[me]]), int(rows[wanted[other]])
+                problems.append(
+                    file_overlap_problem(row, codes[me], other_row, codes[other], found)
+                )
+                problems.append(
+                    file_overlap_problem(other_row, codes[other], row, codes[me], found)
+                )
         return problems
 
     def tally(self, checked: Checked) -> None:
@@ -307,3 +331,38 @@ class Stage:
 
 # The parcel columns an import writes.
 _TARGET = {*_SETTABLE, *_PLACED, "zone_id", "extra", "geom"}
+
+
+def _boxes_sharing_area(bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs ``(i, j)``, ``i < j``, of the boxes ``bounds`` (n × 4) that share some
+    area. The boxes are searched in vertical stripes of about :data:`_BOXES_AT_ONCE`
+    boxes (a box in every stripe it reaches), each pair kept in the stripe where the
+    common part of the two boxes starts: memory grows with a stripe, not the file."""
+    minx = bounds[:, 0]
+    stripes = max(1, math.ceil(len(bounds) / _BOXES_AT_ONCE))
+    edges = np.unique(np.quantile(minx, np.linspace(0, 1, stripes + 1)[1:-1]))
+    edges = np.concatenate([[-np.inf], edges, [np.inf]])
+    found_left: list[np.ndarray] = []
+    found_right: list[np.ndarray] = []
+    for low, high in itertools.pairwise(edges):
+        members = np.flatnonzero((bounds[:, 2] >= low) & (minx < high))
+        if len(members) < 2:
+            continue
+        part = bounds[members]
+        boxes = shapely.box(part[:, 0], part[:, 1], part[:, 2], part[:, 3])
+        left, right = shapely.STRtree(boxes).query(boxes)
+        del boxes
+        left, right = members[left], members[right]
+        keep = left < right
+        left, right = left[keep], right[keep]
+        start_x = np.maximum(bounds[left, 0], bounds[right, 0])
+        width = np.minimum(bounds[left, 2], bounds[right, 2]) - start_x
+        height = np.minimum(bounds[left, 3], bounds[right, 3]) - np.maximum(
+            bounds[left, 1], bounds[right, 1]
+        )
+        keep = (width > 0) & (height > 0) & (start_x >= low) & (start_x < high)
+        found_left.append(left[keep])
+        found_right.append(right[keep])
+    if not found_left:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    return np.concatenate(found_left), np.concatenate(found_right)
