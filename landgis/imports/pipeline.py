@@ -8,6 +8,8 @@ decides which rows go in (all or none; with ``skip_invalid`` the rows without an
 numbers the rows that need a code, and writes them (:mod:`~landgis.imports.store`) in a
 savepoint of the caller's transaction. :func:`import_frame` runs the same pipeline on a
 GeoDataFrame already in landgis's terms (the demo county, a parcel typed in).
+On PostGIS, :func:`import_parcels` of new parcels keeps no batch: each goes into a
+staging table once checked (:mod:`~landgis.imports.staged`).
 """
 
 from __future__ import annotations
