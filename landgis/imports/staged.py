@@ -177,7 +177,6 @@ class Stage:
         if self.table is None or self.count == 0:
             return []
         self.session.execute(text(f"CREATE INDEX ON {self.name} (row)"))
-        self.session.execute(text(f"ANALYZE {self.name}"))
         rows = np.concatenate(self._rows)
         bounds = np.concatenate(self._bounds)
         present = np.isfinite(bounds).all(axis=1)
@@ -312,11 +311,12 @@ class Stage:
         ]
         listed = ", ".join(f'"{n}"' for n in names)
         selected = ", ".join(f's."{n}"' for n in names)
+        # The table holds the rows in file order, as copied, and is read in that order:
+        # no sort of the whole file (the parcels' ids follow the file's rows).
         result = self.session.execute(
             text(
                 f"INSERT INTO parcels ({listed}) SELECT {selected} FROM {self.name} s"
-                f" LEFT JOIN unnest(CAST(:bad AS integer[])) AS b(r) ON b.r = s.row"
-                f" WHERE b.r IS NULL ORDER BY s.row"
+                f" WHERE s.row <> ALL(CAST(:bad AS integer[]))"
             ),
             {"bad": sorted(bad_rows)},
         )
