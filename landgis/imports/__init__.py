@@ -17,6 +17,8 @@
 ``rejects_store``      rejects files kept a while for a download link
 ``report``             :class:`ImportReport`, :class:`ImportRefused`
 ``pipeline``           :func:`check_file` → :func:`store_checked`, :func:`import_parcels`
+``staged``             on PostGIS, new parcels through a staging table (memory bounded
+                       by a batch); the across-row checks read back only what they compare
 =====================  ==============================================================
 """
 

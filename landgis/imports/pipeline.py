@@ -8,6 +8,8 @@ decides which rows go in (all or none; with ``skip_invalid`` the rows without an
 numbers the rows that need a code, and writes them (:mod:`~landgis.imports.store`) in a
 savepoint of the caller's transaction. :func:`import_frame` runs the same pipeline on a
 GeoDataFrame already in landgis's terms (the demo county, a parcel typed in).
+On PostGIS, :func:`import_parcels` of new parcels keeps no batch: each goes into a
+staging table once checked (:mod:`~landgis.imports.staged`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import geopandas as gpd
 from sqlalchemy.orm import Session
 
 from landgis.db.repository import zones_frame
+from landgis.imports import staged
 from landgis.imports.checked import Checked
 from landgis.imports.file_checks import file_checks
 from landgis.imports.numbering import first_number, number_rows
@@ -37,6 +40,7 @@ from landgis.imports.report import (
 )
 from landgis.imports.rows import type_rows
 from landgis.imports.source import Source, open_file, open_frame
+from landgis.imports.staged import Stage
 from landgis.imports.store import Written, write_parcels
 from landgis.imports.stored_checks import county_geometry, stored_checks
 from landgis.io import crs_guard
@@ -57,8 +61,10 @@ def _check(
     options: ImportOptions,
     report: ImportReport,
     progress: ProgressCallback | None,
+    stage: Stage | None = None,
 ) -> Checked:
     checked = Checked(report, source)
+    late: list[Problem] = []  # said after the checks across the file
     county = county_geometry(session)
     zones = zones_frame(session, kinds=("area", "park"))
     problems: list[Problem] = list(source.problems)
@@ -70,7 +76,8 @@ def _check(
         read_s = time.perf_counter() - clock
         tick = time.perf_counter()
         rows = type_rows(raw_rows, offset + 1, source, options, county)
-        checked.batches.append(rows)
+        if stage is None:
+            checked.batches.append(rows)
         heights += rows.heights
         report.crs = crs_guard.crs_label(rows.crs) or report.crs
         found = list(rows.problems)
@@ -117,21 +124,30 @@ def _check(
         if rows.frame is None:
             checked.file_refused = True
             break
+        if stage is not None:
+            stage.add(rows)
+            late += stage.area_warnings(rows, options.area_tolerance)
         clock = time.perf_counter()
     if heights:
         problems.append(flattened_z_problem(heights))
-    if not checked.file_refused and checked.batches:
+    if not checked.file_refused and (checked.batches or (stage is not None and stage.count)):
         tick = time.perf_counter()
-        problems += file_checks(
-            checked.frame,
-            source.fields,
-            codes_given=options.codes is not None,
-            area_share=options.area_tolerance,
-        )
+        if stage is None:
+            problems += file_checks(
+                checked.frame,
+                source.fields,
+                codes_given=options.codes is not None,
+                area_share=options.area_tolerance,
+            )
+        else:
+            problems += stage.across(codes_given=options.codes is not None) + late
         report.batches[-1]["check_s"] += round(time.perf_counter() - tick, 3)
     report.problems = sort_problems(problems + list(about_file.values()))
     checked.bad_rows = error_rows(report.problems)
-    _tally(checked)
+    if stage is None:
+        _tally(checked)
+    else:
+        stage.tally(checked)
     return checked
 
 
@@ -166,6 +182,7 @@ def _checked(
     options: ImportOptions,
     report: ImportReport,
     progress: ProgressCallback | None,
+    stage: Stage | None = None,
 ) -> Checked:
     try:
         source = open_source()
@@ -179,7 +196,7 @@ def _checked(
     if raw.count == 0:
         report.problems = sort_problems(source.problems)
         return Checked(report, source, file_refused=True)
-    return _check(session, source, options, report, progress)
+    return _check(session, source, options, report, progress, stage)
 
 
 def check_file(
@@ -189,14 +206,18 @@ def check_file(
     *,
     source_name: str | None = None,
     progress: ProgressCallback | None = None,
+    stage: Stage | None = None,
 ) -> Checked:
     """Read and check the parcels of a file without writing anything (the preview of an
     import): the report (``accepted`` False) and the checked rows. ``source_name`` is the
-    name to report (an upload's original file name) instead of ``path``'s."""
+    name to report (an upload's original file name) instead of ``path``'s. With
+    ``stage``, the rows go into its table rather than into the result."""
     path = Path(path)
     name = source_name or path.name
     report = _new_report(name, options, dry_run=True)
-    return _checked(session, lambda: open_file(path, options, name), options, report, progress)
+    return _checked(
+        session, lambda: open_file(path, options, name), options, report, progress, stage
+    )
 
 
 def check_frame(
@@ -342,10 +363,70 @@ def import_parcels(
     GeoPackage of their geometries next to it (the report's ``rejects`` names them).
     """
     options = options or ImportOptions()
+    if staged.applies(session, options, rejects=rejects is not None):
+        return _import_staged(
+            session,
+            path,
+            options,
+            actor=actor,
+            source_name=source_name,
+            dry_run=dry_run,
+            progress=progress,
+        )
     checked = check_file(session, path, options, source_name=source_name, progress=progress)
     if rejects is not None:
         keep_refused(checked, rejects)
     return store_checked(session, checked, options, actor=actor, dry_run=dry_run, progress=progress)
+
+
+def _import_staged(
+    session: Session,
+    path: Path | str,
+    options: ImportOptions,
+    *,
+    actor: str,
+    source_name: str | None,
+    dry_run: bool,
+    progress: ProgressCallback | None,
+) -> ImportReport:
+    """:func:`import_parcels` through a staging table (:mod:`~landgis.imports.staged`)."""
+    stage = staged.Stage(session, zones_frame(session, kinds=("area", "park")))
+    checked = check_file(
+        session, path, options, source_name=source_name, progress=progress, stage=stage
+    )
+    report = checked.report
+    report.dry_run = dry_run
+    if checked.refused_whole:
+        stage.drop()
+        raise refusal(report)
+    tick = started = time.perf_counter()
+    with session.begin_nested():
+        inserted = stage.parcels(checked.bad_rows) if dry_run else stage.insert(checked.bad_rows)
+    stage.drop()
+    written = 0
+    for number, (entry, rows) in enumerate(
+        zip(report.batches, stage.written(checked.bad_rows), strict=True), 1
+    ):
+        entry["written"] = rows
+        written += rows
+        if progress is not None:
+            progress(
+                ImportProgress(
+                    phase="write",
+                    batch=number,
+                    rows_read=report.features,
+                    rows_total=report.parcels,
+                    rows_written=written,
+                    errors=report.errors,
+                    seconds=time.perf_counter() - started,
+                    dry_run=dry_run,
+                )
+            )
+    if report.batches:
+        report.batches[-1]["write_s"] = round(time.perf_counter() - tick, 3)
+    report.accepted = True
+    report.inserted = inserted
+    return report
 
 
 def keep_refused(checked: Checked, path: Path) -> RejectsFiles | None:

@@ -9,7 +9,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from landgis.db.coerce import is_missing
@@ -58,11 +58,16 @@ class _Stored:
 
 
 def _stored_parcels(session: Session, frame: gpd.GeoDataFrame, zones: gpd.GeoSeries) -> _Stored:
-    codes = sorted({str(c) for c in _values(frame, "parcel_code") if not is_missing(c)})
     columns = (Parcel.id, Parcel.parcel_code, Parcel.area_m2, wkb_of(Parcel.geom))
+    if session.execute(select(Parcel.id).limit(1)).first() is None:  # none stored yet
+        codes: list[str] = []
+        boxes = np.empty((0, 4))
+    else:
+        codes = sorted({str(c) for c in _values(frame, "parcel_code") if not is_missing(c)})
+        present = frame.geometry[crs_guard.present_mask(frame.geometry)]
+        boxes = present.bounds.to_numpy()
     stored = frame_where_in(session, columns, Parcel.parcel_code, codes)
-    present = frame.geometry[crs_guard.present_mask(frame.geometry)]
-    near = near_boxes(session, Parcel, columns, present.bounds.to_numpy(), NEAR_DEG)
+    near = near_boxes(session, Parcel, columns, boxes, NEAR_DEG)
     return _Stored(gpd.GeoDataFrame(stored, geometry="geometry", crs=CGCS2000), near, zones)
 
 

@@ -20,6 +20,8 @@ REPAIR_TOLERANCE = 0.001
 # Overlaps below either threshold are digitizing noise, not two rights on one piece of land.
 OVERLAP_MIN_M2 = 1.0
 OVERLAP_MIN_SHARE = 0.01
+# The DE-9IM pattern of two geometries whose interiors meet (more than touching).
+OVERLAP_PATTERN = "T********"
 
 # GEOS's reasons a geometry is invalid (shapely.is_valid_reason), in the user's words.
 _INVALID_REASONS: dict[str, Text] = {
@@ -179,23 +181,40 @@ def overlaps(
     left, right = _boxes_sharing_area(a, b, left, right)
     if len(left) == 0:
         return []
-    inner = shapely.relate_pattern(a[left], b[right], "T********")  # more than touching
+    inner = shapely.relate_pattern(a[left], b[right], OVERLAP_PATTERN)  # more than touching
     left, right = left[inner], right[inner]
-    if len(left) == 0:
+    return [
+        Overlap(int(left[p.i]), int(right[p.j]), p.area_m2, p.share)
+        for p in measured_overlaps(a[left], b[right], min_m2=min_m2, min_share=min_share)
+    ]
+
+
+def measured_overlaps(
+    a: np.ndarray,
+    b: np.ndarray,
+    *,
+    min_m2: float = OVERLAP_MIN_M2,
+    min_share: float = OVERLAP_MIN_SHARE,
+) -> list[Overlap]:
+    """The pairs ``(a[k], b[k])`` (interiors known to meet: :data:`OVERLAP_PATTERN`)
+    overlapping by more than ``min_m2`` and ``min_share`` of the smaller one; each
+    :class:`Overlap` has ``i == j == k``."""
+    if len(a) == 0:
         return []
-    common = shapely.intersection(a[left], b[right])
+    common = shapely.intersection(a, b)
     polygonal = np.array([polygonal_part(g) for g in common], dtype=object)
     has_area = np.array([g is not None for g in polygonal])
     if not has_area.any():
         return []
-    left, right, polygonal = left[has_area], right[has_area], polygonal[has_area]
+    pairs = np.flatnonzero(has_area)
+    polygonal = polygonal[has_area]
     area = planar_areas_m2(gpd.GeoSeries(polygonal, crs=CGCS2000))
-    sizes_a = planar_areas_m2(gpd.GeoSeries(a[left], crs=CGCS2000))
-    sizes_b = planar_areas_m2(gpd.GeoSeries(b[right], crs=CGCS2000))
+    sizes_a = planar_areas_m2(gpd.GeoSeries(a[pairs], crs=CGCS2000))
+    sizes_b = planar_areas_m2(gpd.GeoSeries(b[pairs], crs=CGCS2000))
     smaller = np.minimum(sizes_a, sizes_b)
     share = np.divide(area, smaller, out=np.zeros_like(area), where=smaller > 0)
     found = (area > min_m2) & (share > min_share)
     return [
-        Overlap(int(i), int(j), float(m2), float(s))
-        for i, j, m2, s in zip(left[found], right[found], area[found], share[found], strict=True)
+        Overlap(int(k), int(k), float(m2), float(s))
+        for k, m2, s in zip(pairs[found], area[found], share[found], strict=True)
     ]
