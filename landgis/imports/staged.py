@@ -311,12 +311,12 @@ class Stage:
         ]
         listed = ", ".join(f'"{n}"' for n in names)
         selected = ", ".join(f's."{n}"' for n in names)
-        # The table holds the rows in file order, as copied, and is read in that order:
-        # no sort of the whole file (the parcels' ids follow the file's rows).
+        # The parcels' ids follow the file's rows (the table's index on ``row`` gives
+        # that order without sorting the whole file).
         result = self.session.execute(
             text(
                 f"INSERT INTO parcels ({listed}) SELECT {selected} FROM {self.name} s"
-                f" WHERE s.row <> ALL(CAST(:bad AS integer[]))"
+                f" WHERE s.row <> ALL(CAST(:bad AS integer[])) ORDER BY s.row"
             ),
             {"bad": sorted(bad_rows)},
         )
