@@ -294,19 +294,7 @@ def _write(
         total.updates += written.updates
         entry["written"] = written.rows
         entry["write_s"] = round(time.perf_counter() - tick, 3)
-        if progress is not None:
-            progress(
-                ImportProgress(
-                    phase="write",
-                    batch=number,
-                    rows_read=report.features,
-                    rows_total=report.parcels,
-                    rows_written=total.rows,
-                    errors=report.errors,
-                    seconds=time.perf_counter() - started,
-                    dry_run=dry_run,
-                )
-            )
+        _report_written(progress, report, number, total.rows, started, dry_run)
     return total
 
 
@@ -409,19 +397,7 @@ def _import_staged(
     ):
         entry["written"] = rows
         written += rows
-        if progress is not None:
-            progress(
-                ImportProgress(
-                    phase="write",
-                    batch=number,
-                    rows_read=report.features,
-                    rows_total=report.parcels,
-                    rows_written=written,
-                    errors=report.errors,
-                    seconds=time.perf_counter() - started,
-                    dry_run=dry_run,
-                )
-            )
+        _report_written(progress, report, number, written, started, dry_run)
     if report.batches:
         report.batches[-1]["write_s"] = round(time.perf_counter() - tick, 3)
     report.accepted = True
@@ -453,3 +429,27 @@ def import_frame(
     options = options or ImportOptions(batch_size=None)
     checked = check_frame(session, frame, options, name)
     return store_checked(session, checked, options, actor=actor)
+
+
+def _report_written(
+    progress: ProgressCallback | None,
+    report: ImportReport,
+    batch: int,
+    rows_written: int,
+    started: float,
+    dry_run: bool,
+) -> None:
+    """Tell ``progress`` (when given) that batch ``batch`` is written."""
+    if progress is not None:
+        progress(
+            ImportProgress(
+                phase="write",
+                batch=batch,
+                rows_read=report.features,
+                rows_total=report.parcels,
+                rows_written=rows_written,
+                errors=report.errors,
+                seconds=time.perf_counter() - started,
+                dry_run=dry_run,
+            )
+        )
