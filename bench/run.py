@@ -81,9 +81,7 @@ def _header(ctx: Context, rows: list[str], seconds: float) -> str:
             "(req/s above 1× and times below 1× favour landgis); Target: the project's "
             "targets (bench/README.md) for that line, met? whether this run met them.",
             "- The floor sends PostgreSQL the statements landgis sends for the same request "
-            "(caught from landgis, replayed by a bare ASGI app on asyncpg); floor v1 is the "
-            "previous floor (FastAPI, its own SQL, a count per request), shown for this run "
-            "only.",
+            "(caught from landgis, replayed by a bare ASGI app on asyncpg).",
             "",
         ]
     )

@@ -12,15 +12,18 @@ from pathlib import Path
 from bench.suite import data
 from bench.suite.procs import Server, free_port, log, server
 
-TIPG_PACKAGES = ("tipg", "uvicorn")
+# Every server measured runs on the same HTTP stack: uvicorn with its C HTTP parser and
+# libuv event loop (as landgis and the floor have them from the lock).
+TIPG_PACKAGES = ("tipg", "uvicorn", "httptools", "uvloop")
 
 
 def tipg_venv() -> Path:
     """The venv of tipg under the cache dir, made on first use (packages from PyPI)."""
     venv = data.cache_dir() / "tipg-venv"
     python = venv / "bin" / "python"
+    imports = "import " + ", ".join(TIPG_PACKAGES)
     ok = python.exists() and (
-        subprocess.run([str(python), "-c", "import tipg, uvicorn"], check=False).returncode == 0
+        subprocess.run([str(python), "-c", imports], check=False).returncode == 0
     )
     if not ok:
         log(f"installing {' '.join(TIPG_PACKAGES)} into {venv}")
@@ -48,7 +51,8 @@ def landgis(
     """``landgis serve`` on ``db`` (its log: ``name``.log)."""
     port = free_port()
     command = [data.LANDGIS, "serve", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", str(workers)]
+    # No access log, as the other servers measured run.
+    command += ["--workers", str(workers), "--no-access-log"]
     with server(
         name,
         command,
@@ -104,26 +108,6 @@ def floor(db: data.Database, workers: int, log_dir: Path, plan: Path) -> Iterato
         port=port,
         ready_path=first,
         env={"FLOOR_DATABASE_URL": db.url(), "FLOOR_PLAN": str(plan)},
-        cwd=data.ROOT,
-        log_dir=log_dir,
-    ) as running:
-        yield running
-
-
-@contextlib.contextmanager
-def floor_v1(db: data.Database, workers: int, log_dir: Path) -> Iterator[Server]:
-    """The previous floor of row 1 (bench/floor_app_v1.py: FastAPI, its own SQL, a count
-    on every request), measured beside the new one for one run."""
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "bench.floor_app_v1:app", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workers", str(workers), "--no-access-log"]
-    command += ["--log-level", "warning"]
-    with server(
-        "floor-v1",
-        command,
-        port=port,
-        ready_path="/health",
-        env={"FLOOR_DATABASE_URL": db.url()},
         cwd=data.ROOT,
         log_dir=log_dir,
     ) as running:

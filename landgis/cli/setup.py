@@ -349,6 +349,9 @@ def serve(
         int, typer.Option(min=1, max=64, help="Worker processes serving the same database.")
     ] = 1,
     database_url: DatabaseOption = None,
+    access_log: Annotated[
+        bool, typer.Option(help="Log each request (uvicorn's access log) on standard output.")
+    ] = True,
 ) -> None:
     """Serve the API, the maps and the web pages (http://127.0.0.1:8000 by default).
 
@@ -373,6 +376,7 @@ def serve(
         port=port or settings.port,
         workers=workers,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        access_log=access_log,
     )
     if workers > 1:
         Multiprocess(config, sockets=[listening_socket(config)]).run()

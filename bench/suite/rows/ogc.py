@@ -26,8 +26,7 @@ from bench.suite.targets import Goal, with_goals
 from bench.suite.wrk import Load
 
 ROW = "1 OGC items"
-FLOOR_V1 = "floor v1 (previous floor)"
-TOOLS = ("landgis", "tipg", "floor", FLOOR_V1)
+TOOLS = ("landgis", "tipg", "floor")
 # tipg filters on columns of what it serves: a view gives parcels their current case.
 VIEW = "bench_parcels_ledger"
 VIEW_SQL = f"""
@@ -47,8 +46,6 @@ left join lateral (
 def _paths(tool: str, query: dict[str, str]) -> str:
     if tool in ("landgis", "floor"):  # the floor answers landgis's own URLs
         return "/ogc/collections/parcels/items?" + urlencode(query)
-    if tool == FLOOR_V1:
-        return "/collections/parcels/items?" + urlencode(query)
     ledger = "status" in query or "filter" in query
     collection = f"public.{VIEW}" if ledger else "public.parcels"
     return f"/collections/{collection}/items?" + urlencode({**query, "sortby": "parcel_code"})
@@ -56,10 +53,8 @@ def _paths(tool: str, query: dict[str, str]) -> str:
 
 def _serves(tool: str, query: dict[str, str]) -> bool:
     """Whether ``tool`` is measured on ``query``: key paging is landgis's own (the floor
-    replays it), and the previous floor reads no CQL2."""
-    if "after" in query:
-        return tool in ("landgis", "floor")
-    return not ("filter" in query and tool == FLOOR_V1)
+    replays it)."""
+    return "after" not in query or tool in ("landgis", "floor")
 
 
 def _goals(query: dict[str, str], ratios: dict[str, float | None]) -> list[Goal]:
@@ -120,7 +115,7 @@ def run(ctx: Context) -> list[Line]:
     notes: dict[tuple[str, str], str] = {}
     targets = {case: _paths("landgis", query) for case, query in cases.items()}
     log("row 1: catching what landgis sends for each request")
-    starters = {**servers.SERVERS, FLOOR_V1: servers.floor_v1}
+    starters = dict(servers.SERVERS)
     try:
         captured = capture.landgis_sends(db, targets.values())
         plan = ctx.work / "floor-plan-ogc.json"
