@@ -240,6 +240,7 @@ def _gpkg_rows(
                     max_features=count,
                     fid_as_index=True,
                     on_invalid=FIX,
+                    use_arrow=True,
                 )
             else:
                 frame = pyogrio.read_dataframe(
@@ -249,6 +250,7 @@ def _gpkg_rows(
                     max_features=count,
                     fid_as_index=True,
                     on_invalid=FIX,
+                    use_arrow=True,
                 )
         except pyogrio.errors.DataSourceError as exc:
             raise _unreadable(path, exc) from exc
@@ -266,7 +268,9 @@ def _read_ogr(path: Path, layer: str | None, driver: str, stream: bool = False) 
         if stream and driver == "GPKG":  # rows read batch by batch, later
             info = pyogrio.read_info(path, layer=name, force_feature_count=True)
             features = int(info["features"])
-            frame = pyogrio.read_dataframe(path, layer=name, max_features=1, on_invalid=FIX)
+            frame = pyogrio.read_dataframe(
+                path, layer=name, max_features=1, on_invalid=FIX, use_arrow=True
+            )
             frame = frame.iloc[0:0]
             rows = _gpkg_rows(path, name, info.get("fid_column"))
         else:
