@@ -1,0 +1,71 @@
+"""Many rows into a PostgreSQL table whose indexes are built once afterwards rather than
+updated row by row: an index built from the sorted rows (a GiST index too, PostGIS
+sorting the geometries) costs a fraction of the same rows inserted one at a time.
+
+The indexes set aside are the table's own: plain indexes and unique constraints that no
+foreign key relies on (the primary key stays). They are dropped and built again, as they
+were, in the caller's transaction: a rollback (of it or of a savepoint around the load)
+brings them back untouched. Dropping them locks the table (``ACCESS EXCLUSIVE``) until
+the transaction ends, so this pays, and is used, only when the rows loaded outnumber
+those stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Table, TextClause, func, literal, select, text
+from sqlalchemy.orm import Session
+
+# (drop, build) statements of the indexes and unique constraints no foreign key uses.
+_SET_ASIDE = text(
+    """
+    SELECT 'DROP INDEX ' || quote_ident(n.nspname) || '.' || quote_ident(i.relname),
+           pg_get_indexdef(x.indexrelid)
+      FROM pg_index x
+      JOIN pg_class i ON i.oid = x.indexrelid
+      JOIN pg_namespace n ON n.oid = i.relnamespace
+     WHERE x.indrelid = CAST(:table AS regclass)
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+    UNION ALL
+    SELECT 'ALTER TABLE ' || CAST(c.conrelid AS regclass)
+               || ' DROP CONSTRAINT ' || quote_ident(c.conname),
+           'ALTER TABLE ' || CAST(c.conrelid AS regclass)
+               || ' ADD CONSTRAINT ' || quote_ident(c.conname) || ' '
+               || pg_get_constraintdef(c.oid)
+      FROM pg_constraint c
+     WHERE c.conrelid = CAST(:table AS regclass) AND c.contype = 'u'
+       AND NOT EXISTS (
+           SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid
+       )
+    """
+)
+
+
+def rebuilding_pays(session: Session, table: Table, rows: int) -> bool:
+    """Whether loading ``rows`` rows into ``table`` is quicker with its indexes built
+    afterwards: when the table holds fewer rows than that."""
+    if rows <= 0:
+        return False
+    some = select(literal(1)).select_from(table).limit(rows).subquery()
+    stored = session.execute(select(func.count()).select_from(some)).scalar_one()
+    return int(stored) < rows
+
+
+def _statement(sql: str) -> TextClause:
+    """A statement PostgreSQL wrote, run as it is (no colon taken for a parameter)."""
+    return text(sql.replace(":", "\\:"))
+
+
+@contextmanager
+def indexes_rebuilt(session: Session, table: Table) -> Iterator[None]:
+    """Within the caller's transaction: ``table``'s indexes and unique constraints (but
+    its primary key and those a foreign key uses) dropped before the block and built
+    again, as they were, after it."""
+    statements = session.execute(_SET_ASIDE, {"table": table.fullname}).all()
+    for drop, _build in statements:
+        session.execute(_statement(drop))
+    yield
+    for _drop, build in statements:
+        session.execute(_statement(build))
