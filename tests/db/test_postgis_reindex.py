@@ -7,6 +7,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, Text, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from landgis.db.backends import postgis_reindex
 from landgis.db.backends.postgis_reindex import indexes_rebuilt, rebuilding_pays
 from landgis.db.migrate import upgrade
 from landgis.db.models import Parcel
@@ -18,6 +19,7 @@ _DEFINITIONS = text(
     "SELECT pg_get_indexdef(indexrelid) FROM pg_index"
     " WHERE indrelid = CAST(:table AS regclass) ORDER BY 1"
 )
+_INDEXES = text("SELECT indexrelid FROM pg_index WHERE indrelid = CAST(:table AS regclass)")
 _CONSTRAINTS = text(
     "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
     " WHERE conrelid = CAST(:table AS regclass) ORDER BY 1"
@@ -94,25 +96,32 @@ def test_a_load_that_fails_leaves_the_indexes_as_they_were(engine):
         assert session.execute(text("SELECT count(*) FROM things")).scalar_one() == 0
 
 
-def test_rebuilding_pays_when_the_rows_loaded_outnumber_those_stored(engine):
+def test_rebuilding_pays_when_the_rows_loaded_outnumber_those_stored(engine, monkeypatch):
     with Session(engine) as session, session.begin():
+        assert not rebuilding_pays(session, _THINGS, postgis_reindex.BULK_ROWS - 1)
+        assert rebuilding_pays(session, _THINGS, postgis_reindex.BULK_ROWS)
+        monkeypatch.setattr(postgis_reindex, "BULK_ROWS", 2)
         session.execute(
             text("INSERT INTO things (code) SELECT 'c' || g FROM generate_series(1, 5) g")
         )
         assert rebuilding_pays(session, _THINGS, 6)
         assert not rebuilding_pays(session, _THINGS, 5)
         assert not rebuilding_pays(session, _THINGS, 0)
-        assert rebuilding_pays(session, Parcel.__table__, 1)
+        assert rebuilding_pays(session, Parcel.__table__, 2)
 
 
-def test_an_import_into_an_empty_database_keeps_the_parcels_indexes(engine):
+def test_an_import_into_an_empty_database_keeps_the_parcels_indexes(engine, monkeypatch):
+    monkeypatch.setattr(postgis_reindex, "BULK_ROWS", 2)  # the demo's parcels are few
     with Session(engine) as session, session.begin():
         assert load_zones(session, DEMO_DATA) > 0
     with Session(engine) as session, session.begin():
         before = _shape(session, "parcels")
+        indexes = set(session.execute(_INDEXES, {"table": "parcels"}).scalars())
         report = import_parcels(session, DEMO_DATA, ImportOptions.build(layer="parcels"))
         assert report.inserted > 1
         assert _shape(session, "parcels") == before
+        built = set(session.execute(_INDEXES, {"table": "parcels"}).scalars())
+        assert len(indexes - built) == len(before[0]) - 1  # all built again but the key's
         session.execute(text("SET LOCAL enable_seqscan = off"))  # too few rows to want it
         plan = session.execute(
             text("EXPLAIN SELECT id FROM parcels WHERE parcel_code = :code"),

@@ -6,8 +6,8 @@ The indexes set aside are the table's own: plain indexes and unique constraints 
 foreign key relies on (the primary key stays). They are dropped and built again, as they
 were, in the caller's transaction: a rollback (of it or of a savepoint around the load)
 brings them back untouched. Dropping them locks the table (``ACCESS EXCLUSIVE``) until
-the transaction ends, so this pays, and is used, only when the rows loaded outnumber
-those stored.
+the transaction ends (and waits for those reading it), so it is used only for a large
+load (:data:`BULK_ROWS`) outnumbering the rows stored, where it pays.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from sqlalchemy import Table, TextClause, func, literal, select, text
 from sqlalchemy.orm import Session
 
+# The fewest rows loaded for which the indexes are set aside.
+BULK_ROWS = 10_000
 # (drop, build) statements of the indexes and unique constraints no foreign key uses.
 _SET_ASIDE = text(
     """
@@ -45,8 +47,8 @@ _SET_ASIDE = text(
 
 def rebuilding_pays(session: Session, table: Table, rows: int) -> bool:
     """Whether loading ``rows`` rows into ``table`` is quicker with its indexes built
-    afterwards: when the table holds fewer rows than that."""
-    if rows <= 0:
+    afterwards: at least :data:`BULK_ROWS` of them, and more than the table holds."""
+    if rows < max(BULK_ROWS, 1):
         return False
     some = select(literal(1)).select_from(table).limit(rows).subquery()
     stored = session.execute(select(func.count()).select_from(some)).scalar_one()
