@@ -8,8 +8,8 @@ overlapping) then read back from that table only the rows they compare: the code
 repeat (found by ``GROUP BY``), the rows whose bounds meet (found from the bounds kept),
 judged by the rules of :mod:`~landgis.imports.file_checks` and :mod:`~landgis.io.validate`.
 The accepted rows go into ``parcels`` with one ``INSERT … SELECT``, in the caller's
-transaction; when they outnumber the stored parcels, the indexes of ``parcels`` are built
-once afterwards (:mod:`~landgis.db.backends.postgis_reindex`).
+transaction; into an empty ``parcels`` (a first load), its indexes are built once
+afterwards (:mod:`~landgis.db.backends.postgis_reindex`).
 
 Used for new parcels only (``insert`` mode, codes read from the file, no rejects file):
 other imports keep the pipeline that holds the file's rows in memory.
