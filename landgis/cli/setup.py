@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import sys
@@ -200,6 +201,7 @@ def import_file(
     from landgis.imports import ImportOptions, ImportRefused, import_parcels
 
     settings = settings_for(database_url)
+    gc.freeze()  # what is loaded by now outlives the import: left out of its collections
     try:
         options = ImportOptions.build(
             layer=layer,
@@ -224,6 +226,8 @@ def import_file(
         report = refused.report
     except LandGISError as error:
         fail(error)
+    finally:
+        gc.unfreeze()
     if as_json:
         print_json(report.to_dict())
     else:

@@ -8,7 +8,8 @@ overlapping) then read back from that table only the rows they compare: the code
 repeat (found by ``GROUP BY``), the rows whose bounds meet (found from the bounds kept),
 judged by the rules of :mod:`~landgis.imports.file_checks` and :mod:`~landgis.io.validate`.
 The accepted rows go into ``parcels`` with one ``INSERT … SELECT``, in the caller's
-transaction.
+transaction; into an empty ``parcels`` (a first load), its indexes are built once
+afterwards (:mod:`~landgis.db.backends.postgis_reindex`).
 
 Used for new parcels only (``insert`` mode, codes read from the file, no rejects file):
 other imports keep the pipeline that holds the file's rows in memory.
@@ -19,7 +20,8 @@ from __future__ import annotations
 import itertools
 import math
 import uuid
-from typing import Any
+from contextlib import nullcontext
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -30,6 +32,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from landgis.db.backends import backend_for
+from landgis.db.backends.postgis_reindex import indexes_rebuilt, rebuilding_pays
 from landgis.db.coerce import is_missing
 from landgis.db.models import Parcel
 from landgis.geo import CGCS2000
@@ -311,15 +314,18 @@ class Stage:
         ]
         listed = ", ".join(f'"{n}"' for n in names)
         selected = ", ".join(f's."{n}"' for n in names)
-        # The parcels' ids follow the file's rows (the table's index on ``row`` gives
-        # that order without sorting the whole file).
-        result = self.session.execute(
-            text(
-                f"INSERT INTO parcels ({listed}) SELECT {selected} FROM {self.name} s"
-                f" WHERE s.row <> ALL(CAST(:bad AS integer[])) ORDER BY s.row"
-            ),
-            {"bad": sorted(bad_rows)},
-        )
+        parcels = cast(Table, Parcel.__table__)
+        rebuilt = rebuilding_pays(self.session, parcels, self.count - len(bad_rows))
+        with indexes_rebuilt(self.session, parcels) if rebuilt else nullcontext():
+            # The parcels' ids follow the file's rows (the table's index on ``row`` gives
+            # that order without sorting the whole file).
+            result = self.session.execute(
+                text(
+                    f"INSERT INTO parcels ({listed}) SELECT {selected} FROM {self.name} s"
+                    f" WHERE s.row <> ALL(CAST(:bad AS integer[])) ORDER BY s.row"
+                ),
+                {"bad": sorted(bad_rows)},
+            )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     def drop(self) -> None:

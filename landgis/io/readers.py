@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,16 +114,33 @@ class RawLayer:
         return len(self.frame) if self.features is None else self.features
 
     def batches(self, size: int | None) -> Iterator[tuple[int, gpd.GeoDataFrame]]:
-        """(offset, rows) for each run of at most ``size`` rows (all at once without one)."""
+        """(offset, rows) for each run of at most ``size`` rows (all at once without one).
+        Read batch by batch, the next run is read (on another thread) while the caller
+        works on this one."""
         total = self.count
         size = max(1, size or total)
-        for offset in range(0, total, size):
-            if self.rows is not None:
-                with np.errstate(invalid="ignore"):  # NaN coordinates: said row by row
-                    rows = self.rows(offset, min(size, total - offset))
-                yield offset, rows
-            else:
+        offsets = range(0, total, size)
+        if self.rows is None:
+            for offset in offsets:
                 yield offset, self.frame.iloc[offset : offset + size]
+            return
+        rows = self.rows
+
+        def read(offset: int) -> gpd.GeoDataFrame:
+            with np.errstate(invalid="ignore"):  # NaN coordinates: said row by row
+                return rows(offset, min(size, total - offset))
+
+        reader = ThreadPoolExecutor(max_workers=1)
+        try:
+            ahead = reader.submit(read, offsets[0]) if offsets else None
+            for number, offset in enumerate(offsets, start=1):
+                assert ahead is not None
+                batch = ahead.result()
+                if number < len(offsets):
+                    ahead = reader.submit(read, offsets[number])
+                yield offset, batch
+        finally:
+            reader.shutdown(wait=True, cancel_futures=True)
 
     def rows_at(self, offsets: list[int]) -> gpd.GeoDataFrame:
         """The rows at ``offsets`` (0-based, ascending), as the file has them: read again,
@@ -240,6 +258,7 @@ def _gpkg_rows(
                     max_features=count,
                     fid_as_index=True,
                     on_invalid=FIX,
+                    use_arrow=True,
                 )
             else:
                 frame = pyogrio.read_dataframe(
@@ -249,6 +268,7 @@ def _gpkg_rows(
                     max_features=count,
                     fid_as_index=True,
                     on_invalid=FIX,
+                    use_arrow=True,
                 )
         except pyogrio.errors.DataSourceError as exc:
             raise _unreadable(path, exc) from exc
@@ -266,7 +286,9 @@ def _read_ogr(path: Path, layer: str | None, driver: str, stream: bool = False) 
         if stream and driver == "GPKG":  # rows read batch by batch, later
             info = pyogrio.read_info(path, layer=name, force_feature_count=True)
             features = int(info["features"])
-            frame = pyogrio.read_dataframe(path, layer=name, max_features=1, on_invalid=FIX)
+            frame = pyogrio.read_dataframe(
+                path, layer=name, max_features=1, on_invalid=FIX, use_arrow=True
+            )
             frame = frame.iloc[0:0]
             rows = _gpkg_rows(path, name, info.get("fid_column"))
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import json
 import math
@@ -213,6 +214,7 @@ def test_cli_loads_zones_then_imports_with_progress_per_batch(databases, tmp_pat
     assert report["inserted"] == 90 and [b["rows"] for b in report["batches"]] == [30] * 3
     quiet = runner.invoke(app, ["import", str(path), "--no-progress", "--database-url", url])
     assert quiet.exit_code == 2  # the codes exist now
+    assert gc.get_freeze_count() == 0  # what an import left out of collections is back
     assert "批:已读取" not in quiet.stderr  # no progress lines
     engine = databases.engine(url)
     with engine.connect() as conn:
