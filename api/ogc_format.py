@@ -95,7 +95,7 @@ def encoding_links(
 ) -> list[dict[str, str]]:
     """``self`` (the encoding returned) and ``alternate`` (the other one) of the resource
     at ``url``."""
-    url = URL(str(url))
+    url = url if isinstance(url, URL) else URL(url)
     as_html = link(url.include_query_params(f="html"), "self", HTML, f"{title} (HTML)")
     if is_html(request):
         as_json = link(url.include_query_params(f="json"), "alternate", json_type, title)

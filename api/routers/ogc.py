@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from api import ogc_crs, ogc_format, ogc_html, ogc_openapi
 from api.deps import ReaderDep, ReadSessionDep, SettingsDep
@@ -23,6 +24,7 @@ from api.ogc_html import HTML_CONTENT, HTML_RESPONSE
 from api.ogc_route import OGCRoute
 from api.query_filters import query_values
 from api.read_routing import read_bind, read_from_primary, request_read_transaction
+from api.route_urls import url_for
 from api.routers import ogc_queryables, ogc_tiles
 from api.spooled import spooled_response
 from landgis import features
@@ -58,11 +60,15 @@ FormatParam = Annotated[
 ]
 
 
-def _current_evaluation(request: Request, settings: SettingsDep, _: ReaderDep) -> None:
+async def _current_evaluation(request: Request, settings: SettingsDep, _: ReaderDep) -> None:
     """Bring the stored evaluation results up to date before a request that reads them
-    (the efficiency collection, or every collection): see landgis.efficiency.results."""
-    wanted = request.path_params.get("collection_id", EFFICIENCY) == EFFICIENCY
-    if wanted and ensure_results(request.app.state.engine, settings.efficiency):
+    (the efficiency collection, or every collection): see landgis.efficiency.results.
+    Async: a request for another collection costs no hand-over to a worker thread; the
+    check itself reads the database, so it runs in the thread pool."""
+    if request.path_params.get("collection_id", EFFICIENCY) != EFFICIENCY:
+        return
+    engine = request.app.state.engine
+    if await run_in_threadpool(ensure_results, engine, settings.efficiency):
         read_from_primary(request)  # the replica may not have the results yet
 
 
@@ -76,7 +82,7 @@ def _values(description: str) -> Any:
 
 def _collection_document(request: Request, session: Session, collection_id: str) -> dict[str, Any]:
     collection = features.get_collection(collection_id)
-    here = request.url_for("ogc_collection", collection_id=collection.id)
+    here = url_for(request, "ogc_collection", collection_id=collection.id)
     document: dict[str, Any] = {
         "id": collection.id,
         "title": collection.title,
@@ -86,7 +92,7 @@ def _collection_document(request: Request, session: Session, collection_id: str)
         "links": [
             *ogc_format.encoding_links(request, here, JSON, collection.title),
             _link(
-                request.url_for("ogc_items", collection_id=collection.id),
+                url_for(request, "ogc_items", collection_id=collection.id),
                 "items",
                 GEOJSON,
                 f"{collection.title} (GeoJSON)",
@@ -124,8 +130,8 @@ def landing(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, 
     """Title, description and links to the API definition, conformance and collections."""
     html = ogc_format.wants_html(request, f)
     links = [
-        *ogc_format.encoding_links(request, request.url_for("ogc_landing"), JSON, "This document"),
-        _link(request.url_for("ogc_api"), "service-desc", OPENAPI, "The API definition"),
+        *ogc_format.encoding_links(request, url_for(request, "ogc_landing"), JSON, "This document"),
+        _link(url_for(request, "ogc_api"), "service-desc", OPENAPI, "The API definition"),
     ]
     app = request.app
     if app.docs_url:
@@ -133,8 +139,8 @@ def landing(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, 
             _link(f"{request.base_url}{app.docs_url.lstrip('/')}", "service-doc", "text/html")
         )
     links += [
-        _link(request.url_for("ogc_conformance"), "conformance", JSON, "Conformance classes"),
-        _link(request.url_for("ogc_collections"), "data", JSON, "Feature collections"),
+        _link(url_for(request, "ogc_conformance"), "conformance", JSON, "Conformance classes"),
+        _link(url_for(request, "ogc_collections"), "data", JSON, "Feature collections"),
     ]
     links += ogc_tiles.landing_links(request)
     document = {
@@ -161,7 +167,7 @@ def api_definition(request: Request, _: ReaderDep, f: FormatParam = None) -> Res
     the interactive documentation)."""
     if ogc_format.wants_html(request, f) and request.app.docs_url:
         return RedirectResponse(request.app.docs_url, status_code=303)
-    document = ogc_openapi.ogc_document(request.app, str(request.url_for("ogc_landing")))
+    document = ogc_openapi.ogc_document(request.app, str(url_for(request, "ogc_landing")))
     return JSONResponse(document, media_type=OPENAPI)
 
 
@@ -175,7 +181,7 @@ def api_definition(request: Request, _: ReaderDep, f: FormatParam = None) -> Res
 def conformance(request: Request, _: ReaderDep, f: FormatParam = None) -> dict[str, Any] | Response:
     """The parts of OGC API - Features this service implements."""
     html = ogc_format.wants_html(request, f)
-    url = request.url_for("ogc_conformance")
+    url = url_for(request, "ogc_conformance")
     document = {
         "links": ogc_format.encoding_links(request, url, JSON, "Conformance classes"),
         "conformsTo": list(CONFORMANCE),
@@ -197,7 +203,7 @@ def collections(
     """Parcels (宗地), ledger cases (台账条目), zones (片区), the per-mu evaluation
     (亩均效益评价), factory buildings (厂房) and projects (招商项目), each with its extent."""
     html = ogc_format.wants_html(request, f)
-    url = request.url_for("ogc_collections")
+    url = url_for(request, "ogc_collections")
     document = {
         "links": ogc_format.encoding_links(request, url, JSON, "Feature collections"),
         "crs": crs_uris(),
@@ -328,7 +334,7 @@ def _page_links(request: Request, collection_id: str, page: features.Page) -> li
     links = [
         *ogc_format.encoding_links(request, request.url, GEOJSON, "This page"),
         _link(
-            request.url_for("ogc_collection", collection_id=collection_id),
+            url_for(request, "ogc_collection", collection_id=collection_id),
             "collection",
             JSON,
             "The collection",
@@ -380,7 +386,7 @@ def item(
     links = [
         *ogc_format.encoding_links(request, request.url, GEOJSON, "This feature"),
         _link(
-            request.url_for("ogc_collection", collection_id=collection_id),
+            url_for(request, "ogc_collection", collection_id=collection_id),
             "collection",
             JSON,
             "The collection",

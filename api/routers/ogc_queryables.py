@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from api.deps import ReaderDep
 from api.ogc_exceptions import NOT_FOUND, RESPONSES
 from api.ogc_route import OGCRoute
+from api.route_urls import url_for
 from landgis import features
 from landgis.errors import InvalidInput
 from landgis.i18n import _
@@ -42,7 +43,7 @@ CONFORMANCE = (
 
 def collection_links(request: Request, collection_id: str) -> list[dict[str, Any]]:
     """A collection's link to its queryables."""
-    href = str(request.url_for("ogc_queryables", collection_id=collection_id))
+    href = str(url_for(request, "ogc_queryables", collection_id=collection_id))
     return [{"href": href, "rel": QUERYABLES_REL, "type": MEDIA_TYPE, "title": "Queryables"}]
 
 
@@ -64,6 +65,6 @@ def collection_queryables(
     if f not in (None, "json"):
         raise InvalidInput(_("不支持的格式 f={value};只提供 JSON(f=json)。", value=f))
     collection = features.get_collection(collection_id)
-    url = str(request.url_for("ogc_queryables", collection_id=collection.id))
+    url = str(url_for(request, "ogc_queryables", collection_id=collection.id))
     document = queryables(collection.properties, collection.title, url)
     return JSONResponse(document, media_type=MEDIA_TYPE)

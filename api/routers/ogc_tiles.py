@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from api.deps import ReaderDep, ReadSessionDep
 from api.ogc_exceptions import NOT_FOUND, RESPONSES
 from api.ogc_route import OGCRoute
+from api.route_urls import url_for
 from api.routers.tiles import tile_response
 from landgis import features, ogc_tiles, tile_matrix_sets
 from landgis.errors import InvalidInput
@@ -48,18 +49,18 @@ def _check_format(f: str | None, allowed: tuple[str, ...]) -> None:
 
 def _urls(request: Request, collection_id: str, tms_id: str) -> TilesetUrls:
     return TilesetUrls(
-        collection=str(request.url_for("ogc_collection", collection_id=collection_id)),
-        tilesets=str(request.url_for("ogc_tilesets", collection_id=collection_id)),
+        collection=str(url_for(request, "ogc_collection", collection_id=collection_id)),
+        tilesets=str(url_for(request, "ogc_tilesets", collection_id=collection_id)),
         tileset=str(
-            request.url_for("ogc_tileset", collection_id=collection_id, tileMatrixSetId=tms_id)
+            url_for(request, "ogc_tileset", collection_id=collection_id, tileMatrixSetId=tms_id)
         ),
-        tile_matrix_set=str(request.url_for("ogc_tile_matrix_set", tileMatrixSetId=tms_id)),
+        tile_matrix_set=str(url_for(request, "ogc_tile_matrix_set", tileMatrixSetId=tms_id)),
     )
 
 
 def landing_links(request: Request) -> list[dict[str, Any]]:
     """The landing page's link to the tile matrix sets."""
-    href = str(request.url_for("ogc_tile_matrix_sets"))
+    href = str(url_for(request, "ogc_tile_matrix_sets"))
     return [link(href, ogc_tiles.TILING_SCHEMES_REL, JSON, "Tile matrix sets")]
 
 
@@ -67,7 +68,7 @@ def collection_links(request: Request, collection_id: str) -> list[dict[str, Any
     """A collection's link to its vector tilesets (none for a collection not tiled)."""
     if collection_id not in ogc_tiles.tiled_collections():
         return []
-    href = str(request.url_for("ogc_tilesets", collection_id=collection_id))
+    href = str(url_for(request, "ogc_tilesets", collection_id=collection_id))
     return [link(href, ogc_tiles.TILESETS_VECTOR_REL, JSON, "Vector tilesets")]
 
 
@@ -80,8 +81,8 @@ def tile_matrix_set_list(
     """The tile matrix sets tiles are served in, with links to their definitions."""
     _check_format(f, ("json",))
     return ogc_tiles.tile_matrix_sets_document(
-        str(request.url_for("ogc_tile_matrix_sets")),
-        lambda tms_id: str(request.url_for("ogc_tile_matrix_set", tileMatrixSetId=tms_id)),
+        str(url_for(request, "ogc_tile_matrix_sets")),
+        lambda tms_id: str(url_for(request, "ogc_tile_matrix_set", tileMatrixSetId=tms_id)),
     )
 
 

@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select, update
 
+from api import route_urls
 from api.main import create_app
 from landgis import features
 from landgis.db.migrate import upgrade
@@ -253,6 +254,28 @@ def test_limit_above_the_maximum_is_served_as_the_maximum(client, counts):
     links = _links(body)
     assert "next" not in links
     assert "limit=10000" in links["prev"]["href"] and "offset=0" in links["prev"]["href"]
+
+
+def test_links_follow_the_host_and_root_path_of_each_request(client, monkeypatch):
+    """The routes' URLs are kept between requests, per base URL: each request's links name
+    its own host and root path, also once the kept URLs were forgotten for room."""
+    monkeypatch.setattr(route_urls, "KEEP_MAX", 2)
+    rooted = TestClient(client.app, root_path="/gis")
+    asks = [
+        (client, "a.example", "http://a.example"),
+        (client, "b.example:8080", "http://b.example:8080"),
+        (rooted, "a.example", "http://a.example/gis"),
+        (client, "c.example", "http://c.example"),
+        (client, "a.example", "http://a.example"),
+    ]
+    for asker, host, base in asks * 2:
+        body = asker.get(
+            "/ogc/collections/parcels/items", params={"limit": 2}, headers={"Host": host}
+        ).json()
+        links = _links(body)
+        assert links["collection"]["href"] == f"{base}/ogc/collections/parcels"
+        collection = asker.get("/ogc/collections/zones", headers={"Host": host}).json()
+        assert _links(collection)["items"]["href"] == f"{base}/ogc/collections/zones/items"
 
 
 def test_next_link_keeps_the_filters(client):
