@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, or_
 
-from landgis.db.backends import Envelope
+from landgis.db.backends import BoxIntersects, Envelope
 from landgis.errors import InvalidInput
 from landgis.filters import Bbox
 from landgis.geo import CGCS2000_EPSG
@@ -64,13 +64,13 @@ def crosses_antimeridian(bbox: Bbox) -> bool:
 
 def bbox_intersects(geometry: Any, bbox: Bbox) -> ColumnElement[bool]:
     """Rows whose CGCS2000 longitude/latitude ``geometry`` intersects ``bbox`` (the two
-    halves of a box across the antimeridian)."""
+    halves of a box across the antimeridian), found by the spatial index."""
     minx, miny, maxx, maxy = bbox
     if not crosses_antimeridian(bbox):
-        return func.ST_Intersects(geometry, _envelope(minx, miny, maxx, maxy))
+        return BoxIntersects(geometry, _envelope(minx, miny, maxx, maxy))
     return or_(
-        func.ST_Intersects(geometry, _envelope(minx, miny, 180.0, maxy)),
-        func.ST_Intersects(geometry, _envelope(-180.0, miny, maxx, maxy)),
+        BoxIntersects(geometry, _envelope(minx, miny, 180.0, maxy)),
+        BoxIntersects(geometry, _envelope(-180.0, miny, maxx, maxy)),
     )
 
 

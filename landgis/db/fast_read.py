@@ -1,15 +1,20 @@
-"""Hot reads on PostgreSQL (an OGC items page, a vector tile) without an ORM session.
+"""Hot reads (an OGC items page, a vector tile) without an ORM session, on PostgreSQL
+and on a SpatiaLite file.
 
 A statement is compiled once to its SQL text (:func:`compile_read`) and run on a raw
-psycopg connection (:func:`run_read`): no session, no statement cache key per request.
+driver connection (:func:`run_read`): no session, no statement cache key per request.
 The connection comes from the engine's pool without the pre-ping its checkout sends: a
-connection that the server ended (a restart) fails its statement instead, and the
-statement is then run once more on a new connection.
+PostgreSQL connection that the server ended (a restart) fails its statement instead, and
+the statement is then run once more on a new connection.
 A connection of a replica (:meth:`landgis.db.replica.EnginePair.read_bind`) is used as it
 is, having just been checked.
 
+On SpatiaLite the connections are already in the driver's autocommit mode (SQLAlchemy
+sends BEGIN itself): a statement run outside a transaction is its own read transaction,
+one snapshot of the file, taking no write lock.
+
 The engine's ``before_cursor_execute`` listeners still see every statement (the
-connection they are given is None; the cursor is psycopg's).
+connection they are given is None; the cursor is the driver's).
 """
 
 from __future__ import annotations
@@ -34,27 +39,40 @@ __all__ = ["CompiledRead", "compile_read", "fast_reads", "run_read"]
 @dataclass(frozen=True)
 class CompiledRead:
     """A select compiled for one dialect: its SQL text (psycopg's ``%(name)s``
-    placeholders), the values of its fixed parameters, converters of those given at each
-    run, and a row type naming the columns."""
+    placeholders, or SQLite's ``?``), the values of its fixed parameters, converters of
+    those given at each run, a row type naming the columns, and for positional
+    placeholders the parameters' names in their order."""
 
     sql: str
     fixed: Mapping[str, Any]
     converters: Mapping[str, Callable[[Any], Any]]
     row: Any
+    positions: tuple[str, ...] | None = None
 
-    def parameters(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """The fixed parameters and ``values`` (converted as SQLAlchemy would)."""
+    def parameters(self, values: Mapping[str, Any]) -> dict[str, Any] | tuple[Any, ...]:
+        """The fixed parameters and ``values`` (converted as SQLAlchemy would), by name or
+        in their positions."""
         params = dict(self.fixed)
         for name, value in values.items():
             convert = self.converters.get(name)
             params[name] = value if convert is None or value is None else convert(value)
+        if self.positions is not None:
+            return tuple(params[name] for name in self.positions)
         return params
 
 
 def fast_reads(bind: Engine | Connection) -> bool:
-    """Whether reads on ``bind`` can take this path (PostgreSQL through psycopg)."""
+    """Whether reads on ``bind`` can take this path: PostgreSQL through psycopg, or a
+    SpatiaLite file (not an in-memory database, whose one connection is shared)."""
     dialect = bind.dialect
-    return dialect.name == "postgresql" and dialect.driver == "psycopg"
+    if dialect.name == "postgresql":
+        return dialect.driver == "psycopg"
+    return dialect.name == "sqlite" and _file_database(bind)
+
+
+def _file_database(bind: Engine | Connection) -> bool:
+    database = bind.engine.url.database
+    return bool(database) and database != ":memory:" and not str(database).startswith("file:")
 
 
 def compile_read(
@@ -67,10 +85,13 @@ def compile_read(
     expanded = compiled.construct_expanded_state(
         compiled.construct_params(dict.fromkeys(given), _check=False)
     )
+    # The processors of the parameters as compiled (a date as SQLite's text), and of
+    # those an IN list was expanded into.
+    processors: dict[str, Any] = {**compiled._bind_processors, **expanded.processors}
     fixed: dict[str, Any] = {}
     converters: dict[str, Callable[[Any], Any]] = {}
     for name, value in expanded.parameters.items():
-        convert = expanded.processors.get(name)
+        convert = processors.get(name)
         if name in given:
             if convert is not None:
                 converters[name] = convert
@@ -78,7 +99,8 @@ def compile_read(
         fixed[name] = value if convert is None or value is None else convert(value)
     names = [column[0] for column in compiled._result_columns]
     row = namedtuple("Row", names, rename=True)  # type: ignore[misc]
-    return CompiledRead(expanded.statement, fixed, converters, row)
+    positions = None if expanded.positiontup is None else tuple(expanded.positiontup)
+    return CompiledRead(expanded.statement, fixed, converters, row, positions)
 
 
 def _lend(pool: Pool) -> Any:
@@ -90,23 +112,35 @@ def _lend(pool: Pool) -> Any:
     return fairy
 
 
-def _execute(engine: Engine, dbapi: Any, read: CompiledRead, params: dict[str, Any]) -> list[Any]:
+Parameters = dict[str, Any] | tuple[Any, ...]
+
+
+def _execute(engine: Engine, dbapi: Any, read: CompiledRead, params: Parameters) -> list[Any]:
     cursor = dbapi.cursor()
     try:
         if engine.dispatch.before_cursor_execute:
             engine.dispatch.before_cursor_execute(None, cursor, read.sql, params, None, False)
-        # Binary results: a tile's bytes come as they are, not as hex text to decode.
-        cursor.execute(read.sql, params, binary=True)
+        if read.positions is None:
+            # Binary results: a tile's bytes come as they are, not as hex text to decode.
+            cursor.execute(read.sql, params, binary=True)
+        else:
+            cursor.execute(read.sql, params)
         return list(map(read.row._make, cursor.fetchall()))
     finally:
         cursor.close()
 
 
-def _on_connection(conn: Connection, read: CompiledRead, params: dict[str, Any]) -> list[Any]:
+def _driver_autocommit(engine: Engine) -> bool:
+    """Whether the engine's driver connections run each statement on its own already
+    (SpatiaLite's: SQLAlchemy begins their transactions itself)."""
+    return engine.dialect.name == "sqlite"
+
+
+def _on_connection(conn: Connection, read: CompiledRead, params: Parameters) -> list[Any]:
     """On a connection given (a replica's): within its transaction if it has one, else
     in autocommit, leaving it as it was."""
     dbapi: Any = conn.connection.dbapi_connection
-    if conn.in_transaction() or dbapi.autocommit:
+    if conn.in_transaction() or _driver_autocommit(conn.engine) or dbapi.autocommit:
         return _execute(conn.engine, dbapi, read, params)
     dbapi.autocommit = True  # no transaction: set on the client alone
     try:
@@ -117,11 +151,13 @@ def _on_connection(conn: Connection, read: CompiledRead, params: dict[str, Any])
 
 
 def _autocommit_read(
-    engine: Engine, lent: Any, read: CompiledRead, params: dict[str, Any]
+    engine: Engine, lent: Any, read: CompiledRead, params: Parameters
 ) -> list[Any]:
     """On a pooled connection, in autocommit, given back as the engine expects it (not
     in autocommit; a connection that cannot be is closed)."""
     dbapi = lent.dbapi_connection
+    if _driver_autocommit(engine):
+        return _execute(engine, dbapi, read, params)
     dbapi.autocommit = True  # no transaction: set on the client alone
     try:
         return _execute(engine, dbapi, read, params)

@@ -268,10 +268,28 @@ def _compiled_page(
         first = keys_only.order_by(key).offset(position).limit(1).scalar_subquery()
         page = page.where(key >= first)
     page = page.order_by(key).limit(bindparam("page_limit", type_=Integer))
+    if dialect.name == "sqlite":
+        page = _keys_first(page, collection, today, crs, properties)
     counted = cache_key("features", collection_id, filters, today, cql2)
     return compile_read(
         versioned_rows(counted, page), dialect, given=("after_key", "page_offset", "page_limit")
     )
+
+
+def _keys_first(
+    page: AnySelect,
+    collection: Collection,
+    today: dt.date,
+    crs: Crs,
+    properties: tuple[str, ...] | None,
+) -> AnySelect:
+    """``page`` as the features of the keys it selects: SQLite writes out each row it
+    sorts, so the page's keys are found and sorted first and only their features are
+    written (not those of every row the filter meets)."""
+    key = collection.key()
+    every, _keys = _selects(collection.id, ParcelFilter(), today, crs, None, properties)
+    # Not correlated to the outer select: the keys are the page's, read on their own.
+    return every.where(key.in_(keys_of(page).correlate(None))).order_by(key)
 
 
 def _sorted_page(

@@ -27,6 +27,7 @@ from landgis.db.backends.base import (
     WriterGate,
 )
 from landgis.db.backends.functions import (
+    BoxIntersects,
     CaseSensitiveLike,
     Envelope,
     GeodesicArea,
@@ -52,6 +53,7 @@ __all__ = [
     "EXTENT",
     "Backend",
     "BackendName",
+    "BoxIntersects",
     "CaseSensitiveLike",
     "DisplayShift",
     "Envelope",

@@ -37,6 +37,18 @@ class IndexOverlaps(FunctionElement[bool]):
     _is_implicitly_boolean = True
 
 
+class BoxIntersects(FunctionElement[bool]):
+    """``BoxIntersects(geom, box)``: whether ``geom`` intersects the geometry ``box``
+    (``ST_Intersects``), its candidates found by the spatial index where the backend's
+    ``ST_Intersects`` does not use it by itself (SpatiaLite) and ``geom`` is a spatially
+    indexed column of a table."""
+
+    inherit_cache = True
+    name = "landgis_box_intersects"
+    type = Boolean()
+    _is_implicitly_boolean = True
+
+
 class JsonObject(FunctionElement[str]):
     """``JsonObject(name1, value1, name2, value2, …)``: a JSON object, its members in the
     order given."""

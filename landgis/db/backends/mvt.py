@@ -21,13 +21,23 @@ _MOVE_TO, _LINE_TO, _CLOSE_PATH = 1, 2, 7
 _POLYGON = 3  # the feature's GeomType
 
 
-_SMALL = [bytes((value,)) for value in range(0x80)]
+def _encoded(value: int) -> bytes:
+    out = bytearray()
+    while value > 0x7F:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+# The varints of one and two bytes, looked up: most lengths, ids and indices of a tile.
+_SHORT = [_encoded(value) for value in range(1 << 14)]
 
 
 def _varint(value: int) -> bytes:
     """``value`` (0 ≤ value < 2⁶⁴) as a protobuf varint."""
-    if value < 0x80:
-        return _SMALL[value]
+    if value < 0x4000:
+        return _SHORT[value]
     out = bytearray()
     while value > 0x7F:
         out.append((value & 0x7F) | 0x80)
@@ -50,6 +60,15 @@ def _value(value: str | bool | int | float) -> bytes:
     if isinstance(value, int):
         return b"\x20" + _varint(value & 0xFFFFFFFFFFFFFFFF)  # int64: two's complement
     return b"\x19" + struct.pack("<d", value)
+
+
+def _value_field(value: str | bool | int | float) -> bytes:
+    """A layer's ``values`` field (4) of one value."""
+    if type(value) is str:
+        text = value.encode()
+        inner = b"\x0a" + _varint(len(text)) + text  # the Value's string_value (1)
+        return b"\x22" + _varint(len(inner)) + inner
+    return _field(4, _value(value))
 
 
 def _packed_varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -159,7 +178,10 @@ def _attributes(
     named = []
     uses: Counter[_Typed] = Counter()
     for key, column in properties.items():
-        found = [_typed(value) for value in column]
+        if set(map(type, column)) <= _TEXTS:
+            found: list[_Typed] = list(column)  # strings are indexed as they are
+        else:
+            found = [_typed(value) for value in column]
         if found.count(None) < len(found):
             uses.update(found)
             named.append((_varint(len(keys)), found))
@@ -167,17 +189,16 @@ def _attributes(
     uses.pop(None, None)
     ranked = uses.most_common()
     index = {typed: i for i, (typed, _count) in enumerate(ranked)}
-    pieces: list[list[bytes]] = [[] for _ in range(count)]
+    columns = []
     for key_index, found in named:
-        pairs: dict[_Typed, bytes] = {}
-        for piece, typed in zip(pieces, found, strict=True):
-            if typed is not None:
-                pair = pairs.get(typed)
-                if pair is None:
-                    pair = pairs[typed] = key_index + _varint(index[typed])
-                piece.append(pair)
+        pairs: dict[_Typed, bytes] = {
+            typed: key_index + _varint(index[typed]) for typed in set(found) if typed is not None
+        }
+        pairs[None] = b""
+        columns.append(map(pairs.__getitem__, found))
     values = [_untyped(typed) for typed, _count in ranked]
-    return keys, values, [b"".join(piece) for piece in pieces]
+    tags = [b"".join(pieces) for pieces in zip(*columns, strict=True)] if columns else []
+    return keys, values, tags or [b""] * count
 
 
 # A value as the layer indexes it: a string as it is, other values with their type (True,
@@ -185,11 +206,16 @@ def _attributes(
 _Typed = str | tuple[type, Attribute] | None
 
 
+_EXACT = frozenset((bool, int, float))
+_TEXTS = frozenset((str, type(None)))
+
+
 def _typed(value: object) -> _Typed:
-    if type(value) is str:
-        return value
-    if isinstance(value, Attribute):
-        return (type(value), value)
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[return-value]
+    if kind in _EXACT or isinstance(value, Attribute):
+        return (kind, value)  # type: ignore[return-value]
     return None
 
 
@@ -221,14 +247,13 @@ def polygon_layer(
     for feature_id, tagged, start, end in zip(ids, tags, ends[:-1], ends[1:], strict=True):
         if start == end:
             continue
-        drawn = geometry[start:end]
         body = b"".join(
             (
                 b"\x08" + _varint(feature_id) if feature_id >= 0 else b"",
                 b"\x12" + _varint(len(tagged)) + tagged if tagged else b"",
                 kind,
-                _varint(len(drawn)),
-                drawn,
+                _varint(end - start),
+                geometry[start:end],
             )
         )
         features += (b"\x12", _varint(len(body)), body)
@@ -239,7 +264,7 @@ def polygon_layer(
             _field(1, name.encode()),
             *features,
             *(_field(3, key.encode()) for key in keys),
-            *(_field(4, _value(value)) for value in values),
+            *map(_value_field, values),
             b"\x28" + _varint(extent),
             b"\x78\x02",
         )

@@ -61,6 +61,7 @@ fn.render(
     {
         fn.Envelope: "ST_MakeEnvelope({args})",
         fn.IndexOverlaps: _index_overlaps,
+        fn.BoxIntersects: "ST_Intersects({0}, {1})",  # PostGIS's uses the index itself
         fn.JsonObject: "json_build_object({args})",
         fn.JsonText: "CAST({0} AS TEXT)",
         # Options 0: no bbox, and no crs member (PostGIS 3 adds one by default).

@@ -8,7 +8,9 @@ buffer)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from itertools import compress
+from typing import Any
 
 import numpy as np
 import shapely
@@ -22,7 +24,7 @@ from landgis.db.query_types import AnySelect
 from landgis.geo import CGCS2000_EPSG, to_mercator
 
 POLYGON, MULTIPOLYGON = 3, 6  # shapely's geometry type ids
-_CORNERS = ("minlon", "minlat", "maxlon", "maxlat")
+CORNERS = ("minlon", "minlat", "maxlon", "maxlat")
 
 
 class PythonTiles:
@@ -32,21 +34,33 @@ class PythonTiles:
     def __init__(self, layer: TileLayer, shift: DisplayShift | None = None) -> None:
         self.name = layer.name
         self.shift = shift
-        box = Envelope(*(bindparam(name, type_=Float) for name in _CORNERS), CGCS2000_EPSG)
+        box = Envelope(*(bindparam(name, type_=Float) for name in CORNERS), CGCS2000_EPSG)
         self.statement: AnySelect = layer.rows.add_columns(
             func.ST_AsBinary(layer.geom).label("wkb")
         ).where(IndexOverlaps(layer.geom, box))
 
-    def encode(self, session: Session, tile: TileAddress) -> bytes:
+    def search(self, tile: TileAddress) -> dict[str, float]:
+        """The values of the statement's parameters for ``tile``: its box, widened by the
+        farthest a shift moves a geometry."""
         lonlat = tile.lonlat_bounds()
         reach = self.shift.reach if self.shift is not None else 0.0
-        search = (lonlat[0] - reach, lonlat[1] - reach, lonlat[2] + reach, lonlat[3] + reach)
-        found = session.execute(self.statement, dict(zip(_CORNERS, search, strict=True)))
-        keys = list(found.keys())
+        box = (lonlat[0] - reach, lonlat[1] - reach, lonlat[2] + reach, lonlat[3] + reach)
+        return dict(zip(CORNERS, box, strict=True))
+
+    def encode(self, session: Session, tile: TileAddress) -> bytes:
+        found = session.execute(self.statement, self.search(tile))
+        return self.encode_rows(list(found.keys()), found, tile)
+
+    def encode_rows(
+        self, keys: Sequence[str], found: Iterable[Sequence[Any]], tile: TileAddress
+    ) -> bytes:
+        """The tile of the rows ``found`` of :attr:`statement` (their columns named
+        ``keys``, the geometry's WKB last; rows without one are left out)."""
+        lonlat = tile.lonlat_bounds()
         rows = [row for row in found if row[-1] is not None]
         if not rows:
             return b""
-        columns = dict(zip(keys, zip(*rows, strict=True), strict=True))
+        columns: dict[str, Sequence[Any]] = dict(zip(keys, zip(*rows, strict=True), strict=True))
         shapes = shapely.from_wkb([bytes(wkb) for wkb in columns.pop("wkb")])
         if self.shift is not None:
             shapes = self.shift.move(shapes)
@@ -82,7 +96,12 @@ def to_tile_pixels(shapes: np.ndarray, tile: TileAddress) -> np.ndarray:
     if beyond.any():
         clipped = shapely.clip_by_rect(pixels[beyond], low, low, high, high)
         pixels[beyond] = shapely.transform(clipped, np.rint)
-    return polygonal(shapely.make_valid(pixels))
+    # Only what snapping to the grid made invalid is repaired: testing every geometry
+    # costs a fraction of repairing every one.
+    invalid = ~shapely.is_valid(pixels)
+    if invalid.any():
+        pixels[invalid] = shapely.make_valid(pixels[invalid])
+    return polygonal(pixels)
 
 
 def polygonal(shapes: np.ndarray) -> np.ndarray:

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from geoalchemy2 import Geometry
 from geoalchemy2.shape import from_shape
-from sqlalchemy import Engine, String, Table, func, insert, select
+from sqlalchemy import Column, Engine, String, Table, func, insert, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -42,11 +43,29 @@ def _index_overlaps(element: fn.IndexOverlaps, compiler: Any, **kw: Any) -> str:
     )
 
 
+def _box_intersects(element: fn.BoxIntersects, compiler: Any, **kw: Any) -> str:
+    """``ST_Intersects``, after the spatial index where the column has one: SpatiaLite's
+    ``ST_Intersects`` reads every row's geometry otherwise. Its -1 (a NULL or unreadable
+    geometry) is no match."""
+    column, box = element.clauses.clauses
+    test = f"ST_Intersects({compiler.process(column, **kw)}, {compiler.process(box, **kw)}) = 1"
+    kind = getattr(column, "type", None)
+    if not (
+        isinstance(column, Column)
+        and isinstance(column.table, Table)
+        and isinstance(kind, Geometry)
+        and kind.spatial_index
+    ):
+        return test
+    return f"({_index_overlaps(fn.IndexOverlaps(column, box), compiler, **kw)} AND {test})"
+
+
 fn.render(
     "sqlite",
     {
         fn.Envelope: "BuildMbr({args})",
         fn.IndexOverlaps: _index_overlaps,
+        fn.BoxIntersects: _box_intersects,
         fn.JsonObject: "json_object({args})",
         fn.JsonText: "{0}",
         fn.GeoJsonGeometry: "json(AsGeoJSON({args}, 0))",
