@@ -22,6 +22,7 @@ _POLYGON = 3  # the feature's GeomType
 
 
 def _encoded(value: int) -> bytes:
+    """``value`` (0 ≤ value < 2⁶⁴) as a protobuf varint, byte by byte."""
     out = bytearray()
     while value > 0x7F:
         out.append((value & 0x7F) | 0x80)
@@ -38,12 +39,7 @@ def _varint(value: int) -> bytes:
     """``value`` (0 ≤ value < 2⁶⁴) as a protobuf varint."""
     if value < 0x4000:
         return _SHORT[value]
-    out = bytearray()
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
+    return _encoded(value)
 
 
 def _field(number: int, body: bytes) -> bytes:
