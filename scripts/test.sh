@@ -13,6 +13,8 @@
 #
 # Usage: scripts/test.sh [pytest args...]   (PYTEST_ARGS is prepended to them)
 # Other environment: PG_MAJOR (PostgreSQL version for the temporary cluster);
+# LANDGIS_TEST_WORKERS (pytest processes sharing the test modules, one module each at a
+# time; default: one per core, at most 4; 1 runs everything in one process);
 # LANDGIS_TYPECHECK=0 skips mypy (scripts/typecheck.sh), which otherwise runs after ruff
 # and fails the run on its errors.
 set -euo pipefail
@@ -233,6 +235,14 @@ pytest_args=()
 if [[ -n "${PYTEST_ARGS:-}" ]]; then
     # Shell-style splitting, so quoted arguments work: PYTEST_ARGS='-k "a and b"'
     eval "pytest_args=($PYTEST_ARGS)"
+fi
+workers=${LANDGIS_TEST_WORKERS:-$(nproc 2>/dev/null || echo 1)}
+[[ "$workers" =~ ^[0-9]+$ ]] || die "LANDGIS_TEST_WORKERS must be a number, not '$workers'"
+((workers > 4)) && workers=4
+if ((workers > 1)); then
+    # Each worker makes its own databases (their names carry its pid); a module's tests
+    # stay together, so its fixtures are set up once.
+    pytest_args=(-n "$workers" --dist loadfile ${pytest_args[@]+"${pytest_args[@]}"})
 fi
 log "pytest ${pytest_args[*]} $*"
 "$PY" -m pytest ${pytest_args[@]+"${pytest_args[@]}"} "$@" || status=$?
