@@ -13,7 +13,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from email.message import Message
@@ -21,8 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-import pytest
 from factory_projects import court_projects
+from server_start import drained_output, wait_until_served
 from sqlalchemy import Engine, func, select, update
 
 from landgis.db.models import Case, CaseEvent, Parcel
@@ -192,19 +191,7 @@ def serve(databases: Any) -> Iterator[Site]:
     )
     served = Site("127.0.0.1", port, times, days, token, url)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if served.get("").status == 200:
-                    break
-            except OSError:
-                pass
-            if server.poll() is not None:
-                output = server.stdout.read().decode() if server.stdout else ""
-                pytest.fail(f"the server stopped: {output}")
-            if time.monotonic() > deadline:
-                pytest.fail("the server did not answer within 30 s")
-            time.sleep(0.2)
+        wait_until_served(f"http://127.0.0.1:{port}/ogc", server, drained_output(server))
         yield served
     finally:
         server.terminate()
@@ -213,5 +200,3 @@ def serve(databases: Any) -> Iterator[Site]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=10)
-        if server.stdout:
-            server.stdout.close()

@@ -10,13 +10,12 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pyogrio
 import pytest
 from fastapi.testclient import TestClient
+from server_start import drained_output, wait_until_served
 from sqlalchemy import event, func, select, update
 
 from api import route_urls
@@ -604,22 +603,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for(server: subprocess.Popen, url: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        if server.poll() is not None:
-            pytest.fail(f"the server stopped: {server.stdout.read().decode()}")
-        if time.monotonic() > deadline:
-            pytest.fail("the server did not answer within 30 s")
-        time.sleep(0.2)
-
-
 @pytest.fixture
 def live_server(databases, monkeypatch):
     """``landgis serve`` on a fresh demo database, stopped at the end whatever happens."""
@@ -639,7 +622,7 @@ def live_server(databases, monkeypatch):
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     pyogrio.set_gdal_config_options({"GDAL_HTTP_TIMEOUT": "30"})
     try:
-        _wait_for(server, f"http://127.0.0.1:{port}/ogc")
+        wait_until_served(f"http://127.0.0.1:{port}/ogc", server, drained_output(server))
         yield f"http://127.0.0.1:{port}"
     finally:
         pyogrio.set_gdal_config_options({"GDAL_HTTP_TIMEOUT": None})
@@ -649,7 +632,6 @@ def live_server(databases, monkeypatch):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=10)
-        server.stdout.close()
 
 
 def test_gdal_reads_the_collections_from_a_live_server(live_server):

@@ -10,8 +10,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +19,7 @@ import shapely
 from fastapi.testclient import TestClient
 from owslib.ogcapi.features import Features
 from pyproj import Transformer
+from server_start import wait_until_served
 from shapely.geometry import shape
 from sqlalchemy import event
 
@@ -381,7 +380,7 @@ def served(demo_engine, tmp_path_factory):
         patch.setenv("no_proxy", "127.0.0.1,localhost")
         pyogrio.set_gdal_config_options({"GDAL_HTTP_TIMEOUT": "30"})
         try:
-            _wait_for(server, f"{base}/ogc", log)
+            wait_until_served(f"{base}/ogc", server, log.read_text)
             yield base, log
         finally:
             pyogrio.set_gdal_config_options({"GDAL_HTTP_TIMEOUT": None})
@@ -391,22 +390,6 @@ def served(demo_engine, tmp_path_factory):
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait(timeout=10)
-
-
-def _wait_for(server: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        if server.poll() is not None:
-            pytest.fail(f"the server stopped: {log.read_text()}")
-        if time.monotonic() > deadline:
-            pytest.fail("the server did not answer within 30 s")
-        time.sleep(0.2)
 
 
 def test_gdal_reads_parcels_reprojected_to_a_gauss_kruger_zone(served):

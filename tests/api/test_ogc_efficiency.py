@@ -12,8 +12,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -22,6 +20,7 @@ import pytest
 import shapely
 from fastapi.testclient import TestClient
 from owslib.ogcapi.features import Features
+from server_start import wait_until_served
 from shapely.geometry import shape
 
 from api.main import create_app
@@ -245,17 +244,7 @@ def served(url, tmp_path_factory):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/ogc", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert server.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "the server did not answer within 30 s"
-            time.sleep(0.2)
+        wait_until_served(f"{base}/ogc", server, log.read_text)
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("NO_PROXY", "127.0.0.1,localhost")
             patch.setenv("no_proxy", "127.0.0.1,localhost")

@@ -8,12 +8,12 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 import uvicorn
+from server_start import drained_output, wait_until_served
 
 from landgis.cli.setup import listening_socket
 
@@ -28,14 +28,9 @@ def _free_port() -> int:
 
 def _wait_for_health(port: int, server: subprocess.Popen) -> dict:
     """The server's /health answer, once it answers (the test fails if it never does)."""
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            return _get_json(f"http://127.0.0.1:{port}/health")
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                pytest.fail(server.stdout.read().decode() if server.poll() else "no answer")
-            time.sleep(0.2)
+    url = f"http://127.0.0.1:{port}/health"
+    wait_until_served(url, server, drained_output(server))
+    return _get_json(url)
 
 
 def _get_json(url: str) -> dict:

@@ -18,12 +18,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from server_start import drained_output, wait_until_served
 
 from landgis.db.migrate import upgrade
 from landgis.db.session import transaction
@@ -131,15 +131,7 @@ def server(databases, tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(process.stdout.read().decode() if process.stdout else "")
-                time.sleep(0.2)
+        wait_until_served(f"http://127.0.0.1:{port}/health", process, drained_output(process))
         yield Server(port, process.pid, tmp, editor, viewer, planted)
     finally:
         process.terminate()

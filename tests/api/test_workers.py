@@ -11,13 +11,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+from server_start import drained_output, wait_until_served
 
 from landgis.db.migrate import upgrade
 from landgis.db.session import transaction
@@ -36,16 +36,7 @@ def _free_port() -> int:
 
 
 def _wait(port: int, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).close()
-            return
-        except OSError:
-            if server.poll() is not None:
-                pytest.fail(server.stdout.read().decode())
-            time.sleep(0.2)
-    pytest.fail(f"no answer on port {port}")
+    wait_until_served(f"http://127.0.0.1:{port}/health", server, drained_output(server))
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 import zipfile
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 from alembic import command
+from server_start import drained_output, wait_until_served
 from shapely.geometry import box
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError
@@ -568,15 +568,7 @@ def test_the_commands_back_up_and_restore_while_the_server_runs(make_county, tmp
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                _get(base, "/health")
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail(server.stdout.read().decode() if server.poll() else "no answer")
-                time.sleep(0.2)
+        wait_until_served(f"{base}/health", server, drained_output(server))
         at_backup = _case(base)
         events = json.loads(_get(base, f"/api/cases/{CASE_NO}/events"))
 
